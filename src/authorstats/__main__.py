@@ -1,0 +1,5 @@
+"""Allow ``python -m authorstats``."""
+
+from authorstats.cli import main
+
+main()

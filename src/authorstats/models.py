@@ -1,0 +1,125 @@
+"""Plain records: a Publication, an Author and a year window, to and from JSON-friendly dicts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from authorstats.errors import BadInputError
+
+EARLIEST_YEAR = 1900
+
+
+def utc_now() -> str:
+    """The current time as an ISO 8601 UTC string, to the second."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One publication of one author, as one source reported it."""
+
+    author: str  # roster key
+    title: str
+    year: int | None
+    source: str  # "scholar", "openalex", "dblp", "snapshot", an import name, ...
+    venue: str = ""
+    authors: tuple[str, ...] = ()
+    citations: int | None = None
+    abstract: str = ""
+    doi: str = ""
+    source_id: str = ""  # the source's own id or URL for this record
+    fetched_at: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["authors"] = list(self.authors)
+        data["extra"] = dict(self.extra)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Publication":
+        """Build a record from a dict; unknown keys go to ``extra``, bad types raise ValueError."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        extra = dict(kwargs.pop("extra", None) or {})
+        extra.update({k: v for k, v in data.items() if k not in known})
+        for required in ("author", "title", "source"):
+            if not isinstance(kwargs.get(required), str) or not kwargs[required].strip():
+                raise ValueError(f"missing or empty {required!r}")
+        year = kwargs.get("year")
+        if year in ("", None):
+            kwargs["year"] = None
+        else:
+            kwargs["year"] = int(year)
+        citations = kwargs.get("citations")
+        kwargs["citations"] = None if citations in ("", None) else int(citations)
+        authors = kwargs.get("authors") or ()
+        if isinstance(authors, str):
+            authors = [a.strip() for a in authors.split(";") if a.strip()]
+        kwargs["authors"] = tuple(str(a) for a in authors)
+        for text_field in ("venue", "abstract", "doi", "source_id", "fetched_at"):
+            value = kwargs.get(text_field)
+            kwargs[text_field] = "" if value is None else str(value)
+        return cls(**kwargs, extra=extra)
+
+
+@dataclass(frozen=True)
+class Author:
+    """A researcher to study, as listed in a roster file."""
+
+    key: str
+    name: str
+    scholar_id: str = ""
+    openalex: str = ""
+    dblp: str = ""
+    orcid: str = ""
+
+
+_WINDOW = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|\.\.|:)\s*(\d{4}))?\s*$")
+
+
+@dataclass(frozen=True)
+class YearWindow:
+    """An inclusive range of publication years."""
+
+    start: int
+    end: int
+
+    def __contains__(self, year: object) -> bool:
+        return isinstance(year, int) and self.start <= year <= self.end
+
+    def __str__(self) -> str:
+        return f"{self.start}-{self.end}" if self.start != self.end else str(self.start)
+
+    @classmethod
+    def parse(cls, text: str, *, today: dt.date | None = None) -> "YearWindow":
+        """Parse ``2021-2022`` or ``2021``; raise BadInputError with a fix otherwise."""
+        match = _WINDOW.match(text or "")
+        if not match:
+            raise BadInputError(
+                f"--years {text!r} is not a year window",
+                "Write it as START-END, for example --years 2021-2022, or one year: --years 2021",
+            )
+        start = int(match.group(1))
+        end = int(match.group(2) or start)
+        if start > end:
+            raise BadInputError(
+                f"--years {text} starts after it ends", f"Did you mean --years {end}-{start}?"
+            )
+        this_year = (today or dt.date.today()).year
+        if start < EARLIEST_YEAR:
+            raise BadInputError(
+                f"--years {text} starts before {EARLIEST_YEAR}",
+                f"Use years between {EARLIEST_YEAR} and {this_year}",
+            )
+        if start > this_year:
+            raise BadInputError(
+                f"--years {text} lies in the future (this year is {this_year})",
+                f"Use a window that starts in {this_year} or earlier",
+            )
+        return cls(start, end)

@@ -1,0 +1,175 @@
+"""The only module that names and writes files: workspace layout, atomic writes, JSON Lines, the lock."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from authorstats.errors import OutputError, WorkspaceBusyError
+from authorstats.models import Publication
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A folder holding ``data/raw``, ``data/processed`` and ``reports``."""
+
+    root: Path
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def labels(self) -> Path:
+        """Manual topic corrections, applied on every report."""
+        return self.root / "data" / "labels.csv"
+
+    def raw_file(self, source: str, author: str) -> Path:
+        return self.raw / source / f"{author}.jsonl"
+
+    def raw_sources(self) -> list[str]:
+        """Sources with at least one raw file, in name order."""
+        if not self.raw.is_dir():
+            return []
+        return sorted(p.name for p in self.raw.iterdir() if p.is_dir() and any(p.glob("*.jsonl")))
+
+
+def _describe(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "permission denied"
+    if exc.errno == errno.ENOENT:
+        return "the folder does not exist"
+    return exc.strerror or str(exc)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    Either the whole new file is there afterwards or the old one is untouched.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create folder {path.parent}: {_describe(exc)}",
+            "Choose a writable location or fix the folder's permissions",
+        ) from exc
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {path}: {_describe(exc)}",
+            "Free some space or choose a writable location; the previous file was left as it was",
+        ) from exc
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+    return path
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def dumps_jsonl(records: Iterable[Publication]) -> str:
+    return "".join(json.dumps(r.to_dict(), ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+
+
+def write_jsonl(path: Path, records: Iterable[Publication]) -> Path:
+    """Replace ``path`` atomically with ``records`` as JSON Lines."""
+    return atomic_write_text(path, dumps_jsonl(records))
+
+
+def read_jsonl(path: Path) -> Iterator[Publication]:
+    """Read Publication records; a corrupt line is skipped with a warning naming file and line."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield Publication.from_dict(json.loads(line))
+            except (ValueError, TypeError, AttributeError) as exc:
+                log.warning("skipped %s line %d: not a valid record (%s)", path, number, exc)
+
+
+def write_json(path: Path, data: object) -> Path:
+    return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def read_json(path: Path, default: object = None) -> object:
+    """Read a JSON file; a missing or unreadable one gives ``default`` (with a warning if corrupt)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return default
+    except (ValueError, OSError) as exc:
+        log.warning("ignored %s: %s", path, exc)
+        return default
+
+
+@contextlib.contextmanager
+def workspace_lock(workspace: Workspace, command: str) -> Iterator[Path]:
+    """Hold ``data/.lock`` for the duration of a writing command; refuse if another run holds it."""
+    lock = workspace.root / "data" / ".lock"
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        owner = lock.read_text(encoding="utf-8", errors="replace").strip() if lock.exists() else ""
+        pid = owner.split()[0] if owner else ""
+        if pid.isdigit() and not _alive(int(pid)):
+            log.warning("removed a stale lock left by process %s", pid)
+            lock.unlink(missing_ok=True)
+            with workspace_lock(workspace, command) as held:
+                yield held
+            return
+        raise WorkspaceBusyError(
+            f"another authorstats run ({owner or 'unknown'}) is using {workspace.root}",
+            f"Wait for it to finish, or delete {lock} if no such run is alive",
+        ) from None
+    except OSError as exc:
+        raise OutputError(f"cannot create {lock}: {_describe(exc)}", "Use a writable --workspace") from exc
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(f"{os.getpid()} {command}\n")
+        yield lock
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
