@@ -2,58 +2,59 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import signal
-import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional
 
-import click
 import typer
-from typer.core import TyperGroup
 
 from authorstats import __version__
 from authorstats.errors import AuthorstatsError, ExitCode
 
 log = logging.getLogger("authorstats")
+_state = {"debug": False}
 
 
 class _EchoHandler(logging.Handler):
     """Print warnings on stderr as one line each, resolved at emit time (works under CliRunner)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"{record.levelname.lower()}: {record.getMessage()}", err=True)
+        typer.echo(f"{record.levelname.lower()}: {record.getMessage()}", err=True)
 
 
-class _Group(TyperGroup):
-    """Runs every command under the same error policy: one line, a documented exit code."""
+def command(func: Callable) -> Callable:
+    """Run a command under the one error policy: one line on stderr, a documented exit code."""
 
-    def invoke(self, ctx: click.Context):  # noqa: D401 - click API
-        debug = False
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
         _setup_logging()
         previous = _trap_sigterm()
         try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException):
+            return func(*args, **kwargs)
+        except typer.Exit:
             raise
         except AuthorstatsError as exc:
-            if debug or ctx.meta.get("authorstats.debug"):
+            if _state["debug"]:
                 raise
-            click.echo(f"Error: {exc}", err=True)
+            typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(int(exc.exit_code)) from None
-        except (KeyboardInterrupt, click.exceptions.Abort):
-            click.echo("Interrupted: files written before the interruption are complete; nothing was half-written.", err=True)
+        except KeyboardInterrupt:
+            typer.echo("Interrupted: files written before the interruption are complete; nothing was half-written.", err=True)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except Exception as exc:  # a bug: explain once, keep the traceback behind --debug
-            if debug or ctx.meta.get("authorstats.debug"):
+            if _state["debug"]:
                 raise
-            click.echo(
+            typer.echo(
                 f"Internal error: {type(exc).__name__}: {exc}. Rerun with --debug for the traceback and report it.",
                 err=True,
             )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
         finally:
             _restore_sigterm(previous)
+
+    return wrapper
 
 
 def _setup_logging() -> None:
@@ -83,7 +84,6 @@ def _restore_sigterm(previous) -> None:
 
 
 app = typer.Typer(
-    cls=_Group,
     help="What do these researchers publish about, in these years? "
     "Fetch publications, tag each with a topic, and write tables, charts and word clouds.",
     no_args_is_help=True,
@@ -121,7 +121,7 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
-    ctx.meta["authorstats.debug"] = debug
+    _state["debug"] = debug
     if debug:
         logging.getLogger("authorstats").setLevel(logging.DEBUG)
 

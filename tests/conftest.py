@@ -1,0 +1,66 @@
+"""Shared test set-up: the network is blocked (loopback only), and small helpers for workspaces."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+_real_getaddrinfo = socket.getaddrinfo
+_LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+
+
+def _is_loopback(host: object) -> bool:
+    return isinstance(host, str) and (host in _LOOPBACK or host.startswith("127."))
+
+
+class NetworkBlocked(OSError):
+    """Raised by any attempt to reach a host other than loopback during tests."""
+
+
+def _guard_connect(self, address):
+    host = address[0] if isinstance(address, tuple) else address
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(host):
+        raise NetworkBlocked(f"tests run offline: connection to {address!r} blocked")
+    return _real_connect(self, address)
+
+
+def _guard_connect_ex(self, address):
+    host = address[0] if isinstance(address, tuple) else address
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(host):
+        raise NetworkBlocked(f"tests run offline: connection to {address!r} blocked")
+    return _real_connect_ex(self, address)
+
+
+def _guard_getaddrinfo(host, *args, **kwargs):
+    if host is not None and not _is_loopback(host if isinstance(host, str) else host.decode()):
+        raise socket.gaierror(socket.EAI_NONAME, f"tests run offline: lookup of {host!r} blocked")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    monkeypatch.setattr(socket.socket, "connect", _guard_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _guard_connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", _guard_getaddrinfo)
+    for var in ("SCRAPERAPI_KEY", "OPENALEX_API_KEY", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+                "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """An empty workspace folder."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    return root
+
+
+def files_under(root: Path) -> dict[str, bytes]:
+    """Every file below ``root`` with its bytes: compare before/after to prove nothing changed."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
