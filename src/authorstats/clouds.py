@@ -1,0 +1,100 @@
+"""Word frequencies from titles (stop words and field filler dropped, plurals folded) and the WordCloud drawn from them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from authorstats.errors import BadInputError
+
+# Words with inner hyphens stay whole ("self-supervised", "out-of-distribution").
+_WORD = re.compile(r"[^\W\d_](?:[\w']*[^\W_])?(?:-[^\W_]+)*", re.UNICODE)
+_NOT_PLURAL = ("ss", "us", "is", "ics", "ous", "as", "ys")
+SEED = 42
+
+
+def default_stopwords_path() -> Path:
+    return Path(str(resources.files("authorstats") / "data" / "stopwords.txt"))
+
+
+def load_stopwords(path: Path | None = None) -> frozenset[str]:
+    """English stop words (wordcloud's list) plus the field's filler words from a one-word-a-line file."""
+    from wordcloud import STOPWORDS
+
+    path = Path(path) if path else default_stopwords_path()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInputError(f"cannot read stop-word file {path}: {exc}", "Pass a UTF-8 text file, one word a line") from None
+    filler = {line.strip().lower() for line in lines if line.strip() and not line.lstrip().startswith("#")}
+    return frozenset(STOPWORDS) | frozenset(filler)
+
+
+def singular(word: str) -> str:
+    """Fold an English plural to its singular by suffix rules ("models" -> "model", "studies" -> "study")."""
+    lower = word.lower()
+    if "-" in lower:
+        head, _, tail = lower.rpartition("-")
+        return f"{head}-{singular(tail)}"
+    if len(lower) > 4 and lower.endswith("ies"):
+        return lower[:-3] + "y"
+    if len(lower) > 4 and lower.endswith(("sses", "xes", "ches", "shes")):
+        return lower[:-2]
+    if len(lower) > 3 and lower.endswith("s") and not lower.endswith(_NOT_PLURAL):
+        return lower[:-1]
+    return lower
+
+
+def _display(forms: Counter) -> str:
+    """The form to show: acronyms and mixed case as written (GFlowNet, PDE), other words in lower case."""
+    best = min(forms.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
+    stem = best.split("-")[-1]
+    if any(c.isupper() for c in stem[1:]):
+        return best
+    return best.lower()
+
+
+def word_frequencies(texts: Iterable[str], stopwords: frozenset[str]) -> dict[str, int]:
+    """Count the theme words of ``texts``: stop words dropped, plurals folded, hyphenated terms whole."""
+    counts: Counter = Counter()
+    forms: dict[str, Counter] = defaultdict(Counter)
+    for text in texts:
+        for match in _WORD.finditer(text or ""):
+            word = match.group(0).strip("'")
+            key = singular(word)
+            if len(key) < 2 or key in stopwords or word.lower() in stopwords:
+                continue
+            counts[key] += 1
+            forms[key][word] += 1
+    return {_display(forms[key]): n for key, n in counts.most_common()}
+
+
+def make_cloud(frequencies: dict[str, int], *, width: int = 1600, height: int = 800, seed: int = SEED):
+    """A WordCloud of exactly ``width`` x ``height`` pixels drawn from ``frequencies``; deterministic for a seed."""
+    from wordcloud import WordCloud
+
+    cloud = WordCloud(
+        width=width,
+        height=height,
+        background_color="white",
+        random_state=seed,
+        collocations=False,
+        prefer_horizontal=0.95,
+        max_words=150,
+        colormap="viridis",
+    )
+    if not frequencies:
+        raise BadInputError("no words left to draw a word cloud", "Add titles or use a shorter stop-word list")
+    return cloud.generate_from_frequencies(frequencies)
+
+
+def cloud_png(cloud) -> bytes:
+    """The cloud as PNG bytes at exactly its own width and height."""
+    import io
+
+    buffer = io.BytesIO()
+    cloud.to_image().save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
