@@ -44,6 +44,18 @@ class Workspace:
     def raw_file(self, source: str, author: str) -> Path:
         return self.raw / source / f"{author}.jsonl"
 
+    def manifest_file(self, source: str) -> Path:
+        """What `fetch` got from ``source`` per author: window, time, requests, records."""
+        return self.raw / source / "manifest.json"
+
+    def partial_file(self, source: str, author: str) -> Path:
+        """Records an unfinished fetch got so far, kept apart from ``raw_file`` until it completes."""
+        return self.raw / source / ".partial" / f"{author}.jsonl"
+
+    def partial_state(self, source: str, author: str) -> Path:
+        """Where an unfinished fetch resumes (window, cursor, profile) beside its ``partial_file``."""
+        return self.raw / source / ".partial" / f"{author}.json"
+
     def raw_sources(self) -> list[str]:
         """Sources with at least one raw file, in name order."""
         if not self.raw.is_dir():
@@ -118,6 +130,19 @@ def read_jsonl(path: Path) -> Iterator[Publication]:
                 yield Publication.from_dict(json.loads(line))
             except (ValueError, TypeError, AttributeError) as exc:
                 log.warning("skipped %s line %d: not a valid record (%s)", path, number, exc)
+
+
+def remove_files(*paths: Path) -> None:
+    """Delete ``paths`` (missing ones are fine), then their parent folders if that left them empty."""
+    for path in paths:
+        path = Path(path)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot remove {path}: {_describe(exc)}", "Fix the folder's permissions") from exc
+    for parent in {Path(p).parent for p in paths}:
+        with contextlib.suppress(OSError):
+            parent.rmdir()  # only succeeds when empty
 
 
 def write_json(path: Path, data: object) -> Path:
