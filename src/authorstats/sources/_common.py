@@ -1,0 +1,167 @@
+"""What the web sources share: the HTTP client, one GET that turns every failure into a clear
+SourceUnavailableError (with the API key masked), and the author-candidate record of identity search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import httpx
+
+from authorstats import __version__
+from authorstats.errors import SourceUnavailableError
+
+USER_AGENT = f"authorstats/{__version__} (bibliometrics CLI)"
+TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+# A Retry-After longer than this is not waited for: the run fails with the service's message instead.
+MAX_RETRY_AFTER = 10.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One person a source's author search offered for a roster entry."""
+
+    id: str  # the id to write into the roster (OpenAlex A..., dblp pid)
+    name: str
+    affiliation: str = ""
+    works_count: int | None = None  # None when the source does not say
+    orcid: str = ""
+    url: str = ""
+    by_orcid: bool = False  # found through the roster's ORCID, not by name
+
+
+def make_client() -> httpx.Client:
+    """The HTTP client the CLI passes to sources: timeouts, redirects, a descriptive User-Agent."""
+    return httpx.Client(timeout=TIMEOUT, follow_redirects=True, headers={"User-Agent": USER_AGENT})
+
+
+def mask(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret replaced by ``***``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def retry_after_seconds(value: str | None, *, now: dt.datetime | None = None) -> float | None:
+    """Seconds asked by a Retry-After header (a number or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def get(
+    client: httpx.Client,
+    url: str,
+    *,
+    service: str,
+    params: dict | None = None,
+    headers: dict | None = None,
+    secrets: Iterable[str] = (),
+    hints: dict[int, str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    allow: Iterable[int] = (),
+) -> httpx.Response:
+    """GET ``url``; return the response for 2xx (and statuses in ``allow``), else raise SourceUnavailableError.
+
+    A 429 with a short Retry-After is waited for and tried once more; a long or missing one fails
+    at once with the service's own words. ``hints`` gives the fix to print per status code.
+    """
+    secrets = tuple(s for s in secrets if s)
+    hints = hints or {}
+    allowed = set(allow)
+    for attempt in range(2):
+        try:
+            response = client.get(url, params=params, headers=headers)
+        except httpx.TimeoutException:
+            raise SourceUnavailableError(
+                f"{service} did not answer in time", "Check your internet connection and try again later"
+            ) from None
+        except (httpx.HTTPError, OSError) as exc:
+            detail = mask(str(exc), secrets) or type(exc).__name__
+            raise SourceUnavailableError(
+                f"{service} could not be reached ({detail})",
+                "Check your internet connection (and proxy settings) and try again",
+            ) from None
+        status = response.status_code
+        if 200 <= status < 300 or status in allowed:
+            return response
+        if status == 429:
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+            if attempt == 0 and wait is not None and wait <= MAX_RETRY_AFTER:
+                sleep(wait)
+                continue
+            asked = f", it asks to wait {wait:.0f} s" if wait is not None else ""
+            raise SourceUnavailableError(
+                f"{service} refused: too many requests (HTTP 429{asked}){_said(response, secrets)}",
+                hints.get(429, "Wait and try again later, or use another --source"),
+            )
+        if status == 403:
+            raise SourceUnavailableError(
+                f"{service} refused the request (HTTP 403){_said(response, secrets)}",
+                hints.get(403, "Slow down and try again later, or use another --source"),
+            )
+        if status >= 500:
+            raise SourceUnavailableError(
+                f"{service} had a server error (HTTP {status})", "Try again later, or use another --source"
+            )
+        raise SourceUnavailableError(
+            f"{service} answered HTTP {status}{_said(response, secrets)}",
+            hints.get(status, "Check the id in your roster, or try again later"),
+        )
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _said(response: httpx.Response, secrets: tuple[str, ...]) -> str:
+    """The first line of the service's error text, short and with secrets masked, as ': ...'."""
+    try:
+        data = response.json()
+        text = ""
+        if isinstance(data, dict):
+            text = str(data.get("message") or data.get("error") or "")
+    except ValueError:
+        text = response.text if "html" not in response.headers.get("content-type", "") else ""
+    text = " ".join(mask(text, secrets).split())[:160]
+    return f": {text}" if text else ""
+
+
+def json_of(response: httpx.Response, service: str) -> object:
+    try:
+        return response.json()
+    except ValueError:
+        raise SourceUnavailableError(
+            f"{service} sent an answer that is not JSON", "Try again later; the service may be down"
+        ) from None
+
+
+class Throttle:
+    """Keeps at least ``interval`` seconds between the starts of successive requests."""
+
+    def __init__(self, interval: float, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.interval = interval
+        self._clock = clock
+        self._sleep = sleep
+        self._last: float | None = None
+
+    def wait(self) -> None:
+        if self._last is not None:
+            remaining = self._last + self.interval - self._clock()
+            if remaining > 0:
+                self._sleep(remaining)
+        self._last = self._clock()

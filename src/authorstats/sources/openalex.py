@@ -1,0 +1,229 @@
+"""OpenAlex: an author's works in a year window (filtered by the server, cursor paging), and author search.
+
+Needs a free API key (since February 2026) from the OPENALEX_API_KEY environment variable; it is
+sent as the ``api_key`` query parameter and never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from typing import Any, Callable, Iterator, Mapping
+
+import httpx
+
+from authorstats.errors import BadInputError, SourceUnavailableError
+from authorstats.models import Author, Publication, YearWindow, utc_now
+from authorstats.sources._common import Candidate, get, json_of
+
+NAME = "openalex"
+SERVICE = "OpenAlex"
+API = "https://api.openalex.org"
+KEY_ENV = "OPENALEX_API_KEY"
+PER_PAGE = 100
+MAX_PAGES = 200  # 20,000 works: far above any one author's years; stops a cursor that never ends
+KEY_HINT = "Get a free key at https://openalex.org/settings/api and set it: export OPENALEX_API_KEY=yourkey"
+SELECT = ",".join([
+    "id", "doi", "title", "display_name", "publication_year", "type", "ids", "primary_location",
+    "locations", "authorships", "cited_by_count", "abstract_inverted_index", "primary_topic",
+])
+HINTS = {
+    429: "OpenAlex's daily allowance for this key is used up; try again tomorrow, or use --source dblp",
+    403: "OpenAlex refuses requests that come too fast or with an invalid key; wait a minute, check "
+         "OPENALEX_API_KEY (https://openalex.org/settings/api) and try again",
+    401: f"Check OPENALEX_API_KEY. {KEY_HINT}",
+}
+_AUTHOR_ID = re.compile(r"^(?:https?://openalex\.org/)?(A\d+)$", re.IGNORECASE)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.IGNORECASE)
+
+
+def api_key_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """The OpenAlex key from the environment, or one BadInputError saying how to get one."""
+    key = (os.environ if environ is None else environ).get(KEY_ENV, "").strip()
+    if not key:
+        raise BadInputError(f"OpenAlex needs an API key and {KEY_ENV} is not set", KEY_HINT)
+    return key
+
+
+def short_id(value: str) -> str:
+    """``https://openalex.org/A123`` or ``A123`` -> ``A123``; "" when it is not an author id."""
+    match = _AUTHOR_ID.match((value or "").strip())
+    return match.group(1).upper() if match else ""
+
+
+def rebuild_abstract(index: Mapping[str, list[int]] | None) -> str:
+    """The abstract text from OpenAlex's ``abstract_inverted_index`` (word -> positions)."""
+    if not index:
+        return ""
+    positions: dict[int, str] = {}
+    for word, places in index.items():
+        for place in places or ():
+            if isinstance(place, int):
+                positions[place] = word
+    return " ".join(positions[p] for p in sorted(positions))
+
+
+def _doi(value: str | None) -> str:
+    value = (value or "").strip()
+    value = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", value, flags=re.IGNORECASE)
+    return value.lower()
+
+
+def _arxiv_id(work: Mapping[str, Any], doi: str) -> str:
+    match = _ARXIV_DOI.match(doi)
+    if match:
+        return match.group(1).lower()
+    for location in [work.get("primary_location")] + list(work.get("locations") or []):
+        if not isinstance(location, dict):
+            continue
+        for url_field in ("landing_page_url", "pdf_url"):
+            match = _ARXIV_URL.search(location.get(url_field) or "")
+            if match:
+                return match.group(1).lower()
+    return ""
+
+
+def _topic(topic: Mapping[str, Any] | None) -> dict[str, Any]:
+    if not isinstance(topic, dict):
+        return {}
+    kept = {"id": topic.get("id", ""), "display_name": topic.get("display_name", ""), "score": topic.get("score")}
+    for level in ("subfield", "field", "domain"):
+        part = topic.get(level)
+        if isinstance(part, dict):
+            kept[level] = part.get("display_name", "")
+    return kept
+
+
+def parse_work(work: Mapping[str, Any], author_key: str, fetched_at: str = "") -> Publication | None:
+    """One OpenAlex work as a Publication; None for a work without a title."""
+    title = " ".join(str(work.get("title") or work.get("display_name") or "").split())
+    if not title:
+        return None
+    location = work.get("primary_location") or {}
+    venue_source = location.get("source") or {}
+    doi = _doi(work.get("doi") or (work.get("ids") or {}).get("doi"))
+    extra: dict[str, Any] = {}
+    arxiv = _arxiv_id(work, doi)
+    if arxiv:
+        extra["arxiv_id"] = arxiv
+    topic = _topic(work.get("primary_topic"))
+    if topic:
+        extra["openalex_primary_topic"] = topic
+    if work.get("type"):
+        extra["openalex_type"] = work["type"]
+    if venue_source.get("type"):
+        extra["venue_type"] = venue_source["type"]
+    year = work.get("publication_year")
+    citations = work.get("cited_by_count")
+    return Publication(
+        author=author_key,
+        title=title,
+        year=year if isinstance(year, int) else None,
+        source=NAME,
+        venue=str(venue_source.get("display_name") or ""),
+        authors=tuple(
+            str((a.get("author") or {}).get("display_name") or a.get("raw_author_name") or "")
+            for a in work.get("authorships") or ()
+            if isinstance(a, dict)
+        ),
+        citations=citations if isinstance(citations, int) else None,
+        abstract=rebuild_abstract(work.get("abstract_inverted_index")),
+        doi=doi,
+        source_id=str(work.get("id") or ""),
+        fetched_at=fetched_at,
+        extra=extra,
+    )
+
+
+class OpenAlexSource:
+    """A Source over the OpenAlex API; the httpx client and the key are given to it."""
+
+    name = NAME
+
+    def __init__(self, client: httpx.Client, api_key: str, *, base_url: str = API,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        if not api_key:
+            raise BadInputError(f"OpenAlex needs an API key and {KEY_ENV} is not set", KEY_HINT)
+        self._client = client
+        self._key = api_key
+        self._base = base_url.rstrip("/")
+        self._sleep = sleep
+
+    def _get_json(self, path: str, params: dict) -> Any:
+        response = get(self._client, f"{self._base}{path}", service=SERVICE, params={**params, "api_key": self._key},
+                       secrets=[self._key], hints=HINTS, sleep=self._sleep, allow=(404,))
+        if response.status_code == 404:
+            return None
+        return json_of(response, SERVICE)
+
+    def fetch(self, author: Author, window: YearWindow) -> Iterator[Publication]:
+        """The author's works published in ``window``, 100 a page, following ``meta.next_cursor``."""
+        author_id = short_id(author.openalex)
+        if not author_id:
+            what = f"{author.openalex!r} is not an OpenAlex author id" if author.openalex else "has no OpenAlex id"
+            raise BadInputError(
+                f"author {author.key!r} {what} in the roster",
+                f"Run: authorstats authors resolve {author.key} --source openalex",
+            )
+        return self._pages(author, author_id, window)
+
+    def _pages(self, author: Author, author_id: str, window: YearWindow) -> Iterator[Publication]:
+        fetched_at = utc_now()
+        cursor: str | None = "*"
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            data = self._get_json("/works", {
+                "filter": f"author.id:{author_id},publication_year:{window.start}-{window.end}",
+                "per_page": PER_PAGE,
+                "cursor": cursor,
+                "select": SELECT,
+            })
+            if data is None:
+                raise BadInputError(f"OpenAlex does not know the author id {author_id} ({author.key})",
+                                    f"Run: authorstats authors resolve {author.key} --source openalex")
+            if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+                raise SourceUnavailableError("OpenAlex sent a works list without results",
+                                             "Try again later; the API may have changed")
+            for work in data["results"]:
+                if isinstance(work, dict):
+                    record = parse_work(work, author.key, fetched_at)
+                    if record is not None:
+                        yield record
+            cursor = (data.get("meta") or {}).get("next_cursor")
+            if not cursor or not data["results"] or cursor in seen:
+                return
+            seen.add(cursor)
+        raise SourceUnavailableError(f"OpenAlex kept paging past {MAX_PAGES} pages for {author.key}",
+                                     "Narrow --years and try again")
+
+    def search_authors(self, name: str, orcid: str = "", limit: int = 10) -> list[Candidate]:
+        """People OpenAlex knows under ``name`` (or exactly the one with ``orcid``, when given and known)."""
+        if orcid:
+            found = self._get_json(f"/authors/orcid:{orcid}", {})
+            if isinstance(found, dict) and found.get("id"):
+                return [_candidate(found, by_orcid=True)]
+        data = self._get_json("/authors", {"search": name, "per_page": limit})
+        results = data.get("results") if isinstance(data, dict) else None
+        if not isinstance(results, list):
+            return []
+        return [_candidate(r) for r in results if isinstance(r, dict) and short_id(str(r.get("id", "")))]
+
+
+def _candidate(author: Mapping[str, Any], by_orcid: bool = False) -> Candidate:
+    institutions = author.get("last_known_institutions") or []
+    if not institutions and isinstance(author.get("last_known_institution"), dict):
+        institutions = [author["last_known_institution"]]
+    affiliation = "; ".join(str(i.get("display_name", "")) for i in institutions if isinstance(i, dict))
+    works = author.get("works_count")
+    orcid = str(author.get("orcid") or "").rsplit("/", 1)[-1]
+    return Candidate(
+        id=short_id(str(author.get("id", ""))),
+        name=str(author.get("display_name", "")),
+        affiliation=affiliation,
+        works_count=works if isinstance(works, int) else None,
+        orcid=orcid,
+        url=str(author.get("id", "")),
+        by_orcid=by_orcid,
+    )
