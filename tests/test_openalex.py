@@ -182,3 +182,25 @@ def test_unknown_orcid_falls_back_to_the_name(client):
 ])
 def test_short_id(value, expected):
     assert openalex.short_id(value) == expected
+
+
+@respx.mock
+def test_pages_resume_at_a_cursor_and_say_where_the_next_starts(client):
+    cursor = fixture("works_page1.json")["meta"]["next_cursor"]
+    route = respx.get("https://api.openalex.org/works").mock(
+        return_value=httpx.Response(200, json=fixture("works_page2.json")))
+    (page,) = openalex.OpenAlexSource(client, KEY).pages(LECUN, WINDOW, cursor=cursor)
+    assert route.calls[0].request.url.params["cursor"] == cursor
+    assert page.cursor is None and len(page.records) == 1 and page.info == {"openalex": "A5000000001"}
+
+
+@respx.mock
+def test_refusals_stop_the_whole_source_and_an_expired_deadline_sends_nothing(client):
+    from authorstats.sources import Deadline, SourceRefused
+
+    route = respx.get("https://api.openalex.org/works").mock(return_value=httpx.Response(403))
+    with pytest.raises(SourceRefused):
+        list(openalex.OpenAlexSource(client, KEY).fetch(LECUN, WINDOW))
+    with pytest.raises(SourceRefused, match="time limit"):
+        list(openalex.OpenAlexSource(client, KEY, deadline=Deadline(0)).fetch(LECUN, WINDOW))
+    assert route.call_count == 1

@@ -13,6 +13,7 @@ import httpx
 
 from authorstats import __version__
 from authorstats.errors import SourceUnavailableError
+from authorstats.sources import Deadline, SourceRefused
 
 USER_AGENT = f"authorstats/{__version__} (bibliometrics CLI)"
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
@@ -76,25 +77,36 @@ def get(
     hints: dict[int, str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     allow: Iterable[int] = (),
+    deadline: Deadline | None = None,
 ) -> httpx.Response:
-    """GET ``url``; return the response for 2xx (and statuses in ``allow``), else raise SourceUnavailableError.
+    """GET ``url``; return the response for 2xx (and statuses in ``allow``), else raise.
 
-    A 429 with a short Retry-After is waited for and tried once more; a long or missing one fails
-    at once with the service's own words. ``hints`` gives the fix to print per status code.
+    Failures that would hit every later request too (offline, timeout, 429, 403, server error, the
+    run's deadline) raise SourceRefused; any other status raises SourceUnavailableError. A 429 with a
+    short Retry-After is waited for and tried once more; a long or missing one fails at once with the
+    service's own words. ``hints`` gives the fix to print per status code.
     """
     secrets = tuple(s for s in secrets if s)
     hints = hints or {}
     allowed = set(allow)
     for attempt in range(2):
+        extra = {}
+        if deadline is not None:
+            left = deadline.remaining()
+            if left <= 0:
+                raise SourceRefused(f"{service}: the run's time limit passed before the next request",
+                                    "Run again to continue, or allow more time")
+            if left < TIMEOUT.read:
+                extra["timeout"] = httpx.Timeout(left, connect=min(left, TIMEOUT.connect))
         try:
-            response = client.get(url, params=params, headers=headers)
+            response = client.get(url, params=params, headers=headers, **extra)
         except httpx.TimeoutException:
-            raise SourceUnavailableError(
+            raise SourceRefused(
                 f"{service} did not answer in time", "Check your internet connection and try again later"
             ) from None
         except (httpx.HTTPError, OSError) as exc:
             detail = mask(str(exc), secrets) or type(exc).__name__
-            raise SourceUnavailableError(
+            raise SourceRefused(
                 f"{service} could not be reached ({detail})",
                 "Check your internet connection (and proxy settings) and try again",
             ) from None
@@ -103,21 +115,22 @@ def get(
             return response
         if status == 429:
             wait = retry_after_seconds(response.headers.get("Retry-After"))
-            if attempt == 0 and wait is not None and wait <= MAX_RETRY_AFTER:
+            if attempt == 0 and wait is not None and wait <= MAX_RETRY_AFTER and (
+                    deadline is None or wait < deadline.remaining()):
                 sleep(wait)
                 continue
             asked = f", it asks to wait {wait:.0f} s" if wait is not None else ""
-            raise SourceUnavailableError(
+            raise SourceRefused(
                 f"{service} refused: too many requests (HTTP 429{asked}){_said(response, secrets)}",
                 hints.get(429, "Wait and try again later, or use another --source"),
             )
         if status == 403:
-            raise SourceUnavailableError(
+            raise SourceRefused(
                 f"{service} refused the request (HTTP 403){_said(response, secrets)}",
                 hints.get(403, "Slow down and try again later, or use another --source"),
             )
         if status >= 500:
-            raise SourceUnavailableError(
+            raise SourceRefused(
                 f"{service} had a server error (HTTP {status})", "Try again later, or use another --source"
             )
         raise SourceUnavailableError(

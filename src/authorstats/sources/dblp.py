@@ -12,6 +12,7 @@ import httpx
 
 from authorstats.errors import BadInputError, SourceUnavailableError
 from authorstats.models import Author, Publication, YearWindow, utc_now
+from authorstats.sources import Deadline
 from authorstats.sources._common import USER_AGENT, Candidate, Throttle, get, json_of
 
 NAME = "dblp"
@@ -114,8 +115,10 @@ class DblpSource:
     name = NAME
 
     def __init__(self, client: httpx.Client, *, base_url: str = BASE, interval: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 deadline: Deadline | None = None) -> None:
         self._client = client
+        self._deadline = deadline
         self._base = base_url.rstrip("/")
         self._sleep = sleep
         self._throttle = Throttle(interval, clock=clock, sleep=sleep)
@@ -123,7 +126,8 @@ class DblpSource:
     def _get(self, path: str, params: dict | None = None, allow: tuple[int, ...] = ()) -> httpx.Response:
         self._throttle.wait()
         return get(self._client, f"{self._base}{path}", service=SERVICE, params=params,
-                   headers={"User-Agent": USER_AGENT}, hints=HINTS, sleep=self._sleep, allow=allow)
+                   headers={"User-Agent": USER_AGENT}, hints=HINTS, sleep=self._sleep, allow=allow,
+                   deadline=self._deadline)
 
     def fetch(self, author: Author, window: YearWindow) -> Iterator[Publication]:
         """The author's publications in ``window``, from one request for the whole bibliography."""

@@ -15,6 +15,7 @@ import httpx
 
 from authorstats.errors import BadInputError, SourceUnavailableError
 from authorstats.models import Author, Publication, YearWindow, utc_now
+from authorstats.sources import Deadline, Page
 from authorstats.sources._common import Candidate, get, json_of
 
 NAME = "openalex"
@@ -143,23 +144,35 @@ class OpenAlexSource:
     name = NAME
 
     def __init__(self, client: httpx.Client, api_key: str, *, base_url: str = API,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, deadline: Deadline | None = None) -> None:
         if not api_key:
             raise BadInputError(f"OpenAlex needs an API key and {KEY_ENV} is not set", KEY_HINT)
         self._client = client
         self._key = api_key
         self._base = base_url.rstrip("/")
         self._sleep = sleep
+        self._deadline = deadline
 
     def _get_json(self, path: str, params: dict) -> Any:
         response = get(self._client, f"{self._base}{path}", service=SERVICE, params={**params, "api_key": self._key},
-                       secrets=[self._key], hints=HINTS, sleep=self._sleep, allow=(404,))
+                       secrets=[self._key], hints=HINTS, sleep=self._sleep, allow=(404,),
+                       deadline=self._deadline)
         if response.status_code == 404:
             return None
         return json_of(response, SERVICE)
 
     def fetch(self, author: Author, window: YearWindow) -> Iterator[Publication]:
         """The author's works published in ``window``, 100 a page, following ``meta.next_cursor``."""
+        pages = self.pages(author, window)
+        return (record for page in pages for record in page.records)
+
+    def pages(self, author: Author, window: YearWindow, cursor: str | None = None) -> Iterator[Page]:
+        """The author's works in ``window`` page by page, from ``cursor`` (the start when None)."""
+        author_id = self._author_id(author)
+        return self._pages(author, author_id, window, cursor or "*")
+
+    @staticmethod
+    def _author_id(author: Author) -> str:
         author_id = short_id(author.openalex)
         if not author_id:
             what = f"{author.openalex!r} is not an OpenAlex author id" if author.openalex else "has no OpenAlex id"
@@ -167,11 +180,10 @@ class OpenAlexSource:
                 f"author {author.key!r} {what} in the roster",
                 f"Run: authorstats authors resolve {author.key} --source openalex",
             )
-        return self._pages(author, author_id, window)
+        return author_id
 
-    def _pages(self, author: Author, author_id: str, window: YearWindow) -> Iterator[Publication]:
+    def _pages(self, author: Author, author_id: str, window: YearWindow, cursor: str) -> Iterator[Page]:
         fetched_at = utc_now()
-        cursor: str | None = "*"
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
             data = self._get_json("/works", {
@@ -181,20 +193,21 @@ class OpenAlexSource:
                 "select": SELECT,
             })
             if data is None:
-                raise BadInputError(f"OpenAlex does not know the author id {author_id} ({author.key})",
-                                    f"Run: authorstats authors resolve {author.key} --source openalex")
+                raise SourceUnavailableError(f"OpenAlex does not know the author id {author_id} ({author.key})",
+                                             f"Run: authorstats authors resolve {author.key} --source openalex")
             if not isinstance(data, dict) or not isinstance(data.get("results"), list):
                 raise SourceUnavailableError("OpenAlex sent a works list without results",
                                              "Try again later; the API may have changed")
-            for work in data["results"]:
-                if isinstance(work, dict):
-                    record = parse_work(work, author.key, fetched_at)
-                    if record is not None:
-                        yield record
-            cursor = (data.get("meta") or {}).get("next_cursor")
-            if not cursor or not data["results"] or cursor in seen:
-                return
+            records = [r for r in (parse_work(w, author.key, fetched_at) for w in data["results"]
+                                   if isinstance(w, dict)) if r is not None]
             seen.add(cursor)
+            next_cursor = (data.get("meta") or {}).get("next_cursor") or None
+            if not data["results"] or next_cursor in seen:
+                next_cursor = None
+            yield Page(records=records, cursor=next_cursor, info={"openalex": author_id})
+            if next_cursor is None:
+                return
+            cursor = next_cursor
         raise SourceUnavailableError(f"OpenAlex kept paging past {MAX_PAGES} pages for {author.key}",
                                      "Narrow --years and try again")
 
