@@ -1,0 +1,229 @@
+"""Loads and validates the topic taxonomy: a TOML data file of topics and their weighted match terms."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from authorstats.errors import BadInputError
+from authorstats.roster import read_toml
+
+OTHER = "Other"
+
+TOPIC_FIELDS = {"name", "description", "terms", "boost"}
+SETTINGS = {
+    # name: (default, minimum, maximum)
+    "threshold": (0.5, 0.0, math.inf),
+    "abstract_weight": (0.3, 0.0, 1.0),
+    "head_boost": (1.25, 1.0, 10.0),
+    "method_weight": (0.6, 0.0, 1.0),
+    "setting_weight": (0.8, 0.0, 1.0),
+    "decay": (0.5, 0.0, 1.0),
+    "strong_score": (3.0, 0.0, math.inf),
+}
+LIST_SETTINGS = {
+    "method_markers": ("via", "with", "using", "by", "through", "from"),
+    "setting_markers": ("in", "on"),
+    "reset_markers": ("for",),
+}
+
+# A term is words separated by spaces or hyphens; each word is a regex matched against one whole word.
+_WORD_SPLIT = re.compile(r"[\s\-]+")
+_META = set("\\.^$*+?{}[]|()")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One match term: ``words`` are regexes, each matching one whole (lower-case) word of a title."""
+
+    pattern: str
+    weight: float
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    description: str
+    terms: tuple[Term, ...]
+    boost: float = 1.0  # > 1 for application domains, which win over methods (TOPICS.md tie-break)
+
+
+@dataclass(frozen=True, eq=False)  # identity equality: classifiers cache their compiled index per taxonomy
+class Taxonomy:
+    path: Path
+    topics: tuple[Topic, ...]
+    settings: dict
+    names: tuple[str, ...]
+
+    def topic(self, name: str) -> Topic:
+        for topic in self.topics:
+            if topic.name == name:
+                return topic
+        raise KeyError(name)
+
+
+def default_taxonomy_path() -> Path:
+    return Path(str(resources.files("authorstats") / "data" / "taxonomy.toml"))
+
+
+def split_words(pattern: str) -> list[str]:
+    """Split a term at spaces and hyphens that are outside brackets and parentheses."""
+    words, current, depth, in_class, escaped = [], [], 0, False, False
+    for char in pattern:
+        if escaped:
+            current.append(char)
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and (char.isspace() or char == "-"):
+            if current:
+                words.append("".join(current))
+                current = []
+            continue
+        current.append(char)
+    if current:
+        words.append("".join(current))
+    return words
+
+
+def literal_prefix(word: str) -> str:
+    """The literal characters every match of the word regex starts with ('' when unknown)."""
+    depth = 0
+    escaped = False
+    for char in word:  # any top-level alternation means no common prefix
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return ""
+    prefix = []
+    for i, char in enumerate(word):
+        if char in _META:
+            if char in "?*{" and prefix:
+                prefix.pop()  # the previous character is optional
+            break
+        prefix.append(char)
+    return "".join(prefix)
+
+
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    """Load and validate a taxonomy file (the bundled one by default); errors name the file and the entry."""
+    path = Path(path) if path else default_taxonomy_path()
+    data = read_toml(path, "taxonomy")
+    settings = _settings(path, data.get("settings", {}))
+    unknown = set(data) - {"settings", "topic"}
+    if unknown:
+        raise BadInputError(
+            f"taxonomy {path} has unknown section(s) {', '.join(sorted(unknown))}",
+            "Use only [settings] and [[topic]] tables",
+        )
+    entries = data.get("topic", [])
+    if not isinstance(entries, list) or not entries:
+        raise BadInputError(
+            f"taxonomy {path} lists no topics",
+            'Add one [[topic]] table per topic with name = "..." and a [topic.terms] table',
+        )
+    topics: list[Topic] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, start=1):
+        topic = _topic(path, number, entry)
+        if topic.name.casefold() in seen:
+            raise BadInputError(f"taxonomy {path} lists the topic {topic.name!r} twice", "Give every topic a different name")
+        seen.add(topic.name.casefold())
+        topics.append(topic)
+    others = [t for t in topics if t.name == OTHER]
+    topics = [t for t in topics if t.name != OTHER] + (others or [Topic(OTHER, "anything the topics above do not cover", ())])
+    return Taxonomy(path=path, topics=tuple(topics), settings=settings, names=tuple(t.name for t in topics))
+
+
+def _settings(path: Path, raw: object) -> dict:
+    if not isinstance(raw, dict):
+        raise BadInputError(f"taxonomy {path}: [settings] must be a table", "Write it as a [settings] section")
+    unknown = set(raw) - set(SETTINGS) - set(LIST_SETTINGS)
+    if unknown:
+        raise BadInputError(
+            f"taxonomy {path}: unknown setting(s) {', '.join(sorted(unknown))}",
+            f"Use only {', '.join(sorted([*SETTINGS, *LIST_SETTINGS]))}",
+        )
+    settings: dict = {}
+    for name, (default, low, high) in SETTINGS.items():
+        value = raw.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise BadInputError(
+                f"taxonomy {path}: setting {name} = {value!r} is out of range",
+                f"Use a number from {low} to {high}",
+            )
+        settings[name] = float(value)
+    for name, default in LIST_SETTINGS.items():
+        value = raw.get(name, list(default))
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise BadInputError(f"taxonomy {path}: setting {name} must be a list of words", f'Write {name} = ["via", "with"]')
+        settings[name] = tuple(v.strip().casefold() for v in value)
+    return settings
+
+
+def _topic(path: Path, number: int, entry: object) -> Topic:
+    where = f"taxonomy {path}, topic #{number}"
+    if not isinstance(entry, dict):
+        raise BadInputError(f"{where} is not a table", "Write each topic as a [[topic]] table")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise BadInputError(f"{where} has no name", 'Add name = "Topic name"')
+    name = name.strip()
+    where = f"taxonomy {path}, topic {name!r}"
+    unknown = set(entry) - TOPIC_FIELDS
+    if unknown:
+        raise BadInputError(f"{where} has unknown field(s) {', '.join(sorted(unknown))}", f"Use only {', '.join(sorted(TOPIC_FIELDS))}")
+    description = entry.get("description", "")
+    if not isinstance(description, str):
+        raise BadInputError(f"{where}: description must be a string", 'Write description = "..."')
+    boost = entry.get("boost", 1.0)
+    if isinstance(boost, bool) or not isinstance(boost, (int, float)) or not 0 < boost <= 10:
+        raise BadInputError(f"{where}: boost = {boost!r} is out of range", "Use a number above 0 and at most 10")
+    raw_terms = entry.get("terms", {})
+    if not isinstance(raw_terms, dict):
+        raise BadInputError(f"{where}: terms must be a table of pattern = weight", "Write [topic.terms] then 'pattern' = 2")
+    if not raw_terms and name != OTHER:
+        raise BadInputError(f"{where} has no terms", "Add a [topic.terms] table with at least one 'pattern' = weight")
+    terms = tuple(_term(where, pattern, weight) for pattern, weight in raw_terms.items())
+    return Topic(name=name, description=description.strip(), terms=terms, boost=float(boost))
+
+
+def _term(where: str, pattern: str, weight: object) -> Term:
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 100:
+        raise BadInputError(f"{where}: term {pattern!r} has weight {weight!r}", "Give it a number above 0, e.g. 2")
+    words = split_words(pattern.strip().casefold())
+    if not words:
+        raise BadInputError(f"{where}: an empty term", "Remove it or write a word")
+    for word in words:
+        try:
+            compiled = re.compile(word)
+        except re.error as exc:
+            raise BadInputError(
+                f"{where}: term {pattern!r} is not a valid pattern ({exc})",
+                r"Fix the regular expression, e.g. 'generat(e|ive|ion)' or 'gflownets?'",
+            ) from None
+        if compiled.fullmatch(""):
+            raise BadInputError(
+                f"{where}: term {pattern!r} can match an empty word",
+                "Make every word of the term match at least one letter",
+            )
+    return Term(pattern=pattern, weight=float(weight), words=tuple(words))
