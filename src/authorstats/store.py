@@ -41,6 +41,11 @@ class Workspace:
         """Manual topic corrections, applied on every report."""
         return self.root / "data" / "labels.csv"
 
+    @property
+    def roster(self) -> Path:
+        """The user's own roster, copied from the bundled one by `authors resolve` when it writes an id."""
+        return self.root / "authors.toml"
+
     def raw_file(self, source: str, author: str) -> Path:
         return self.raw / source / f"{author}.jsonl"
 

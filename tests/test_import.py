@@ -1,0 +1,107 @@
+"""CSV import: good rows land in data/raw/<source>/, bad rows are reported by line and skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from authorstats import importer, store
+from authorstats.cli import app
+from authorstats.errors import BadInputError
+from authorstats.roster import load_roster
+
+runner = CliRunner()
+HEADER = "author,title,year,venue,abstract,doi,citations\n"
+
+
+def write_csv(folder: Path, text: str, name: str = "list.csv") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def records(workspace: Path, source: str, key: str):
+    return list(store.read_jsonl(store.Workspace(workspace).raw_file(source, key)))
+
+
+def test_good_rows_are_kept_and_bad_rows_reported_with_line_numbers(workspace, tmp_path):
+    csv_file = write_csv(tmp_path, HEADER + (
+        'lecun,"VICReg: Variance-Invariance-Covariance Regularization",2022,ICLR,,https://doi.org/10.1234/ABC,"1,204"\n'
+        "Yoshua Bengio,A Paper by Name,2021,,,,\n"
+        "nobody,Unknown Author Paper,2021,,,,\n"
+        "\n"
+        "lecun,,2021,,,,\n"
+        'lecun,"Multi-line\ntitle",20x1,,,,\n'
+        "lecun,Bad Citations,2021,,,,many\n"
+        "hinton,Bad DOI,2021,,,not-a-doi,\n"
+        "hinton,Good Hinton Paper,2021,NeurIPS,An abstract.,,7\n"
+    ))
+    result = importer.import_csv(csv_file, store.Workspace(workspace), load_roster())
+    assert [(b.line, b.problem.split(" (")[0]) for b in result.bad_rows] == [
+        (4, "unknown author 'nobody'"), (6, "no title"), (7, "year '20x1' is not a year"),
+        (9, "citations 'many' is not a whole number"), (10, "doi 'not-a-doi' is not a DOI"),
+    ]
+    assert "bengio" in str(result.bad_rows[0])  # the fix names the roster keys
+    (vicreg,) = records(workspace, "import", "lecun")
+    assert vicreg.doi == "10.1234/abc" and vicreg.citations == 1204 and vicreg.venue == "ICLR"
+    assert vicreg.source == "import" and vicreg.extra["imported_from"] == "list.csv"
+    assert [r.title for r in records(workspace, "import", "bengio")] == ["A Paper by Name"]
+    (hinton,) = records(workspace, "import", "hinton")
+    assert hinton.abstract == "An abstract." and hinton.citations == 7
+
+
+def test_existing_records_are_kept_and_reimporting_a_file_replaces_its_own(workspace, tmp_path):
+    ws = store.Workspace(workspace)
+    first = write_csv(tmp_path, HEADER + "lecun,From First File,2021,,,,\n", "first.csv")
+    second = write_csv(tmp_path, HEADER + "lecun,From Second File,2022,,,,\n", "second.csv")
+    importer.import_csv(first, ws, load_roster())
+    importer.import_csv(second, ws, load_roster())
+    again = importer.import_csv(write_csv(tmp_path, HEADER + "lecun,From Second File (fixed),2022,,,,\n",
+                                          "second.csv"), ws, load_roster())
+    assert [r.title for r in records(workspace, "import", "lecun")] == ["From First File", "From Second File (fixed)"]
+    assert again.replaced == 1 and again.kept == {"lecun": 1}
+
+
+def test_export_column_names_and_semicolons_are_understood(workspace, tmp_path):
+    csv_file = write_csv(tmp_path, "\ufeffAuthor;Title;Publication Year;Publication Title;Cites\n"
+                                   "LeCun;A Semicolon Export;2021;Journal of Tests;3\n")
+    importer.import_csv(csv_file, store.Workspace(workspace), load_roster(), source="zotero")
+    (record,) = records(workspace, "zotero", "lecun")
+    assert (record.title, record.year, record.venue, record.citations, record.source) == (
+        "A Semicolon Export", 2021, "Journal of Tests", 3, "zotero")
+
+
+def test_missing_required_column_is_one_clear_error(workspace, tmp_path):
+    csv_file = write_csv(tmp_path, "name,title\nlecun,x\n")
+    with pytest.raises(BadInputError, match="no author, year column"):
+        importer.import_csv(csv_file, store.Workspace(workspace), load_roster())
+
+
+@pytest.mark.parametrize("name", ["scholar", "openalex", "../up", "Has Space", ""])
+def test_unsafe_or_reserved_source_names_are_refused(name):
+    with pytest.raises(BadInputError):
+        importer.check_source_name(name)
+
+
+def test_cli_import_reports_bad_rows_and_keeps_good_ones(workspace, tmp_path):
+    csv_file = write_csv(tmp_path, HEADER + "lecun,Good Row,2021,,,,\nlecun,Bad Row,year,,,,\n")
+    result = runner.invoke(app, ["import", str(csv_file), "--workspace", str(workspace), "--source", "pop"])
+    assert result.exit_code == 0, result.output
+    assert "lecun: 1 publications from list.csv" in result.stdout
+    assert "line 3: year 'year' is not a year" in result.stderr
+    assert (workspace / "data" / "raw" / "pop" / "lecun.jsonl").exists()
+
+
+def test_cli_import_with_no_usable_rows_exits_2_and_writes_nothing(workspace, tmp_path):
+    csv_file = write_csv(tmp_path, HEADER + "nobody,Row,2021,,,,\n")
+    result = runner.invoke(app, ["import", str(csv_file), "--workspace", str(workspace)])
+    assert result.exit_code == 2
+    assert "Error: no usable rows" in result.stderr and "Traceback" not in result.output
+    assert not (workspace / "data" / "raw").exists()
+
+
+def test_cli_import_of_a_missing_file_exits_2(workspace, tmp_path):
+    result = runner.invoke(app, ["import", str(tmp_path / "nope.csv"), "--workspace", str(workspace)])
+    assert result.exit_code == 2 and "does not exist" in result.stderr
