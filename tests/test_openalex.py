@@ -204,3 +204,11 @@ def test_refusals_stop_the_whole_source_and_an_expired_deadline_sends_nothing(cl
     with pytest.raises(SourceRefused, match="time limit"):
         list(openalex.OpenAlexSource(client, KEY, deadline=Deadline(0)).fetch(LECUN, WINDOW))
     assert route.call_count == 1
+
+
+def test_open_needs_the_key_and_owns_its_client():
+    with pytest.raises(BadInputError, match="OPENALEX_API_KEY"):
+        openalex.OpenAlexSource.open(environ={})
+    source = openalex.OpenAlexSource.open(environ={"OPENALEX_API_KEY": KEY})
+    assert source.requests == 0
+    source.close()

@@ -122,9 +122,25 @@ class DblpSource:
         self._base = base_url.rstrip("/")
         self._sleep = sleep
         self._throttle = Throttle(interval, clock=clock, sleep=sleep)
+        self._owns_client = False
+        self.requests = 0  # sent so far, for fetch's run report
+
+    @classmethod
+    def open(cls, *, deadline: Deadline | None = None) -> "DblpSource":
+        """A source with its own HTTP client, closed by ``close``."""
+        from authorstats.sources._common import make_client
+
+        source = cls(make_client(), deadline=deadline)
+        source._owns_client = True
+        return source
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
 
     def _get(self, path: str, params: dict | None = None, allow: tuple[int, ...] = ()) -> httpx.Response:
         self._throttle.wait()
+        self.requests += 1
         return get(self._client, f"{self._base}{path}", service=SERVICE, params=params,
                    headers={"User-Agent": USER_AGENT}, hints=HINTS, sleep=self._sleep, allow=allow,
                    deadline=self._deadline)

@@ -152,8 +152,25 @@ class OpenAlexSource:
         self._base = base_url.rstrip("/")
         self._sleep = sleep
         self._deadline = deadline
+        self._owns_client = False
+        self.requests = 0  # sent so far, for fetch's run report
+
+    @classmethod
+    def open(cls, *, deadline: Deadline | None = None, environ: Mapping[str, str] | None = None) -> "OpenAlexSource":
+        """A source with its own HTTP client (closed by ``close``) and the key from the environment."""
+        from authorstats.sources._common import make_client
+
+        key = api_key_from_env(environ)
+        source = cls(make_client(), key, deadline=deadline)
+        source._owns_client = True
+        return source
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
 
     def _get_json(self, path: str, params: dict) -> Any:
+        self.requests += 1
         response = get(self._client, f"{self._base}{path}", service=SERVICE, params={**params, "api_key": self._key},
                        secrets=[self._key], hints=HINTS, sleep=self._sleep, allow=(404,),
                        deadline=self._deadline)
