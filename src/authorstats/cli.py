@@ -207,3 +207,127 @@ def authors_resolve(
     typer.echo(f'Wrote {resolving.FIELD[source]} = "{result.chosen.id}" for {key} into {path} ({result.why}).')
     if roster is None:
         typer.echo(f"Pass --roster {path} to later commands (fetch, report) to use it.")
+
+
+@app.command()
+@command
+def fetch(
+    workspace: WorkspaceOpt = Path("."),
+    years: YearsOpt = "2021-2022",
+    author: AuthorOpt = None,
+    roster: RosterOpt = None,
+    source: Annotated[str, typer.Option("--source", "-s", help="Where to fetch from: scholar (Google Scholar).")] = "scholar",
+    refresh: Annotated[bool, typer.Option("--refresh", help="Fetch again even when cached data is young enough.")] = False,
+    max_age: Annotated[
+        float, typer.Option("--max-age", metavar="DAYS", help="Reuse fetched data younger than this many days.")
+    ] = 7.0,
+    details: Annotated[
+        bool, typer.Option("--details", help="Also read each publication's page (authors, venue, abstract): one request each.")
+    ] = False,
+    proxy: Annotated[
+        Optional[str], typer.Option("--proxy", metavar="URL", help="Send requests through this proxy, e.g. http://HOST:PORT.")
+    ] = None,
+    deadline: Annotated[
+        float, typer.Option("--deadline", metavar="SECONDS", help="Give up after this many seconds; what was fetched is kept and resumed.")
+    ] = 30.0,
+) -> None:
+    """Fetch the authors' publications in the year window into WORKSPACE/data/raw/<source>/.
+
+    Data younger than --max-age is reused without a request. When Google Scholar refuses, the run
+    ends at once with the cause and the ways out. A ScraperAPI key in SCRAPERAPI_KEY is used as proxy.
+    """
+    import os
+
+    from authorstats import fetch as fetching
+    from authorstats import roster as rosters
+    from authorstats import store
+    from authorstats.models import YearWindow
+
+    window = YearWindow.parse(years)
+    authors = rosters.select(rosters.load_roster(roster), author or [])
+    options = fetching.FetchOptions(
+        source=source, refresh=refresh, max_age_days=max_age, details=details, proxy=proxy,
+        scraperapi_key=os.environ.get("SCRAPERAPI_KEY") or None, deadline=deadline,
+    )
+    report = fetching.run(store.Workspace(workspace), authors, window, options)
+    code = report.finish(lambda line: typer.echo(line, err=True))
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command("import")
+@command
+def import_publications(
+    file: Annotated[Path, typer.Argument(help="CSV with columns author, title, year and optional venue, abstract, doi, citations.")],
+    source: Annotated[str, typer.Option("--source", "-s", help="Name of this list; it goes to data/raw/NAME/.")] = "import",
+    workspace: WorkspaceOpt = Path("."),
+    roster: RosterOpt = None,
+) -> None:
+    """Import publications from a CSV file (e.g. exported from Publish or Perish or Zotero) into data/raw/SOURCE/.
+
+    The author column holds a roster key or an author's name. Bad rows are reported with their line numbers and skipped; good rows are kept. Importing the same file again replaces what it gave before.
+    """
+    from authorstats import importer, store
+    from authorstats import roster as rosters
+    from authorstats.errors import BadInputError
+
+    authors = rosters.load_roster(roster)
+    ws = store.Workspace(workspace)
+    with store.workspace_lock(ws, "import"):
+        result = importer.import_csv(file, ws, authors, source)
+    for bad in result.bad_rows:
+        typer.echo(f"skipped {file.name} {bad}", err=True)
+    if not result.added:
+        raise BadInputError(f"no usable rows in {file} ({len(result.bad_rows)} skipped)",
+                            "Fix the rows listed above and import again")
+    for key, count in result.added.items():
+        earlier = f", kept {result.kept[key]} earlier" if result.kept[key] else ""
+        typer.echo(f"{key}: {count} publications from {file.name}{earlier} -> {ws.raw_file(result.source, key)}")
+    if result.replaced:
+        typer.echo(f"Replaced {result.replaced} records of an earlier import of {file.name}.")
+    if result.bad_rows:
+        typer.echo(f"Skipped {len(result.bad_rows)} bad row(s); see the lines above.", err=True)
+
+
+authors_app = typer.Typer(help="Look up the authors of your roster in other sources.", no_args_is_help=True)
+app.add_typer(authors_app, name="authors")
+
+
+@authors_app.command("resolve")
+@command
+def authors_resolve(
+    key: Annotated[str, typer.Argument(help="Roster key of the author, e.g. lecun.")],
+    source: Annotated[str, typer.Option("--source", "-s", help="Where to look the author up: openalex or dblp.")],
+    roster: Annotated[
+        Optional[Path], typer.Option("--roster", help="Your roster TOML file; the id is written into it.",
+                                     show_default="WORKSPACE/authors.toml, copied from the bundled roster")
+    ] = None,
+    choose: Annotated[Optional[int], typer.Option("--choose", min=1, help="Take candidate N of the list shown.")] = None,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Find an author's OpenAlex or dblp id by name (OpenAlex: by ORCID first) and write it into your roster.
+
+    Shows the candidates (name, affiliation, works count). An ambiguous name is never picked: rerun with --choose N. Without --roster the bundled roster is first copied to WORKSPACE/authors.toml.
+    """
+    from authorstats import resolve as resolving
+    from authorstats import store
+    from authorstats.errors import BadInputError
+    from authorstats.sources._common import make_client
+
+    with make_client() as client:
+        result = resolving.resolve(store.Workspace(workspace), key, source, roster, choose, client)
+    typer.echo(f"{source} candidates for {result.author.name} ({key}):")
+    for line in resolving.format_candidates(result.candidates):
+        typer.echo(line)
+    if result.chosen is None:
+        again = f"authorstats authors resolve {key} --source {source} --choose N"
+        if roster is not None:
+            again += f" --roster {roster}"
+        raise BadInputError(f"{len(result.candidates)} candidate(s) for {result.author.name!r} and none is certain; "
+                            "nothing was written", f"Pick one from the list: {again}")
+    path = result.target.path
+    if result.target.copy_from is not None:
+        typer.echo(f"Copied the bundled roster to {path}.")
+    typer.echo(f'Wrote {resolving.FIELD[source]} = "{result.chosen.id}" for {key} into {path} ({result.why}).')
+    if roster is None:
+        typer.echo(f"Pass --roster {path} to later commands (fetch, report) to use it.")

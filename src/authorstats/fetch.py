@@ -1,0 +1,353 @@
+"""`authorstats fetch`: source -> year filter -> data/raw/, with a cache, resumable runs and a run report.
+
+For each author: a manifest entry for the same window younger than ``max_age_days`` means "cached"
+and no request. Otherwise the source's pages are read (resuming at the cursor an interrupted run
+left in ``data/raw/<source>/.partial/``), filtered to the window, optionally filled with details
+one record at a time (saved after each), and only then written to ``data/raw/<source>/<author>.jsonl``
+and the manifest, both atomically. A failed author never touches what ``data/raw`` already held.
+
+A refusal of the whole source (:class:`~authorstats.sources.SourceRefused`: offline, rate limit,
+captcha, deadline) stops requests for the rest of the run; an author-specific failure (no such
+profile) does not. :class:`RunReport` counts done, cached and failed authors and decides the exit code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+from dataclasses import dataclass, field
+from typing import Callable, ContextManager, Iterator, Sequence
+
+from authorstats import store
+from authorstats.errors import AuthorstatsError, BadInputError, ExitCode
+from authorstats.models import Author, Publication, YearWindow, utc_now
+from authorstats.sources import Deadline, Page, SourceRefused
+
+DEFAULT_SOURCE = "scholar"
+DEFAULT_MAX_AGE_DAYS = 7.0
+DEFAULT_DEADLINE = 30.0
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    source: str = DEFAULT_SOURCE
+    refresh: bool = False
+    max_age_days: float = DEFAULT_MAX_AGE_DAYS
+    details: bool = False
+    proxy: str | None = None
+    scraperapi_key: str | None = None  # from SCRAPERAPI_KEY; never printed or saved
+    deadline: float | None = DEFAULT_DEADLINE  # seconds for the whole run; None = no limit
+
+
+def _open_scholar(options: FetchOptions, deadline: Deadline, alternatives: Sequence[str]):
+    from authorstats.sources import scholar
+
+    return scholar.open_source(deadline=deadline, proxy=options.proxy, scraperapi_key=options.scraperapi_key,
+                               alternatives=alternatives)
+
+
+# name -> opener(options, deadline, other source names) returning a Source (closed with .close() if it has one)
+SOURCES: dict[str, Callable] = {"scholar": _open_scholar}
+
+
+# ---------------------------------------------------------------------------------------------
+# The run report
+
+
+@dataclass
+class AuthorResult:
+    author: str
+    status: str  # "done", "cached" or "failed"
+    records: int = 0
+    requests: int = 0  # made for this author in this run
+    note: str = ""
+    error: AuthorstatsError | None = None
+
+
+@dataclass
+class RunReport:
+    """Counts each author as done, cached or failed; one failure does not stop the batch."""
+
+    source: str
+    window: YearWindow
+    results: list[AuthorResult] = field(default_factory=list)
+
+    def _count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def done(self) -> int:
+        return self._count("done")
+
+    @property
+    def cached(self) -> int:
+        return self._count("cached")
+
+    @property
+    def failed(self) -> int:
+        return self._count("failed")
+
+    @property
+    def exit_code(self) -> int:
+        if not self.failed:
+            return int(ExitCode.OK)
+        if self.done or self.cached:
+            return int(ExitCode.PARTIAL)
+        return int(self.results_failed()[0].error.exit_code)
+
+    def results_failed(self) -> list[AuthorResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def __str__(self) -> str:
+        return (f"fetch {self.window} from {self.source}: {self.done} done, {self.cached} cached, "
+                f"{self.failed} failed")
+
+    def finish(self, echo: Callable[[str], None]) -> int:
+        """Print the failures and the counts; return the exit code, or raise when every author failed.
+
+        When nothing was fetched or cached, the outcome is one error line (the first failure, naming
+        the authors it cost), so a refused run reads as one line with its cause and its ways out.
+        """
+        failed = self.results_failed()
+        if failed and not (self.done or self.cached):
+            first = failed[0].error
+            for result in failed[1:]:
+                if result.error is not first:
+                    echo(f"{result.author}: failed: {result.error}")
+            same = [r.author for r in failed if r.error is first]
+            raise type(first)(f"{first.message.rstrip('.')}; nothing fetched for {', '.join(same)}", first.hint)
+        reported: set[int] = set()
+        for result in failed:
+            if id(result.error) in reported:
+                echo(f"{result.author}: not fetched: {result.note}")
+            else:
+                reported.add(id(result.error))
+                echo(f"{result.author}: failed: {result.error}")
+        echo(str(self))
+        return self.exit_code
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+
+def _echo_stderr(line: str) -> None:
+    import typer
+
+    typer.echo(line, err=True)
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    import typer
+
+    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def check_options(options: FetchOptions) -> None:
+    if options.source not in SOURCES:
+        raise BadInputError(f"unknown source {options.source!r}", f"Use one of: {', '.join(sorted(SOURCES))}")
+    if options.max_age_days < 0:
+        raise BadInputError(f"--max-age {options.max_age_days:g} is negative",
+                            "Give the cache's age limit in days, 0 or more (0 always fetches)")
+    if options.deadline is not None and options.deadline <= 0:
+        raise BadInputError(f"--deadline {options.deadline:g} is not a positive number of seconds",
+                            "Give the time the run may take, e.g. --deadline 30")
+
+
+def run(
+    workspace: store.Workspace,
+    authors: Sequence[Author],
+    window: YearWindow,
+    options: FetchOptions = FetchOptions(),
+    *,
+    source=None,
+    echo: Callable[[str], None] = _echo_stderr,
+    progress: Callable[[int, str], ContextManager[Callable[[int], None]]] = _progress_bar,
+    deadline: Deadline | None = None,
+) -> RunReport:
+    """Fetch ``authors`` in ``window`` into ``workspace``; ``source`` replaces the one named in ``options``."""
+    check_options(options)
+    name = source.name if source is not None else options.source
+    report = RunReport(source=name, window=window)
+    deadline = deadline or Deadline(options.deadline)
+    with store.workspace_lock(workspace, "fetch"):
+        with _opened(source, options, deadline) as src:
+            refused: SourceRefused | None = None
+            for author in authors:
+                entry = _cache_entry(workspace, name, author, window, options)
+                if entry is not None:
+                    result = AuthorResult(author.key, "cached", records=int(entry.get("records", 0)),
+                                          note=f"fetched {_age_text(entry['fetched_at'])}")
+                    echo(f"{author.key}: cached, {result.records} publications in {window} "
+                         f"({result.note}; --refresh fetches again)")
+                elif refused is not None:
+                    result = AuthorResult(author.key, "failed", error=refused,
+                                          note=f"{_service(name)} refused earlier in this run")
+                else:
+                    before = getattr(src, "requests", 0)
+                    try:
+                        result = _fetch_author(workspace, src, name, author, window, options, progress)
+                    except SourceRefused as exc:
+                        refused = exc
+                        result = AuthorResult(author.key, "failed", error=exc)
+                    except AuthorstatsError as exc:
+                        result = AuthorResult(author.key, "failed", error=exc)
+                    result.requests = getattr(src, "requests", 0) - before
+                    if result.status == "done":
+                        echo(f"{author.key}: done, {result.records} publications in {window} "
+                             f"({result.requests} requests{result.note})")
+                report.results.append(result)
+    return report
+
+
+def _service(name: str) -> str:
+    return {"scholar": "Google Scholar"}.get(name, name)
+
+
+@contextlib.contextmanager
+def _opened(source, options: FetchOptions, deadline: Deadline):
+    if source is not None:
+        yield source
+        return
+    alternatives = [n for n in SOURCES if n not in (options.source, "auto")]
+    opened = SOURCES[options.source](options, deadline, alternatives)
+    try:
+        yield opened
+    finally:
+        close = getattr(opened, "close", None)
+        if close is not None:
+            close()
+
+
+def _roster_ids(author: Author) -> dict[str, str]:
+    return {"scholar": author.scholar_id, "openalex": author.openalex, "dblp": author.dblp, "orcid": author.orcid}
+
+
+def _age_days(stamp: str) -> float:
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return float("inf")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return (dt.datetime.now(dt.timezone.utc) - when).total_seconds() / 86400
+
+
+def _age_text(stamp: str) -> str:
+    days = _age_days(stamp)
+    if days < 1 / 24:
+        return "less than an hour ago"
+    if days < 1:
+        return f"{days * 24:.0f} h ago"
+    return f"{days:.0f} days ago" if days >= 1.5 else "1 day ago"
+
+
+def _manifest(workspace: store.Workspace, source: str) -> dict:
+    data = store.read_json(workspace.manifest_file(source), default={})
+    if not isinstance(data, dict) or not isinstance(data.get("authors"), dict):
+        return {"source": source, "authors": {}}
+    return data
+
+
+def _cache_entry(workspace, source: str, author: Author, window: YearWindow, options: FetchOptions) -> dict | None:
+    """The manifest entry that makes fetching ``author`` again unnecessary, or None."""
+    if options.refresh:
+        return None
+    entry = _manifest(workspace, source)["authors"].get(author.key)
+    if not isinstance(entry, dict):
+        return None
+    fresh = _age_days(entry.get("fetched_at", "")) < options.max_age_days
+    if (entry.get("window") == str(window) and fresh and entry.get("roster_ids") == _roster_ids(author)
+            and (entry.get("details") or not options.details)
+            and workspace.raw_file(source, author.key).is_file()):
+        return entry
+    return None
+
+
+def _load_partial(workspace, source: str, author: Author, window: YearWindow,
+                  options: FetchOptions) -> tuple[dict, list[Publication]] | None:
+    """What an interrupted run of the same author and window left, if still young enough to resume."""
+    state_path = workspace.partial_state(source, author.key)
+    records_path = workspace.partial_file(source, author.key)
+    state = store.read_json(state_path, default=None)
+    if not isinstance(state, dict):
+        return None
+    usable = (state.get("window") == str(window) and state.get("roster_ids") == _roster_ids(author)
+              and _age_days(state.get("started_at", "")) < max(options.max_age_days, 1)
+              and records_path.is_file())
+    if not usable:
+        store.remove_files(state_path, records_path)
+        return None
+    count = int(state.get("records", 0))
+    records = list(store.read_jsonl(records_path))[:count]
+    return state, records
+
+
+def _save_partial(workspace, source: str, author: Author, state: dict, records: list[Publication]) -> None:
+    # Records first, then the state that counts them: a crash in between resumes from the older state.
+    store.write_jsonl(workspace.partial_file(source, author.key), records)
+    store.write_json(workspace.partial_state(source, author.key), {**state, "records": len(records)})
+
+
+def _fetch_author(workspace, src, name: str, author: Author, window: YearWindow, options: FetchOptions,
+                  progress) -> AuthorResult:
+    loaded = _load_partial(workspace, name, author, window, options)
+    if loaded:
+        state, records = loaded
+        note = f", resumed with {len(records)} records kept from an interrupted run"
+    else:
+        state = {"author": author.key, "window": str(window), "roster_ids": _roster_ids(author),
+                 "started_at": utc_now(), "cursor": None, "listed": False, "info": {}, "requests": 0}
+        records, note = [], ""
+    earlier_requests = int(state.get("requests", 0))  # made by the interrupted runs
+    start_requests = getattr(src, "requests", 0)
+
+    def requests_so_far() -> int:
+        return earlier_requests + getattr(src, "requests", 0) - start_requests
+
+    def save() -> None:
+        state["requests"] = requests_so_far()
+        _save_partial(workspace, name, author, state, records)
+
+    if not state["listed"]:
+        for page in _pages(src, author, window, state["cursor"]):
+            records.extend(r for r in page.records if r.year in window)  # the year filter, for any source
+            state["info"].update(page.info)
+            state["cursor"] = page.cursor
+            state["listed"] = page.cursor is None
+            if page.cursor is not None or options.details:  # more requests follow: keep what we have
+                save()
+    if options.details and hasattr(src, "fill"):
+        todo = [i for i, r in enumerate(records) if not r.extra.get("details")]
+        if todo:
+            with progress(len(todo), f"{author.key}: details") as advance:
+                for i in todo:
+                    records[i] = src.fill(records[i])
+                    save()
+                    advance(1)
+    store.write_jsonl(workspace.raw_file(name, author.key), records)
+    manifest = _manifest(workspace, name)
+    provenance = src.provenance() if hasattr(src, "provenance") else {}
+    manifest["authors"][author.key] = {
+        **{k: v for k, v in state["info"].items() if k in ("profile_id", "name")},
+        **provenance,
+        "window": str(window),
+        "fetched_at": utc_now(),
+        "requests": requests_so_far(),
+        "records": len(records),
+        "details": bool(options.details and hasattr(src, "fill")),
+        "roster_ids": _roster_ids(author),
+    }
+    store.write_json(workspace.manifest_file(name), manifest)
+    store.remove_files(workspace.partial_file(name, author.key), workspace.partial_state(name, author.key))
+    return AuthorResult(author.key, "done", records=len(records), note=note)
+
+
+def _pages(src, author: Author, window: YearWindow, cursor: str | None) -> Iterator[Page]:
+    if hasattr(src, "pages"):
+        yield from src.pages(author, window, cursor)
+    else:  # a plain Source: its whole list is one page
+        yield Page(list(src.fetch(author, window)), None)
