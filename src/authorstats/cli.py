@@ -131,6 +131,69 @@ def main() -> None:
     app()
 
 
+def _parse_size(text: str) -> tuple[int, int]:
+    from authorstats.errors import BadInputError
+
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise BadInputError(f"--cloud-size {text!r} is not WIDTHxHEIGHT", "Write it like --cloud-size 1600x800") from None
+    if not (100 <= width <= 8000 and 100 <= height <= 8000):
+        raise BadInputError(f"--cloud-size {text} is out of range", "Use 100 to 8000 pixels per side")
+    return width, height
+
+
+@app.command()
+@command
+def report(
+    workspace: WorkspaceOpt = Path("."),
+    years: YearsOpt = "2021-2022",
+    author: AuthorOpt = None,
+    taxonomy: TaxonomyOpt = None,
+    roster: RosterOpt = None,
+    clouds: Annotated[bool, typer.Option("--clouds/--no-clouds", help="Draw word clouds.")] = True,
+    cloud_size: Annotated[str, typer.Option(help="Word cloud size in pixels, WIDTHxHEIGHT.")] = "1600x800",
+    dpi: Annotated[int, typer.Option(min=50, max=600, help="Resolution of the charts.")] = 150,
+    stopwords: Annotated[
+        Optional[Path], typer.Option(help="Your own filler-word list for word clouds.", show_default="the bundled list")
+    ] = None,
+) -> None:
+    """Tag every publication in the window with a topic; write topic tables, bar charts and word clouds.
+
+    Uses the fetched data in WORKSPACE/data/raw, or the bundled snapshot for authors with none.
+    """
+    from authorstats import report as reporting
+    from authorstats import roster as rosters
+    from authorstats import store
+    from authorstats import taxonomy as taxonomies
+    from authorstats.models import YearWindow
+
+    window = YearWindow.parse(years)
+    authors = rosters.select(rosters.load_roster(roster), author or [])
+    tax = taxonomies.load_taxonomy(taxonomy)
+    width, height = _parse_size(cloud_size)
+    options = reporting.ReportOptions(clouds=clouds, cloud_width=width, cloud_height=height, chart_dpi=dpi,
+                                      stopwords=stopwords)
+    result = reporting.build_report(store.Workspace(workspace), authors, window, tax, options)
+    _print_report(result, workspace)
+
+
+def _print_report(result, workspace: Path) -> None:
+    from authorstats.sources import snapshot
+
+    if result.used_snapshot:
+        typer.echo(f"Note: no fetched data for some authors; used {snapshot.DESCRIPTION}.", err=True)
+    for item in result.authors:
+        prov = item.provenance
+        typer.echo(f"\n{item.author.name} ({item.author.key}), {result.window}: "
+                   f"{prov.records_in_window} papers from {prov.label}")
+        width = max(len(str(t)) for t in item.table["Topic"])
+        for topic, count in item.table.itertuples(index=False):
+            typer.echo(f"  {topic:<{width}}  {count:>4}")
+    reports_dir = (workspace / "reports").resolve()
+    typer.echo(f"\nWrote {len(result.files)} files under {reports_dir} and {(workspace / 'data' / 'processed').resolve()}.")
+
+
 @app.command()
 @command
 def fetch(

@@ -1,0 +1,121 @@
+"""`authorstats report` end to end on the bundled snapshot and on fetched data, through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+
+import pandas as pd
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from authorstats.cli import app
+from authorstats.sources.snapshot import snapshot_path
+
+runner = CliRunner()
+
+
+def snapshot_counts(years=range(2021, 2023)) -> Counter:
+    with open(snapshot_path(), encoding="utf-8") as handle:
+        return Counter(r["author_key"] for r in csv.DictReader(handle) if int(r["year"]) in years)
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def bundled_report(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ws")
+    result = run("report", "--workspace", str(root), "--years", "2021-2022", "--cloud-size", "400x200", "--dpi", "60")
+    return root, result
+
+
+def test_report_on_the_bundled_snapshot_has_the_known_totals(bundled_report):
+    root, result = bundled_report
+    assert result.exit_code == 0, result.output
+    totals = {key: pd.read_csv(root / "reports" / f"{key}_topics.csv").iloc[0] for key in ("bengio", "lecun", "hinton")}
+    assert {k: (row["Topic"], row["Count"]) for k, row in totals.items()} == {
+        "bengio": ("Total", 55), "lecun": ("Total", 14), "hinton": ("Total", 10)}
+    assert "bundled snapshot" in result.output
+
+
+def test_seminar_tables_list_topics_by_count_and_add_up_to_total(bundled_report):
+    root, _ = bundled_report
+    for key, expected in snapshot_counts().items():
+        table = pd.read_csv(root / "reports" / f"{key}_topics.csv")
+        assert list(table.columns) == ["Topic", "Count"]
+        assert table["Count"].iloc[1:].sum() == table["Count"].iloc[0] == expected
+        assert table["Count"].iloc[1:].is_monotonic_decreasing
+
+
+def test_processed_csv_has_every_record_with_topic_score_and_evidence(bundled_report):
+    root, _ = bundled_report
+    processed = pd.read_csv(root / "data" / "processed" / "publications.csv")
+    assert len(processed) == sum(snapshot_counts().values())
+    assert {"topic", "score", "evidence", "source", "source_id"} <= set(processed.columns)
+    assert processed["topic"].notna().all()
+    counts = pd.read_csv(root / "reports" / "topic_counts.csv")
+    assert list(counts.columns) == ["author", "topic", "count"]
+    assert counts.groupby("author")["count"].sum().to_dict() == dict(snapshot_counts())
+
+
+def test_pictures_are_valid_pngs_of_the_configured_size(bundled_report):
+    root, _ = bundled_report
+    for key in ("bengio", "lecun", "hinton"):
+        with Image.open(root / "reports" / f"{key}_wordcloud.png") as cloud:
+            assert cloud.format == "PNG" and cloud.size == (400, 200)
+        with Image.open(root / "reports" / f"{key}_topics.png") as bars:
+            assert bars.format == "PNG" and bars.size == (8 * 60, 5 * 60)
+
+
+def test_report_prints_each_table_in_the_terminal(bundled_report):
+    _, result = bundled_report
+    assert "Yann LeCun (lecun), 2021-2022: 14 papers from snapshot" in result.output
+    assert "Total" in result.output
+
+
+def test_a_narrower_window_counts_only_its_years(workspace):
+    result = run("report", "--workspace", str(workspace), "--years", "2022", "--no-clouds", "--author", "lecun")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(workspace / "reports" / "lecun_topics.csv")
+    assert table.iloc[0]["Count"] == snapshot_counts(range(2022, 2023))["lecun"]
+    assert not (workspace / "reports" / "bengio_topics.csv").exists()
+    assert not (workspace / "reports" / "lecun_wordcloud.png").exists()
+
+
+def test_fetched_data_is_preferred_over_the_snapshot(workspace):
+    raw = workspace / "data" / "raw" / "scholar"
+    raw.mkdir(parents=True)
+    records = [
+        {"author": "hinton", "title": "The Forward-Forward Algorithm", "year": 2022, "source": "scholar"},
+        {"author": "hinton", "title": "How to represent part-whole hierarchies in a neural network",
+         "year": 2021, "source": "scholar"},
+        {"author": "hinton", "title": "An old paper", "year": 2012, "source": "scholar"},
+    ]
+    (raw / "hinton.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = run("report", "--workspace", str(workspace), "--no-clouds")
+    assert result.exit_code == 0, result.output
+    assert "Geoffrey Hinton (hinton), 2021-2022: 2 papers from scholar" in result.output
+    assert "Yann LeCun (lecun), 2021-2022: 14 papers from snapshot" in result.output
+    assert pd.read_csv(workspace / "reports" / "hinton_topics.csv").iloc[0]["Count"] == 2
+
+
+def test_own_roster_and_an_author_without_data(workspace, tmp_path):
+    roster = tmp_path / "team.toml"
+    roster.write_text('[[author]]\nkey = "ada"\nname = "Ada Lovelace"\n', encoding="utf-8")
+    result = run("report", "--workspace", str(workspace), "--roster", str(roster))
+    assert result.exit_code == 0, result.output
+    assert "Ada Lovelace (ada), 2021-2022: 0 papers from no data" in result.output
+    assert pd.read_csv(workspace / "reports" / "ada_topics.csv").values.tolist() == [["Total", 0]]
+
+
+def test_unknown_author_is_one_line_and_exit_2(workspace):
+    result = run("report", "--workspace", str(workspace), "--author", "turing")
+    assert result.exit_code == 2
+    assert "unknown author 'turing'" in result.output
+    assert "Traceback" not in result.output
+    assert not (workspace / "reports").exists()
