@@ -244,7 +244,7 @@ def _assert_refusal_line(result, cause: str, workspace: Path, before: dict) -> N
     assert result.exit_code == 3, result.output
     line = one_line(result.output)
     assert line.startswith("Error: Google Scholar") and cause in line
-    assert "nothing fetched for hinton" in line
+    assert "not fetched: hinton" in line
     for way_out in WAYS_OUT:
         assert way_out in line
     assert "Traceback" not in result.output
@@ -316,7 +316,7 @@ def test_a_refusal_stops_requests_for_the_other_authors(mock, workspace):
 
     assert result.exit_code == 3 and route.call_count == 1
     line = one_line(result.output)
-    assert "too many requests" in line and "nothing fetched for bengio, lecun, hinton" in line
+    assert "too many requests" in line and "not fetched: bengio, lecun, hinton" in line
 
 
 def test_one_author_failing_does_not_stop_the_others(mock, workspace):

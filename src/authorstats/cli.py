@@ -218,8 +218,9 @@ def fetch(
 ) -> None:
     """Fetch the authors' publications in the year window into WORKSPACE/data/raw/<source>/.
 
-    Data younger than --max-age is reused without a request. When Google Scholar refuses, the run
-    ends at once with the cause and the ways out. A ScraperAPI key in SCRAPERAPI_KEY is used as proxy.
+    Data younger than --max-age is reused without a request; an interrupted run resumes where it stopped.
+
+    When Google Scholar refuses, the run ends at once with the cause and the ways out. A ScraperAPI key in SCRAPERAPI_KEY is used as proxy. See docs/fetch.md.
     """
     import os
 

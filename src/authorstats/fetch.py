@@ -116,7 +116,7 @@ class RunReport:
                 if result.error is not first:
                     echo(f"{result.author}: failed: {result.error}")
             same = [r.author for r in failed if r.error is first]
-            raise type(first)(f"{first.message.rstrip('.')}; nothing fetched for {', '.join(same)}", first.hint)
+            raise type(first)(f"{first.message.rstrip('.')}; not fetched: {', '.join(same)}", first.hint)
         reported: set[int] = set()
         for result in failed:
             if id(result.error) in reported:
