@@ -212,3 +212,28 @@ def test_open_needs_the_key_and_owns_its_client():
     source = openalex.OpenAlexSource.open(environ={"OPENALEX_API_KEY": KEY})
     assert source.requests == 0
     source.close()
+
+
+def test_cli_fetch_from_openalex_without_a_key_is_one_line_exit_2(workspace):
+    from typer.testing import CliRunner
+
+    from authorstats.cli import app
+
+    result = CliRunner().invoke(app, ["fetch", "--source", "openalex", "--author", "lecun", "-w", str(workspace)])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "OPENALEX_API_KEY is not set" in lines[0] and "openalex.org/settings" in lines[0]
+
+
+def test_cli_fetch_from_openalex_offline_with_a_key_fails_clearly_without_the_key(workspace, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from authorstats.cli import app
+
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[author]]\nkey = "lecun"\nname = "Yann LeCun"\nopenalex = "A5000000001"\n', encoding="utf-8")
+    monkeypatch.setenv("OPENALEX_API_KEY", KEY)
+    result = CliRunner().invoke(app, ["fetch", "--source", "openalex", "--roster", str(roster), "-w", str(workspace)])
+    assert result.exit_code == 3
+    assert "OpenAlex could not be reached" in result.output and KEY not in result.output
+    assert not (workspace / "data" / "raw" / "openalex" / "lecun.jsonl").exists()

@@ -201,7 +201,7 @@ def fetch(
     years: YearsOpt = "2021-2022",
     author: AuthorOpt = None,
     roster: RosterOpt = None,
-    source: Annotated[str, typer.Option("--source", "-s", help="Where to fetch from: scholar (Google Scholar).")] = "scholar",
+    source: Annotated[str, typer.Option("--source", "-s", help="Where to fetch from: auto (Google Scholar, then OpenAlex if OPENALEX_API_KEY is set, then dblp, for authors with those ids), scholar, openalex or dblp.")] = "auto",
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch again even when cached data is young enough.")] = False,
     max_age: Annotated[
         float, typer.Option("--max-age", metavar="DAYS", help="Reuse fetched data younger than this many days.")
@@ -235,7 +235,12 @@ def fetch(
         source=source, refresh=refresh, max_age_days=max_age, details=details, proxy=proxy,
         scraperapi_key=os.environ.get("SCRAPERAPI_KEY") or None, deadline=deadline,
     )
-    report = fetching.run(store.Workspace(workspace), authors, window, options)
+    if source == "auto":  # Scholar, then OpenAlex, then dblp for the authors Scholar did not serve
+        from authorstats import fallback
+
+        report = fallback.run_auto(store.Workspace(workspace), authors, window, options)
+    else:
+        report = fetching.run(store.Workspace(workspace), authors, window, options)
     code = report.finish(lambda line: typer.echo(line, err=True))
     if code:
         raise typer.Exit(code)

@@ -47,8 +47,20 @@ def _open_scholar(options: FetchOptions, deadline: Deadline, alternatives: Seque
                                alternatives=alternatives)
 
 
+def _open_openalex(options: FetchOptions, deadline: Deadline, alternatives: Sequence[str]):
+    from authorstats.sources import openalex
+
+    return openalex.OpenAlexSource.open(deadline=deadline)
+
+
+def _open_dblp(options: FetchOptions, deadline: Deadline, alternatives: Sequence[str]):
+    from authorstats.sources import dblp
+
+    return dblp.DblpSource.open(deadline=deadline)
+
+
 # name -> opener(options, deadline, other source names) returning a Source (closed with .close() if it has one)
-SOURCES: dict[str, Callable] = {"scholar": _open_scholar}
+SOURCES: dict[str, Callable] = {"scholar": _open_scholar, "openalex": _open_openalex, "dblp": _open_dblp}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,7 +216,7 @@ def run(
 
 
 def _service(name: str) -> str:
-    return {"scholar": "Google Scholar"}.get(name, name)
+    return {"scholar": "Google Scholar", "openalex": "OpenAlex"}.get(name, name)
 
 
 @contextlib.contextmanager
