@@ -105,3 +105,27 @@ def test_cli_import_with_no_usable_rows_exits_2_and_writes_nothing(workspace, tm
 def test_cli_import_of_a_missing_file_exits_2(workspace, tmp_path):
     result = runner.invoke(app, ["import", str(tmp_path / "nope.csv"), "--workspace", str(workspace)])
     assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_a_paper_imported_three_ways_counts_once_and_its_merges_are_listed(workspace, tmp_path):
+    from authorstats.models import YearWindow
+    from authorstats.report import gather
+
+    arxiv = "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning"
+    csv_file = write_csv(tmp_path, HEADER + (
+        f"lecun,{arxiv},2021,arXiv preprint arXiv:2105.04906,,,310\n"
+        "lecun,Vicreg - variance invariance covariance regularization for self supervised learning,2022,"
+        "International Conference on Learning Representations,,,\n"
+        f"lecun,{arxiv},2021,arXiv preprint arXiv:2105.04906,,,310\n"
+        "lecun,VICRegL: Self-Supervised Learning of Local Visual Features,2022,NeurIPS,,,\n"
+    ))
+    ws = store.Workspace(workspace)
+    importer.import_csv(csv_file, ws, load_roster())
+    lecun = [a for a in load_roster() if a.key == "lecun"]
+
+    records, provenance, merges = gather(ws, lecun, YearWindow(2021, 2022))
+
+    assert sorted(r.venue for r in records) == ["International Conference on Learning Representations", "NeurIPS"]
+    assert provenance["lecun"].records_merged == 2 and provenance["lecun"].sources == ("import",)
+    assert [m.dropped_venue for m in merges] == ["arXiv preprint arXiv:2105.04906"] * 2
+    assert all(m.kept_year == 2022 and m.reason for m in merges)
