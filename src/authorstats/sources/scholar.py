@@ -357,8 +357,16 @@ class _Navigator:
         self.http = http
         self.logger = log
         self.last_soup = None
+        self._prefetched: dict[str, object] = {}
+
+    def prefetch(self, url: str) -> None:
+        """Get ``url`` now; the parser's own ``_get_soup(url)`` then uses it without a second request."""
+        self._prefetched[url] = self._get_soup(url)
 
     def _get_soup(self, url: str):
+        if url in self._prefetched:
+            self.last_soup = self._prefetched.pop(url)
+            return self.last_soup
         from bs4 import BeautifulSoup
 
         html = self.http.get_page(url).replace("\xa0", " ")  # as scholarly's Navigator does
@@ -407,14 +415,16 @@ class ScholarSource:
                 'Add scholar = "..." (the user= value of the profile URL) to its [[author]] table, '
                 "or use another --source",
             )
-        sch = _scholarly()
         profile_id = author.scholar_id
         start = int(cursor or 0)
         info: dict = {}
         if start == 0:
-            parser = sch.AuthorParser(self._nav)
-            profile = parser.get_author(author.scholar_id)
             try:
+                # The first request goes out before scholarly is imported (1-2 s), so a refusal is
+                # reported at once; scholarly's fill() below asks for this same URL and gets it.
+                self._nav.prefetch(list_url(author.scholar_id))
+                parser = _scholarly().AuthorParser(self._nav)
+                profile = parser.get_author(author.scholar_id)
                 parser.fill(profile, sections=["basics"], sortby="year")
             except _NotFound:
                 raise BadInputError(
