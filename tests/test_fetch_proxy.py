@@ -105,7 +105,8 @@ def test_the_proxy_receives_the_requests_and_its_password_stays_secret(proxy, wo
 
 
 def test_fetch_with_proxy_sends_https_through_the_proxy(proxy, workspace):
-    result = runner.invoke(app, ["fetch", "--workspace", str(workspace), "--author", "hinton", "--proxy", proxy.url])
+    result = runner.invoke(app, ["fetch", "--workspace", str(workspace), "--source", "scholar", "--author", "hinton",
+                                 "--proxy", proxy.url])
 
     assert [(m, t) for m, t, _ in proxy.seen] == [("CONNECT", "scholar.google.com:443")]
     assert result.exit_code == 3
@@ -118,7 +119,7 @@ def test_fetch_with_proxy_sends_https_through_the_proxy(proxy, workspace):
 def test_scraperapi_key_from_the_environment_is_used_and_masked(workspace):
     key = "0123456789abcdef0123456789abcdef"
 
-    result = runner.invoke(app, ["fetch", "--workspace", str(workspace), "--author", "hinton"],
+    result = runner.invoke(app, ["fetch", "--workspace", str(workspace), "--source", "scholar", "--author", "hinton"],
                            env={"SCRAPERAPI_KEY": key})
 
     assert result.exit_code == 3

@@ -58,8 +58,10 @@ def source(**kwargs) -> scholar.ScholarSource:
     return scholar.ScholarSource(httpx.Client(follow_redirects=False), **kwargs)
 
 
-def fetch_cli(workspace: Path, *args: str, env: dict | None = None):
-    return runner.invoke(app, ["fetch", "--workspace", str(workspace), *args], env=env)
+def fetch_cli(workspace: Path, *args: str, env: dict | None = None, source: str | None = "scholar"):
+    """``authorstats fetch`` with ``--source scholar`` (``source=None``: the command's default)."""
+    chosen = ["--source", source] if source and "--source" not in args else []
+    return runner.invoke(app, ["fetch", "--workspace", str(workspace), *chosen, *args], env=env)
 
 
 def one_line(text: str) -> str:
@@ -276,8 +278,9 @@ def test_each_refusal_ends_at_once_in_one_line_with_the_ways_out(case, mock, wor
 
 
 def test_offline_ends_with_one_line(workspace, earlier_data):
-    # No mock: the test network guard fails the DNS lookup, as an offline machine does.
-    result = fetch_cli(workspace, "--author", "hinton", "--refresh")
+    # No mock: the test network guard fails the DNS lookup, as an offline machine does. The
+    # command's default source, as in `authorstats fetch --author hinton`.
+    result = fetch_cli(workspace, "--author", "hinton", "--refresh", source=None)
 
     _assert_refusal_line(result, "scholar.google.com could not be looked up", workspace, earlier_data)
 
