@@ -177,7 +177,7 @@ def test_fetch_writes_records_and_manifest(mock, workspace):
     result = fetch_cli(workspace, "--author", "hinton")
 
     assert result.exit_code == 0, result.output
-    assert "hinton: done, 3 publications in 2021-2022 (1 requests)" in result.stderr
+    assert "hinton: done, 3 publications in 2021-2022 (1 request)" in result.stderr
     assert "1 done, 0 cached, 0 failed" in result.stderr
     ws = store.Workspace(workspace)
     records = list(store.read_jsonl(ws.raw_file("scholar", "hinton")))

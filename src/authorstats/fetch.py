@@ -210,9 +210,13 @@ def run(
                     result.requests = getattr(src, "requests", 0) - before
                     if result.status == "done":
                         echo(f"{author.key}: done, {result.records} publications in {window} "
-                             f"({result.requests} requests{result.note})")
+                             f"({_plural(result.requests, 'request')}{result.note})")
                 report.results.append(result)
     return report
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _service(name: str) -> str:
