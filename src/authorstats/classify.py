@@ -22,13 +22,16 @@ from authorstats.taxonomy import OTHER, Taxonomy, literal_prefix
 if TYPE_CHECKING:
     import pandas as pd
 
-# A compound word ("self-supervised") is kept together so evidence shows it as written; ":" cuts a title.
-_COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)*|:")
 _SEPARATORS = str.maketrans({
     "\u2014": " : ", "\u2015": " : ",  # em dash, horizontal bar: a subtitle separator
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-",  # hyphen-like dashes
     "\u0131": "i",  # dotless i, so that "I".lower() and "ı" agree
 })
+# ASCII fast path (bytes.translate is far faster than str.translate): every character that is not a
+# letter or digit separates words; ':' is made a word of its own before.
+_ASCII_WORDS = bytes(c if (chr(c).isalnum() and c < 128) or chr(c) == ":" else 32 for c in range(256))
+_UNICODE_WORDS = re.compile(r"[^\W_]+|:")
+_EMPTY: tuple = ((), frozenset())
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ NOTHING = Classification(OTHER, 0.0)
 
 
 def normalise(text: str) -> str:
-    """Lower-case, accent-free text with spaced dashes turned into ':' (a subtitle separator)."""
+    """Lower-case, accent-free text; spaced dashes become ':' (a subtitle separator)."""
     if text.isascii():
         text = text.lower()
     else:
@@ -57,33 +60,26 @@ def normalise(text: str) -> str:
     return text
 
 
-def words(text: str) -> tuple[list[str], list[bool]]:
-    """Words of normalised text, and for each whether it was hyphen-joined to the previous one."""
-    tokens: list[str] = []
-    joined: list[bool] = []
-    for compound in _COMPOUND.findall(text):
-        if "-" in compound:
-            parts = compound.split("-")
-            tokens.extend(parts)
-            joined.append(False)
-            joined.extend([True] * (len(parts) - 1))
-        else:
-            tokens.append(compound)
-            joined.append(False)
-    return tokens, joined
+def words(text: str) -> list[str]:
+    """The words of normalised text, with ':' kept as a word (it ends a title's head)."""
+    if text.isascii():
+        if ":" in text:
+            text = text.replace(":", " : ")
+        return text.encode().translate(_ASCII_WORDS).decode().split()
+    return _UNICODE_WORDS.findall(text)
 
 
 class _Index:
     """The taxonomy compiled once: word regexes indexed by literal prefix, terms indexed by first word."""
 
     def __init__(self, taxonomy: Taxonomy) -> None:
-        self.taxonomy = taxonomy
-        self.settings = taxonomy.settings
+        self.settings = settings = taxonomy.settings
         self.topic_names = taxonomy.names
         self.boosts = [t.boost for t in taxonomy.topics]
         regex_ids: dict[str, int] = {}
         self.regexes: list[re.Pattern] = []
-        self.terms: list[tuple[int, float, tuple[int, ...]]] = []  # (topic index, weight, word ids)
+        # (topic index, weight, word ids); word ids index self.regexes
+        self.terms: list[tuple[int, float, tuple[int, ...]]] = []
         self.by_first: dict[int, list[int]] = {}
         for topic_index, topic in enumerate(taxonomy.topics):
             for term in topic.terms:
@@ -96,75 +92,87 @@ class _Index:
                 self.by_first.setdefault(ids[0], []).append(len(self.terms))
                 self.terms.append((topic_index, term.weight, tuple(ids)))
         self.by_prefix: dict[str, list[int]] = {}
-        for word, index in regex_ids.items():
-            self.by_prefix.setdefault(literal_prefix(word), []).append(index)
+        for word, number in regex_ids.items():
+            self.by_prefix.setdefault(literal_prefix(word), []).append(number)
         self.always = self.by_prefix.pop("", [])
         self.prefix_lengths = sorted({len(p) for p in self.by_prefix})
-        self.method = frozenset(self.settings["method_markers"])
-        self.setting = frozenset(self.settings["setting_markers"])
-        self.reset = frozenset(self.settings["reset_markers"])
-        self._cache: dict[str, frozenset[int]] = {}
+        self.method = frozenset(settings["method_markers"])
+        self.setting = frozenset(settings["setting_markers"])
+        self.reset = frozenset(settings["reset_markers"])
+        self.markers = self.method | self.setting | self.reset | {":"}
+        self.cache: dict[str, tuple] = {}
 
-    def word_ids(self, token: str) -> frozenset[int]:
-        """Ids of the word regexes that match the whole token (memoised per distinct token)."""
-        found = self._cache.get(token)
-        if found is None:
-            candidates = list(self.always)
-            for length in self.prefix_lengths:
-                if length > len(token):
-                    break
-                candidates.extend(self.by_prefix.get(token[:length], ()))
-            found = frozenset(i for i in candidates if self.regexes[i].fullmatch(token))
-            if len(self._cache) < 2_000_000:
-                self._cache[token] = found
-        return found
+    def lookup(self, token: str) -> tuple:
+        """(terms that can start at this word, longest first; ids of the word regexes it matches), memoised."""
+        candidates = list(self.always)
+        for length in self.prefix_lengths:
+            if length > len(token):
+                break
+            candidates.extend(self.by_prefix.get(token[:length], ()))
+        ids = frozenset(i for i in candidates if self.regexes[i].fullmatch(token))
+        if ids:
+            starts = sorted(
+                (t for i in ids for t in self.by_first.get(i, ())),
+                key=lambda t: (-len(self.terms[t][2]), -self.terms[t][1], t),
+            )
+            entry = (tuple(starts), ids)
+        else:
+            entry = _EMPTY
+        if len(self.cache) < 2_000_000:  # bound the memory a stream of odd words can take
+            self.cache[token] = entry
+        return entry
 
-    def matches(self, tokens: list[str], factors: list[float] | None):
-        """(start, end, term index, factor) of every term occurrence, shorter ones inside longer ones dropped."""
-        found = []
-        ids = [self.word_ids(t) for t in tokens]
-        n = len(tokens)
-        for start, first in enumerate(ids):
-            for word_id in first:
-                for term_index in self.by_first.get(word_id, ()):
-                    rest = self.terms[term_index][2]
-                    end = start + len(rest)
-                    if end > n:
-                        continue
-                    if all(rest[k] in ids[start + k] for k in range(1, len(rest))):
-                        found.append((start, end, term_index, factors[start] if factors else 1.0))
-        if len(found) > 1:
-            found = [m for m in found if not any(self._covers(o, m) for o in found)]
-        return found
+    def matches(self, text: str, weighted: bool) -> list[tuple[int, float, str, int]]:
+        """(topic index, value, matched words, position) of every term, longest first, never overlapping.
 
-    def _covers(self, other: tuple, match: tuple) -> bool:
-        """Does ``other`` hide ``match``: a longer match around it, or a heavier one of the same topic overlapping it?"""
-        if other is match:
-            return False
-        if other[0] <= match[0] and match[1] <= other[1] and other[1] - other[0] > match[1] - match[0]:
-            return True
-        mine, theirs = self.terms[match[2]], self.terms[other[2]]
-        if mine[0] != theirs[0] or other[1] <= match[0] or match[1] <= other[0]:
-            return False  # another topic, or no overlap
-        return (theirs[1], other[1] - other[0], -other[0]) > (mine[1], match[1] - match[0], -match[0])
-
-    def factors(self, tokens: list[str]) -> list[float]:
-        """Position weight of every title word: the head before ':' is boosted, method/setting parts damped."""
+        With ``weighted`` (a title), words before a ':' get head_boost, and words after a method or
+        setting marker get method_weight or setting_weight until the next ':' or reset marker.
+        """
+        tokens = words(text)
+        get = self.cache.get
+        entries = [get(t) or self.lookup(t) for t in tokens]
+        markers = self.markers
+        if weighted:
+            relevant = [i for i, e in enumerate(entries) if e is not _EMPTY or tokens[i] in markers]
+        else:
+            relevant = [i for i, e in enumerate(entries) if e is not _EMPTY]
+        if not relevant:
+            return []
         settings = self.settings
-        has_head = ":" in tokens and tokens.index(":") < len(tokens) - 1
-        head = settings["head_boost"] if has_head else 1.0
-        mode = 1.0
+        head = mode = 1.0
+        if weighted and ":" in tokens and tokens.index(":") < len(tokens) - 1:
+            head = settings["head_boost"]
         out = []
-        for token in tokens:
-            if token == ":":
-                head, mode = 1.0, 1.0
-            elif token in self.method:
-                mode = settings["method_weight"]
-            elif token in self.setting:
-                mode = min(mode, settings["setting_weight"])
-            elif token in self.reset:
-                mode = 1.0
-            out.append(head * mode)
+        n = len(tokens)
+        skip = 0
+        terms = self.terms
+        for i in relevant:
+            token = tokens[i]
+            if weighted and token in markers:
+                if token == ":":
+                    head = mode = 1.0
+                elif token in self.method:
+                    mode = settings["method_weight"]
+                elif token in self.setting:
+                    mode = min(mode, settings["setting_weight"])
+                else:
+                    mode = 1.0
+            entry = entries[i]
+            if i < skip or entry is _EMPTY:
+                continue
+            for term_index in entry[0]:
+                topic_index, weight, ids = terms[term_index]
+                end = i + len(ids)
+                if end - i > 1:
+                    if end > n or not all(ids[k] in entries[i + k][1] for k in range(1, len(ids))):
+                        continue
+                    spaced, hyphenated = " ".join(tokens[i:end]), "-".join(tokens[i:end])
+                    matched = hyphenated if hyphenated in text else spaced
+                else:
+                    matched = token
+                out.append((topic_index, weight * head * mode, matched, i))
+                skip = end
+                break
         return out
 
 
@@ -173,70 +181,65 @@ def _index(taxonomy: Taxonomy) -> _Index:
     return _Index(taxonomy)
 
 
-def _surface(tokens: list[str], joined: list[bool], start: int, end: int) -> str:
-    text = tokens[start]
-    for k in range(start + 1, end):
-        text += ("-" if joined[k] else " ") + tokens[k]
-    return text
+def _score(index: _Index, title: str, abstract: str):
+    """(topic, score, evidence, kept topics, confidence), or None when nothing passes the threshold."""
+    matches = index.matches(normalise(title), True) if title else []
+    if abstract and index.settings["abstract_weight"] > 0:
+        share = index.settings["abstract_weight"]
+        matches += [(t, v * share, f"{m} (abstract)", 100_000 + p)
+                    for t, v, m, p in index.matches(normalise(abstract), False)]
+    if not matches:
+        return None
+    per_topic: dict[int, list] = {}
+    for match in matches:  # in title order, then abstract order
+        found = per_topic.get(match[0])
+        if found is None:
+            per_topic[match[0]] = [match]
+        else:
+            found.append(match)
+    settings = index.settings
+    decay = settings["decay"]
+    scores = []
+    for topic_index, found in per_topic.items():
+        if len(found) == 1:
+            total = found[0][1]
+        else:
+            best: dict[str, float] = {}  # a text counts once per topic, at its best weight
+            for _, value, text, _ in found:
+                key = text.removesuffix(" (abstract)")
+                if value > best.get(key, 0.0):
+                    best[key] = value
+            values = sorted(best.values(), reverse=True)
+            total = sum(v * decay**rank for rank, v in enumerate(values))
+        # equal scores: the topic named first in the title wins (the title's own claim), then taxonomy order
+        scores.append((-round(total * index.boosts[topic_index], 2), found[0][3], topic_index))
+    scores.sort()
+    threshold = settings["threshold"]
+    names = index.topic_names
+    kept = [(names[t], -s) for s, _, t in scores if -s >= threshold]
+    if not kept:
+        return None
+    top_index = scores[0][2]
+    top_score = kept[0][1]
+    second = -scores[1][0] if len(scores) > 1 else 0.0
+    confidence = (top_score - second) / top_score * min(1.0, top_score / settings["strong_score"])
+    evidence = tuple(dict.fromkeys(m[2] for m in per_topic[top_index]))
+    return names[top_index], top_score, evidence, kept, round(confidence, 2)
 
 
 def classify(title: str, abstract: str = "", *, taxonomy: Taxonomy) -> Classification:
     """Classify one title (and its abstract, weighted lower). Deterministic; nothing matched -> Other."""
-    index = _index(taxonomy)
-    settings = index.settings
-    title_tokens, title_joined = words(normalise(title or ""))
-    # term index -> (contribution, evidence text, order of appearance)
-    best: dict[int, tuple[float, str, int]] = {}
-    for order, (start, end, term_index, factor) in enumerate(index.matches(title_tokens, index.factors(title_tokens))):
-        value = index.terms[term_index][1] * factor
-        if term_index not in best or value > best[term_index][0]:
-            best[term_index] = (value, _surface(title_tokens, title_joined, start, end), order)
-    if abstract and isinstance(abstract, str) and settings["abstract_weight"] > 0:
-        tokens, joined = words(normalise(abstract))
-        for order, (start, end, term_index, _) in enumerate(index.matches(tokens, None), start=10_000):
-            value = index.terms[term_index][1] * settings["abstract_weight"]
-            if term_index not in best or value > best[term_index][0]:
-                best[term_index] = (value, _surface(tokens, joined, start, end) + " (abstract)", order)
-    if not best:
+    result = _score(_index(taxonomy), title if isinstance(title, str) else "",
+                    abstract if isinstance(abstract, str) else "")
+    if result is None:
         return NOTHING
-
-    per_topic: dict[int, list[float]] = {}
-    first_seen: dict[int, int] = {}
-    for term_index, (value, _, order) in best.items():
-        topic_index = index.terms[term_index][0]
-        per_topic.setdefault(topic_index, []).append(value)
-        first_seen[topic_index] = min(order, first_seen.get(topic_index, order))
-    decay = settings["decay"]
-    scores = []
-    for topic_index, values in per_topic.items():
-        values.sort(reverse=True)
-        total = sum(v * decay**rank for rank, v in enumerate(values)) * index.boosts[topic_index]
-        scores.append((round(total, 2), topic_index))
-    # equal scores: the topic named first in the title wins (the title's own claim), then taxonomy order
-    scores.sort(key=lambda s: (-s[0], first_seen[s[1]], s[1]))
-    kept = [(index.topic_names[t], s) for s, t in scores if s >= settings["threshold"]]
-    if not kept:
-        return NOTHING
-    top_score, top_index = scores[0]
-    second = scores[1][0] if len(scores) > 1 else 0.0
-    confidence = (top_score - second) / top_score * min(1.0, top_score / settings["strong_score"])
-    evidence = tuple(
-        text for _, text, _ in sorted(
-            (v for t, v in best.items() if index.terms[t][0] == top_index), key=lambda v: v[2]
-        )
-    )
-    return Classification(
-        topic=index.topic_names[top_index],
-        score=top_score,
-        evidence=tuple(dict.fromkeys(evidence)),
-        topics=tuple(kept),
-        confidence=round(confidence, 2),
-    )
+    topic, score, evidence, kept, confidence = result
+    return Classification(topic, score, evidence, tuple(kept), confidence)
 
 
 def format_topics(topics: tuple[tuple[str, float], ...]) -> str:
     """``Topic:score;Topic:score`` as written in the ``topics`` column."""
-    return ";".join(f"{name}:{score:g}" for name, score in topics)
+    return ";".join([f"{name}:{score:g}" for name, score in topics])
 
 
 def classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
@@ -269,13 +272,15 @@ def classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
     evidence = np.empty(n, dtype=object)
     topics = np.empty(n, dtype=object)
     confidence = np.empty(n, dtype=float)
+    index = _index(taxonomy)
     for i, (title, abstract) in enumerate(jobs):
-        result = classify(title, abstract, taxonomy=taxonomy)
-        topic[i] = result.topic
-        score[i] = result.score
-        evidence[i] = ";".join(result.evidence)
-        topics[i] = format_topics(result.topics)
-        confidence[i] = result.confidence
+        result = _score(index, title, abstract)
+        if result is None:
+            topic[i], score[i], evidence[i], topics[i], confidence[i] = OTHER, 0.0, "", "", 0.0
+        else:
+            topic[i], score[i], evidence[i], topics[i], confidence[i] = (
+                result[0], result[1], ";".join(result[2]), format_topics(result[3]), result[4]
+            )
     out["topic"] = topic[pair_codes]
     out["score"] = score[pair_codes]
     out["evidence"] = evidence[pair_codes]
