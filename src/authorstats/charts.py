@@ -58,3 +58,37 @@ def figure_bytes(fig, fmt: str = "png") -> bytes:
     finally:
         plt.close(fig)
     return buffer.getvalue()
+
+
+def draw_confusion(ax, matrix_df: pd.DataFrame):
+    """A classifier's confusion matrix (rows: labelled topic, columns: predicted) with counts; returns the figure.
+
+    The diagonal (right answers) is green, mistakes are shaded red by how often they happen.
+    """
+    values = matrix_df.to_numpy(dtype=float)
+    rows, cols = list(matrix_df.index), list(matrix_df.columns)
+    peak = max(values.max(), 1.0) if values.size else 1.0
+    shading = values.copy()
+    for i, name in enumerate(rows):  # diagonal cells drawn separately, in green
+        if name in cols:
+            shading[i, cols.index(name)] = 0.0
+    import numpy as np
+
+    ax.imshow(np.ma.masked_equal(shading, 0.0), cmap="Reds", vmin=0, vmax=peak, aspect="auto")
+    ax.set_facecolor("white")
+    for i, name in enumerate(rows):
+        for j, predicted in enumerate(cols):
+            value = values[i, j]
+            if name == predicted:
+                ax.add_patch(matplotlib.patches.Rectangle((j - 0.5, i - 0.5), 1, 1, color="#59a14f",
+                                                          alpha=0.25 + 0.75 * value / peak))
+            if value:
+                ax.text(j, i, f"{int(value)}", ha="center", va="center", fontsize=9)
+    ax.set_xticks(range(len(cols)), cols, rotation=60, ha="right", fontsize=9)
+    ax.set_yticks(range(len(rows)), rows, fontsize=9)
+    ax.set_xlabel("predicted topic")
+    ax.set_ylabel("labelled topic")
+    total = values.sum()
+    right = sum(values[i, cols.index(n)] for i, n in enumerate(rows) if n in cols)
+    ax.set_title(f"Confusion matrix: {int(right)} of {int(total)} right", loc="left", fontsize=12)
+    return ax.figure

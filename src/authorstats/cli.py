@@ -322,3 +322,97 @@ def authors_resolve(
     typer.echo(f'Wrote {resolving.FIELD[source]} = "{result.chosen.id}" for {key} into {path} ({result.why}).')
     if roster is None:
         typer.echo(f"Pass --roster {path} to later commands (fetch, report) to use it.")
+
+
+@app.command("classify")
+@command
+def classify_file(
+    file: Annotated[Path, typer.Argument(help="CSV with a title column (and optionally abstract).")],
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write the result here.", show_default="standard output")
+    ] = None,
+    taxonomy: TaxonomyOpt = None,
+) -> None:
+    """Tag every row of a CSV with a topic: adds topic, score, evidence, topics and confidence columns.
+
+    Works on any list with a title column, e.g. exported from another tool; an abstract column adds evidence.
+    """
+    from authorstats import classify as classifier
+    from authorstats import evaluate as evaluation
+    from authorstats import store
+    from authorstats import taxonomy as taxonomies
+
+    tax = taxonomies.load_taxonomy(taxonomy)
+    frame = evaluation.read_csv(file, "input file", ["title"])
+    text = classifier.classify_frame(frame, tax).to_csv(index=False)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        store.atomic_write_text(output, text)
+        typer.echo(f"Classified {len(frame)} rows -> {output}", err=True)
+
+
+@app.command()
+@command
+def evaluate(
+    labels: Annotated[Path, typer.Argument(help="CSV with title, topic and optional also_ok (semicolon-separated).")],
+    taxonomy: TaxonomyOpt = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Also write confusion.png, misclassified.csv and per_topic.csv here.")
+    ] = None,
+) -> None:
+    """Measure the classifier on labelled titles: strict and lenient accuracy, per-topic precision/recall/F1, confusion.
+
+    Strict: the prediction is the labelled topic. Lenient: it is the topic or one of also_ok.
+    """
+    from authorstats import evaluate as evaluation
+    from authorstats import taxonomy as taxonomies
+
+    tax = taxonomies.load_taxonomy(taxonomy)
+    result = evaluation.evaluate(evaluation.read_labels_csv(labels), tax)
+    typer.echo(evaluation.format_evaluation(result))
+    if out is not None:
+        for path in evaluation.write_evaluation(result, out):
+            typer.echo(f"wrote {path}", err=True)
+
+
+@app.command()
+@command
+def review(
+    workspace: WorkspaceOpt = Path("."),
+    below: Annotated[
+        float, typer.Option("--below", min=0.0, max=1.0, help="List records whose topic confidence is under this.")
+    ] = 0.5,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Where to write the review CSV.", show_default="WORKSPACE/data/review.csv")
+    ] = None,
+    apply: Annotated[
+        Optional[Path], typer.Option("--apply", metavar="FILE", help="Merge a filled review CSV into WORKSPACE/data/labels.csv.")
+    ] = None,
+    taxonomy: TaxonomyOpt = None,
+) -> None:
+    """Correct topics by hand: list the least certain records to a CSV, then merge your answers with --apply.
+
+    Fill the correct_topic column of the rows you check (leave the others empty). Labels in data/labels.csv
+    are applied by every later `authorstats report`.
+    """
+    from authorstats import labels as manual
+    from authorstats import store
+    from authorstats import taxonomy as taxonomies
+
+    ws = store.Workspace(workspace)
+    tax = taxonomies.load_taxonomy(taxonomy)
+    if apply is not None:
+        filled = manual.read_review(apply)
+        with store.workspace_lock(ws, "review --apply"):
+            merged, added, changed = manual.merge_review(manual.read_labels(ws.labels, tax.names), filled, tax.names, apply)
+            store.atomic_write_text(ws.labels, manual.to_csv(merged))
+        typer.echo(f"Merged {added} new and {changed} changed label(s) into {ws.labels} ({len(merged)} in all). "
+                   "Run `authorstats report` to apply them.")
+        return
+    table = manual.review_table(manual.read_processed(ws), below)
+    target = output or ws.root / "data" / "review.csv"
+    store.atomic_write_text(target, manual.to_csv(table))
+    typer.echo(f"Wrote {len(table)} record(s) with confidence under {below:g} to {target}.")
+    typer.echo(f"Fill correct_topic with one of: {', '.join(tax.names)}; then run "
+               f"`authorstats review --apply {target}`.")

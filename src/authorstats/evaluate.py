@@ -27,25 +27,31 @@ class Evaluation:
     misclassified: pd.DataFrame  # title, topic, also_ok, predicted, lenient_ok, score, evidence, topics
 
 
-def read_labels_csv(path: Path) -> pd.DataFrame:
-    """A labelled CSV with ``title`` and ``topic`` (and optional ``also_ok``); errors name the file."""
+def read_csv(path: Path, what: str, required: list[str]) -> pd.DataFrame:
+    """A CSV file as text columns; every way it can fail is one BadInputError naming the file."""
     path = Path(path)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
-        raise BadInputError(f"labels file {path} does not exist", "Check the path") from None
+        raise BadInputError(f"{what} {path} does not exist", "Check the path") from None
     except IsADirectoryError:
-        raise BadInputError(f"labels file {path} is a folder", "Point to a CSV file") from None
+        raise BadInputError(f"{what} {path} is a folder", "Point to a CSV file") from None
     except UnicodeDecodeError:
-        raise BadInputError(f"labels file {path} is not UTF-8 text", "Save it as UTF-8 CSV") from None
+        raise BadInputError(f"{what} {path} is not UTF-8 text", "Save it as UTF-8 CSV") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise BadInputError(f"labels file {path} is not a readable CSV ({exc})", "Fix the CSV") from None
-    missing = [c for c in ("title", "topic") if c not in frame.columns]
+        raise BadInputError(f"{what} {path} is not a readable CSV ({exc})", "Fix the CSV") from None
+    missing = [c for c in required if c not in frame.columns]
     if missing:
         raise BadInputError(
-            f"labels file {path} has no {' or '.join(missing)} column",
-            "Give it a header row with title,topic (and optionally also_ok)",
+            f"{what} {path} has no {' or '.join(missing)} column",
+            f"Give it a header row naming {', '.join(required)}",
         )
+    return frame
+
+
+def read_labels_csv(path: Path) -> pd.DataFrame:
+    """A labelled CSV with ``title`` and ``topic`` (and optional ``also_ok``)."""
+    frame = read_csv(path, "labels file", ["title", "topic"])
     if "also_ok" not in frame.columns:
         frame["also_ok"] = ""
     frame = frame[frame["title"].str.strip() != ""].reset_index(drop=True)
@@ -116,10 +122,11 @@ def format_evaluation(result: Evaluation) -> str:
         "per topic (strict):",
         result.per_topic.to_string(index=False),
         "",
-        "confusion (rows: labelled, columns: predicted):",
+        "confusion (rows: labelled, columns: predicted, numbered as the rows):",
     ]
     short = result.confusion.copy()
-    short.columns = [c[:6] for c in short.columns]
+    short.index = [f"{i:>2} {name}" for i, name in enumerate(short.index, start=1)]
+    short.columns = [str(i) for i in range(1, len(short.columns) + 1)]
     lines.append(short.to_string())
     if len(result.misclassified):
         lines += ["", "misclassified (strict):"]
@@ -128,3 +135,17 @@ def format_evaluation(result: Evaluation) -> str:
             lines.append(f"  {mark} [{row.topic} -> {row.predicted}] {row.title}  ({row.evidence or 'no evidence'})")
         lines.append("  (~ = accepted by also_ok, x = wrong)")
     return "\n".join(lines)
+
+
+def write_evaluation(result: Evaluation, folder: Path) -> list[Path]:
+    """Write confusion.png, misclassified.csv and per_topic.csv into ``folder``."""
+    from authorstats import charts, store
+
+    folder = Path(folder)
+    fig, ax = charts.new_figure(9, 8, 120)
+    charts.draw_confusion(ax, result.confusion)
+    return [
+        store.atomic_write_bytes(folder / "confusion.png", charts.figure_bytes(fig, "png")),
+        store.atomic_write_text(folder / "misclassified.csv", result.misclassified.to_csv(index=False)),
+        store.atomic_write_text(folder / "per_topic.csv", result.per_topic.to_csv(index=False)),
+    ]

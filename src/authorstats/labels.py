@@ -1,0 +1,197 @@
+"""Manual topic corrections: load and validate data/labels.csv, apply it to classified records, and the review loop.
+
+``data/labels.csv`` has the columns ``title``, ``source_id`` and ``topic``; each row names a record by its
+source id or by its title (matched case-, accent- and punctuation-insensitively) and gives its topic.
+A source id is more specific than a title, so it wins when both match.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from authorstats.classify import normalise, words
+from authorstats.errors import BadInputError
+
+log = logging.getLogger(__name__)
+
+LABEL_COLUMNS = ["title", "source_id", "topic"]
+REVIEW_COLUMNS = ["correct_topic", "topic", "confidence", "title", "source_id", "author", "year", "topics", "evidence"]
+MANUAL_EVIDENCE = "manual label"
+
+
+def title_key(title: str) -> str:
+    """A title as the labels match it: lower case, no accents, words separated by one space."""
+    return " ".join(w for w in words(normalise(title or "")) if w != ":")
+
+
+def _read_csv(path: Path, what: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except IsADirectoryError:
+        raise BadInputError(f"{what} {path} is a folder", "Point to a CSV file") from None
+    except UnicodeDecodeError:
+        raise BadInputError(f"{what} {path} is not UTF-8 text", "Save it as UTF-8 CSV") from None
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(columns=LABEL_COLUMNS)
+    except pd.errors.ParserError as exc:
+        raise BadInputError(f"{what} {path} is not a readable CSV ({exc})", "Fix the line it names") from None
+
+
+def read_labels(path: Path, known_topics: Iterable[str] | None = None) -> pd.DataFrame:
+    """The rows of a labels file (title, source_id, topic), validated; a missing file has none."""
+    path = Path(path)
+    if not path.exists():
+        return pd.DataFrame(columns=LABEL_COLUMNS)
+    frame = _read_csv(path, "labels file")
+    if frame.empty and not len(frame.columns):
+        return pd.DataFrame(columns=LABEL_COLUMNS)
+    if "topic" not in frame.columns or not ({"title", "source_id"} & set(frame.columns)):
+        raise BadInputError(
+            f"labels file {path} needs a topic column and a title or source_id column",
+            "Give it the header row title,source_id,topic",
+        )
+    for column in LABEL_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame[LABEL_COLUMNS].apply(lambda c: c.str.strip())
+    known = set(known_topics) if known_topics is not None else None
+    keys: dict[str, tuple[str, int]] = {}
+    for number, row in enumerate(frame.itertuples(index=False), start=2):  # line 1 is the header
+        if not row.title and not row.source_id:
+            raise BadInputError(f"labels file {path}, line {number}: no title and no source_id",
+                                "Fill one of them, or delete the line")
+        if not row.topic:
+            raise BadInputError(f"labels file {path}, line {number}: no topic", "Fill the topic, or delete the line")
+        if known is not None and row.topic not in known:
+            raise BadInputError(
+                f"labels file {path}, line {number}: {row.topic!r} is not a topic of the taxonomy",
+                f"Use one of: {', '.join(sorted(known))}",
+            )
+        for key in _keys(row.title, row.source_id):
+            earlier = keys.get(key)
+            if earlier and earlier[0] != row.topic:
+                raise BadInputError(
+                    f"labels file {path}: lines {earlier[1]} and {number} give different topics to the same record",
+                    "Keep one of them",
+                )
+            keys[key] = (row.topic, number)
+    return frame.reset_index(drop=True)
+
+
+def _keys(title: str, source_id: str) -> list[str]:
+    return [source_id] if source_id else [title_key(title)]
+
+
+def load_labels(path: Path, known_topics: Iterable[str] | None = None) -> dict[str, str]:
+    """Manual labels as {source id or normalised title: topic}; a missing file gives {}."""
+    frame = read_labels(path, known_topics)
+    return {key: row.topic for row in frame.itertuples(index=False) for key in _keys(row.title, row.source_id)}
+
+
+def apply_labels(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """A copy of classified records where manual labels override ``topic``; ``manual`` marks them.
+
+    A labelled record gets evidence "manual label" and confidence 1; its ``topics`` keep what the
+    classifier thought, for comparison.
+    """
+    out = df.copy()
+    out["manual"] = False
+    if not labels or out.empty:
+        return out
+    by_id = out["source_id"].fillna("").astype(str).str.strip().map(labels) if "source_id" in out else None
+    by_title = out["title"].fillna("").astype(str).map(lambda t: labels.get(title_key(t)))
+    chosen = by_title if by_id is None else by_id.where(by_id.notna(), by_title)
+    hit = chosen.notna()
+    if hit.any():
+        out.loc[hit, "topic"] = chosen[hit]
+        out.loc[hit, "manual"] = True
+        if "evidence" in out:
+            out.loc[hit, "evidence"] = MANUAL_EVIDENCE
+        if "confidence" in out:
+            out.loc[hit, "confidence"] = 1.0
+    return out
+
+
+def review_table(processed: pd.DataFrame, below: float) -> pd.DataFrame:
+    """The records a person should check: not yet labelled, confidence under ``below``, least certain first."""
+    frame = processed.copy()
+    for column in REVIEW_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    confidence = pd.to_numeric(frame["confidence"], errors="coerce").fillna(0.0)
+    manual = frame["manual"].astype(str).str.lower().isin(["true", "1"])
+    chosen = frame[(confidence < below) & ~manual].assign(confidence=confidence)
+    chosen = chosen.sort_values(["confidence", "title"], kind="stable")
+    chosen = chosen.drop_duplicates(subset=["title", "source_id"])
+    chosen["correct_topic"] = ""
+    return chosen[REVIEW_COLUMNS].reset_index(drop=True)
+
+
+def merge_review(existing: pd.DataFrame, filled: pd.DataFrame, known_topics: Iterable[str], path: Path
+                 ) -> tuple[pd.DataFrame, int, int]:
+    """Merge the rows of a filled review file that have ``correct_topic`` into the labels.
+
+    Returns the new labels, and how many were added and changed. A filled topic outside the taxonomy
+    is an error naming its line, and nothing is merged.
+    """
+    if "correct_topic" not in filled.columns or not ({"title", "source_id"} & set(filled.columns)):
+        raise BadInputError(f"review file {path} has no correct_topic column or no title/source_id column",
+                            "Use the file written by `authorstats review` and fill its correct_topic column")
+    known = set(known_topics)
+    rows = []
+    for number, row in enumerate(filled.to_dict("records"), start=2):
+        topic = str(row.get("correct_topic", "")).strip()
+        if not topic:
+            continue
+        if topic not in known:
+            raise BadInputError(f"review file {path}, line {number}: {topic!r} is not a topic of the taxonomy",
+                                f"Use one of: {', '.join(sorted(known))}")
+        title, source_id = str(row.get("title", "")).strip(), str(row.get("source_id", "")).strip()
+        if not title and not source_id:
+            raise BadInputError(f"review file {path}, line {number}: no title and no source_id",
+                                "Keep the title or source_id the review file came with")
+        rows.append({"title": title, "source_id": source_id, "topic": topic})
+    merged = {tuple(_keys(r.title, r.source_id)): dict(r._asdict()) for r in existing.itertuples(index=False)}
+    added = changed = 0
+    for row in rows:
+        key = tuple(_keys(row["title"], row["source_id"]))
+        old = merged.get(key)
+        if old is None:
+            added += 1
+        elif old["topic"] != row["topic"]:
+            changed += 1
+        merged[key] = row
+    frame = pd.DataFrame(list(merged.values()), columns=LABEL_COLUMNS)
+    return frame, added, changed
+
+
+def read_review(path: Path) -> pd.DataFrame:
+    """A review file a person filled in."""
+    path = Path(path)
+    if not path.exists():
+        raise BadInputError(f"review file {path} does not exist", "Check the path, or run `authorstats review` first")
+    return _read_csv(path, "review file")
+
+
+def read_processed(workspace) -> pd.DataFrame:
+    """data/processed/publications.csv as written by `authorstats report`."""
+    path = workspace.processed / "publications.csv"
+    if not path.exists():
+        raise BadInputError(f"no {path} yet", "Run `authorstats report` first; review lists its least certain records")
+    frame = _read_csv(path, "processed file")
+    if "title" not in frame.columns or "confidence" not in frame.columns:
+        raise BadInputError(f"{path} has no title or confidence column", "Run `authorstats report` again to rewrite it")
+    return frame
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """A labels or review table as CSV text (every field quoted where needed)."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
+    return buffer.getvalue()
