@@ -1,0 +1,530 @@
+"""What authorstats costs as the work grows, side by side with its floor: `python benchmarks/run.py`.
+
+Each figure is measured against its floor in the same run (runs of the two alternate, so a busy
+machine slows both alike) and reported as a ratio of medians. Every timed command is a fresh child
+process: wall time is taken around it and its peak memory is its ``ru_maxrss`` (a small wrapper
+process starts it and reads ``getrusage(RUSAGE_CHILDREN)``, so each measurement has its own).
+Requests are counted in-process against mocked Google Scholar pages (respx), no network.
+
+Generated inputs go to ``benchmarks/_work/`` (git-ignored) and are reused by later runs with the same
+sizes (``--fresh`` makes them again). Results are printed and written to ``benchmarks/RESULTS.md``.
+
+Options: ``--quick`` (fewer runs, no 1M-title or 1,000-author run: a smoke run, about a minute),
+``--runs N`` (repeats of the small commands), ``--only NAME[,NAME]`` (report, startup, classify,
+tables, requests), ``--output FILE``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORK = HERE / "_work"
+sys.path.insert(0, str(HERE))
+
+import inputs  # noqa: E402  (benchmarks/inputs.py, beside this script)
+
+PYTHON = sys.executable
+FIGURES = ("startup", "report", "classify", "tables", "requests")
+
+# Run in a child: start the command, wait, print its wall time and peak memory as JSON.
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"wall": wall, "peak_kb": peak, "code": code}))
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+
+@dataclass
+class Timing:
+    """Repeated runs of one command: wall times (s) and the largest peak memory (MB) seen."""
+
+    label: str
+    walls: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.walls)
+
+    def spread(self) -> str:
+        if len(self.walls) == 1:
+            return "1 run"
+        return f"{len(self.walls)} runs, {min(self.walls):.2f}-{max(self.walls):.2f} s"
+
+
+class CommandFailed(RuntimeError):
+    pass
+
+
+def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak MB of one run of ``cmd`` in a fresh child process."""
+    done = subprocess.run([PYTHON, "-c", _WRAPPER, *cmd], capture_output=True, text=True, cwd=cwd)
+    if done.returncode != 0:
+        raise CommandFailed(f"wrapper failed for {' '.join(cmd)}: {done.stderr.strip()}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if result["code"] != 0:
+        raise CommandFailed(f"{' '.join(cmd)} exited with {result['code']}")
+    return result["wall"], result["peak_kb"] / 1024
+
+
+def measure(pairs: list[tuple[Timing, list[str]]], runs: int, cwd: Path | None = None) -> None:
+    """Run each command ``runs`` times, alternating between them, after one untimed warm-up each."""
+    for timing, cmd in pairs:
+        run_once(cmd, cwd)  # warm-up: file cache, .pyc files, matplotlib's font cache
+    for _ in range(runs):
+        for timing, cmd in pairs:
+            wall, peak = run_once(cmd, cwd)
+            timing.walls.append(wall)
+            timing.peak_mb = max(timing.peak_mb, peak)
+
+
+def authorstats_cmd() -> list[str]:
+    script = Path(PYTHON).with_name("authorstats")
+    return [str(script)] if script.exists() else [PYTHON, "-m", "authorstats"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class Figure:
+    """One line of RESULTS.md: what was measured, against what, the ratio, the target and the verdict."""
+
+    name: str
+    measured: str
+    floor: str
+    ratio: str
+    target: str
+    met: bool | None  # None: not measured in this run
+    why: str = ""
+    details: list[str] = field(default_factory=list)
+
+
+def verdict(met: bool | None) -> str:
+    return {True: "met", False: "**not met**", None: "not measured"}[met]
+
+
+def show(figure: Figure) -> None:
+    print(f"\n== {figure.name}: {verdict(figure.met)}")
+    print(f"   measured {figure.measured}\n   floor    {figure.floor}\n   ratio    {figure.ratio}"
+          f"\n   target   {figure.target}")
+    for line in figure.details:
+        print(f"   - {line}")
+    if figure.why:
+        print(f"   why: {figure.why}")
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. The report on the bundled data
+
+
+def bench_report(args) -> Figure:
+    workspace = WORK / "report_bundled"
+    shutil.rmtree(workspace, ignore_errors=True)
+    workspace.mkdir(parents=True)
+    report = Timing("authorstats report")
+    floor = Timing("import pandas, matplotlib.pyplot, wordcloud")
+    measure([(report, [*authorstats_cmd(), "report", "--workspace", str(workspace)]),
+             (floor, [PYTHON, "-c", "import pandas, matplotlib.pyplot, wordcloud"])], args.runs)
+    ratio = report.median / floor.median
+    files = sorted(p.name for p in (workspace / "reports").iterdir())
+    return Figure(
+        "1. Report on the bundled data",
+        f"`authorstats report` (empty workspace: the bundled snapshot) {report.median:.2f} s ({report.spread()}), "
+        f"peak {report.peak_mb:.0f} MB",
+        f"`python -c \"import pandas, matplotlib.pyplot, wordcloud\"` {floor.median:.2f} s ({floor.spread()})",
+        f"{ratio:.2f}x", "at most 2.5x", ratio <= 2.5,
+        details=[f"wrote {len(files)} files under reports/: {', '.join(files)}"],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Start-up
+
+
+_HEAVY = ("scholarly", "pandas", "matplotlib", "numpy", "httpx", "wordcloud", "rapidfuzz")
+
+
+def bench_startup(args) -> Figure:
+    helper = Timing("authorstats --help")
+    bare = Timing("python -c pass")
+    measure([(helper, [*authorstats_cmd(), "--help"]), (bare, [PYTHON, "-c", "pass"])], max(args.runs * 2, 5))
+    probe = ("import json, sys, authorstats, authorstats.cli; "
+             f"print(json.dumps([m for m in {_HEAVY!r} if m in sys.modules]))")
+    loaded = json.loads(subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, check=True).stdout)
+    forbidden = [m for m in loaded if m in ("scholarly", "pandas", "matplotlib")]
+    extra = helper.median - bare.median
+    met = extra < 0.3 and not forbidden
+    why = ""
+    if forbidden:
+        why = f"importing authorstats.cli imports {', '.join(forbidden)}"
+    elif not met:
+        why = "see 'Where the time goes' below"
+    return Figure(
+        "2. Start-up", f"`authorstats --help` {helper.median:.3f} s ({helper.spread()})",
+        f"`python -c pass` {bare.median:.3f} s ({bare.spread()})",
+        f"+{extra:.3f} s ({helper.median / bare.median:.1f}x)",
+        "under 0.3 s more than the bare interpreter; importing authorstats.cli imports no scholarly, pandas "
+        "or matplotlib", met, why,
+        details=[f"heavy modules loaded by `import authorstats.cli`: {', '.join(loaded) or 'none'}"],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Classification at scale
+
+_CSV_FLOOR = "import sys, pandas as pd; pd.read_csv(sys.argv[1]).to_csv(sys.argv[2], index=False)"
+
+
+def _has_classify_command() -> bool:
+    done = subprocess.run([*authorstats_cmd(), "classify", "--help"], capture_output=True, text=True)
+    return done.returncode == 0
+
+
+def titles_file(n: int, fresh: bool) -> Path:
+    path = WORK / f"titles_{n}.csv"
+    if fresh or not path.exists():
+        started = time.perf_counter()
+        inputs.write_titles_csv(path.with_suffix(".tmp"), n)
+        path.with_suffix(".tmp").replace(path)
+        print(f"   generated {path.name} in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def bench_classify(args) -> Figure:
+    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    if not _has_classify_command():
+        return Figure("3. Classification at scale", "-", "-", "-", "at most 3x the floor, linear, < 1 GB at 1M",
+                      None, "`authorstats classify` does not exist in this checkout yet")
+    rows = []
+    for n in sizes:
+        source = titles_file(n, args.fresh)
+        out = WORK / f"classified_{n}.csv"
+        copy = WORK / f"copied_{n}.csv"
+        runs = args.runs if n < 1_000_000 else 1
+        tool = Timing(f"classify {n}")
+        floor = Timing(f"pandas {n}")
+        measure([(tool, [*authorstats_cmd(), "classify", str(source), "-o", str(out)]),
+                 (floor, [PYTHON, "-c", _CSV_FLOOR, str(source), str(copy)])], runs)
+        with open(source, encoding="utf-8") as handle:
+            distinct = len({line for line in handle}) - 1  # lines hold title and year
+        rows.append((n, tool, floor, distinct))
+        print(f"   {n:>9,} titles: classify {tool.median:.2f} s, {tool.peak_mb:.0f} MB; "
+              f"pandas read+write {floor.median:.2f} s")
+        copy.unlink(missing_ok=True)
+    ratios = [tool.median / floor.median for _, tool, floor, _ in rows]
+    # Linear growth: the cost of each extra title (between two sizes) does not rise with the size.
+    marginal = [(b[1].median - a[1].median) / (b[0] - a[0]) for a, b in zip(rows, rows[1:])]
+    growth = [later / earlier for earlier, later in zip(marginal, marginal[1:])] if len(marginal) > 1 else []
+    linear = all(g <= 1.5 for g in growth) if growth else None
+    peak_1m = next((tool.peak_mb for n, tool, _, _ in rows if n == 1_000_000), None)
+    memory_ok = None if peak_1m is None else peak_1m < 1024
+    checks = [all(r <= 3 for r in ratios), linear, memory_ok]
+    met = None if None in checks and all(c is not False for c in checks) else all(c is not False for c in checks)
+    misses = []
+    if not checks[0]:
+        misses.append("slower than 3x the floor at " + ", ".join(f"{n:,}" for (n, *_), r in zip(rows, ratios) if r > 3))
+    if linear is False:
+        misses.append("the cost per extra title rises with the size")
+    if memory_ok is False:
+        misses.append(f"{peak_1m:.0f} MB at 1M titles")
+    if peak_1m is None:
+        misses.append("the 1M-title run is left out of --quick: memory at 1M not measured")
+    details = [f"{n:,} titles ({distinct:,} distinct title+year lines): classify {tool.median:.2f} s ({tool.spread()}), "
+               f"peak {tool.peak_mb:.0f} MB; floor {floor.median:.2f} s, peak {floor.peak_mb:.0f} MB; ratio {r:.2f}x"
+               for (n, tool, floor, distinct), r in zip(rows, ratios)]
+    details += [f"cost per extra title {a[0]:,}->{b[0]:,}: {m * 1e6:.1f} us" for a, b, m in zip(rows, rows[1:], marginal)]
+    return Figure(
+        "3. Classification at scale",
+        "; ".join(f"{n:,}: {tool.median:.2f} s" for n, tool, _, _ in rows) + (f"; peak {peak_1m:.0f} MB at 1M" if peak_1m else ""),
+        "; ".join(f"{n:,}: {floor.median:.2f} s" for n, _, floor, _ in rows) + " (pandas read_csv + to_csv of the same file)",
+        ", ".join(f"{r:.2f}x" for r in ratios) + (f"; marginal cost growth {', '.join(f'{g:.2f}x' for g in growth)}" if growth else ""),
+        "at most 3x the floor; linear growth (cost per extra title at most 1.5x the previous step's); peak under 1 GB at 1M",
+        met, "; ".join(misses), details,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Tables at scale
+
+
+def raw_workspace(n_authors: int, per_author: int, fresh: bool) -> Path:
+    workspace = WORK / f"raw_{n_authors}x{per_author}"
+    marker = workspace / "GENERATED"
+    if fresh or not marker.exists():
+        shutil.rmtree(workspace, ignore_errors=True)
+        started = time.perf_counter()
+        inputs.write_raw_folder(workspace, n_authors, per_author)
+        marker.write_text("benchmarks/inputs.py\n", encoding="utf-8")
+        print(f"   generated {n_authors} authors x {per_author} records in {time.perf_counter() - started:.1f} s")
+    for output in ("reports", "data/processed"):
+        shutil.rmtree(workspace / output, ignore_errors=True)
+    return workspace
+
+
+def bench_tables(args) -> Figure:
+    per_author = 200
+    large_authors = 200 if args.quick else 1000
+    timings = {}
+    for n_authors, runs in ((10, args.runs), (large_authors, 1)):
+        workspace = raw_workspace(n_authors, per_author, args.fresh)
+        timing = Timing(f"{n_authors}x{per_author}")
+        cmd = [*authorstats_cmd(), "report", "--no-clouds", "--workspace", str(workspace),
+               "--roster", str(workspace / "authors.toml")]
+        if runs == 1:  # the big run is too long to warm up and repeat inside the time budget
+            wall, peak = run_once(cmd)
+            timing.walls.append(wall)
+            timing.peak_mb = peak
+        else:
+            measure([(timing, cmd)], runs)
+        timings[n_authors] = timing
+        print(f"   {n_authors} x {per_author}: {timing.median:.2f} s, peak {timing.peak_mb:.0f} MB")
+    small, large = timings[10], timings[large_authors]
+    per_small = small.median / (10 * per_author)
+    per_large = large.median / (large_authors * per_author)
+    growth = per_large / per_small
+    per_author_marginal = (large.median - small.median) / (large_authors - 10)
+    met = growth <= 2 and large.peak_mb < 2048
+    misses = []
+    if growth > 2:
+        misses.append("the cost per record more than doubles")
+    if large.peak_mb >= 2048:
+        misses.append(f"peak memory {large.peak_mb:.0f} MB")
+    if args.quick:
+        misses.append(f"--quick: {large_authors} authors instead of 1,000")
+        met = None if met else False
+    return Figure(
+        "4. Tables at scale",
+        f"`report --no-clouds`, {large_authors:,} authors x {per_author}: {large.median:.1f} s "
+        f"({per_large * 1e3:.2f} ms per record, {large.spread()}), peak {large.peak_mb:.0f} MB",
+        f"10 authors x {per_author}: {small.median:.2f} s ({per_small * 1e3:.2f} ms per record, {small.spread()}), "
+        f"peak {small.peak_mb:.0f} MB",
+        f"{growth:.2f}x per record", "cost per record at most 2x the small run's; peak under 2 GB",
+        met, "; ".join(misses),
+        details=[f"each extra author (200 records: read, merge, classify, table, chart) costs {per_author_marginal:.3f} s",
+                 "records are generated Publication dicts in data/raw/import/, all in 2021-2022, about 5% of "
+                 "them a second (preprint) version of another record, so merging has work to do"],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Requests to Google Scholar
+
+
+@contextlib.contextmanager
+def _no_sleep(module):
+    """Replace ``module.time`` by a copy whose sleep returns at once (scholarly's pauses)."""
+    import types
+
+    real = module.time
+    module.time = types.SimpleNamespace(**{k: getattr(real, k) for k in dir(real) if not k.startswith("__")})
+    module.time.sleep = lambda seconds: None
+    try:
+        yield
+    finally:
+        module.time = real
+
+
+def bench_requests(args) -> Figure:
+    sys.path.insert(0, str(ROOT / "tests"))
+    import httpx
+    import respx
+
+    from authorstats import fetch, store
+    from authorstats.models import Author, YearWindow
+    from authorstats.sources import scholar
+    from scholar_pages import HINTON, Row, ScholarProfile, render_profile
+
+    window = YearWindow(2021, 2022)
+    rows = [Row(title, year) for title, year in inputs.scholar_rows()]
+    profile = ScholarProfile(rows)
+    newer = sum(1 for r in rows if r.year >= window.start)
+    minimum = 1 + math.ceil(newer / 100)
+    tight = newer // 100 + 1  # list pages up to the first one showing a row older than the window
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        params = request.url.params
+        if params.get("view_op") == "list_mandates":  # scholarly's public-access section: one empty page
+            return httpx.Response(200, html=render_profile([], more=False).replace('id="gsc_a_b"', 'id="none"'))
+        if params.get("view_op") == "list_colleagues":
+            return httpx.Response(200, html="<html><body></body></html>")
+        return httpx.Response(200, html=profile.page(int(params.get("cstart", "0"))))
+
+    author = Author(key="bench", name="Benchmark Author", scholar_id=HINTON)
+    saved_sleep = scholar.polite_sleep
+    scholar.polite_sleep = lambda seconds: None
+    try:
+        with tempfile.TemporaryDirectory() as tmp, respx.mock(assert_all_called=False) as router:
+            route = router.get(url__startswith="https://scholar.google.com/").mock(side_effect=serve)
+            workspace = store.Workspace(Path(tmp))
+            first = fetch.run(workspace, [author], window, fetch.FetchOptions(source="scholar"),
+                              source=scholar.ScholarSource(httpx.Client(follow_redirects=False)), echo=lambda line: None)
+            ours = route.call_count
+            records = first.results[0].records
+            second = fetch.run(workspace, [author], window, fetch.FetchOptions(source="scholar"),
+                               source=scholar.ScholarSource(httpx.Client(follow_redirects=False)), echo=lambda line: None)
+            repeated = route.call_count - ours
+            status = second.results[0].status
+
+            # scholarly's own fill of the whole profile, through its own Navigator, against the same pages
+            from scholarly import _navigator, scholarly as scholarly_api
+            from scholarly.author_parser import AuthorParser
+
+            before = route.call_count
+            with _no_sleep(_navigator):
+                filled = scholarly_api.fill(AuthorParser(None).get_author(HINTON))
+            plain = route.call_count - before
+            plain_pubs = len(filled.get("publications", []))
+            plain_urls = [str(call.request.url.params.get("view_op", "profile")) + (
+                f"@{call.request.url.params['cstart']}" if "cstart" in call.request.url.params else "")
+                for call in route.calls[before:]]
+    finally:
+        scholar.polite_sleep = saved_sleep
+    met = ours <= minimum and repeated == 0 and ours < plain
+    return Figure(
+        "5. Google Scholar requests",
+        f"`fetch` of a mocked 1,000-publication profile, window 2021-2022: {ours} requests "
+        f"({records} publications kept); the same fetch again: {repeated} requests ({status})",
+        f"minimum: profile page + ceil({newer} in-window-or-newer / 100) = {minimum}; "
+        f"scholarly's plain `fill` of the whole profile: {plain} requests ({plain_pubs} publications)",
+        f"{ours / minimum:.2f}x the minimum; {ours / plain:.2f}x scholarly's fill",
+        "at most the minimum; fewer than scholarly's fill; 0 when repeated", met,
+        "" if met else "see the counts",
+        details=[f"the profile page is also the first list page, so {tight} requests is the tight bound here "
+                 f"(pages up to the first row older than 2021)",
+                 f"scholarly's fill asked for: {', '.join(plain_urls)}",
+                 "sleeps between requests were patched out (ours and scholarly's); no network was used"],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The machine, and RESULTS.md
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = "unknown"
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GB"
+    versions = []
+    for package in ("authorstats", "pandas", "numpy", "matplotlib", "wordcloud", "pillow", "typer", "rich",
+                    "scholarly", "httpx", "respx", "rapidfuzz"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions.append(f"{package} {metadata.version(package)}")
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "src"],
+                           capture_output=True, text=True)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
+    return [
+        f"CPU: {cpu}, {os.cpu_count()} cores",
+        f"Memory: {memory}",
+        f"OS: {platform.platform()}",
+        f"Python: {platform.python_version()} ({PYTHON})",
+        f"Packages: {', '.join(versions)}",
+        f"Code: git {commit.stdout.strip() or 'unknown'}" + (" with uncommitted changes in src/" if dirty.stdout.strip() else ""),
+        f"Load average at start (1, 5, 15 min): {load}",
+    ]
+
+
+def write_results(path: Path, figures: list[Figure], lines: list[str], args, elapsed: float, notes: list[str]) -> None:
+    out = ["# Benchmark results", "",
+           f"Written by `python benchmarks/run.py{' ' + ' '.join(args.argv) if args.argv else ''}` on "
+           f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')}; the whole run took {elapsed:.0f} s.",
+           "Each figure is a ratio of medians against its floor, measured in the same run with the runs of the two "
+           "alternating; wall time of a fresh child process; peak memory is that process's maximum resident set size.",
+           "", "| Figure | Measured | Floor | Ratio | Target | Result |", "|---|---|---|---|---|---|"]
+    for f in figures:
+        out.append(f"| {f.name} | {f.measured} | {f.floor} | {f.ratio} | {f.target} | {verdict(f.met)}"
+                   + (f": {f.why}" if f.why else "") + " |")
+    out += ["", "## Details", ""]
+    for f in figures:
+        out.append(f"**{f.name}**")
+        out.append("")
+        out += [f"- {d}" for d in f.details] or ["- (none)"]
+        out.append("")
+    out += ["## Machine", ""] + [f"- {line}" for line in lines]
+    out += ["", "## How it is run", "",
+            "- `python benchmarks/run.py` (use the project's virtualenv: `.venv/bin/python benchmarks/run.py`): "
+            f"{args.runs} timed runs of each small command after one warm-up; the 1M-title classification and the "
+            "1,000-author report run once (they are too long to repeat within the 5-minute budget).",
+            "- `--quick`: 3 runs, classification at 10k and 100k only, the large report with 200 authors; for a "
+            "smoke check, not for these figures.",
+            "- Inputs are generated by `benchmarks/inputs.py` into `benchmarks/_work/` and reused; `--fresh` "
+            "makes them again."]
+    if notes:
+        out += ["", "## Notes", ""] + [f"- {n}" for n in notes]
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes (a smoke run)")
+    parser.add_argument("--runs", type=int, default=None, help="timed runs of each small command (default 5, --quick 3)")
+    parser.add_argument("--only", default=",".join(FIGURES), help=f"comma-separated subset of {', '.join(FIGURES)}")
+    parser.add_argument("--fresh", action="store_true", help="generate the inputs again")
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md", help="where to write the results")
+    args = parser.parse_args(argv)
+    args.argv = list(argv if argv is not None else sys.argv[1:])
+    args.runs = args.runs or (3 if args.quick else 5)
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(chosen) - set(FIGURES)
+    if unknown:
+        parser.error(f"unknown figure(s) {', '.join(sorted(unknown))}; choose from {', '.join(FIGURES)}")
+    check = subprocess.run([PYTHON, "-c", "import authorstats"], capture_output=True)
+    if check.returncode != 0:
+        parser.error(f"{PYTHON} cannot import authorstats: run this with the project's virtualenv, "
+                     ".venv/bin/python benchmarks/run.py")
+    WORK.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    lines = machine()
+    print("\n".join(lines))
+    runners = {"startup": bench_startup, "report": bench_report, "classify": bench_classify,
+               "tables": bench_tables, "requests": bench_requests}
+    figures = []
+    for name in FIGURES:
+        if name in chosen:
+            print(f"\n-- {name} ...", flush=True)
+            figure = runners[name](args)
+            show(figure)
+            figures.append(figure)
+    elapsed = time.perf_counter() - started
+    print(f"\nTotal: {elapsed:.0f} s")
+    write_results(args.output, figures, lines, args, elapsed, [])
+    print(f"Wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
