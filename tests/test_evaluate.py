@@ -1,0 +1,112 @@
+"""`authorstats evaluate`: accuracy, per-topic precision/recall/F1, confusion table and PNG, misclassified list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from authorstats.cli import app
+from authorstats.evaluate import evaluate
+from authorstats.taxonomy import load_taxonomy
+
+DATA = Path(__file__).parent / "data"
+runner = CliRunner()
+
+GOLD = pd.DataFrame({
+    "title": ["Decoupled Contrastive Learning", "Denoising Diffusion Models", "Vision Transformers",
+              "Deep Learning for AI"],
+    "topic": ["Contrastive", "Generation", "Generalization", "Representation"],
+    "also_ok": ["", "", "Architecture", ""],
+})
+
+
+def test_strict_and_lenient_accuracy_count_topic_and_also_ok():
+    result = evaluate(GOLD, load_taxonomy())
+    assert result.count == 4
+    assert result.strict == 0.5  # contrastive and diffusion right
+    assert result.lenient == 0.75  # + Vision Transformers -> Architecture is in also_ok
+
+
+def test_per_topic_precision_recall_and_f1():
+    table = evaluate(GOLD, load_taxonomy()).per_topic.set_index("topic")
+    assert table.loc["Contrastive", ["support", "predicted", "precision", "recall", "f1"]].tolist() == [1, 1, 1.0, 1.0, 1.0]
+    assert table.loc["Generalization", ["support", "predicted", "recall", "f1"]].tolist() == [1, 0, 0.0, 0.0]
+    assert table.loc["Architecture", ["support", "predicted", "precision"]].tolist() == [0, 1, 0.0]
+
+
+def test_confusion_rows_are_labels_and_columns_predictions():
+    confusion = evaluate(GOLD, load_taxonomy()).confusion
+    assert confusion.loc["Generalization", "Architecture"] == 1
+    assert confusion.loc["Representation", "Other"] == 1
+    assert int(confusion.to_numpy().sum()) == 4
+
+
+def test_misclassified_lists_title_label_prediction_and_evidence():
+    wrong = evaluate(GOLD, load_taxonomy()).misclassified
+    assert list(wrong["title"]) == ["Vision Transformers", "Deep Learning for AI"]
+    first = wrong.iloc[0]
+    assert (first["predicted"], first["lenient_ok"], first["evidence"]) == ("Architecture", True, "vision transformers")
+
+
+def test_evaluate_command_prints_accuracy_and_writes_png_and_csvs(tmp_path):
+    out = tmp_path / "eval"
+    result = runner.invoke(app, ["evaluate", str(DATA / "dev_labels.csv"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "79 labelled titles" in result.stdout
+    assert "strict accuracy:" in result.stdout and "lenient accuracy:" in result.stdout
+    assert "per topic (strict):" in result.stdout and "f1" in result.stdout
+    assert "confusion (rows: labelled" in result.stdout
+    assert (out / "confusion.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    misclassified = pd.read_csv(out / "misclassified.csv")
+    assert {"title", "topic", "predicted", "evidence"} <= set(misclassified.columns)
+    assert len(pd.read_csv(out / "per_topic.csv")) == 18
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(None, "does not exist"), ("name,label\nx,y\n", "has no title or topic column"), ("title,topic\n", "no labelled titles")],
+)
+def test_a_bad_labels_file_is_exit_2_with_one_line(tmp_path, content, expected):
+    path = tmp_path / "labels.csv"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(path)])
+    assert result.exit_code == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_classify_command_adds_columns_to_any_csv(tmp_path):
+    source = tmp_path / "mine.csv"
+    source.write_text("title,note\nMasked Autoencoders Are Scalable Vision Learners,keep me\n", encoding="utf-8")
+    target = tmp_path / "out" / "tagged.csv"
+    result = runner.invoke(app, ["classify", str(source), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    tagged = pd.read_csv(target)
+    assert list(tagged.columns) == ["title", "note", "topic", "score", "evidence", "topics", "confidence"]
+    assert tagged.loc[0, "topic"] == "Self-Supervised" and tagged.loc[0, "note"] == "keep me"
+
+
+def test_classify_command_writes_to_stdout_and_takes_a_users_taxonomy(tmp_path):
+    source = tmp_path / "mine.csv"
+    source.write_text("title\nImages of cats\nSomething else\n", encoding="utf-8")
+    taxonomy = tmp_path / "tax.toml"
+    taxonomy.write_text('[[topic]]\nname = "Vision"\ndescription = "pictures"\n[topic.terms]\n\'images?\' = 2\n')
+    result = runner.invoke(app, ["classify", str(source), "--taxonomy", str(taxonomy)])
+    assert result.exit_code == 0, result.output
+    assert "Images of cats,Vision,2.0,images" in result.stdout
+    assert "Something else,Other,0.0" in result.stdout
+
+
+def test_classify_command_rejects_a_csv_without_title_and_a_broken_taxonomy(tmp_path):
+    source = tmp_path / "mine.csv"
+    source.write_text("name\nx\n", encoding="utf-8")
+    result = runner.invoke(app, ["classify", str(source)])
+    assert result.exit_code == 2 and "has no title column" in result.stderr
+    taxonomy = tmp_path / "tax.toml"
+    taxonomy.write_text("[[topic]]\nname = 'Vision'\n")
+    result = runner.invoke(app, ["classify", str(source), "--taxonomy", str(taxonomy)])
+    assert result.exit_code == 2 and "topic 'Vision' has no terms" in result.stderr

@@ -1,0 +1,141 @@
+"""Manual labels: validation, precedence over the classifier, and the review round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from authorstats.classify import classify_frame
+from authorstats.cli import app
+from authorstats.errors import BadInputError
+from authorstats.labels import apply_labels, load_labels, title_key
+from authorstats.taxonomy import load_taxonomy
+
+runner = CliRunner()
+TAXONOMY = load_taxonomy()
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_missing_labels_file_means_no_labels(tmp_path):
+    assert load_labels(tmp_path / "labels.csv") == {}
+
+
+def test_labels_are_keyed_by_source_id_or_normalised_title(tmp_path):
+    path = write(tmp_path / "labels.csv",
+                 "title,source_id,topic\n\"Deep Learning for AI\",,Representation\n,W123,Robotics\n")
+    assert load_labels(path) == {"deep learning for ai": "Representation", "W123": "Robotics"}
+    assert title_key("  DEEP learning — for A.I. ") == "deep learning for a i"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("title,topic\nA title,\n", "line 2: no topic"),
+        ("title,source_id,topic\n,,RL\n", "line 2: no title and no source_id"),
+        ("title,topic\nA,RL\na,Physics\n", "lines 2 and 3 give different topics"),
+        ("name,label\nA,RL\n", "needs a topic column"),
+        ("title,topic\nA,Robots\n", "'Robots' is not a topic"),
+    ],
+)
+def test_a_broken_labels_file_is_a_bad_input_error_naming_the_line(tmp_path, text, expected):
+    path = write(tmp_path / "labels.csv", text)
+    with pytest.raises(BadInputError) as caught:
+        load_labels(path, TAXONOMY.names)
+    assert expected in str(caught.value) and str(path) in str(caught.value)
+
+
+def classified() -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "title": ["Deep Learning for AI", "Decoupled Contrastive Learning", "Decoupled contrastive learning!"],
+        "source_id": ["S1", "S2", "S3"],
+    })
+    return classify_frame(frame, TAXONOMY)
+
+
+def test_a_manual_label_overrides_the_classifier_and_is_marked():
+    out = apply_labels(classified(), {"deep learning for ai": "Representation"})
+    assert list(out["topic"]) == ["Representation", "Contrastive", "Contrastive"]
+    assert list(out["manual"]) == [True, False, False]
+    assert out.loc[0, "evidence"] == "manual label"
+    assert out.loc[0, "confidence"] == 1.0
+
+
+def test_a_source_id_label_wins_over_a_title_label_and_titles_match_loosely():
+    labels = {"decoupled contrastive learning": "Self-Supervised", "S3": "Optimization"}
+    out = apply_labels(classified(), labels)
+    assert list(out["topic"]) == ["Other", "Self-Supervised", "Optimization"]
+    assert list(out["manual"]) == [False, True, True]
+
+
+def test_no_labels_leaves_topics_alone_and_adds_manual_false():
+    frame = classified()
+    out = apply_labels(frame, {})
+    assert list(out["topic"]) == list(frame["topic"])
+    assert not out["manual"].any()
+
+
+def processed(workspace: Path) -> Path:
+    frame = apply_labels(classified(), {})
+    frame["author"], frame["year"] = "lecun", 2022
+    path = workspace / "data" / "processed" / "publications.csv"
+    path.parent.mkdir(parents=True)
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_review_round_trip_writes_uncertain_records_and_merges_answers(workspace):
+    processed(workspace)
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.5"])
+    assert result.exit_code == 0, result.output
+    review_file = workspace / "data" / "review.csv"
+    table = pd.read_csv(review_file, keep_default_na=False)
+    assert list(table["title"]) == ["Deep Learning for AI"]  # the confident contrastive ones are not listed
+    assert table.loc[0, "correct_topic"] == ""
+
+    table.loc[0, "correct_topic"] = "Representation"
+    table.to_csv(review_file, index=False)
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--apply", str(review_file)])
+    assert result.exit_code == 0, result.output
+    assert "Merged 1 new and 0 changed" in result.stdout
+    assert load_labels(workspace / "data" / "labels.csv") == {"S1": "Representation"}
+
+    table.loc[0, "correct_topic"] = "Other"
+    table.to_csv(review_file, index=False)
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--apply", str(review_file)])
+    assert "Merged 0 new and 1 changed" in result.stdout
+    assert load_labels(workspace / "data" / "labels.csv") == {"S1": "Other"}
+
+
+def test_review_apply_rejects_an_unknown_topic_and_keeps_the_labels_file(workspace):
+    labels = write(workspace / "data" / "labels.csv", "title,source_id,topic\nX,,RL\n")
+    filled = write(workspace / "filled.csv", "correct_topic,title,source_id\nRobots,Some title,\n")
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--apply", str(filled)])
+    assert result.exit_code == 2
+    assert "line 2: 'Robots' is not a topic" in result.stderr
+    assert labels.read_text(encoding="utf-8") == "title,source_id,topic\nX,,RL\n"
+
+
+def test_review_before_any_report_says_to_run_report(workspace):
+    result = runner.invoke(app, ["review", "-w", str(workspace)])
+    assert result.exit_code == 2
+    assert "Run `authorstats report` first" in result.stderr
+
+
+def test_a_corrected_title_shows_its_topic_in_the_next_report(workspace):
+    write(workspace / "data" / "labels.csv",
+          'title,source_id,topic\n"Deep Learning for AI",,Representation\n')
+    result = runner.invoke(app, ["report", "-w", str(workspace), "--author", "lecun", "--no-clouds"])
+    assert result.exit_code == 0, result.output
+    publications = pd.read_csv(workspace / "data" / "processed" / "publications.csv")
+    row = publications[publications["title"] == "Deep Learning for AI"].iloc[0]
+    assert (row["topic"], bool(row["manual"]), row["evidence"]) == ("Representation", True, "manual label")
+    table = pd.read_csv(workspace / "reports" / "lecun_topics.csv")
+    assert "Representation" in set(table["Topic"])
