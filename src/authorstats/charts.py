@@ -60,6 +60,85 @@ def figure_bytes(fig, fmt: str = "png") -> bytes:
     return buffer.getvalue()
 
 
+def draw_heatmap(ax, matrix: pd.DataFrame, names: dict[str, str] | None = None, title: str = ""):
+    """Topics (rows) x authors (columns) paper counts as a shaded grid with the count in each cell.
+
+    ``matrix`` is authors x topics (as tables.author_topic_matrix gives); topics go down the side so
+    long topic names stay readable, and ``names`` turns author keys into display names.
+    """
+    grid = matrix.T
+    values = grid.to_numpy(dtype=float)
+    peak = values.max() if values.size else 0.0
+    image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0, vmax=max(peak, 1.0))
+    ax.set_xticks(range(grid.shape[1]), [(names or {}).get(a, a) for a in grid.columns], fontsize=12)
+    ax.set_yticks(range(grid.shape[0]), list(grid.index), fontsize=12)
+    ax.xaxis.tick_top()
+    for (row, col), value in _cells(values):
+        dark = peak > 0 and value > 0.6 * peak
+        ax.text(col, row, f"{int(value)}", ha="center", va="center", fontsize=11,
+                color="white" if dark else "black")
+    ax.set_title(title, fontsize=14, loc="left", pad=28)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return image
+
+
+def _cells(values):
+    for row in range(values.shape[0]):
+        for col in range(values.shape[1]):
+            yield (row, col), values[row, col]
+
+
+def draw_topics_by_year(ax, by_year: pd.DataFrame, colors: dict[str, str], title: str) -> None:
+    """Stacked bars: one bar per year, one segment per topic (years x topics count matrix)."""
+    by_year = by_year.loc[:, by_year.sum(axis=0) > 0] if not by_year.empty else by_year
+    years = [str(y) for y in by_year.index]
+    bottom = [0] * len(years)
+    for topic in by_year.columns:
+        counts = by_year[topic].tolist()
+        ax.bar(years, counts, bottom=bottom, color=colors.get(topic, OTHER_COLOR), label=topic,
+               edgecolor="white", linewidth=0.8, width=0.6)
+        bottom = [b + c for b, c in zip(bottom, counts)]
+    for x, total in enumerate(bottom):
+        ax.text(x, total, f"{int(total)}", ha="center", va="bottom", fontsize=12)
+    ax.set_title(title, fontsize=14, loc="left")
+    ax.set_ylabel("papers", fontsize=11)
+    ax.tick_params(axis="x", labelsize=12)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.margins(y=0.1)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    if len(by_year.columns):
+        handles, labels = ax.get_legend_handles_labels()
+        # Reversed so the legend reads top-down in the same order as the stack.
+        ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=10,
+                  frameon=False, ncols=1 if len(labels) <= 14 else 2)
+
+
+def draw_shares(ax, shares: pd.DataFrame, colors: dict[str, str], names: dict[str, str] | None = None,
+                title: str = "") -> None:
+    """One 100% bar per author, split into topic shares (authors x topics matrix of 0..1), side by side."""
+    shares = shares.loc[:, shares.sum(axis=0) > 0] if not shares.empty else shares
+    labels = [(names or {}).get(a, a) for a in shares.index][::-1]
+    left = [0.0] * len(labels)
+    for topic in shares.columns:
+        values = shares[topic].tolist()[::-1]
+        bars = ax.barh(labels, values, left=left, color=colors.get(topic, OTHER_COLOR), label=topic,
+                       edgecolor="white", linewidth=0.8, height=0.6)
+        ax.bar_label(bars, labels=[f"{v:.0%}" if v >= 0.07 else "" for v in values], label_type="center",
+                     fontsize=10)
+        left = [a + v for a, v in zip(left, values)]
+    ax.set_xlim(0, 1)
+    from matplotlib.ticker import PercentFormatter
+
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_title(title, fontsize=14, loc="left")
+    ax.tick_params(axis="y", labelsize=12)
+    ax.spines[["top", "right"]].set_visible(False)
+    if len(shares.columns):
+        ax.figure.legend(loc="outside lower center", ncols=min(6, len(shares.columns)), fontsize=10, frameon=False)
+
+
 def draw_confusion(ax, matrix_df: pd.DataFrame):
     """A classifier's confusion matrix (rows: labelled topic, columns: predicted) with counts; returns the figure.
 

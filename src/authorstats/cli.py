@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import signal
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Callable, Optional
 
@@ -143,6 +144,16 @@ def _parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+class ChartFormat(str, Enum):
+    png = "png"
+    svg = "svg"
+
+
+class CloudFrom(str, Enum):
+    titles = "titles"
+    abstracts = "abstracts"
+
+
 @app.command()
 @command
 def report(
@@ -157,8 +168,20 @@ def report(
     stopwords: Annotated[
         Optional[Path], typer.Option(help="Your own filler-word list for word clouds.", show_default="the bundled list")
     ] = None,
+    chart_format: Annotated[
+        ChartFormat, typer.Option("--format", help="File format of the charts (word clouds are always PNG).")
+    ] = ChartFormat.png,
+    cloud_from: Annotated[
+        CloudFrom, typer.Option(help="Draw word clouds from titles, or from abstracts where known.")
+    ] = CloudFrom.titles,
+    distinctive: Annotated[
+        bool, typer.Option("--distinctive", help="Word clouds of the words over-represented for each author compared with the others.")
+    ] = False,
+    open_report: Annotated[
+        bool, typer.Option("--open", help="Open reports/index.html in the default browser when done.")
+    ] = False,
 ) -> None:
-    """Tag every publication in the window with a topic; write topic tables, bar charts and word clouds.
+    """Tag every publication in the window with a topic; write topic tables, charts, word clouds, index.html and summary.md.
 
     Uses the fetched data in WORKSPACE/data/raw, or the bundled snapshot for authors with none.
     """
@@ -173,9 +196,15 @@ def report(
     tax = taxonomies.load_taxonomy(taxonomy)
     width, height = _parse_size(cloud_size)
     options = reporting.ReportOptions(clouds=clouds, cloud_width=width, cloud_height=height, chart_dpi=dpi,
-                                      stopwords=stopwords)
+                                      stopwords=stopwords, chart_format=chart_format.value,
+                                      cloud_from=cloud_from.value, distinctive=distinctive)
     result = reporting.build_report(store.Workspace(workspace), authors, window, tax, options)
     _print_report(result, workspace)
+    if open_report and result.index is not None:
+        import webbrowser
+
+        if not webbrowser.open(result.index.resolve().as_uri()):
+            typer.echo(f"Could not open a browser; open {result.index.resolve()} yourself.", err=True)
 
 
 def _print_report(result, workspace: Path) -> None:
@@ -192,6 +221,8 @@ def _print_report(result, workspace: Path) -> None:
             typer.echo(f"  {topic:<{width}}  {count:>4}")
     reports_dir = (workspace / "reports").resolve()
     typer.echo(f"\nWrote {len(result.files)} files under {reports_dir} and {(workspace / 'data' / 'processed').resolve()}.")
+    if result.index is not None:
+        typer.echo(f"Report: {result.index.resolve()} (tables as Markdown: {result.summary.name}).")
 
 
 @app.command()

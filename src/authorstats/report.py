@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from authorstats import store
-from authorstats.models import Author, Publication, YearWindow
+from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.sources import snapshot
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,8 @@ class ReportResult:
     authors: list[AuthorReport]
     files: list[Path]
     used_snapshot: bool
+    index: Path | None = None  # reports/index.html
+    summary: Path | None = None  # reports/summary.md
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ class ReportOptions:
     cloud_height: int = 800
     chart_dpi: int = 150
     stopwords: Path | None = None
+    chart_format: str = "png"  # png or svg, for the chart files (word clouds are always PNG)
+    cloud_from: str = "titles"  # titles or abstracts
+    distinctive: bool = False  # clouds of the words over-represented for an author against the others
 
 
 def gather(workspace: store.Workspace, authors: Sequence[Author], window: YearWindow
@@ -122,7 +127,7 @@ def build_report(workspace: store.Workspace, authors: Sequence[Author], window: 
     """Classify every in-window record, then write the processed CSV and every report file."""
     import pandas as pd
 
-    from authorstats import charts, classify, clouds, labels, tables
+    from authorstats import charts, classify, clouds, html_report, labels, summary, tables
 
     from authorstats.merge import MERGE_COLUMNS
 
@@ -144,30 +149,140 @@ def build_report(workspace: store.Workspace, authors: Sequence[Author], window: 
     ))
 
     colors = charts.topic_colors(taxonomy.names)
-    stopwords = clouds.load_stopwords(options.stopwords) if options.clouds else frozenset()
+    names = {a.key: a.name for a in authors}
+    fmt = options.chart_format
+    matrix = tables.author_topic_matrix(frame, keys, taxonomy.names)
+    shares = tables.topic_shares(matrix)
+    clouds_by_author = _cloud_weights(frame, authors, options) if options.clouds else {}
+
+    def chart(name: str, fig, alt: str) -> html_report.Picture:
+        width = round(fig.get_figwidth() * 96)  # shown at its size in inches, as on a slide
+        data = charts.figure_bytes(fig, fmt)
+        written.append(store.atomic_write_bytes(workspace.reports / f"{name}.{fmt}", data))
+        return html_report.Picture(data, fmt, alt, width)
+
     reports: list[AuthorReport] = []
+    sections: list[html_report.AuthorSection] = []
+    summaries = []
     for author in authors:
         mine = frame[frame["author"] == author.key]
         table = tables.topic_table(mine)
         item = AuthorReport(author, provenance[author.key], table)
-        item.files.append(store.atomic_write_text(
+        section = html_report.AuthorSection(author.key, author.name, table, mine.reindex(columns=PAPER_COLUMNS))
+        start = len(written)
+        written.append(store.atomic_write_text(
             workspace.reports / f"{author.key}_topics.csv", table.to_csv(index=False)
         ))
         fig, ax = charts.new_figure(8, 5, options.chart_dpi)
         charts.draw_topic_bars(ax, table, colors, f"{author.name}, {window}")
-        item.files.append(store.atomic_write_bytes(
-            workspace.reports / f"{author.key}_topics.png", charts.figure_bytes(fig, "png")
-        ))
+        section.bars = chart(f"{author.key}_topics", fig, f"Bar chart of {author.name}'s topics")
+        by_year = tables.topics_by_year(mine, taxonomy.names)
+        if not by_year.empty:
+            fig, ax = charts.new_figure(9, 5, options.chart_dpi)
+            charts.draw_topics_by_year(ax, by_year, colors, f"{author.name}: topics by year")
+            section.by_year = chart(f"{author.key}_by_year", fig, f"Stacked bars of {author.name}'s topics by year")
+        summaries.append((author.key, author.name, table, by_year))
         if options.clouds:
-            frequencies = clouds.word_frequencies(mine["title"], stopwords)
-            if frequencies:
-                cloud = clouds.make_cloud(frequencies, width=options.cloud_width, height=options.cloud_height)
-                item.files.append(store.atomic_write_bytes(
-                    workspace.reports / f"{author.key}_wordcloud.png", clouds.cloud_png(cloud)
-                ))
-            else:
-                log.warning("no word cloud for %s: no titles in %s", author.key, window)
-        written.extend(item.files)
+            weights, section.cloud_note = clouds_by_author[author.key]
+            if weights:
+                cloud = clouds.make_cloud(weights, width=options.cloud_width, height=options.cloud_height)
+                data = clouds.cloud_png(cloud)
+                written.append(store.atomic_write_bytes(workspace.reports / f"{author.key}_wordcloud.png", data))
+                section.cloud = html_report.Picture(data, "png", f"Word cloud of {author.name}")
+        item.files.extend(written[start:])
         reports.append(item)
+        sections.append(section)
+
+    heatmap = shares_chart = None
+    if authors and _present(matrix):
+        fig, ax = charts.new_figure(2.3 + 1.25 * len(authors), 1.5 + 0.42 * max(1, _present(matrix)), options.chart_dpi)
+        charts.draw_heatmap(ax, matrix.loc[:, matrix.sum(axis=0) > 0], names, f"Papers per topic, {window}")
+        heatmap = chart("topic_heatmap", fig, "Heatmap of papers per author and topic")
+        fig, ax = charts.new_figure(11, 2.6 + 0.7 * len(authors), options.chart_dpi)
+        charts.draw_shares(ax, shares, colors, names, f"Share of each author's papers per topic, {window}")
+        shares_chart = chart("topic_shares", fig, "Stacked bars comparing the authors' topic shares")
+
     used_snapshot = any(p.sources == (snapshot.NAME,) for p in provenance.values())
-    return ReportResult(window, reports, written, used_snapshot)
+    notes = [f"Authors without fetched data used {snapshot.DESCRIPTION}."] if used_snapshot else []
+    summary_path = store.atomic_write_text(
+        workspace.reports / "summary.md", summary.render(str(window), summaries, matrix, shares, notes))
+    written.append(summary_path)
+    page = html_report.Page(
+        title="authorstats report", window=str(window), generated=utc_now(), version=html_report.versions(("authorstats",))["authorstats"],
+        authors=sections, colors=colors, matrix=matrix, heatmap=heatmap, shares=shares_chart,
+        methods=_methods(workspace, frame, authors, provenance, window, taxonomy, options, notes),
+    )
+    index = store.atomic_write_text(workspace.reports / "index.html", html_report.render(page))
+    written.append(index)
+    return ReportResult(window, reports, written, used_snapshot, index, summary_path)
+
+
+PAPER_COLUMNS = ["year", "title", "venue", "topic", "evidence", "manual"]
+
+
+def _present(matrix) -> int:
+    return int((matrix.sum(axis=0) > 0).sum())
+
+
+def _cloud_texts(frame, key: str, cloud_from: str) -> tuple[list[str], str]:
+    """The texts one author's cloud is drawn from, and a caption saying which they are."""
+    mine = frame[frame["author"] == key]
+    titles = [t for t in mine["title"].fillna("").astype(str) if t.strip()]
+    if cloud_from == "abstracts":
+        abstracts = [a for a in mine.get("abstract", []) if isinstance(a, str) and a.strip()]
+        if abstracts:
+            return abstracts, f"abstracts of {len(abstracts)} of {len(mine)} papers"
+        if titles:
+            log.warning("%s: no abstracts known; the word cloud uses titles instead "
+                        "(fetch with --details to get abstracts)", key)
+    return titles, f"titles of {len(titles)} papers"
+
+
+def _cloud_weights(frame, authors: Sequence[Author], options: ReportOptions) -> dict[str, tuple[dict, str]]:
+    """Per author: the word weights for the cloud (plain counts or distinctiveness) and its caption."""
+    from authorstats import clouds
+
+    stopwords = clouds.load_stopwords(options.stopwords)
+    texts = {a.key: _cloud_texts(frame, a.key, options.cloud_from) for a in authors}
+    out = {}
+    for author in authors:
+        mine, what = texts[author.key]
+        others = [t for key, (ts, _) in texts.items() if key != author.key for t in ts]
+        if options.distinctive and others:
+            weights = clouds.distinctive_frequencies(mine, others, stopwords)
+            caption = f"Distinctive words of {author.name} against the other authors ({what})"
+        else:
+            if options.distinctive:
+                log.warning("%s: no other author's texts to compare with; the word cloud shows plain counts",
+                            author.key)
+            weights = clouds.word_frequencies(mine, stopwords)
+            caption = f"Word cloud of {author.name} ({what})"
+        if not weights:
+            log.warning("no word cloud for %s: no words to draw (%s)", author.key, what)
+            caption = f"No word cloud for {author.name}: no words to draw ({what})."
+        out[author.key] = (weights, caption)
+    return out
+
+
+def _methods(workspace, frame, authors, provenance, window, taxonomy, options, notes):
+    from authorstats import html_report
+
+    rows = []
+    for author in authors:
+        prov = provenance[author.key]
+        stamps = sorted(str(t)[:10] for t in frame.loc[frame["author"] == author.key, "fetched_at"]
+                        if isinstance(t, str) and t.strip())
+        fetched = "not recorded" if not stamps else stamps[0] if stamps[0] == stamps[-1] else f"{stamps[0]} to {stamps[-1]}"
+        rows.append(html_report.MethodsRow(author.name, prov.label, fetched, prov.records_read,
+                                           prov.records_merged, prov.records_in_window))
+    manual = int(frame["manual"].map(html_report.truthy).sum()) if "manual" in frame else 0
+    labels_path = str(workspace.labels) if workspace.labels.is_file() else f"{workspace.labels} (none)"
+    if not options.clouds:
+        cloud_method = "not drawn (--no-clouds)"
+    else:
+        cloud_method = (f"from {options.cloud_from}, "
+                        + ("distinctive words (smoothed log-odds z-scores against the other authors)"
+                           if options.distinctive else "word counts")
+                        + f", stop words from {options.stopwords or 'the bundled list'}")
+    return html_report.Methods(str(window), str(taxonomy.path), labels_path, manual, rows,
+                               html_report.versions(), cloud_method, list(notes))

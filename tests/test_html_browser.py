@@ -1,0 +1,93 @@
+"""index.html in a real browser: headless Chromium (Debian's chromium + chromium-driver) driven by selenium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from authorstats.cli import app
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else shutil.which("chromedriver")
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="Chromium or chromedriver is not installed (apt-get install chromium chromium-driver; .ci/run does it)",
+)
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    """A report of a small fixture workspace (one hostile title), built through the CLI."""
+    ws = tmp_path_factory.mktemp("ws")
+    raw = ws / "data" / "raw" / "import"
+    raw.mkdir(parents=True)
+    records = {
+        "lecun": [HOSTILE, "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning",
+                  "Understanding Dimensional Collapse in Contrastive Self-supervised Learning"],
+        "hinton": ["The Forward-Forward Algorithm", "How to represent part-whole hierarchies in a neural network"],
+    }
+    for author, titles in records.items():
+        lines = [json.dumps({"author": author, "title": t, "year": 2022, "source": "import",
+                             "venue": '<img src=x onerror="alert(2)">'}) for t in titles]
+        (raw / f"{author}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", "-w", str(ws), "-a", "lecun", "-a", "hinton",
+                                      "--cloud-size", "400x200", "--dpi", "60"])
+    assert result.exit_code == 0, result.output
+    return ws / "reports" / "index.html"
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    browser.set_page_load_timeout(60)
+    yield browser
+    browser.quit()
+
+
+@pytest.fixture(scope="module")
+def loaded(driver, page):
+    driver.get(page.resolve().as_uri())
+    return driver
+
+
+def test_page_loads_without_console_errors(loaded):
+    assert loaded.title == "authorstats report"
+    severe = [entry for entry in loaded.get_log("browser") if entry["level"] == "SEVERE"]
+    assert severe == []
+
+
+def test_every_image_is_decoded(loaded):
+    images = loaded.execute_script(
+        "return Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth]);")
+    # per author: bars, topics by year, word cloud; then the heatmap and the shares chart
+    assert len(images) == 8
+    assert [alt for alt, complete, width in images if not (complete and width > 0)] == []
+
+
+def test_hostile_title_shows_as_text_and_nothing_from_data_runs(loaded):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    loaded.execute_script("document.querySelectorAll('details').forEach(d => d.open = true);")
+    assert HOSTILE in loaded.find_element(By.TAG_NAME, "body").text
+    assert loaded.find_elements(By.TAG_NAME, "script") == []
+    assert loaded.execute_script("return document.querySelectorAll('img[onerror]').length;") == 0
+    with pytest.raises(NoAlertPresentException):
+        loaded.switch_to.alert.text

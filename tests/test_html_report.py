@@ -1,0 +1,235 @@
+"""index.html, summary.md, the comparison charts, --format, --cloud-from, --distinctive and --open (no browser)."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+from matplotlib.colors import to_hex
+import pytest
+from typer.testing import CliRunner
+
+from authorstats import charts, clouds, summary, tables
+from authorstats.cli import app
+
+runner = CliRunner()
+HOSTILE = "<script>alert(1)</script>"
+HOSTILE_VENUE = '"><img src=x onerror=alert(2)>'
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def write_raw(workspace, author, records, source="import"):
+    folder = workspace / "data" / "raw" / source
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = [{"author": author, "source": source, **r} for r in records]
+    (folder / f"{author}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+LECUN = [
+    {"title": HOSTILE, "year": 2022, "venue": HOSTILE_VENUE, "fetched_at": "2024-05-02T10:00:00+00:00"},
+    {"title": "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning", "year": 2022,
+     "abstract": "We introduce VICReg, a self-supervised method with variance and covariance regularization.",
+     "fetched_at": "2024-05-01T09:00:00+00:00"},
+    {"title": "Understanding Dimensional Collapse in Contrastive Self-supervised Learning", "year": 2021,
+     "abstract": "Contrastive self-supervised learning suffers from dimensional collapse of embeddings.",
+     "fetched_at": "2024-05-01T09:00:00+00:00"},
+]
+HINTON = [
+    {"title": "The Forward-Forward Algorithm", "year": 2022},
+    {"title": "How to represent part-whole hierarchies in a neural network", "year": 2021},
+]
+
+
+@pytest.fixture
+def fixture_ws(workspace):
+    write_raw(workspace, "lecun", LECUN)
+    write_raw(workspace, "hinton", HINTON)
+    return workspace
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One default report of the fixture (with one manual label), shared by the read-only checks."""
+    ws = tmp_path_factory.mktemp("ws")
+    write_raw(ws, "lecun", LECUN)
+    write_raw(ws, "hinton", HINTON)
+    (ws / "data" / "labels.csv").write_text(
+        "title,source_id,topic\nThe Forward-Forward Algorithm,,Neuroscience\n", encoding="utf-8")
+    report(ws)
+    return ws
+
+
+def report(ws, *extra):
+    result = run("report", "-w", str(ws), "-a", "lecun", "-a", "hinton", "--cloud-size", "300x150", "--dpi", "50",
+                 *extra)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_data_strings_are_escaped_and_nothing_from_data_can_run(built):
+    page = (built / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "<script" not in page.lower()
+    assert "onerror=alert" not in page.replace("&lt;img src=x onerror=alert(2)&gt;", "")
+
+
+def test_the_page_is_self_contained(built):
+    page = (built / "reports" / "index.html").read_text(encoding="utf-8")
+    sources = re.findall(r'<img src="([^"]*)"', page)
+    # per author: bars, by-year, cloud; then the heatmap and the shares chart
+    assert len(sources) == 2 * 3 + 2
+    assert all(s.startswith("data:image/png;base64,") for s in sources)
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+    assert "<link" not in page
+
+
+def test_page_has_each_authors_table_and_the_methods(built):
+    page = (built / "reports" / "index.html").read_text(encoding="utf-8")
+    assert 'id="author-lecun"' in page and 'id="author-hinton"' in page
+    assert '<tr class="total"><td>Total</td><td class="num">3</td></tr>' in page
+    methods = page[page.index('id="methods"'):]
+    assert "2024-05-01 to 2024-05-02" in methods  # LeCun's fetch dates
+    assert "Manual labels applied: 1" in methods
+    assert "<td>Neuroscience <em>(manual)</em></td>" in page  # the labelled paper in Hinton's list
+    assert "taxonomy.toml" in methods
+    for package in ("authorstats", "pandas", "matplotlib", "wordcloud", "scholarly"):
+        assert re.search(rf"{package} \d", methods), package
+    assert re.search(r"<td>Yann LeCun</td><td>import</td><td>[^<]*</td><td class=\"num\">3</td>", methods)
+
+
+def test_summary_md_has_the_tables_that_match_the_csv_files(built):
+    text = (built / "reports" / "summary.md").read_text(encoding="utf-8")
+    for key, name in (("lecun", "Yann LeCun"), ("hinton", "Geoffrey Hinton")):
+        table = pd.read_csv(built / "reports" / f"{key}_topics.csv")
+        section = text[text.index(f"## {name}\n"):]
+        assert f"| **Total** | **{table.iloc[0]['Count']}** |" in section
+        for topic, count in table.iloc[1:].itertuples(index=False):
+            assert f"| {topic} | {count} |" in section
+    assert "| Topic | Yann LeCun | Geoffrey Hinton |" in text
+    assert "### Yann LeCun: topics by year" in text
+
+
+def test_markdown_cells_escape_pipes_so_rows_keep_their_columns():
+    assert summary.cell("a|b") == r"a\|b"
+    assert summary.cell("two\nlines") == "two lines"
+    md = summary.table(["Topic", "Count"], [["Vision | Language", 3]], [False, True])
+    rows = md.splitlines()
+    assert all(len(re.split(r"(?<!\\)\|", row)) == 4 for row in rows)
+
+
+def test_svg_format_writes_svg_charts_and_embeds_them(fixture_ws):
+    report(fixture_ws, "--format", "svg", "--no-clouds")
+    reports = fixture_ws / "reports"
+    svgs = sorted(p.name for p in reports.glob("*.svg"))
+    assert svgs == ["hinton_by_year.svg", "hinton_topics.svg", "lecun_by_year.svg", "lecun_topics.svg",
+                    "topic_heatmap.svg", "topic_shares.svg"]
+    assert not list(reports.glob("*.png"))
+    for name in svgs:
+        assert ET.parse(reports / name).getroot().tag.endswith("svg")
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    assert page.count("data:image/svg+xml;base64,") == 6
+
+
+def test_unknown_format_is_a_usage_error(fixture_ws):
+    result = run("report", "-w", str(fixture_ws), "--format", "gif")
+    assert result.exit_code == 2
+    assert "gif" in result.output
+
+
+def test_open_opens_the_written_index_in_the_browser(fixture_ws, monkeypatch):
+    opened = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
+    report(fixture_ws, "--no-clouds", "--open")
+    assert opened == [(fixture_ws / "reports" / "index.html").resolve().as_uri()]
+
+
+def test_without_open_no_browser_is_started(fixture_ws, monkeypatch):
+    opened = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
+    report(fixture_ws, "--no-clouds")
+    assert opened == []
+
+
+def test_clouds_from_abstracts_fall_back_to_titles_with_a_warning(fixture_ws):
+    result = report(fixture_ws, "--cloud-from", "abstracts")
+    assert "hinton: no abstracts known; the word cloud uses titles instead" in result.output
+    assert "lecun" not in result.output.split("no abstracts known")[0].splitlines()[-1]
+    page = (fixture_ws / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "Word cloud of Yann LeCun (abstracts of 2 of 3 papers)" in page
+    assert "Word cloud of Geoffrey Hinton (titles of 2 papers)" in page
+
+
+def test_distinctive_clouds_are_drawn_and_named(fixture_ws):
+    result = report(fixture_ws, "--distinctive")
+    assert (fixture_ws / "reports" / "lecun_wordcloud.png").is_file()
+    page = (fixture_ws / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "Distinctive words of Yann LeCun against the other authors (titles of 3 papers)" in page
+    assert "distinctive words (smoothed log-odds" in page
+    assert "warning" not in result.output
+
+
+def test_log_odds_ranks_own_words_over_shared_ones_and_is_antisymmetric():
+    mine = {"capsule": 5, "network": 5, "rare": 1}
+    others = {"network": 5, "causal": 6}
+    z = clouds.log_odds_z(mine, others)
+    assert z["capsule"] > z["rare"] > 0  # more evidence, more distinctive
+    assert z["capsule"] > z["network"]
+    assert z["causal"] < 0  # used by the others, not by this author
+    back = clouds.log_odds_z(others, mine)
+    assert all(z[w] == pytest.approx(-back[w]) for w in z)
+
+
+def test_distinctive_frequencies_keep_only_over_represented_words():
+    stop = clouds.load_stopwords()
+    weights = clouds.distinctive_frequencies(
+        ["Capsules for vision", "Capsules and routing"], ["Causal vision", "Causal routing models"], stop)
+    assert list(weights)[0] == "capsules"
+    assert "causal" not in weights and "vision" not in weights
+    assert all(v > 0 for v in weights.values())
+
+
+FRAME = pd.DataFrame({"author": ["a", "a", "a", "b"], "year": [2021, 2022, 2022, 2021],
+                      "topic": ["RL", "RL", "Physics", "Physics"]})
+TOPICS = ["RL", "Physics", "Other"]
+COLORS = charts.topic_colors(TOPICS)
+
+
+def test_heatmap_cells_show_the_author_topic_counts():
+    matrix = tables.author_topic_matrix(FRAME, ["a", "b"], TOPICS)
+    fig, ax = charts.new_figure(4, 3, 50)
+    charts.draw_heatmap(ax, matrix, {"a": "Ann", "b": "Bob"}, "t")
+    assert [t.get_text() for t in ax.texts] == ["2", "0", "1", "1", "0", "0"]  # topics down, authors across
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Ann", "Bob"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == TOPICS
+    charts.figure_bytes(fig)
+
+
+def test_topics_by_year_stacks_each_years_topics_in_their_colours():
+    by_year = tables.topics_by_year(FRAME[FRAME["author"] == "a"], TOPICS)
+    fig, ax = charts.new_figure(6, 4, 50)
+    charts.draw_topics_by_year(ax, by_year, COLORS, "t")
+    segments = {(round(p.get_x() + p.get_width() / 2), to_hex(p.get_facecolor()), p.get_height())
+                for p in ax.patches if p.get_height()}
+    assert segments == {(0, COLORS["RL"], 1), (1, COLORS["Physics"], 1), (1, COLORS["RL"], 1)}
+    assert [t.get_text() for t in ax.texts] == ["1", "2"]  # totals on top
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Physics", "RL"]  # unused Other left out
+    charts.figure_bytes(fig)
+
+
+def test_shares_bars_fill_each_author_to_one_hundred_percent():
+    shares = tables.topic_shares(tables.author_topic_matrix(FRAME, ["a", "b"], TOPICS))
+    assert shares.loc["a"].tolist() == pytest.approx([2 / 3, 1 / 3, 0])
+    fig, ax = charts.new_figure(8, 3, 50)
+    charts.draw_shares(ax, shares, COLORS, {"a": "Ann", "b": "Bob"}, "t")
+    widths: dict[float, float] = {}
+    for patch in ax.patches:
+        widths[round(patch.get_y(), 3)] = widths.get(round(patch.get_y(), 3), 0) + patch.get_width()
+    assert sorted(widths.values()) == pytest.approx([1.0, 1.0])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Bob", "Ann"]  # first author on top
+    charts.figure_bytes(fig)
