@@ -83,6 +83,7 @@ def test_classify_command_adds_columns_to_any_csv(tmp_path):
     source = tmp_path / "mine.csv"
     source.write_text("title,note\nMasked Autoencoders Are Scalable Vision Learners,keep me\n", encoding="utf-8")
     target = tmp_path / "out" / "tagged.csv"
+    target.parent.mkdir()  # --output does not create folders (a mistyped path is an error, exit 5)
     result = runner.invoke(app, ["classify", str(source), "-o", str(target)])
     assert result.exit_code == 0, result.output
     tagged = pd.read_csv(target)

@@ -379,7 +379,7 @@ def classify_file(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        store.atomic_write_text(output, text)
+        store.write_output_text(output, text)
         typer.echo(f"Classified {len(frame)} rows -> {output}", err=True)
 
 
@@ -443,7 +443,7 @@ def review(
         return
     table = manual.review_table(manual.read_processed(ws), below)
     target = output or ws.root / "data" / "review.csv"
-    store.atomic_write_text(target, manual.to_csv(table))
+    (store.write_output_text if output else store.atomic_write_text)(target, manual.to_csv(table))
     typer.echo(f"Wrote {len(table)} record(s) with confidence under {below:g} to {target}.")
     typer.echo(f"Fill correct_topic with one of: {', '.join(tax.names)}; then run "
                f"`authorstats review --apply {target}`.")

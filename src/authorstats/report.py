@@ -122,9 +122,11 @@ def publications_frame(records: Sequence[Publication]):
     return frame
 
 
+@store.all_or_nothing()  # the files replace the previous report together, at the end, or not at all
 def build_report(workspace: store.Workspace, authors: Sequence[Author], window: YearWindow, taxonomy,
                  options: ReportOptions = ReportOptions()) -> ReportResult:
     """Classify every in-window record, then write the processed CSV and every report file."""
+    store.require_workspace(workspace)
     import pandas as pd
 
     from authorstats import charts, classify, clouds, html_report, labels, summary, tables

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import json
 import logging
@@ -68,6 +69,16 @@ class Workspace:
         return sorted(p.name for p in self.raw.iterdir() if p.is_dir() and any(p.glob("*.jsonl")))
 
 
+def require_workspace(workspace: Workspace) -> Workspace:
+    """Refuse a ``--workspace`` that is not an existing folder (a typo must not scatter new folders)."""
+    root = Path(workspace.root)
+    if not root.is_dir():
+        problem = "is a file, not a folder" if root.exists() else "does not exist"
+        raise OutputError(f"workspace {root} {problem}",
+                          f"Create the folder first (mkdir {root}) or pass an existing --workspace")
+    return workspace
+
+
 def _describe(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return "the disk is full"
@@ -88,12 +99,48 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
+# Inside all_or_nothing(): (temporary file, target) pairs waiting for their rename.
+_staged: contextvars.ContextVar[list | None] = contextvars.ContextVar("authorstats_staged", default=None)
+
+
+@contextlib.contextmanager
+def all_or_nothing() -> Iterator[None]:
+    """Hold back every atomic write made inside the block until the block completes.
+
+    Each file is written to its temporary name as usual; only when the block ends without an error
+    (or Ctrl-C) are they all renamed into place. Otherwise the temporary files are deleted and every
+    earlier file stays as it was, so an interrupted report leaves the previous report whole.
+    """
+    pending: list[tuple[str, Path]] = []
+    token = _staged.set(pending)
+    try:
+        yield
+        while pending:
+            tmp_name, path = pending[0]
+            try:
+                os.replace(tmp_name, path)
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot write {path}: {_describe(exc)}",
+                    "Free some space or choose a writable location; the previous file was left as it was",
+                ) from exc
+            pending.pop(0)
+    finally:
+        _staged.reset(token)
+        for tmp_name, _ in pending:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
-    Either the whole new file is there afterwards or the old one is untouched.
+    Either the whole new file is there afterwards or the old one is untouched. Inside
+    :func:`all_or_nothing` the rename waits for the end of the block.
     """
     path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder", f"Name a file, e.g. {path / 'out.csv'}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -109,7 +156,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
+        staged = _staged.get()
+        if staged is None:
+            os.replace(tmp_name, path)
+        else:
+            staged.append((tmp_name, path))
         tmp_name = None
     except OSError as exc:
         raise OutputError(
@@ -125,6 +176,21 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
 
 def atomic_write_text(path: Path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def write_output_text(path: Path, text: str) -> Path:
+    """Write a file at a path the user named (``--output``): its folder must already exist.
+
+    Folders inside a workspace are made as needed, but a mistyped ``--output`` must not scatter new
+    folders about; it is an error that names the missing folder.
+    """
+    path = Path(path)
+    parent = path.parent
+    if not parent.is_dir():
+        problem = "is a file, not a folder" if parent.exists() else "does not exist"
+        raise OutputError(f"cannot write {path}: the folder {parent} {problem}",
+                          f"Create it first (mkdir -p {parent}) or choose another --output")
+    return atomic_write_text(path, text)
 
 
 def dumps_jsonl(records: Iterable[Publication]) -> str:
@@ -144,7 +210,7 @@ def read_jsonl(path: Path) -> Iterator[Publication]:
                 continue
             try:
                 yield Publication.from_dict(json.loads(line))
-            except (ValueError, TypeError, AttributeError) as exc:
+            except (ValueError, TypeError, AttributeError, OverflowError, RecursionError) as exc:
                 log.warning("skipped %s line %d: not a valid record (%s)", path, number, exc)
 
 
@@ -179,6 +245,7 @@ def read_json(path: Path, default: object = None) -> object:
 @contextlib.contextmanager
 def workspace_lock(workspace: Workspace, command: str) -> Iterator[Path]:
     """Hold ``data/.lock`` for the duration of a writing command; refuse if another run holds it."""
+    require_workspace(workspace)
     lock = workspace.root / "data" / ".lock"
     try:
         lock.parent.mkdir(parents=True, exist_ok=True)
