@@ -374,7 +374,7 @@ def classify_file(
     from authorstats import taxonomy as taxonomies
 
     tax = taxonomies.load_taxonomy(taxonomy)
-    frame = evaluation.read_csv(file, "input file", ["title"])
+    frame = evaluation.read_titles_csv(file)
     text = classifier.classify_frame(frame, tax).to_csv(index=False)
     if output is None:
         typer.echo(text, nl=False)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from authorstats import classify as classifier
 from authorstats.errors import BadInputError
-from authorstats.taxonomy import Taxonomy
+from authorstats.taxonomy import OTHER, Taxonomy
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +38,31 @@ def read_csv(path: Path, what: str, required: list[str]) -> pd.DataFrame:
         raise BadInputError(f"{what} {path} is a folder", "Point to a CSV file") from None
     except UnicodeDecodeError:
         raise BadInputError(f"{what} {path} is not UTF-8 text", "Save it as UTF-8 CSV") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except pd.errors.EmptyDataError:
+        raise BadInputError(f"{what} {path} is empty", f"Give it a header row naming {', '.join(required)}, then rows") from None
+    except pd.errors.ParserError as exc:
         raise BadInputError(f"{what} {path} is not a readable CSV ({exc})", "Fix the CSV") from None
+    except OSError as exc:
+        raise BadInputError(f"cannot read {what} {path}: {exc.strerror or exc}", "Check the path and permissions") from None
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise BadInputError(
             f"{what} {path} has no {' or '.join(missing)} column",
             f"Give it a header row naming {', '.join(required)}",
         )
+    return frame
+
+
+def read_titles_csv(path: Path, what: str = "input file") -> pd.DataFrame:
+    """A CSV of titles to classify; rows without a title are kept (they come out as Other) with a warning."""
+    frame = read_csv(path, what, ["title"])
+    untitled = frame.index[frame["title"].str.strip() == ""]
+    if len(untitled) == len(frame):
+        raise BadInputError(f"{what} {path} has no titles", "Add rows with a title under the header row")
+    if len(untitled):
+        rows = ", ".join(str(i + 1) for i in untitled[:10]) + (", ..." if len(untitled) > 10 else "")
+        log.warning("%s %s: %d row(s) without a title (data row %s) are tagged %s; fill in their titles",
+                    what, path, len(untitled), rows, OTHER)
     return frame
 
 

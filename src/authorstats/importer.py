@@ -32,6 +32,8 @@ ALIASES = {"publication year": "year", "publication title": "venue", "journal": 
 RESERVED = {"scholar", "openalex", "dblp", "snapshot"}
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+# Real titles stay far below this; a longer "title" is usually a stray quote that swallowed many rows.
+MAX_TITLE = 1000
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def _fold(text: str) -> str:
 def _columns(header: Sequence[str] | None, path: Path) -> dict[str, str]:
     """Map our column names to the file's own header names."""
     if not header:
-        raise BadInputError(f"{path} is empty", "Export the list as CSV with a header row: author,title,year,...")
+        raise BadInputError(f"{path} is empty", "Export the list as CSV with a header row such as author,title,year")
     found: dict[str, str] = {}
     for name in header:
         if name is None:
@@ -116,6 +118,9 @@ def parse_row(row: dict[str, str], columns: dict[str, str], lookup: dict[str, st
     title = cell("title")
     if not title:
         raise ValueError("no title")
+    if len(title) > MAX_TITLE:
+        raise ValueError(f"the title is {len(title):,} characters long, more than {MAX_TITLE:,} "
+                         "(an unclosed quote in the CSV?)")
     year_text = cell("year")
     if not re.fullmatch(r"\d{4}", year_text):
         raise ValueError(f"year {year_text!r} is not a year" if year_text else "no year")
@@ -169,6 +174,8 @@ def read_csv(path: Path, authors: Sequence[Author], source: str) -> tuple[list[P
             line = reader.line_num + 1
     except csv.Error as exc:
         bad.append(BadRow(line, f"unreadable CSV from here on ({exc})"))
+    if not records and not bad:
+        raise BadInputError(f"{path} has a header but no rows", "Add one row per publication below the header")
     return records, bad
 
 
