@@ -30,8 +30,13 @@ _SEPARATORS = str.maketrans({
 # ASCII fast path (bytes.translate is far faster than str.translate): every character that is not a
 # letter or digit separates words; ':' is made a word of its own before.
 _ASCII_WORDS = bytes(c if (chr(c).isalnum() and c < 128) or chr(c) == ":" else 32 for c in range(256))
+_ASCII_WORDS_BATCH = bytes(c if (chr(c).isalnum() and c < 128) or chr(c) in ":\x01" else 32 for c in range(256))
 _UNICODE_WORDS = re.compile(r"[^\W_]+|:")
-_EMPTY: tuple = ((), frozenset())
+_EMPTY: tuple = ((), frozenset(), 0)  # (terms starting here, word-regex ids, marker kind)
+_COLON, _METHOD, _SETTING, _RESET, _TITLE_END = 1, 2, 3, 4, 5
+_SEP = "\x01"  # joins the titles of a batch; never a word
+_SEP_ENTRY: tuple = ((), frozenset(), _TITLE_END)
+_BATCH = 20_000  # titles per batch: big enough to amortise, small enough to bound memory
 
 
 @dataclass(frozen=True)
@@ -100,22 +105,26 @@ class _Index:
         self.setting = frozenset(settings["setting_markers"])
         self.reset = frozenset(settings["reset_markers"])
         self.markers = self.method | self.setting | self.reset | {":"}
-        self.cache: dict[str, tuple] = {}
+        self.cache: dict[str, tuple] = {_SEP: _SEP_ENTRY}
+        self.scored: dict[tuple, tuple | None] = {}
 
     def lookup(self, token: str) -> tuple:
-        """(terms that can start at this word, longest first; ids of the word regexes it matches), memoised."""
+        """(terms that can start at this word, longest first; ids of the word regexes it matches; marker kind)."""
         candidates = list(self.always)
         for length in self.prefix_lengths:
             if length > len(token):
                 break
             candidates.extend(self.by_prefix.get(token[:length], ()))
         ids = frozenset(i for i in candidates if self.regexes[i].fullmatch(token))
-        if ids:
+        kind = (_COLON if token == ":" else _METHOD if token in self.method else _SETTING if token in self.setting
+                else _RESET if token in self.reset else 0)
+        if ids or kind:
             starts = sorted(
                 (t for i in ids for t in self.by_first.get(i, ())),
                 key=lambda t: (-len(self.terms[t][2]), -self.terms[t][1], t),
             )
-            entry = (tuple(starts), ids)
+            # each start: (topic index, weight, ids of the term's further words)
+            entry = (tuple((self.terms[t][0], self.terms[t][1], self.terms[t][2][1:]) for t in starts), ids, kind)
         else:
             entry = _EMPTY
         if len(self.cache) < 2_000_000:  # bound the memory a stream of odd words can take
@@ -130,48 +139,47 @@ class _Index:
         """
         tokens = words(text)
         get = self.cache.get
-        entries = [get(t) or self.lookup(t) for t in tokens]
-        markers = self.markers
-        if weighted:
-            relevant = [i for i, e in enumerate(entries) if e is not _EMPTY or tokens[i] in markers]
-        else:
-            relevant = [i for i, e in enumerate(entries) if e is not _EMPTY]
-        if not relevant:
-            return []
-        settings = self.settings
+        lookup = self.lookup
+        entries = [get(t) or lookup(t) for t in tokens]
         head = mode = 1.0
-        if weighted and ":" in tokens and tokens.index(":") < len(tokens) - 1:
-            head = settings["head_boost"]
+        if weighted:
+            settings = self.settings
+            method_weight, setting_weight = settings["method_weight"], settings["setting_weight"]
+            if ":" in tokens and tokens.index(":") < len(tokens) - 1:
+                head = settings["head_boost"]
         out = []
-        n = len(tokens)
         skip = 0
-        terms = self.terms
-        for i in relevant:
-            token = tokens[i]
-            if weighted and token in markers:
-                if token == ":":
+        for i, entry in enumerate(entries):
+            if entry is _EMPTY:
+                continue
+            starts, _, kind = entry
+            if kind and weighted:
+                if kind == _COLON:
                     head = mode = 1.0
-                elif token in self.method:
-                    mode = settings["method_weight"]
-                elif token in self.setting:
-                    mode = min(mode, settings["setting_weight"])
+                elif kind == _METHOD:
+                    mode = method_weight
+                elif kind == _SETTING:
+                    if setting_weight < mode:
+                        mode = setting_weight
                 else:
                     mode = 1.0
-            entry = entries[i]
-            if i < skip or entry is _EMPTY:
+            if i < skip:
                 continue
-            for term_index in entry[0]:
-                topic_index, weight, ids = terms[term_index]
-                end = i + len(ids)
-                if end - i > 1:
-                    if end > n or not all(ids[k] in entries[i + k][1] for k in range(1, len(ids))):
+            for topic_index, weight, rest in starts:
+                if rest:
+                    end = i + 1 + len(rest)
+                    if end > len(tokens):
+                        continue
+                    if len(rest) == 1:
+                        if rest[0] not in entries[i + 1][1]:
+                            continue
+                    elif not all(w in entries[i + 1 + k][1] for k, w in enumerate(rest)):
                         continue
                     spaced, hyphenated = " ".join(tokens[i:end]), "-".join(tokens[i:end])
-                    matched = hyphenated if hyphenated in text else spaced
+                    out.append((topic_index, weight * head * mode, hyphenated if hyphenated in text else spaced, i))
+                    skip = end
                 else:
-                    matched = token
-                out.append((topic_index, weight * head * mode, matched, i))
-                skip = end
+                    out.append((topic_index, weight * head * mode, tokens[i], i))
                 break
         return out
 
@@ -182,7 +190,7 @@ def _index(taxonomy: Taxonomy) -> _Index:
 
 
 def _score(index: _Index, title: str, abstract: str):
-    """(topic, score, evidence, kept topics, confidence), or None when nothing passes the threshold."""
+    """(topic, score, evidence, kept topics, confidence, evidence text, topics text), or None if nothing passes."""
     matches = index.matches(normalise(title), True) if title else []
     if abstract and index.settings["abstract_weight"] > 0:
         share = index.settings["abstract_weight"]
@@ -190,15 +198,40 @@ def _score(index: _Index, title: str, abstract: str):
                     for t, v, m, p in index.matches(normalise(abstract), False)]
     if not matches:
         return None
-    per_topic: dict[int, list] = {}
-    for match in matches:  # in title order, then abstract order
-        found = per_topic.get(match[0])
-        if found is None:
-            per_topic[match[0]] = [match]
-        else:
-            found.append(match)
+    return _score_known(index, matches)
+
+
+def _score_known(index: _Index, matches: list):
+    """Score matches once per signature: the result depends only on their topics, values and texts in order,
+    and many titles share those."""
+    signature = tuple([m[:3] for m in matches])
+    known = index.scored.get(signature)
+    if known is None:
+        known = _score_matches(index, matches)
+        if len(index.scored) < 500_000:
+            index.scored[signature] = known
+    return known
+
+
+def _score_matches(index: _Index, matches: list):
+    """Score one list of matches (in title order, then abstract order); positions only matter as that order."""
+    first_topic = matches[0][0]
+    if len(matches) == 1 or len({m[0] for m in matches}) == 1:  # one topic only: the common case, made cheap
+        per_topic = {first_topic: matches}
+        first_seen = {first_topic: 0}
+    else:
+        per_topic = {}
+        first_seen = {}
+        for order, match in enumerate(matches):
+            found = per_topic.get(match[0])
+            if found is None:
+                per_topic[match[0]] = [match]
+                first_seen[match[0]] = order
+            else:
+                found.append(match)
     settings = index.settings
     decay = settings["decay"]
+    boosts = index.boosts
     scores = []
     for topic_index, found in per_topic.items():
         if len(found) == 1:
@@ -212,8 +245,9 @@ def _score(index: _Index, title: str, abstract: str):
             values = sorted(best.values(), reverse=True)
             total = sum(v * decay**rank for rank, v in enumerate(values))
         # equal scores: the topic named first in the title wins (the title's own claim), then taxonomy order
-        scores.append((-round(total * index.boosts[topic_index], 2), found[0][3], topic_index))
-    scores.sort()
+        scores.append((-round(total * boosts[topic_index], 2), first_seen[topic_index], topic_index))
+    if len(scores) > 1:
+        scores.sort()
     threshold = settings["threshold"]
     names = index.topic_names
     kept = [(names[t], -s) for s, _, t in scores if -s >= threshold]
@@ -223,8 +257,11 @@ def _score(index: _Index, title: str, abstract: str):
     top_score = kept[0][1]
     second = -scores[1][0] if len(scores) > 1 else 0.0
     confidence = (top_score - second) / top_score * min(1.0, top_score / settings["strong_score"])
-    evidence = tuple(dict.fromkeys(m[2] for m in per_topic[top_index]))
-    return names[top_index], top_score, evidence, kept, round(confidence, 2)
+    found = per_topic[top_index]
+    evidence = (found[0][2],) if len(found) == 1 else tuple(dict.fromkeys(m[2] for m in found))
+    # the last two are the evidence and topics columns of classify_frame, made once per signature
+    return (names[top_index], top_score, evidence, kept, round(confidence, 2),
+            ";".join(evidence), format_topics(kept))
 
 
 def classify(title: str, abstract: str = "", *, taxonomy: Taxonomy) -> Classification:
@@ -233,8 +270,85 @@ def classify(title: str, abstract: str = "", *, taxonomy: Taxonomy) -> Classific
                     abstract if isinstance(abstract, str) else "")
     if result is None:
         return NOTHING
-    topic, score, evidence, kept, confidence = result
+    topic, score, evidence, kept, confidence = result[:5]
     return Classification(topic, score, evidence, tuple(kept), confidence)
+
+
+def _batch_matches(index: _Index, titles: list[str]) -> list[list]:
+    """``index.matches(normalise(t), True)`` for many ASCII titles at once (same result, a fraction of the cost).
+
+    The batch is lower-cased, cut into words and looked up as one string; the per-word state machine of
+    ``_Index.matches`` then runs once over only the words that matter (terms, markers, title ends).
+    """
+    text = _SEP.join(titles).lower()
+    if " -" in text:
+        text = text.replace(" - ", " : ").replace(" -- ", " : ")
+    if ":" in text:
+        text = text.replace(":", " : ")
+    tokens = text.encode().translate(_ASCII_WORDS_BATCH).decode().replace(_SEP, " " + _SEP + " ").split()
+    tokens.append(_SEP)
+    get, lookup = index.cache.get, index.lookup
+    entries = [get(t) or lookup(t) for t in tokens]
+    settings = index.settings
+    method_weight, setting_weight, head_boost = (
+        settings["method_weight"], settings["setting_weight"], settings["head_boost"])
+    results: list[list] = []
+    title = 0
+    start = 0  # index of the current title's first word
+    out: list = []
+    skip = 0
+    head = mode = 1.0
+    maybe_head = [":" in t or " -" in t for t in titles]
+    if maybe_head[0]:
+        head = _head(tokens, 0, head_boost)
+    for i, entry in enumerate(entries):
+        if entry is _EMPTY:
+            continue
+        starts, _, kind = entry
+        if kind:
+            if kind == _TITLE_END:
+                results.append(out)
+                out = []
+                title += 1
+                start = skip = i + 1
+                mode = 1.0
+                head = _head(tokens, start, head_boost) if title < len(titles) and maybe_head[title] else 1.0
+                continue
+            if kind == _COLON:
+                head = mode = 1.0
+            elif kind == _METHOD:
+                mode = method_weight
+            elif kind == _SETTING:
+                if setting_weight < mode:
+                    mode = setting_weight
+            else:
+                mode = 1.0
+        if i < skip:
+            continue
+        for topic_index, weight, rest in starts:
+            if rest:
+                end = i + 1 + len(rest)
+                if len(rest) == 1:
+                    if rest[0] not in entries[i + 1][1]:
+                        continue  # a title end has no word ids, so a term never runs into the next title
+                elif not all(w in entries[i + 1 + k][1] for k, w in enumerate(rest)):
+                    continue
+                spaced, hyphenated = " ".join(tokens[i:end]), "-".join(tokens[i:end])
+                out.append((topic_index, weight * head * mode,
+                            hyphenated if hyphenated in normalise(titles[title]) else spaced, i - start))
+                skip = end
+            else:
+                out.append((topic_index, weight * head * mode, tokens[i], i - start))
+            break
+    return results
+
+
+def _head(tokens: list[str], start: int, head_boost: float) -> float:
+    """head_boost if the title starting at ``start`` has a ':' with a word after it, else 1."""
+    end = tokens.index(_SEP, start)
+    if ":" in tokens[start:end] and tokens.index(":", start, end) < end - 1:
+        return head_boost
+    return 1.0
 
 
 def format_topics(topics: tuple[tuple[str, float], ...]) -> str:
@@ -266,24 +380,21 @@ def classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
         pair_codes = title_codes
         jobs = [(t, "") for t in title_values.tolist()]
 
-    n = len(jobs)
-    topic = np.empty(n, dtype=object)
-    score = np.empty(n, dtype=float)
-    evidence = np.empty(n, dtype=object)
-    topics = np.empty(n, dtype=object)
-    confidence = np.empty(n, dtype=float)
     index = _index(taxonomy)
+    results: list = [None] * len(jobs)
+    batch, others = [], []
     for i, (title, abstract) in enumerate(jobs):
-        result = _score(index, title, abstract)
-        if result is None:
-            topic[i], score[i], evidence[i], topics[i], confidence[i] = OTHER, 0.0, "", "", 0.0
-        else:
-            topic[i], score[i], evidence[i], topics[i], confidence[i] = (
-                result[0], result[1], ";".join(result[2]), format_topics(result[3]), result[4]
-            )
-    out["topic"] = topic[pair_codes]
-    out["score"] = score[pair_codes]
-    out["evidence"] = evidence[pair_codes]
-    out["topics"] = topics[pair_codes]
-    out["confidence"] = confidence[pair_codes]
+        (batch if not abstract and title.isascii() and _SEP not in title else others).append(i)
+    for first in range(0, len(batch), _BATCH):
+        chosen = batch[first:first + _BATCH]
+        for i, matches in zip(chosen, _batch_matches(index, [jobs[i][0] for i in chosen])):
+            if matches:
+                results[i] = _score_known(index, matches)
+    for i in others:
+        results[i] = _score(index, *jobs[i])
+    nothing = (OTHER, 0.0, (), [], 0.0, "", "")
+    results = [r or nothing for r in results]
+    for name, column, kind in (("topic", 0, object), ("score", 1, float), ("evidence", 5, object),
+                               ("topics", 6, object), ("confidence", 4, float)):
+        out[name] = np.array([r[column] for r in results], dtype=kind)[pair_codes]
     return out
