@@ -15,14 +15,21 @@ from authorstats import __version__
 from authorstats.errors import AuthorstatsError, ExitCode
 
 log = logging.getLogger("authorstats")
-_state = {"debug": False}
+_state = {"debug": False, "secrets": ()}
+
+
+def _say(line: str) -> None:
+    """One line on stderr, with every secret the run knows masked."""
+    from authorstats.masking import mask
+
+    typer.echo(mask(line, _state["secrets"]), err=True)
 
 
 class _EchoHandler(logging.Handler):
     """Print warnings on stderr as one line each, resolved at emit time (works under CliRunner)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        typer.echo(f"{record.levelname.lower()}: {record.getMessage()}", err=True)
+        _say(f"{record.levelname.lower()}: {record.getMessage()}")
 
 
 def command(func: Callable) -> Callable:
@@ -30,6 +37,9 @@ def command(func: Callable) -> Callable:
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        from authorstats.masking import known_secrets
+
+        _state["secrets"] = known_secrets(urls=[kwargs.get("proxy")])
         _setup_logging()
         previous = _trap_sigterm()
         try:
@@ -37,25 +47,29 @@ def command(func: Callable) -> Callable:
         except typer.Exit:
             raise
         except AuthorstatsError as exc:
-            if _state["debug"]:
-                raise
-            typer.echo(f"Error: {exc}", err=True)
+            _debug_traceback()
+            _say(f"Error: {exc}")
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            typer.echo("Interrupted: files written before the interruption are complete; nothing was half-written.", err=True)
+            _say("Interrupted: files written before the interruption are complete and nothing was half-written; "
+                 "run the command again to finish (fetch resumes where it stopped).")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except Exception as exc:  # a bug: explain once, keep the traceback behind --debug
-            if _state["debug"]:
-                raise
-            typer.echo(
-                f"Internal error: {type(exc).__name__}: {exc}. Rerun with --debug for the traceback and report it.",
-                err=True,
-            )
+            _debug_traceback()
+            _say(f"Internal error: {type(exc).__name__}: {exc}. Rerun with --debug for the traceback and report it.")
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
         finally:
             _restore_sigterm(previous)
 
     return wrapper
+
+
+def _debug_traceback() -> None:
+    """With --debug: the traceback of the exception being handled, secrets masked."""
+    if _state["debug"]:
+        import traceback
+
+        _say(traceback.format_exc().rstrip())
 
 
 def _setup_logging() -> None:

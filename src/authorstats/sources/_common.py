@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -45,6 +47,29 @@ def mask(text: str, secrets: Iterable[str]) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+
+class _HideKeysInUrls(logging.Filter):
+    """httpx logs every request's full URL (at INFO); a key sent as ``api_key=`` must not go with it."""
+
+    _KEY = re.compile(r"(?<=[?&]api_key=)[^&\s\"']+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = self._KEY.sub("***", message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+_HIDE_KEYS = _HideKeysInUrls()
+
+
+def hide_keys_in_http_logs() -> None:
+    """Mask ``api_key=`` values in the request lines httpx logs (idempotent)."""
+    logger = logging.getLogger("httpx")
+    if _HIDE_KEYS not in logger.filters:
+        logger.addFilter(_HIDE_KEYS)
 
 
 def retry_after_seconds(value: str | None, *, now: dt.datetime | None = None) -> float | None:

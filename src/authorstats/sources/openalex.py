@@ -16,7 +16,7 @@ import httpx
 from authorstats.errors import BadInputError, SourceUnavailableError
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.sources import Deadline, Page
-from authorstats.sources._common import Candidate, get, json_of
+from authorstats.sources._common import Candidate, get, hide_keys_in_http_logs, json_of
 
 NAME = "openalex"
 SERVICE = "OpenAlex"
@@ -149,6 +149,7 @@ class OpenAlexSource:
             raise BadInputError(f"OpenAlex needs an API key and {KEY_ENV} is not set", KEY_HINT)
         self._client = client
         self._key = api_key
+        hide_keys_in_http_logs()  # the key travels in the URL, which httpx logs
         self._base = base_url.rstrip("/")
         self._sleep = sleep
         self._deadline = deadline
