@@ -1,12 +1,13 @@
 """Pure topic classification: title (plus abstract when known) -> topic, score, evidence, runners-up, confidence.
 
 Scoring (docs/classifier.md has the full story): a title is lower-cased, accents are dropped and it is
-cut into words; every taxonomy term whose words match consecutive title words scores its weight, times
-``head_boost`` before a colon (the title's own claim), ``method_weight`` after "via/with/using/by..."
-(the method, not the subject) and ``setting_weight`` after "in/on". A shorter match inside a longer one
-("contrastive" inside "non-contrastive") is dropped. Each term counts once; a topic's terms are summed
-strongest first with weights 1, decay, decay^2, ... and the sum is multiplied by the topic's boost
-(application domains win over methods). Abstract matches count ``abstract_weight`` of a title match.
+cut into words. At each word the longest taxonomy term whose words match the following title words is
+taken (so "non-contrastive" hides "contrastive") and matching resumes after it. A match scores its
+weight, times ``head_boost`` before a colon (the title's own claim), ``method_weight`` after
+"via/with/using/by..." (the method, not the subject) and ``setting_weight`` after "in/on". A matched
+text counts once per topic; a topic's matches are summed strongest first with weights 1, decay,
+decay^2, ... and the sum is multiplied by the topic's boost (application domains win over methods).
+Abstract matches count ``abstract_weight`` of a title match. Equal scores: the topic named first wins.
 """
 
 from __future__ import annotations
