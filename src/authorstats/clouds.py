@@ -109,13 +109,32 @@ def distinctive_frequencies(texts: Iterable[str], other_texts: Iterable[str], st
     return {_display(forms[key]): z for z, key in kept}
 
 
+# Words are placed on a canvas no wider than a cloud is shown (a report column, a slide half), then drawn
+# at the asked size: placing costs grow with the canvas area, drawing does not.
+LAYOUT_WIDTH = 800
+
+
+def _layout_scale(width: int, height: int) -> int:
+    """The largest whole factor, at most what brings ``width`` down to LAYOUT_WIDTH, that divides both sides."""
+    for scale in range(max(1, -(-width // LAYOUT_WIDTH)), 1, -1):
+        if width % scale == 0 and height % scale == 0:
+            return scale
+    return 1
+
+
 def make_cloud(frequencies: dict[str, int], *, width: int = 1600, height: int = 800, seed: int = SEED):
-    """A WordCloud of exactly ``width`` x ``height`` pixels drawn from ``frequencies``; deterministic for a seed."""
+    """A WordCloud of exactly ``width`` x ``height`` pixels drawn from ``frequencies``; deterministic for a seed.
+
+    The layout is computed at most LAYOUT_WIDTH pixels wide and drawn ``scale`` times larger, which keeps a
+    1600x800 cloud as sharp as one laid out at full size, at a quarter of the cost.
+    """
     from wordcloud import WordCloud
 
+    scale = _layout_scale(width, height)
     cloud = WordCloud(
-        width=width,
-        height=height,
+        width=width // scale,
+        height=height // scale,
+        scale=scale,
         background_color="white",
         random_state=seed,
         collocations=False,
