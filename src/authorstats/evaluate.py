@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,14 @@ def read_csv(path: Path, what: str, required: list[str]) -> pd.DataFrame:
     """A CSV file as text columns; every way it can fail is one BadInputError naming the file."""
     path = Path(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        with warnings.catch_warnings():
+            # A first row longer than the header would silently shift every column (pandas makes the
+            # extra cells an index, or drops them with index_col=False and a warning): refuse instead.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False)
+    except pd.errors.ParserWarning:
+        raise BadInputError(f"{what} {path} has rows with more fields than its header row",
+                            "Quote the fields that contain commas, or fix the header") from None
     except FileNotFoundError:
         raise BadInputError(f"{what} {path} does not exist", "Check the path") from None
     except IsADirectoryError:
