@@ -68,10 +68,11 @@ class Merge:
 # --- normalising ---------------------------------------------------------------------------------
 
 def _delatex(text: str) -> str:
-    text = _LATEX_ACCENT.sub(lambda m: m.group(1) or m.group(2), text)
-    for command, letters in _LATEX_LETTERS.items():
-        text = re.sub(re.escape(command) + r"(?![A-Za-z])", letters, text)
-    text = _LATEX_COMMAND.sub(_latex_symbol, text)
+    if "\\" in text:  # accents, letters and commands all start with a backslash
+        text = _LATEX_ACCENT.sub(lambda m: m.group(1) or m.group(2), text)
+        for command, letters in _LATEX_LETTERS.items():
+            text = re.sub(re.escape(command) + r"(?![A-Za-z])", letters, text)
+        text = _LATEX_COMMAND.sub(_latex_symbol, text)
     return re.sub(r"[${}_^]", "", text)  # math delimiters, groups, sub- and superscript marks
 
 
@@ -93,15 +94,18 @@ def _plain(text: str) -> str:
 
 def normalise_title(title: str) -> str:
     """Lower-case words of ``title`` without LaTeX, accents or punctuation, separated by one space."""
-    text = _plain(title).casefold()
-    text = re.sub(r"[^\w\s]|_", " ", text)
+    return _normalise_plain(_plain(title))
+
+
+def _normalise_plain(plain: str) -> str:
+    text = re.sub(r"[^\w\s]|_", " ", plain.casefold())
     return " ".join(text.split())
 
 
-def _acronyms(title: str) -> set[str]:
-    """Words of ``title`` that look like names of methods or models: VICReg, BERT, GPT-3, ResNet50."""
+def _acronyms(plain: str) -> set[str]:
+    """Words of a title (as ``_plain`` gives it) that look like names of methods or models: VICReg, BERT, GPT-3, ResNet50."""
     found = set()
-    for word in re.findall(r"[^\W_]+", _plain(title)):
+    for word in re.findall(r"[^\W_]+", plain):
         upper = sum(ch.isupper() for ch in word)
         if upper >= 2 or (upper >= 1 and any(ch.isdigit() for ch in word)) or (word[1:] and upper and not word[0].isupper()):
             found.add(word.casefold())
@@ -163,8 +167,9 @@ class _Item:
 
 
 def _item(index: int, record: Publication) -> _Item:
-    norm = normalise_title(record.title)
-    return _Item(index, record, norm, norm.replace(" ", ""), _acronyms(record.title),
+    plain = _plain(record.title)  # once: both the normal form and the acronyms start from it
+    norm = _normalise_plain(plain)
+    return _Item(index, record, norm, norm.replace(" ", ""), _acronyms(plain),
                  _published_doi(record), arxiv_id(record))
 
 
