@@ -421,3 +421,10 @@ def test_debug_shows_the_traceback(ws):
     assert result.exit_code == 2
     assert "Traceback" in result.stderr and "BadInputError" in result.stderr
     assert result.stderr.rstrip().splitlines()[-1].startswith("Error: --years 'abc'")
+
+
+def test_docs_list_every_exit_code():
+    doc = (Path(__file__).parent.parent / "docs" / "errors.md").read_text(encoding="utf-8")
+
+    for code in ExitCode:
+        assert f"| {int(code)} | {code.name} |" in doc
