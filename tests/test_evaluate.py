@@ -111,3 +111,12 @@ def test_classify_command_rejects_a_csv_without_title_and_a_broken_taxonomy(tmp_
     taxonomy.write_text("[[topic]]\nname = 'Vision'\n")
     result = runner.invoke(app, ["classify", str(source), "--taxonomy", str(taxonomy)])
     assert result.exit_code == 2 and "topic 'Vision' has no terms" in result.stderr
+
+
+def test_untitled_label_rows_are_left_out_with_a_warning(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("title,topic\nDecoupled Contrastive Learning,Contrastive\n,RL\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "1 row(s) without a title were left out" in result.output
+    assert "1 labelled titles" in result.output

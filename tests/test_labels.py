@@ -24,8 +24,9 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_a_missing_labels_file_means_no_labels(tmp_path):
+def test_a_missing_or_empty_labels_file_means_no_labels(tmp_path):
     assert load_labels(tmp_path / "labels.csv") == {}
+    assert load_labels(write(tmp_path / "empty.csv", "")) == {}
 
 
 def test_labels_are_keyed_by_source_id_or_normalised_title(tmp_path):
@@ -43,6 +44,7 @@ def test_labels_are_keyed_by_source_id_or_normalised_title(tmp_path):
         ("title,topic\nA,RL\na,Physics\n", "lines 2 and 3 give different topics"),
         ("name,label\nA,RL\n", "needs a topic column"),
         ("title,topic\nA,Robots\n", "'Robots' is not a topic"),
+        ("title,topic\nA, b,RL\n", "more fields than its header"),
     ],
 )
 def test_a_broken_labels_file_is_a_bad_input_error_naming_the_line(tmp_path, text, expected):

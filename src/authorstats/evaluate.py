@@ -79,6 +79,9 @@ def read_labels_csv(path: Path) -> pd.DataFrame:
     frame = read_csv(path, "labels file", ["title", "topic"])
     if "also_ok" not in frame.columns:
         frame["also_ok"] = ""
+    untitled = int((frame["title"].str.strip() == "").sum())
+    if untitled:
+        log.warning("labels file %s: %d row(s) without a title were left out of the evaluation", path, untitled)
     frame = frame[frame["title"].str.strip() != ""].reset_index(drop=True)
     if frame.empty:
         raise BadInputError(f"labels file {path} has no labelled titles", "Add rows of title,topic")

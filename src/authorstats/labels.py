@@ -17,6 +17,7 @@ import pandas as pd
 
 from authorstats.classify import normalise, words
 from authorstats.errors import BadInputError
+from authorstats.evaluate import read_csv
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +32,11 @@ def title_key(title: str) -> str:
 
 
 def _read_csv(path: Path, what: str) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except IsADirectoryError:
-        raise BadInputError(f"{what} {path} is a folder", "Point to a CSV file") from None
-    except UnicodeDecodeError:
-        raise BadInputError(f"{what} {path} is not UTF-8 text", "Save it as UTF-8 CSV") from None
-    except pd.errors.EmptyDataError:
+    """A CSV as text columns (see evaluate.read_csv); a zero-byte file holds no rows."""
+    path = Path(path)
+    if path.is_file() and path.stat().st_size == 0:
         return pd.DataFrame(columns=LABEL_COLUMNS)
-    except pd.errors.ParserError as exc:
-        raise BadInputError(f"{what} {path} is not a readable CSV ({exc})", "Fix the line it names") from None
+    return read_csv(path, what, [])
 
 
 def read_labels(path: Path, known_topics: Iterable[str] | None = None) -> pd.DataFrame:
