@@ -143,16 +143,7 @@ def parse_row(row: dict[str, str], columns: dict[str, str], lookup: dict[str, st
 def read_csv(path: Path, authors: Sequence[Author], source: str) -> tuple[list[Publication], list[BadRow]]:
     """Good records and bad rows (with their line numbers) of a publications CSV."""
     path = Path(path)
-    if path.is_dir():
-        raise BadInputError(f"{path} is a folder, not a CSV file", "Point to a .csv file")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise BadInputError(f"CSV file {path} does not exist", "Check the path") from None
-    except UnicodeDecodeError:
-        raise BadInputError(f"{path} is not UTF-8 text", "Export or save the CSV as UTF-8") from None
-    except OSError as exc:
-        raise BadInputError(f"cannot read {path}: {exc.strerror}", "Check the path and permissions") from None
+    text = store.read_input_text(path, "CSV file", encoding="utf-8-sig", fix_encoding="Export or save the CSV as UTF-8")
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)  # Excel in some locales writes ';', some tools tabs
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

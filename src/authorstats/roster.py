@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
+from authorstats import store
 from authorstats.errors import BadInputError
 from authorstats.models import Author
 
@@ -25,16 +26,7 @@ def default_roster_path() -> Path:
 def read_toml(path: Path, what: str) -> dict:
     """Parse a TOML file, turning every way it can fail into one BadInputError naming the file."""
     path = Path(path)
-    if path.is_dir():
-        raise BadInputError(f"{what} {path} is a folder, not a file", f"Point to a .toml {what} file")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise BadInputError(f"{what} file {path} does not exist", "Check the path") from None
-    except UnicodeDecodeError:
-        raise BadInputError(f"{what} file {path} is not UTF-8 text", "Save it as UTF-8") from None
-    except OSError as exc:
-        raise BadInputError(f"cannot read {what} file {path}: {exc.strerror}", "Check the path and permissions") from None
+    text = store.read_input_text(path, f"{what} file")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

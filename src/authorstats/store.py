@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from authorstats.errors import OutputError, WorkspaceBusyError
+from authorstats.errors import BadInputError, OutputError, WorkspaceBusyError
 from authorstats.models import Publication
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,21 @@ def _describe(exc: OSError) -> str:
     if exc.errno == errno.ENOENT:
         return "the folder does not exist"
     return exc.strerror or str(exc)
+
+
+def read_input_text(path: Path, what: str, *, encoding: str = "utf-8", fix_encoding: str = "Save it as UTF-8") -> str:
+    """The text of a file the user named; every way reading it can fail is one BadInputError."""
+    path = Path(path)
+    if path.is_dir():
+        raise BadInputError(f"{what} {path} is a folder, not a file", f"Point to the {what} itself")
+    try:
+        return path.read_bytes().decode(encoding)
+    except FileNotFoundError:
+        raise BadInputError(f"{what} {path} does not exist", "Check the path") from None
+    except UnicodeDecodeError:
+        raise BadInputError(f"{what} {path} is not UTF-8 text", fix_encoding) from None
+    except OSError as exc:
+        raise BadInputError(f"cannot read {what} {path}: {exc.strerror or exc}", "Check the path and permissions") from None
 
 
 def _mode_for(path: Path) -> int:
