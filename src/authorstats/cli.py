@@ -389,11 +389,11 @@ def classify_file(
 
     tax = taxonomies.load_taxonomy(taxonomy)
     frame = evaluation.read_titles_csv(file)
-    text = classifier.classify_frame(frame, tax).to_csv(index=False)
+    classified = classifier.classify_frame(frame, tax)
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(classified.to_csv(index=False), nl=False)
     else:
-        store.write_output_text(output, text)
+        store.write_output_csv(output, classified)  # streamed: a million rows are not one string in memory
         typer.echo(f"Classified {len(frame)} rows -> {output}", err=True)
 
 

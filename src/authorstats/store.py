@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
+import io
 import json
 import logging
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from authorstats.errors import BadInputError, OutputError, WorkspaceBusyError
 from authorstats.models import Publication
@@ -153,6 +154,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     Either the whole new file is there afterwards or the old one is untouched. Inside
     :func:`all_or_nothing` the rename waits for the end of the block.
     """
+    return _atomic_write(path, lambda handle: handle.write(data))
+
+
+def _atomic_write(path: Path, fill: Callable[[BinaryIO], object]) -> Path:
+    """What atomic_write_bytes promises, for content that ``fill`` writes into the open temporary file."""
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder", f"Name a file, e.g. {path / 'out.csv'}")
@@ -168,7 +174,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.chmod(tmp_name, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            fill(handle)
             handle.flush()
             os.fsync(handle.fileno())
         staged = _staged.get()
@@ -199,13 +205,32 @@ def write_output_text(path: Path, text: str) -> Path:
     Folders inside a workspace are made as needed, but a mistyped ``--output`` must not scatter new
     folders about; it is an error that names the missing folder.
     """
-    path = Path(path)
+    _check_output_folder(Path(path))
+    return atomic_write_text(path, text)
+
+
+def write_output_csv(path: Path, frame) -> Path:
+    """A DataFrame as CSV (no index) at a path the user named, as write_output_text would write its to_csv().
+
+    The rows are streamed into the temporary file, so a million-row table is never one string in memory.
+    """
+    _check_output_folder(Path(path))
+
+    def fill(handle: BinaryIO) -> None:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+        frame.to_csv(text, index=False)
+        text.flush()
+        text.detach()  # leave the file to _atomic_write, which syncs and closes it
+
+    return _atomic_write(path, fill)
+
+
+def _check_output_folder(path: Path) -> None:
     parent = path.parent
     if not parent.is_dir():
         problem = "is a file, not a folder" if parent.exists() else "does not exist"
         raise OutputError(f"cannot write {path}: the folder {parent} {problem}",
                           f"Create it first (mkdir -p {parent}) or choose another --output")
-    return atomic_write_text(path, text)
 
 
 def dumps_jsonl(records: Iterable[Publication]) -> str:
