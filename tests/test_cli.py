@@ -57,3 +57,8 @@ def test_bad_year_windows_are_one_line_exit_2(workspace, years):
     assert result.output.startswith("Error: --years")
     assert len(result.output.strip().splitlines()) == 1
     assert not (workspace / "reports").exists()
+
+
+def test_a_hint_that_asks_a_question_keeps_its_question_mark(workspace):
+    result = runner.invoke(app, ["report", "--workspace", str(workspace), "--years", "2023-2021"])
+    assert result.output.strip() == "Error: --years 2023-2021 starts after it ends. Did you mean --years 2021-2023?"

@@ -33,10 +33,13 @@ class AuthorstatsError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        text = self.message.rstrip(".")
-        if self.hint:
-            return f"{text}. {self.hint.rstrip('.')}."
-        return f"{text}."
+        return " ".join(_sentence(part) for part in (self.message, self.hint) if part)
+
+
+def _sentence(text: str) -> str:
+    """End ``text`` with exactly one full stop, unless it already ends with ? or !."""
+    text = text.rstrip().rstrip(".")
+    return text if text.endswith(("?", "!")) else f"{text}."
 
 
 class BadInputError(AuthorstatsError):
