@@ -225,7 +225,9 @@ def _print_report(result, workspace: Path) -> None:
     from authorstats.sources import snapshot
 
     if result.used_snapshot:
-        typer.echo(f"Note: no fetched data for some authors; used {snapshot.DESCRIPTION}.", err=True)
+        keys = [i.author.key for i in result.authors if i.provenance.sources == (snapshot.NAME,)]
+        typer.echo(f"Note: no fetched data for {', '.join(keys)} in {(workspace / 'data' / 'raw').resolve()}; "
+                   f"used {snapshot.DESCRIPTION}.", err=True)
     for item in result.authors:
         prov = item.provenance
         typer.echo(f"\n{item.author.name} ({item.author.key}), {result.window}: "
