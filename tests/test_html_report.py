@@ -204,10 +204,25 @@ def test_heatmap_cells_show_the_author_topic_counts():
     matrix = tables.author_topic_matrix(FRAME, ["a", "b"], TOPICS)
     fig, ax = charts.new_figure(4, 3, 50)
     charts.draw_heatmap(ax, matrix, {"a": "Ann", "b": "Bob"}, "t")
-    assert [t.get_text() for t in ax.texts] == ["2", "0", "1", "1", "0", "0"]  # topics down, authors across
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["Ann", "Bob"]
-    assert [t.get_text() for t in ax.get_yticklabels()] == TOPICS
+    assert [t.get_text() for t in ax.texts] == ["2", "1", "0", "0", "1", "0"]  # authors down, topics across
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Ann", "Bob"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == TOPICS
     charts.figure_bytes(fig)
+
+
+def test_heatmap_grows_one_fixed_row_per_author_and_never_wider():
+    def size(n_authors):
+        keys = [f"a{i:02d}" for i in range(n_authors)]  # names of one width
+        frame = pd.DataFrame({"author": keys, "year": 2021, "topic": "RL"})
+        fig, ax = charts.new_figure(4, 3, 50)
+        charts.draw_heatmap(ax, tables.author_topic_matrix(frame, keys, TOPICS), None, "t")
+        width, height = fig.get_size_inches()
+        charts.close(fig)
+        return width, height
+
+    (w10, h10), (w40, h40) = size(10), size(40)
+    assert w40 == pytest.approx(w10)
+    assert h40 - h10 == pytest.approx(30 * charts.HEATMAP_CELL[1])
 
 
 def test_topics_by_year_stacks_each_years_topics_in_their_colours():
