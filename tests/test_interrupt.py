@@ -18,7 +18,7 @@ import pytest
 import respx
 from typer.testing import CliRunner
 
-from authorstats import charts, store
+from authorstats import store
 from authorstats.cli import app
 from authorstats.errors import ExitCode
 from authorstats.models import Publication
@@ -95,15 +95,17 @@ def test_ctrl_c_during_fetch_keeps_earlier_data_and_the_next_fetch_resumes(earli
 def test_ctrl_c_during_report_leaves_the_previous_report_and_data_whole(earlier, monkeypatch):
     before = files_under(earlier)
     drawn: list[str] = []
-    real = charts.figure_bytes
+    real = store.atomic_write_bytes
 
-    def interrupted_after_one_chart(fig, fmt):
-        if drawn:
-            raise KeyboardInterrupt
-        drawn.append(fmt)
-        return real(fig, fmt)
+    # Charts are drawn in worker processes; the interruption comes while this process writes them.
+    def interrupted_after_one_chart(path, data):
+        if path.suffix == ".png":
+            if drawn:
+                raise KeyboardInterrupt
+            drawn.append(path.name)
+        return real(path, data)
 
-    monkeypatch.setattr(charts, "figure_bytes", interrupted_after_one_chart)
+    monkeypatch.setattr(store, "atomic_write_bytes", interrupted_after_one_chart)
 
     line = interrupted_line(runner.invoke(app, ["report", "-w", str(earlier), "--no-clouds", "--dpi", "50"]))
 

@@ -26,6 +26,7 @@ class Picture:
     fmt: str
     alt: str
     width: int | None = None  # CSS pixels to show it at (charts: their size in inches x 96)
+    link: str | None = None  # not embedded: the file next to index.html to link to instead
 
     def uri(self) -> str:
         return f"data:{MIME[self.fmt]};base64,{base64.b64encode(self.data).decode('ascii')}"
@@ -77,6 +78,7 @@ class Page:
     matrix: pd.DataFrame  # authors x topics paper counts
     heatmap: Picture | None = None
     shares: Picture | None = None
+    overview_note: str = ""  # when the overview charts leave authors out, which and where the rest are
 
 
 def _template() -> Template:
@@ -87,6 +89,9 @@ def _template() -> Template:
 def img(picture: Picture | None, caption: str = "") -> str:
     if picture is None:
         return ""
+    if picture.link is not None:
+        return (f'<p class="note">{escape(caption or picture.alt)}: <a href="{escape(picture.link)}">'
+                f"{escape(picture.link)}</a> (a file next to this page, not embedded)</p>")
     cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
     width = f' width="{int(picture.width)}"' if picture.width else ""
     return f'<figure><img src="{picture.uri()}" alt="{escape(picture.alt)}"{width}>{cap}</figure>'
@@ -203,6 +208,8 @@ def render(page: Page) -> str:
     nav += [f'<a href="#author-{escape(a.key)}">{escape(a.name)}</a>' for a in page.authors]
     nav.append('<a href="#methods">Methods</a>')
     overview = ['<section id="overview"><h2>Overview</h2>']
+    if page.overview_note:
+        overview.append(f'<p class="note">{escape(page.overview_note)}</p>')
     overview.append('<div class="row">')
     if len(page.authors) > 1:
         overview.append(img(page.heatmap, "Papers per topic and author"))

@@ -62,6 +62,7 @@ class ReportOptions:
     chart_format: str = "png"  # png or svg, for the chart files (word clouds are always PNG)
     cloud_from: str = "titles"  # titles or abstracts
     distinctive: bool = False  # clouds of the words over-represented for an author against the others
+    workers: int | None = None  # processes drawing the pictures; None: one per CPU, 1: all in this process
 
 
 def gather(workspace: store.Workspace, authors: Sequence[Author], window: YearWindow
@@ -122,14 +123,28 @@ def publications_frame(records: Sequence[Publication]):
     return frame
 
 
+# The heatmap and share charts compare at most this many authors (those with the most papers), and
+# index.html embeds the charts of those authors only: beyond it, a chart would be too big to read
+# (and to draw) and the page too big to open; every author keeps a section and the files.
+OVERVIEW_AUTHORS = 40
+
+
 @store.all_or_nothing()  # the files replace the previous report together, at the end, or not at all
 def build_report(workspace: store.Workspace, authors: Sequence[Author], window: YearWindow, taxonomy,
                  options: ReportOptions = ReportOptions()) -> ReportResult:
     """Classify every in-window record, then write the processed CSV and every report file."""
     store.require_workspace(workspace)
+    from authorstats import render
+
+    # The workers start now, while this process reads and classifies the records.
+    with render.Painter(options.workers if authors else 1, clouds=options.clouds) as painter:
+        return _build(workspace, authors, window, taxonomy, options, painter)
+
+
+def _build(workspace, authors, window, taxonomy, options, painter) -> ReportResult:
     import pandas as pd
 
-    from authorstats import charts, classify, clouds, html_report, labels, summary, tables
+    from authorstats import charts, classify, html_report, labels, render, summary, tables
 
     from authorstats.merge import MERGE_COLUMNS
 
@@ -137,6 +152,10 @@ def build_report(workspace: store.Workspace, authors: Sequence[Author], window: 
     frame = classify.classify_frame(publications_frame(records), taxonomy)
     frame = labels.apply_labels(frame, labels.load_labels(workspace.labels))
     frame = frame.sort_values(["author", "year", "title"], kind="stable").reset_index(drop=True)
+    rows_of = frame.groupby("author", sort=False).indices  # author -> row positions, in frame order
+
+    def rows(key: str):
+        return frame.iloc[rows_of.get(key, [])]
 
     written: list[Path] = []
     written.append(store.atomic_write_text(
@@ -152,58 +171,79 @@ def build_report(workspace: store.Workspace, authors: Sequence[Author], window: 
 
     colors = charts.topic_colors(taxonomy.names)
     names = {a.key: a.name for a in authors}
-    fmt = options.chart_format
+    fmt, dpi = options.chart_format, options.chart_dpi
     matrix = tables.author_topic_matrix(frame, keys, taxonomy.names)
     shares = tables.topic_shares(matrix)
-    clouds_by_author = _cloud_weights(frame, authors, options) if options.clouds else {}
-
-    def chart(name: str, fig, alt: str) -> html_report.Picture:
-        width = round(fig.get_figwidth() * 96)  # shown at its size in inches, as on a slide
-        data = charts.figure_bytes(fig, fmt)
-        written.append(store.atomic_write_bytes(workspace.reports / f"{name}.{fmt}", data))
-        return html_report.Picture(data, fmt, alt, width)
+    clouds_by_author = _cloud_weights(rows, authors, options) if options.clouds else {}
+    shown = overview_authors(matrix, OVERVIEW_AUTHORS)
+    embedded = set(shown)
 
     reports: list[AuthorReport] = []
     sections: list[html_report.AuthorSection] = []
     summaries = []
     for author in authors:
-        mine = frame[frame["author"] == author.key]
+        mine = rows(author.key)
         table = tables.topic_table(mine)
-        item = AuthorReport(author, provenance[author.key], table)
-        section = html_report.AuthorSection(author.key, author.name, table, mine.reindex(columns=PAPER_COLUMNS))
-        start = len(written)
-        written.append(store.atomic_write_text(
-            workspace.reports / f"{author.key}_topics.csv", table.to_csv(index=False)
-        ))
-        fig, ax = charts.new_figure(8, 5, options.chart_dpi)
-        charts.draw_topic_bars(ax, table, colors, f"{author.name}, {window}")
-        section.bars = chart(f"{author.key}_topics", fig, f"Bar chart of {author.name}'s topics")
-        by_year = tables.topics_by_year(mine, taxonomy.names)
-        if not by_year.empty:
-            fig, ax = charts.new_figure(9, 5, options.chart_dpi)
-            charts.draw_topics_by_year(ax, by_year, colors, f"{author.name}: topics by year")
-            section.by_year = chart(f"{author.key}_by_year", fig, f"Stacked bars of {author.name}'s topics by year")
-        summaries.append((author.key, author.name, table, by_year))
+        reports.append(AuthorReport(author, provenance[author.key], table))
+        reports[-1].files.append(store.atomic_write_text(
+            workspace.reports / f"{author.key}_topics.csv", table.to_csv(index=False)))
+        written.append(reports[-1].files[-1])
+        sections.append(html_report.AuthorSection(author.key, author.name, table,
+                                                  mine.reindex(columns=PAPER_COLUMNS)))
+        summaries.append((author.key, author.name, table, tables.topics_by_year(mine, taxonomy.names)))
         if options.clouds:
-            weights, section.cloud_note = clouds_by_author[author.key]
+            sections[-1].cloud_note = clouds_by_author[author.key][1]
+
+    # Every picture is a job (data in, bytes out) that the painter's workers draw side by side; this
+    # process writes them in the same order. The longest come first (word clouds, then the overview
+    # charts), so that no worker is left with a long job at the end while the other waits.
+    jobs: list[tuple[str, str, str, str, object]] = []  # (author key or "", part, file name, alt text, job)
+    if options.clouds:
+        for author in authors:
+            weights = clouds_by_author[author.key][0]
             if weights:
-                cloud = clouds.make_cloud(weights, width=options.cloud_width, height=options.cloud_height)
-                data = clouds.cloud_png(cloud)
-                written.append(store.atomic_write_bytes(workspace.reports / f"{author.key}_wordcloud.png", data))
-                section.cloud = html_report.Picture(data, "png", f"Word cloud of {author.name}")
-        item.files.extend(written[start:])
-        reports.append(item)
-        sections.append(section)
-
-    heatmap = shares_chart = None
+                jobs.append((author.key, "cloud", f"{author.key}_wordcloud.png", f"Word cloud of {author.name}",
+                             render.Cloud(weights, options.cloud_width, options.cloud_height)))
     if authors and _present(matrix):
-        fig, ax = charts.new_figure(2.3 + 1.25 * len(authors), 1.5 + 0.42 * max(1, _present(matrix)), options.chart_dpi)
-        charts.draw_heatmap(ax, matrix.loc[:, matrix.sum(axis=0) > 0], names, f"Papers per topic, {window}")
-        heatmap = chart("topic_heatmap", fig, "Heatmap of papers per author and topic")
-        fig, ax = charts.new_figure(11, 2.6 + 0.7 * len(authors), options.chart_dpi)
-        charts.draw_shares(ax, shares, colors, names, f"Share of each author's papers per topic, {window}")
-        shares_chart = chart("topic_shares", fig, "Stacked bars comparing the authors' topic shares")
+        note = "" if len(shown) == len(authors) else f"\n{overview_note(len(shown), len(authors))}"
+        used = matrix.sum(axis=0) > 0
+        jobs.append(("", "heatmap", f"topic_heatmap.{fmt}", "Heatmap of papers per author and topic",
+                     render.Chart("draw_heatmap", (matrix.loc[shown, used], names, f"Papers per topic, {window}{note}"),
+                                  (6, 4), dpi, fmt)))  # the heatmap sizes itself to its rows and columns
+        rows_h = 0.7 if len(shown) <= 8 else 0.45  # the share bars get thinner, not the chart endless
+        jobs.append(("", "shares", f"topic_shares.{fmt}", "Stacked bars comparing the authors' topic shares",
+                     render.Chart("draw_shares", (shares.loc[shown], colors, names,
+                                                  f"Share of each author's papers per topic, {window}{note}"),
+                                  (11, 2.6 + (0.3 if note else 0) + rows_h * len(shown)), dpi, fmt)))
+    for author, (_, _, table, by_year) in zip(authors, summaries):
+        jobs.append((author.key, "bars", f"{author.key}_topics.{fmt}", f"Bar chart of {author.name}'s topics",
+                     render.Chart("draw_topic_bars", (table, colors, f"{author.name}, {window}"), (8, 5), dpi, fmt)))
+        if not by_year.empty:
+            jobs.append((author.key, "by_year", f"{author.key}_by_year.{fmt}",
+                         f"Stacked bars of {author.name}'s topics by year",
+                         render.Chart("draw_topics_by_year", (by_year, colors, f"{author.name}: topics by year"),
+                                      (9, 5), dpi, fmt)))
 
+    by_key = {s.key: (s, r) for s, r in zip(sections, reports)}
+    overview: dict[str, html_report.Picture] = {}
+    for (key, part, name, alt, job), data in zip(jobs, painter.draw([job for *_, job in jobs])):
+        path = store.atomic_write_bytes(workspace.reports / name, data)
+        written.append(path)
+        if isinstance(job, render.Cloud):
+            picture_fmt, width = "png", None
+        else:
+            picture_fmt, width = fmt, _shown_width(job, data)
+        if not key:
+            overview[part] = html_report.Picture(data, picture_fmt, alt, width)
+            continue
+        section, item = by_key[key]
+        item.files.append(path)
+        if key in embedded:
+            picture = html_report.Picture(data, picture_fmt, alt, width)
+        else:  # the bytes are not kept: the page links to the file
+            picture = html_report.Picture(b"", picture_fmt, alt, width, link=name)
+        setattr(section, part, picture)
+    jobs.clear()
     used_snapshot = any(p.sources == (snapshot.NAME,) for p in provenance.values())
     notes = [f"Authors without fetched data used {snapshot.DESCRIPTION}."] if used_snapshot else []
     summary_path = store.atomic_write_text(
@@ -211,12 +251,45 @@ def build_report(workspace: store.Workspace, authors: Sequence[Author], window: 
     written.append(summary_path)
     page = html_report.Page(
         title="authorstats report", window=str(window), generated=utc_now(), version=html_report.versions(("authorstats",))["authorstats"],
-        authors=sections, colors=colors, matrix=matrix, heatmap=heatmap, shares=shares_chart,
-        methods=_methods(workspace, frame, authors, provenance, window, taxonomy, options, notes),
+        authors=sections, colors=colors, matrix=matrix, heatmap=overview.get("heatmap"),
+        shares=overview.get("shares"),
+        methods=_methods(workspace, frame, rows, authors, provenance, window, taxonomy, options, notes),
+        overview_note="" if len(shown) == len(authors) else overview_note(len(shown), len(authors)) + (
+            f" Charts are embedded for these {len(shown)} authors; the other authors' charts are the files "
+            "linked from their sections, next to this page."),
     )
     index = store.atomic_write_text(workspace.reports / "index.html", html_report.render(page))
     written.append(index)
     return ReportResult(window, reports, written, used_snapshot, index, summary_path)
+
+
+def overview_authors(matrix, limit: int) -> list[str]:
+    """The authors the overview charts show: all of them up to ``limit``, else the ``limit`` with the most
+    papers (ties in roster order), kept in roster order."""
+    keys = list(matrix.index)
+    if len(keys) <= limit:
+        return keys
+    totals = matrix.sum(axis=1)
+    order = sorted(range(len(keys)), key=lambda i: (-int(totals.iloc[i]), i))
+    top = set(order[:limit])
+    return [k for i, k in enumerate(keys) if i in top]
+
+
+def overview_note(shown: int, total: int) -> str:
+    return f"(top {shown} of {total:,} authors; all in topic_counts.csv)"
+
+
+def _shown_width(job, data: bytes) -> int | None:
+    """CSS pixels to show a chart at: its size in inches x 96, as on a slide.
+
+    The heatmap sizes itself to its rows and columns, so its width is read from the PNG; an SVG
+    carries its own size.
+    """
+    if job.draw != "draw_heatmap":
+        return round(job.size[0] * 96)
+    if job.fmt == "png" and data[12:16] == b"IHDR":
+        return round(int.from_bytes(data[16:20], "big") / job.dpi * 96)
+    return None
 
 
 PAPER_COLUMNS = ["year", "title", "venue", "topic", "evidence", "manual"]
@@ -226,9 +299,8 @@ def _present(matrix) -> int:
     return int((matrix.sum(axis=0) > 0).sum())
 
 
-def _cloud_texts(frame, key: str, cloud_from: str) -> tuple[list[str], str]:
-    """The texts one author's cloud is drawn from, and a caption saying which they are."""
-    mine = frame[frame["author"] == key]
+def _cloud_texts(mine, key: str, cloud_from: str) -> tuple[list[str], str]:
+    """The texts one author's cloud is drawn from (``mine``: that author's rows), and a caption saying which they are."""
     titles = [t for t in mine["title"].fillna("").astype(str) if t.strip()]
     if cloud_from == "abstracts":
         abstracts = [a for a in mine.get("abstract", []) if isinstance(a, str) and a.strip()]
@@ -240,12 +312,15 @@ def _cloud_texts(frame, key: str, cloud_from: str) -> tuple[list[str], str]:
     return titles, f"titles of {len(titles)} papers"
 
 
-def _cloud_weights(frame, authors: Sequence[Author], options: ReportOptions) -> dict[str, tuple[dict, str]]:
-    """Per author: the word weights for the cloud (plain counts or distinctiveness) and its caption."""
+def _cloud_weights(rows, authors: Sequence[Author], options: ReportOptions) -> dict[str, tuple[dict, str]]:
+    """Per author: the word weights for the cloud (plain counts or distinctiveness) and its caption.
+
+    ``rows(key)`` gives one author's classified rows.
+    """
     from authorstats import clouds
 
     stopwords = clouds.load_stopwords(options.stopwords)
-    texts = {a.key: _cloud_texts(frame, a.key, options.cloud_from) for a in authors}
+    texts = {a.key: _cloud_texts(rows(a.key), a.key, options.cloud_from) for a in authors}
     out = {}
     for author in authors:
         mine, what = texts[author.key]
@@ -266,14 +341,13 @@ def _cloud_weights(frame, authors: Sequence[Author], options: ReportOptions) -> 
     return out
 
 
-def _methods(workspace, frame, authors, provenance, window, taxonomy, options, notes):
+def _methods(workspace, frame, rows_of, authors, provenance, window, taxonomy, options, notes):
     from authorstats import html_report
 
     rows = []
     for author in authors:
         prov = provenance[author.key]
-        stamps = sorted(str(t)[:10] for t in frame.loc[frame["author"] == author.key, "fetched_at"]
-                        if isinstance(t, str) and t.strip())
+        stamps = sorted(str(t)[:10] for t in rows_of(author.key)["fetched_at"] if isinstance(t, str) and t.strip())
         fetched = "not recorded" if not stamps else stamps[0] if stamps[0] == stamps[-1] else f"{stamps[0]} to {stamps[-1]}"
         rows.append(html_report.MethodsRow(author.name, prov.label, fetched, prov.records_read,
                                            prov.records_merged, prov.records_in_window))

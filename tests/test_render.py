@@ -1,0 +1,84 @@
+"""Pictures drawn by worker processes: the same report as drawn in turn; overview charts capped at the top authors."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from authorstats import render, report, roster, store, taxonomy, tables
+from authorstats.cli import app
+from authorstats.models import YearWindow
+
+runner = CliRunner()
+
+
+def build(root, workers, clouds=True):
+    root.mkdir()
+    options = report.ReportOptions(workers=workers, clouds=clouds, cloud_width=300, cloud_height=150, chart_dpi=50)
+    return report.build_report(store.Workspace(root), roster.load_roster(), YearWindow(2021, 2022),
+                               taxonomy.load_taxonomy(None), options)
+
+
+def test_workers_draw_the_same_files_as_one_process(tmp_path):
+    alone = build(tmp_path / "alone", workers=1)
+    shared = build(tmp_path / "shared", workers=2)
+
+    names = sorted(p.name for p in (tmp_path / "alone" / "reports").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "shared" / "reports").iterdir())
+    assert sum(n.endswith(".png") for n in names) == 3 * 3 + 2  # per author: bars, by year, cloud; 2 overview
+    for name in names:
+        one, two = ((tmp_path / ws / "reports" / name).read_bytes() for ws in ("alone", "shared"))
+        if name == "index.html":  # written at a different second, naming its own workspace
+            one, two = (re.sub(rb"on \d{4}-\d\d-\d\d[^<]*", b"", page).replace(str(tmp_path / ws).encode(), b"WS")
+                        for page, ws in ((one, "alone"), (two, "shared")))
+        assert one == two, name
+    assert [len(a.files) for a in alone.authors] == [len(a.files) for a in shared.authors] == [4, 4, 4]
+
+
+_draw = render.draw
+
+
+def _draw_no_clouds(job):
+    if isinstance(job, render.Cloud):
+        raise RuntimeError("no font")
+    return _draw(job)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the workers are forked only on Linux")
+def test_a_failing_picture_fails_the_report_and_stops_the_workers(tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "draw", _draw_no_clouds)  # the forked workers have this module too
+    with pytest.raises(RuntimeError, match="no font"):
+        build(tmp_path / "ws", workers=2)
+    assert not [p for p in (tmp_path / "ws").rglob("*") if p.is_file()]  # nothing written, no temporary file left
+
+
+def test_overview_authors_are_the_ones_with_most_papers_in_roster_order():
+    frame = pd.DataFrame({"author": ["a"] * 1 + ["b"] * 3 + ["c"] * 2 + ["d"] * 2, "year": 2021, "topic": "RL"})
+    matrix = tables.author_topic_matrix(frame, ["a", "b", "c", "d"], ["RL", "Other"])
+    assert report.overview_authors(matrix, 4) == ["a", "b", "c", "d"]
+    assert report.overview_authors(matrix, 2) == ["b", "c"]  # c and d tie: the first in the roster
+    assert report.overview_authors(matrix, 3) == ["b", "c", "d"]
+
+
+def test_beyond_the_cap_the_overview_shows_the_top_authors_and_the_page_links_the_rest(workspace, monkeypatch):
+    monkeypatch.setattr(report, "OVERVIEW_AUTHORS", 2)  # the bundled 3 authors stand in for 1,000
+    result = runner.invoke(app, ["report", "-w", str(workspace), "--no-clouds", "--dpi", "50"])
+    assert result.exit_code == 0, result.output
+
+    reports = workspace / "reports"
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    note = "(top 2 of 3 authors; all in topic_counts.csv)"
+    assert note in page
+    # Bengio (55 papers) and LeCun (14) are drawn and embedded; Hinton (10) is counted and linked
+    assert set(pd.read_csv(reports / "topic_counts.csv")["author"]) == {"bengio", "lecun", "hinton"}
+    hinton = page[page.index('id="author-hinton"'):page.index('id="methods"')]
+    assert '<a href="hinton_topics.png">' in hinton and '<a href="hinton_by_year.png">' in hinton
+    assert "<img" not in hinton
+    assert (reports / "hinton_topics.png").is_file() and (reports / "hinton_by_year.png").is_file()
+    lecun = page[page.index('id="author-lecun"'):page.index('id="author-hinton"')]
+    assert lecun.count('<img src="data:image/png;base64,') == 2
+    assert "<tr><td>Geoffrey Hinton</td>" in page[page.index('id="methods"'):]  # every author in the methods
