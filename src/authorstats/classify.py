@@ -12,12 +12,17 @@ Abstract matches count ``abstract_weight`` of a title match. Equal scores: the t
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import functools
+import gc
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
+from authorstats.errors import BadInputError
 from authorstats.taxonomy import OTHER, Taxonomy, literal_prefix
 
 if TYPE_CHECKING:
@@ -33,11 +38,16 @@ _SEPARATORS = str.maketrans({
 _ASCII_WORDS = bytes(c if (chr(c).isalnum() and c < 128) or chr(c) == ":" else 32 for c in range(256))
 _ASCII_WORDS_BATCH = bytes(c if (chr(c).isalnum() and c < 128) or chr(c) in ":\x01" else 32 for c in range(256))
 _UNICODE_WORDS = re.compile(r"[^\W_]+|:")
-_EMPTY: tuple = ((), frozenset(), 0)  # (terms starting here, word-regex ids, marker kind)
-_COLON, _METHOD, _SETTING, _RESET, _TITLE_END = 1, 2, 3, 4, 5
-_SEP = "\x01"  # joins the titles of a batch; never a word
-_SEP_ENTRY: tuple = ((), frozenset(), _TITLE_END)
+_COLON, _METHOD, _SETTING, _RESET = 1, 2, 3, 4
+# One character per word in a batch's strings of symbols; these three are never a word's symbol.
+_SEP = "\x01"  # ends each title; it is also the word that ends each title in a batch's words
+_QUIET = "\x02"  # a word that neither matches nor marks (it still separates the words of a term)
+_HEAD = "\x03"  # starts the key of a title whose words before its ':' get head_boost
+_FIRST_SYMBOL = 0x100  # symbols are the code points from here on (lone surrogates included)
+_RENEW_AFTER = 300_000  # symbols or words learnt before the tables start afresh (a batch adds at most ~750k)
 _BATCH = 20_000  # titles per batch: big enough to amortise, small enough to bound memory
+_BATCH_CHARS = 1_000_000
+_MEMO = 500_000  # bound on each memo of results
 
 
 @dataclass(frozen=True)
@@ -75,8 +85,37 @@ def words(text: str) -> list[str]:
     return _UNICODE_WORDS.findall(text)
 
 
+def _batch_words(texts: list[str]) -> list[str]:
+    """``words(normalise(t))`` of every text, each followed by _SEP; ASCII texts in one string operation."""
+    if all(t.isascii() and _SEP not in t for t in texts):
+        text = _SEP.join(texts).lower()
+        if " -" in text:
+            text = text.replace(" - ", " : ").replace(" -- ", " : ")
+        if ":" in text:
+            text = text.replace(":", " : ")
+        tokens = text.encode().translate(_ASCII_WORDS_BATCH).decode().replace(_SEP, f" {_SEP} ").split()
+        tokens.append(_SEP)
+        return tokens
+    tokens = []
+    for text in texts:
+        tokens += words(normalise(text))
+        tokens.append(_SEP)
+    return tokens
+
+
 class _Index:
-    """The taxonomy compiled once: word regexes indexed by literal prefix, terms indexed by first word."""
+    """The taxonomy compiled once, and what it has learnt about the words it has met.
+
+    A batch of titles is classified with a few string operations over the whole batch rather than a
+    loop over its words (docs/classifier.md, "Speed"):
+
+    1. every word becomes one character: its *symbol* (``_QUIET`` if it neither matches a term on its
+       own nor marks a method, setting or head) and its *class* (which term words it matches);
+    2. one regular expression over the classes finds the terms of several words, longest first at each
+       word, as the word-by-word rule does; each such match is replaced by one symbol of its own;
+    3. dropping the quiet words leaves each title a short *key*: its matches and markers in order.
+       Titles with the same key have the same result, which is worked out once per key.
+    """
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.settings = settings = taxonomy.settings
@@ -105,11 +144,24 @@ class _Index:
         self.method = frozenset(settings["method_markers"])
         self.setting = frozenset(settings["setting_markers"])
         self.reset = frozenset(settings["reset_markers"])
-        self.markers = self.method | self.setting | self.reset | {":"}
-        self.cache: dict[str, tuple] = {_SEP: _SEP_ENTRY}
-        self.scored: dict[tuple, tuple | None] = {}
+        self._start_afresh()
 
-    def lookup(self, token: str) -> tuple:
+    def _start_afresh(self) -> None:
+        """Forget every word, symbol and result learnt so far (they only save time)."""
+        self.chars: dict[str, str] = {_SEP: _SEP * 2}  # word -> its symbol (or _QUIET) and its class (or _QUIET)
+        self.entries: dict[str, tuple] = {}  # word of a class -> (terms it can start, its word-regex ids, marker kind)
+        self.class_of: dict[tuple, str] = {}  # (word-regex ids, marker kind) -> class
+        self.class_entries: list[tuple] = []  # class - _FIRST_SYMBOL -> entry of its words
+        self.events: dict[str, tuple] = {}  # symbol -> its markers and matches in order: kind or (topic, weight, text)
+        self.spans: dict[tuple[str, bool], str] = {}  # (words of a term match, hyphenated) -> its symbol
+        self.next_symbol = _FIRST_SYMBOL
+        self.pattern: re.Pattern | None = None
+        self.pattern_stale = False
+        self.results: dict[str, tuple | None] = {}  # key of a title -> its result
+        self.key_matches: tuple[dict, dict] = ({}, {})  # [weighted] key -> its matches
+        self.scored: dict[tuple, tuple | None] = {}  # matches -> result
+
+    def entry(self, token: str) -> tuple:
         """(terms that can start at this word, longest first; ids of the word regexes it matches; marker kind)."""
         candidates = list(self.always)
         for length in self.prefix_lengths:
@@ -119,70 +171,234 @@ class _Index:
         ids = frozenset(i for i in candidates if self.regexes[i].fullmatch(token))
         kind = (_COLON if token == ":" else _METHOD if token in self.method else _SETTING if token in self.setting
                 else _RESET if token in self.reset else 0)
-        if ids or kind:
-            starts = sorted(
-                (t for i in ids for t in self.by_first.get(i, ())),
-                key=lambda t: (-len(self.terms[t][2]), -self.terms[t][1], t),
-            )
-            # each start: (topic index, weight, ids of the term's further words)
-            entry = (tuple((self.terms[t][0], self.terms[t][1], self.terms[t][2][1:]) for t in starts), ids, kind)
-        else:
-            entry = _EMPTY
-        if len(self.cache) < 2_000_000:  # bound the memory a stream of odd words can take
-            self.cache[token] = entry
-        return entry
+        starts = sorted(
+            (t for i in ids for t in self.by_first.get(i, ())),
+            key=lambda t: (-len(self.terms[t][2]), -self.terms[t][1], t),
+        )
+        # each start: (topic index, weight, ids of the term's further words)
+        return tuple((self.terms[t][0], self.terms[t][1], self.terms[t][2][1:]) for t in starts), ids, kind
 
-    def matches(self, text: str, weighted: bool) -> list[tuple[int, float, str, int]]:
-        """(topic index, value, matched words, position) of every term, longest first, never overlapping.
+    def _symbol(self, events: tuple) -> str:
+        if self.next_symbol > 0x10FFFF:
+            raise BadInputError("a title is too long to classify (over a million different matching words)",
+                                "Check the file's quoting: a stray quote can make the rest of the file one title")
+        symbol = chr(self.next_symbol)
+        self.next_symbol += 1
+        self.events[symbol] = events
+        return symbol
 
-        With ``weighted`` (a title), words before a ':' get head_boost, and words after a method or
+    def _learn(self, words: list[str]) -> None:
+        for word in words:
+            starts, ids, kind = entry = self.entry(word)
+            if not ids and not kind:
+                self.chars[word] = _QUIET * 2
+                continue
+            self.entries[word] = entry
+            key = (ids, kind)
+            if key not in self.class_of:
+                self.class_of[key] = chr(_FIRST_SYMBOL + len(self.class_entries))
+                self.class_entries.append(entry)
+                self.pattern_stale = True
+            # the word alone: its marker, then the best one-word term (tried after every longer one)
+            single = next(((topic, weight, word) for topic, weight, rest in starts if not rest), None)
+            events = ((kind,) if kind else ()) + ((single,) if single else ())
+            self.chars[word] = (self._symbol(events) if events else _QUIET) + self.class_of[key]
+
+    def _compile(self) -> None:
+        """The regex over classes that finds terms of several words: at each word the first that matches, in the
+        order of its starts (longest first), and on after it, as the word-by-word rule."""
+        alternatives = []
+        for number, (starts, _, _) in enumerate(self.class_entries):
+            options = [self._sequence(rest) for rest in dict.fromkeys(rest for _, _, rest in starts if rest)]
+            options = [o for o in options if o]
+            if options:
+                alternatives.append(re.escape(chr(_FIRST_SYMBOL + number)) + "(?:" + "|".join(options) + ")")
+        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
+        self.pattern_stale = False
+
+    def _sequence(self, rest: tuple[int, ...]) -> str:
+        """The regex of classes for a term's further words ('' if no word met so far matches one of them)."""
+        parts = []
+        for word_id in rest:
+            chars = [chr(_FIRST_SYMBOL + n) for n, (_, ids, _) in enumerate(self.class_entries) if word_id in ids]
+            if not chars:
+                return ""
+            parts.append("[" + "".join(chars) + "]")
+        return "".join(parts)
+
+    def _span_symbol(self, words: list[str], hyphenated: bool) -> str:
+        """The symbol of a term match over ``words``: the first word's marker, the match, the later words' markers."""
+        entries = [self.entries[w] for w in words]
+        more = len(words) - 1
+        topic, weight = next((topic, weight) for topic, weight, rest in entries[0][0]
+                             if len(rest) == more and all(w in entries[k + 1][1] for k, w in enumerate(rest)))
+        match = (topic, weight, "-".join(words) if hyphenated else " ".join(words))
+        kinds = [e[2] for e in entries]
+        symbol = self._symbol(((kinds[0],) if kinds[0] else ()) + (match,) + tuple(k for k in kinds[1:] if k))
+        self.spans[" ".join(words), hyphenated] = symbol
+        return symbol
+
+    def keys(self, texts: list[str], weighted: bool, dashes: bool = True) -> list[str]:
+        """The key of every text (see the class docstring); ``weighted`` (titles) marks a boosted head.
+
+        ``dashes``: some text may write a term with hyphens (its evidence is then written so).
+        """
+        tokens = _batch_words(texts)
+        try:
+            chars = "".join(map(self.chars.__getitem__, tokens))
+        except KeyError:  # words not met before
+            self._learn(sorted(set(tokens).difference(self.chars)))
+            chars = "".join(map(self.chars.__getitem__, tokens))
+        if self.pattern_stale:
+            self._compile()
+        symbols, classes = chars[0::2], chars[1::2]
+        if self.pattern is not None:
+            pieces = []
+            done = 0
+            title_starts = None
+            spans = self.spans
+            for match in self.pattern.finditer(classes):
+                start, end = match.span()
+                words = tokens[start:end]
+                hyphenated = False
+                if dashes:
+                    if title_starts is None:
+                        title_starts = list(itertools.accumulate(map(len, classes.split(_SEP)), lambda a, b: a + b + 1, initial=0))
+                    text = texts[bisect.bisect_right(title_starts, start) - 1]
+                    hyphenated = "-".join(words) in normalise(text)  # the evidence is written as the title writes it
+                pieces.append(symbols[done:start])
+                pieces.append(spans.get((" ".join(words), hyphenated)) or self._span_symbol(words, hyphenated))
+                done = end
+            pieces.append(symbols[done:])
+            symbols = "".join(pieces)
+        keys = symbols.replace(_QUIET, "").split(_SEP)[:-1]
+        colon = self.chars.get(":", "  ")[1]
+        if weighted and colon in classes:
+            # the head is boosted when the title's first ':' has a word after it: drop the colons that end a title
+            heads = classes.replace(colon + _SEP, _SEP).split(_SEP)[:-1]
+            keys = [_HEAD + key if colon in head else key for key, head in zip(keys, heads)]
+        return keys
+
+    def matches(self, key: str, weighted: bool) -> list[tuple[int, float, str]]:
+        """(topic index, value, matched text) of every match of a key, in title order.
+
+        With ``weighted`` (a title), matches before a ':' get head_boost, and matches after a method or
         setting marker get method_weight or setting_weight until the next ':' or reset marker.
         """
-        tokens = words(text)
-        get = self.cache.get
-        lookup = self.lookup
-        entries = [get(t) or lookup(t) for t in tokens]
-        head = mode = 1.0
+        known = self.key_matches[weighted].get(key)
+        if known is not None:
+            return known
+        events = self.events
+        out = []
         if weighted:
             settings = self.settings
             method_weight, setting_weight = settings["method_weight"], settings["setting_weight"]
-            if ":" in tokens and tokens.index(":") < len(tokens) - 1:
-                head = settings["head_boost"]
-        out = []
-        skip = 0
-        for i, entry in enumerate(entries):
-            if entry is _EMPTY:
-                continue
-            starts, _, kind = entry
-            if kind and weighted:
-                if kind == _COLON:
-                    head = mode = 1.0
-                elif kind == _METHOD:
-                    mode = method_weight
-                elif kind == _SETTING:
-                    if setting_weight < mode:
-                        mode = setting_weight
-                else:
-                    mode = 1.0
-            if i < skip:
-                continue
-            for topic_index, weight, rest in starts:
-                if rest:
-                    end = i + 1 + len(rest)
-                    if end > len(tokens):
-                        continue
-                    if len(rest) == 1:
-                        if rest[0] not in entries[i + 1][1]:
-                            continue
-                    elif not all(w in entries[i + 1 + k][1] for k, w in enumerate(rest)):
-                        continue
-                    spaced, hyphenated = " ".join(tokens[i:end]), "-".join(tokens[i:end])
-                    out.append((topic_index, weight * head * mode, hyphenated if hyphenated in text else spaced, i))
-                    skip = end
-                else:
-                    out.append((topic_index, weight * head * mode, tokens[i], i))
-                break
+            head = settings["head_boost"] if key[:1] == _HEAD else 1.0
+            mode = 1.0
+            for symbol in key.lstrip(_HEAD):
+                for event in events[symbol]:
+                    if event.__class__ is tuple:
+                        out.append((event[0], event[1] * head * mode, event[2]))
+                    elif event == _COLON:
+                        head = mode = 1.0
+                    elif event == _METHOD:
+                        mode = method_weight
+                    elif event == _SETTING:
+                        if setting_weight < mode:
+                            mode = setting_weight
+                    else:
+                        mode = 1.0
+        else:
+            for symbol in key:
+                out += [(e[0], e[1] * 1.0 * 1.0, e[2]) for e in events[symbol] if e.__class__ is tuple]
+        if len(self.key_matches[weighted]) < _MEMO:
+            self.key_matches[weighted][key] = out
         return out
+
+    def classify(self, titles: list[str], abstracts: list[str] | None = None) -> list[tuple | None]:
+        """The result of every title (with its abstract, if given): see _score_matches; None for Other."""
+        results: list = [None] * len(titles)
+        texts = titles if abstracts is None else [t + a for t, a in zip(titles, abstracts)]
+        # ASCII texts are cut into words together; those without a '-' need no look at their spelling
+        plain = [i for i, t in enumerate(texts) if "-" not in t and t.isascii() and _SEP not in t]
+        rest = [i for i, t in enumerate(texts) if "-" in t or not t.isascii() or _SEP in t] if len(plain) < len(texts) else []
+        with _no_collection():
+            for batch, dashes in [(b, False) for b in _batches(plain, texts)] + [(b, True) for b in _batches(rest, texts)]:
+                self._classify_batch(batch, titles, abstracts, results, dashes)
+        return results
+
+    def _classify_batch(self, batch: list[int], titles: list[str], abstracts: list[str] | None, results: list,
+                        dashes: bool) -> None:
+        if self.next_symbol - _FIRST_SYMBOL > _RENEW_AFTER or len(self.chars) > _RENEW_AFTER:
+            self._start_afresh()  # bounds the memory a stream of new words takes
+        keys = self.keys([titles[i] for i in batch], True, dashes)
+        if abstracts is None:
+            known = self.results
+            for i, key in zip(batch, keys):
+                result = known.get(key, known)
+                if result is known:
+                    result = self._score(self.matches(key, True))
+                    if len(known) < _MEMO:
+                        known[key] = result
+                results[i] = result
+            return
+        abstract_keys = self.keys([abstracts[i] for i in batch], False, dashes)
+        share = self.settings["abstract_weight"]
+        for i, key, abstract_key in zip(batch, keys, abstract_keys):
+            found = self.matches(key, True)
+            if abstracts[i] and share > 0:
+                found = found + [(t, v * share, f"{m} (abstract)") for t, v, m in self.matches(abstract_key, False)]
+            results[i] = self._score(found)
+        return results
+
+    def _score(self, matches: list):
+        """The result of a list of matches. Its numbers (topics, scores, confidence) depend only on the topics and
+        values in order and on which matches of a topic share a text, and are worked out once for each such
+        list; the evidence is the top topic's texts."""
+        if not matches:
+            return None
+        groups: dict = {}  # (topic, text) -> the first match with it: a text counts once per topic
+        numbers = tuple([(topic, value, groups.setdefault((topic, text.removesuffix(" (abstract)")), n))
+                         for n, (topic, value, text) in enumerate(matches)])
+        known = self.scored.get(numbers, self.scored)
+        if known is self.scored:
+            known = _score_numbers(self, numbers)
+            if len(self.scored) < _MEMO:
+                self.scored[numbers] = known
+        if known is None:
+            return None
+        top, name, score, kept, confidence, topics = known
+        texts = [m[2] for m in matches if m[0] == top]
+        evidence = (texts[0],) if len(texts) == 1 else tuple(dict.fromkeys(texts))
+        # the last two are the evidence and topics columns of classify_frame
+        return name, score, evidence, kept, confidence, ";".join(evidence), topics
+
+
+def _batches(order: list[int], texts: list[str]) -> list[list[int]]:
+    """``order`` cut into batches of at most _BATCH texts and _BATCH_CHARS characters (or one longer text)."""
+    batches = []
+    for first in range(0, len(order), _BATCH):
+        pending = [order[first:first + _BATCH]]
+        while pending:
+            batch = pending.pop()
+            if len(batch) > 1 and sum(len(texts[i]) for i in batch) > _BATCH_CHARS:
+                pending += [batch[len(batch) // 2:], batch[:len(batch) // 2]]  # first half next
+            else:
+                batches.append(batch)
+    return batches
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector: the memos hold millions of objects that make no cycles, and
+    walking them again and again took a fifth of the time."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @functools.lru_cache(maxsize=16)
@@ -190,59 +406,30 @@ def _index(taxonomy: Taxonomy) -> _Index:
     return _Index(taxonomy)
 
 
-def _score(index: _Index, title: str, abstract: str):
-    """(topic, score, evidence, kept topics, confidence, evidence text, topics text), or None if nothing passes."""
-    matches = index.matches(normalise(title), True) if title else []
-    if abstract and index.settings["abstract_weight"] > 0:
-        share = index.settings["abstract_weight"]
-        matches += [(t, v * share, f"{m} (abstract)", 100_000 + p)
-                    for t, v, m, p in index.matches(normalise(abstract), False)]
-    if not matches:
-        return None
-    return _score_known(index, matches)
-
-
-def _score_known(index: _Index, matches: list):
-    """Score matches once per signature: the result depends only on their topics, values and texts in order,
-    and many titles share those."""
-    signature = tuple([m[:3] for m in matches])
-    known = index.scored.get(signature)
-    if known is None:
-        known = _score_matches(index, matches)
-        if len(index.scored) < 500_000:
-            index.scored[signature] = known
-    return known
-
-
-def _score_matches(index: _Index, matches: list):
-    """Score one list of matches (in title order, then abstract order); positions only matter as that order."""
-    first_topic = matches[0][0]
-    if len(matches) == 1 or len({m[0] for m in matches}) == 1:  # one topic only: the common case, made cheap
-        per_topic = {first_topic: matches}
-        first_seen = {first_topic: 0}
-    else:
-        per_topic = {}
-        first_seen = {}
-        for order, match in enumerate(matches):
-            found = per_topic.get(match[0])
-            if found is None:
-                per_topic[match[0]] = [match]
-                first_seen[match[0]] = order
-            else:
-                found.append(match)
+def _score_numbers(index: _Index, numbers: tuple):
+    """(top topic index, its name, score, kept topics, confidence, topics column) of matches given as
+    (topic, value, first match with the same text), or None if no topic reaches the threshold."""
+    per_topic: dict[int, list] = {}
+    first_seen: dict[int, int] = {}
+    for order, (topic, value, group) in enumerate(numbers):
+        found = per_topic.get(topic)
+        if found is None:
+            per_topic[topic] = [(value, group)]
+            first_seen[topic] = order
+        else:
+            found.append((value, group))
     settings = index.settings
     decay = settings["decay"]
     boosts = index.boosts
     scores = []
     for topic_index, found in per_topic.items():
         if len(found) == 1:
-            total = found[0][1]
+            total = found[0][0]
         else:
-            best: dict[str, float] = {}  # a text counts once per topic, at its best weight
-            for _, value, text, _ in found:
-                key = text.removesuffix(" (abstract)")
-                if value > best.get(key, 0.0):
-                    best[key] = value
+            best: dict[int, float] = {}  # a text counts once per topic, at its best weight
+            for value, group in found:
+                if value > best.get(group, 0.0):
+                    best[group] = value
             values = sorted(best.values(), reverse=True)
             total = sum(v * decay**rank for rank, v in enumerate(values))
         # equal scores: the topic named first in the title wins (the title's own claim), then taxonomy order
@@ -258,98 +445,17 @@ def _score_matches(index: _Index, matches: list):
     top_score = kept[0][1]
     second = -scores[1][0] if len(scores) > 1 else 0.0
     confidence = (top_score - second) / top_score * min(1.0, top_score / settings["strong_score"])
-    found = per_topic[top_index]
-    evidence = (found[0][2],) if len(found) == 1 else tuple(dict.fromkeys(m[2] for m in found))
-    # the last two are the evidence and topics columns of classify_frame, made once per signature
-    return (names[top_index], top_score, evidence, kept, round(confidence, 2),
-            ";".join(evidence), format_topics(kept))
+    return top_index, names[top_index], top_score, kept, round(confidence, 2), format_topics(kept)
 
 
 def classify(title: str, abstract: str = "", *, taxonomy: Taxonomy) -> Classification:
     """Classify one title (and its abstract, weighted lower). Deterministic; nothing matched -> Other."""
-    result = _score(_index(taxonomy), title if isinstance(title, str) else "",
-                    abstract if isinstance(abstract, str) else "")
+    result = _index(taxonomy).classify([title if isinstance(title, str) else ""],
+                                       [abstract if isinstance(abstract, str) else ""])[0]
     if result is None:
         return NOTHING
     topic, score, evidence, kept, confidence = result[:5]
     return Classification(topic, score, evidence, tuple(kept), confidence)
-
-
-def _batch_matches(index: _Index, titles: list[str]) -> list[list]:
-    """``index.matches(normalise(t), True)`` for many ASCII titles at once (same result, a fraction of the cost).
-
-    The batch is lower-cased, cut into words and looked up as one string; the per-word state machine of
-    ``_Index.matches`` then runs once over only the words that matter (terms, markers, title ends).
-    """
-    text = _SEP.join(titles).lower()
-    if " -" in text:
-        text = text.replace(" - ", " : ").replace(" -- ", " : ")
-    if ":" in text:
-        text = text.replace(":", " : ")
-    tokens = text.encode().translate(_ASCII_WORDS_BATCH).decode().replace(_SEP, " " + _SEP + " ").split()
-    tokens.append(_SEP)
-    get, lookup = index.cache.get, index.lookup
-    entries = [get(t) or lookup(t) for t in tokens]
-    settings = index.settings
-    method_weight, setting_weight, head_boost = (
-        settings["method_weight"], settings["setting_weight"], settings["head_boost"])
-    results: list[list] = []
-    title = 0
-    start = 0  # index of the current title's first word
-    out: list = []
-    skip = 0
-    head = mode = 1.0
-    maybe_head = [":" in t or " -" in t for t in titles]
-    if maybe_head[0]:
-        head = _head(tokens, 0, head_boost)
-    for i, entry in enumerate(entries):
-        if entry is _EMPTY:
-            continue
-        starts, _, kind = entry
-        if kind:
-            if kind == _TITLE_END:
-                results.append(out)
-                out = []
-                title += 1
-                start = skip = i + 1
-                mode = 1.0
-                head = _head(tokens, start, head_boost) if title < len(titles) and maybe_head[title] else 1.0
-                continue
-            if kind == _COLON:
-                head = mode = 1.0
-            elif kind == _METHOD:
-                mode = method_weight
-            elif kind == _SETTING:
-                if setting_weight < mode:
-                    mode = setting_weight
-            else:
-                mode = 1.0
-        if i < skip:
-            continue
-        for topic_index, weight, rest in starts:
-            if rest:
-                end = i + 1 + len(rest)
-                if len(rest) == 1:
-                    if rest[0] not in entries[i + 1][1]:
-                        continue  # a title end has no word ids, so a term never runs into the next title
-                elif not all(w in entries[i + 1 + k][1] for k, w in enumerate(rest)):
-                    continue
-                spaced, hyphenated = " ".join(tokens[i:end]), "-".join(tokens[i:end])
-                out.append((topic_index, weight * head * mode,
-                            hyphenated if hyphenated in normalise(titles[title]) else spaced, i - start))
-                skip = end
-            else:
-                out.append((topic_index, weight * head * mode, tokens[i], i - start))
-            break
-    return results
-
-
-def _head(tokens: list[str], start: int, head_boost: float) -> float:
-    """head_boost if the title starting at ``start`` has a ':' with a word after it, else 1."""
-    end = tokens.index(_SEP, start)
-    if ":" in tokens[start:end] and tokens.index(":", start, end) < end - 1:
-        return head_boost
-    return 1.0
 
 
 def format_topics(topics: tuple[tuple[str, float], ...]) -> str:
@@ -363,6 +469,11 @@ def classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
     Each distinct (title, abstract) pair is classified once, so a million rows of repeated titles cost
     no more than their distinct titles.
     """
+    with _no_collection():
+        return _classify_frame(df, taxonomy)
+
+
+def _classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
     import numpy as np
     import pandas as pd
 
@@ -376,23 +487,12 @@ def classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
             title_codes.astype(np.int64) * max(len(abstract_values), 1) + abstract_codes, use_na_sentinel=False
         )
         width = max(len(abstract_values), 1)
-        jobs = [(title_values[p // width], abstract_values[p % width]) for p in pairs.tolist()]
+        codes = pairs.tolist()
+        results = _index(taxonomy).classify([title_values[p // width] for p in codes],
+                                            [abstract_values[p % width] for p in codes])
     else:
         pair_codes = title_codes
-        jobs = [(t, "") for t in title_values.tolist()]
-
-    index = _index(taxonomy)
-    results: list = [None] * len(jobs)
-    batch, others = [], []
-    for i, (title, abstract) in enumerate(jobs):
-        (batch if not abstract and title.isascii() and _SEP not in title else others).append(i)
-    for first in range(0, len(batch), _BATCH):
-        chosen = batch[first:first + _BATCH]
-        for i, matches in zip(chosen, _batch_matches(index, [jobs[i][0] for i in chosen])):
-            if matches:
-                results[i] = _score_known(index, matches)
-    for i in others:
-        results[i] = _score(index, *jobs[i])
+        results = _index(taxonomy).classify(title_values.tolist())
     nothing = (OTHER, 0.0, (), [], 0.0, "", "")
     results = [r or nothing for r in results]
     for name, column, kind in (("topic", 0, object), ("score", 1, float), ("evidence", 5, object),
