@@ -2,6 +2,8 @@
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from authorstats import store
 from authorstats.errors import OutputError
@@ -32,3 +34,44 @@ def test_a_failure_while_writing_keeps_the_old_file(tmp_path):
         store.write_output_csv(target, Broken({"title": ["x"]}))
     assert target.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+TRICKY = pd.DataFrame({
+    "title": ["plain", 'a "quoted", title', "line\nbreak", "carriage\rreturn", "", " spaced ", "Réseaux — «x»", None],
+    "year": ["2021", "", "2022", "x,y", '"', "2021", "", "2020"],
+    "score": [1.5, 0.0, float("nan"), -0.0, 1e16, 1e-05, 0.1 + 0.2, 123456789.125],
+})
+
+
+def test_text_and_float_columns_are_written_as_to_csv_writes_them(tmp_path):
+    for frame in (TRICKY, TRICKY.astype({"title": object}), TRICKY.iloc[:0], TRICKY.fillna("")):
+        path = store.write_output_csv(tmp_path / "out.csv", frame)
+        assert path.read_bytes() == frame.to_csv(index=False).encode("utf-8")
+
+
+def test_rows_are_streamed_in_chunks_that_add_up_to_to_csv():
+    chunks = list(store._csv_chunks(TRICKY, rows=3))
+    assert len(chunks) == 1 + 3  # the header, then 8 rows in threes
+    assert b"".join(chunks) == TRICKY.to_csv(index=False).encode("utf-8")
+
+
+def test_other_frames_are_left_to_to_csv(tmp_path):
+    others = (
+        TRICKY.assign(count=range(len(TRICKY))),  # an integer column
+        TRICKY[["title"]],  # one column
+        pd.DataFrame([["a", "b"]], columns=["x", "x"]),  # a repeated name
+        pd.DataFrame({"title": ["a", 1], "year": ["b", "c"]}, dtype=object),  # a number in a text column
+    )
+    for frame in others:
+        assert store._csv_chunks(frame) is None
+        path = store.write_output_csv(tmp_path / "out.csv", frame)
+        assert path.read_bytes() == frame.to_csv(index=False).encode("utf-8")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(), st.text(alphabet=',"\n\r ab'), st.floats(allow_nan=True, allow_infinity=True)),
+                min_size=1, max_size=8))
+def test_any_text_and_numbers_give_the_bytes_of_to_csv(rows):
+    frame = pd.DataFrame(rows, columns=["title", "note", "score"]).astype({"title": "str", "note": "str"})
+    chunks = store._csv_chunks(frame, rows=3)
+    assert b"".join(chunks) == frame.to_csv(index=False).encode("utf-8")

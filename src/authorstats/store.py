@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import csv
 import errno
 import io
 import json
@@ -217,12 +218,75 @@ def write_output_csv(path: Path, frame) -> Path:
     _check_output_folder(Path(path))
 
     def fill(handle: BinaryIO) -> None:
+        chunks = _csv_chunks(frame)
+        if chunks is not None:
+            for chunk in chunks:
+                handle.write(chunk)
+            return
         text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
         frame.to_csv(text, index=False)
         text.flush()
         text.detach()  # leave the file to _atomic_write, which syncs and closes it
 
     return _atomic_write(path, fill)
+
+
+def _csv_chunks(frame, rows: int = 50_000) -> Iterator[bytes] | None:
+    """The UTF-8 bytes of ``frame.to_csv(index=False)``, ``rows`` rows at a time; None for a frame left to to_csv.
+
+    Text and float columns are encoded here, each distinct float once and each text through the csv
+    module only when it needs quoting: several times faster than to_csv for a million rows, and the
+    same bytes. Other frames (other kinds of column, one column, unnamed or repeated column names) are
+    left to to_csv.
+    """
+    names = list(frame.columns)
+    if len(names) < 2 or len(set(names)) < len(names) or not all(type(name) is str for name in names):
+        return None
+    columns = [_csv_column(frame.iloc[:, number]) for number in range(len(names))]
+    if any(c is None for c in columns):
+        return None
+    end = os.linesep  # to_csv's line ending
+
+    def chunks() -> Iterator[bytes]:
+        yield (",".join(_csv_field(name) for name in names) + end).encode("utf-8")
+        for start in range(0, len(frame), rows):
+            lines = map(",".join, zip(*(c[start:start + rows] for c in columns)))
+            yield (end.join(lines) + end).encode("utf-8")
+
+    return chunks()
+
+
+def _csv_column(series) -> list[str] | None:
+    """A column's cells as to_csv writes them (missing values empty), or None if it is not text or float."""
+    import numpy as np
+    import pandas as pd
+
+    if series.dtype == np.float64:
+        # each distinct bit pattern once (-0.0 is written apart from 0.0), as to_csv does: numpy's astype(str)
+        codes, distinct = pd.factorize(series.to_numpy().view(np.int64))
+        numbers = distinct.view(np.float64)
+        cells = np.where(np.isnan(numbers), "", numbers.astype(str)).tolist()
+        return [cells[c] for c in codes.tolist()]
+    if not (series.dtype == object or isinstance(series.dtype, pd.StringDtype)):
+        return None
+    cells = series.tolist()
+    if not all(type(c) is str for c in cells):
+        if not all(type(c) is str or c is None or (type(c) is float and c != c) for c in cells):
+            return None  # numbers or other objects in a text column: to_csv's own rules
+        cells = ["" if type(c) is not str else c for c in cells]
+    joined = "".join(cells)
+    if "," in joined or '"' in joined or "\n" in joined or "\r" in joined:
+        cells = [_csv_field(c) if ("," in c or '"' in c or "\n" in c or "\r" in c) else c for c in cells]
+    return cells
+
+
+def _csv_field(text: str) -> str:
+    """One cell as the csv module writes it (to_csv's writer: quotes only where needed)."""
+    if "," not in text and '"' not in text and "\n" not in text and "\r" not in text:
+        return text
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([text])
+    return buffer.getvalue()[:-1]
 
 
 def _check_output_folder(path: Path) -> None:
