@@ -254,9 +254,10 @@ def _build(workspace, authors, window, taxonomy, options, painter) -> ReportResu
         authors=sections, colors=colors, matrix=matrix, heatmap=overview.get("heatmap"),
         shares=overview.get("shares"),
         methods=_methods(workspace, frame, rows, authors, provenance, window, taxonomy, options, notes),
-        overview_note="" if len(shown) == len(authors) else overview_note(len(shown), len(authors)) + (
-            f" Charts are embedded for these {len(shown)} authors; the other authors' charts are the files "
-            "linked from their sections, next to this page."),
+        overview_note="" if len(shown) == len(authors) else (
+            f"The heatmap and the share chart show the {len(shown)} authors with the most papers "
+            f"{overview_note(len(shown), len(authors))}. Charts are embedded for these {len(shown)} authors; "
+            "the other authors' charts are the files linked from their sections, next to this page."),
     )
     index = store.atomic_write_text(workspace.reports / "index.html", html_report.render(page))
     written.append(index)
