@@ -44,14 +44,53 @@ import inputs  # noqa: E402  (benchmarks/inputs.py, beside this script)
 PYTHON = sys.executable
 FIGURES = ("startup", "report", "classify", "tables", "requests")
 
-# Run in a child: start the command, wait, print its wall time and peak memory as JSON.
+# Run in a child: start the command, wait, print its wall time and peak memory as JSON. Peak memory is
+# the largest of: the biggest single process's maximum resident set (ru_maxrss), and the memory of the
+# command and all its processes (its workers) together, sampled every 0.1 s by a thread: the sum of their
+# proportional set sizes (Pss: a page that forked workers share with their parent is split between them,
+# so it counts once in the sum; the resident set where Pss cannot be read).
 _WRAPPER = """
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, threading, time
+
+def tree(pid):
+    found = [pid]
+    for parent in found:
+        try:
+            for task in os.listdir(f"/proc/{parent}/task"):
+                with open(f"/proc/{parent}/task/{task}/children") as handle:
+                    found.extend(int(c) for c in handle.read().split())
+        except OSError:
+            pass
+    return found
+
+def resident_kb(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+
+total = [0]
 start = time.perf_counter()
-code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+def sample():
+    while child.poll() is None:
+        total[0] = max(total[0], sum(resident_kb(p) for p in tree(child.pid)))
+        time.sleep(0.1)
+
+threading.Thread(target=sample, daemon=True).start()
+code = child.wait()
 wall = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "peak_kb": peak, "code": code}))
+print(json.dumps({"wall": wall, "peak_kb": max(peak, total[0]), "code": code}))
 """
 
 
@@ -185,7 +224,8 @@ timed(html_report, "render", "index.html")
 workspace, roster_path, with_clouds = sys.argv[1], sys.argv[2] or None, sys.argv[3] == "1"
 start = clock()
 report.build_report(store.Workspace(__import__("pathlib").Path(workspace)), roster.load_roster(roster_path),
-                    YearWindow(2021, 2022), taxonomy.load_taxonomy(None), report.ReportOptions(clouds=with_clouds))
+                    YearWindow(2021, 2022), taxonomy.load_taxonomy(None),
+                    report.ReportOptions(clouds=with_clouds, workers=1))  # drawn in turn, so every stage is timed here
 total = clock() - started
 spent["everything else (tables, CSV and file writes, summary)"] = (
     clock() - start - sum(v for k, v in spent.items() if not k.startswith("imports")))
@@ -195,7 +235,11 @@ print(json.dumps({"total": total, "spent": spent, "jumps": sorted(jumps, reverse
 
 
 def time_split(workspace: Path, roster: Path | None, clouds: bool) -> list[str]:
-    """Lines like 'charts: render and encode 3.1 s (41%)' for one in-process run of build_report."""
+    """Lines like 'charts: render and encode 3.1 s (41%)' for one in-process run of build_report.
+
+    The pictures are drawn in turn in that run (workers=1), so the split shows the CPU each stage takes;
+    the command itself draws them in worker processes, side by side.
+    """
     done = subprocess.run([PYTHON, "-c", _SPLIT, str(workspace), str(roster or ""), "1" if clouds else "0"],
                           capture_output=True, text=True)
     if done.returncode != 0:
@@ -235,7 +279,8 @@ def bench_report(args) -> Figure:
         "" if ratio <= 2.5 else f"the report draws {len(charts)} matplotlib charts and "
         f"{sum('wordcloud' in f for f in files)} word clouds on top of the floor's imports; see where the time goes",
         details=[f"wrote {len(files)} files under reports/: {', '.join(files)}",
-                 "where the time goes (one in-process run): " + "; ".join(split)],
+                 "where the time goes (one in-process run, pictures drawn in turn; the command draws them in "
+                 "one worker process per CPU): " + "; ".join(split)],
     )
 
 
@@ -371,6 +416,29 @@ def raw_workspace(n_authors: int, per_author: int, fresh: bool) -> Path:
     return workspace
 
 
+FULL_RESULT = WORK / "full_tables.json"  # the last --full run's figure 4, for later default runs to quote
+
+
+def src_digest() -> str:
+    """A digest of every file under src/ as it is now: a saved --full result counts only for the same code."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".egg-info"):
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def saved_full_run() -> dict | None:
+    """The last --full run's 1,000-author result, if it measured the code that is in src/ now."""
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        saved = json.loads(FULL_RESULT.read_text(encoding="utf-8"))
+        if saved["src"] == src_digest():
+            return saved
+    return None
+
+
 def bench_tables(args) -> Figure:
     per_author = 200
     large_authors = 1000 if args.full else 20 if args.quick else 50
@@ -398,7 +466,27 @@ def bench_tables(args) -> Figure:
         misses.append("the cost per record more than doubles")
     if large.peak_mb >= 2048:
         misses.append(f"peak memory {large.peak_mb:.0f} MB")
-    if large_authors != 1000:
+    details = []
+    if large_authors == 1000:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        FULL_RESULT.write_text(json.dumps({
+            "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "commit": commit.stdout.strip(), "src": src_digest(),
+            "seconds": large.median, "per_record_ms": per_large * 1e3, "growth": growth, "peak_mb": large.peak_mb,
+            "small_seconds": small.median, "small_peak_mb": small.peak_mb}), encoding="utf-8")
+    saved = saved_full_run() if large_authors != 1000 else None
+    if saved:
+        # Measured by an earlier --full run of this very code: it decides the 1,000-author part of the verdict.
+        full_met = saved["growth"] <= 2 and saved["peak_mb"] < 2048
+        met = met and full_met
+        details.append(f"1,000 authors x {per_author}, measured by `--full` on {saved['date']} (git {saved['commit']}, "
+                       f"the same src/ as this run): {saved['seconds']:.0f} s ({saved['per_record_ms']:.2f} ms per record, "
+                       f"{saved['growth']:.2f}x that run's 10-author cost per record of "
+                       f"{saved['small_seconds'] / (10 * per_author) * 1e3:.2f} ms), peak {saved['peak_mb']:.0f} MB: "
+                       + ("within both targets" if full_met else "**not** within the targets"))
+        if not full_met:
+            misses.append(f"the --full run of this code measured {saved['growth']:.2f}x per record and "
+                          f"{saved['peak_mb']:.0f} MB at 1,000 authors")
+    elif large_authors != 1000:
         # Projected, not measured: 1,000 authors do not fit in the 5-minute budget.
         projected = small.median + per_author_marginal * (1000 - 10)
         memory_per_author = (large.peak_mb - small.peak_mb) / (large_authors - 10)
@@ -418,8 +506,9 @@ def bench_tables(args) -> Figure:
         f"peak {small.peak_mb:.0f} MB",
         f"{growth:.2f}x per record", "cost per record at most 2x the small run's; peak under 2 GB",
         met, "; ".join(misses),
-        details=[f"each extra author (200 records: read, merge, classify, table, charts) costs {per_author_marginal:.3f} s",
-                 "where the time goes at 10 authors (one in-process run): " + "; ".join(split),
+        details=details + [
+                 f"each extra author (200 records: read, merge, classify, table, charts) costs {per_author_marginal:.3f} s",
+                 "where the time goes at 10 authors (one in-process run, charts drawn in turn): " + "; ".join(split),
                  "records are generated Publication dicts in data/raw/import/, all in 2021-2022, about 5% of "
                  "them a second (preprint) version of another record, so merging has work to do"],
     )
@@ -556,7 +645,9 @@ def write_results(path: Path, figures: list[Figure], lines: list[str], args, ela
            f"Written by `python benchmarks/run.py{' ' + ' '.join(args.argv) if args.argv else ''}` on "
            f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')}; the whole run took {elapsed:.0f} s.",
            "Each figure is a ratio of medians against its floor, measured in the same run with the runs of the two "
-           "alternating; wall time of a fresh child process; peak memory is that process's maximum resident set size.",
+           "alternating; wall time of a fresh child process; peak memory is the largest of that process's maximum resident "
+           "set size and the memory of it and its worker processes together (sum of proportional set sizes, sampled "
+           "every 0.1 s).",
            "", "| Figure | Measured | Floor | Ratio | Target | Result |", "|---|---|---|---|---|---|"]
     for f in figures:
         out.append(f"| {f.name} | {f.measured} | {f.floor} | {f.ratio} | {f.target} | {verdict(f.met)}"
@@ -573,7 +664,8 @@ def write_results(path: Path, figures: list[Figure], lines: list[str], args, ela
             f"{args.runs} timed runs of each command (start-up: {max(args.runs * 2, 5)}), alternating with its floor, "
             "after one untimed warm-up of the short ones; the 1M-title classification and the large report run once "
             "(too long to repeat within the 5-minute budget). The large report has 50 authors x 200 records: "
-            "1,000 authors take far longer than 5 minutes (`--full` runs them; figure 4 gives the projection).",
+            "1,000 authors take far longer than 5 minutes (`--full` runs them and saves the result; a later default run "
+            "of the same code quotes it and counts it in figure 4's verdict, otherwise figure 4 gives a projection).",
             "- `--quick`: 2 runs, classification at 10k and 100k only, the large report with 20 authors; a "
             "smoke check, not for these figures.",
             "- The machine is shared: other work running at the same time slows figure and floor alike, which is why "
