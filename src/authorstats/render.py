@@ -86,7 +86,7 @@ class Painter:
             _preload(self.clouds)
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(),
                                              initializer=_worker_start)
-            self._pool.submit(int)  # starts the workers now (they get ready in _worker_start)
+            self._pool.submit(int)  # forks the workers now, while the caller prepares the jobs
         return self
 
     def __exit__(self, kind, error, traceback) -> None:
