@@ -12,12 +12,16 @@ Abstract matches count ``abstract_weight`` of a title match. Equal scores: the t
 
 from __future__ import annotations
 
+import array
 import bisect
 import contextlib
 import functools
 import gc
 import itertools
+import os
 import re
+import signal
+import sys
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
@@ -48,6 +52,7 @@ _RENEW_AFTER = 300_000  # symbols or words learnt before the tables start afresh
 _BATCH = 20_000  # titles per batch: big enough to amortise, small enough to bound memory
 _BATCH_CHARS = 1_000_000
 _MEMO = 500_000  # bound on each memo of results
+_PARALLEL_FROM = 50_000  # distinct titles from which a second process (if there is a second CPU) saves time
 
 
 @dataclass(frozen=True)
@@ -85,22 +90,25 @@ def words(text: str) -> list[str]:
     return _UNICODE_WORDS.findall(text)
 
 
-def _batch_words(texts: list[str]) -> list[str]:
-    """``words(normalise(t))`` of every text, each followed by _SEP; ASCII texts in one string operation."""
+def _batch_words(texts: list[str]) -> tuple[list[str], list[str]]:
+    """``words(normalise(t))`` of every text, each followed by _SEP, and ``normalise(t)`` of every text; ASCII
+    texts in a few string operations over all of them."""
     if all(t.isascii() and _SEP not in t for t in texts):
         text = _SEP.join(texts).lower()
         if " -" in text:
             text = text.replace(" - ", " : ").replace(" -- ", " : ")
+        normalised = text.split(_SEP)
         if ":" in text:
             text = text.replace(":", " : ")
         tokens = text.encode().translate(_ASCII_WORDS_BATCH).decode().replace(_SEP, f" {_SEP} ").split()
         tokens.append(_SEP)
-        return tokens
+        return tokens, normalised
     tokens = []
-    for text in texts:
-        tokens += words(normalise(text))
+    normalised = [normalise(text) for text in texts]
+    for text in normalised:
+        tokens += words(text)
         tokens.append(_SEP)
-    return tokens
+    return tokens, normalised
 
 
 class _Index:
@@ -144,6 +152,8 @@ class _Index:
         self.method = frozenset(settings["method_markers"])
         self.setting = frozenset(settings["setting_markers"])
         self.reset = frozenset(settings["reset_markers"])
+        self.decay = functools.lru_cache(maxsize=None)(lambda rank: settings["decay"] ** rank)
+        self.topic_text = functools.lru_cache(maxsize=4096)(lambda name, score: format_topics(((name, score),)))
         self._start_afresh()
 
     def _start_afresh(self) -> None:
@@ -243,7 +253,7 @@ class _Index:
 
         ``dashes``: some text may write a term with hyphens (its evidence is then written so).
         """
-        tokens = _batch_words(texts)
+        tokens, normalised = _batch_words(texts)
         try:
             chars = "".join(map(self.chars.__getitem__, tokens))
         except KeyError:  # words not met before
@@ -264,8 +274,8 @@ class _Index:
                 if dashes:
                     if title_starts is None:
                         title_starts = list(itertools.accumulate(map(len, classes.split(_SEP)), lambda a, b: a + b + 1, initial=0))
-                    text = texts[bisect.bisect_right(title_starts, start) - 1]
-                    hyphenated = "-".join(words) in normalise(text)  # the evidence is written as the title writes it
+                    text = normalised[bisect.bisect_right(title_starts, start) - 1]
+                    hyphenated = "-".join(words) in text  # the evidence is written as the title writes it
                 pieces.append(symbols[done:start])
                 pieces.append(spans.get((" ".join(words), hyphenated)) or self._span_symbol(words, hyphenated))
                 done = end
@@ -320,11 +330,14 @@ class _Index:
         results: list = [None] * len(titles)
         texts = titles if abstracts is None else [t + a for t, a in zip(titles, abstracts)]
         # ASCII texts are cut into words together; those without a '-' need no look at their spelling
-        plain = [i for i, t in enumerate(texts) if "-" not in t and t.isascii() and _SEP not in t]
-        rest = [i for i, t in enumerate(texts) if "-" in t or not t.isascii() or _SEP in t] if len(plain) < len(texts) else []
+        groups: tuple[list[int], list[int], list[int]] = ([], [], [])  # plain ASCII, ASCII with '-', others
+        for i, text in enumerate(texts):
+            groups[0 if text.isascii() and "-" not in text and _SEP not in text else
+                   1 if text.isascii() and _SEP not in text else 2].append(i)
         with _no_collection():
-            for batch, dashes in [(b, False) for b in _batches(plain, texts)] + [(b, True) for b in _batches(rest, texts)]:
-                self._classify_batch(batch, titles, abstracts, results, dashes)
+            for group, dashes in zip(groups, (False, True, True)):
+                for batch in _batches(group, texts):
+                    self._classify_batch(batch, titles, abstracts, results, dashes)
         return results
 
     def _classify_batch(self, batch: list[int], titles: list[str], abstracts: list[str] | None, results: list,
@@ -352,40 +365,29 @@ class _Index:
         return results
 
     def _score(self, matches: list):
-        """The result of a list of matches. Its numbers (topics, scores, confidence) depend only on the topics and
-        values in order and on which matches of a topic share a text, and are worked out once for each such
-        list; the evidence is the top topic's texts."""
+        """Score matches once per signature: the result depends only on their topics, values and texts in order,
+        and many titles share those."""
         if not matches:
             return None
-        groups: dict = {}  # (topic, text) -> the first match with it: a text counts once per topic
-        numbers = tuple([(topic, value, groups.setdefault((topic, text.removesuffix(" (abstract)")), n))
-                         for n, (topic, value, text) in enumerate(matches)])
-        known = self.scored.get(numbers, self.scored)
+        signature = tuple(matches)
+        known = self.scored.get(signature, self.scored)
         if known is self.scored:
-            known = _score_numbers(self, numbers)
+            known = _score_matches(self, matches)
             if len(self.scored) < _MEMO:
-                self.scored[numbers] = known
-        if known is None:
-            return None
-        top, name, score, kept, confidence, topics = known
-        texts = [m[2] for m in matches if m[0] == top]
-        evidence = (texts[0],) if len(texts) == 1 else tuple(dict.fromkeys(texts))
-        # the last two are the evidence and topics columns of classify_frame
-        return name, score, evidence, kept, confidence, ";".join(evidence), topics
+                self.scored[signature] = known
+        return known
 
 
 def _batches(order: list[int], texts: list[str]) -> list[list[int]]:
     """``order`` cut into batches of at most _BATCH texts and _BATCH_CHARS characters (or one longer text)."""
-    batches = []
-    for first in range(0, len(order), _BATCH):
-        pending = [order[first:first + _BATCH]]
-        while pending:
-            batch = pending.pop()
-            if len(batch) > 1 and sum(len(texts[i]) for i in batch) > _BATCH_CHARS:
-                pending += [batch[len(batch) // 2:], batch[:len(batch) // 2]]  # first half next
-            else:
-                batches.append(batch)
-    return batches
+    batches, batch, size = [], [], 0
+    for i in order:
+        if batch and (len(batch) == _BATCH or size + len(texts[i]) > _BATCH_CHARS):
+            batches.append(batch)
+            batch, size = [], 0
+        batch.append(i)
+        size += len(texts[i])
+    return batches + [batch] if batch else batches
 
 
 @contextlib.contextmanager
@@ -406,34 +408,32 @@ def _index(taxonomy: Taxonomy) -> _Index:
     return _Index(taxonomy)
 
 
-def _score_numbers(index: _Index, numbers: tuple):
-    """(top topic index, its name, score, kept topics, confidence, topics column) of matches given as
-    (topic, value, first match with the same text), or None if no topic reaches the threshold."""
-    per_topic: dict[int, list] = {}
-    first_seen: dict[int, int] = {}
-    for order, (topic, value, group) in enumerate(numbers):
-        found = per_topic.get(topic)
+def _score_matches(index: _Index, matches: list):
+    """(topic, score, evidence, kept topics, confidence, evidence column, topics column) of one list of matches
+    (in title order, then abstract order), or None if no topic reaches the threshold."""
+    per_topic: dict[int, list] = {}  # in the order each topic is first matched
+    for match in matches:
+        found = per_topic.get(match[0])
         if found is None:
-            per_topic[topic] = [(value, group)]
-            first_seen[topic] = order
+            per_topic[match[0]] = [match]
         else:
-            found.append((value, group))
+            found.append(match)
     settings = index.settings
-    decay = settings["decay"]
     boosts = index.boosts
     scores = []
-    for topic_index, found in per_topic.items():
+    for seen, (topic_index, found) in enumerate(per_topic.items()):
         if len(found) == 1:
-            total = found[0][0]
+            total = found[0][1]
         else:
-            best: dict[int, float] = {}  # a text counts once per topic, at its best weight
-            for value, group in found:
-                if value > best.get(group, 0.0):
-                    best[group] = value
+            best: dict[str, float] = {}  # a text counts once per topic, at its best weight
+            for _, value, text in found:
+                key = text.removesuffix(" (abstract)")
+                if value > best.get(key, 0.0):
+                    best[key] = value
             values = sorted(best.values(), reverse=True)
-            total = sum(v * decay**rank for rank, v in enumerate(values))
+            total = sum(v * index.decay(rank) for rank, v in enumerate(values))
         # equal scores: the topic named first in the title wins (the title's own claim), then taxonomy order
-        scores.append((-round(total * boosts[topic_index], 2), first_seen[topic_index], topic_index))
+        scores.append((-round(total * boosts[topic_index], 2), seen, topic_index))
     if len(scores) > 1:
         scores.sort()
     threshold = settings["threshold"]
@@ -445,7 +445,11 @@ def _score_numbers(index: _Index, numbers: tuple):
     top_score = kept[0][1]
     second = -scores[1][0] if len(scores) > 1 else 0.0
     confidence = (top_score - second) / top_score * min(1.0, top_score / settings["strong_score"])
-    return top_index, names[top_index], top_score, kept, round(confidence, 2), format_topics(kept)
+    found = per_topic[top_index]
+    evidence = (found[0][2],) if len(found) == 1 else tuple(dict.fromkeys(m[2] for m in found))
+    # the last two are the evidence and topics columns of classify_frame, made once per signature
+    return (names[top_index], top_score, evidence, kept, round(confidence, 2),
+            ";".join(evidence), ";".join([index.topic_text(name, score) for name, score in kept]))
 
 
 def classify(title: str, abstract: str = "", *, taxonomy: Taxonomy) -> Classification:
@@ -463,21 +467,100 @@ def format_topics(topics: tuple[tuple[str, float], ...]) -> str:
     return ";".join([f"{name}:{score:g}" for name, score in topics])
 
 
+COLUMNS = ("topic", "score", "evidence", "topics", "confidence")  # what classify_frame adds
+
+
 def classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
     """A copy of ``df`` with topic, score, evidence, topics and confidence columns, from ``title`` (+ ``abstract``).
 
     Each distinct (title, abstract) pair is classified once, so a million rows of repeated titles cost
     no more than their distinct titles.
     """
+    import numpy as np
+
+    rows, codes = classify_table(df, taxonomy)
+    out = df.copy()
     with _no_collection():
-        return _classify_frame(df, taxonomy)
+        for number, (name, kind) in enumerate(zip(COLUMNS, (object, float, object, object, float))):
+            out[name] = np.array([row[number] for row in rows], dtype=kind)[codes]
+    return out
 
 
-def _classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
+def classify_table(df: "pd.DataFrame", taxonomy: Taxonomy) -> tuple[list[tuple], "np.ndarray"]:
+    """The columns classify_frame adds, compactly: the distinct rows of (topic, score, evidence, topics,
+    confidence) and, for each row of ``df``, the number of its row."""
+    with _no_collection():
+        return _classify_table(df, taxonomy)
+
+
+def _table_rows(taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None = None) -> tuple[list, list]:
+    """The rows of classify_table for these titles (and abstracts), and the row of each title.
+
+    A large input is cut in two and its second half classified in a second process at the same time,
+    where there is a second CPU: each title's result is the same in either process, and each half costs
+    about half as much (few titles of one half share a key with the other's).
+    """
+    if len(titles) < _PARALLEL_FROM or _cpu_count() < 2:
+        return _numbered(_index(taxonomy).classify(titles, abstracts))
+    import multiprocessing
+
+    # fork (Linux) starts at once with everything imported and the inputs in memory; spawn elsewhere
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    half = len(titles) // 2
+    receive, send = context.Pipe(duplex=False)
+    worker = context.Process(target=_rows_in_worker, daemon=True, args=(
+        taxonomy, titles[half:], None if abstracts is None else abstracts[half:], send))
+    worker.start()
+    send.close()
+    try:
+        rows, codes = _numbered(_index(taxonomy).classify(titles[:half], None if abstracts is None else abstracts[:half]))
+        done, answer = receive.recv()
+        worker.join()
+    finally:  # an error or Ctrl-C here: the worker's half is not wanted any more
+        receive.close()
+        if worker.is_alive():
+            worker.terminate()
+    if not done:
+        raise answer
+    more_rows, more_codes = answer
+    return rows + more_rows, codes + [len(rows) + c for c in more_codes]
+
+
+def _rows_in_worker(taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, send) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it ends this one
+    try:
+        rows, codes = _numbered(_index(taxonomy).classify(titles, abstracts))
+        answer = (True, (rows, array.array("i", codes)))  # sent as bytes: far quicker than a list of numbers
+    except Exception as error:  # noqa: BLE001  (handed to the main process, which raises it)
+        answer = (False, error)
+    send.send(answer)
+    send.close()
+
+
+def _numbered(results: list) -> tuple[list[tuple], list[int]]:
+    """Rows of (topic, score, evidence, topics, confidence), one per distinct result (titles with the same key
+    share one result object), and the row of each result."""
+    numbers: dict[int, int] = {}
+    rows = []
+    for result in results:
+        if id(result) not in numbers:
+            numbers[id(result)] = len(rows)
+            rows.append((OTHER, 0.0, "", "", 0.0) if result is None else
+                        (result[0], result[1], result[5], result[6], result[4]))
+    return rows, [numbers[id(result)] for result in results]
+
+
+def _cpu_count() -> int:
+    """CPUs this process may run on."""
+    with contextlib.suppress(AttributeError, OSError):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _classify_table(df: "pd.DataFrame", taxonomy: Taxonomy) -> tuple[list[tuple], "np.ndarray"]:
     import numpy as np
     import pandas as pd
 
-    out = df.copy()
     titles = df["title"].fillna("").astype(str) if "title" in df else pd.Series([""] * len(df), index=df.index)
     title_codes, title_values = pd.factorize(titles, use_na_sentinel=False)
     if "abstract" in df:
@@ -488,14 +571,10 @@ def _classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
         )
         width = max(len(abstract_values), 1)
         codes = pairs.tolist()
-        results = _index(taxonomy).classify([title_values[p // width] for p in codes],
-                                            [abstract_values[p % width] for p in codes])
+        rows, row_of_pair = _table_rows(taxonomy, [title_values[p // width] for p in codes],
+                                        [abstract_values[p % width] for p in codes])
     else:
         pair_codes = title_codes
-        results = _index(taxonomy).classify(title_values.tolist())
-    nothing = (OTHER, 0.0, (), [], 0.0, "", "")
-    results = [r or nothing for r in results]
-    for name, column, kind in (("topic", 0, object), ("score", 1, float), ("evidence", 5, object),
-                               ("topics", 6, object), ("confidence", 4, float)):
-        out[name] = np.array([r[column] for r in results], dtype=kind)[pair_codes]
-    return out
+        rows, row_of_pair = _table_rows(taxonomy, title_values.tolist())
+    row_of_pair = np.array(row_of_pair, dtype=np.int64)
+    return rows, row_of_pair[pair_codes]
