@@ -91,6 +91,18 @@ def test_classify_command_adds_columns_to_any_csv(tmp_path):
     assert tagged.loc[0, "topic"] == "Self-Supervised" and tagged.loc[0, "note"] == "keep me"
 
 
+def test_classify_command_writes_the_same_bytes_to_a_file_as_to_stdout(tmp_path):
+    source = tmp_path / "mine.csv"
+    titles = ["Masked Autoencoders Are Scalable Vision Learners", 'Diffusion, "quoted": Models', "Plain words",
+              "Self-Supervised Learning via Redundancy Reduction", "Réseaux de neurones — une étude", ""]
+    pd.DataFrame({"title": titles * 3, "year": ["2021", "", "2022"] * 6}).to_csv(source, index=False)
+    target = tmp_path / "tagged.csv"
+    assert runner.invoke(app, ["classify", str(source), "-o", str(target)]).exit_code == 0
+    shown = runner.invoke(app, ["classify", str(source)])
+    assert shown.exit_code == 0
+    assert target.read_bytes() == shown.stdout_bytes
+
+
 def test_classify_command_writes_to_stdout_and_takes_a_users_taxonomy(tmp_path):
     source = tmp_path / "mine.csv"
     source.write_text("title\nImages of cats\nSomething else\n", encoding="utf-8")

@@ -68,6 +68,19 @@ def test_other_frames_are_left_to_to_csv(tmp_path):
         assert path.read_bytes() == frame.to_csv(index=False).encode("utf-8")
 
 
+def test_added_columns_follow_the_frame_each_distinct_row_where_its_code_says(tmp_path):
+    rows = [("Vision, mostly", 1.5, "a;b"), ("Other", -0.0, ""), ('say "x"', float("nan"), "c")]
+    codes = [2, 0, 0, 1, 2, 1, 0, 1]
+    expected = TRICKY.assign(topic=[rows[c][0] for c in codes], score2=[rows[c][1] for c in codes],
+                             evidence=[rows[c][2] for c in codes])
+    path = store.write_output_csv(tmp_path / "out.csv", TRICKY, (["topic", "score2", "evidence"], rows, codes))
+    assert path.read_bytes() == expected.to_csv(index=False).encode("utf-8")
+    counted = TRICKY.assign(count=range(len(TRICKY)))  # an integer column: left to to_csv, the same bytes all the same
+    assert store._csv_chunks(counted, (["topic"], [("x",), ("y",)], [0, 1] * 4)) is None
+    path = store.write_output_csv(tmp_path / "out.csv", counted, (["topic"], [("x",), ("y",)], [0, 1] * 4))
+    assert path.read_bytes() == counted.assign(topic=["x", "y"] * 4).to_csv(index=False).encode("utf-8")
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.text(), st.text(alphabet=',"\n\r ab'), st.floats(allow_nan=True, allow_infinity=True)),
                 min_size=1, max_size=8))

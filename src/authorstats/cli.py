@@ -391,11 +391,12 @@ def classify_file(
 
     tax = taxonomies.load_taxonomy(taxonomy)
     frame = evaluation.read_titles_csv(file)
-    classified = classifier.classify_frame(frame, tax)
     if output is None:
-        typer.echo(classified.to_csv(index=False), nl=False)
+        typer.echo(classifier.classify_frame(frame, tax).to_csv(index=False), nl=False)
     else:
-        store.write_output_csv(output, classified)  # streamed: a million rows are not one string in memory
+        # streamed, each distinct result encoded once: a million rows are never one string in memory
+        rows, codes = classifier.classify_table(frame, tax)
+        store.write_output_csv(output, frame, (classifier.COLUMNS, rows, codes))
         typer.echo(f"Classified {len(frame)} rows -> {output}", err=True)
 
 
