@@ -52,7 +52,7 @@ _RENEW_AFTER = 300_000  # symbols or words learnt before the tables start afresh
 _BATCH = 20_000  # titles per batch: big enough to amortise, small enough to bound memory
 _BATCH_CHARS = 1_000_000
 _MEMO = 500_000  # bound on each memo of results
-_PARALLEL_FROM = 50_000  # distinct titles from which a second process (if there is a second CPU) saves time
+_PARALLEL_FROM = 200_000  # distinct titles from which a second process (if there is a second CPU) saves time
 
 
 @dataclass(frozen=True)
