@@ -294,7 +294,8 @@ def test_a_missing_data_raw_falls_back_to_the_bundled_snapshot(workspace):
     result = cli("report", "-w", workspace, "--author", "lecun", "--no-clouds", "--dpi", "50")
 
     assert result.exit_code == 0, result.output
-    assert "Note: no fetched data for some authors; used the bundled snapshot" in result.stderr
+    assert "Note: no fetched data for lecun in " in result.stderr
+    assert "; used the bundled snapshot" in result.stderr
     assert "papers from snapshot" in result.stdout
     assert not store.Workspace(workspace).raw.exists()  # report never writes raw data
 
