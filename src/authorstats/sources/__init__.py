@@ -79,7 +79,3 @@ class Deadline:
         if self._end is None:
             return math.inf
         return max(0.0, self._end - self._clock())
-
-    @property
-    def expired(self) -> bool:
-        return self.remaining() <= 0
