@@ -357,7 +357,7 @@ def test_cached_authors_still_count_when_google_refuses(mock, workspace):
 @pytest.mark.parametrize("args, message", [
     (["--years", "2022-2021"], "starts after it ends"),
     (["--author", "nobody"], "unknown author 'nobody'"),
-    (["--source", "bing"], "unknown source 'bing'"),
+    (["--source", "bing"], "unknown source 'bing'. Use auto (the default) or one of: dblp, openalex, scholar"),
     (["--proxy", "not a proxy"], "is not a proxy URL"),
     (["--deadline", "0"], "not a positive number of seconds"),
     (["--max-age", "-1"], "is negative"),

@@ -160,7 +160,7 @@ def _progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
 
 def check_options(options: FetchOptions) -> None:
     if options.source not in SOURCES:
-        raise BadInputError(f"unknown source {options.source!r}", f"Use one of: {', '.join(sorted(SOURCES))}")
+        raise BadInputError(f"unknown source {options.source!r}", f"Use auto (the default) or one of: {', '.join(sorted(SOURCES))}")
     if options.max_age_days < 0:
         raise BadInputError(f"--max-age {options.max_age_days:g} is negative",
                             "Give the cache's age limit in days, 0 or more (0 always fetches)")
