@@ -192,7 +192,14 @@ import json, sys, time
 clock = time.perf_counter
 started = clock()
 import pandas, matplotlib.pyplot, wordcloud
-from authorstats import charts, classify, clouds, html_report, report, roster, store, taxonomy
+from authorstats.render import charts
+from authorstats.classify import engine as classify
+from authorstats.render import clouds
+from authorstats.render import html as html_report
+from authorstats.shell import report
+from authorstats.config import roster
+from authorstats.shell import store
+from authorstats.config import taxonomy
 from authorstats.models import YearWindow
 spent = {"imports (pandas, matplotlib, wordcloud, authorstats)": clock() - started}
 
@@ -569,7 +576,9 @@ def bench_requests(args) -> Figure:
     import httpx
     import respx
 
-    from authorstats import fetch, store
+    from authorstats.shell import fetch
+
+    from authorstats.shell import store
     from authorstats.models import Author, YearWindow
     from authorstats.sources import scholar
     from scholar_pages import HINTON, Row, ScholarProfile, render_profile

@@ -6,7 +6,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from authorstats import roster, store
+from authorstats.config import roster
+
+from authorstats.shell import store
 from authorstats.models import YearWindow
 
 _PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "inputs.py"

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from authorstats.classify import Classification, classify, classify_frame, format_topics
-from authorstats.evaluate import evaluate, read_labels_csv
-from authorstats.taxonomy import load_taxonomy
+from authorstats.classify.engine import Classification, classify, classify_frame, format_topics
+from authorstats.analysis.evaluate import evaluate, read_labels_csv
+from authorstats.config.taxonomy import load_taxonomy
 
 DATA = Path(__file__).parent / "data"
 TAXONOMY = load_taxonomy()
@@ -163,7 +163,7 @@ def test_classify_frame_agrees_with_classify_row_by_row():
 
 
 def test_a_large_input_split_over_two_processes_gives_the_same_columns(monkeypatch):
-    from authorstats import classify as classifier
+    from authorstats.classify import engine as classifier
 
     titles = [row[0] for row in golden_cases()] + ["Réseaux — «x»: étude", "", "Self-supervised learning - a survey"]
     frame = pd.DataFrame({"title": titles * 2, "abstract": ["", "A diffusion model."] * len(titles)})
@@ -178,7 +178,7 @@ def test_a_large_input_split_over_two_processes_gives_the_same_columns(monkeypat
 
 
 def test_an_error_in_the_second_process_is_raised_in_the_first(monkeypatch):
-    from authorstats import classify as classifier
+    from authorstats.classify import engine as classifier
     from authorstats.errors import BadInputError
 
     def refuse(self, titles, abstracts=None):

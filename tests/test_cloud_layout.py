@@ -4,7 +4,7 @@ import io
 
 from PIL import Image
 
-from authorstats import clouds
+from authorstats.render import clouds
 
 FREQS = {"causal": 5, "representation": 3, "GFlowNet": 2, "attention": 1}
 

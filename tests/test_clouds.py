@@ -1,4 +1,4 @@
-from authorstats import clouds
+from authorstats.render import clouds
 
 STOP = clouds.load_stopwords()
 

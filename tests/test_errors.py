@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from authorstats import store
+from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import ExitCode
 from authorstats.models import Publication

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from authorstats.cli import app
-from authorstats.evaluate import evaluate
-from authorstats.taxonomy import load_taxonomy
+from authorstats.analysis.evaluate import evaluate
+from authorstats.config.taxonomy import load_taxonomy
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()

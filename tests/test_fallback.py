@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from authorstats import fallback, fetch, store
+from authorstats.shell import fallback
+
+from authorstats.shell import fetch
+
+from authorstats.shell import store
 from authorstats.models import Author, Publication, YearWindow
 from authorstats.sources import SourceRefused
 

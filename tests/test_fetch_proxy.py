@@ -10,7 +10,9 @@ import threading
 import pytest
 from typer.testing import CliRunner
 
-from authorstats import fetch, store
+from authorstats.shell import fetch
+
+from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.models import Author, YearWindow
 from authorstats.sources import scholar

@@ -13,7 +13,9 @@ import pytest
 import respx
 from typer.testing import CliRunner
 
-from authorstats import fetch, store
+from authorstats.shell import fetch
+
+from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication, YearWindow

@@ -15,13 +15,17 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from authorstats import classify, importer, store
+from authorstats.classify import engine as classify
+
+from authorstats.shell import importer
+
+from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import BadInputError
-from authorstats.merge import normalise_title
+from authorstats.analysis.merge import normalise_title
 from authorstats.models import EARLIEST_YEAR, YearWindow
-from authorstats.roster import load_roster
-from authorstats.taxonomy import load_taxonomy
+from authorstats.config.roster import load_roster
+from authorstats.config.taxonomy import load_taxonomy
 
 runner = CliRunner()
 TAXONOMY = load_taxonomy()

@@ -11,7 +11,13 @@ from matplotlib.colors import to_hex
 import pytest
 from typer.testing import CliRunner
 
-from authorstats import charts, clouds, summary, tables
+from authorstats.render import charts
+
+from authorstats.render import clouds
+
+from authorstats.render import markdown as summary
+
+from authorstats.analysis import tables
 from authorstats.cli import app
 
 runner = CliRunner()

@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from authorstats import importer, store
+from authorstats.shell import importer
+
+from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import BadInputError
-from authorstats.roster import load_roster
+from authorstats.config.roster import load_roster
 
 runner = CliRunner()
 HEADER = "author,title,year,venue,abstract,doi,citations\n"
@@ -109,7 +111,7 @@ def test_cli_import_of_a_missing_file_exits_2(workspace, tmp_path):
 
 def test_a_paper_imported_three_ways_counts_once_and_its_merges_are_listed(workspace, tmp_path):
     from authorstats.models import YearWindow
-    from authorstats.report import gather
+    from authorstats.shell.report import gather
 
     arxiv = "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning"
     csv_file = write_csv(tmp_path, HEADER + (

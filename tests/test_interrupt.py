@@ -18,7 +18,7 @@ import pytest
 import respx
 from typer.testing import CliRunner
 
-from authorstats import store
+from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import ExitCode
 from authorstats.models import Publication
@@ -141,7 +141,7 @@ with respx.mock(assert_all_called=False) as mock:
 
 REPORT_CHILD = """
 import time
-from authorstats import charts
+from authorstats.render import charts
 from authorstats.cli import app
 
 real = charts.figure_bytes

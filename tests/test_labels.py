@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from authorstats.classify import classify_frame
+from authorstats.classify.engine import classify_frame
 from authorstats.cli import app
 from authorstats.errors import BadInputError
-from authorstats.labels import apply_labels, load_labels, title_key
-from authorstats.taxonomy import load_taxonomy
+from authorstats.config.labels import apply_labels, load_labels, title_key
+from authorstats.config.taxonomy import load_taxonomy
 
 runner = CliRunner()
 TAXONOMY = load_taxonomy()

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from authorstats.merge import (MERGE_COLUMNS, arxiv_id, is_preprint, merge_publications, normalise_title)
+from authorstats.analysis.merge import (MERGE_COLUMNS, arxiv_id, is_preprint, merge_publications, normalise_title)
 from authorstats.models import Publication
 
 CASES = list(csv.DictReader((Path(__file__).parent / "data" / "merge_cases.csv").open(encoding="utf-8")))

@@ -9,7 +9,17 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from authorstats import render, report, roster, store, taxonomy, tables
+from authorstats.render import pictures as render
+
+from authorstats.shell import report
+
+from authorstats.config import roster
+
+from authorstats.shell import store
+
+from authorstats.config import taxonomy
+
+from authorstats.analysis import tables
 from authorstats.cli import app
 from authorstats.models import YearWindow
 

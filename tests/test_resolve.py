@@ -9,12 +9,14 @@ import pytest
 import respx
 from typer.testing import CliRunner
 
-from authorstats import resolve, store
+from authorstats.shell import resolve
+
+from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import BadInputError
 from authorstats.models import Author
-from authorstats.roster import default_roster_path, load_roster
-from authorstats.sources._common import Candidate
+from authorstats.config.roster import default_roster_path, load_roster
+from authorstats.sources.http import Candidate
 
 runner = CliRunner()
 FIXTURES = Path(__file__).parent / "fixtures"

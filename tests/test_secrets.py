@@ -16,9 +16,9 @@ import pytest
 import respx
 from typer.testing import CliRunner
 
-from authorstats import fetch
+from authorstats.shell import fetch
 from authorstats.cli import app
-from authorstats.masking import known_secrets, mask
+from authorstats.sources.masking import known_secrets, mask
 from authorstats.sources import scholar
 from conftest import files_under
 
@@ -88,7 +88,7 @@ def leaking_run(monkeypatch, exc: BaseException | None = None, warning: str | No
     """Make fetch fail (or warn) with a message that carries every secret, as a careless library might."""
     def run(*args, **kwargs):
         if warning:
-            logging.getLogger("authorstats.fetch").warning(warning)
+            logging.getLogger("authorstats.shell.fetch").warning(warning)
         if exc is not None:
             raise exc
         return fetch.RunReport(source="scholar", window=args[2])

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from authorstats import store
+from authorstats.shell import store
 from authorstats.errors import OutputError
 
 

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from authorstats import tables
+from authorstats.analysis import tables
 
 
 def frame(rows):

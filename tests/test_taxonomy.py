@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from authorstats.errors import BadInputError
-from authorstats.taxonomy import OTHER, literal_prefix, load_taxonomy, split_words
+from authorstats.config.taxonomy import OTHER, literal_prefix, load_taxonomy, split_words
 
 TOPICS_MD = [
     "Self-Supervised", "Contrastive", "Representation", "Architecture", "Optimization", "Augmentation",

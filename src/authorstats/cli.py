@@ -20,7 +20,7 @@ _state = {"debug": False, "secrets": ()}
 
 def _say(line: str) -> None:
     """One line on stderr, with every secret the run knows masked."""
-    from authorstats.masking import mask
+    from authorstats.sources.masking import mask
 
     typer.echo(mask(line, _state["secrets"]), err=True)
 
@@ -37,7 +37,7 @@ def command(func: Callable) -> Callable:
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from authorstats.masking import known_secrets
+        from authorstats.sources.masking import known_secrets
 
         _state["secrets"] = known_secrets(urls=[kwargs.get("proxy")])
         _setup_logging()
@@ -199,10 +199,10 @@ def report(
 
     Uses the fetched data in WORKSPACE/data/raw, or the bundled snapshot for authors with none.
     """
-    from authorstats import report as reporting
-    from authorstats import roster as rosters
-    from authorstats import store
-    from authorstats import taxonomy as taxonomies
+    from authorstats.shell import report as reporting
+    from authorstats.config import roster as rosters
+    from authorstats.shell import store
+    from authorstats.config import taxonomy as taxonomies
     from authorstats.models import YearWindow
 
     window = YearWindow.parse(years)
@@ -271,9 +271,9 @@ def fetch(
     """
     import os
 
-    from authorstats import fetch as fetching
-    from authorstats import roster as rosters
-    from authorstats import store
+    from authorstats.shell import fetch as fetching
+    from authorstats.config import roster as rosters
+    from authorstats.shell import store
     from authorstats.models import YearWindow
 
     window = YearWindow.parse(years)
@@ -283,7 +283,7 @@ def fetch(
         scraperapi_key=os.environ.get("SCRAPERAPI_KEY") or None, deadline=deadline,
     )
     if source == "auto":  # Scholar, then OpenAlex, then dblp for the authors Scholar did not serve
-        from authorstats import fallback
+        from authorstats.shell import fallback
 
         report = fallback.run_auto(store.Workspace(workspace), authors, window, options)
     else:
@@ -305,8 +305,9 @@ def import_publications(
 
     The author column holds a roster key or an author's name. Bad rows are reported with their line numbers and skipped; good rows are kept. Importing the same file again replaces what it gave before.
     """
-    from authorstats import importer, store
-    from authorstats import roster as rosters
+    from authorstats.shell import importer
+    from authorstats.shell import store
+    from authorstats.config import roster as rosters
     from authorstats.errors import BadInputError
 
     authors = rosters.load_roster(roster)
@@ -347,10 +348,10 @@ def authors_resolve(
 
     Shows the candidates (name, affiliation, works count). An ambiguous name is never picked: rerun with --choose N. Without --roster the bundled roster is first copied to WORKSPACE/authors.toml.
     """
-    from authorstats import resolve as resolving
-    from authorstats import store
+    from authorstats.shell import resolve as resolving
+    from authorstats.shell import store
     from authorstats.errors import BadInputError
-    from authorstats.sources._common import make_client
+    from authorstats.sources.http import make_client
 
     with make_client() as client:
         result = resolving.resolve(store.Workspace(workspace), key, source, roster, choose, client)
@@ -384,10 +385,10 @@ def classify_file(
 
     Works on any list with a title column, e.g. exported from another tool; an abstract column adds evidence.
     """
-    from authorstats import classify as classifier
-    from authorstats import evaluate as evaluation
-    from authorstats import store
-    from authorstats import taxonomy as taxonomies
+    from authorstats.classify import engine as classifier
+    from authorstats.analysis import evaluate as evaluation
+    from authorstats.shell import store
+    from authorstats.config import taxonomy as taxonomies
 
     tax = taxonomies.load_taxonomy(taxonomy)
     frame = evaluation.read_titles_csv(file)
@@ -413,8 +414,8 @@ def evaluate(
 
     Strict: the prediction is the labelled topic. Lenient: it is the topic or one of also_ok.
     """
-    from authorstats import evaluate as evaluation
-    from authorstats import taxonomy as taxonomies
+    from authorstats.analysis import evaluate as evaluation
+    from authorstats.config import taxonomy as taxonomies
 
     tax = taxonomies.load_taxonomy(taxonomy)
     result = evaluation.evaluate(evaluation.read_labels_csv(labels), tax)
@@ -444,9 +445,9 @@ def review(
     Fill the correct_topic column of the rows you check (leave the others empty). Labels in data/labels.csv
     are applied by every later `authorstats report`.
     """
-    from authorstats import labels as manual
-    from authorstats import store
-    from authorstats import taxonomy as taxonomies
+    from authorstats.config import labels as manual
+    from authorstats.shell import store
+    from authorstats.config import taxonomy as taxonomies
 
     ws = store.Workspace(workspace)
     tax = taxonomies.load_taxonomy(taxonomy)

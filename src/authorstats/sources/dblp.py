@@ -13,7 +13,7 @@ import httpx
 from authorstats.errors import BadInputError, SourceUnavailableError
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.sources import Deadline
-from authorstats.sources._common import USER_AGENT, Candidate, Throttle, get, json_of
+from authorstats.sources.http import USER_AGENT, Candidate, Throttle, get, json_of
 
 NAME = "dblp"
 SERVICE = "dblp"
@@ -128,7 +128,7 @@ class DblpSource:
     @classmethod
     def open(cls, *, deadline: Deadline | None = None) -> "DblpSource":
         """A source with its own HTTP client, closed by ``close``."""
-        from authorstats.sources._common import make_client
+        from authorstats.sources.http import make_client
 
         source = cls(make_client(), deadline=deadline)
         source._owns_client = True

@@ -16,7 +16,7 @@ import httpx
 from authorstats.errors import BadInputError, SourceUnavailableError
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.sources import Deadline, Page
-from authorstats.sources._common import Candidate, get, hide_keys_in_http_logs, json_of
+from authorstats.sources.http import Candidate, get, hide_keys_in_http_logs, json_of
 
 NAME = "openalex"
 SERVICE = "OpenAlex"
@@ -159,7 +159,7 @@ class OpenAlexSource:
     @classmethod
     def open(cls, *, deadline: Deadline | None = None, environ: Mapping[str, str] | None = None) -> "OpenAlexSource":
         """A source with its own HTTP client (closed by ``close``) and the key from the environment."""
-        from authorstats.sources._common import make_client
+        from authorstats.sources.http import make_client
 
         key = api_key_from_env(environ)
         source = cls(make_client(), key, deadline=deadline)

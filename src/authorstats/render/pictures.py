@@ -47,10 +47,10 @@ class Cloud:
 def draw(job: Chart | Cloud) -> bytes:
     """The encoded picture of one job (runs in a worker, or in the main process when drawing in turn)."""
     if isinstance(job, Cloud):
-        from authorstats import clouds
+        from authorstats.render import clouds
 
         return clouds.cloud_png(clouds.make_cloud(job.weights, width=job.width, height=job.height))
-    from authorstats import charts
+    from authorstats.render import charts
 
     fig, ax = charts.new_figure(*job.size, job.dpi)
     try:
@@ -122,13 +122,13 @@ def _preload(clouds: bool) -> None:
     from matplotlib.backends import backend_agg  # noqa: F401
     from PIL import Image
 
-    from authorstats import charts  # noqa: F401
+    from authorstats.render import charts  # noqa: F401
 
     Image.preinit()  # PIL's image plugins, imported at the first save otherwise
     if clouds:
         import wordcloud  # noqa: F401
 
-        from authorstats import clouds as _  # noqa: F401
+        from authorstats.render import clouds as _  # noqa: F401
 
 
 def _worker_start() -> None:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from authorstats import store
+from authorstats.shell import store
 from authorstats.errors import BadInputError
-from authorstats.merge import normalise_doi
+from authorstats.analysis.merge import normalise_doi
 from authorstats.models import EARLIEST_YEAR, Author, Publication, utc_now
 
 DEFAULT_SOURCE = "import"

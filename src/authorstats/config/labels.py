@@ -15,9 +15,9 @@ from typing import Iterable
 
 import pandas as pd
 
-from authorstats.classify import normalise, words
+from authorstats.classify.engine import normalise, words
 from authorstats.errors import BadInputError
-from authorstats.evaluate import read_csv
+from authorstats.analysis.evaluate import read_csv
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,9 @@ import dataclasses
 import os
 from typing import Callable, Mapping, Sequence
 
-from authorstats import fetch, store
+from authorstats.shell import fetch
+
+from authorstats.shell import store
 from authorstats.models import Author, YearWindow
 
 ORDER = ("scholar", "openalex", "dblp")

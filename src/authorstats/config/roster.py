@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
-from authorstats import store
+from authorstats.shell import store
 from authorstats.errors import BadInputError
 from authorstats.models import Author
 

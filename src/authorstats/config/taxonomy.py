@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from authorstats.errors import BadInputError
-from authorstats.roster import read_toml
+from authorstats.config.roster import read_toml
 
 OTHER = "Other"
 

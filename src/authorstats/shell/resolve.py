@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from authorstats import store
+from authorstats.shell import store
 from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Author
-from authorstats.roster import default_roster_path, load_roster
-from authorstats.sources._common import Candidate
+from authorstats.config.roster import default_roster_path, load_roster
+from authorstats.sources.http import Candidate
 
 SOURCES = ("openalex", "dblp")
 FIELD = {"openalex": "openalex", "dblp": "dblp"}  # roster field that holds each source's id

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from authorstats import classify as classifier
+from authorstats.classify import engine as classifier
 from authorstats.errors import BadInputError
-from authorstats.taxonomy import OTHER, Taxonomy
+from authorstats.config.taxonomy import OTHER, Taxonomy
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,8 @@ def format_evaluation(result: Evaluation) -> str:
 
 def write_evaluation(result: Evaluation, folder: Path) -> list[Path]:
     """Write confusion.png, misclassified.csv and per_topic.csv into ``folder``."""
-    from authorstats import charts, store
+    from authorstats.render import charts
+    from authorstats.shell import store
 
     folder = Path(folder)
     fig, ax = charts.new_figure(9, 8, 120)

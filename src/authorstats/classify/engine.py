@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from authorstats.errors import BadInputError
-from authorstats.taxonomy import OTHER, Taxonomy, literal_prefix
+from authorstats.config.taxonomy import OTHER, Taxonomy, literal_prefix
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from authorstats import store
+from authorstats.shell import store
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.sources import snapshot
 
@@ -73,7 +73,7 @@ def gather(workspace: store.Workspace, authors: Sequence[Author], window: YearWi
     fall back to the bundled snapshot. Merging happens before the year filter, so a work counts in
     the year of the version that is kept (the peer-reviewed one when there is one).
     """
-    from authorstats.merge import merge_publications
+    from authorstats.analysis.merge import merge_publications
 
     fetched_sources = workspace.raw_sources()
     snapshot_records: list[Publication] | None = None
@@ -134,7 +134,7 @@ def build_report(workspace: store.Workspace, authors: Sequence[Author], window: 
                  options: ReportOptions = ReportOptions()) -> ReportResult:
     """Classify every in-window record, then write the processed CSV and every report file."""
     store.require_workspace(workspace)
-    from authorstats import render
+    from authorstats.render import pictures as render
 
     # The workers start now, while this process reads and classifies the records.
     with render.Painter(options.workers if authors else 1, clouds=options.clouds) as painter:
@@ -144,9 +144,21 @@ def build_report(workspace: store.Workspace, authors: Sequence[Author], window: 
 def _build(workspace, authors, window, taxonomy, options, painter) -> ReportResult:
     import pandas as pd
 
-    from authorstats import charts, classify, html_report, labels, render, summary, tables
+    from authorstats.render import charts
 
-    from authorstats.merge import MERGE_COLUMNS
+    from authorstats.classify import engine as classify
+
+    from authorstats.render import html as html_report
+
+    from authorstats.config import labels
+
+    from authorstats.render import pictures as render
+
+    from authorstats.render import markdown as summary
+
+    from authorstats.analysis import tables
+
+    from authorstats.analysis.merge import MERGE_COLUMNS
 
     records, provenance, merges = gather(workspace, authors, window)
     frame = classify.classify_frame(publications_frame(records), taxonomy)
@@ -318,7 +330,7 @@ def _cloud_weights(rows, authors: Sequence[Author], options: ReportOptions) -> d
 
     ``rows(key)`` gives one author's classified rows.
     """
-    from authorstats import clouds
+    from authorstats.render import clouds
 
     stopwords = clouds.load_stopwords(options.stopwords)
     texts = {a.key: _cloud_texts(rows(a.key), a.key, options.cloud_from) for a in authors}
@@ -343,7 +355,7 @@ def _cloud_weights(rows, authors: Sequence[Author], options: ReportOptions) -> d
 
 
 def _methods(workspace, frame, rows_of, authors, provenance, window, taxonomy, options, notes):
-    from authorstats import html_report
+    from authorstats.render import html as html_report
 
     rows = []
     for author in authors:

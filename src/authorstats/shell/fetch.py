@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable, ContextManager, Iterator, Sequence
 
-from authorstats import store
+from authorstats.shell import store
 from authorstats.errors import AuthorstatsError, BadInputError, ExitCode
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.sources import Deadline, Page, SourceRefused
