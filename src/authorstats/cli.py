@@ -305,14 +305,13 @@ def import_publications(
 
     The author column holds a roster key or an author's name. Bad rows are reported with their line numbers and skipped; good rows are kept. Importing the same file again replaces what it gave before.
     """
-    from authorstats.shell import importer
-    from authorstats.shell import store
+    from authorstats.shell import importer, lock, store
     from authorstats.config import roster as rosters
     from authorstats.errors import BadInputError
 
     authors = rosters.load_roster(roster)
     ws = store.Workspace(workspace)
-    with store.workspace_lock(ws, "import"):
+    with lock.workspace_lock(ws, "import"):
         result = importer.import_csv(file, ws, authors, source)
     for bad in result.bad_rows:
         typer.echo(f"skipped {file.name} {bad}", err=True)
@@ -446,14 +445,14 @@ def review(
     are applied by every later `authorstats report`.
     """
     from authorstats.config import labels as manual
-    from authorstats.shell import store
+    from authorstats.shell import lock, store
     from authorstats.config import taxonomy as taxonomies
 
     ws = store.Workspace(workspace)
     tax = taxonomies.load_taxonomy(taxonomy)
     if apply is not None:
         filled = manual.read_review(apply)
-        with store.workspace_lock(ws, "review --apply"):
+        with lock.workspace_lock(ws, "review --apply"):
             merged, added, changed = manual.merge_review(manual.read_labels(ws.labels, tax.names), filled, tax.names, apply)
             store.atomic_write_text(ws.labels, manual.to_csv(merged))
         typer.echo(f"Merged {added} new and {changed} changed label(s) into {ws.labels} ({len(merged)} in all). "

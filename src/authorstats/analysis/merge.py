@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 from rapidfuzz import fuzz
 
 from authorstats.models import Publication
+from authorstats.text import strip_accents
 
 FUZZY_MIN = 95.0
 MAX_YEAR_GAP = 1
@@ -87,8 +88,7 @@ def _latex_symbol(match: re.Match) -> str:
 
 def _plain(text: str) -> str:
     """Title without LaTeX and accents, case kept: the base of both normal form and acronym spotting."""
-    text = unicodedata.normalize("NFKD", _delatex(text or ""))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = strip_accents(_delatex(text or ""))
     return text.replace("&", " and ")
 
 

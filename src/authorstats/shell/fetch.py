@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable, ContextManager, Iterator, Sequence
 
-from authorstats.shell import store
+from authorstats.shell import lock, store
 from authorstats.errors import AuthorstatsError, BadInputError, ExitCode
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.sources import Deadline, Page, SourceRefused
@@ -185,7 +185,7 @@ def run(
     name = source.name if source is not None else options.source
     report = RunReport(source=name, window=window)
     deadline = deadline or Deadline(options.deadline)
-    with store.workspace_lock(workspace, "fetch"):
+    with lock.workspace_lock(workspace, "fetch"):
         with _opened(source, options, deadline) as src:
             refused: SourceRefused | None = None
             for author in authors:

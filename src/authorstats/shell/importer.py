@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Sequence
 
 from authorstats.shell import store
 from authorstats.errors import BadInputError
+from authorstats.text import fold
 from authorstats.analysis.merge import normalise_doi
 from authorstats.models import EARLIEST_YEAR, Author, Publication, utc_now
 
@@ -66,11 +66,6 @@ def check_source_name(name: str) -> str:
     return name
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "")
-    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).casefold().split())
-
-
 def _columns(header: Sequence[str] | None, path: Path) -> dict[str, str]:
     """Map our column names to the file's own header names."""
     if not header:
@@ -79,7 +74,7 @@ def _columns(header: Sequence[str] | None, path: Path) -> dict[str, str]:
     for name in header:
         if name is None:
             continue
-        ours = _fold(name).replace("_", " ")
+        ours = fold(name).replace("_", " ")
         ours = ALIASES.get(ours, ours)
         if ours in REQUIRED + OPTIONAL and ours not in found:
             found[ours] = name
@@ -95,7 +90,7 @@ def _columns(header: Sequence[str] | None, path: Path) -> dict[str, str]:
 def _author_lookup(authors: Sequence[Author]) -> dict[str, str]:
     lookup = {}
     for author in authors:
-        lookup[_fold(author.name)] = author.key
+        lookup[fold(author.name)] = author.key
     for author in authors:  # keys win over names
         lookup[author.key.casefold()] = author.key
     return lookup
@@ -112,7 +107,7 @@ def parse_row(row: dict[str, str], columns: dict[str, str], lookup: dict[str, st
     who = cell("author")
     if not who:
         raise ValueError("no author")
-    key = lookup.get(who.casefold()) or lookup.get(_fold(who))
+    key = lookup.get(who.casefold()) or lookup.get(fold(who))
     if not key:
         raise ValueError(f"unknown author {who!r} (use a roster key: {keys})")
     title = cell("title")

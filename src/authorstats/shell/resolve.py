@@ -8,7 +8,6 @@ import copy
 import json
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -16,6 +15,7 @@ from typing import Mapping, Sequence
 from authorstats.shell import store
 from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Author
+from authorstats.text import fold
 from authorstats.config.roster import default_roster_path, load_roster
 from authorstats.sources.http import Candidate
 
@@ -58,12 +58,6 @@ def check_source(name: str) -> str:
     return name
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
-
-
 def choose(candidates: Sequence[Candidate], author: Author, choice: int | None) -> tuple[Candidate | None, str]:
     """The candidate to write and why; (None, "") when the user must choose with --choose N."""
     if not candidates:
@@ -77,7 +71,7 @@ def choose(candidates: Sequence[Candidate], author: Author, choice: int | None) 
         only = candidates[0]
         if only.by_orcid:
             return only, "the only candidate, found by the roster's ORCID"
-        if _fold(only.name) == _fold(author.name):
+        if fold(only.name, punctuation=False) == fold(author.name, punctuation=False):
             return only, "the only candidate, and its name matches the roster exactly"
     return None, ""
 
