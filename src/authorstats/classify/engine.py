@@ -22,26 +22,18 @@ import os
 import re
 import signal
 import sys
-import unicodedata
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from authorstats.errors import BadInputError
 from authorstats.config.taxonomy import OTHER, Taxonomy, literal_prefix
+from authorstats.classify.spec import NOTHING, Classification, format_topics, normalise, words  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_SEPARATORS = str.maketrans({
-    "\u2014": " : ", "\u2015": " : ",  # em dash, horizontal bar: a subtitle separator
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-",  # hyphen-like dashes
-    "\u0131": "i",  # dotless i, so that "I".lower() and "ı" agree
-})
 # ASCII fast path (bytes.translate is far faster than str.translate): every character that is not a
 # letter or digit separates words; ':' is made a word of its own before.
-_ASCII_WORDS = bytes(c if (chr(c).isalnum() and c < 128) or chr(c) == ":" else 32 for c in range(256))
 _ASCII_WORDS_BATCH = bytes(c if (chr(c).isalnum() and c < 128) or chr(c) in ":\x01" else 32 for c in range(256))
-_UNICODE_WORDS = re.compile(r"[^\W_]+|:")
 _COLON, _METHOD, _SETTING, _RESET = 1, 2, 3, 4
 # One character per word in a batch's strings of symbols; these three are never a word's symbol.
 _SEP = "\x01"  # ends each title; it is also the word that ends each title in a batch's words
@@ -53,41 +45,6 @@ _BATCH = 20_000  # titles per batch: big enough to amortise, small enough to bou
 _BATCH_CHARS = 1_000_000
 _MEMO = 500_000  # bound on each memo of results
 _PARALLEL_FROM = 200_000  # distinct titles from which a second process (if there is a second CPU) saves time
-
-
-@dataclass(frozen=True)
-class Classification:
-    """The primary topic, its score and evidence, every topic over the threshold, and how clear the choice was."""
-
-    topic: str
-    score: float
-    evidence: tuple[str, ...] = ()
-    topics: tuple[tuple[str, float], ...] = ()
-    confidence: float = 0.0
-
-
-NOTHING = Classification(OTHER, 0.0)
-
-
-def normalise(text: str) -> str:
-    """Lower-case, accent-free text; spaced dashes become ':' (a subtitle separator)."""
-    if text.isascii():
-        text = text.lower()
-    else:
-        text = unicodedata.normalize("NFKD", text.translate(_SEPARATORS).casefold())
-        text = "".join(c for c in text if not unicodedata.combining(c)).translate(_SEPARATORS)
-    if " -" in text:
-        text = text.replace(" - ", " : ").replace(" -- ", " : ")
-    return text
-
-
-def words(text: str) -> list[str]:
-    """The words of normalised text, with ':' kept as a word (it ends a title's head)."""
-    if text.isascii():
-        if ":" in text:
-            text = text.replace(":", " : ")
-        return text.encode().translate(_ASCII_WORDS).decode().split()
-    return _UNICODE_WORDS.findall(text)
 
 
 def _batch_words(texts: list[str]) -> tuple[list[str], list[str]]:
@@ -460,11 +417,6 @@ def classify(title: str, abstract: str = "", *, taxonomy: Taxonomy) -> Classific
         return NOTHING
     topic, score, evidence, kept, confidence = result[:5]
     return Classification(topic, score, evidence, tuple(kept), confidence)
-
-
-def format_topics(topics: tuple[tuple[str, float], ...]) -> str:
-    """``Topic:score;Topic:score`` as written in the ``topics`` column."""
-    return ";".join([f"{name}:{score:g}" for name, score in topics])
 
 
 COLUMNS = ("topic", "score", "evidence", "topics", "confidence")  # what classify_frame adds
