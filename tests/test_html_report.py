@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from importlib import resources
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.colors import to_hex
 import pytest
 from typer.testing import CliRunner
 
 from authorstats.render import charts
+from authorstats.render import html as html_report
 
 from authorstats.render import clouds
 
@@ -83,6 +88,78 @@ def test_data_strings_are_escaped_and_nothing_from_data_can_run(built):
     assert "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in page
     assert "<script" not in page.lower()
     assert "onerror=alert" not in page.replace("&lt;img src=x onerror=alert(2)&gt;", "")
+
+
+class Parsed(HTMLParser):
+    """The page as the browser's parser sees it: start tags with their attributes, and the text."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def page_of(text: str) -> html_report.Page:
+    """A page with ``text`` in every field that comes from data, and every optional part present."""
+    png = html_report.Picture(b"\x89PNG", "png", f"alt {text}", 600)
+    linked = html_report.Picture(b"", "svg", f"linked {text}", None, link=f"{text}.svg")
+    topic = f"Topic {text}"
+    table = pd.DataFrame({"Topic": ["Total", topic], "Count": [2, 2]})
+    papers = pd.DataFrame({"title": [text, "Plain"], "year": [2021, None], "venue": [text, None],
+                           "topic": [topic, topic], "evidence": [text, ""], "manual": [True, "no"]})
+    authors = [html_report.AuthorSection(f"k{text}", f"Name {text}", table, papers, png, linked, png, f"cloud {text}"),
+               html_report.AuthorSection("b", "B", table, papers.iloc[:0], linked, None, None, f"no cloud {text}")]
+    methods = html_report.Methods(f"window {text}", f"tax {text}", f"labels {text}", 1,
+                                  [html_report.MethodsRow(f"Name {text}", f"src {text}", f"when {text}", 3, 1, 2)],
+                                  {f"pkg {text}": f"v {text}"}, f"cloud method {text}", [f"note {text}"])
+    matrix = pd.DataFrame([[2], [0]], index=[a.key for a in authors], columns=[topic])
+    return html_report.Page(f"Title {text}", f"window {text}", f"gen {text}", f"v {text}", authors,
+                            {topic: "#4e79a7"}, methods, matrix, png, linked, f"overview {text}")
+
+
+def test_direct_render_escapes_every_field_from_data():
+    page = html_report.render(page_of(HOSTILE + ' "quotes" & ampersands'))
+    assert "<script" not in page.lower()
+    assert "<title>Title &lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; ampersands</title>" in page
+    assert '<a href="&lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; ampersands.svg">' in page
+    assert "<p class=\"note\">no cloud &lt;script&gt;" in page  # a cloud note without a cloud
+    assert "<li>note &lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; ampersands</li>\n</ul>" in page
+
+
+MARKUP_CHARS = st.sampled_from(list("<>&\"'=/;# abi"))  # what markup is made of, so tags and entities get drawn
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(st.one_of(MARKUP_CHARS, st.characters()), max_size=30))
+def test_no_string_from_data_changes_the_page_structure(text):
+    """Whatever a title, name or path holds, the parser finds the same elements and reads the string back."""
+    parsed, plain = Parsed(html_report.render(page_of(text))), Parsed(html_report.render(page_of("x")))
+    assert [tag for tag, _ in parsed.tags] == [tag for tag, _ in plain.tags]
+    assert [sorted(attrs) for _, attrs in parsed.tags] == [sorted(attrs) for _, attrs in plain.tags]
+    assert f"Title {text}" in parsed.text and f"Name {text}" in parsed.text
+    images = [attrs for tag, attrs in parsed.tags if tag == "img"]
+    assert images[0]["alt"] == f"alt {text}" and images[0]["src"].startswith("data:image/png;base64,")
+    links = [attrs["href"] for tag, attrs in parsed.tags if tag == "a"]
+    assert links[:4] == ["#overview", f"#author-k{text}", "#author-b", "#methods"]  # the nav
+    assert links[4:] == [f"{text}.svg"] * 3  # the charts not embedded
+
+
+def test_the_template_ships_as_package_data_and_marks_nothing_safe():
+    folder = resources.files("authorstats") / "data" / "templates"
+    templates = [f for f in folder.iterdir() if f.name.endswith(".j2")]
+    assert "report.html.j2" in [f.name for f in templates]
+    for template in templates:
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"\|\s*safe\b|autoescape\s+false|Markup", text), template.name
+    assert not (resources.files("authorstats") / "data" / "report.html").is_file()  # the old string.Template page
 
 
 def test_the_page_is_self_contained(built):

@@ -1,18 +1,20 @@
-"""Render the one-file HTML report (images embedded as data URIs) from report data; writes nothing.
+"""Render the one-file HTML report (images embedded as data URIs) from report data with a Jinja2 template; writes nothing.
 
-Every string that comes from data (titles, venues, names, topics, paths) goes through ``html.escape``;
-the page carries no script and a Content-Security-Policy that would block one.
+The template (``data/templates/report.html.j2``) escapes every value it prints, so strings from data (titles,
+venues, names, topics, paths) can never become markup; the page carries no script and a Content-Security-Policy
+that would block one.
 """
 
 from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from functools import cache
 from html import escape
-from importlib import resources
-from string import Template
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
+import jinja2
+import markupsafe
 import pandas as pd
 
 MIME = {"png": "image/png", "svg": "image/svg+xml"}
@@ -81,68 +83,82 @@ class Page:
     overview_note: str = ""  # when the overview charts leave authors out, which and where the rest are
 
 
-def _template() -> Template:
-    text = (resources.files("authorstats") / "data" / "report.html").read_text(encoding="utf-8")
-    return Template(text)
+class _TopicRow(NamedTuple):
+    topic: str
+    count: int
+    color: str  # the topic's chart colour ("" on the Total row)
+    total: bool
 
 
-def img(picture: Picture | None, caption: str = "") -> str:
-    if picture is None:
-        return ""
-    if picture.link is not None:
-        return (f'<p class="note">{escape(caption or picture.alt)}: <a href="{escape(picture.link)}">'
-                f"{escape(picture.link)}</a> (a file next to this page, not embedded)</p>")
-    cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
-    width = f' width="{int(picture.width)}"' if picture.width else ""
-    return f'<figure><img src="{picture.uri()}" alt="{escape(picture.alt)}"{width}>{cap}</figure>'
+class _PaperRow(NamedTuple):
+    year: str
+    title: str
+    venue: str
+    topic: str
+    evidence: str
+    manual: bool
 
 
-def seminar_table(table: pd.DataFrame, colors: dict[str, str]) -> str:
+class _AuthorView(NamedTuple):
+    section: AuthorSection
+    total: int
+    table: list[_TopicRow]
+    papers: list[_PaperRow]
+
+
+class _Overview(NamedTuple):
+    names: list[str]  # column heads, one per author
+    rows: list[tuple[str, list[tuple[int, str]]]]  # topic, then (papers, share of the author's papers) per author
+    totals: list[int]
+
+
+def _escape_output(value: object) -> object:
+    """Escape every value the template prints, as ``html.escape`` does (quotes as &quot; and &#x27;).
+
+    Jinja2's own autoescape (markupsafe) would write &#34; and &#39;; escaping here first keeps the page's bytes.
+    Values that are already markup (the output of the template's own macros) pass through unchanged.
+    """
+    if hasattr(value, "__html__"):
+        return value
+    return markupsafe.Markup(escape(str(value)))
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("authorstats", "data/templates"),
+        autoescape=True, finalize=_escape_output, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+
+
+def _topic_rows(table: pd.DataFrame, colors: dict[str, str]) -> list[_TopicRow]:
     """The seminar's Topic | Count table, Total first, each topic with its chart colour."""
-    rows = []
-    for topic, count in table.itertuples(index=False):
-        if topic == "Total":
-            rows.append(f'<tr class="total"><td>Total</td><td class="num">{int(count)}</td></tr>')
-        else:
-            swatch = f'<span class="swatch" style="background:{escape(colors.get(topic, "#c7c7c7"))}"></span>'
-            rows.append(f'<tr><td>{swatch}{escape(str(topic))}</td><td class="num">{int(count)}</td></tr>')
-    return ('<table class="seminar"><thead><tr><th>Topic</th><th class="num">Count</th></tr></thead><tbody>'
-            + "".join(rows) + "</tbody></table>")
+    return [_TopicRow(str(topic), int(count), "" if topic == "Total" else colors.get(topic, "#c7c7c7"),
+                      topic == "Total")
+            for topic, count in table.itertuples(index=False)]
 
 
-def papers_table(papers: pd.DataFrame) -> str:
-    """Every paper of one author with its topic and the words that decided it, in a collapsed block."""
-    if papers.empty:
-        return ""
-    rows = []
-    for row in papers.itertuples(index=False):
-        topic = escape(_text(row.topic)) + (" <em>(manual)</em>" if truthy(getattr(row, "manual", False)) else "")
-        rows.append(
-            f"<tr><td class=\"num\">{escape(_text(row.year))}</td><td>{escape(_text(row.title))}</td>"
-            f"<td>{escape(_text(row.venue))}</td><td>{topic}</td><td>{escape(_text(row.evidence))}</td></tr>"
-        )
-    return (f"<details><summary>The {len(papers)} papers, their topic and the evidence for it</summary>"
-            '<table class="papers"><thead><tr><th>Year</th><th>Title</th><th>Venue</th><th>Topic</th>'
-            "<th>Evidence</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></details>")
+def _paper_rows(papers: pd.DataFrame) -> list[_PaperRow]:
+    """Every paper of one author with its topic and the words that decided it."""
+    return [_PaperRow(_text(row.year), _text(row.title), _text(row.venue), _text(row.topic), _text(row.evidence),
+                      truthy(getattr(row, "manual", False)))
+            for row in papers.itertuples(index=False)]
 
 
-def overview_table(matrix: pd.DataFrame, names: dict[str, str]) -> str:
+def _overview(matrix: pd.DataFrame, names: dict[str, str]) -> _Overview:
     """Topics (rows) x authors (columns): papers and the share of the author's papers; unused topics left out."""
     matrix = matrix.loc[:, matrix.sum(axis=0) > 0]
     totals = matrix.sum(axis=1)
-    head = "".join(f'<th class="num">{escape(names.get(a, str(a)))}</th>' for a in matrix.index)
-    body = []
-    for topic in matrix.columns:
-        cells = "".join(
-            f'<td class="num">{int(matrix.at[a, topic])} '
-            f'<small>({matrix.at[a, topic] / totals[a] if totals[a] else 0:.0%})</small></td>'
-            for a in matrix.index
-        )
-        body.append(f"<tr><td>{escape(str(topic))}</td>{cells}</tr>")
-    total_cells = "".join(f'<td class="num">{int(totals[a])}</td>' for a in matrix.index)
-    body.append(f'<tr class="total"><td>Total</td>{total_cells}</tr>')
-    return (f"<table><thead><tr><th>Topic</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-            "<p class=\"lead\">Papers per topic (share of the author's papers).</p>")
+    rows = [(str(topic), [(int(matrix.at[a, topic]),
+                           f"{matrix.at[a, topic] / totals[a] if totals[a] else 0:.0%}") for a in matrix.index])
+            for topic in matrix.columns]
+    return _Overview([names.get(a, str(a)) for a in matrix.index], rows, [int(totals[a]) for a in matrix.index])
+
+
+def _author_view(section: AuthorSection, colors: dict[str, str]) -> _AuthorView:
+    total = int(section.table.loc[section.table["Topic"] == "Total", "Count"].sum())
+    return _AuthorView(section, total, _topic_rows(section.table, colors), _paper_rows(section.papers))
 
 
 def _text(value) -> str:
@@ -159,77 +175,11 @@ def truthy(value) -> bool:
     return bool(value)
 
 
-def _author_html(section: AuthorSection, colors: dict[str, str], window: str) -> str:
-    total = int(section.table.loc[section.table["Topic"] == "Total", "Count"].sum())
-    parts = [f'<section id="author-{escape(section.key)}"><h2>{escape(section.name)}</h2>',
-             f'<p class="lead">{total} papers in {escape(window)}.</p>',
-             '<div class="row"><div>', seminar_table(section.table, colors), "</div>",
-             img(section.bars, f"Topics of {section.name}, {window}"), "</div>"]
-    if section.by_year is not None:
-        parts.append(img(section.by_year, f"Topics by year, {section.name}"))
-    if section.cloud is not None:
-        parts.append(img(section.cloud, section.cloud_note or f"Word cloud of {section.name}'s titles"))
-    elif section.cloud_note:
-        parts.append(f'<p class="note">{escape(section.cloud_note)}</p>')
-    parts.append(papers_table(section.papers))
-    parts.append("</section>")
-    return "\n".join(p for p in parts if p)
-
-
-def _methods_html(methods: Methods) -> str:
-    rows = "".join(
-        f"<tr><td>{escape(r.name)}</td><td>{escape(r.sources)}</td><td>{escape(r.fetched)}</td>"
-        f'<td class="num">{r.read}</td><td class="num">{r.merged}</td><td class="num">{r.read - r.merged}</td>'
-        f'<td class="num">{r.in_window}</td></tr>'
-        for r in methods.rows
-    )
-    versions = ", ".join(f"{escape(name)} {escape(v)}" for name, v in methods.versions.items())
-    notes = "".join(f"<li>{escape(n)}</li>" for n in methods.notes)
-    return f"""<section id="methods"><h2>Methods</h2>
-<p>Year window: <strong>{escape(methods.window)}</strong>. Each author's records were read from the sources below,
-versions of one work (same DOI, arXiv id, or near-equal title) were merged into one, keeping the peer-reviewed
-version, and the records in the window were tagged with one topic each by weighted title (and abstract) terms.</p>
-<table><thead><tr><th>Author</th><th>Source(s)</th><th>Fetched</th><th class="num">Records read</th>
-<th class="num">Merged away</th><th class="num">After merging</th><th class="num">In window</th></tr></thead>
-<tbody>{rows}</tbody></table>
-<ul>
-<li>Taxonomy: <code>{escape(methods.taxonomy_path)}</code></li>
-<li>Manual labels applied: {methods.manual_labels} (from <code>{escape(methods.labels_path)}</code>)</li>
-<li>Word clouds: {escape(methods.cloud_method)}</li>
-<li>Package versions: {versions}</li>
-{notes}
-</ul></section>"""
-
-
 def render(page: Page) -> str:
     """The whole report as one HTML document."""
-    names = {a.key: a.name for a in page.authors}
-    nav = ['<a href="#overview">Overview</a>']
-    nav += [f'<a href="#author-{escape(a.key)}">{escape(a.name)}</a>' for a in page.authors]
-    nav.append('<a href="#methods">Methods</a>')
-    overview = ['<section id="overview"><h2>Overview</h2>']
-    if page.overview_note:
-        overview.append(f'<p class="note">{escape(page.overview_note)}</p>')
-    overview.append('<div class="row">')
-    if len(page.authors) > 1:
-        overview.append(img(page.heatmap, "Papers per topic and author"))
-    overview.append(f"<div>{_overview_table(page)}</div></div>")
-    if len(page.authors) > 1:
-        overview.append(img(page.shares, "Share of each author's papers per topic"))
-    overview.append("</section>")
-    body = "\n".join(overview + [_author_html(a, page.colors, page.window) for a in page.authors]
-                     + [_methods_html(page.methods)])
-    lead = f"Topics of {', '.join(a.name for a in page.authors) or 'no authors'}, {page.window}."
-    return _template().substitute(
-        title=escape(page.title), lead=escape(lead), nav="".join(nav), body=body,
-        version=escape(page.version), generated=escape(page.generated),
-    )
-
-
-def _overview_table(page: Page) -> str:
-    if not page.authors:
-        return "<p>No authors selected.</p>"
-    return overview_table(page.matrix, {a.key: a.name for a in page.authors})
+    overview = _overview(page.matrix, {a.key: a.name for a in page.authors}) if page.authors else None
+    return _environment().get_template("report.html.j2").render(
+        page=page, overview=overview, authors=[_author_view(a, page.colors) for a in page.authors])
 
 
 def versions(packages: Sequence[str] = ("authorstats", "pandas", "matplotlib", "wordcloud", "scholarly")
