@@ -6,7 +6,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from authorstats.config import roster
+from authorstats.shell import config_files
 
 from authorstats.shell import store
 from authorstats.models import YearWindow
@@ -41,7 +41,7 @@ def test_titles_are_the_same_for_the_same_seed(tmp_path):
 
 def test_raw_folder_and_roster_load_as_the_report_reads_them(tmp_path):
     roster_path = inputs.write_raw_folder(tmp_path, 3, 40)
-    authors = roster.load_roster(roster_path)
+    authors = config_files.load_roster(roster_path)
     assert [a.key for a in authors] == ["a00000", "a00001", "a00002"]
     workspace = store.Workspace(tmp_path)
     assert workspace.raw_sources() == ["import"]

@@ -1,6 +1,7 @@
 from authorstats.render import clouds
+from authorstats.shell.config_files import load_stopwords
 
-STOP = clouds.load_stopwords()
+STOP = load_stopwords()
 
 
 def test_plurals_fold_into_one_word():

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from authorstats.cli import app
 from authorstats.analysis.evaluate import evaluate
-from authorstats.config.taxonomy import load_taxonomy
+from authorstats.shell.config_files import load_taxonomy
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()

@@ -24,8 +24,7 @@ from authorstats.cli import app
 from authorstats.errors import BadInputError
 from authorstats.analysis.merge import normalise_title
 from authorstats.models import EARLIEST_YEAR, YearWindow
-from authorstats.config.roster import load_roster
-from authorstats.config.taxonomy import load_taxonomy
+from authorstats.shell.config_files import load_roster, load_taxonomy
 
 runner = CliRunner()
 TAXONOMY = load_taxonomy()

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from authorstats.classify.engine import classify_frame
 from authorstats.cli import app
 from authorstats.errors import BadInputError
-from authorstats.config.labels import apply_labels, load_labels, title_key
-from authorstats.config.taxonomy import load_taxonomy
+from authorstats.config.labels import apply_labels, label_map, parse_labels, title_key
+from authorstats.shell.config_files import load_labels, load_taxonomy
 
 runner = CliRunner()
 TAXONOMY = load_taxonomy()
@@ -141,3 +141,14 @@ def test_a_corrected_title_shows_its_topic_in_the_next_report(workspace):
     assert (row["topic"], bool(row["manual"]), row["evidence"]) == ("Representation", True, "manual label")
     table = pd.read_csv(workspace / "reports" / "lecun_topics.csv")
     assert "Representation" in set(table["Topic"])
+
+
+def test_label_rows_are_validated_as_a_table_without_any_file():
+    frame = pd.DataFrame({"title": ["  Deep Learning for AI "], "topic": ["Representation "]})
+    rows = parse_labels(frame, "team-labels.csv", TAXONOMY.names)
+    assert rows.to_dict("records") == [{"title": "Deep Learning for AI", "source_id": "", "topic": "Representation"}]
+    assert list(frame.columns) == ["title", "topic"]  # the caller's table is left as it was
+    assert label_map(rows) == {"deep learning for ai": "Representation"}
+    assert parse_labels(pd.DataFrame(), "team-labels.csv").empty
+    with pytest.raises(BadInputError, match=r"labels file team-labels.csv, line 2: 'Robots' is not a topic"):
+        parse_labels(pd.DataFrame({"title": ["A"], "topic": ["Robots"]}), "team-labels.csv", TAXONOMY.names)

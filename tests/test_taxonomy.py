@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from authorstats.errors import BadInputError
-from authorstats.config.taxonomy import OTHER, literal_prefix, load_taxonomy, split_words
+from authorstats.config.taxonomy import OTHER, literal_prefix, parse_taxonomy, split_words
+from authorstats.shell.config_files import default_taxonomy_path, load_taxonomy
 
 TOPICS_MD = [
     "Self-Supervised", "Contrastive", "Representation", "Architecture", "Optimization", "Augmentation",
@@ -80,3 +81,23 @@ def test_literal_prefix_drops_optional_characters_and_alternations():
     assert literal_prefix(r"generat\w*") == "generat"
     assert literal_prefix("(image|video)") == ""
     assert literal_prefix("ab|cd") == ""
+
+
+def test_the_bundled_taxonomy_is_parsed_from_the_packages_own_file():
+    bundled = load_taxonomy()
+    assert bundled.path == default_taxonomy_path()
+    again = parse_taxonomy(default_taxonomy_path().read_text(encoding="utf-8"), default_taxonomy_path())
+    assert again.names == bundled.names and again.settings == bundled.settings
+    assert again.topics == bundled.topics
+
+
+def test_taxonomy_text_parses_without_a_file_and_errors_name_its_origin():
+    taxonomy = parse_taxonomy('[settings]\ndecay = 0.25\n[[topic]]\nname = "Vision"\n[topic.terms]\n\'images?\' = 2\n',
+                              "team-topics.toml")
+    assert taxonomy.names == ("Vision", OTHER)
+    assert taxonomy.settings["decay"] == 0.25
+    assert taxonomy.topic("Vision").terms[0].words == ("images?",)
+    with pytest.raises(BadInputError, match=r"taxonomy team-topics.toml lists no topics"):
+        parse_taxonomy("", "team-topics.toml")
+    with pytest.raises(BadInputError, match=r"taxonomy file team-topics.toml is not valid TOML"):
+        parse_taxonomy("[[topic]\n", "team-topics.toml")

@@ -273,11 +273,11 @@ def fetch(
 
     from authorstats.shell import fetch as fetching
     from authorstats.config import roster as rosters
-    from authorstats.shell import store
+    from authorstats.shell import config_files, store
     from authorstats.models import YearWindow
 
     window = YearWindow.parse(years)
-    authors = rosters.select(rosters.load_roster(roster), author or [])
+    authors = rosters.select(config_files.load_roster(roster), author or [])
     options = fetching.FetchOptions(
         source=source, refresh=refresh, max_age_days=max_age, details=details, proxy=proxy,
         scraperapi_key=os.environ.get("SCRAPERAPI_KEY") or None, deadline=deadline,
@@ -305,11 +305,10 @@ def import_publications(
 
     The author column holds a roster key or an author's name. Bad rows are reported with their line numbers and skipped; good rows are kept. Importing the same file again replaces what it gave before.
     """
-    from authorstats.shell import importer, lock, store
-    from authorstats.config import roster as rosters
+    from authorstats.shell import config_files, importer, lock, store
     from authorstats.errors import BadInputError
 
-    authors = rosters.load_roster(roster)
+    authors = config_files.load_roster(roster)
     ws = store.Workspace(workspace)
     with lock.workspace_lock(ws, "import"):
         result = importer.import_csv(file, ws, authors, source)
@@ -385,12 +384,10 @@ def classify_file(
     Works on any list with a title column, e.g. exported from another tool; an abstract column adds evidence.
     """
     from authorstats.classify import engine as classifier
-    from authorstats.analysis import evaluate as evaluation
-    from authorstats.shell import store
-    from authorstats.config import taxonomy as taxonomies
+    from authorstats.shell import config_files, csv_files, store
 
-    tax = taxonomies.load_taxonomy(taxonomy)
-    frame = evaluation.read_titles_csv(file)
+    tax = config_files.load_taxonomy(taxonomy)
+    frame = csv_files.read_titles_csv(file)
     if output is None:
         typer.echo(classifier.classify_frame(frame, tax).to_csv(index=False), nl=False)
     else:
@@ -414,13 +411,13 @@ def evaluate(
     Strict: the prediction is the labelled topic. Lenient: it is the topic or one of also_ok.
     """
     from authorstats.analysis import evaluate as evaluation
-    from authorstats.config import taxonomy as taxonomies
+    from authorstats.shell import config_files, csv_files
 
-    tax = taxonomies.load_taxonomy(taxonomy)
-    result = evaluation.evaluate(evaluation.read_labels_csv(labels), tax)
+    tax = config_files.load_taxonomy(taxonomy)
+    result = evaluation.evaluate(csv_files.read_labels_csv(labels), tax)
     typer.echo(evaluation.format_evaluation(result))
     if out is not None:
-        for path in evaluation.write_evaluation(result, out):
+        for path in csv_files.write_evaluation(result, out):
             typer.echo(f"wrote {path}", err=True)
 
 
@@ -445,20 +442,19 @@ def review(
     are applied by every later `authorstats report`.
     """
     from authorstats.config import labels as manual
-    from authorstats.shell import lock, store
-    from authorstats.config import taxonomy as taxonomies
+    from authorstats.shell import config_files, csv_files, lock, store
 
     ws = store.Workspace(workspace)
-    tax = taxonomies.load_taxonomy(taxonomy)
+    tax = config_files.load_taxonomy(taxonomy)
     if apply is not None:
-        filled = manual.read_review(apply)
+        filled = csv_files.read_review(apply)
         with lock.workspace_lock(ws, "review --apply"):
-            merged, added, changed = manual.merge_review(manual.read_labels(ws.labels, tax.names), filled, tax.names, apply)
+            merged, added, changed = manual.merge_review(config_files.read_labels(ws.labels, tax.names), filled, tax.names, apply)
             store.atomic_write_text(ws.labels, manual.to_csv(merged))
         typer.echo(f"Merged {added} new and {changed} changed label(s) into {ws.labels} ({len(merged)} in all). "
                    "Run `authorstats report` to apply them.")
         return
-    table = manual.review_table(manual.read_processed(ws), below)
+    table = manual.review_table(csv_files.read_processed(ws), below)
     target = output or ws.root / "data" / "review.csv"
     (store.write_output_text if output else store.atomic_write_text)(target, manual.to_csv(table))
     typer.echo(f"Wrote {len(table)} record(s) with confidence under {below:g} to {target}.")

@@ -1,17 +1,14 @@
-"""Pure evaluation of the classifier against labelled titles: accuracy, per-topic P/R/F1, confusion, mistakes."""
+"""Evaluation of the classifier against labelled titles (a DataFrame in, an Evaluation out): accuracy, per-topic P/R/F1, confusion, mistakes."""
 
 from __future__ import annotations
 
 import logging
-import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from authorstats.classify import engine as classifier
-from authorstats.errors import BadInputError
-from authorstats.config.taxonomy import OTHER, Taxonomy
+from authorstats.config.taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
 
@@ -26,66 +23,6 @@ class Evaluation:
     per_topic: pd.DataFrame  # topic, support, predicted, precision, recall, f1
     confusion: pd.DataFrame  # rows: labelled topic, columns: predicted topic
     misclassified: pd.DataFrame  # title, topic, also_ok, predicted, lenient_ok, score, evidence, topics
-
-
-def read_csv(path: Path, what: str, required: list[str]) -> pd.DataFrame:
-    """A CSV file as text columns; every way it can fail is one BadInputError naming the file."""
-    path = Path(path)
-    try:
-        with warnings.catch_warnings():
-            # A first row longer than the header would silently shift every column (pandas makes the
-            # extra cells an index, or drops them with index_col=False and a warning): refuse instead.
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False)
-    except pd.errors.ParserWarning:
-        raise BadInputError(f"{what} {path} has rows with more fields than its header row",
-                            "Quote the fields that contain commas, or fix the header") from None
-    except FileNotFoundError:
-        raise BadInputError(f"{what} {path} does not exist", "Check the path") from None
-    except IsADirectoryError:
-        raise BadInputError(f"{what} {path} is a folder", "Point to a CSV file") from None
-    except UnicodeDecodeError:
-        raise BadInputError(f"{what} {path} is not UTF-8 text", "Save it as UTF-8 CSV") from None
-    except pd.errors.EmptyDataError:
-        raise BadInputError(f"{what} {path} is empty", f"Give it a header row naming {', '.join(required)}, then rows") from None
-    except pd.errors.ParserError as exc:
-        raise BadInputError(f"{what} {path} is not a readable CSV ({exc})", "Fix the CSV") from None
-    except OSError as exc:
-        raise BadInputError(f"cannot read {what} {path}: {exc.strerror or exc}", "Check the path and permissions") from None
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise BadInputError(
-            f"{what} {path} has no {' or '.join(missing)} column",
-            f"Give it a header row naming {', '.join(required)}",
-        )
-    return frame
-
-
-def read_titles_csv(path: Path, what: str = "input file") -> pd.DataFrame:
-    """A CSV of titles to classify; rows without a title are kept (they come out as Other) with a warning."""
-    frame = read_csv(path, what, ["title"])
-    untitled = frame.index[frame["title"].str.strip() == ""]
-    if len(untitled) == len(frame):
-        raise BadInputError(f"{what} {path} has no titles", "Add rows with a title under the header row")
-    if len(untitled):
-        rows = ", ".join(str(i + 1) for i in untitled[:10]) + (", ..." if len(untitled) > 10 else "")
-        log.warning("%s %s: %d row(s) without a title (data row %s) are tagged %s; fill in their titles",
-                    what, path, len(untitled), rows, OTHER)
-    return frame
-
-
-def read_labels_csv(path: Path) -> pd.DataFrame:
-    """A labelled CSV with ``title`` and ``topic`` (and optional ``also_ok``)."""
-    frame = read_csv(path, "labels file", ["title", "topic"])
-    if "also_ok" not in frame.columns:
-        frame["also_ok"] = ""
-    untitled = int((frame["title"].str.strip() == "").sum())
-    if untitled:
-        log.warning("labels file %s: %d row(s) without a title were left out of the evaluation", path, untitled)
-    frame = frame[frame["title"].str.strip() != ""].reset_index(drop=True)
-    if frame.empty:
-        raise BadInputError(f"labels file {path} has no labelled titles", "Add rows of title,topic")
-    return frame
 
 
 def _split(value: str) -> list[str]:
@@ -165,16 +102,8 @@ def format_evaluation(result: Evaluation) -> str:
     return "\n".join(lines)
 
 
-def write_evaluation(result: Evaluation, folder: Path) -> list[Path]:
-    """Write confusion.png, misclassified.csv and per_topic.csv into ``folder``."""
-    from authorstats.render import charts
-    from authorstats.shell import store
+# Transitional: file reading moved to authorstats.shell.csv_files; kept until the last callers move (issue 11).
+def read_labels_csv(path) -> pd.DataFrame:
+    from authorstats.shell import csv_files
 
-    folder = Path(folder)
-    fig, ax = charts.new_figure(9, 8, 120)
-    charts.draw_confusion(ax, result.confusion)
-    return [
-        store.atomic_write_bytes(folder / "confusion.png", charts.figure_bytes(fig, "png")),
-        store.atomic_write_text(folder / "misclassified.csv", result.misclassified.to_csv(index=False)),
-        store.atomic_write_text(folder / "per_topic.csv", result.per_topic.to_csv(index=False)),
-    ]
+    return csv_files.read_labels_csv(path)

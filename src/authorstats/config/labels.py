@@ -1,15 +1,15 @@
-"""Manual topic corrections: load and validate data/labels.csv, apply it to classified records, and the review loop.
+"""Manual topic corrections: validate the rows of data/labels.csv, apply them to classified records, and the review loop.
 
 ``data/labels.csv`` has the columns ``title``, ``source_id`` and ``topic``; each row names a record by its
 source id or by its title (matched case-, accent- and punctuation-insensitively) and gives its topic.
-A source id is more specific than a title, so it wins when both match.
+A source id is more specific than a title, so it wins when both match. The shell reads the CSV files into
+text-column DataFrames (authorstats.shell.csv_files); this module only checks and combines those tables.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import logging
 from pathlib import Path
 from typing import Iterable
 
@@ -17,9 +17,6 @@ import pandas as pd
 
 from authorstats.classify.engine import normalise, words
 from authorstats.errors import BadInputError
-from authorstats.analysis.evaluate import read_csv
-
-log = logging.getLogger(__name__)
 
 LABEL_COLUMNS = ["title", "source_id", "topic"]
 REVIEW_COLUMNS = ["correct_topic", "topic", "confidence", "title", "source_id", "author", "year", "topics", "evidence"]
@@ -31,49 +28,37 @@ def title_key(title: str) -> str:
     return " ".join(w for w in words(normalise(title or "")) if w != ":")
 
 
-def _read_csv(path: Path, what: str) -> pd.DataFrame:
-    """A CSV as text columns (see evaluate.read_csv); a zero-byte file holds no rows."""
-    path = Path(path)
-    if path.is_file() and path.stat().st_size == 0:
-        return pd.DataFrame(columns=LABEL_COLUMNS)
-    return read_csv(path, what, [])
+def parse_labels(frame: pd.DataFrame, origin: str | Path, known_topics: Iterable[str] | None = None) -> pd.DataFrame:
+    """The rows of a labels table (title, source_id, topic), validated; errors name ``origin`` and the line.
 
-
-def read_labels(path: Path, known_topics: Iterable[str] | None = None) -> pd.DataFrame:
-    """The rows of a labels file (title, source_id, topic), validated; a missing file has none."""
-    path = Path(path)
-    if not path.exists():
-        return pd.DataFrame(columns=LABEL_COLUMNS)
-    frame = _read_csv(path, "labels file")
+    ``frame`` is the file as text columns; a table without columns (an empty file) has no labels.
+    """
     if frame.empty and not len(frame.columns):
         return pd.DataFrame(columns=LABEL_COLUMNS)
     if "topic" not in frame.columns or not ({"title", "source_id"} & set(frame.columns)):
         raise BadInputError(
-            f"labels file {path} needs a topic column and a title or source_id column",
+            f"labels file {origin} needs a topic column and a title or source_id column",
             "Give it the header row title,source_id,topic",
         )
-    for column in LABEL_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = ""
-    frame = frame[LABEL_COLUMNS].apply(lambda c: c.str.strip())
+    frame = frame.reindex(columns=LABEL_COLUMNS, fill_value="").apply(lambda c: c.str.strip())
     known = set(known_topics) if known_topics is not None else None
     keys: dict[str, tuple[str, int]] = {}
     for number, row in enumerate(frame.itertuples(index=False), start=2):  # line 1 is the header
         if not row.title and not row.source_id:
-            raise BadInputError(f"labels file {path}, line {number}: no title and no source_id",
+            raise BadInputError(f"labels file {origin}, line {number}: no title and no source_id",
                                 "Fill one of them, or delete the line")
         if not row.topic:
-            raise BadInputError(f"labels file {path}, line {number}: no topic", "Fill the topic, or delete the line")
+            raise BadInputError(f"labels file {origin}, line {number}: no topic", "Fill the topic, or delete the line")
         if known is not None and row.topic not in known:
             raise BadInputError(
-                f"labels file {path}, line {number}: {row.topic!r} is not a topic of the taxonomy",
+                f"labels file {origin}, line {number}: {row.topic!r} is not a topic of the taxonomy",
                 f"Use one of: {', '.join(sorted(known))}",
             )
         for key in _keys(row.title, row.source_id):
             earlier = keys.get(key)
             if earlier and earlier[0] != row.topic:
                 raise BadInputError(
-                    f"labels file {path}: lines {earlier[1]} and {number} give different topics to the same record",
+                    f"labels file {origin}: lines {earlier[1]} and {number} give different topics to the same record",
                     "Keep one of them",
                 )
             keys[key] = (row.topic, number)
@@ -84,10 +69,9 @@ def _keys(title: str, source_id: str) -> list[str]:
     return [source_id] if source_id else [title_key(title)]
 
 
-def load_labels(path: Path, known_topics: Iterable[str] | None = None) -> dict[str, str]:
-    """Manual labels as {source id or normalised title: topic}; a missing file gives {}."""
-    frame = read_labels(path, known_topics)
-    return {key: row.topic for row in frame.itertuples(index=False) for key in _keys(row.title, row.source_id)}
+def label_map(labels: pd.DataFrame) -> dict[str, str]:
+    """Validated label rows (see parse_labels) as {source id or normalised title: topic}."""
+    return {key: row.topic for row in labels.itertuples(index=False) for key in _keys(row.title, row.source_id)}
 
 
 def apply_labels(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -167,22 +151,10 @@ def merge_review(existing: pd.DataFrame, filled: pd.DataFrame, known_topics: Ite
     return frame, added, changed
 
 
-def read_review(path: Path) -> pd.DataFrame:
-    """A review file a person filled in."""
-    path = Path(path)
-    if not path.exists():
-        raise BadInputError(f"review file {path} does not exist", "Check the path, or run `authorstats review` first")
-    return _read_csv(path, "review file")
-
-
-def read_processed(workspace) -> pd.DataFrame:
-    """data/processed/publications.csv as written by `authorstats report`."""
-    path = workspace.processed / "publications.csv"
-    if not path.exists():
-        raise BadInputError(f"no {path} yet", "Run `authorstats report` first; review lists its least certain records")
-    frame = _read_csv(path, "processed file")
+def check_processed(frame: pd.DataFrame, origin: str | Path) -> pd.DataFrame:
+    """data/processed/publications.csv as `authorstats report` wrote it: it needs its title and confidence columns."""
     if "title" not in frame.columns or "confidence" not in frame.columns:
-        raise BadInputError(f"{path} has no title or confidence column", "Run `authorstats report` again to rewrite it")
+        raise BadInputError(f"{origin} has no title or confidence column", "Run `authorstats report` again to rewrite it")
     return frame
 
 
@@ -191,3 +163,10 @@ def to_csv(frame: pd.DataFrame) -> str:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
     return buffer.getvalue()
+
+
+# Transitional: file reading moved to authorstats.shell.config_files; kept until the last callers move (issue 11).
+def load_labels(path: Path, known_topics: Iterable[str] | None = None) -> dict[str, str]:
+    from authorstats.shell import config_files
+
+    return config_files.load_labels(path, known_topics)

@@ -1,14 +1,12 @@
-"""The authors to study, loaded and validated from a TOML roster (the package's own by default)."""
+"""The authors to study: a TOML roster's text parsed and validated into Author objects."""
 
 from __future__ import annotations
 
 import re
-import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
-from authorstats.shell import store
+from authorstats.config.toml_text import parse_toml
 from authorstats.errors import BadInputError
 from authorstats.models import Author
 
@@ -19,34 +17,19 @@ OPENALEX_ID = re.compile(r"^A\d+$")
 FIELDS = {"key", "name", "scholar", "openalex", "dblp", "orcid"}
 
 
-def default_roster_path() -> Path:
-    return Path(str(resources.files("authorstats") / "data" / "authors.toml"))
-
-
-def read_toml(path: Path, what: str) -> dict:
-    """Parse a TOML file, turning every way it can fail into one BadInputError naming the file."""
-    path = Path(path)
-    text = store.read_input_text(path, f"{what} file")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise BadInputError(f"{what} file {path} is not valid TOML: {exc}", "Fix the syntax at that line") from None
-
-
-def load_roster(path: Path | None = None) -> list[Author]:
-    """Load and validate a roster; errors name the file and the entry."""
-    path = Path(path) if path else default_roster_path()
-    data = read_toml(path, "roster")
+def parse_roster(text: str, origin: str | Path = "<text>") -> list[Author]:
+    """Parse and validate a roster's TOML text; errors name ``origin`` (its file) and the entry."""
+    data = parse_toml(text, origin, "roster")
     entries = data.get("author", [])
     if not isinstance(entries, list) or not entries:
         raise BadInputError(
-            f"roster {path} lists no authors",
+            f"roster {origin} lists no authors",
             'Add one [[author]] table per researcher with key = "...", name = "..." and scholar = "..."',
         )
     authors: list[Author] = []
     seen: set[str] = set()
     for number, entry in enumerate(entries, start=1):
-        where = f"roster {path}, author #{number}"
+        where = f"roster {origin}, author #{number}"
         if not isinstance(entry, dict):
             raise BadInputError(f"{where} is not a table", "Write each author as an [[author]] table")
         unknown = set(entry) - FIELDS
@@ -60,11 +43,11 @@ def load_roster(path: Path | None = None) -> list[Author]:
             if not isinstance(value, str):
                 raise BadInputError(f"{where}: {name} must be a string", f'Quote it: {name} = "{value}"')
         key = values["key"].strip()
-        where = f"roster {path}, author {key!r}" if key else where
+        where = f"roster {origin}, author {key!r}" if key else where
         if not KEY.match(key):
             raise BadInputError(f"{where}: key must be letters, digits, _ or -", 'Set key = "lastname" or similar')
         if key in seen:
-            raise BadInputError(f"roster {path} lists the key {key!r} twice", "Give every author a different key")
+            raise BadInputError(f"roster {origin} lists the key {key!r} twice", "Give every author a different key")
         seen.add(key)
         if not values["name"].strip():
             raise BadInputError(f"{where} has no name", 'Add name = "Full Name"')
@@ -101,3 +84,16 @@ def select(authors: Sequence[Author], keys: Sequence[str]) -> list[Author]:
             )
         chosen.append(by_key[key])
     return chosen
+
+
+# Transitional: file reading moved to authorstats.shell.config_files; kept until the last callers move (issue 11).
+def default_roster_path() -> Path:
+    from authorstats.shell import config_files
+
+    return config_files.default_roster_path()
+
+
+def load_roster(path: Path | None = None) -> list[Author]:
+    from authorstats.shell import config_files
+
+    return config_files.load_roster(path)

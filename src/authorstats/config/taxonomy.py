@@ -1,15 +1,14 @@
-"""Loads and validates the topic taxonomy: a TOML data file of topics and their weighted match terms."""
+"""The topic taxonomy: a TOML text of topics and their weighted match terms, parsed and validated."""
 
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
+from authorstats.config.toml_text import parse_toml
 from authorstats.errors import BadInputError
-from authorstats.config.roster import read_toml
 
 OTHER = "Other"
 
@@ -54,7 +53,7 @@ class Topic:
 
 @dataclass(frozen=True, eq=False)  # identity equality: classifiers cache their compiled index per taxonomy
 class Taxonomy:
-    path: Path
+    path: Path  # where its text came from, for messages and the report's methods section
     topics: tuple[Topic, ...]
     settings: dict
     names: tuple[str, ...]
@@ -64,10 +63,6 @@ class Taxonomy:
             if topic.name == name:
                 return topic
         raise KeyError(name)
-
-
-def default_taxonomy_path() -> Path:
-    return Path(str(resources.files("authorstats") / "data" / "taxonomy.toml"))
 
 
 def split_words(pattern: str) -> list[str]:
@@ -124,10 +119,10 @@ def literal_prefix(word: str) -> str:
     return "".join(prefix)
 
 
-def load_taxonomy(path: Path | None = None) -> Taxonomy:
-    """Load and validate a taxonomy file (the bundled one by default); errors name the file and the entry."""
-    path = Path(path) if path else default_taxonomy_path()
-    data = read_toml(path, "taxonomy")
+def parse_taxonomy(text: str, origin: str | Path = "<text>") -> Taxonomy:
+    """Parse and validate a taxonomy's TOML text; errors name ``origin`` (its file) and the entry."""
+    path = Path(origin)
+    data = parse_toml(text, origin, "taxonomy")
     settings = _settings(path, data.get("settings", {}))
     unknown = set(data) - {"settings", "topic"}
     if unknown:
@@ -227,3 +222,10 @@ def _term(where: str, pattern: str, weight: object) -> Term:
                 "Make every word of the term match at least one letter",
             )
     return Term(pattern=pattern, weight=float(weight), words=tuple(words))
+
+
+# Transitional: file reading moved to authorstats.shell.config_files; kept until the last callers move (issue 11).
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    from authorstats.shell import config_files
+
+    return config_files.load_taxonomy(path)

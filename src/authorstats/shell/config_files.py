@@ -1,0 +1,83 @@
+"""Reads the configuration files (roster, taxonomy, manual labels, stop words), the user's or the package's own, and hands them to config/'s parsers."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from authorstats.shell import store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from authorstats.config.taxonomy import Taxonomy
+    from authorstats.models import Author
+
+_BUNDLED = "data"  # the package folder of the bundled files
+
+
+def _bundled(name: str) -> tuple[str, Path]:
+    """The text of a bundled data file, and its path (for messages and the report's methods section)."""
+    resource = resources.files("authorstats") / _BUNDLED / name
+    return resource.read_text(encoding="utf-8"), Path(str(resource))
+
+
+def default_roster_path() -> Path:
+    """Where the bundled roster is installed (`authors resolve` copies it into the workspace)."""
+    return Path(str(resources.files("authorstats") / _BUNDLED / "authors.toml"))
+
+
+def default_taxonomy_path() -> Path:
+    """Where the bundled taxonomy is installed (the report's methods section names it)."""
+    return Path(str(resources.files("authorstats") / _BUNDLED / "taxonomy.toml"))
+
+
+def load_roster(path: Path | None = None) -> list[Author]:
+    """The roster at ``path`` (the bundled one by default), validated; errors name the file and the entry."""
+    from authorstats.config.roster import parse_roster
+
+    if path:
+        path = Path(path)
+        return parse_roster(store.read_input_text(path, "roster file"), path)
+    return parse_roster(*_bundled("authors.toml"))
+
+
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    """The taxonomy at ``path`` (the bundled one by default), validated; errors name the file and the entry."""
+    from authorstats.config.taxonomy import parse_taxonomy
+
+    if path:
+        path = Path(path)
+        return parse_taxonomy(store.read_input_text(path, "taxonomy file"), path)
+    return parse_taxonomy(*_bundled("taxonomy.toml"))
+
+
+def load_stopwords(path: Path | None = None) -> frozenset[str]:
+    """Stop words for the word clouds: wordcloud's English list plus a one-word-a-line file (the bundled one by default)."""
+    from authorstats.render.clouds import parse_stopwords
+
+    if path:
+        return parse_stopwords(store.read_input_text(Path(path), "stop-word file",
+                                                     fix_encoding="Pass a UTF-8 text file, one word a line"))
+    return parse_stopwords(_bundled("stopwords.txt")[0])
+
+
+def read_labels(path: Path, known_topics: Iterable[str] | None = None) -> pd.DataFrame:
+    """The validated rows (title, source_id, topic) of a labels file such as data/labels.csv; a missing file has none."""
+    import pandas as pd
+
+    from authorstats.config.labels import LABEL_COLUMNS, parse_labels
+    from authorstats.shell.csv_files import read_workspace_csv
+
+    path = Path(path)
+    if not path.exists():
+        return pd.DataFrame(columns=LABEL_COLUMNS)
+    return parse_labels(read_workspace_csv(path, "labels file"), path, known_topics)
+
+
+def load_labels(path: Path, known_topics: Iterable[str] | None = None) -> dict[str, str]:
+    """Manual labels as {source id or normalised title: topic}; a missing file gives {}."""
+    from authorstats.config.labels import label_map
+
+    return label_map(read_labels(path, known_topics))
