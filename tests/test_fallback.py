@@ -2,37 +2,34 @@
 
 from __future__ import annotations
 
-from authorstats.shell import fallback
-
-from authorstats.shell import fetch
-
-from authorstats.shell import store
 from authorstats.models import Author, Publication, YearWindow
-from authorstats.sources import SourceRefused
+from authorstats.shell import fallback, fetch, store
+from authorstats.sources import Page, Source, SourceRefused
 
 WINDOW = YearWindow(2021, 2022)
 ADA = Author(key="ada", name="Ada Lovelace", scholar_id="AAAAAAAAAAAA", openalex="A1", dblp="a/Ada")
 BOB = Author(key="bob", name="Bob Noids", scholar_id="BBBBBBBBBBBB")
 
 
-class Refusing:
+class Refusing(Source):
     def __init__(self, name: str):
         self.name = name
         self.asked: list[str] = []
 
-    def fetch(self, author, window):
+    def pages(self, author, window, cursor=None):
         self.asked.append(author.key)
         raise SourceRefused(f"{self.name} refused", "try later")
 
 
-class Serving:
+class Serving(Source):
     def __init__(self, name: str):
         self.name = name
         self.asked: list[str] = []
 
-    def fetch(self, author, window):
+    def pages(self, author, window, cursor=None):
         self.asked.append(author.key)
-        return [Publication(author=author.key, title=f"A paper from {self.name}", year=2021, source=self.name)]
+        return iter([Page([Publication(author=author.key, title=f"A paper from {self.name}", year=2021,
+                                       source=self.name)], None)])
 
 
 def run(workspace, authors, sources, environ):

@@ -15,7 +15,8 @@ from authorstats.shell import fetch
 from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.models import Author, YearWindow
-from authorstats.sources import scholar
+from authorstats.sources import scholar, scholar_http
+from authorstats.sources.masking import mask_url
 from conftest import files_under
 from scholar_pages import HINTON, fixture
 
@@ -83,9 +84,9 @@ def no_pauses(monkeypatch):
 
 
 def test_the_proxy_receives_the_requests_and_its_password_stays_secret(proxy, workspace):
-    conn = scholar.connection(proxy=proxy.url)
+    conn = scholar_http.connection(proxy=proxy.url)
     # Plain http so the proxy sees the request itself (for https it only sees a CONNECT tunnel).
-    src = scholar.ScholarSource(scholar.make_client(conn), base_url="http://scholar.google.com", conn=conn)
+    src = scholar.ScholarSource(scholar_http.make_client(conn), base_url="http://scholar.google.com", conn=conn)
     lines: list[str] = []
     hinton = Author(key="hinton", name="Geoffrey Hinton", scholar_id=HINTON)
 
@@ -130,21 +131,21 @@ def test_scraperapi_key_from_the_environment_is_used_and_masked(workspace):
 
 
 def test_scraperapi_connection_matches_scholarlys_setup():
-    conn = scholar.connection(scraperapi_key="KEY123")
+    conn = scholar_http.connection(scraperapi_key="KEY123")
 
     assert conn.proxy == "http://scraperapi.retry_404=true:KEY123@proxy-server.scraperapi.com:8001"
     assert conn.verify is False and conn.via == "ScraperAPI" and "KEY123" in conn.secrets
-    assert scholar.connection(proxy="http://127.0.0.1:3128", scraperapi_key="KEY123").via == "proxy http://127.0.0.1:3128"
+    assert scholar_http.connection(proxy="http://127.0.0.1:3128", scraperapi_key="KEY123").via == "proxy http://127.0.0.1:3128"
 
 
 @pytest.mark.parametrize("bad", ["not a proxy", "ftp://127.0.0.1:21", "http://"])
 def test_a_bad_proxy_url_is_bad_input(bad):
     with pytest.raises(Exception) as info:
-        scholar.connection(proxy=bad)
+        scholar_http.connection(proxy=bad)
 
     assert info.value.exit_code == 2 and "is not a proxy URL" in str(info.value)
 
 
 def test_mask_url_hides_credentials():
-    assert scholar.mask_url(f"http://alice:{SECRET}@proxy:8080") == "http://***@proxy:8080"
-    assert scholar.mask_url("http://proxy:8080") == "http://proxy:8080"
+    assert mask_url(f"http://alice:{SECRET}@proxy:8080") == "http://***@proxy:8080"
+    assert mask_url("http://proxy:8080") == "http://proxy:8080"

@@ -19,7 +19,7 @@ from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication, YearWindow
-from authorstats.sources import Deadline, SourceRefused
+from authorstats.sources import Deadline, Page, Source, SourceRefused
 from authorstats.sources import scholar
 from conftest import files_under
 from scholar_pages import HINTON, Row, ScholarProfile, fixture, render_profile, row_html, spread
@@ -523,17 +523,73 @@ def test_importing_scholarly_leaves_the_environment_alone(tmp_path):
     assert out.stdout.strip() == "clean"
 
 
-def test_a_plain_source_without_pages_is_fetched_in_one_go(workspace):
-    class Listed:
+def test_a_source_whose_list_is_one_page_is_fetched_in_one_go_and_filtered_to_the_window(workspace):
+    class Listed(Source):
         name = "listed"
 
-        def fetch(self, author, window):
-            return [Publication(author=author.key, title=f"T{y}", year=y, source="listed") for y in (2020, 2021, 2023)]
+        def pages(self, author, window, cursor=None):
+            records = [Publication(author=author.key, title=f"T{y}", year=y, source="listed") for y in (2020, 2021, 2023)]
+            return iter([Page(records, None)])
 
     report = fetch.run(store.Workspace(workspace), [HINTON_AUTHOR], W2122, source=Listed(), echo=lambda line: None)
 
     assert report.done == 1
     assert [r.year for r in store.read_jsonl(store.Workspace(workspace).raw_file("listed", "hinton"))] == [2021]
+
+
+def test_details_are_asked_only_of_a_source_that_declares_it_fills_them(workspace):
+    class Listed(Source):
+        name = "listed"
+
+        def pages(self, author, window, cursor=None):
+            return iter([Page([Publication(author=author.key, title="T", year=2021, source="listed")], None)])
+
+    options = fetch.FetchOptions(source="scholar", details=True)
+    report = fetch.run(store.Workspace(workspace), [HINTON_AUTHOR], W2122, options, source=Listed())
+
+    assert report.done == 1  # Source.fill would raise NotImplementedError had it been called
+    entry = json.loads(store.Workspace(workspace).manifest_file("listed").read_text())["authors"]["hinton"]
+    assert entry["details"] is False
+
+
+def test_a_bare_lister_with_only_a_name_and_pages_is_fetched_with_the_source_defaults(workspace):
+    class Bare:
+        name = "bare"
+
+        def pages(self, author, window, cursor=None):
+            yield Page([Publication(author=author.key, title="T", year=2021, source="bare")], None)
+
+    report = fetch.run(store.Workspace(workspace), [HINTON_AUTHOR], W2122, source=Bare())
+
+    assert report.done == 1 and report.results[0].requests == 0
+
+
+def test_the_run_report_decides_the_exit_code_and_the_closing_lines_without_printing():
+    refused = SourceRefused("Google Scholar refused: too many requests", "Use a proxy")
+    missing = BadInputError("Google Scholar has no profile X (HTTP 404) for bengio", "Check the id")
+    said: list[str] = []
+    report = fetch.RunReport(source="scholar", window=W2122, out=said.append)
+
+    report.add(fetch.AuthorResult("bengio", "failed", error=missing))
+    report.add(fetch.AuthorResult("lecun", "failed", error=refused))
+    report.add(fetch.AuthorResult("hinton", "failed", error=refused, note="Google Scholar refused earlier in this run"))
+
+    assert said == [] and report.exit_code == 2  # nobody served: the first failure's code
+    assert report.closing_lines() == ["lecun: failed: Google Scholar refused: too many requests. Use a proxy.",
+                                      "hinton: failed: Google Scholar refused: too many requests. Use a proxy."]
+    assert str(report.error()) == ("Google Scholar has no profile X (HTTP 404) for bengio; not fetched: bengio. "
+                                   "Check the id.")
+
+    report.add(fetch.AuthorResult("ada", "done", records=3, requests=1))
+
+    assert said == ["ada: done, 3 publications in 2021-2022 (1 request)"]
+    assert report.exit_code == 4 and report.error() is None
+    assert report.closing_lines() == [
+        "bengio: failed: Google Scholar has no profile X (HTTP 404) for bengio. Check the id.",
+        "lecun: failed: Google Scholar refused: too many requests. Use a proxy.",
+        "hinton: not fetched: Google Scholar refused earlier in this run",
+        "fetch 2021-2022 from scholar: 1 done, 0 cached, 3 failed",
+    ]
 
 
 def test_bad_rows_are_skipped_with_a_warning(mock, monkeypatch):

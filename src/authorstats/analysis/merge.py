@@ -18,6 +18,7 @@ from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
+from authorstats.identifiers import ARXIV_DOI as _ARXIV_DOI, normalise_doi
 from authorstats.models import Publication
 from authorstats.text import strip_accents
 
@@ -29,12 +30,10 @@ MERGE_COLUMNS = ("author", "kept_title", "kept_source", "kept_year", "kept_venue
 _PREPRINT = re.compile(
     r"\b(arxiv|corr|preprints?|biorxiv|medrxiv|chemrxiv|techrxiv|ssrn|research square|"
     r"openreview\.net|submitted|under review)\b", re.IGNORECASE)
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _ARXIV_TEXT = re.compile(
     r"(?:arxiv[:\s/]*|arxiv\.org/(?:abs|pdf)/|abs/)(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?",
     re.IGNORECASE)
 _ARXIV_BARE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?$", re.IGNORECASE)
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 # LaTeX: accents (\'e, \"{o}, \c{c}) keep their letter; other commands vanish, their {arguments} stay.
 _LATEX_ACCENT = re.compile(r"\\[`'^\"~=.]\s*\{?\s*([A-Za-z])\s*\}?|\\[cvuHkrdbt]\s*\{\s*([A-Za-z])\s*\}")
 _LATEX_LETTERS = {r"\ss": "ss", r"\o": "o", r"\O": "O", r"\ae": "ae", r"\AE": "AE", r"\oe": "oe",
@@ -110,10 +109,6 @@ def _acronyms(plain: str) -> set[str]:
         if upper >= 2 or (upper >= 1 and any(ch.isdigit() for ch in word)) or (word[1:] and upper and not word[0].isupper()):
             found.add(word.casefold())
     return found
-
-
-def normalise_doi(doi: str) -> str:
-    return _DOI_PREFIX.sub("", (doi or "").strip()).strip().lower()
 
 
 def arxiv_id(record: Publication) -> str:

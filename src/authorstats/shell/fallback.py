@@ -7,13 +7,11 @@ import dataclasses
 import os
 from typing import Callable, Mapping, Sequence
 
-from authorstats.shell import fetch
-
-from authorstats.shell import store
 from authorstats.models import Author, YearWindow
+from authorstats.shell import fetch, store
+from authorstats.sources import service_name
 
 ORDER = ("scholar", "openalex", "dblp")
-NAMES = {"scholar": "Google Scholar", "openalex": "OpenAlex", "dblp": "dblp"}
 
 
 def _has_id(author: Author, name: str) -> bool:
@@ -21,7 +19,7 @@ def _has_id(author: Author, name: str) -> bool:
 
 
 def run_auto(workspace: store.Workspace, authors: Sequence[Author], window: YearWindow,
-             options: fetch.FetchOptions, *, echo: Callable[[str], None] = fetch._echo_stderr,
+             options: fetch.FetchOptions, *, echo: Callable[[str], None] = fetch._quiet,
              environ: Mapping[str, str] | None = None, sources: Mapping[str, object] | None = None,
              **run_kwargs) -> fetch.RunReport:
     """Fetch from Google Scholar; authors it could not serve go on to OpenAlex, then dblp.
@@ -29,7 +27,8 @@ def run_auto(workspace: store.Workspace, authors: Sequence[Author], window: Year
     An author goes on to a source only when the roster holds their id there (and, for OpenAlex, when
     OPENALEX_API_KEY is set). With nobody to go on, the run and its output are exactly Scholar's.
     Every source gets its own --deadline, so a slow refusal by one still leaves time for the next.
-    ``sources`` replaces the opened sources by name (tests).
+    ``sources`` replaces the opened sources by name (tests). ``echo`` receives every line of the run
+    (the command layer prints them); the returned report says how it ends.
     """
     from authorstats.sources.openalex import KEY_ENV, KEY_HINT
 
@@ -55,8 +54,8 @@ def run_auto(workspace: store.Workspace, authors: Sequence[Author], window: Year
             continue
         causes = {str(final[a.key].error) for a in todo}
         cause = f" ({causes.pop()})" if len(causes) == 1 else ""
-        echo(f"{' and '.join(NAMES[t] for t in tried)} did not serve {', '.join(a.key for a in todo)}{cause}; "
-             f"trying {NAMES[name]}.")
+        echo(f"{' and '.join(service_name(t) for t in tried)} did not serve {', '.join(a.key for a in todo)}{cause}; "
+             f"trying {service_name(name)}.")
         tried.append(name)
         for result in stage(name, todo, f"[{name}] ").results:
             final[result.author] = result
@@ -66,7 +65,7 @@ def run_auto(workspace: store.Workspace, authors: Sequence[Author], window: Year
         return first
     for author in authors:
         if author.key in origin:
-            echo(f"{author.key}: data from {NAMES[origin[author.key]]} "
+            echo(f"{author.key}: data from {service_name(origin[author.key])} "
                  f"(data/raw/{origin[author.key]}/{author.key}.jsonl)")
     report = fetch.RunReport(source=", then ".join(tried), window=window)
     report.results = [final[a.key] for a in authors]

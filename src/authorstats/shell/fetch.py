@@ -8,21 +8,21 @@ and the manifest, both atomically. A failed author never touches what ``data/raw
 
 A refusal of the whole source (:class:`~authorstats.sources.SourceRefused`: offline, rate limit,
 captcha, deadline) stops requests for the rest of the run; an author-specific failure (no such
-profile) does not. :class:`RunReport` counts done, cached and failed authors and decides the exit code.
+profile) does not. :class:`RunReport` counts done, cached and failed authors and decides the exit code;
+nothing here prints: the command layer passes where the lines go and prints how the run ends.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import sys
 from dataclasses import dataclass, field
 from typing import Callable, ContextManager, Iterator, Sequence
 
 from authorstats.shell import lock, store
 from authorstats.errors import AuthorstatsError, BadInputError, ExitCode
 from authorstats.models import Author, Publication, YearWindow, utc_now
-from authorstats.sources import Deadline, Page, SourceRefused
+from authorstats.sources import Deadline, Lister, Source, SourceRefused, as_source, service_name
 
 DEFAULT_SOURCE = "scholar"
 DEFAULT_MAX_AGE_DAYS = 7.0
@@ -40,27 +40,29 @@ class FetchOptions:
     deadline: float | None = DEFAULT_DEADLINE  # seconds for the whole run; None = no limit
 
 
-def _open_scholar(options: FetchOptions, deadline: Deadline, alternatives: Sequence[str]):
+def _open_scholar(options: FetchOptions, deadline: Deadline, alternatives: Sequence[str]) -> Source:
     from authorstats.sources import scholar
 
     return scholar.open_source(deadline=deadline, proxy=options.proxy, scraperapi_key=options.scraperapi_key,
                                alternatives=alternatives)
 
 
-def _open_openalex(options: FetchOptions, deadline: Deadline, alternatives: Sequence[str]):
+def _open_openalex(options: FetchOptions, deadline: Deadline, alternatives: Sequence[str]) -> Source:
     from authorstats.sources import openalex
 
     return openalex.OpenAlexSource.open(deadline=deadline)
 
 
-def _open_dblp(options: FetchOptions, deadline: Deadline, alternatives: Sequence[str]):
+def _open_dblp(options: FetchOptions, deadline: Deadline, alternatives: Sequence[str]) -> Source:
     from authorstats.sources import dblp
 
     return dblp.DblpSource.open(deadline=deadline)
 
 
-# name -> opener(options, deadline, other source names) returning a Source (closed with .close() if it has one)
-SOURCES: dict[str, Callable] = {"scholar": _open_scholar, "openalex": _open_openalex, "dblp": _open_dblp}
+# name -> opener(options, deadline, other source names) returning a Source, closed with .close() after the run
+SOURCES: dict[str, Callable[[FetchOptions, Deadline, Sequence[str]], Source]] = {
+    "scholar": _open_scholar, "openalex": _open_openalex, "dblp": _open_dblp,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,13 +79,37 @@ class AuthorResult:
     error: AuthorstatsError | None = None
 
 
+def _quiet(line: str) -> None:
+    """Where a run's lines go unless the caller says otherwise: nowhere (the command layer prints)."""
+
+
+@contextlib.contextmanager
+def _no_progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    yield lambda steps: None
+
+
 @dataclass
 class RunReport:
-    """Counts each author as done, cached or failed; one failure does not stop the batch."""
+    """Counts each author as done, cached or failed (one failure does not stop the batch) and decides
+    the exit code; it prints nothing itself.
+
+    ``out`` receives each fetched or cached author's line as it is counted; :meth:`closing_lines`
+    and :meth:`error` say how the run ends, for the command layer to print and raise.
+    """
 
     source: str
     window: YearWindow
     results: list[AuthorResult] = field(default_factory=list)
+    out: Callable[[str], None] = field(default=_quiet, repr=False, compare=False)
+
+    def add(self, result: AuthorResult) -> None:
+        self.results.append(result)
+        if result.status == "cached":
+            self.out(f"{result.author}: cached, {result.records} publications in {self.window} "
+                     f"({result.note}; --refresh fetches again)")
+        elif result.status == "done":
+            self.out(f"{result.author}: done, {result.records} publications in {self.window} "
+                     f"({_plural(result.requests, 'request')}{result.note})")
 
     def _count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -115,47 +141,38 @@ class RunReport:
         return (f"fetch {self.window} from {self.source}: {self.done} done, {self.cached} cached, "
                 f"{self.failed} failed")
 
-    def finish(self, echo: Callable[[str], None]) -> int:
-        """Print the failures and the counts; return the exit code, or raise when every author failed.
+    def error(self) -> AuthorstatsError | None:
+        """When nothing was fetched or cached, the run's outcome as one error: the first failure,
+        naming the authors it cost (so a refused run reads as one line with its cause and its ways
+        out). None when some author was fetched or cached."""
+        failed = self.results_failed()
+        if not failed or self.done or self.cached:
+            return None
+        first = failed[0].error
+        same = [r.author for r in failed if r.error is first]
+        return type(first)(f"{first.message.rstrip('.')}; not fetched: {', '.join(same)}", first.hint)
 
-        When nothing was fetched or cached, the outcome is one error line (the first failure, naming
-        the authors it cost), so a refused run reads as one line with its cause and its ways out.
-        """
+    def closing_lines(self) -> list[str]:
+        """The lines that end the run: each failure (an error shared by several authors once), then
+        the counts. When :meth:`error` is the outcome, only the failures it does not cover."""
         failed = self.results_failed()
         if failed and not (self.done or self.cached):
             first = failed[0].error
-            for result in failed[1:]:
-                if result.error is not first:
-                    echo(f"{result.author}: failed: {result.error}")
-            same = [r.author for r in failed if r.error is first]
-            raise type(first)(f"{first.message.rstrip('.')}; not fetched: {', '.join(same)}", first.hint)
+            return [f"{r.author}: failed: {r.error}" for r in failed[1:] if r.error is not first]
+        lines: list[str] = []
         reported: set[int] = set()
         for result in failed:
             if id(result.error) in reported:
-                echo(f"{result.author}: not fetched: {result.note}")
+                lines.append(f"{result.author}: not fetched: {result.note}")
             else:
                 reported.add(id(result.error))
-                echo(f"{result.author}: failed: {result.error}")
-        echo(str(self))
-        return self.exit_code
+                lines.append(f"{result.author}: failed: {result.error}")
+        lines.append(str(self))
+        return lines
 
 
 # ---------------------------------------------------------------------------------------------
 # The run
-
-
-def _echo_stderr(line: str) -> None:
-    import typer
-
-    typer.echo(line, err=True)
-
-
-@contextlib.contextmanager
-def _progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    import typer
-
-    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
 
 
 def check_options(options: FetchOptions) -> None:
@@ -175,15 +192,19 @@ def run(
     window: YearWindow,
     options: FetchOptions = FetchOptions(),
     *,
-    source=None,
-    echo: Callable[[str], None] = _echo_stderr,
-    progress: Callable[[int, str], ContextManager[Callable[[int], None]]] = _progress_bar,
+    source: Source | Lister | None = None,
+    echo: Callable[[str], None] = _quiet,
+    progress: Callable[[int, str], ContextManager[Callable[[int], None]]] = _no_progress,
     deadline: Deadline | None = None,
 ) -> RunReport:
-    """Fetch ``authors`` in ``window`` into ``workspace``; ``source`` replaces the one named in ``options``."""
+    """Fetch ``authors`` in ``window`` into ``workspace``; ``source`` replaces the one named in ``options``.
+
+    ``echo`` receives each author's line as it is counted and ``progress(total, label)`` gives the
+    step function of a progress bar for the details; the returned report says how the run ends.
+    """
     check_options(options)
     name = source.name if source is not None else options.source
-    report = RunReport(source=name, window=window)
+    report = RunReport(source=name, window=window, out=echo)
     deadline = deadline or Deadline(options.deadline)
     with lock.workspace_lock(workspace, "fetch"):
         with _opened(source, options, deadline) as src:
@@ -191,27 +212,23 @@ def run(
             for author in authors:
                 entry = _cache_entry(workspace, name, author, window, options)
                 if entry is not None:
-                    result = AuthorResult(author.key, "cached", records=int(entry.get("records", 0)),
-                                          note=f"fetched {_age_text(entry['fetched_at'])}")
-                    echo(f"{author.key}: cached, {result.records} publications in {window} "
-                         f"({result.note}; --refresh fetches again)")
-                elif refused is not None:
-                    result = AuthorResult(author.key, "failed", error=refused,
-                                          note=f"{_service(name)} refused earlier in this run")
-                else:
-                    before = getattr(src, "requests", 0)
-                    try:
-                        result = _fetch_author(workspace, src, name, author, window, options, progress)
-                    except SourceRefused as exc:
-                        refused = exc
-                        result = AuthorResult(author.key, "failed", error=exc)
-                    except AuthorstatsError as exc:
-                        result = AuthorResult(author.key, "failed", error=exc)
-                    result.requests = getattr(src, "requests", 0) - before
-                    if result.status == "done":
-                        echo(f"{author.key}: done, {result.records} publications in {window} "
-                             f"({_plural(result.requests, 'request')}{result.note})")
-                report.results.append(result)
+                    report.add(AuthorResult(author.key, "cached", records=int(entry.get("records", 0)),
+                                            note=f"fetched {_age_text(entry['fetched_at'])}"))
+                    continue
+                if refused is not None:
+                    report.add(AuthorResult(author.key, "failed", error=refused,
+                                            note=f"{service_name(name)} refused earlier in this run"))
+                    continue
+                before = src.requests
+                try:
+                    result = _fetch_author(workspace, src, name, author, window, options, progress)
+                except SourceRefused as exc:
+                    refused = exc
+                    result = AuthorResult(author.key, "failed", error=exc)
+                except AuthorstatsError as exc:
+                    result = AuthorResult(author.key, "failed", error=exc)
+                result.requests = src.requests - before
+                report.add(result)
     return report
 
 
@@ -219,23 +236,18 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _service(name: str) -> str:
-    return {"scholar": "Google Scholar", "openalex": "OpenAlex"}.get(name, name)
-
-
 @contextlib.contextmanager
-def _opened(source, options: FetchOptions, deadline: Deadline):
+def _opened(source: Source | Lister | None, options: FetchOptions, deadline: Deadline) -> Iterator[Source]:
+    """The source to use: the one given (not closed here), or the one ``options`` names, closed after."""
     if source is not None:
-        yield source
+        yield as_source(source)
         return
     alternatives = [n for n in SOURCES if n not in (options.source, "auto")]
     opened = SOURCES[options.source](options, deadline, alternatives)
     try:
         yield opened
     finally:
-        close = getattr(opened, "close", None)
-        if close is not None:
-            close()
+        opened.close()
 
 
 def _roster_ids(author: Author) -> dict[str, str]:
@@ -308,7 +320,7 @@ def _save_partial(workspace, source: str, author: Author, state: dict, records: 
     store.write_json(workspace.partial_state(source, author.key), {**state, "records": len(records)})
 
 
-def _fetch_author(workspace, src, name: str, author: Author, window: YearWindow, options: FetchOptions,
+def _fetch_author(workspace: store.Workspace, src: Source, name: str, author: Author, window: YearWindow, options: FetchOptions,
                   progress) -> AuthorResult:
     loaded = _load_partial(workspace, name, author, window, options)
     if loaded:
@@ -319,24 +331,25 @@ def _fetch_author(workspace, src, name: str, author: Author, window: YearWindow,
                  "started_at": utc_now(), "cursor": None, "listed": False, "info": {}, "requests": 0}
         records, note = [], ""
     earlier_requests = int(state.get("requests", 0))  # made by the interrupted runs
-    start_requests = getattr(src, "requests", 0)
+    start_requests = src.requests
 
     def requests_so_far() -> int:
-        return earlier_requests + getattr(src, "requests", 0) - start_requests
+        return earlier_requests + src.requests - start_requests
 
     def save() -> None:
         state["requests"] = requests_so_far()
         _save_partial(workspace, name, author, state, records)
 
     if not state["listed"]:
-        for page in _pages(src, author, window, state["cursor"]):
+        for page in src.pages(author, window, state["cursor"]):
             records.extend(r for r in page.records if r.year in window)  # the year filter, for any source
             state["info"].update(page.info)
             state["cursor"] = page.cursor
             state["listed"] = page.cursor is None
             if page.cursor is not None or options.details:  # more requests follow: keep what we have
                 save()
-    if options.details and hasattr(src, "fill"):
+    details = options.details and src.fills_details
+    if details:
         todo = [i for i, r in enumerate(records) if not r.extra.get("details")]
         if todo:
             with progress(len(todo), f"{author.key}: details") as advance:
@@ -346,24 +359,17 @@ def _fetch_author(workspace, src, name: str, author: Author, window: YearWindow,
                     advance(1)
     store.write_jsonl(workspace.raw_file(name, author.key), records)
     manifest = _manifest(workspace, name)
-    provenance = src.provenance() if hasattr(src, "provenance") else {}
     manifest["authors"][author.key] = {
         **{k: v for k, v in state["info"].items() if k in ("profile_id", "name")},
-        **provenance,
+        **src.provenance(),
         "window": str(window),
         "fetched_at": utc_now(),
         "requests": requests_so_far(),
         "records": len(records),
-        "details": bool(options.details and hasattr(src, "fill")),
+        "details": details,
         "roster_ids": _roster_ids(author),
     }
     store.write_json(workspace.manifest_file(name), manifest)
     store.remove_files(workspace.partial_file(name, author.key), workspace.partial_state(name, author.key))
     return AuthorResult(author.key, "done", records=len(records), note=note)
 
-
-def _pages(src, author: Author, window: YearWindow, cursor: str | None) -> Iterator[Page]:
-    if hasattr(src, "pages"):
-        yield from src.pages(author, window, cursor)
-    else:  # a plain Source: its whole list is one page
-        yield Page(list(src.fetch(author, window)), None)

@@ -1,42 +1,44 @@
-"""Publication sources behind one small interface.
+"""Publication sources behind one interface, :class:`Source`, and what they share: pages, the run's
+deadline, the refusal error and the services' display names.
 
-A source turns an Author and a YearWindow into Publication records. It owns its network
-session (passed in, never global) and raises SourceUnavailableError when the service
-refuses or cannot be reached. Sources never write files: fetch.py saves what they yield.
+A source turns an Author and a YearWindow into Publication records, page by page. It owns its
+network session (passed in, never global) and raises SourceUnavailableError when the service
+refuses or cannot be reached. Sources never write files: the shell's fetch saves what they yield.
 """
 
 from __future__ import annotations
 
+import abc
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, runtime_checkable
+from typing import Any, Callable, Iterator, Mapping, Protocol
 
 from authorstats.errors import SourceUnavailableError
 from authorstats.models import Author, Publication, YearWindow
 
+# The name a source is shown under in messages; the keys are the names of data/raw/ folders.
+SERVICE_NAMES = {"scholar": "Google Scholar", "openalex": "OpenAlex", "dblp": "dblp"}
 
-class Source(Protocol):
-    name: str
 
-    def fetch(self, author: Author, window: YearWindow) -> Iterable[Publication]:
-        """Yield the author's publications in ``window``, newest first where the source allows."""
-        ...
+def service_name(source: str) -> str:
+    """``scholar`` -> ``Google Scholar``; a name without a display name is shown as it is."""
+    return SERVICE_NAMES.get(source, source)
 
 
 class SourceRefused(SourceUnavailableError):
     """The service refused this run or cannot be reached at all (offline, rate limit, captcha, deadline).
 
     Unlike a failure about one author (an unknown profile id), every later request of the run would
-    fail the same way, so fetch.py stops asking this source and counts the remaining authors as failed.
+    fail the same way, so fetch stops asking this source and counts the remaining authors as failed.
     """
 
 
 @dataclass(frozen=True)
 class Page:
-    """One page of an author's list, as a paged source returns it.
+    """One page of an author's list, as a source returns it.
 
-    ``cursor`` says where the next page starts (``None``: the list is complete); fetch.py keeps it with
+    ``cursor`` says where the next page starts (``None``: the list is complete); fetch keeps it with
     the records fetched so far so an interrupted run resumes at that page. ``info`` carries what the
     source learnt about the author (profile id, name) for the manifest: never secrets.
     """
@@ -46,21 +48,62 @@ class Page:
     info: Mapping[str, Any] = field(default_factory=dict)
 
 
-@runtime_checkable
-class PagedSource(Source, Protocol):
-    """A Source whose list comes in pages and can be resumed at a cursor."""
+class Source(abc.ABC):
+    """What fetch asks of every source. Subclasses set ``name`` and implement :meth:`pages`.
 
+    Capabilities are declared, not guessed: ``fills_details`` says whether :meth:`fill` reads a
+    record's detail page. ``requests`` counts the requests sent so far (for the run report and the
+    manifest).
+    """
+
+    name: str
+    fills_details: bool = False
+    requests: int = 0
+
+    @abc.abstractmethod
     def pages(self, author: Author, window: YearWindow, cursor: str | None = None) -> Iterator[Page]:
-        """Yield the pages of ``author``'s list in ``window``, starting at ``cursor`` (the start if None)."""
-        ...
+        """The pages of ``author``'s list in ``window``, from ``cursor`` (the start when None).
 
+        A source whose whole list comes in one answer yields one page with ``cursor=None``.
+        """
 
-@runtime_checkable
-class DetailSource(Source, Protocol):
-    """A Source that can fill one listed record with details (authors, venue, abstract), one request each."""
+    def fetch(self, author: Author, window: YearWindow) -> Iterator[Publication]:
+        """Every record of every page, for callers that do not resume (what ``pages`` checks, it checks now)."""
+        pages = self.pages(author, window)
+        return (record for page in pages for record in page.records)
 
     def fill(self, record: Publication) -> Publication:
-        ...
+        """``record`` with details from its own page; only when ``fills_details`` is True."""
+        raise NotImplementedError(f"the {self.name} source does not fill details")
+
+    def provenance(self) -> dict[str, Any]:
+        """What the manifest records about how this source fetched (never secrets)."""
+        return {}
+
+    def close(self) -> None:
+        """Release what the source opened itself (its HTTP client)."""
+
+
+class Lister(Protocol):
+    """The least a source can be: a name and its list, page by page (test doubles, other callers)."""
+
+    name: str
+
+    def pages(self, author: Author, window: YearWindow, cursor: str | None = None) -> Iterator[Page]: ...
+
+
+class _Listed(Source):
+    def __init__(self, lister: Lister) -> None:
+        self.name = lister.name
+        self._lister = lister
+
+    def pages(self, author: Author, window: YearWindow, cursor: str | None = None) -> Iterator[Page]:
+        return self._lister.pages(author, window, cursor)
+
+
+def as_source(source: Source | Lister) -> Source:
+    """``source`` as a :class:`Source`: itself, or a plain lister with the Source defaults around it."""
+    return source if isinstance(source, Source) else _Listed(source)
 
 
 class Deadline:

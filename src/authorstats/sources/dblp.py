@@ -11,12 +11,13 @@ from typing import Any, Callable, Iterator
 import httpx
 
 from authorstats.errors import BadInputError, SourceUnavailableError
+from authorstats.identifiers import arxiv_id_from_doi, arxiv_id_from_url, doi_from_url
 from authorstats.models import Author, Publication, YearWindow, utc_now
-from authorstats.sources import Deadline
+from authorstats.sources import Deadline, Page, Source, service_name
 from authorstats.sources.http import USER_AGENT, Candidate, Throttle, get, json_of
 
 NAME = "dblp"
-SERVICE = "dblp"
+SERVICE = service_name(NAME)
 BASE = "https://dblp.org"
 HINTS = {
     429: "dblp asks for fewer requests; wait a few minutes and try again",
@@ -26,8 +27,6 @@ HINTS = {
 RECORD_TYPES = {"article", "inproceedings", "incollection", "book", "phdthesis", "mastersthesis"}
 _PID = re.compile(r"^[A-Za-z0-9]+(?:/[A-Za-z0-9_=-]+)+$")
 _PID_URL = re.compile(r"^(?:https?://(?:dblp\.org|dblp\.uni-trier\.de)/pid/)?(.+?)(?:\.(?:html|xml))?$")
-_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\..+)$", re.IGNORECASE)
-_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.IGNORECASE)
 _HOMONYM = re.compile(r"\s+\d{4}$")  # dblp tells apart people of one name as "Wei Li 0001"
 
 
@@ -59,15 +58,12 @@ def parse_record(record: ET.Element, author_key: str, fetched_at: str = "") -> P
     doi = arxiv = ""
     links = [_text(ee) for ee in record.findall("ee")]
     for link in links:
-        if not doi and (match := _DOI_URL.match(link)):
-            doi = match.group(1).lower()
-        if not arxiv and (match := _ARXIV_URL.search(link)):
-            arxiv = match.group(1).lower()
+        doi = doi or doi_from_url(link)
+        arxiv = arxiv or arxiv_id_from_url(link)
     volume = _text(record.find("volume"))
     if not arxiv and venue == "CoRR" and volume.startswith("abs/"):
         arxiv = volume[4:].lower()
-    if doi.startswith("10.48550/arxiv.") and not arxiv:
-        arxiv = doi[len("10.48550/arxiv."):]
+    arxiv = arxiv or arxiv_id_from_doi(doi)
     key = record.get("key", "")
     extra: dict[str, Any] = {"dblp_key": key, "dblp_type": record.tag}
     if record.get("publtype"):
@@ -109,7 +105,7 @@ def parse_person(xml: bytes | str, author_key: str, fetched_at: str = "") -> lis
     return records
 
 
-class DblpSource:
+class DblpSource(Source):
     """A Source over dblp; the httpx client is given to it and requests are spaced >= 1 s apart."""
 
     name = NAME
@@ -145,8 +141,8 @@ class DblpSource:
                    headers={"User-Agent": USER_AGENT}, hints=HINTS, sleep=self._sleep, allow=allow,
                    deadline=self._deadline)
 
-    def fetch(self, author: Author, window: YearWindow) -> Iterator[Publication]:
-        """The author's publications in ``window``, from one request for the whole bibliography."""
+    def pages(self, author: Author, window: YearWindow, cursor: str | None = None) -> Iterator[Page]:
+        """The author's publications in ``window`` as one page, from one request for the whole bibliography."""
         pid = normalise_pid(author.dblp)
         if not pid:
             what = f"{author.dblp!r} is not a dblp person id" if author.dblp else "has no dblp id"
@@ -157,7 +153,7 @@ class DblpSource:
             raise BadInputError(f"dblp has no person {pid} ({author.key})",
                                 f"Run: authorstats authors resolve {author.key} --source dblp")
         records = parse_person(response.content, author.key, utc_now())
-        return iter([r for r in records if r.year in window])
+        return iter([Page([r for r in records if r.year in window], None)])
 
     def search_authors(self, name: str, orcid: str = "", limit: int = 10) -> list[Candidate]:
         """People dblp lists under ``name`` (dblp's search has no ORCID lookup, so ``orcid`` is unused)."""

@@ -1,12 +1,10 @@
-"""What the web sources share: the HTTP client, one GET that turns every failure into a clear
-SourceUnavailableError (with the API key masked), and the author-candidate record of identity search."""
+"""The one HTTP helper of the API sources: the client, one GET that turns every failure into a clear
+SourceUnavailableError (secrets masked), a throttle, and the author-candidate record of identity search."""
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import logging
-import re
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -16,6 +14,7 @@ import httpx
 from authorstats import __version__
 from authorstats.errors import SourceUnavailableError
 from authorstats.sources import Deadline, SourceRefused
+from authorstats.sources.masking import mask
 
 USER_AGENT = f"authorstats/{__version__} (bibliometrics CLI)"
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
@@ -39,37 +38,6 @@ class Candidate:
 def make_client() -> httpx.Client:
     """The HTTP client the CLI passes to sources: timeouts, redirects, a descriptive User-Agent."""
     return httpx.Client(timeout=TIMEOUT, follow_redirects=True, headers={"User-Agent": USER_AGENT})
-
-
-def mask(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret replaced by ``***``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
-class _HideKeysInUrls(logging.Filter):
-    """httpx logs every request's full URL (at INFO); a key sent as ``api_key=`` must not go with it."""
-
-    _KEY = re.compile(r"(?<=[?&]api_key=)[^&\s\"']+")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = self._KEY.sub("***", message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True
-
-
-_HIDE_KEYS = _HideKeysInUrls()
-
-
-def hide_keys_in_http_logs() -> None:
-    """Mask ``api_key=`` values in the request lines httpx logs (idempotent)."""
-    logger = logging.getLogger("httpx")
-    if _HIDE_KEYS not in logger.filters:
-        logger.addFilter(_HIDE_KEYS)
 
 
 def retry_after_seconds(value: str | None, *, now: dt.datetime | None = None) -> float | None:

@@ -1,11 +1,14 @@
-"""The secrets a run knows (API keys, proxy passwords) and masking them out of any line it prints.
+"""The one place secrets are masked: the secrets a run knows (API keys, proxy passwords), hiding them
+and URL credentials in any text, and keeping ``api_key=`` out of httpx's request log lines.
 
-Sources mask what they say themselves; this is the last guard at the command layer, for error
-lines, warnings and --debug tracebacks. Light on purpose: imported while the CLI starts.
+Sources mask what they say themselves with :func:`mask`; the command layer masks every line it
+prints with it too (error lines, warnings, --debug tracebacks). Light on purpose: imported while
+the CLI starts.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from typing import Iterable, Mapping
@@ -49,3 +52,31 @@ def mask(text: str, secrets: Iterable[str]) -> str:
         if secret:
             text = text.replace(secret, "***")
     return _URL_CREDENTIALS.sub("***@", text)
+
+
+def mask_url(url: str) -> str:
+    """``http://user:pass@host:8080`` -> ``http://***@host:8080``."""
+    return mask(url, ())
+
+
+class _HideKeysInUrls(logging.Filter):
+    """httpx logs every request's full URL (at INFO); a key sent as ``api_key=`` must not go with it."""
+
+    _KEY = re.compile(r"(?<=[?&]api_key=)[^&\s\"']+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = self._KEY.sub("***", message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+_HIDE_KEYS = _HideKeysInUrls()
+
+
+def hide_keys_in_http_logs() -> None:
+    """Mask ``api_key=`` values in the request lines httpx logs (idempotent)."""
+    logger = logging.getLogger("httpx")
+    if _HIDE_KEYS not in logger.filters:
+        logger.addFilter(_HIDE_KEYS)

@@ -14,12 +14,14 @@ from typing import Any, Callable, Iterator, Mapping
 import httpx
 
 from authorstats.errors import BadInputError, SourceUnavailableError
+from authorstats.identifiers import arxiv_id_from_doi, arxiv_id_from_url, normalise_doi
 from authorstats.models import Author, Publication, YearWindow, utc_now
-from authorstats.sources import Deadline, Page
-from authorstats.sources.http import Candidate, get, hide_keys_in_http_logs, json_of
+from authorstats.sources import Deadline, Page, Source, service_name
+from authorstats.sources.http import Candidate, get, json_of
+from authorstats.sources.masking import hide_keys_in_http_logs
 
 NAME = "openalex"
-SERVICE = "OpenAlex"
+SERVICE = service_name(NAME)
 API = "https://api.openalex.org"
 KEY_ENV = "OPENALEX_API_KEY"
 PER_PAGE = 100
@@ -36,8 +38,6 @@ HINTS = {
     401: f"Check OPENALEX_API_KEY. {KEY_HINT}",
 }
 _AUTHOR_ID = re.compile(r"^(?:https?://openalex\.org/)?(A\d+)$", re.IGNORECASE)
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
-_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.IGNORECASE)
 
 
 def api_key_from_env(environ: Mapping[str, str] | None = None) -> str:
@@ -66,23 +66,17 @@ def rebuild_abstract(index: Mapping[str, list[int]] | None) -> str:
     return " ".join(positions[p] for p in sorted(positions))
 
 
-def _doi(value: str | None) -> str:
-    value = (value or "").strip()
-    value = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", value, flags=re.IGNORECASE)
-    return value.lower()
-
-
 def _arxiv_id(work: Mapping[str, Any], doi: str) -> str:
-    match = _ARXIV_DOI.match(doi)
-    if match:
-        return match.group(1).lower()
+    arxiv = arxiv_id_from_doi(doi)
+    if arxiv:
+        return arxiv
     for location in [work.get("primary_location")] + list(work.get("locations") or []):
         if not isinstance(location, dict):
             continue
         for url_field in ("landing_page_url", "pdf_url"):
-            match = _ARXIV_URL.search(location.get(url_field) or "")
-            if match:
-                return match.group(1).lower()
+            arxiv = arxiv_id_from_url(location.get(url_field) or "")
+            if arxiv:
+                return arxiv
     return ""
 
 
@@ -104,7 +98,7 @@ def parse_work(work: Mapping[str, Any], author_key: str, fetched_at: str = "") -
         return None
     location = work.get("primary_location") or {}
     venue_source = location.get("source") or {}
-    doi = _doi(work.get("doi") or (work.get("ids") or {}).get("doi"))
+    doi = normalise_doi(work.get("doi") or (work.get("ids") or {}).get("doi"))
     extra: dict[str, Any] = {}
     arxiv = _arxiv_id(work, doi)
     if arxiv:
@@ -138,7 +132,7 @@ def parse_work(work: Mapping[str, Any], author_key: str, fetched_at: str = "") -
     )
 
 
-class OpenAlexSource:
+class OpenAlexSource(Source):
     """A Source over the OpenAlex API; the httpx client and the key are given to it."""
 
     name = NAME
@@ -179,13 +173,9 @@ class OpenAlexSource:
             return None
         return json_of(response, SERVICE)
 
-    def fetch(self, author: Author, window: YearWindow) -> Iterator[Publication]:
-        """The author's works published in ``window``, 100 a page, following ``meta.next_cursor``."""
-        pages = self.pages(author, window)
-        return (record for page in pages for record in page.records)
-
     def pages(self, author: Author, window: YearWindow, cursor: str | None = None) -> Iterator[Page]:
-        """The author's works in ``window`` page by page, from ``cursor`` (the start when None)."""
+        """The author's works in ``window``, 100 a page, from ``cursor`` (the start when None), following
+        ``meta.next_cursor``."""
         author_id = self._author_id(author)
         return self._pages(author, author_id, window, cursor or "*")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 
-from authorstats.models import Author, Publication, YearWindow
+from authorstats.models import Publication
 
 NAME = "snapshot"
 DESCRIPTION = (
@@ -37,17 +36,3 @@ def read_snapshot(path: Path | None = None) -> list[Publication]:
             for row in csv.DictReader(handle)
         ]
 
-
-class SnapshotSource:
-    """A Source over the bundled snapshot; it covers only the authors and years it holds."""
-
-    name = NAME
-
-    def __init__(self, path: Path | None = None) -> None:
-        self._records = read_snapshot(path)
-
-    def authors(self) -> set[str]:
-        return {r.author for r in self._records}
-
-    def fetch(self, author: Author, window: YearWindow) -> Iterator[Publication]:
-        return (r for r in self._records if r.author == author.key and r.year in window)
