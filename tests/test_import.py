@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from authorstats.shell import importer
-
-from authorstats.shell import store
 from authorstats.cli import app
-from authorstats.errors import BadInputError
 from authorstats.config.roster import load_roster
+from authorstats.errors import BadInputError
+from authorstats.models import Author
+from authorstats.shell import importer, store
+from authorstats.sources import csv_import
 
 runner = CliRunner()
 HEADER = "author,title,year,venue,abstract,doi,citations\n"
@@ -81,10 +81,22 @@ def test_missing_required_column_is_one_clear_error(workspace, tmp_path):
         importer.import_csv(csv_file, store.Workspace(workspace), load_roster())
 
 
-@pytest.mark.parametrize("name", ["scholar", "openalex", "../up", "Has Space", ""])
+@pytest.mark.parametrize("name", ["scholar", "openalex", "dblp", "snapshot", "../up", "Has Space", ""])
 def test_unsafe_or_reserved_source_names_are_refused(name):
     with pytest.raises(BadInputError):
-        importer.check_source_name(name)
+        csv_import.check_source_name(name)
+
+
+def test_parsing_takes_text_and_gives_records_and_bad_rows_without_files():
+    authors = [Author(key="ada", name="Ada Lovelace")]
+    text = "author\ttitle\tyear\tdoi\nAda Lovelace\tNotes\t1999\tdoi:10.1000/XYZ\nada\tLater\t2032\t\n"
+
+    records, bad = csv_import.parse_csv(text, authors, "notes", where="<memory>", origin="notes.tsv",
+                                        fetched_at="2030-01-01T00:00:00+00:00", this_year=2030)
+
+    assert [(r.author, r.title, r.year, r.doi, r.source, r.fetched_at, r.extra) for r in records] == [
+        ("ada", "Notes", 1999, "10.1000/xyz", "notes", "2030-01-01T00:00:00+00:00", {"imported_from": "notes.tsv"})]
+    assert [str(b) for b in bad] == ["line 3: year 2032 is outside 1900-2031"]
 
 
 def test_cli_import_reports_bad_rows_and_keeps_good_ones(workspace, tmp_path):
