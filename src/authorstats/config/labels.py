@@ -163,10 +163,3 @@ def to_csv(frame: pd.DataFrame) -> str:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
     return buffer.getvalue()
-
-
-# Transitional: file reading moved to authorstats.shell.config_files; kept until the last callers move (issue 11).
-def load_labels(path: Path, known_topics: Iterable[str] | None = None) -> dict[str, str]:
-    from authorstats.shell import config_files
-
-    return config_files.load_labels(path, known_topics)
