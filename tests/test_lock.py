@@ -1,10 +1,20 @@
-"""Two writing runs in one workspace: the second refuses at once (exit 6) and never interleaves its writes."""
+"""One writing run at a time in a workspace: the others refuse at once (exit 6) and nothing is ever lost.
+
+The lock is real (filelock, taken by real processes); nothing here mocks it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import signal
 import subprocess
 import sys
+import textwrap
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -20,6 +30,7 @@ from conftest import files_under
 
 runner = CliRunner()
 HINTON = Author(key="hinton", name="Geoffrey Hinton", scholar_id="JicYPdAAAAAJ")
+ONE_ROW = "author,title,year\nlecun,{title},2021\n"
 
 
 class HeldOpen:
@@ -59,15 +70,32 @@ def busy_line(result) -> str:
     return line
 
 
+def lock_files(workspace: Path) -> list[str]:
+    return sorted(p.name for p in (workspace / "data").glob(".*lock*"))
+
+
+def one_row_csv(folder: Path, name: str, title: str) -> Path:
+    path = folder / name
+    path.write_text(ONE_ROW.format(title=title), encoding="utf-8")
+    return path
+
+
+def imported_titles(workspace: Path) -> list[str]:
+    raw = store.Workspace(workspace).raw_file("import", "lecun")
+    if not raw.exists():
+        return []
+    return [json.loads(line)["title"] for line in raw.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def test_a_second_fetch_refuses_while_the_first_runs_and_the_first_finishes_alone(workspace, running_fetch):
     source, outcome, thread = running_fetch
-    lock = workspace / "data" / ".lock"
+    holder = workspace / "data" / ".lock"
     during = files_under(workspace)
 
     line = busy_line(runner.invoke(app, ["fetch", "-w", str(workspace), "--source", "scholar", "--author", "hinton"]))
 
-    assert "another authorstats run" in line and " fetch)" in line and str(workspace) in line
-    assert "Wait for it to finish" in line and str(lock) in line
+    assert f"another authorstats run ({os.getpid()} fetch, started " in line and str(workspace) in line
+    assert "Wait for it to finish" in line and f"ps -p {os.getpid()}" in line and str(holder) in line
     assert files_under(workspace) == during  # the refused run wrote nothing, not even the lock
 
     source.release.set()
@@ -75,12 +103,11 @@ def test_a_second_fetch_refuses_while_the_first_runs_and_the_first_finishes_alon
     assert outcome["report"].done == 1
     records = list(store.read_jsonl(store.Workspace(workspace).raw_file("scholar", "hinton")))
     assert [r.title for r in records] == ["First page paper", "Second page paper"]
-    assert not lock.exists()
+    assert lock_files(workspace) == []  # let go: nothing left behind
 
 
 def test_import_refuses_while_a_fetch_runs(workspace, tmp_path, running_fetch):
-    path = tmp_path / "list.csv"
-    path.write_text("author,title,year\nlecun,Convolutional nets,2021\n", encoding="utf-8")
+    path = one_row_csv(tmp_path, "list.csv", "Convolutional nets")
     during = files_under(workspace)
 
     busy_line(runner.invoke(app, ["import", str(path), "-w", str(workspace)]))
@@ -88,16 +115,209 @@ def test_import_refuses_while_a_fetch_runs(workspace, tmp_path, running_fetch):
     assert files_under(workspace) == during
 
 
-def test_a_lock_left_by_a_process_that_died_is_taken_over_with_a_warning(workspace, tmp_path):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    lock = workspace / "data" / ".lock"
-    lock.parent.mkdir()
-    lock.write_text(f"{dead.stdout.strip()} fetch\n", encoding="utf-8")
-    path = tmp_path / "list.csv"
-    path.write_text("author,title,year\nlecun,Convolutional nets,2021\n", encoding="utf-8")
+# --- a lock held by another process -------------------------------------------------------------
 
-    result = runner.invoke(app, ["import", str(path), "-w", str(workspace)])
+HOLDER = textwrap.dedent("""
+    import multiprocessing, os, sys, time
+    from pathlib import Path
+    from authorstats.shell import lock, store
+
+    def worker():
+        time.sleep(120)  # a picture worker outliving a killed report
+
+    with lock.workspace_lock(store.Workspace(Path(sys.argv[1])), sys.argv[2]):
+        child = None
+        if sys.argv[3] == "fork":
+            child = multiprocessing.get_context("fork").Process(target=worker)
+            child.start()
+        print(os.getpid(), child.pid if child else "", flush=True)
+        sys.stdin.readline()
+""")
+
+
+@contextlib.contextmanager
+def held_elsewhere(workspace: Path, command: str = "fetch", worker: str = "none"):
+    """Another authorstats process holding the workspace lock until the block ends (or it is killed)."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(workspace), command, worker],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        pids = holder.stdout.readline().split()
+        assert pids, holder.communicate(timeout=30)
+        yield holder, [int(pid) for pid in pids]
+    finally:
+        if holder.poll() is None:
+            holder.stdin.close()
+            holder.wait(30)
+        for pid in [int(pid) for pid in pids[1:]]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def review_file(tmp_path: Path) -> Path:
+    path = tmp_path / "review.csv"
+    path.write_text("title,source_id,topic,confidence,correct_topic\nA paper,,Other,0.1,Other\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["import", "report", "fetch", "review --apply"])
+def test_every_writing_command_refuses_while_another_process_holds_the_lock(workspace, tmp_path, command):
+    args = {
+        "import": ["import", str(one_row_csv(tmp_path, "list.csv", "Convolutional nets"))],
+        "report": ["report", "--no-clouds"],
+        "fetch": ["fetch", "--source", "scholar", "--author", "hinton"],
+        "review --apply": ["review", "--apply", str(review_file(tmp_path))],
+    }[command]
+    with held_elsewhere(workspace, "import") as (_, (pid,)):
+        during = files_under(workspace)
+
+        result = runner.invoke(app, [*args, "-w", str(workspace)])
+
+        line = busy_line(result)
+        assert f"another authorstats run ({pid} import, started " in line and f"ps -p {pid}" in line
+        assert files_under(workspace) == during
+        assert not (workspace / "reports").exists()
+
+
+def test_the_lock_of_a_killed_run_is_free_at_once(workspace, tmp_path):
+    with held_elsewhere(workspace, "import") as (holder, (pid,)):
+        holder.kill()
+        holder.wait(30)
+        assert (workspace / "data" / ".lock").read_text(encoding="utf-8").startswith(f"{pid} import ")
+
+        result = runner.invoke(app, ["import", str(one_row_csv(tmp_path, "list.csv", "After the kill")), "-w",
+                                     str(workspace)])
 
     assert result.exit_code == 0, result.output
-    assert f"removed a stale lock left by process {dead.stdout.strip()}" in result.stderr
-    assert not lock.exists()
+    assert imported_titles(workspace) == ["After the kill"]
+    assert lock_files(workspace) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="report forks its picture workers on Linux only")
+def test_workers_a_killed_run_forked_do_not_keep_its_lock(workspace, tmp_path):
+    with held_elsewhere(workspace, "report", worker="fork") as (holder, (pid, worker)):
+        holder.kill()
+        holder.wait(30)
+        os.kill(worker, 0)  # the worker outlives its parent
+
+        result = runner.invoke(app, ["import", str(one_row_csv(tmp_path, "list.csv", "Workers left")), "-w",
+                                     str(workspace)])
+
+    assert result.exit_code == 0, result.output
+
+
+def dead_pid() -> str:
+    return subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+@pytest.mark.parametrize("left", ["999999 import\n", "1 fetch\n", "", "dead"])
+def test_a_lock_file_of_the_old_format_blocks_nothing(workspace, tmp_path, left):
+    old = workspace / "data" / ".lock"
+    old.parent.mkdir()
+    old.write_text(f"{dead_pid()} fetch\n" if left == "dead" else left, encoding="utf-8")
+
+    result = runner.invoke(app, ["import", str(one_row_csv(tmp_path, "list.csv", "Convolutional nets")), "-w",
+                                 str(workspace)])
+
+    assert result.exit_code == 0, result.output
+    assert imported_titles(workspace) == ["Convolutional nets"]
+    assert lock_files(workspace) == []
+
+
+# Started at one wall-clock moment, so that the runs meet at the lock instead of after each other's start-up.
+TOGETHER = textwrap.dedent("""
+    import sys, time
+    at = float(sys.argv.pop(1))
+    if sys.argv[1] == "hold":  # take the lock alone and say when it was held
+        from pathlib import Path
+        from authorstats.errors import WorkspaceBusyError
+        from authorstats.shell import lock, store
+        time.sleep(max(0.0, at - time.time()))
+        try:
+            with lock.workspace_lock(store.Workspace(Path(sys.argv[2])), "import"):
+                start = time.time()
+                time.sleep(0.3)
+                print("held", start, time.time())
+        except WorkspaceBusyError:
+            print("busy")
+    else:  # an authorstats command
+        from authorstats.cli import main
+        time.sleep(max(0.0, at - time.time()))
+        main()
+""")
+
+
+def run_together(*commands: list[str]) -> list[tuple[int, str, str]]:
+    at = str(time.time() + 4)
+    runs = [subprocess.Popen([sys.executable, "-c", TOGETHER, at, *command],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for command in commands]
+    return [(run.wait(120), *run.communicate()) for run in runs]
+
+
+def stale_lock(workspace: Path) -> None:
+    (workspace / "data").mkdir()
+    (workspace / "data" / ".lock").write_text("999999 import\n", encoding="utf-8")
+
+
+def test_runs_started_together_over_a_stale_lock_never_hold_it_at_the_same_time(workspace):
+    stale_lock(workspace)
+
+    outcomes = run_together(*[["hold", str(workspace)] for _ in range(6)])
+
+    assert all(code == 0 for code, _, _ in outcomes), outcomes
+    held = sorted(tuple(map(float, out.split()[1:])) for _, out, _ in outcomes if out.startswith("held"))
+    assert held and len(held) + sum(out.strip() == "busy" for _, out, _ in outcomes) == 6
+    assert all(end <= next_start for (_, end), (next_start, _) in zip(held, held[1:])), held
+
+
+def test_concurrent_imports_over_a_stale_lock_never_lose_a_record(workspace, tmp_path):
+    """Issue 12, case 1: six imports into one author's file at once; every run that says "saved" is on disk."""
+    stale_lock(workspace)
+    titles = [f"Concurrent paper {n}" for n in range(6)]
+    files = [one_row_csv(tmp_path, f"list{n}.csv", title) for n, title in enumerate(titles)]
+
+    outcomes = run_together(*[["import", str(path), "-w", str(workspace)] for path in files])
+
+    on_disk = imported_titles(workspace)
+    for title, (code, out, err) in zip(titles, outcomes):
+        assert code in (0, int(ExitCode.BUSY)), err
+        if code == 0:
+            assert "lecun: 1 publications" in out and title in on_disk
+        else:
+            (line,) = err.strip().splitlines()
+            assert line.startswith("Error: another authorstats run") and title not in on_disk
+    assert sorted(on_disk) == sorted(t for t, (code, _, _) in zip(titles, outcomes) if code == 0)
+    assert lock_files(workspace) == []
+
+
+# --- a workspace the lock cannot be taken in ---------------------------------------------------------
+
+def test_a_data_path_that_is_a_file_is_exit_5(workspace, tmp_path):
+    (workspace / "data").write_text("not a folder", encoding="utf-8")
+
+    result = runner.invoke(app, ["import", str(one_row_csv(tmp_path, "list.csv", "X")), "-w", str(workspace)])
+
+    assert result.exit_code == int(ExitCode.OUTPUT), result.output
+    assert f"{workspace / 'data'} is a file, not a folder" in result.stderr
+
+
+def test_a_lock_path_that_is_a_folder_is_exit_5(workspace, tmp_path):
+    (workspace / "data" / ".lock").mkdir(parents=True)
+
+    result = runner.invoke(app, ["import", str(one_row_csv(tmp_path, "list.csv", "X")), "-w", str(workspace)])
+
+    assert result.exit_code == int(ExitCode.OUTPUT), result.output
+    assert f"cannot write {workspace / 'data' / '.lock'}" in result.stderr
+    assert imported_titles(workspace) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_workspace_is_exit_5(workspace, tmp_path):
+    workspace.chmod(0o555)
+    try:
+        result = runner.invoke(app, ["import", str(one_row_csv(tmp_path, "list.csv", "X")), "-w", str(workspace)])
+    finally:
+        workspace.chmod(0o755)
+
+    assert result.exit_code == int(ExitCode.OUTPUT), result.output
+    assert "permission denied" in result.stderr and "writable --workspace" in result.stderr

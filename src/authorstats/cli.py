@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import signal
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional
+from typing import Annotated, Callable, Optional
 
 import typer
 
@@ -202,7 +201,7 @@ def report(
     """
     from authorstats.shell import report as reporting
     from authorstats.config import roster as rosters
-    from authorstats.shell import store
+    from authorstats.shell import lock, store
     from authorstats.config import taxonomy as taxonomies
     from authorstats.models import YearWindow
 
@@ -213,7 +212,8 @@ def report(
     options = reporting.ReportOptions(clouds=clouds, cloud_width=width, cloud_height=height, chart_dpi=dpi,
                                       stopwords=stopwords, chart_format=chart_format.value,
                                       cloud_from=cloud_from.value, distinctive=distinctive)
-    result = reporting.build_report(store.Workspace(workspace), authors, window, tax, options)
+    with lock.workspace_lock(store.Workspace(workspace), "report"):
+        result = reporting.build_report(store.Workspace(workspace), authors, window, tax, options)
     _print_report(result, workspace)
     if open_report and result.index is not None:
         import webbrowser
@@ -286,26 +286,12 @@ def fetch(
     if source == "auto":  # Scholar, then OpenAlex, then dblp for the authors Scholar did not serve
         from authorstats.shell import fallback
 
-        report = fallback.run_auto(store.Workspace(workspace), authors, window, options,
-                                   echo=_say, progress=_progress_bar)
+        report = fallback.run_auto(store.Workspace(workspace), authors, window, options)
     else:
-        report = fetching.run(store.Workspace(workspace), authors, window, options, echo=_say, progress=_progress_bar)
-    for line in report.closing_lines():
-        _say(line)
-    error = report.error()
-    if error is not None:
-        raise error
-    if report.exit_code:
-        raise typer.Exit(report.exit_code)
-
-
-@contextlib.contextmanager
-def _progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr for fetch's details; yields the function that advances it."""
-    import sys
-
-    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
+        report = fetching.run(store.Workspace(workspace), authors, window, options)
+    code = report.finish(lambda line: typer.echo(line, err=True))
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command("import")
