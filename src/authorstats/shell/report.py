@@ -151,6 +151,7 @@ def _build(workspace, authors, window, taxonomy, options, painter) -> ReportResu
     from authorstats.render import html as html_report
 
     from authorstats.config import labels
+    from authorstats.shell import config_files
 
     from authorstats.render import pictures as render
 
@@ -162,7 +163,7 @@ def _build(workspace, authors, window, taxonomy, options, painter) -> ReportResu
 
     records, provenance, merges = gather(workspace, authors, window)
     frame = classify.classify_frame(publications_frame(records), taxonomy)
-    frame = labels.apply_labels(frame, labels.load_labels(workspace.labels))
+    frame = labels.apply_labels(frame, config_files.load_labels(workspace.labels))
     frame = frame.sort_values(["author", "year", "title"], kind="stable").reset_index(drop=True)
     rows_of = frame.groupby("author", sort=False).indices  # author -> row positions, in frame order
 
@@ -331,8 +332,9 @@ def _cloud_weights(rows, authors: Sequence[Author], options: ReportOptions) -> d
     ``rows(key)`` gives one author's classified rows.
     """
     from authorstats.render import clouds
+    from authorstats.shell import config_files
 
-    stopwords = clouds.load_stopwords(options.stopwords)
+    stopwords = config_files.load_stopwords(options.stopwords)
     texts = {a.key: _cloud_texts(rows(a.key), a.key, options.cloud_from) for a in authors}
     out = {}
     for author in authors:
