@@ -162,39 +162,6 @@ def test_classify_frame_agrees_with_classify_row_by_row():
             single.topic, single.score, ";".join(single.evidence), format_topics(single.topics), single.confidence)
 
 
-def test_a_large_input_split_over_two_processes_gives_the_same_columns(monkeypatch):
-    from authorstats.classify import engine as classifier
-
-    titles = [row[0] for row in golden_cases()] + ["Réseaux — «x»: étude", "", "Self-supervised learning - a survey"]
-    frame = pd.DataFrame({"title": titles * 2, "abstract": ["", "A diffusion model."] * len(titles)})
-    for columns in (["title"], ["title", "abstract"]):
-        alone = classify_frame(frame[columns], TAXONOMY)
-        monkeypatch.setattr(classifier, "_PARALLEL_FROM", 10)
-        monkeypatch.setattr(classifier, "_cpu_count", lambda: 2)
-        classifier._index.cache_clear()  # the worker starts from nothing learnt, as on a first large input
-        split = classify_frame(frame[columns], TAXONOMY)
-        monkeypatch.undo()
-        pd.testing.assert_frame_equal(split, alone)
-
-
-def test_an_error_in_the_second_process_is_raised_in_the_first(monkeypatch):
-    from authorstats.classify import engine as classifier
-    from authorstats.errors import BadInputError
-
-    def refuse(self, titles, abstracts=None):
-        if "refused" in titles:
-            raise BadInputError("a title is too long to classify")
-        return original(self, titles, abstracts)
-
-    original = classifier._Index.classify
-    monkeypatch.setattr(classifier._Index, "classify", refuse)
-    monkeypatch.setattr(classifier, "_PARALLEL_FROM", 10)
-    monkeypatch.setattr(classifier, "_cpu_count", lambda: 2)
-    titles = [f"Title {n}" for n in range(30)] + ["refused"]  # in the second half
-    with pytest.raises(BadInputError, match="too long"):
-        classify_frame(pd.DataFrame({"title": titles}), TAXONOMY)
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_any_unicode_title_classifies_without_error(title):

@@ -408,8 +408,8 @@ def classify_file(
         typer.echo(classifier.classify_frame(frame, tax).to_csv(index=False), nl=False)
     else:
         # streamed, each distinct result encoded once: a million rows are never one string in memory
-        rows, codes = classifier.classify_table(frame, tax)
-        store.write_output_csv(output, frame, (classifier.COLUMNS, rows, codes))
+        table = classifier.classify_table(frame, tax)
+        store.write_output_csv(output, frame, (classifier.COLUMNS, table.cells(), table.codes))
         typer.echo(f"Classified {len(frame)} rows -> {output}", err=True)
 
 

@@ -1,425 +1,47 @@
-"""Pure topic classification: title (plus abstract when known) -> topic, score, evidence, runners-up, confidence.
+"""Classification of one title or of a whole table: the fast batch engine behind one seam, held to spec.py.
 
-Scoring (docs/classifier.md has the full story): a title is lower-cased, accents are dropped and it is
-cut into words. At each word the longest taxonomy term whose words match the following title words is
-taken (so "non-contrastive" hides "contrastive") and matching resumes after it. A match scores its
-weight, times ``head_boost`` before a colon (the title's own claim), ``method_weight`` after
-"via/with/using/by..." (the method, not the subject) and ``setting_weight`` after "in/on". A matched
-text counts once per topic; a topic's matches are summed strongest first with weights 1, decay,
-decay^2, ... and the sum is multiplied by the topic's boost (application domains win over methods).
-Abstract matches count ``abstract_weight`` of a title match. Equal scores: the topic named first wins.
+``classify`` (one title) and ``classify_frame`` / ``classify_table`` (a DataFrame) give exactly what
+``spec.classify`` gives for each title; tests/test_classify_spec.py checks it. The rules are in
+spec.py and docs/classifier.md; how the engine applies them quickly is in batch.py.
 """
 
 from __future__ import annotations
 
-import array
-import bisect
-import contextlib
-import functools
-import gc
-import itertools
-import os
-import re
-import signal
-import sys
-from typing import TYPE_CHECKING, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from authorstats.errors import BadInputError
-from authorstats.config.taxonomy import OTHER, Taxonomy, literal_prefix
-from authorstats.classify.spec import NOTHING, Classification, format_topics, normalise, words  # noqa: F401  (re-exported)
+from authorstats.classify import batch
+from authorstats.classify.spec import NOTHING, Classification, format_topics, normalise, words
+from authorstats.config.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
-# ASCII fast path (bytes.translate is far faster than str.translate): every character that is not a
-# letter or digit separates words; ':' is made a word of its own before.
-_ASCII_WORDS_BATCH = bytes(c if (chr(c).isalnum() and c < 128) or chr(c) in ":\x01" else 32 for c in range(256))
-_COLON, _METHOD, _SETTING, _RESET = 1, 2, 3, 4
-# One character per word in a batch's strings of symbols; these three are never a word's symbol.
-_SEP = "\x01"  # ends each title; it is also the word that ends each title in a batch's words
-_QUIET = "\x02"  # a word that neither matches nor marks (it still separates the words of a term)
-_HEAD = "\x03"  # starts the key of a title whose words before its ':' get head_boost
-_FIRST_SYMBOL = 0x100  # symbols are the code points from here on (lone surrogates included)
-_RENEW_AFTER = 300_000  # symbols or words learnt before the tables start afresh (a batch adds at most ~750k)
-_BATCH = 20_000  # titles per batch: big enough to amortise, small enough to bound memory
-_BATCH_CHARS = 1_000_000
-_MEMO = 500_000  # bound on each memo of results
-_PARALLEL_FROM = 200_000  # distinct titles from which a second process (if there is a second CPU) saves time
+__all__ = ["COLUMNS", "NOTHING", "Classification", "ResultTable", "classify", "classify_frame", "classify_table",
+           "format_topics", "normalise", "words"]
+
+COLUMNS = ("topic", "score", "evidence", "topics", "confidence")  # what classify_frame adds
+_KINDS = (object, float, object, object, float)
 
 
-def _batch_words(texts: list[str]) -> tuple[list[str], list[str]]:
-    """``words(normalise(t))`` of every text, each followed by _SEP, and ``normalise(t)`` of every text; ASCII
-    texts in a few string operations over all of them."""
-    if all(t.isascii() and _SEP not in t for t in texts):
-        text = _SEP.join(texts).lower()
-        if " -" in text:
-            text = text.replace(" - ", " : ").replace(" -- ", " : ")
-        normalised = text.split(_SEP)
-        if ":" in text:
-            text = text.replace(":", " : ")
-        tokens = text.encode().translate(_ASCII_WORDS_BATCH).decode().replace(_SEP, f" {_SEP} ").split()
-        tokens.append(_SEP)
-        return tokens, normalised
-    tokens = []
-    normalised = [normalise(text) for text in texts]
-    for text in normalised:
-        tokens += words(text)
-        tokens.append(_SEP)
-    return tokens, normalised
+@dataclass(frozen=True)
+class ResultTable:
+    """The classification of every row of a table, compactly: each distinct result once, and for each row
+    the number of its result."""
 
+    results: tuple[Classification, ...]
+    codes: "np.ndarray"
 
-class _Index:
-    """The taxonomy compiled once, and what it has learnt about the words it has met.
-
-    A batch of titles is classified with a few string operations over the whole batch rather than a
-    loop over its words (docs/classifier.md, "Speed"):
-
-    1. every word becomes one character: its *symbol* (``_QUIET`` if it neither matches a term on its
-       own nor marks a method, setting or head) and its *class* (which term words it matches);
-    2. one regular expression over the classes finds the terms of several words, longest first at each
-       word, as the word-by-word rule does; each such match is replaced by one symbol of its own;
-    3. dropping the quiet words leaves each title a short *key*: its matches and markers in order.
-       Titles with the same key have the same result, which is worked out once per key.
-    """
-
-    def __init__(self, taxonomy: Taxonomy) -> None:
-        self.settings = settings = taxonomy.settings
-        self.topic_names = taxonomy.names
-        self.boosts = [t.boost for t in taxonomy.topics]
-        regex_ids: dict[str, int] = {}
-        self.regexes: list[re.Pattern] = []
-        # (topic index, weight, word ids); word ids index self.regexes
-        self.terms: list[tuple[int, float, tuple[int, ...]]] = []
-        self.by_first: dict[int, list[int]] = {}
-        for topic_index, topic in enumerate(taxonomy.topics):
-            for term in topic.terms:
-                ids = []
-                for word in term.words:
-                    if word not in regex_ids:
-                        regex_ids[word] = len(self.regexes)
-                        self.regexes.append(re.compile(word))
-                    ids.append(regex_ids[word])
-                self.by_first.setdefault(ids[0], []).append(len(self.terms))
-                self.terms.append((topic_index, term.weight, tuple(ids)))
-        self.by_prefix: dict[str, list[int]] = {}
-        for word, number in regex_ids.items():
-            self.by_prefix.setdefault(literal_prefix(word), []).append(number)
-        self.always = self.by_prefix.pop("", [])
-        self.prefix_lengths = sorted({len(p) for p in self.by_prefix})
-        self.method = frozenset(settings["method_markers"])
-        self.setting = frozenset(settings["setting_markers"])
-        self.reset = frozenset(settings["reset_markers"])
-        self.decay = functools.lru_cache(maxsize=None)(lambda rank: settings["decay"] ** rank)
-        self.topic_text = functools.lru_cache(maxsize=4096)(lambda name, score: format_topics(((name, score),)))
-        self._start_afresh()
-
-    def _start_afresh(self) -> None:
-        """Forget every word, symbol and result learnt so far (they only save time)."""
-        self.chars: dict[str, str] = {_SEP: _SEP * 2}  # word -> its symbol (or _QUIET) and its class (or _QUIET)
-        self.entries: dict[str, tuple] = {}  # word of a class -> (terms it can start, its word-regex ids, marker kind)
-        self.class_of: dict[tuple, str] = {}  # (word-regex ids, marker kind) -> class
-        self.class_entries: list[tuple] = []  # class - _FIRST_SYMBOL -> entry of its words
-        self.events: dict[str, tuple] = {}  # symbol -> its markers and matches in order: kind or (topic, weight, text)
-        self.spans: dict[tuple[str, bool], str] = {}  # (words of a term match, hyphenated) -> its symbol
-        self.next_symbol = _FIRST_SYMBOL
-        self.pattern: re.Pattern | None = None
-        self.pattern_stale = False
-        self.results: dict[str, tuple | None] = {}  # key of a title -> its result
-        self.key_matches: tuple[dict, dict] = ({}, {})  # [weighted] key -> its matches
-        self.scored: dict[tuple, tuple | None] = {}  # matches -> result
-
-    def entry(self, token: str) -> tuple:
-        """(terms that can start at this word, longest first; ids of the word regexes it matches; marker kind)."""
-        candidates = list(self.always)
-        for length in self.prefix_lengths:
-            if length > len(token):
-                break
-            candidates.extend(self.by_prefix.get(token[:length], ()))
-        ids = frozenset(i for i in candidates if self.regexes[i].fullmatch(token))
-        kind = (_COLON if token == ":" else _METHOD if token in self.method else _SETTING if token in self.setting
-                else _RESET if token in self.reset else 0)
-        starts = sorted(
-            (t for i in ids for t in self.by_first.get(i, ())),
-            key=lambda t: (-len(self.terms[t][2]), -self.terms[t][1], t),
-        )
-        # each start: (topic index, weight, ids of the term's further words)
-        return tuple((self.terms[t][0], self.terms[t][1], self.terms[t][2][1:]) for t in starts), ids, kind
-
-    def _symbol(self, events: tuple) -> str:
-        if self.next_symbol > 0x10FFFF:
-            raise BadInputError("a title is too long to classify (over a million different matching words)",
-                                "Check the file's quoting: a stray quote can make the rest of the file one title")
-        symbol = chr(self.next_symbol)
-        self.next_symbol += 1
-        self.events[symbol] = events
-        return symbol
-
-    def _learn(self, words: list[str]) -> None:
-        for word in words:
-            starts, ids, kind = entry = self.entry(word)
-            if not ids and not kind:
-                self.chars[word] = _QUIET * 2
-                continue
-            self.entries[word] = entry
-            key = (ids, kind)
-            if key not in self.class_of:
-                self.class_of[key] = chr(_FIRST_SYMBOL + len(self.class_entries))
-                self.class_entries.append(entry)
-                self.pattern_stale = True
-            # the word alone: its marker, then the best one-word term (tried after every longer one)
-            single = next(((topic, weight, word) for topic, weight, rest in starts if not rest), None)
-            events = ((kind,) if kind else ()) + ((single,) if single else ())
-            self.chars[word] = (self._symbol(events) if events else _QUIET) + self.class_of[key]
-
-    def _compile(self) -> None:
-        """The regex over classes that finds terms of several words: at each word the first that matches, in the
-        order of its starts (longest first), and on after it, as the word-by-word rule."""
-        alternatives = []
-        for number, (starts, _, _) in enumerate(self.class_entries):
-            options = [self._sequence(rest) for rest in dict.fromkeys(rest for _, _, rest in starts if rest)]
-            options = [o for o in options if o]
-            if options:
-                alternatives.append(re.escape(chr(_FIRST_SYMBOL + number)) + "(?:" + "|".join(options) + ")")
-        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
-        self.pattern_stale = False
-
-    def _sequence(self, rest: tuple[int, ...]) -> str:
-        """The regex of classes for a term's further words ('' if no word met so far matches one of them)."""
-        parts = []
-        for word_id in rest:
-            chars = [chr(_FIRST_SYMBOL + n) for n, (_, ids, _) in enumerate(self.class_entries) if word_id in ids]
-            if not chars:
-                return ""
-            parts.append("[" + "".join(chars) + "]")
-        return "".join(parts)
-
-    def _span_symbol(self, words: list[str], hyphenated: bool) -> str:
-        """The symbol of a term match over ``words``: the first word's marker, the match, the later words' markers."""
-        entries = [self.entries[w] for w in words]
-        more = len(words) - 1
-        topic, weight = next((topic, weight) for topic, weight, rest in entries[0][0]
-                             if len(rest) == more and all(w in entries[k + 1][1] for k, w in enumerate(rest)))
-        match = (topic, weight, "-".join(words) if hyphenated else " ".join(words))
-        kinds = [e[2] for e in entries]
-        symbol = self._symbol(((kinds[0],) if kinds[0] else ()) + (match,) + tuple(k for k in kinds[1:] if k))
-        self.spans[" ".join(words), hyphenated] = symbol
-        return symbol
-
-    def keys(self, texts: list[str], weighted: bool, dashes: bool = True) -> list[str]:
-        """The key of every text (see the class docstring); ``weighted`` (titles) marks a boosted head.
-
-        ``dashes``: some text may write a term with hyphens (its evidence is then written so).
-        """
-        tokens, normalised = _batch_words(texts)
-        try:
-            chars = "".join(map(self.chars.__getitem__, tokens))
-        except KeyError:  # words not met before
-            self._learn(sorted(set(tokens).difference(self.chars)))
-            chars = "".join(map(self.chars.__getitem__, tokens))
-        if self.pattern_stale:
-            self._compile()
-        symbols, classes = chars[0::2], chars[1::2]
-        if self.pattern is not None:
-            pieces = []
-            done = 0
-            title_starts = None
-            spans = self.spans
-            for match in self.pattern.finditer(classes):
-                start, end = match.span()
-                words = tokens[start:end]
-                hyphenated = False
-                if dashes:
-                    if title_starts is None:
-                        title_starts = list(itertools.accumulate(map(len, classes.split(_SEP)), lambda a, b: a + b + 1, initial=0))
-                    text = normalised[bisect.bisect_right(title_starts, start) - 1]
-                    hyphenated = "-".join(words) in text  # the evidence is written as the title writes it
-                pieces.append(symbols[done:start])
-                pieces.append(spans.get((" ".join(words), hyphenated)) or self._span_symbol(words, hyphenated))
-                done = end
-            pieces.append(symbols[done:])
-            symbols = "".join(pieces)
-        keys = symbols.replace(_QUIET, "").split(_SEP)[:-1]
-        colon = self.chars.get(":", "  ")[1]
-        if weighted and colon in classes:
-            # the head is boosted when the title's first ':' has a word after it: drop the colons that end a title
-            heads = classes.replace(colon + _SEP, _SEP).split(_SEP)[:-1]
-            keys = [_HEAD + key if colon in head else key for key, head in zip(keys, heads)]
-        return keys
-
-    def matches(self, key: str, weighted: bool) -> list[tuple[int, float, str]]:
-        """(topic index, value, matched text) of every match of a key, in title order.
-
-        With ``weighted`` (a title), matches before a ':' get head_boost, and matches after a method or
-        setting marker get method_weight or setting_weight until the next ':' or reset marker.
-        """
-        known = self.key_matches[weighted].get(key)
-        if known is not None:
-            return known
-        events = self.events
-        out = []
-        if weighted:
-            settings = self.settings
-            method_weight, setting_weight = settings["method_weight"], settings["setting_weight"]
-            head = settings["head_boost"] if key[:1] == _HEAD else 1.0
-            mode = 1.0
-            for symbol in key.lstrip(_HEAD):
-                for event in events[symbol]:
-                    if event.__class__ is tuple:
-                        out.append((event[0], event[1] * head * mode, event[2]))
-                    elif event == _COLON:
-                        head = mode = 1.0
-                    elif event == _METHOD:
-                        mode = method_weight
-                    elif event == _SETTING:
-                        if setting_weight < mode:
-                            mode = setting_weight
-                    else:
-                        mode = 1.0
-        else:
-            for symbol in key:
-                out += [(e[0], e[1] * 1.0 * 1.0, e[2]) for e in events[symbol] if e.__class__ is tuple]
-        if len(self.key_matches[weighted]) < _MEMO:
-            self.key_matches[weighted][key] = out
-        return out
-
-    def classify(self, titles: list[str], abstracts: list[str] | None = None) -> list[tuple | None]:
-        """The result of every title (with its abstract, if given): see _score_matches; None for Other."""
-        results: list = [None] * len(titles)
-        texts = titles if abstracts is None else [t + a for t, a in zip(titles, abstracts)]
-        # ASCII texts are cut into words together; those without a '-' need no look at their spelling
-        groups: tuple[list[int], list[int], list[int]] = ([], [], [])  # plain ASCII, ASCII with '-', others
-        for i, text in enumerate(texts):
-            groups[0 if text.isascii() and "-" not in text and _SEP not in text else
-                   1 if text.isascii() and _SEP not in text else 2].append(i)
-        with _no_collection():
-            for group, dashes in zip(groups, (False, True, True)):
-                for batch in _batches(group, texts):
-                    self._classify_batch(batch, titles, abstracts, results, dashes)
-        return results
-
-    def _classify_batch(self, batch: list[int], titles: list[str], abstracts: list[str] | None, results: list,
-                        dashes: bool) -> None:
-        if self.next_symbol - _FIRST_SYMBOL > _RENEW_AFTER or len(self.chars) > _RENEW_AFTER:
-            self._start_afresh()  # bounds the memory a stream of new words takes
-        keys = self.keys([titles[i] for i in batch], True, dashes)
-        if abstracts is None:
-            known = self.results
-            for i, key in zip(batch, keys):
-                result = known.get(key, known)
-                if result is known:
-                    result = self._score(self.matches(key, True))
-                    if len(known) < _MEMO:
-                        known[key] = result
-                results[i] = result
-            return
-        abstract_keys = self.keys([abstracts[i] for i in batch], False, dashes)
-        share = self.settings["abstract_weight"]
-        for i, key, abstract_key in zip(batch, keys, abstract_keys):
-            found = self.matches(key, True)
-            if abstracts[i] and share > 0:
-                found = found + [(t, v * share, f"{m} (abstract)") for t, v, m in self.matches(abstract_key, False)]
-            results[i] = self._score(found)
-        return results
-
-    def _score(self, matches: list):
-        """Score matches once per signature: the result depends only on their topics, values and texts in order,
-        and many titles share those."""
-        if not matches:
-            return None
-        signature = tuple(matches)
-        known = self.scored.get(signature, self.scored)
-        if known is self.scored:
-            known = _score_matches(self, matches)
-            if len(self.scored) < _MEMO:
-                self.scored[signature] = known
-        return known
-
-
-def _batches(order: list[int], texts: list[str]) -> list[list[int]]:
-    """``order`` cut into batches of at most _BATCH texts and _BATCH_CHARS characters (or one longer text)."""
-    batches, batch, size = [], [], 0
-    for i in order:
-        if batch and (len(batch) == _BATCH or size + len(texts[i]) > _BATCH_CHARS):
-            batches.append(batch)
-            batch, size = [], 0
-        batch.append(i)
-        size += len(texts[i])
-    return batches + [batch] if batch else batches
-
-
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the memos hold millions of objects that make no cycles, and
-    walking them again and again took a fifth of the time."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
-@functools.lru_cache(maxsize=16)
-def _index(taxonomy: Taxonomy) -> _Index:
-    return _Index(taxonomy)
-
-
-def _score_matches(index: _Index, matches: list):
-    """(topic, score, evidence, kept topics, confidence, evidence column, topics column) of one list of matches
-    (in title order, then abstract order), or None if no topic reaches the threshold."""
-    per_topic: dict[int, list] = {}  # in the order each topic is first matched
-    for match in matches:
-        found = per_topic.get(match[0])
-        if found is None:
-            per_topic[match[0]] = [match]
-        else:
-            found.append(match)
-    settings = index.settings
-    boosts = index.boosts
-    scores = []
-    for seen, (topic_index, found) in enumerate(per_topic.items()):
-        if len(found) == 1:
-            total = found[0][1]
-        else:
-            best: dict[str, float] = {}  # a text counts once per topic, at its best weight
-            for _, value, text in found:
-                key = text.removesuffix(" (abstract)")
-                if value > best.get(key, 0.0):
-                    best[key] = value
-            values = sorted(best.values(), reverse=True)
-            total = sum(v * index.decay(rank) for rank, v in enumerate(values))
-        # equal scores: the topic named first in the title wins (the title's own claim), then taxonomy order
-        scores.append((-round(total * boosts[topic_index], 2), seen, topic_index))
-    if len(scores) > 1:
-        scores.sort()
-    threshold = settings["threshold"]
-    names = index.topic_names
-    kept = [(names[t], -s) for s, _, t in scores if -s >= threshold]
-    if not kept:
-        return None
-    top_index = scores[0][2]
-    top_score = kept[0][1]
-    second = -scores[1][0] if len(scores) > 1 else 0.0
-    confidence = (top_score - second) / top_score * min(1.0, top_score / settings["strong_score"])
-    found = per_topic[top_index]
-    evidence = (found[0][2],) if len(found) == 1 else tuple(dict.fromkeys(m[2] for m in found))
-    # the last two are the evidence and topics columns of classify_frame, made once per signature
-    return (names[top_index], top_score, evidence, kept, round(confidence, 2),
-            ";".join(evidence), ";".join([index.topic_text(name, score) for name, score in kept]))
+    def cells(self) -> list[tuple]:
+        """The COLUMNS cells of each distinct result, as classify_frame writes them."""
+        return [(r.topic, r.score, ";".join(r.evidence), format_topics(r.topics), r.confidence) for r in self.results]
 
 
 def classify(title: str, abstract: str = "", *, taxonomy: Taxonomy) -> Classification:
     """Classify one title (and its abstract, weighted lower). Deterministic; nothing matched -> Other."""
-    result = _index(taxonomy).classify([title if isinstance(title, str) else ""],
-                                       [abstract if isinstance(abstract, str) else ""])[0]
-    if result is None:
-        return NOTHING
-    topic, score, evidence, kept, confidence = result[:5]
-    return Classification(topic, score, evidence, tuple(kept), confidence)
-
-
-COLUMNS = ("topic", "score", "evidence", "topics", "confidence")  # what classify_frame adds
+    return batch.index(taxonomy).classify([title if isinstance(title, str) else ""],
+                                          [abstract if isinstance(abstract, str) else ""])[0]
 
 
 def classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
@@ -430,103 +52,46 @@ def classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
     """
     import numpy as np
 
-    rows, codes = classify_table(df, taxonomy)
+    table = classify_table(df, taxonomy)
+    cells = table.cells()
     out = df.copy()
-    with _no_collection():
-        for number, (name, kind) in enumerate(zip(COLUMNS, (object, float, object, object, float))):
-            out[name] = np.array([row[number] for row in rows], dtype=kind)[codes]
+    with batch.no_collection():
+        for number, (name, kind) in enumerate(zip(COLUMNS, _KINDS)):
+            out[name] = np.array([row[number] for row in cells], dtype=kind)[table.codes]
     return out
 
 
-def classify_table(df: "pd.DataFrame", taxonomy: Taxonomy) -> tuple[list[tuple], "np.ndarray"]:
-    """The columns classify_frame adds, compactly: the distinct rows of (topic, score, evidence, topics,
-    confidence) and, for each row of ``df``, the number of its row."""
-    with _no_collection():
-        return _classify_table(df, taxonomy)
-
-
-def _table_rows(taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None = None) -> tuple[list, list]:
-    """The rows of classify_table for these titles (and abstracts), and the row of each title.
-
-    A large input is cut in two and its second half classified in a second process at the same time,
-    where there is a second CPU: each title's result is the same in either process, and each half costs
-    about half as much (few titles of one half share a key with the other's).
-    """
-    if len(titles) < _PARALLEL_FROM or _cpu_count() < 2:
-        return _numbered(_index(taxonomy).classify(titles, abstracts))
-    import multiprocessing
-
-    # fork (Linux) starts at once with everything imported and the inputs in memory; spawn elsewhere
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    half = len(titles) // 2
-    receive, send = context.Pipe(duplex=False)
-    worker = context.Process(target=_rows_in_worker, daemon=True, args=(
-        taxonomy, titles[half:], None if abstracts is None else abstracts[half:], send))
-    worker.start()
-    send.close()
-    try:
-        rows, codes = _numbered(_index(taxonomy).classify(titles[:half], None if abstracts is None else abstracts[:half]))
-        done, answer = receive.recv()
-        worker.join()
-    finally:  # an error or Ctrl-C here: the worker's half is not wanted any more
-        receive.close()
-        if worker.is_alive():
-            worker.terminate()
-    if not done:
-        raise answer
-    more_rows, more_codes = answer
-    return rows + more_rows, codes + [len(rows) + c for c in more_codes]
-
-
-def _rows_in_worker(taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, send) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it ends this one
-    try:
-        rows, codes = _numbered(_index(taxonomy).classify(titles, abstracts))
-        answer = (True, (rows, array.array("i", codes)))  # sent as bytes: far quicker than a list of numbers
-    except Exception as error:  # noqa: BLE001  (handed to the main process, which raises it)
-        answer = (False, error)
-    send.send(answer)
-    send.close()
-
-
-def _numbered(results: list) -> tuple[list[tuple], list[int]]:
-    """Rows of (topic, score, evidence, topics, confidence), one per distinct result (titles with the same key
-    share one result object), and the row of each result."""
-    numbers: dict[int, int] = {}
-    rows = []
-    for result in results:
-        if id(result) not in numbers:
-            numbers[id(result)] = len(rows)
-            rows.append((OTHER, 0.0, "", "", 0.0) if result is None else
-                        (result[0], result[1], result[5], result[6], result[4]))
-    return rows, [numbers[id(result)] for result in results]
-
-
-def _cpu_count() -> int:
-    """CPUs this process may run on."""
-    with contextlib.suppress(AttributeError, OSError):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _classify_table(df: "pd.DataFrame", taxonomy: Taxonomy) -> tuple[list[tuple], "np.ndarray"]:
+def classify_table(df: "pd.DataFrame", taxonomy: Taxonomy) -> ResultTable:
+    """The classification of every row of ``df`` (its ``title``, and ``abstract`` if it has one)."""
     import numpy as np
     import pandas as pd
 
     titles = df["title"].fillna("").astype(str) if "title" in df else pd.Series([""] * len(df), index=df.index)
     title_codes, title_values = pd.factorize(titles, use_na_sentinel=False)
-    if "abstract" in df:
-        abstracts = df["abstract"].fillna("").astype(str)
-        abstract_codes, abstract_values = pd.factorize(abstracts, use_na_sentinel=False)
-        pair_codes, pairs = pd.factorize(
-            title_codes.astype(np.int64) * max(len(abstract_values), 1) + abstract_codes, use_na_sentinel=False
-        )
-        width = max(len(abstract_values), 1)
-        codes = pairs.tolist()
-        rows, row_of_pair = _table_rows(taxonomy, [title_values[p // width] for p in codes],
-                                        [abstract_values[p % width] for p in codes])
-    else:
-        pair_codes = title_codes
-        rows, row_of_pair = _table_rows(taxonomy, title_values.tolist())
-    row_of_pair = np.array(row_of_pair, dtype=np.int64)
-    return rows, row_of_pair[pair_codes]
+    engine = batch.index(taxonomy)
+    with batch.no_collection():
+        if "abstract" in df:
+            abstracts = df["abstract"].fillna("").astype(str)
+            abstract_codes, abstract_values = pd.factorize(abstracts, use_na_sentinel=False)
+            width = max(len(abstract_values), 1)
+            pair_codes, pairs = pd.factorize(title_codes.astype(np.int64) * width + abstract_codes,
+                                             use_na_sentinel=False)
+            numbers = pairs.tolist()
+            results = engine.classify([title_values[p // width] for p in numbers],
+                                      [abstract_values[p % width] for p in numbers])
+        else:
+            pair_codes = title_codes
+            results = engine.classify(title_values.tolist())
+        distinct, result_of_pair = _numbered(results)
+    return ResultTable(tuple(distinct), np.array(result_of_pair, dtype=np.int64)[pair_codes])
+
+
+def _numbered(results: list[Classification]) -> tuple[list[Classification], list[int]]:
+    """Each distinct result once (titles with the same key share one result object), and the number of each."""
+    numbers: dict[int, int] = {}
+    distinct = []
+    for result in results:
+        if id(result) not in numbers:
+            numbers[id(result)] = len(distinct)
+            distinct.append(result)
+    return distinct, [numbers[id(result)] for result in results]
