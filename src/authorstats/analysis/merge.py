@@ -14,7 +14,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from rapidfuzz import fuzz
 
@@ -76,7 +76,7 @@ def _delatex(text: str) -> str:
     return re.sub(r"[${}_^]", "", text)  # math delimiters, groups, sub- and superscript marks
 
 
-def _latex_symbol(match: re.Match) -> str:
+def _latex_symbol(match: re.Match[str]) -> str:
     """``\\beta`` -> β (as a Unicode title would write it), ``\\ell`` -> l; other commands vanish."""
     name = match.group(1) or ""
     if name.lower() in _GREEK:
@@ -221,7 +221,7 @@ def same_work(a: _Item, b: _Item) -> str:
     return f"nearly the same title (similarity {score:.0f}) and years {a.record.year}/{b.record.year}"
 
 
-def _fields(record: Publication) -> tuple:
+def _fields(record: Publication) -> tuple[object, ...]:
     return (record.title, record.year, record.venue, record.doi, record.source)
 
 
@@ -235,14 +235,14 @@ def _conflict(group_a: list[_Item], group_b: list[_Item]) -> bool:
     return False
 
 
-def _rank(item: _Item) -> tuple:
+def _rank(item: _Item) -> tuple[bool, bool, bool, bool, int, int]:
     r = item.record
     return (not is_preprint(r), bool(r.venue), bool(r.abstract), bool(item.doi), r.citations or 0, -item.index)
 
 
 def _enrich(kept: Publication, others: Sequence[Publication]) -> Publication:
     """Fill what the kept version lacks (abstract, DOI, authors, citations) from its other versions."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # field name -> value, for dataclasses.replace
     for other in others:
         for name in ("abstract", "doi"):
             if not (changes.get(name) or getattr(kept, name)) and getattr(other, name) and not (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence, cast
 
 import matplotlib
 
@@ -14,7 +14,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 from authorstats.render.png import PIL_PNG_OPTIONS  # noqa: E402
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    from matplotlib.figure import Figure
+    from matplotlib.image import AxesImage
+    from matplotlib.ticker import MaxNLocator
 
 # Wide enough for the 18 default topics; a user's longer taxonomy cycles through it.
 _PALETTE = [
@@ -27,14 +33,14 @@ OTHER_COLOR = "#c7c7c7"
 
 def topic_colors(topics: Sequence[str]) -> dict[str, str]:
     """One colour per topic, fixed by the topic's position in the taxonomy, grey for Other."""
-    colors = {}
+    colors: dict[str, str] = {}
     for i, topic in enumerate(t for t in topics if t != "Other"):
         colors[topic] = _PALETTE[i % len(_PALETTE)]
     colors["Other"] = OTHER_COLOR
     return colors
 
 
-def new_figure(width_in: float, height_in: float, dpi: int):
+def new_figure(width_in: float, height_in: float, dpi: int) -> tuple[Figure, Axes]:
     """A figure of exactly width x height inches at ``dpi`` (saved without tight cropping).
 
     No layout engine: each draw_* function sets its own margins from the sizes of its labels
@@ -45,11 +51,22 @@ def new_figure(width_in: float, height_in: float, dpi: int):
     return fig, fig.add_subplot()
 
 
-def _extent(fig, texts, size: float, rotation: float = 0.0) -> tuple[float, float]:
+def _figure(ax: Axes) -> Figure:
+    """The figure ``ax`` is drawn on: always a whole Figure here (new_figure), never a SubFigure."""
+    return cast("Figure", ax.figure)
+
+
+def _renderer(fig: Figure) -> RendererAgg:
+    """The figure's renderer, to measure text with: the canvas is Agg's (``matplotlib.use`` above)."""
+    renderer: RendererAgg = cast("FigureCanvasAgg", fig.canvas).get_renderer()
+    return renderer
+
+
+def _extent(fig: Figure, texts: Iterable[object], size: float, rotation: float = 0.0) -> tuple[float, float]:
     """The largest width and height, in inches, of ``texts`` drawn at font ``size`` and ``rotation``."""
     from matplotlib.text import Text
 
-    renderer = fig.canvas.get_renderer()
+    renderer = _renderer(fig)
     width = height = 0.0
     for text in texts:
         box = Text(0, 0, str(text), fontsize=size, rotation=rotation, figure=fig).get_window_extent(renderer)
@@ -57,9 +74,9 @@ def _extent(fig, texts, size: float, rotation: float = 0.0) -> tuple[float, floa
     return width / fig.dpi, height / fig.dpi
 
 
-def _place(ax, left: float, right: float, top: float, bottom: float) -> None:
+def _place(ax: Axes, left: float, right: float, top: float, bottom: float) -> None:
     """Put the axes ``left``/``right``/``top``/``bottom`` inches in from the figure's edges."""
-    fig = ax.figure
+    fig = _figure(ax)
     width, height = fig.get_size_inches()
     left_f, bottom_f = min(left / width, 0.7), min(bottom / height, 0.7)
     fig.subplots_adjust(left=left_f, right=max(1 - right / width, left_f + 0.1),
@@ -70,7 +87,7 @@ _PAD = 0.12  # inches between the figure edge and the outermost text
 _TICKS = 0.1  # inches taken by tick marks and their padding
 
 
-def draw_topic_bars(ax, table: pd.DataFrame, colors: dict[str, str], title: str) -> None:
+def draw_topic_bars(ax: Axes, table: pd.DataFrame, colors: dict[str, str], title: str) -> None:
     """Horizontal bars of a seminar table (Topic, Count with a leading Total row), largest on top."""
     rows = table[table["Topic"] != "Total"].iloc[::-1]
     total = int(table.loc[table["Topic"] == "Total", "Count"].sum())
@@ -81,8 +98,8 @@ def draw_topic_bars(ax, table: pd.DataFrame, colors: dict[str, str], title: str)
     ax.tick_params(axis="y", labelsize=12)
     ax.spines[["top", "right"]].set_visible(False)
     ax.margins(x=0.12)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    fig = ax.figure
+    cast("MaxNLocator", ax.xaxis.get_major_locator()).set_params(integer=True)  # an AutoLocator
+    fig = _figure(ax)
     _place(ax, left=_extent(fig, rows["Topic"], 12)[0] + _TICKS + _PAD, right=0.35,
            top=_extent(fig, [ax.get_title(loc="left")], 14)[1] + 0.1 + _PAD,
            bottom=_extent(fig, ["0123456789"], 10)[1] + _extent(fig, ["papers"], 11)[1] + _TICKS + 0.06 + _PAD)
@@ -91,17 +108,18 @@ def draw_topic_bars(ax, table: pd.DataFrame, colors: dict[str, str], title: str)
 _PNG = {"pil_kwargs": PIL_PNG_OPTIONS}
 
 
-def figure_bytes(fig, fmt: str = "png") -> bytes:
+def figure_bytes(fig: Figure, fmt: str = "png") -> bytes:
     """Render ``fig`` to bytes (PNG or SVG) at its own size and dpi, then close it."""
     buffer = io.BytesIO()
     try:
-        fig.savefig(buffer, format=fmt, dpi=fig.dpi, **(_PNG if fmt == "png" else {}))
+        options: dict[str, Any] = _PNG if fmt == "png" else {}
+        fig.savefig(buffer, format=fmt, dpi=fig.dpi, **options)
     finally:
         plt.close(fig)
     return buffer.getvalue()
 
 
-def close(fig) -> None:
+def close(fig: Figure) -> None:
     """Forget a figure that will not be rendered (pyplot keeps every open figure alive)."""
     plt.close(fig)
 
@@ -109,7 +127,8 @@ def close(fig) -> None:
 HEATMAP_CELL = (0.62, 0.42)  # inches per topic column and per author row: the chart grows a row per author
 
 
-def draw_heatmap(ax, matrix: pd.DataFrame, names: dict[str, str] | None = None, title: str = ""):
+def draw_heatmap(ax: Axes, matrix: pd.DataFrame, names: dict[str, str] | None = None, title: str = ""
+                 ) -> AxesImage:
     """Authors (rows) x topics (columns) paper counts as a shaded grid with the count in each cell.
 
     ``matrix`` is authors x topics (as tables.author_topic_matrix gives) and ``names`` turns author
@@ -131,7 +150,7 @@ def draw_heatmap(ax, matrix: pd.DataFrame, names: dict[str, str] | None = None, 
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    fig = ax.figure
+    fig = _figure(ax)
     cell_w, cell_h = HEATMAP_CELL
     left = _extent(fig, authors, 12)[0] + _TICKS + _PAD
     # Topic names lean up and to the right from their column: the last ones may reach past the grid.
@@ -149,13 +168,13 @@ def draw_heatmap(ax, matrix: pd.DataFrame, names: dict[str, str] | None = None, 
     return image
 
 
-def _cells(values):
+def _cells(values: np.ndarray) -> Iterator[tuple[tuple[int, int], float]]:
     for row in range(values.shape[0]):
         for col in range(values.shape[1]):
             yield (row, col), values[row, col]
 
 
-def draw_topics_by_year(ax, by_year: pd.DataFrame, colors: dict[str, str], title: str) -> None:
+def draw_topics_by_year(ax: Axes, by_year: pd.DataFrame, colors: dict[str, str], title: str) -> None:
     """Stacked bars: one bar per year, one segment per topic (years x topics count matrix)."""
     by_year = by_year.loc[:, by_year.sum(axis=0) > 0] if not by_year.empty else by_year
     years = [str(y) for y in by_year.index]
@@ -172,22 +191,22 @@ def draw_topics_by_year(ax, by_year: pd.DataFrame, colors: dict[str, str], title
     ax.tick_params(axis="x", labelsize=12)
     ax.spines[["top", "right"]].set_visible(False)
     ax.margins(y=0.1)
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    fig = ax.figure
+    cast("MaxNLocator", ax.yaxis.get_major_locator()).set_params(integer=True)  # an AutoLocator
+    fig = _figure(ax)
     legend_w = 0.0
     if len(by_year.columns):
         handles, labels = ax.get_legend_handles_labels()
         # Reversed so the legend reads top-down in the same order as the stack.
         legend = ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=10,
                            frameon=False, ncols=1 if len(labels) <= 14 else 2)
-        legend_w = legend.get_window_extent(fig.canvas.get_renderer()).width / fig.dpi
+        legend_w = legend.get_window_extent(_renderer(fig)).width / fig.dpi
     widest_tick = str(int(max(bottom, default=0) * 1.1) + 1)
     _place(ax, left=_extent(fig, ["papers"], 11, rotation=90)[0] + 0.06 + _extent(fig, [widest_tick], 10)[0]
            + _TICKS + _PAD, right=legend_w + 0.15 + _PAD, top=_extent(fig, [title], 14)[1] + 0.1 + _PAD,
            bottom=_extent(fig, years or ["0"], 12)[1] + _TICKS + _PAD)
 
 
-def draw_shares(ax, shares: pd.DataFrame, colors: dict[str, str], names: dict[str, str] | None = None,
+def draw_shares(ax: Axes, shares: pd.DataFrame, colors: dict[str, str], names: dict[str, str] | None = None,
                 title: str = "") -> None:
     """One 100% bar per author, split into topic shares (authors x topics matrix of 0..1), side by side."""
     shares = shares.loc[:, shares.sum(axis=0) > 0] if not shares.empty else shares
@@ -207,17 +226,17 @@ def draw_shares(ax, shares: pd.DataFrame, colors: dict[str, str], names: dict[st
     ax.set_title(title, fontsize=14, loc="left", y=1.0)
     ax.tick_params(axis="y", labelsize=12)
     ax.spines[["top", "right"]].set_visible(False)
-    fig = ax.figure
+    fig = _figure(ax)
     legend_h = 0.0
     if len(shares.columns):
         legend = fig.legend(loc="lower center", ncols=min(6, len(shares.columns)), fontsize=10, frameon=False)
-        legend_h = legend.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi + 0.1
+        legend_h = legend.get_window_extent(_renderer(fig)).height / fig.dpi + 0.1
     _place(ax, left=_extent(fig, labels, 12)[0] + _TICKS + _PAD, right=0.35,
            top=_extent(fig, [title], 14)[1] + 0.1 + _PAD,
            bottom=legend_h + _extent(fig, ["100%"], 10)[1] + _TICKS + 0.1)
 
 
-def draw_confusion(ax, matrix_df: pd.DataFrame):
+def draw_confusion(ax: Axes, matrix_df: pd.DataFrame) -> Figure:
     """A classifier's confusion matrix (rows: labelled topic, columns: predicted) with counts; returns the figure.
 
     The diagonal (right answers) is green, mistakes are shaded red by how often they happen.
@@ -248,7 +267,7 @@ def draw_confusion(ax, matrix_df: pd.DataFrame):
     total = values.sum()
     right = sum(values[i, cols.index(n)] for i, n in enumerate(rows) if n in cols)
     ax.set_title(f"Confusion matrix: {int(right)} of {int(total)} right", loc="left", fontsize=12, y=1.0)
-    fig = ax.figure
+    fig = _figure(ax)
     label_h = _extent(fig, ["predicted topic"], 10)[1] + 0.06
     _place(ax, left=_extent(fig, rows, 9)[0] + label_h + _TICKS + _PAD, right=0.25,
            top=_extent(fig, [ax.get_title(loc="left")], 12)[1] + 0.1 + _PAD,

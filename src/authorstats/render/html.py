@@ -85,7 +85,7 @@ class Page:
 
 class _TopicRow(NamedTuple):
     topic: str
-    count: int
+    papers: int  # not `count`, which would shadow tuple.count
     color: str  # the topic's chart colour ("" on the Total row)
     total: bool
 
@@ -149,9 +149,9 @@ def _paper_rows(papers: pd.DataFrame) -> list[_PaperRow]:
 def _overview(matrix: pd.DataFrame, names: dict[str, str]) -> _Overview:
     """Topics (rows) x authors (columns): papers and the share of the author's papers; unused topics left out."""
     matrix = matrix.loc[:, matrix.sum(axis=0) > 0]
-    totals = matrix.sum(axis=1)
-    rows = [(str(topic), [(int(matrix.at[a, topic]),
-                           f"{matrix.at[a, topic] / totals[a] if totals[a] else 0:.0%}") for a in matrix.index])
+    totals = dict(matrix.sum(axis=1).items())  # author -> papers
+    rows = [(str(topic), [(int(papers), f"{papers / totals[a] if totals[a] else 0:.0%}")
+                          for a, papers in matrix[topic].items()])
             for topic in matrix.columns]
     return _Overview([names.get(a, str(a)) for a in matrix.index], rows, [int(totals[a]) for a in matrix.index])
 
@@ -161,13 +161,13 @@ def _author_view(section: AuthorSection, colors: dict[str, str]) -> _AuthorView:
     return _AuthorView(section, total, _topic_rows(section.table, colors), _paper_rows(section.papers))
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return ""
     return str(value)
 
 
-def truthy(value) -> bool:
+def truthy(value: object) -> bool:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return False
     if isinstance(value, str):
@@ -187,7 +187,7 @@ def versions(packages: Sequence[str] = ("authorstats", "pandas", "matplotlib", "
     """Installed versions of the packages that shaped the report ("not installed" when missing)."""
     from importlib import metadata
 
-    found = {}
+    found: dict[str, str] = {}
     for name in packages:
         try:
             found[name] = metadata.version(name)

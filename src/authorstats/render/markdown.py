@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import pandas as pd
 
 
-def cell(value) -> str:
+def cell(value: object) -> str:
     """A table cell: ``|`` escaped, line breaks folded, so data can never split or add a column."""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence], right: Sequence[bool] | None = None) -> str:
+def table(header: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[bool] | None = None) -> str:
     """A GitHub-flavoured Markdown table; ``right`` marks the numeric (right-aligned) columns."""
     right = right or [False] * len(header)
     lines = ["| " + " | ".join(cell(h) for h in header) + " |",
@@ -29,9 +29,10 @@ def seminar(table_: pd.DataFrame) -> str:
     return table(["Topic", "Count"], rows, [False, True])
 
 
-def _matrix(matrix: pd.DataFrame, names: dict[str, str], first: str, fmt=lambda v: int(v)) -> str:
+def _matrix(matrix: pd.DataFrame, names: dict[str, str], first: str,
+            fmt: Callable[[float], object] = int) -> str:
     """Rows of ``matrix`` as table rows, row and column keys shown through ``names``."""
-    rows = [[names.get(k, k), *(fmt(v) for v in values)] for k, values in matrix.iterrows()]
+    rows = [[names.get(str(k), str(k)), *(fmt(v) for v in values)] for k, values in matrix.iterrows()]
     return table([first, *(names.get(c, c) for c in map(str, matrix.columns))], rows,
                  [False] + [True] * matrix.shape[1])
 
