@@ -185,61 +185,57 @@ def show(figure: Figure) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Where the time goes in `report`: a child process runs build_report with its stages timed
+# Where the time goes in `report`: a child process runs the report's stages one by one, each timed
 
 _SPLIT = """
-import json, sys, time
+import json, resource, sys, time
 clock = time.perf_counter
 started = clock()
 import pandas, matplotlib.pyplot, wordcloud
-from authorstats.render import charts
-from authorstats.classify import engine as classify
-from authorstats.render import clouds
-from authorstats.render import html as html_report
-from authorstats.shell import report
-from authorstats.config import roster
-from authorstats.shell import store
-from authorstats.config import taxonomy
+from pathlib import Path
+from authorstats.analysis import report as analysis
 from authorstats.models import YearWindow
+from authorstats.render import pictures
+from authorstats.shell import config_files, report, store
 spent = {"imports (pandas, matplotlib, wordcloud, authorstats)": clock() - started}
 
-def timed(module, name, label):
-    real = getattr(module, name)
-    def wrapper(*args, **kwargs):
-        start = clock()
-        try:
-            return real(*args, **kwargs)
-        finally:
-            spent[label] = spent.get(label, 0.0) + clock() - start
-    setattr(module, name, wrapper)
+def timed(label, call, *args):
+    start = clock()
+    try:
+        return call(*args)
+    finally:
+        spent[label] = spent.get(label, 0.0) + clock() - start
 
-import resource
 jumps = []
-real_bytes = charts.figure_bytes
-def figure_bytes(fig, *args, **kwargs):
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    data = real_bytes(fig, *args, **kwargs)
-    width, height = fig.get_size_inches()
-    jumps.append(((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024, f"{width:.1f}x{height:.1f} in"))
-    return data
-charts.figure_bytes = figure_bytes
-timed(report, "gather", "read + merge raw records")
-timed(classify, "classify_frame", "classify")
-timed(charts, "figure_bytes", "charts: render and encode")
-timed(charts, "new_figure", "charts: draw")
-for name in ("draw_topic_bars", "draw_topics_by_year", "draw_heatmap", "draw_shares"):
-    if hasattr(charts, name):
-        timed(charts, name, "charts: draw")
-timed(clouds, "make_cloud", "word clouds: layout")
-timed(clouds, "cloud_png", "word clouds: render and encode")
-timed(html_report, "render", "index.html")
-workspace, roster_path, with_clouds = sys.argv[1], sys.argv[2] or None, sys.argv[3] == "1"
+
+class TimedPainter:
+    # draws in this process, in turn, so that every stage of every picture is timed here
+    def draw(self, jobs):
+        for job in jobs:
+            chart = isinstance(job, pictures.Chart)
+            painted = timed("charts: draw" if chart else "word clouds: layout", pictures.paint, job)
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            data = timed("charts: render and encode" if chart else "word clouds: render and encode",
+                         pictures.encode, job, painted)
+            if chart:
+                width, height = painted.get_size_inches()
+                jumps.append(((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024,
+                              f"{width:.1f}x{height:.1f} in"))
+            yield data
+
+workspace, roster_path, with_clouds = store.Workspace(Path(sys.argv[1])), sys.argv[2] or None, sys.argv[3] == "1"
 start = clock()
-report.build_report(store.Workspace(__import__("pathlib").Path(workspace)), roster.load_roster(roster_path),
-                    YearWindow(2021, 2022), taxonomy.load_taxonomy(None),
-                    report.ReportOptions(clouds=with_clouds, workers=1))  # drawn in turn, so every stage is timed here
+authors, taxonomy, window = config_files.load_roster(roster_path), config_files.load_taxonomy(None), YearWindow(2021, 2022)
+gathered = timed("read raw records", report.read_records, workspace, authors)
+selection = timed("merge versions", analysis.select_records, gathered.records, authors, window, gathered.sources)
+frame = timed("classify", analysis.classify_records, selection.records, taxonomy,
+              config_files.load_labels(workspace.labels))
+options = analysis.ReportOptions(clouds=with_clouds,
+                                 stopwords=config_files.load_stopwords(None) if with_clouds else None)
+data = timed("tables and cloud weights", analysis.tabulate, frame, selection, authors, window, taxonomy, options)
+report.save_report(workspace, data, report.SaveOptions(), painter=TimedPainter())
 total = clock() - started
-spent["everything else (tables, CSV and file writes, summary)"] = (
+spent["everything else (summary, index.html, CSV and file writes)"] = (
     clock() - start - sum(v for k, v in spent.items() if not k.startswith("imports")))
 print(json.dumps({"total": total, "spent": spent, "jumps": sorted(jumps, reverse=True)[:2],
                   "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -247,7 +243,7 @@ print(json.dumps({"total": total, "spent": spent, "jumps": sorted(jumps, reverse
 
 
 def time_split(workspace: Path, roster: Path | None, clouds: bool, spent: dict | None = None) -> list[str]:
-    """Lines like 'charts: render and encode 3.1 s (41%)' for one in-process run of build_report.
+    """Lines like 'charts: render and encode 3.1 s (41%)' for one in-process run of the report's stages.
 
     The pictures are drawn in turn in that run (workers=1), so the split shows the CPU each stage takes;
     the command itself draws them in worker processes, side by side.
@@ -273,9 +269,10 @@ def time_split(workspace: Path, roster: Path | None, clouds: bool, spent: dict |
 
 
 def _cpus() -> int:
-    with contextlib.suppress(AttributeError, OSError):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    """The painter's worker processes: one per CPU this process may run on."""
+    from authorstats.shell.processes import cpu_count
+
+    return cpu_count()
 
 
 def bench_report(args) -> Figure:
@@ -442,7 +439,7 @@ def raw_workspace(n_authors: int, per_author: int, fresh: bool) -> Path:
     return workspace
 
 
-OVERVIEW_CAP = 40  # authorstats.report.OVERVIEW_AUTHORS: the heatmap and share charts show at most this many
+OVERVIEW_CAP = 40  # authorstats.analysis.report.OVERVIEW_AUTHORS: the heatmap and share charts show at most this many
 FULL_RESULT = WORK / "full_tables.json"  # the last --full run's figure 4, for later default runs to quote
 
 

@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import sys
+import time
 
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from authorstats.render import pictures as render
-
-from authorstats.shell import report
-
-from authorstats.config import roster
-
-from authorstats.shell import store
-
-from authorstats.config import taxonomy
-
+from authorstats.analysis import report as analysis
 from authorstats.analysis import tables
 from authorstats.cli import app
+from authorstats.config import roster, taxonomy
 from authorstats.models import YearWindow
+from authorstats.render import clouds, pictures
+from authorstats.shell import report, store
+from authorstats.shell.painter import Painter
 
 runner = CliRunner()
 
 
 def build(root, workers, clouds=True):
     root.mkdir()
-    options = report.ReportOptions(workers=workers, clouds=clouds, cloud_width=300, cloud_height=150, chart_dpi=50)
-    return report.build_report(store.Workspace(root), roster.load_roster(), YearWindow(2021, 2022),
-                               taxonomy.load_taxonomy(None), options)
+    ws, authors = store.Workspace(root), roster.load_roster()
+    gathered = report.read_records(ws, authors)
+    data = analysis.compute_report(gathered.records, roster=authors, taxonomy=taxonomy.load_taxonomy(None),
+                                   years=YearWindow(2021, 2022), options=analysis.ReportOptions(clouds=clouds),
+                                   sources=gathered.sources)
+    options = report.SaveOptions(workers=workers, cloud_width=300, cloud_height=150, chart_dpi=50)
+    return report.save_report(ws, data, options)
 
 
 def test_workers_draw_the_same_files_as_one_process(tmp_path):
@@ -49,33 +50,51 @@ def test_workers_draw_the_same_files_as_one_process(tmp_path):
     assert [len(a.files) for a in alone.authors] == [len(a.files) for a in shared.authors] == [4, 4, 4]
 
 
-_draw = render.draw
-
-
-def _draw_no_clouds(job):
-    if isinstance(job, render.Cloud):
-        raise RuntimeError("no font")
-    return _draw(job)
+def _no_font(*args, **kwargs):
+    raise RuntimeError("no font")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the workers are forked only on Linux")
 def test_a_failing_picture_fails_the_report_and_stops_the_workers(tmp_path, monkeypatch):
-    monkeypatch.setattr(render, "draw", _draw_no_clouds)  # the forked workers have this module too
+    monkeypatch.setattr(clouds, "make_cloud", _no_font)  # the forked workers have this module too
     with pytest.raises(RuntimeError, match="no font"):
         build(tmp_path / "ws", workers=2)
     assert not [p for p in (tmp_path / "ws").rglob("*") if p.is_file()]  # nothing written, no temporary file left
+    assert not multiprocessing.active_children()
+
+
+def _stuck(ax, marker):  # a chart that never finishes drawing
+    open(marker, "w").close()
+    time.sleep(60)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the workers are forked only on Linux")
+def test_leaving_the_painter_on_ctrl_c_ends_its_busy_workers(tmp_path):
+    marker = tmp_path / "drawing"
+    jobs = [pictures.Chart(_stuck, (str(marker),), (1, 1), 10)] * 3
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        with Painter(workers=2, clouds=False) as painter:
+            assert len(painter.workers_alive()) == 2
+            drawn = painter.draw(jobs)
+            while not marker.exists():
+                time.sleep(0.05)
+            raise KeyboardInterrupt
+    assert drawn is not None
+    assert not multiprocessing.active_children()  # the stuck workers were ended, not waited for
+    assert time.monotonic() - started < 30
 
 
 def test_overview_authors_are_the_ones_with_most_papers_in_roster_order():
     frame = pd.DataFrame({"author": ["a"] * 1 + ["b"] * 3 + ["c"] * 2 + ["d"] * 2, "year": 2021, "topic": "RL"})
     matrix = tables.author_topic_matrix(frame, ["a", "b", "c", "d"], ["RL", "Other"])
-    assert report.overview_authors(matrix, 4) == ["a", "b", "c", "d"]
-    assert report.overview_authors(matrix, 2) == ["b", "c"]  # c and d tie: the first in the roster
-    assert report.overview_authors(matrix, 3) == ["b", "c", "d"]
+    assert analysis.overview_authors(matrix, 4) == ["a", "b", "c", "d"]
+    assert analysis.overview_authors(matrix, 2) == ["b", "c"]  # c and d tie: the first in the roster
+    assert analysis.overview_authors(matrix, 3) == ["b", "c", "d"]
 
 
 def test_beyond_the_cap_the_overview_shows_the_top_authors_and_the_page_links_the_rest(workspace, monkeypatch):
-    monkeypatch.setattr(report, "OVERVIEW_AUTHORS", 2)  # the bundled 3 authors stand in for 1,000
+    monkeypatch.setattr(analysis, "OVERVIEW_AUTHORS", 2)  # the bundled 3 authors stand in for 1,000
     result = runner.invoke(app, ["report", "-w", str(workspace), "--no-clouds", "--dpi", "50"])
     assert result.exit_code == 0, result.output
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
-import signal
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional
+from typing import Annotated, Callable, Optional
 
 import typer
 
 from authorstats import __version__
 from authorstats.errors import AuthorstatsError, ExitCode
+from authorstats.shell import processes
 
 log = logging.getLogger("authorstats")
 _state = {"debug": False, "secrets": ()}
@@ -42,7 +41,7 @@ def command(func: Callable) -> Callable:
 
         _state["secrets"] = known_secrets(urls=[kwargs.get("proxy")])
         _setup_logging()
-        previous = _trap_sigterm()
+        previous = processes.trap_sigterm()  # SIGTERM ends the run as Ctrl-C does
         try:
             return func(*args, **kwargs)
         except typer.Exit:
@@ -60,7 +59,7 @@ def command(func: Callable) -> Callable:
             _say(f"Internal error: {type(exc).__name__}: {exc}. Rerun with --debug for the traceback and report it.")
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
         finally:
-            _restore_sigterm(previous)
+            processes.restore_sigterm(previous)
 
     return wrapper
 
@@ -78,25 +77,6 @@ def _setup_logging() -> None:
         log.addHandler(_EchoHandler(level=logging.WARNING))
         log.setLevel(logging.INFO)
         log.propagate = False
-
-
-def _raise_interrupt(signum, frame):  # pragma: no cover - exercised through a subprocess test
-    raise KeyboardInterrupt
-
-
-def _trap_sigterm():
-    try:
-        return signal.signal(signal.SIGTERM, _raise_interrupt)
-    except ValueError:  # not the main thread
-        return None
-
-
-def _restore_sigterm(previous) -> None:
-    if previous is not None:
-        try:
-            signal.signal(signal.SIGTERM, previous)
-        except ValueError:
-            pass
 
 
 app = typer.Typer(
@@ -200,21 +180,27 @@ def report(
 
     Uses the fetched data in WORKSPACE/data/raw, or the bundled snapshot for authors with none.
     """
-    from authorstats.shell import report as reporting
+    from authorstats.analysis.report import ReportOptions, compute_report
     from authorstats.config import roster as rosters
-    from authorstats.shell import lock, store
-    from authorstats.config import taxonomy as taxonomies
     from authorstats.models import YearWindow
+    from authorstats.shell import config_files, lock, store
+    from authorstats.shell import report as reporting
 
     window = YearWindow.parse(years)
-    authors = rosters.select(rosters.load_roster(roster), author or [])
-    tax = taxonomies.load_taxonomy(taxonomy)
+    authors = rosters.select(config_files.load_roster(roster), author or [])
+    tax = config_files.load_taxonomy(taxonomy)
     width, height = _parse_size(cloud_size)
-    options = reporting.ReportOptions(clouds=clouds, cloud_width=width, cloud_height=height, chart_dpi=dpi,
-                                      stopwords=stopwords, chart_format=chart_format.value,
-                                      cloud_from=cloud_from.value, distinctive=distinctive)
-    with lock.workspace_lock(store.Workspace(workspace), "report"):
-        result = reporting.build_report(store.Workspace(workspace), authors, window, tax, options)
+    ws = store.Workspace(workspace)
+    with lock.workspace_lock(ws, "report"):
+        gathered = reporting.read_records(ws, authors)
+        labels = config_files.load_labels(ws.labels)
+        options = ReportOptions(clouds=clouds, cloud_from=cloud_from.value, distinctive=distinctive,
+                                stopwords=config_files.load_stopwords(stopwords) if clouds else None)
+        data = compute_report(gathered.records, roster=authors, taxonomy=tax, years=window, labels=labels,
+                              options=options, sources=gathered.sources)
+        result = reporting.save_report(ws, data, reporting.SaveOptions(
+            cloud_width=width, cloud_height=height, chart_dpi=dpi, chart_format=chart_format.value,
+            stopwords=stopwords))
     _print_report(result, workspace)
     if open_report and result.index is not None:
         import webbrowser
@@ -287,26 +273,12 @@ def fetch(
     if source == "auto":  # Scholar, then OpenAlex, then dblp for the authors Scholar did not serve
         from authorstats.shell import fallback
 
-        report = fallback.run_auto(store.Workspace(workspace), authors, window, options,
-                                   echo=_say, progress=_progress_bar)
+        report = fallback.run_auto(store.Workspace(workspace), authors, window, options)
     else:
-        report = fetching.run(store.Workspace(workspace), authors, window, options, echo=_say, progress=_progress_bar)
-    for line in report.closing_lines():
-        _say(line)
-    error = report.error()
-    if error is not None:
-        raise error
-    if report.exit_code:
-        raise typer.Exit(report.exit_code)
-
-
-@contextlib.contextmanager
-def _progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr for fetch's details; yields the function that advances it."""
-    import sys
-
-    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
+        report = fetching.run(store.Workspace(workspace), authors, window, options)
+    code = report.finish(lambda line: typer.echo(line, err=True))
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command("import")
@@ -408,8 +380,8 @@ def classify_file(
         typer.echo(classifier.classify_frame(frame, tax).to_csv(index=False), nl=False)
     else:
         # streamed, each distinct result encoded once: a million rows are never one string in memory
-        table = classifier.classify_table(frame, tax)
-        store.write_output_csv(output, frame, (classifier.COLUMNS, table.cells(), table.codes))
+        rows, codes = classifier.classify_table(frame, tax)
+        store.write_output_csv(output, frame, (classifier.COLUMNS, rows, codes))
         typer.echo(f"Classified {len(frame)} rows -> {output}", err=True)
 
 

@@ -1,38 +1,32 @@
-"""Draw the report's pictures (charts, word clouds) from plain data, in worker processes; returns bytes, writes nothing.
+"""The report's pictures as jobs (data in, bytes out): which charts and word clouds a report has, and drawing one.
 
-Each picture is independent of the others, so they are drawn side by side, one worker process per
-CPU. A worker gets one job's data (tables, weights, sizes), draws it, and sends back the encoded
-bytes; only the main process writes files (through store, inside the report's all-or-nothing block).
-The bytes do not depend on which process drew them, so the report is the same as when drawn in turn.
+A job holds the drawing function itself and the data it needs, so it can be drawn here or in another
+process (the shell's painter) with the same bytes; nothing here writes a file or starts a process.
 """
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
-import os
-import signal
-import sys
-import time
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import connection
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Union
 
-# Below this many pictures, handing them to the workers costs more than it saves.
-MIN_PARALLEL_JOBS = 3
+if TYPE_CHECKING:
+    from authorstats.analysis.report import ReportData
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A matplotlib chart: ``charts.<draw>(ax, *args)`` on a ``size`` inch figure at ``dpi``, encoded as ``fmt``."""
+    """A matplotlib chart: ``draw(ax, *args)`` on a ``size`` inch figure at ``dpi``, encoded as ``fmt``.
 
-    draw: str
+    ``draw`` is a module-level function (one of render.charts' ``draw_*``), so a job can be sent to a
+    worker process. ``sizes_itself``: the drawing resizes the figure to its content (the heatmap).
+    """
+
+    draw: Callable[..., object]
     args: tuple
     size: tuple[float, float]
     dpi: int
     fmt: str = "png"
+    sizes_itself: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,110 +38,109 @@ class Cloud:
     height: int
 
 
-def draw(job: Chart | Cloud) -> bytes:
-    """The encoded picture of one job (runs in a worker, or in the main process when drawing in turn)."""
+Job = Union[Chart, Cloud]
+
+
+@dataclass(frozen=True)
+class PictureJob:
+    """One picture of a report: whose it is ("" for the overview), which part, its file name and alt text."""
+
+    key: str
+    part: str  # cloud, bars, by_year (an author's); heatmap, shares (the overview)
+    name: str  # file name under reports/
+    alt: str
+    job: Job
+
+    @property
+    def fmt(self) -> str:
+        return "png" if isinstance(self.job, Cloud) else self.job.fmt
+
+
+def paint(job: Job) -> object:
+    """The drawn picture, not encoded yet: a matplotlib figure or a laid-out WordCloud."""
     if isinstance(job, Cloud):
         from authorstats.render import clouds
 
-        return clouds.cloud_png(clouds.make_cloud(job.weights, width=job.width, height=job.height))
+        return clouds.make_cloud(job.weights, width=job.width, height=job.height)
     from authorstats.render import charts
 
     fig, ax = charts.new_figure(*job.size, job.dpi)
     try:
-        getattr(charts, job.draw)(ax, *job.args)
+        job.draw(ax, *job.args)
     except BaseException:
         charts.close(fig)
         raise
-    return charts.figure_bytes(fig, job.fmt)
+    return fig
 
 
-def cpu_count() -> int:
-    """CPUs this process may run on (the affinity mask where the system has one)."""
-    with contextlib.suppress(AttributeError, OSError):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+def encode(job: Job, painted: object) -> bytes:
+    """The bytes of a picture ``paint`` drew (a figure is closed once encoded)."""
+    if isinstance(job, Cloud):
+        from authorstats.render import clouds
+
+        return clouds.cloud_png(painted)
+    from authorstats.render import charts
+
+    return charts.figure_bytes(painted, job.fmt)
 
 
-class Painter:
-    """Worker processes that draw jobs; used as ``with Painter() as painter: painter.draw(jobs)``.
+def draw(job: Job) -> bytes:
+    """The encoded picture of one job."""
+    return encode(job, paint(job))
 
-    The workers start when the block is entered, so they get ready while the caller prepares the
-    data. Leaving the block normally waits for them; leaving it on an error, Ctrl-C or SIGTERM
-    cancels what is not drawn yet and ends the workers.
+
+def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 800), dpi: int = 150,
+                    fmt: str = "png") -> list[PictureJob]:
+    """Every picture of a report, longest to draw first (word clouds, then the overview charts), so that
+    workers drawing them side by side finish together."""
+    from authorstats.render import charts
+
+    window = data.window
+    colors = charts.topic_colors(data.taxonomy.names)
+    names = {a.author.key: a.author.name for a in data.authors}
+    out: list[PictureJob] = []
+    if data.options.clouds:
+        for item in data.authors:
+            if item.cloud_weights:
+                out.append(PictureJob(item.author.key, "cloud", f"{item.author.key}_wordcloud.png",
+                                      f"Word cloud of {item.author.name}", Cloud(item.cloud_weights, *cloud_size)))
+    matrix, shown = data.matrix, data.overview
+    used = matrix.sum(axis=0) > 0
+    if data.authors and int(used.sum()):
+        note = "" if len(shown) == len(data.authors) else f"\n{overview_note(len(shown), len(data.authors))}"
+        out.append(PictureJob("", "heatmap", f"topic_heatmap.{fmt}", "Heatmap of papers per author and topic",
+                              Chart(charts.draw_heatmap, (matrix.loc[shown, used], names,
+                                                          f"Papers per topic, {window}{note}"),
+                                    (6, 4), dpi, fmt, sizes_itself=True)))
+        rows_h = 0.7 if len(shown) <= 8 else 0.45  # the share bars get thinner, not the chart endless
+        out.append(PictureJob("", "shares", f"topic_shares.{fmt}", "Stacked bars comparing the authors' topic shares",
+                              Chart(charts.draw_shares, (data.shares.loc[shown], colors, names,
+                                                         f"Share of each author's papers per topic, {window}{note}"),
+                                    (11, 2.6 + (0.3 if note else 0) + rows_h * len(shown)), dpi, fmt)))
+    for item in data.authors:
+        key, name = item.author.key, item.author.name
+        out.append(PictureJob(key, "bars", f"{key}_topics.{fmt}", f"Bar chart of {name}'s topics",
+                              Chart(charts.draw_topic_bars, (item.table, colors, f"{name}, {window}"), (8, 5), dpi, fmt)))
+        if not item.by_year.empty:
+            out.append(PictureJob(key, "by_year", f"{key}_by_year.{fmt}", f"Stacked bars of {name}'s topics by year",
+                                  Chart(charts.draw_topics_by_year, (item.by_year, colors, f"{name}: topics by year"),
+                                        (9, 5), dpi, fmt)))
+    return out
+
+
+def overview_note(shown: int, total: int) -> str:
+    return f"(top {shown} of {total:,} authors; all in topic_counts.csv)"
+
+
+def shown_width(job: Job, data: bytes) -> int | None:
+    """CSS pixels to show a chart at: its size in inches x 96, as on a slide; None for a word cloud.
+
+    A chart that sizes itself (the heatmap) has its width read from the PNG; an SVG carries its own size.
     """
-
-    def __init__(self, workers: int | None = None, clouds: bool = True):
-        self.workers = cpu_count() if workers is None else workers
-        self.clouds = clouds
-        self._pool: ProcessPoolExecutor | None = None
-
-    def __enter__(self) -> Painter:
-        if self.workers >= 2:
-            _preload(self.clouds)
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(),
-                                             initializer=_worker_start)
-            self._pool.submit(int)  # forks the workers now, while the caller prepares the jobs
-        return self
-
-    def __exit__(self, kind, error, traceback) -> None:
-        if self._pool is not None:
-            if kind is None:
-                self._pool.shutdown(wait=True)
-            else:
-                _stop(self._pool)
-            self._pool = None
-
-    def draw(self, jobs: Sequence[Chart | Cloud]) -> Iterator[bytes]:
-        """The bytes of each job, in order; each is dropped here as soon as the caller has taken it."""
-        if self._pool is None or len(jobs) < MIN_PARALLEL_JOBS:
-            return (draw(job) for job in jobs)
-        return _in_order(deque(self._pool.submit(draw, job) for job in jobs))
-
-
-def _in_order(pending: deque) -> Iterator[bytes]:
-    while pending:
-        yield pending.popleft().result()  # popped: the bytes are dropped as soon as the caller is done with them
-
-
-def _context():
-    """fork where it is safe (Linux): workers start at once with the modules already imported; spawn elsewhere."""
-    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
-def _preload(clouds: bool) -> None:
-    """Import here, once, what the workers need: forked, they start with it (each would take ~0.5 s to import pandas)."""
-    import pandas  # noqa: F401  (the jobs' tables arrive as DataFrames)
-    from matplotlib.backends import backend_agg  # noqa: F401
-    from PIL import Image
-
-    from authorstats.render import charts  # noqa: F401
-
-    Image.preinit()  # PIL's image plugins, imported at the first save otherwise
-    if clouds:
-        import wordcloud  # noqa: F401
-
-        from authorstats.render import clouds as _  # noqa: F401
-
-
-def _worker_start() -> None:
-    """Workers leave Ctrl-C and SIGTERM to the main process, which stops them (no second traceback)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _stop(pool: ProcessPoolExecutor, grace: float = 3.0) -> None:
-    """Cancel the pictures not started, let the workers finish the one they draw (well under a second),
-    and end any worker still busy after ``grace`` seconds."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public list of the workers
-    pool.shutdown(wait=False, cancel_futures=True)
-    waiting = [p.sentinel for p in processes]
-    deadline = time.monotonic() + grace
-    while waiting and time.monotonic() < deadline:
-        for ended in connection.wait(waiting, timeout=max(0.0, deadline - time.monotonic())):
-            waiting.remove(ended)
-    for process in processes:
-        if process.sentinel in waiting:
-            with contextlib.suppress(Exception):
-                process.terminate()
+    if isinstance(job, Cloud):
+        return None
+    if not job.sizes_itself:
+        return round(job.size[0] * 96)
+    if job.fmt == "png" and data[12:16] == b"IHDR":
+        return round(int.from_bytes(data[16:20], "big") / job.dpi * 96)
+    return None

@@ -1,0 +1,304 @@
+"""The report's data model and compute_report: publication records in, every table, cloud weight and count out; writes nothing."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+
+from authorstats.models import Author, Publication, YearWindow
+from authorstats.sources import snapshot
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from authorstats.analysis.merge import Merge
+    from authorstats.config.taxonomy import Taxonomy
+
+log = logging.getLogger(__name__)
+
+# data/processed/publications.csv: one row per record, in this order.
+PROCESSED_COLUMNS = [
+    "author", "year", "title", "topic", "score", "confidence", "evidence", "topics", "manual",
+    "venue", "authors", "citations", "doi", "source", "source_id", "fetched_at",
+]
+# The papers listed in each author's section of the page.
+PAPER_COLUMNS = ["year", "title", "venue", "topic", "evidence", "manual"]
+_FRAME_COLUMNS = ["author", "year", "title", "abstract", "venue", "authors", "citations", "doi", "source",
+                  "source_id", "fetched_at"]
+
+# The heatmap and share charts compare at most this many authors (those with the most papers), and
+# index.html embeds the charts of those authors only: beyond it, a chart would be too big to read
+# (and to draw) and the page too big to open; every author keeps a section and the files.
+OVERVIEW_AUTHORS = 40
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What compute_report computes beyond the tables: the word-cloud weights, and the overview's cap."""
+
+    clouds: bool = True
+    cloud_from: str = "titles"  # titles or abstracts
+    distinctive: bool = False  # weights of the words over-represented for an author against the others
+    stopwords: frozenset[str] | None = None  # words left out of the clouds; None: the bundled list
+    overview_authors: int | None = None  # None: OVERVIEW_AUTHORS
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one author's records came from, for the terminal and the methods section."""
+
+    author: str
+    sources: tuple[str, ...]  # e.g. ("scholar",) or ("snapshot",); () when nothing was found
+    records_in_window: int
+    records_read: int
+    records_merged: int = 0  # versions of one work counted once (see data/processed/duplicates.csv)
+
+    @property
+    def label(self) -> str:
+        return "+".join(self.sources) if self.sources else "no data"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Each author's in-window records, one per work, how many were read and merged, and the merges."""
+
+    records: list[Publication]
+    provenance: dict[str, Provenance]
+    merges: list[Merge]
+
+
+@dataclass
+class AuthorData:
+    """One author's part of a report."""
+
+    author: Author
+    provenance: Provenance
+    table: pd.DataFrame  # the seminar's shape: Topic, Count; Total first (reports/<key>_topics.csv)
+    by_year: pd.DataFrame  # years x topics paper counts
+    papers: pd.DataFrame  # this author's classified records (all columns), sorted by year and title
+    cloud_weights: dict[str, float] = field(default_factory=dict)  # word -> weight; empty: nothing to draw
+    cloud_caption: str = ""
+    fetched: str = "not recorded"  # the dates the records were fetched, for the methods section
+
+
+@dataclass
+class ReportData:
+    """Everything a report shows, as values: saving it (files, pictures, pages) is the shell's job."""
+
+    window: YearWindow
+    taxonomy: Taxonomy
+    options: ReportOptions
+    authors: list[AuthorData]
+    publications: pd.DataFrame  # every classified in-window record, sorted by author (A-Z), year and title
+    merges: list[Merge]
+    topic_counts: pd.DataFrame  # long table: author, topic, count (reports/topic_counts.csv)
+    matrix: pd.DataFrame  # authors x topics paper counts, zeros kept
+    shares: pd.DataFrame  # the same, each row divided by the author's papers
+    overview: list[str]  # the authors the overview charts compare (all, up to the cap)
+
+    def author(self, key: str) -> AuthorData:
+        for item in self.authors:
+            if item.author.key == key:
+                return item
+        raise KeyError(f"no author {key!r} in this report; it has {', '.join(a.author.key for a in self.authors)}")
+
+    def table(self, key: str) -> pd.DataFrame:
+        """One author's seminar table (Topic, Count; Total first), as in reports/<key>_topics.csv."""
+        return self.author(key).table.copy()
+
+    def processed(self) -> pd.DataFrame:
+        """data/processed/publications.csv's table."""
+        return self.publications.reindex(columns=PROCESSED_COLUMNS)
+
+    def duplicates(self) -> pd.DataFrame:
+        """data/processed/duplicates.csv's table: one row per version merged into another."""
+        import pandas as pd
+
+        from authorstats.analysis.merge import MERGE_COLUMNS
+
+        return pd.DataFrame([m.to_row() for m in self.merges], columns=list(MERGE_COLUMNS))
+
+    @property
+    def used_snapshot(self) -> bool:
+        return any(a.provenance.sources == (snapshot.NAME,) for a in self.authors)
+
+    @property
+    def notes(self) -> list[str]:
+        """Notes under the tables (summary.md) and in the methods section."""
+        return [f"Authors without fetched data used {snapshot.DESCRIPTION}."] if self.used_snapshot else []
+
+    @property
+    def manual_labels(self) -> int:
+        """Records whose topic a manual label set."""
+        return int(self.publications["manual"].astype(bool).sum()) if "manual" in self.publications else 0
+
+
+def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], taxonomy: Taxonomy,
+                   years: str | YearWindow, labels: Mapping[str, str] | None = None,
+                   options: ReportOptions = ReportOptions(),
+                   sources: Mapping[str, Sequence[str]] | None = None) -> ReportData:
+    """The report of ``roster``'s authors in ``years`` from ``records``: pure, values in and values out.
+
+    Versions of one work are merged (the peer-reviewed one kept), records outside the window dropped,
+    the rest classified with ``taxonomy``; ``labels`` ({source id or normalised title: topic}, as the
+    shell reads data/labels.csv) override the classifier. Records of authors not in ``roster`` are
+    ignored. ``sources`` names where each author's records came from (default: their ``source``
+    fields). Writes nothing, reads no file but the package's own stop-word list when
+    ``options.stopwords`` is None, and starts no process.
+    """
+    window = years if isinstance(years, YearWindow) else YearWindow.parse(years)
+    selection = select_records(records, roster, window, sources)
+    frame = classify_records(selection.records, taxonomy, labels or {})
+    return tabulate(frame, selection, roster, window, taxonomy, options)
+
+
+def select_records(records: Iterable[Publication], authors: Sequence[Author], window: YearWindow,
+                   sources: Mapping[str, Sequence[str]] | None = None) -> Selection:
+    """Each author's in-window records, one per work, and the merges that made them one.
+
+    Merging happens before the year filter, so a work counts in the year of the version that is kept
+    (the peer-reviewed one when there is one).
+    """
+    from authorstats.analysis.merge import merge_publications
+
+    by_author: dict[str, list[Publication]] = {a.key: [] for a in authors}
+    for record in records:
+        if record.author in by_author:
+            by_author[record.author].append(record)
+    kept_records: list[Publication] = []
+    merges: list[Merge] = []
+    provenance: dict[str, Provenance] = {}
+    for author in authors:
+        found = by_author[author.key]
+        kept, merged = merge_publications(found)
+        in_window = [r for r in kept if r.year in window]
+        kept_records.extend(in_window)
+        merges.extend(m for m in merged if m.kept_year in window)
+        names = tuple(sources[author.key]) if sources is not None and author.key in sources else \
+            tuple(dict.fromkeys(r.source for r in found))
+        provenance[author.key] = Provenance(author.key, names, len(in_window), len(found), len(found) - len(kept))
+    return Selection(kept_records, provenance, merges)
+
+
+def publications_frame(records: Sequence[Publication]) -> pd.DataFrame:
+    """One row per record, with the columns the classifier and the tables use."""
+    import pandas as pd
+
+    rows = [
+        {
+            "author": r.author, "year": r.year, "title": r.title, "abstract": r.abstract, "venue": r.venue,
+            "authors": "; ".join(r.authors), "citations": r.citations, "doi": r.doi, "source": r.source,
+            "source_id": r.source_id, "fetched_at": r.fetched_at,
+        }
+        for r in records
+    ]
+    frame = pd.DataFrame(rows, columns=_FRAME_COLUMNS)
+    frame["citations"] = frame["citations"].astype("Int64")
+    return frame
+
+
+def classify_records(records: Sequence[Publication], taxonomy: Taxonomy, labels: Mapping[str, str]) -> pd.DataFrame:
+    """The records as a table with their topics (manual labels win), sorted by author, year and title."""
+    from authorstats.classify import engine
+    from authorstats.config.labels import apply_labels
+
+    frame = engine.classify_frame(publications_frame(records), taxonomy)
+    frame = apply_labels(frame, dict(labels))
+    return frame.sort_values(["author", "year", "title"], kind="stable").reset_index(drop=True)
+
+
+def tabulate(frame: pd.DataFrame, selection: Selection, authors: Sequence[Author], window: YearWindow,
+             taxonomy: Taxonomy, options: ReportOptions = ReportOptions()) -> ReportData:
+    """Every table of the report from the classified records, and the word-cloud weights."""
+    from authorstats.analysis import tables
+
+    rows_of = frame.groupby("author", sort=False).indices  # author -> row positions, in frame order
+
+    def rows(key: str) -> pd.DataFrame:
+        return frame.iloc[rows_of.get(key, [])]
+
+    keys = [a.key for a in authors]
+    matrix = tables.author_topic_matrix(frame, keys, taxonomy.names)
+    clouds = cloud_weights(rows, authors, options) if options.clouds else {}
+    items = []
+    for author in authors:
+        mine = rows(author.key)
+        weights, caption = clouds.get(author.key, ({}, ""))
+        items.append(AuthorData(author, selection.provenance[author.key], tables.topic_table(mine),
+                                tables.topics_by_year(mine, taxonomy.names), mine, weights, caption,
+                                _fetched(mine)))
+    limit = OVERVIEW_AUTHORS if options.overview_authors is None else options.overview_authors
+    return ReportData(window, taxonomy, options, items, frame, selection.merges, tables.topic_counts(frame, keys),
+                      matrix, tables.topic_shares(matrix), overview_authors(matrix, limit))
+
+
+def overview_authors(matrix: pd.DataFrame, limit: int) -> list[str]:
+    """The authors the overview charts show: all of them up to ``limit``, else the ``limit`` with the most
+    papers (ties in roster order), kept in roster order."""
+    keys = list(matrix.index)
+    if len(keys) <= limit:
+        return keys
+    totals = matrix.sum(axis=1)
+    order = sorted(range(len(keys)), key=lambda i: (-int(totals.iloc[i]), i))
+    top = set(order[:limit])
+    return [k for i, k in enumerate(keys) if i in top]
+
+
+def _fetched(mine: pd.DataFrame) -> str:
+    stamps = sorted(str(t)[:10] for t in mine["fetched_at"] if isinstance(t, str) and t.strip())
+    if not stamps:
+        return "not recorded"
+    return stamps[0] if stamps[0] == stamps[-1] else f"{stamps[0]} to {stamps[-1]}"
+
+
+@functools.cache
+def bundled_stopwords() -> frozenset[str]:
+    """The package's own stop-word list (wordcloud's English words plus the field's filler words)."""
+    from authorstats.render.clouds import parse_stopwords
+
+    return parse_stopwords((resources.files("authorstats") / "data" / "stopwords.txt").read_text(encoding="utf-8"))
+
+
+def _cloud_texts(mine: pd.DataFrame, key: str, cloud_from: str) -> tuple[list[str], str]:
+    """The texts one author's cloud is drawn from (``mine``: that author's rows), and a caption saying which they are."""
+    titles = [t for t in mine["title"].fillna("").astype(str) if t.strip()]
+    if cloud_from == "abstracts":
+        abstracts = [a for a in mine.get("abstract", []) if isinstance(a, str) and a.strip()]
+        if abstracts:
+            return abstracts, f"abstracts of {len(abstracts)} of {len(mine)} papers"
+        if titles:
+            log.warning("%s: no abstracts known; the word cloud uses titles instead "
+                        "(fetch with --details to get abstracts)", key)
+    return titles, f"titles of {len(titles)} papers"
+
+
+def cloud_weights(rows, authors: Sequence[Author], options: ReportOptions) -> dict[str, tuple[dict, str]]:
+    """Per author: the word weights for the cloud (plain counts or distinctiveness) and its caption.
+
+    ``rows(key)`` gives one author's classified rows.
+    """
+    from authorstats.render import clouds
+
+    stopwords = bundled_stopwords() if options.stopwords is None else options.stopwords
+    texts = {a.key: _cloud_texts(rows(a.key), a.key, options.cloud_from) for a in authors}
+    out = {}
+    for author in authors:
+        mine, what = texts[author.key]
+        others = [t for key, (ts, _) in texts.items() if key != author.key for t in ts]
+        if options.distinctive and others:
+            weights = clouds.distinctive_frequencies(mine, others, stopwords)
+            caption = f"Distinctive words of {author.name} against the other authors ({what})"
+        else:
+            if options.distinctive:
+                log.warning("%s: no other author's texts to compare with; the word cloud shows plain counts",
+                            author.key)
+            weights = clouds.word_frequencies(mine, stopwords)
+            caption = f"Word cloud of {author.name} ({what})"
+        if not weights:
+            log.warning("no word cloud for %s: no words to draw (%s)", author.key, what)
+            caption = f"No word cloud for {author.name}: no words to draw ({what})."
+        out[author.key] = (weights, caption)
+    return out
