@@ -1,3 +1,88 @@
-"""authorstats: what do these researchers publish about, in these years?"""
+"""authorstats: what do these researchers publish about, in these years? The public Python API (docs/library.md).
+
+Every name is imported on first use, so ``import authorstats`` (and the command line's start-up) loads
+neither pandas nor matplotlib.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# Public name -> (module, attribute): where each name of the API lives.
+_API: dict[str, tuple[str, str]] = {
+    # configuration and data: the bundled files by default, or your own
+    "load_taxonomy": ("authorstats.shell.config_files", "load_taxonomy"),
+    "load_roster": ("authorstats.shell.config_files", "load_roster"),
+    "load_labels": ("authorstats.shell.config_files", "load_labels"),
+    "load_stopwords": ("authorstats.shell.config_files", "load_stopwords"),
+    "snapshot_records": ("authorstats.sources.snapshot", "read_snapshot"),
+    # the pipeline's pure stages (and classify, the property of _Package below)
+    "compute_report": ("authorstats.analysis.report", "compute_report"),
+    # values
+    "Author": ("authorstats.models", "Author"),
+    "Publication": ("authorstats.models", "Publication"),
+    "YearWindow": ("authorstats.models", "YearWindow"),
+    "Taxonomy": ("authorstats.config.taxonomy", "Taxonomy"),
+    "Classification": ("authorstats.classify.engine", "Classification"),
+    "ReportData": ("authorstats.analysis.report", "ReportData"),
+    "AuthorData": ("authorstats.analysis.report", "AuthorData"),
+    "ReportOptions": ("authorstats.analysis.report", "ReportOptions"),
+    "Provenance": ("authorstats.analysis.report", "Provenance"),
+    # errors: one root, each with a hint saying how to fix it
+    "AuthorstatsError": ("authorstats.errors", "AuthorstatsError"),
+    "BadInputError": ("authorstats.errors", "BadInputError"),
+    "SourceUnavailableError": ("authorstats.errors", "SourceUnavailableError"),
+    "OutputError": ("authorstats.errors", "OutputError"),
+    "WorkspaceBusyError": ("authorstats.errors", "WorkspaceBusyError"),
+}
+
+__all__ = sorted([*_API, "classify"])
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _API[name]
+    except KeyError:
+        raise AttributeError(f"module 'authorstats' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # the next lookup does not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(types.ModuleType):
+    """This package's module object: ``authorstats.classify`` stays the function once the ``authorstats.classify``
+    subpackage is imported (the import system then sets the package's attribute of that name; sys.modules
+    keeps the subpackage, so ``from authorstats.classify import engine`` works as before)."""
+
+    @property
+    def classify(self) -> Any:
+        from authorstats.classify.engine import classify
+
+        return classify
+
+    @classify.setter
+    def classify(self, subpackage: Any) -> None:
+        pass
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+if TYPE_CHECKING:  # what type checkers and editors see; at run time the names load on first use
+    from authorstats.analysis.report import AuthorData, Provenance, ReportData, ReportOptions, compute_report
+    from authorstats.classify.engine import Classification, classify
+    from authorstats.config.taxonomy import Taxonomy
+    from authorstats.errors import (AuthorstatsError, BadInputError, OutputError, SourceUnavailableError,
+                                    WorkspaceBusyError)
+    from authorstats.models import Author, Publication, YearWindow
+    from authorstats.shell.config_files import load_labels, load_roster, load_stopwords, load_taxonomy
+    from authorstats.sources.snapshot import read_snapshot as snapshot_records
