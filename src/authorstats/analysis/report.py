@@ -6,7 +6,7 @@ import functools
 import logging
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from authorstats.models import Author, Publication, YearWindow
 from authorstats.sources import snapshot
@@ -275,7 +275,8 @@ def _cloud_texts(mine: pd.DataFrame, key: str, cloud_from: str) -> tuple[list[st
     return titles, f"titles of {len(titles)} papers"
 
 
-def cloud_weights(rows, authors: Sequence[Author], options: ReportOptions) -> dict[str, tuple[dict, str]]:
+def cloud_weights(rows: Callable[[str], pd.DataFrame], authors: Sequence[Author], options: ReportOptions
+                  ) -> dict[str, tuple[dict[str, float], str]]:
     """Per author: the word weights for the cloud (plain counts or distinctiveness) and its caption.
 
     ``rows(key)`` gives one author's classified rows.
@@ -284,8 +285,9 @@ def cloud_weights(rows, authors: Sequence[Author], options: ReportOptions) -> di
 
     stopwords = bundled_stopwords() if options.stopwords is None else options.stopwords
     texts = {a.key: _cloud_texts(rows(a.key), a.key, options.cloud_from) for a in authors}
-    out = {}
+    out: dict[str, tuple[dict[str, float], str]] = {}
     for author in authors:
+        weights: dict[str, float]
         mine, what = texts[author.key]
         others = [t for key, (ts, _) in texts.items() if key != author.key for t in ts]
         if options.distinctive and others:
@@ -295,7 +297,7 @@ def cloud_weights(rows, authors: Sequence[Author], options: ReportOptions) -> di
             if options.distinctive:
                 log.warning("%s: no other author's texts to compare with; the word cloud shows plain counts",
                             author.key)
-            weights = clouds.word_frequencies(mine, stopwords)
+            weights = dict(clouds.word_frequencies(mine, stopwords))
             caption = f"Word cloud of {author.name} ({what})"
         if not weights:
             log.warning("no word cloud for %s: no words to draw (%s)", author.key, what)

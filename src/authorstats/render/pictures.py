@@ -7,7 +7,7 @@ process (the shell's painter) with the same bytes; nothing here writes a file or
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, Union
 
 if TYPE_CHECKING:
     from authorstats.analysis.report import ReportData
@@ -22,7 +22,7 @@ class Chart:
     """
 
     draw: Callable[..., object]
-    args: tuple
+    args: tuple[Any, ...]
     size: tuple[float, float]
     dpi: int
     fmt: str = "png"
@@ -33,7 +33,7 @@ class Chart:
 class Cloud:
     """A word cloud of ``weights``, ``width`` x ``height`` pixels, as PNG."""
 
-    weights: dict
+    weights: dict[str, float]
     width: int
     height: int
 
@@ -56,7 +56,7 @@ class PictureJob:
         return "png" if isinstance(self.job, Cloud) else self.job.fmt
 
 
-def paint(job: Job) -> object:
+def paint(job: Job) -> Any:
     """The drawn picture, not encoded yet: a matplotlib figure or a laid-out WordCloud."""
     if isinstance(job, Cloud):
         from authorstats.render import clouds
@@ -73,7 +73,7 @@ def paint(job: Job) -> object:
     return fig
 
 
-def encode(job: Job, painted: object) -> bytes:
+def encode(job: Job, painted: Any) -> bytes:
     """The bytes of a picture ``paint`` drew (a figure is closed once encoded)."""
     if isinstance(job, Cloud):
         from authorstats.render import clouds
