@@ -13,7 +13,7 @@ from authorstats.shell import resolve
 
 from authorstats.shell import store
 from authorstats.cli import app
-from authorstats.errors import BadInputError
+from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Author
 from authorstats.config.roster import default_roster_path, load_roster
 from authorstats.sources.http import Candidate
@@ -57,6 +57,47 @@ def test_set_roster_value_keeps_windows_line_endings():
 def test_set_roster_value_refuses_an_unknown_key():
     with pytest.raises(BadInputError, match='key = "bengio"'):
         resolve.set_roster_value(ROSTER, "bengio", "dblp", "x/Y")
+
+
+GROUPED = """\
+[[author]]
+  key = "lecun"
+  name = "Yann LeCun"   # NYU
+  dblp = 'old/Pid'   # from the old page
+
+# Toronto
+[[author]]
+key = "hinton"
+name = "Geoffrey Hinton\""""
+
+
+def test_a_new_line_goes_after_the_last_value_before_the_comment_that_leads_to_the_next_table():
+    edited = resolve.set_roster_value(GROUPED, "lecun", "openalex", "A1")
+    assert edited == GROUPED.replace("# from the old page\n", '# from the old page\n  openalex = "A1"\n')
+
+
+def test_a_changed_value_keeps_its_comment():
+    edited = resolve.set_roster_value(GROUPED, "lecun", "dblp", "l/YannLeCun")
+    assert edited == GROUPED.replace("dblp = 'old/Pid'   #", 'dblp = "l/YannLeCun"   #')
+
+
+def test_the_last_table_of_a_file_without_a_final_line_ending():
+    edited = resolve.set_roster_value(GROUPED, "hinton", "dblp", "h/GeoffreyHinton")
+    assert edited == GROUPED + '\ndblp = "h/GeoffreyHinton"\n'
+
+
+def test_authors_written_as_inline_tables():
+    text = 'author = [{key = "lecun", name = "Yann LeCun"}]  # one line\n'
+    edited = resolve.set_roster_value(text, "lecun", "dblp", "l/YannLeCun")
+    assert edited == 'author = [{key = "lecun", name = "Yann LeCun", dblp = "l/YannLeCun"}]  # one line\n'
+
+
+def test_an_id_that_would_make_the_roster_invalid_is_refused_and_the_file_kept(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(ROSTER, encoding="utf-8")
+    with pytest.raises(OutputError, match="would make .*mine.toml an invalid roster.*not an OpenAlex author id"):
+        resolve.write_id(resolve.RosterTarget(path), "lecun", "openalex", "W123")
+    assert path.read_text(encoding="utf-8") == ROSTER
 
 
 def test_write_id_edits_the_users_file_and_it_stays_a_valid_roster(tmp_path):
@@ -158,3 +199,28 @@ def test_cli_unknown_source_or_key_exits_2(workspace):
 def test_cli_offline_search_fails_clearly(workspace):
     result = runner.invoke(app, ["authors", "resolve", "lecun", "--source", "dblp", "-w", str(workspace)])
     assert result.exit_code == 3 and "dblp could not be reached" in result.stderr
+
+
+@respx.mock
+def test_writing_the_workspace_roster_refuses_while_another_run_holds_the_lock(workspace, tmp_path):
+    from test_lock import held_elsewhere
+
+    respx.get("https://dblp.org/search/author/api").mock(
+        return_value=httpx.Response(200, content=(FIXTURES / "dblp" / "author_search_one.json").read_bytes()))
+    mine = tmp_path / "mine.toml"
+    mine.write_text(ROSTER, encoding="utf-8")
+    with held_elsewhere(workspace, "import") as (_, (pid,)):
+        busy = runner.invoke(app, ["authors", "resolve", "hinton", "--source", "dblp", "--choose", "1",
+                                   "-w", str(workspace)])
+        elsewhere = runner.invoke(app, ["authors", "resolve", "hinton", "--source", "dblp", "--roster", str(mine),
+                                        "-w", str(workspace)])
+
+    assert busy.exit_code == 6 and f"another authorstats run ({pid} import" in busy.stderr
+    assert not (workspace / "authors.toml").exists()
+    assert elsewhere.exit_code == 0, elsewhere.output  # a roster outside the workspace needs no lock
+    assert 'dblp = "10/3248"' in mine.read_text(encoding="utf-8")
+
+    done = runner.invoke(app, ["authors", "resolve", "hinton", "--source", "dblp", "--choose", "1", "-w", str(workspace)])
+    assert done.exit_code == 0, done.output
+    assert {a.key: a.dblp for a in load_roster(workspace / "authors.toml")}["hinton"] == "10/3248"
+    assert sorted(p.name for p in (workspace / "data").iterdir()) == []  # the lock let go, leaving nothing

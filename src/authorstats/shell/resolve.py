@@ -1,28 +1,29 @@
 """Author identity: search a source for a roster entry's person, pick one candidate only when it is
-unambiguous (or the user chose it), and write its id into the user's roster file, changing only the
-lines of that one ``[[author]]`` table."""
+unambiguous (or the user chose it), and write its id into the user's roster file with tomlkit, changing
+only that field of that one ``[[author]]`` table, under the workspace lock when the file is the workspace's."""
 
 from __future__ import annotations
 
-import copy
-import json
-import re
+import contextlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import ContextManager, Mapping, Sequence
 
-from authorstats.shell import store
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import Table
+
+from authorstats.shell import lock, store
 from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Author
 from authorstats.text import fold
+from authorstats.config.roster import parse_roster
 from authorstats.shell.config_files import default_roster_path, load_roster
 from authorstats.sources.http import Candidate
 
 SOURCES = ("openalex", "dblp")
 FIELD = {"openalex": "openalex", "dblp": "dblp"}  # roster field that holds each source's id
-_TABLE = re.compile(r"^\s*\[")
-_AUTHOR_TABLE = re.compile(r"^\s*\[\[\s*author\s*\]\]\s*(?:#.*)?$")
 
 
 @dataclass(frozen=True)
@@ -91,68 +92,80 @@ def format_candidates(candidates: Sequence[Candidate]) -> list[str]:
 def set_roster_value(text: str, key: str, field: str, value: str) -> str:
     """``text`` of a roster with ``field = "value"`` set in the ``[[author]]`` table whose key is ``key``.
 
-    Only that table's ``field`` line changes (or one line is added after its last value); comments,
-    order and every other line stay as they were. Raises BadInputError when the table cannot be found.
+    Edited with tomlkit, which keeps comments, order and layout: an existing ``field`` line is changed in
+    place, or one line is added after the table's last value (before any comment or blank line that
+    leads to the next table), indented and ended like the lines around it. Raises BadInputError when
+    there is no such table.
     """
-    lines = text.splitlines(keepends=True)
-    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-    key_line = re.compile(r"^\s*key\s*=\s*([\"'])" + re.escape(key) + r"\1\s*(?:#.*)?$")
-    field_line = re.compile(r"^(\s*)" + re.escape(field) + r"\s*=")
-    value_line = re.compile(r"^\s*[A-Za-z0-9_-]+\s*=")
-    start = None
-    for number, line in enumerate(lines + [""]):
-        if number == len(lines) or _TABLE.match(line):
-            if start is not None:
-                block = range(start + 1, number)
-                if any(key_line.match(lines[i].rstrip("\r\n")) for i in block):
-                    return _edit_block(lines, block, field_line, value_line, field, value, newline)
-            start = number if number < len(lines) and _AUTHOR_TABLE.match(line.rstrip("\r\n")) else None
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError as exc:
+        raise BadInputError(f"the roster is not valid TOML: {exc}", "Fix the syntax at that line") from None
+    entries = document.get("author")
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        if isinstance(entry, dict) and str(entry.get("key", "")).strip() == key:
+            if field in entry or not isinstance(entry, Table):
+                entry[field] = value
+            else:
+                entries[index] = _with_new_line(entry, field, value, "\r\n" if "\r\n" in text else "\n")
+            return tomlkit.dumps(document)
     raise BadInputError(f"found no [[author]] table with key = \"{key}\" to edit",
                         f'Add {field} = "{value}" to that author\'s table by hand')
 
 
-def _edit_block(lines: list[str], block: range, field_line: re.Pattern, value_line: re.Pattern,
-                field: str, value: str, newline: str) -> str:
-    new_line = f"{field} = {json.dumps(value)}"
-    for i in block:
-        match = field_line.match(lines[i])
-        if match:
-            ending = newline if lines[i].endswith(("\n", "\r")) else ""
-            lines[i] = match.group(1) + new_line + ending
-            return "".join(lines)
-    last = max(i for i in block if value_line.match(lines[i]))
-    indent = re.match(r"^(\s*)", lines[last]).group(1)
-    if not lines[last].endswith(("\n", "\r")):
-        lines[last] += newline
-    lines.insert(last + 1, indent + new_line + newline)
-    return "".join(lines)
+def _with_new_line(table: Table, field: str, value: str, newline: str) -> Table:
+    """A copy of ``table`` with ``field = "value"`` on a new line just after its last value."""
+    body = table.value.body  # (key, item) pairs; comments and blank lines have no key
+    last = max(number for number, (name, _) in enumerate(body) if name is not None)
+    line = tomlkit.item(value)
+    line.trivia.indent = body[last][1].trivia.indent
+    line.trivia.trail = newline
+    rebuilt = tomlkit.table()
+    for part in ("indent", "comment_ws", "comment", "trail"):  # the [[author]] header line, as it was
+        setattr(rebuilt.trivia, part, getattr(table.trivia, part))
+    for number, (name, item) in enumerate(body):
+        if number == last and not item.trivia.trail.endswith(("\n", "\r")):
+            item.trivia.trail += newline  # the file's last line had no line ending
+        rebuilt.raw_append(name, item)
+        if number == last:
+            rebuilt.raw_append(field, line)
+    return rebuilt
 
 
 def write_id(target: RosterTarget, key: str, source: str, value: str) -> Path:
-    """Write ``value`` as the author's id for ``source`` into the roster file (copying the bundled one first)."""
+    """Write ``value`` as the author's id for ``source`` into the roster file (copying the bundled one first).
+
+    The edited text is checked before it replaces the file: it must be a valid roster, and the only
+    change a TOML reader sees must be that author's one field.
+    """
     field = FIELD[source]
-    original = (target.copy_from or target.path).read_text(encoding="utf-8")
+    origin = target.copy_from or target.path
+    original = store.read_input_text(origin, "roster file")
     edited = set_roster_value(original, key, field, value)
     _check_only_field_changed(original, edited, key, field, value, target.path)
     store.atomic_write_text(target.path, edited)
-    load_roster(target.path)  # the result must still be a valid roster
     return target.path
 
 
 def _check_only_field_changed(original: str, edited: str, key: str, field: str, value: str, path: Path) -> None:
-    """Refuse to write unless the edit changed exactly this author's one field."""
-    before = tomllib.loads(original)
+    """Refuse to write unless the edit is a valid roster that differs from the original in exactly this one field."""
+    refused = OutputError(f"could not edit {path} safely; it was left unchanged",
+                          f'Add {field} = "{value}" to the [[author]] table of {key} by hand')
     try:
         after = tomllib.loads(edited)
     except tomllib.TOMLDecodeError:
-        after = None
-    expected = copy.deepcopy(before)
+        raise refused from None
+    expected = tomllib.loads(original)
     for entry in expected.get("author", []):
-        if isinstance(entry, dict) and entry.get("key") == key:
+        if isinstance(entry, dict) and str(entry.get("key", "")).strip() == key:
             entry[field] = value
     if after != expected:
-        raise OutputError(f"could not edit {path} safely; it was left unchanged",
-                          f'Add {field} = "{value}" to the [[author]] table of {key} by hand')
+        raise refused
+    try:
+        parse_roster(edited, path)
+    except BadInputError as exc:
+        raise OutputError(f"writing {field} = {value!r} for {key} would make {path} an invalid roster ({exc.message}); "
+                          "it was left unchanged", exc.hint) from None
 
 
 def search(source: str, author: Author, client, environ: Mapping[str, str] | None = None) -> list[Candidate]:
@@ -178,12 +191,25 @@ class Resolution:
 
 def resolve(workspace: store.Workspace, key: str, source: str, roster: Path | None, choice: int | None,
             client, environ: Mapping[str, str] | None = None) -> Resolution:
-    """Search ``source`` for roster author ``key`` and write the id when the choice is clear."""
+    """Search ``source`` for roster author ``key`` and write the id when the choice is clear.
+
+    Writing the workspace's own roster holds the workspace lock, and decides under it whether the
+    bundled roster must be copied first: two runs never both copy it, losing one's id.
+    """
     check_source(source)
     target = roster_target(workspace, roster)
     author = find_author(target, key)
     candidates = search(source, author, client, environ)
     chosen, why = choose(candidates, author, choice)
     if chosen is not None:
-        write_id(target, key, source, chosen.id)
+        with _workspace_lock_for(workspace, target):
+            target = roster_target(workspace, roster)
+            write_id(target, key, source, chosen.id)
     return Resolution(author, candidates, chosen, why, target)
+
+
+def _workspace_lock_for(workspace: store.Workspace, target: RosterTarget) -> ContextManager[object]:
+    """The workspace lock when ``target`` is the workspace's ``authors.toml``; a roster elsewhere needs none."""
+    if Path(target.path).resolve() != Path(workspace.roster).resolve():
+        return contextlib.nullcontext()
+    return lock.workspace_lock(workspace, "authors resolve")
