@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 
@@ -273,12 +274,26 @@ def fetch(
     if source == "auto":  # Scholar, then OpenAlex, then dblp for the authors Scholar did not serve
         from authorstats.shell import fallback
 
-        report = fallback.run_auto(store.Workspace(workspace), authors, window, options)
+        report = fallback.run_auto(store.Workspace(workspace), authors, window, options,
+                                   echo=_say, progress=_progress_bar)
     else:
-        report = fetching.run(store.Workspace(workspace), authors, window, options)
-    code = report.finish(lambda line: typer.echo(line, err=True))
-    if code:
-        raise typer.Exit(code)
+        report = fetching.run(store.Workspace(workspace), authors, window, options, echo=_say, progress=_progress_bar)
+    for line in report.closing_lines():
+        _say(line)
+    error = report.error()
+    if error is not None:
+        raise error
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for fetch's details; yields the function that advances it."""
+    import sys
+
+    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 @app.command("import")
@@ -380,8 +395,8 @@ def classify_file(
         typer.echo(classifier.classify_frame(frame, tax).to_csv(index=False), nl=False)
     else:
         # streamed, each distinct result encoded once: a million rows are never one string in memory
-        rows, codes = classifier.classify_table(frame, tax)
-        store.write_output_csv(output, frame, (classifier.COLUMNS, rows, codes))
+        table = classifier.classify_table(frame, tax)
+        store.write_output_csv(output, frame, (classifier.COLUMNS, table.cells(), table.codes))
         typer.echo(f"Classified {len(frame)} rows -> {output}", err=True)
 
 
