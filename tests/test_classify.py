@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from authorstats.classify.engine import Classification, classify, classify_frame, format_topics
+from authorstats.classification.engine import Classification, classify, classify_frame, format_topics
 from authorstats.analysis.evaluate import evaluate, read_labels_csv
 from authorstats.config.taxonomy import load_taxonomy
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from authorstats.classify import engine, spec
+from authorstats.classification import engine, spec
 from authorstats.config.taxonomy import parse_taxonomy
 
 DATA = Path(__file__).parent / "data"

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from authorstats.classify import engine as classify
+from authorstats.classification import engine as classify
 
 from authorstats.shell import importer
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from authorstats.classify.engine import classify_frame
+from authorstats.classification.engine import classify_frame
 from authorstats.cli import app
 from authorstats.errors import BadInputError
 from authorstats.config.labels import apply_labels, label_map, parse_labels, title_key

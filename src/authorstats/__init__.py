@@ -7,8 +7,6 @@ neither pandas nor matplotlib.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -21,14 +19,15 @@ _API: dict[str, tuple[str, str]] = {
     "load_labels": ("authorstats.shell.config_files", "load_labels"),
     "load_stopwords": ("authorstats.shell.config_files", "load_stopwords"),
     "snapshot_records": ("authorstats.sources.snapshot", "read_snapshot"),
-    # the pipeline's pure stages (and classify, the property of _Package below)
+    # the pipeline's pure stages
     "compute_report": ("authorstats.analysis.report", "compute_report"),
+    "classify": ("authorstats.classification.engine", "classify"),
     # values
     "Author": ("authorstats.models", "Author"),
     "Publication": ("authorstats.models", "Publication"),
     "YearWindow": ("authorstats.models", "YearWindow"),
     "Taxonomy": ("authorstats.config.taxonomy", "Taxonomy"),
-    "Classification": ("authorstats.classify.engine", "Classification"),
+    "Classification": ("authorstats.classification.engine", "Classification"),
     "ReportData": ("authorstats.analysis.report", "ReportData"),
     "AuthorData": ("authorstats.analysis.report", "AuthorData"),
     "ReportOptions": ("authorstats.analysis.report", "ReportOptions"),
@@ -41,7 +40,7 @@ _API: dict[str, tuple[str, str]] = {
     "WorkspaceBusyError": ("authorstats.errors", "WorkspaceBusyError"),
 }
 
-__all__ = sorted([*_API, "classify"])
+__all__ = sorted(_API)
 
 
 def __getattr__(name: str) -> Any:
@@ -58,28 +57,9 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-class _Package(types.ModuleType):
-    """This package's module object: ``authorstats.classify`` stays the function once the ``authorstats.classify``
-    subpackage is imported (the import system then sets the package's attribute of that name; sys.modules
-    keeps the subpackage, so ``from authorstats.classify import engine`` works as before)."""
-
-    @property
-    def classify(self) -> Any:
-        from authorstats.classify.engine import classify
-
-        return classify
-
-    @classify.setter
-    def classify(self, subpackage: Any) -> None:
-        pass
-
-
-sys.modules[__name__].__class__ = _Package
-
-
 if TYPE_CHECKING:  # what type checkers and editors see; at run time the names load on first use
     from authorstats.analysis.report import AuthorData, Provenance, ReportData, ReportOptions, compute_report
-    from authorstats.classify.engine import Classification, classify
+    from authorstats.classification.engine import Classification, classify
     from authorstats.config.taxonomy import Taxonomy
     from authorstats.errors import (AuthorstatsError, BadInputError, OutputError, SourceUnavailableError,
                                     WorkspaceBusyError)

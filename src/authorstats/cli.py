@@ -386,7 +386,7 @@ def classify_file(
 
     Works on any list with a title column, e.g. exported from another tool; an abstract column adds evidence.
     """
-    from authorstats.classify import engine as classifier
+    from authorstats.classification import engine as classifier
     from authorstats.shell import config_files, csv_files, store
 
     tax = config_files.load_taxonomy(taxonomy)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from authorstats.classify import engine as classifier
+from authorstats.classification import engine as classifier
 from authorstats.config.taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)

@@ -202,7 +202,7 @@ def publications_frame(records: Sequence[Publication]) -> pd.DataFrame:
 
 def classify_records(records: Sequence[Publication], taxonomy: Taxonomy, labels: Mapping[str, str]) -> pd.DataFrame:
     """The records as a table with their topics (manual labels win), sorted by author, year and title."""
-    from authorstats.classify import engine
+    from authorstats.classification import engine
     from authorstats.config.labels import apply_labels
 
     frame = engine.classify_frame(publications_frame(records), taxonomy)

@@ -15,7 +15,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from authorstats.classify.engine import normalise, words
+from authorstats.classification.engine import normalise, words
 from authorstats.errors import BadInputError
 
 LABEL_COLUMNS = ["title", "source_id", "topic"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from authorstats.classify import batch
-from authorstats.classify.spec import NOTHING, Classification, format_topics, normalise, words
+from authorstats.classification import batch
+from authorstats.classification.spec import NOTHING, Classification, format_topics, normalise, words
 from authorstats.config.taxonomy import Taxonomy
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ import itertools
 import re
 from typing import Iterator
 
-from authorstats.classify.spec import ABSTRACT, NOTHING, Classification, normalise, words
+from authorstats.classification.spec import ABSTRACT, NOTHING, Classification, normalise, words
 from authorstats.config.taxonomy import Taxonomy, literal_prefix
 from authorstats.errors import BadInputError
 
