@@ -2,83 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import logging
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from authorstats import __version__
-from authorstats.errors import AuthorstatsError, ExitCode
-from authorstats.shell import processes
-
-log = logging.getLogger("authorstats")
-_state = {"debug": False, "secrets": ()}
-
-
-def _say(line: str) -> None:
-    """One line on stderr, with every secret the run knows masked."""
-    from authorstats.sources.masking import mask
-
-    typer.echo(mask(line, _state["secrets"]), err=True)
-
-
-class _EchoHandler(logging.Handler):
-    """Print warnings on stderr as one line each, resolved at emit time (works under CliRunner)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        _say(f"{record.levelname.lower()}: {record.getMessage()}")
-
-
-def command(func: Callable) -> Callable:
-    """Run a command under the one error policy: one line on stderr, a documented exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from authorstats.sources.masking import known_secrets
-
-        _state["secrets"] = known_secrets(urls=[kwargs.get("proxy")])
-        _setup_logging()
-        previous = processes.trap_sigterm()  # SIGTERM ends the run as Ctrl-C does
-        try:
-            return func(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except AuthorstatsError as exc:
-            _debug_traceback()
-            _say(f"Error: {exc}")
-            raise typer.Exit(int(exc.exit_code)) from None
-        except KeyboardInterrupt:
-            _say("Interrupted: files written before the interruption are complete and nothing was half-written; "
-                 "run the command again to finish (fetch resumes where it stopped).")
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        except Exception as exc:  # a bug: explain once, keep the traceback behind --debug
-            _debug_traceback()
-            _say(f"Internal error: {type(exc).__name__}: {exc}. Rerun with --debug for the traceback and report it.")
-            raise typer.Exit(int(ExitCode.INTERNAL)) from None
-        finally:
-            processes.restore_sigterm(previous)
-
-    return wrapper
-
-
-def _debug_traceback() -> None:
-    """With --debug: the traceback of the exception being handled, secrets masked."""
-    if _state["debug"]:
-        import traceback
-
-        _say(traceback.format_exc().rstrip())
-
-
-def _setup_logging() -> None:
-    if not any(isinstance(h, _EchoHandler) for h in log.handlers):
-        log.addHandler(_EchoHandler(level=logging.WARNING))
-        log.setLevel(logging.INFO)
-        log.propagate = False
-
+from authorstats.shell.console import command, print_report, progress_bar, say, set_debug
 
 app = typer.Typer(
     help="What do these researchers publish about, in these years? "
@@ -118,9 +49,7 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
-    _state["debug"] = debug
-    if debug:
-        logging.getLogger("authorstats").setLevel(logging.DEBUG)
+    set_debug(debug)
 
 
 def main() -> None:
@@ -202,32 +131,12 @@ def report(
         result = reporting.save_report(ws, data, reporting.SaveOptions(
             cloud_width=width, cloud_height=height, chart_dpi=dpi, chart_format=chart_format.value,
             stopwords=stopwords))
-    _print_report(result, workspace)
+    print_report(result, workspace)
     if open_report and result.index is not None:
         import webbrowser
 
         if not webbrowser.open(result.index.resolve().as_uri()):
             typer.echo(f"Could not open a browser; open {result.index.resolve()} yourself.", err=True)
-
-
-def _print_report(result, workspace: Path) -> None:
-    from authorstats.sources import snapshot
-
-    if result.used_snapshot:
-        keys = [i.author.key for i in result.authors if i.provenance.sources == (snapshot.NAME,)]
-        typer.echo(f"Note: no fetched data for {', '.join(keys)} in {(workspace / 'data' / 'raw').resolve()}; "
-                   f"used {snapshot.DESCRIPTION}.", err=True)
-    for item in result.authors:
-        prov = item.provenance
-        typer.echo(f"\n{item.author.name} ({item.author.key}), {result.window}: "
-                   f"{prov.records_in_window} papers from {prov.label}")
-        width = max(len(str(t)) for t in item.table["Topic"])
-        for topic, count in item.table.itertuples(index=False):
-            typer.echo(f"  {topic:<{width}}  {count:>4}")
-    reports_dir = (workspace / "reports").resolve()
-    typer.echo(f"\nWrote {len(result.files)} files under {reports_dir} and {(workspace / 'data' / 'processed').resolve()}.")
-    if result.index is not None:
-        typer.echo(f"Report: {result.index.resolve()} (tables as Markdown: {result.summary.name}).")
 
 
 @app.command()
@@ -275,25 +184,16 @@ def fetch(
         from authorstats.shell import fallback
 
         report = fallback.run_auto(store.Workspace(workspace), authors, window, options,
-                                   echo=_say, progress=_progress_bar)
+                                   echo=say, progress=progress_bar)
     else:
-        report = fetching.run(store.Workspace(workspace), authors, window, options, echo=_say, progress=_progress_bar)
+        report = fetching.run(store.Workspace(workspace), authors, window, options, echo=say, progress=progress_bar)
     for line in report.closing_lines():
-        _say(line)
+        say(line)
     error = report.error()
     if error is not None:
         raise error
     if report.exit_code:
         raise typer.Exit(report.exit_code)
-
-
-@contextlib.contextmanager
-def _progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr for fetch's details; yields the function that advances it."""
-    import sys
-
-    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
 
 
 @app.command("import")

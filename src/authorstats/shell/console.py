@@ -1,0 +1,117 @@
+"""The terminal: the one error policy (one line, a documented exit code), warnings, progress bars, report tables."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+import typer
+
+from authorstats.errors import AuthorstatsError, ExitCode
+from authorstats.shell import processes
+
+if TYPE_CHECKING:
+    from authorstats.shell.report import ReportResult
+
+log = logging.getLogger("authorstats")
+_STATE: dict[str, Any] = {"debug": False, "secrets": ()}
+
+
+def say(line: str) -> None:
+    """One line on stderr, with every secret the run knows masked."""
+    from authorstats.sources.masking import mask
+
+    typer.echo(mask(line, _STATE["secrets"]), err=True)
+
+
+class _EchoHandler(logging.Handler):
+    """Print warnings on stderr as one line each, resolved at emit time (works under CliRunner)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        say(f"{record.levelname.lower()}: {record.getMessage()}")
+
+
+def command(func: Callable) -> Callable:
+    """Run a command under the one error policy: one line on stderr, a documented exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from authorstats.sources.masking import known_secrets
+
+        _STATE["secrets"] = known_secrets(urls=[kwargs.get("proxy")])
+        _setup_logging()
+        previous = processes.trap_sigterm()  # SIGTERM ends the run as Ctrl-C does
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except AuthorstatsError as exc:
+            _debug_traceback()
+            say(f"Error: {exc}")
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            say("Interrupted: files written before the interruption are complete and nothing was half-written; "
+                 "run the command again to finish (fetch resumes where it stopped).")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except Exception as exc:  # a bug: explain once, keep the traceback behind --debug
+            _debug_traceback()
+            say(f"Internal error: {type(exc).__name__}: {exc}. Rerun with --debug for the traceback and report it.")
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+        finally:
+            processes.restore_sigterm(previous)
+
+    return wrapper
+
+
+def _debug_traceback() -> None:
+    """With --debug: the traceback of the exception being handled, secrets masked."""
+    if _STATE["debug"]:
+        import traceback
+
+        say(traceback.format_exc().rstrip())
+
+
+def _setup_logging() -> None:
+    if not any(isinstance(h, _EchoHandler) for h in log.handlers):
+        log.addHandler(_EchoHandler(level=logging.WARNING))
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+def set_debug(debug: bool) -> None:
+    """--debug: tracebacks instead of one-line errors, and debug logging."""
+    _STATE["debug"] = debug
+    if debug:
+        log.setLevel(logging.DEBUG)
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for fetch's details; yields the function that advances it."""
+    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def print_report(result: ReportResult, workspace: Path) -> None:
+    """The report's tables on stdout, and where its files are."""
+    from authorstats.sources import snapshot
+
+    if result.used_snapshot:
+        keys = [i.author.key for i in result.authors if i.provenance.sources == (snapshot.NAME,)]
+        typer.echo(f"Note: no fetched data for {', '.join(keys)} in {(workspace / 'data' / 'raw').resolve()}; "
+                   f"used {snapshot.DESCRIPTION}.", err=True)
+    for item in result.authors:
+        prov = item.provenance
+        typer.echo(f"\n{item.author.name} ({item.author.key}), {result.window}: "
+                   f"{prov.records_in_window} papers from {prov.label}")
+        width = max(len(str(t)) for t in item.table["Topic"])
+        for topic, count in item.table.itertuples(index=False):
+            typer.echo(f"  {topic:<{width}}  {count:>4}")
+    reports_dir = (workspace / "reports").resolve()
+    typer.echo(f"\nWrote {len(result.files)} files under {reports_dir} and {(workspace / 'data' / 'processed').resolve()}.")
+    if result.index is not None:
+        typer.echo(f"Report: {result.index.resolve()} (tables as Markdown: {result.summary.name}).")
