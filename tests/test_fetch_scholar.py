@@ -552,18 +552,6 @@ def test_details_are_asked_only_of_a_source_that_declares_it_fills_them(workspac
     assert entry["details"] is False
 
 
-def test_a_bare_lister_with_only_a_name_and_pages_is_fetched_with_the_source_defaults(workspace):
-    class Bare:
-        name = "bare"
-
-        def pages(self, author, window, cursor=None):
-            yield Page([Publication(author=author.key, title="T", year=2021, source="bare")], None)
-
-    report = fetch.run(store.Workspace(workspace), [HINTON_AUTHOR], W2122, source=Bare())
-
-    assert report.done == 1 and report.results[0].requests == 0
-
-
 def test_the_run_report_decides_the_exit_code_and_the_closing_lines_without_printing():
     refused = SourceRefused("Google Scholar refused: too many requests", "Use a proxy")
     missing = BadInputError("Google Scholar has no profile X (HTTP 404) for bengio", "Check the id")

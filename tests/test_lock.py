@@ -25,7 +25,7 @@ from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import ExitCode
 from authorstats.models import Author, Publication, YearWindow
-from authorstats.sources import Page
+from authorstats.sources import Page, Source
 from conftest import files_under
 
 runner = CliRunner()
@@ -33,7 +33,7 @@ HINTON = Author(key="hinton", name="Geoffrey Hinton", scholar_id="JicYPdAAAAAJ")
 ONE_ROW = "author,title,year\nlecun,{title},2021\n"
 
 
-class HeldOpen:
+class HeldOpen(Source):
     """A paged source that stops after its first page until released: a fetch caught mid-run."""
 
     name = "scholar"

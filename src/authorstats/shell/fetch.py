@@ -22,7 +22,7 @@ from typing import Callable, ContextManager, Iterator, Sequence
 from authorstats.shell import lock, store
 from authorstats.errors import AuthorstatsError, BadInputError, ExitCode
 from authorstats.models import Author, Publication, YearWindow, utc_now
-from authorstats.sources import Deadline, Lister, Source, SourceRefused, as_source, service_name
+from authorstats.sources import Deadline, Source, SourceRefused, service_name
 
 DEFAULT_SOURCE = "scholar"
 DEFAULT_MAX_AGE_DAYS = 7.0
@@ -192,7 +192,7 @@ def run(
     window: YearWindow,
     options: FetchOptions = FetchOptions(),
     *,
-    source: Source | Lister | None = None,
+    source: Source | None = None,
     echo: Callable[[str], None] = _quiet,
     progress: Callable[[int, str], ContextManager[Callable[[int], None]]] = _no_progress,
     deadline: Deadline | None = None,
@@ -237,10 +237,10 @@ def _plural(count: int, word: str) -> str:
 
 
 @contextlib.contextmanager
-def _opened(source: Source | Lister | None, options: FetchOptions, deadline: Deadline) -> Iterator[Source]:
+def _opened(source: Source | None, options: FetchOptions, deadline: Deadline) -> Iterator[Source]:
     """The source to use: the one given (not closed here), or the one ``options`` names, closed after."""
     if source is not None:
-        yield as_source(source)
+        yield source
         return
     alternatives = [n for n in SOURCES if n not in (options.source, "auto")]
     opened = SOURCES[options.source](options, deadline, alternatives)

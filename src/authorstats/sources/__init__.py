@@ -12,7 +12,7 @@ import abc
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping, Protocol
+from typing import Any, Callable, Iterator, Mapping
 
 from authorstats.errors import SourceUnavailableError
 from authorstats.models import Author, Publication, YearWindow
@@ -82,28 +82,6 @@ class Source(abc.ABC):
 
     def close(self) -> None:
         """Release what the source opened itself (its HTTP client)."""
-
-
-class Lister(Protocol):
-    """The least a source can be: a name and its list, page by page (test doubles, other callers)."""
-
-    name: str
-
-    def pages(self, author: Author, window: YearWindow, cursor: str | None = None) -> Iterator[Page]: ...
-
-
-class _Listed(Source):
-    def __init__(self, lister: Lister) -> None:
-        self.name = lister.name
-        self._lister = lister
-
-    def pages(self, author: Author, window: YearWindow, cursor: str | None = None) -> Iterator[Page]:
-        return self._lister.pages(author, window, cursor)
-
-
-def as_source(source: Source | Lister) -> Source:
-    """``source`` as a :class:`Source`: itself, or a plain lister with the Source defaults around it."""
-    return source if isinstance(source, Source) else _Listed(source)
 
 
 class Deadline:
