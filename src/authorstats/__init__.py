@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from authorstats.version import __version__ as __version__
 
 # Public name -> (module, attribute): where each name of the API lives.
 _API: dict[str, tuple[str, str]] = {
@@ -20,7 +20,7 @@ _API: dict[str, tuple[str, str]] = {
     "load_stopwords": ("authorstats.shell.config_files", "load_stopwords"),
     "snapshot_records": ("authorstats.sources.snapshot", "read_snapshot"),
     # the pipeline's pure stages
-    "compute_report": ("authorstats.analysis.report", "compute_report"),
+    "compute_report": ("authorstats.shell.report", "compute_report"),  # the pure one, with the bundled stop words
     "classify": ("authorstats.classification.engine", "classify"),
     # values
     "Author": ("authorstats.models", "Author"),
@@ -58,11 +58,12 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time the names load on first use
-    from authorstats.analysis.report import AuthorData, Provenance, ReportData, ReportOptions, compute_report
+    from authorstats.analysis.report import AuthorData, Provenance, ReportData, ReportOptions
     from authorstats.classification.engine import Classification, classify
     from authorstats.config.taxonomy import Taxonomy
     from authorstats.errors import (AuthorstatsError, BadInputError, OutputError, SourceUnavailableError,
                                     WorkspaceBusyError)
     from authorstats.models import Author, Publication, YearWindow
     from authorstats.shell.config_files import load_labels, load_roster, load_stopwords, load_taxonomy
+    from authorstats.shell.report import compute_report
     from authorstats.sources.snapshot import read_snapshot as snapshot_records

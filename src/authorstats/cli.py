@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from authorstats import __version__
+from authorstats.version import __version__
 from authorstats.shell.console import command, print_report, progress_bar, say, set_debug
 
 app = typer.Typer(

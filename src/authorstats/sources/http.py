@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 
 import httpx
 
-from authorstats import __version__
+from authorstats.version import __version__
 from authorstats.errors import SourceUnavailableError
 from authorstats.sources import Deadline, SourceRefused
 from authorstats.sources.masking import mask
