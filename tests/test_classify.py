@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from authorstats.classification.engine import Classification, classify, classify_frame, format_topics
-from authorstats.analysis.evaluate import evaluate, read_labels_csv
-from authorstats.config.taxonomy import load_taxonomy
+from authorstats.analysis.evaluate import evaluate
+from authorstats.shell.config_files import load_taxonomy
+from authorstats.shell.csv_files import read_labels_csv
 
 DATA = Path(__file__).parent / "data"
 TAXONOMY = load_taxonomy()

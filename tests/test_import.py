@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from authorstats.cli import app
-from authorstats.config.roster import load_roster
+from authorstats.shell.config_files import load_roster
 from authorstats.errors import BadInputError
 from authorstats.models import Author
 from authorstats.shell import importer, store
@@ -122,8 +122,9 @@ def test_cli_import_of_a_missing_file_exits_2(workspace, tmp_path):
 
 
 def test_a_paper_imported_three_ways_counts_once_and_its_merges_are_listed(workspace, tmp_path):
+    from authorstats.analysis.report import select_records
     from authorstats.models import YearWindow
-    from authorstats.shell.report import gather
+    from authorstats.shell.report import read_records
 
     arxiv = "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning"
     csv_file = write_csv(tmp_path, HEADER + (
@@ -137,7 +138,9 @@ def test_a_paper_imported_three_ways_counts_once_and_its_merges_are_listed(works
     importer.import_csv(csv_file, ws, load_roster())
     lecun = [a for a in load_roster() if a.key == "lecun"]
 
-    records, provenance, merges = gather(ws, lecun, YearWindow(2021, 2022))
+    gathered = read_records(ws, lecun)
+    selection = select_records(gathered.records, lecun, YearWindow(2021, 2022), gathered.sources)
+    records, provenance, merges = selection.records, selection.provenance, selection.merges
 
     assert sorted(r.venue for r in records) == ["International Conference on Learning Representations", "NeurIPS"]
     assert provenance["lecun"].records_merged == 2 and provenance["lecun"].sources == ("import",)

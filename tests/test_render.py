@@ -14,10 +14,9 @@ from typer.testing import CliRunner
 from authorstats.analysis import report as analysis
 from authorstats.analysis import tables
 from authorstats.cli import app
-from authorstats.config import roster, taxonomy
 from authorstats.models import YearWindow
 from authorstats.render import clouds, pictures
-from authorstats.shell import report, store
+from authorstats.shell import config_files, report, store
 from authorstats.shell.painter import Painter
 
 runner = CliRunner()
@@ -25,9 +24,9 @@ runner = CliRunner()
 
 def build(root, workers, clouds=True):
     root.mkdir()
-    ws, authors = store.Workspace(root), roster.load_roster()
+    ws, authors = store.Workspace(root), config_files.load_roster()
     gathered = report.read_records(ws, authors)
-    data = analysis.compute_report(gathered.records, roster=authors, taxonomy=taxonomy.load_taxonomy(None),
+    data = analysis.compute_report(gathered.records, roster=authors, taxonomy=config_files.load_taxonomy(None),
                                    years=YearWindow(2021, 2022), options=analysis.ReportOptions(clouds=clouds),
                                    sources=gathered.sources)
     options = report.SaveOptions(workers=workers, cloud_width=300, cloud_height=150, chart_dpi=50)

@@ -15,7 +15,7 @@ from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Author
-from authorstats.config.roster import default_roster_path, load_roster
+from authorstats.shell.config_files import default_roster_path, load_roster
 from authorstats.sources.http import Candidate
 
 runner = CliRunner()

@@ -100,10 +100,3 @@ def format_evaluation(result: Evaluation) -> str:
             lines.append(f"  {mark} [{row.topic} -> {row.predicted}] {row.title}  ({row.evidence or 'no evidence'})")
         lines.append("  (~ = accepted by also_ok, x = wrong)")
     return "\n".join(lines)
-
-
-# Transitional: file reading moved to authorstats.shell.csv_files; kept until the last callers move (issue 11).
-def read_labels_csv(path) -> pd.DataFrame:
-    from authorstats.shell import csv_files
-
-    return csv_files.read_labels_csv(path)

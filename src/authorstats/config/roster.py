@@ -84,16 +84,3 @@ def select(authors: Sequence[Author], keys: Sequence[str]) -> list[Author]:
             )
         chosen.append(by_key[key])
     return chosen
-
-
-# Transitional: file reading moved to authorstats.shell.config_files; kept until the last callers move (issue 11).
-def default_roster_path() -> Path:
-    from authorstats.shell import config_files
-
-    return config_files.default_roster_path()
-
-
-def load_roster(path: Path | None = None) -> list[Author]:
-    from authorstats.shell import config_files
-
-    return config_files.load_roster(path)

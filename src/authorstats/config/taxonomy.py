@@ -222,10 +222,3 @@ def _term(where: str, pattern: str, weight: object) -> Term:
                 "Make every word of the term match at least one letter",
             )
     return Term(pattern=pattern, weight=float(weight), words=tuple(words))
-
-
-# Transitional: file reading moved to authorstats.shell.config_files; kept until the last callers move (issue 11).
-def load_taxonomy(path: Path | None = None) -> Taxonomy:
-    from authorstats.shell import config_files
-
-    return config_files.load_taxonomy(path)
