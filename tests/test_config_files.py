@@ -6,7 +6,7 @@ import pytest
 
 from authorstats.config.roster import parse_roster
 from authorstats.errors import BadInputError
-from authorstats.render.clouds import parse_stopwords
+from authorstats.config.stopwords import parse_stopwords
 from authorstats.shell import config_files
 
 

@@ -9,6 +9,7 @@ After an intended change to the output, rewrite them and review the difference b
 from __future__ import annotations
 
 import difflib
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,13 @@ FILES = {
     "publications.csv": "data/processed/publications.csv",
     "topic_counts.csv": "reports/topic_counts.csv",
 }
+
+# index.html is built in this process, not read from the workspace: the page of the same report without its
+# pictures (the template leaves absent pictures out), written at a fixed time with fixed package versions.
+PAGE = "index.html"
+GENERATED = "2023-01-01T00:00:00+00:00"
+VERSIONS = {"authorstats": "0.1.0", "pandas": "2.0", "matplotlib": "3.8", "wordcloud": "1.9",
+            "scholarly": "not installed"}
 
 # Lines of difference shown when a file changed (the whole file is in the workspace the test names).
 SHOWN = 40
@@ -42,6 +50,27 @@ def bundled_report(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def bundled_page() -> bytes:
+    """index.html of the bundled snapshot's report (2021-2022, no clouds), through the pipeline `report` runs:
+    compute_report, the page builder and the template, with no pictures, a fixed time and fixed versions.
+
+    The taxonomy is the bundled one, named by a path that does not depend on where the package is installed.
+    """
+    import authorstats
+    from authorstats.analysis.report import ReportOptions, compute_report
+    from authorstats.config.taxonomy import parse_taxonomy
+    from authorstats.render import html, page
+
+    text = (resources.files("authorstats") / "data" / "taxonomy.toml").read_text(encoding="utf-8")
+    data = compute_report(authorstats.snapshot_records(), roster=authorstats.load_roster(),
+                          taxonomy=parse_taxonomy(text, "authorstats/data/taxonomy.toml"), years="2021-2022",
+                          options=ReportOptions(clouds=False))
+    built = page.report_page(data, {}, generated=GENERATED, versions=VERSIONS,
+                             labels_path="data/labels.csv (none)")
+    return html.render(built).encode("utf-8")
+
+
 def _difference(expected: bytes, actual: bytes, name: str) -> str:
     lines = list(difflib.unified_diff(expected.decode("utf-8", "replace").splitlines(keepends=True),
                                       actual.decode("utf-8", "replace").splitlines(keepends=True),
@@ -51,15 +80,22 @@ def _difference(expected: bytes, actual: bytes, name: str) -> str:
     return shown + more
 
 
-@pytest.mark.parametrize("name", sorted(FILES))
-def test_report_of_the_bundled_snapshot_matches_its_golden_file(name, bundled_report, request):
-    actual = (bundled_report / FILES[name]).read_bytes()
+def _compare(name: str, actual: bytes, where: str, request: pytest.FixtureRequest) -> None:
     golden = GOLDEN / name
     if request.config.getoption("--update-golden"):
         golden.write_bytes(actual)
         pytest.skip(f"rewrote tests/golden/{name}; review it with git diff tests/golden/")
     expected = golden.read_bytes()
     if actual != expected:
-        pytest.fail(f"{FILES[name]} differs from tests/golden/{name}:\n{_difference(expected, actual, name)}"
+        pytest.fail(f"{where} differs from tests/golden/{name}:\n{_difference(expected, actual, name)}"
                     "If the change is intended: .venv/bin/python -m pytest tests/test_golden.py --update-golden",
                     pytrace=False)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_report_of_the_bundled_snapshot_matches_its_golden_file(name, bundled_report, request):
+    _compare(name, (bundled_report / FILES[name]).read_bytes(), FILES[name], request)
+
+
+def test_page_of_the_bundled_snapshot_matches_its_golden_file(bundled_page, request):
+    _compare(PAGE, bundled_page, "index.html (built without pictures)", request)

@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from authorstats.render import charts
 from authorstats.render import html as html_report
 
-from authorstats.render import clouds
+from authorstats.analysis import words
+from authorstats.shell.config_files import load_stopwords
 
 from authorstats.render import markdown as summary
 
@@ -260,17 +261,17 @@ def test_distinctive_clouds_are_drawn_and_named(fixture_ws):
 def test_log_odds_ranks_own_words_over_shared_ones_and_is_antisymmetric():
     mine = {"capsule": 5, "network": 5, "rare": 1}
     others = {"network": 5, "causal": 6}
-    z = clouds.log_odds_z(mine, others)
+    z = words.log_odds_z(mine, others)
     assert z["capsule"] > z["rare"] > 0  # more evidence, more distinctive
     assert z["capsule"] > z["network"]
     assert z["causal"] < 0  # used by the others, not by this author
-    back = clouds.log_odds_z(others, mine)
+    back = words.log_odds_z(others, mine)
     assert all(z[w] == pytest.approx(-back[w]) for w in z)
 
 
 def test_distinctive_frequencies_keep_only_over_represented_words():
-    stop = clouds.load_stopwords()
-    weights = clouds.distinctive_frequencies(
+    stop = load_stopwords()
+    weights = words.distinctive_frequencies(
         ["Capsules for vision", "Capsules and routing"], ["Causal vision", "Causal routing models"], stop)
     assert list(weights)[0] == "capsules"
     assert "causal" not in weights and "vision" not in weights

@@ -119,3 +119,31 @@ def test_unknown_author_is_one_line_and_exit_2(workspace):
     assert "unknown author 'turing'" in result.output
     assert "Traceback" not in result.output
     assert not (workspace / "reports").exists()
+
+
+def test_source_date_epoch_sets_the_time_the_page_says_it_was_written(workspace, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1672531200")
+    result = run("report", "--workspace", str(workspace), "--no-clouds", "--dpi", "50")
+    assert result.exit_code == 0, result.output
+    page = (workspace / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "on 2023-01-01T00:00:00+00:00.</p></footer>" in page
+
+
+@pytest.mark.parametrize("value", ["", "soon", "1.5", "-1", "99999999999999999999"])
+def test_a_malformed_source_date_epoch_is_one_line_exit_2_and_writes_no_report(workspace, monkeypatch, value):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    result = run("report", "--workspace", str(workspace), "--no-clouds", "--dpi", "50")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: SOURCE_DATE_EPOCH is") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+    assert not (workspace / "reports" / "index.html").exists()
+
+
+def test_generation_time_is_now_without_source_date_epoch():
+    import datetime as dt
+
+    from authorstats.shell.report import generation_time
+
+    assert generation_time({"SOURCE_DATE_EPOCH": "0"}) == "1970-01-01T00:00:00+00:00"
+    written = dt.datetime.fromisoformat(generation_time({}))
+    assert abs((dt.datetime.now(dt.timezone.utc) - written).total_seconds()) < 60

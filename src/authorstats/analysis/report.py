@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from authorstats.models import Author, Publication, YearWindow
@@ -42,7 +40,9 @@ class ReportOptions:
     clouds: bool = True
     cloud_from: str = "titles"  # titles or abstracts
     distinctive: bool = False  # weights of the words over-represented for an author against the others
-    stopwords: frozenset[str] | None = None  # words left out of the clouds; None: the bundled list
+    # Words left out of the clouds (shell.config_files.load_stopwords reads a list); None: none are left out.
+    # authorstats.compute_report, the library's entry, fills in the bundled list when this is None.
+    stopwords: frozenset[str] | None = None
     overview_authors: int | None = None  # None: OVERVIEW_AUTHORS
 
 
@@ -146,8 +146,8 @@ def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], 
     the rest classified with ``taxonomy``; ``labels`` ({source id or normalised title: topic}, as the
     shell reads data/labels.csv) override the classifier. Records of authors not in ``roster`` are
     ignored. ``sources`` names where each author's records came from (default: their ``source``
-    fields). Writes nothing, reads no file but the package's own stop-word list when
-    ``options.stopwords`` is None, and starts no process.
+    fields). Reads no file, writes nothing and starts no process: the stop words come in
+    ``options.stopwords`` (None: no word is left out of the clouds).
     """
     window = years if isinstance(years, YearWindow) else YearWindow.parse(years)
     selection = select_records(records, roster, window, sources)
@@ -254,14 +254,6 @@ def _fetched(mine: pd.DataFrame) -> str:
     return stamps[0] if stamps[0] == stamps[-1] else f"{stamps[0]} to {stamps[-1]}"
 
 
-@functools.cache
-def bundled_stopwords() -> frozenset[str]:
-    """The package's own stop-word list (wordcloud's English words plus the field's filler words)."""
-    from authorstats.render.clouds import parse_stopwords
-
-    return parse_stopwords((resources.files("authorstats") / "data" / "stopwords.txt").read_text(encoding="utf-8"))
-
-
 def _cloud_texts(mine: pd.DataFrame, key: str, cloud_from: str) -> tuple[list[str], str]:
     """The texts one author's cloud is drawn from (``mine``: that author's rows), and a caption saying which they are."""
     titles = [t for t in mine["title"].fillna("").astype(str) if t.strip()]
@@ -281,9 +273,9 @@ def cloud_weights(rows: Callable[[str], pd.DataFrame], authors: Sequence[Author]
 
     ``rows(key)`` gives one author's classified rows.
     """
-    from authorstats.render import clouds
+    from authorstats.analysis import words
 
-    stopwords = bundled_stopwords() if options.stopwords is None else options.stopwords
+    stopwords = frozenset() if options.stopwords is None else options.stopwords
     texts = {a.key: _cloud_texts(rows(a.key), a.key, options.cloud_from) for a in authors}
     out: dict[str, tuple[dict[str, float], str]] = {}
     for author in authors:
@@ -291,13 +283,13 @@ def cloud_weights(rows: Callable[[str], pd.DataFrame], authors: Sequence[Author]
         mine, what = texts[author.key]
         others = [t for key, (ts, _) in texts.items() if key != author.key for t in ts]
         if options.distinctive and others:
-            weights = clouds.distinctive_frequencies(mine, others, stopwords)
+            weights = words.distinctive_frequencies(mine, others, stopwords)
             caption = f"Distinctive words of {author.name} against the other authors ({what})"
         else:
             if options.distinctive:
                 log.warning("%s: no other author's texts to compare with; the word cloud shows plain counts",
                             author.key)
-            weights = dict(clouds.word_frequencies(mine, stopwords))
+            weights = dict(words.word_frequencies(mine, stopwords))
             caption = f"Word cloud of {author.name} ({what})"
         if not weights:
             log.warning("no word cloud for %s: no words to draw (%s)", author.key, what)

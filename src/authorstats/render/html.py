@@ -11,7 +11,7 @@ import base64
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 import jinja2
 import markupsafe
@@ -180,17 +180,3 @@ def render(page: Page) -> str:
     overview = _overview(page.matrix, {a.key: a.name for a in page.authors}) if page.authors else None
     return _environment().get_template("report.html.j2").render(
         page=page, overview=overview, authors=[_author_view(a, page.colors) for a in page.authors])
-
-
-def versions(packages: Sequence[str] = ("authorstats", "pandas", "matplotlib", "wordcloud", "scholarly")
-             ) -> dict[str, str]:
-    """Installed versions of the packages that shaped the report ("not installed" when missing)."""
-    from importlib import metadata
-
-    found: dict[str, str] = {}
-    for name in packages:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found

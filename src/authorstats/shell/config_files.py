@@ -55,7 +55,7 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
 
 def load_stopwords(path: Path | None = None) -> frozenset[str]:
     """Stop words for the word clouds: wordcloud's English list plus a one-word-a-line file (the bundled one by default)."""
-    from authorstats.render.clouds import parse_stopwords
+    from authorstats.config.stopwords import parse_stopwords
 
     if path:
         return parse_stopwords(store.read_input_text(Path(path), "stop-word file",

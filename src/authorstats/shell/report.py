@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from authorstats.analysis.report import Provenance
+from authorstats.analysis.report import Provenance, ReportOptions
+from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.shell import store
 from authorstats.sources import snapshot
 
 if TYPE_CHECKING:
-    from authorstats.analysis.merge import Merge
     from authorstats.analysis.report import ReportData
+    from authorstats.config.taxonomy import Taxonomy
     from authorstats.shell.painter import Painter
 
 log = logging.getLogger(__name__)
@@ -88,14 +92,19 @@ def read_records(workspace: store.Workspace, authors: Sequence[Author]) -> Gathe
     return Gathered(records, sources)
 
 
-def gather(workspace: store.Workspace, authors: Sequence[Author], window: YearWindow
-           ) -> tuple[list[Publication], dict[str, Provenance], list[Merge]]:
-    """Each author's in-window records from the workspace, one per work, their provenance, and the merges."""
-    from authorstats.analysis.report import select_records
+def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], taxonomy: Taxonomy,
+                   years: str | YearWindow, labels: Mapping[str, str] | None = None,
+                   options: ReportOptions = ReportOptions(),
+                   sources: Mapping[str, Sequence[str]] | None = None) -> ReportData:
+    """analysis.report.compute_report with the bundled stop-word list when ``options.stopwords`` is None
+    (the library's ``authorstats.compute_report``): the package's file is read here, not in the pure core."""
+    from authorstats.analysis import report
+    from authorstats.shell.config_files import load_stopwords
 
-    gathered = read_records(workspace, authors)
-    selection = select_records(gathered.records, authors, window, gathered.sources)
-    return selection.records, selection.provenance, selection.merges
+    if options.clouds and options.stopwords is None:
+        options = dataclasses.replace(options, stopwords=load_stopwords())
+    return report.compute_report(records, roster=roster, taxonomy=taxonomy, years=years, labels=labels,
+                                 options=options, sources=sources)
 
 
 @store.all_or_nothing()  # the files replace the previous report together, at the end, or not at all
@@ -117,87 +126,76 @@ def save_report(workspace: store.Workspace, data: ReportData, options: SaveOptio
 
 
 def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None,
-          painter) -> ReportResult:
-    from authorstats.analysis.report import PAPER_COLUMNS
-    from authorstats.render import charts, markdown
-    from authorstats.render import html as html_report
-    from authorstats.render import pictures
+          painter: Painter) -> ReportResult:
+    from authorstats.render import html, markdown, page, pictures
 
+    generated = generation_time()  # before any work: a malformed SOURCE_DATE_EPOCH stops the run at once
     written = [
         store.atomic_write_text(workspace.processed / "publications.csv", data.processed().to_csv(index=False)),
         store.atomic_write_text(workspace.processed / "duplicates.csv", data.duplicates().to_csv(index=False)),
         store.atomic_write_text(workspace.reports / "topic_counts.csv", data.topic_counts.to_csv(index=False)),
     ]
-    embedded = set(data.overview)
     reports: dict[str, AuthorReport] = {}
-    sections: dict[str, html_report.AuthorSection] = {}
     for item in data.authors:
         key = item.author.key
         reports[key] = AuthorReport(item.author, item.provenance, item.table)
         reports[key].files.append(store.atomic_write_text(workspace.reports / f"{key}_topics.csv",
                                                           item.table.to_csv(index=False)))
         written.append(reports[key].files[-1])
-        sections[key] = html_report.AuthorSection(key, item.author.name, item.table,
-                                                  item.papers.reindex(columns=PAPER_COLUMNS))
-        if data.options.clouds:
-            sections[key].cloud_note = item.cloud_caption
 
     # The painter's workers draw the pictures side by side; this process writes them in the same order.
     jobs = pictures.report_pictures(data, cloud_size=(options.cloud_width, options.cloud_height),
                                     dpi=options.chart_dpi, fmt=options.chart_format)
-    overview: dict[str, html_report.Picture] = {}
+    shown: dict[page.PictureKey, html.Picture] = {}
     for picture, drawn in zip(jobs, painter.draw([p.job for p in jobs])):
         path = store.atomic_write_bytes(workspace.reports / picture.name, drawn)
         written.append(path)
-        width = pictures.shown_width(picture.job, drawn)
-        if not picture.key:
-            overview[picture.part] = html_report.Picture(drawn, picture.fmt, picture.alt, width)
-            continue
-        reports[picture.key].files.append(path)
-        if picture.key in embedded:
-            shown = html_report.Picture(drawn, picture.fmt, picture.alt, width)
-        else:  # the bytes are not kept: the page links to the file
-            shown = html_report.Picture(b"", picture.fmt, picture.alt, width, link=picture.name)
-        setattr(sections[picture.key], picture.part, shown)
+        if picture.key:
+            reports[picture.key].files.append(path)
+        shown[picture.key, picture.part] = page.shown_picture(data, picture, drawn)
     jobs.clear()
 
-    notes = data.notes
     by_year = [(a.author.key, a.author.name, a.table, a.by_year) for a in data.authors]
     summary_path = store.atomic_write_text(
-        workspace.reports / "summary.md", markdown.render(str(data.window), by_year, data.matrix, data.shares, notes))
+        workspace.reports / "summary.md",
+        markdown.render(str(data.window), by_year, data.matrix, data.shares, data.notes))
     written.append(summary_path)
-    shown_count, total = len(data.overview), len(data.authors)
-    page = html_report.Page(
-        title="authorstats report", window=str(data.window), generated=utc_now(),
-        version=html_report.versions(("authorstats",))["authorstats"],
-        authors=list(sections.values()), colors=charts.topic_colors(data.taxonomy.names), matrix=data.matrix,
-        heatmap=overview.get("heatmap"), shares=overview.get("shares"),
-        methods=_methods(workspace, data, options, labels, notes),
-        overview_note="" if shown_count == total else (
-            f"The heatmap and the share chart show the {shown_count} authors with the most papers "
-            f"{pictures.overview_note(shown_count, total)}. Charts are embedded for these {shown_count} authors; "
-            "the other authors' charts are the files linked from their sections, next to this page."),
-    )
-    index = store.atomic_write_text(workspace.reports / "index.html", html_report.render(page))
+    labels = workspace.labels if labels is None else labels
+    built = page.report_page(data, shown, generated=generated, versions=package_versions(),
+                             labels_path=str(labels) if labels.is_file() else f"{labels} (none)",
+                             stopwords=str(options.stopwords) if options.stopwords else page.BUNDLED_STOPWORDS)
+    index = store.atomic_write_text(workspace.reports / "index.html", html.render(built))
     written.append(index)
     return ReportResult(data.window, list(reports.values()), written, data.used_snapshot, index, summary_path)
 
 
-def _methods(workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None,
-             notes: list[str]):
-    from authorstats.render import html as html_report
+def generation_time(environ: Mapping[str, str] | None = None) -> str:
+    """When the report says it was written: now, or SOURCE_DATE_EPOCH when set (reproducible builds), in UTC.
 
-    rows = [html_report.MethodsRow(a.author.name, a.provenance.label, a.fetched, a.provenance.records_read,
-                                   a.provenance.records_merged, a.provenance.records_in_window)
-            for a in data.authors]
-    labels = workspace.labels if labels is None else labels
-    labels_path = str(labels) if labels.is_file() else f"{labels} (none)"
-    if not data.options.clouds:
-        cloud_method = "not drawn (--no-clouds)"
-    else:
-        cloud_method = (f"from {data.options.cloud_from}, "
-                        + ("distinctive words (smoothed log-odds z-scores against the other authors)"
-                           if data.options.distinctive else "word counts")
-                        + f", stop words from {options.stopwords or 'the bundled list'}")
-    return html_report.Methods(str(data.window), str(data.taxonomy.path), labels_path, data.manual_labels, rows,
-                               html_report.versions(), cloud_method, list(notes))
+    SOURCE_DATE_EPOCH is a whole number of seconds since 1970-01-01 00:00 UTC, as `date +%s` prints it.
+    """
+    value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return utc_now()
+    try:
+        if not value.isascii() or not value.isdigit():
+            raise ValueError(value)
+        moment = dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise BadInputError(f"SOURCE_DATE_EPOCH is {value!r}, not a number of seconds since 1970-01-01 UTC",
+                            "Set it to a whole number such as the output of `date +%s`, or unset it") from None
+    return moment.isoformat()
+
+
+def package_versions(packages: Sequence[str] = ("authorstats", "pandas", "matplotlib", "wordcloud", "scholarly")
+                     ) -> dict[str, str]:
+    """Installed versions of the packages that shaped the report ("not installed" when missing)."""
+    from importlib import metadata
+
+    found: dict[str, str] = {}
+    for name in packages:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
