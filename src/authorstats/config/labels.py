@@ -10,22 +10,28 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
 
-from authorstats.classification.engine import normalise, words
 from authorstats.errors import BadInputError
+from authorstats.text import strip_accents
 
 LABEL_COLUMNS = ["title", "source_id", "topic"]
 REVIEW_COLUMNS = ["correct_topic", "topic", "confidence", "title", "source_id", "author", "year", "topics", "evidence"]
 MANUAL_EVIDENCE = "manual label"
+_LETTERS = re.compile(r"[^\W_]+")  # a word: a run of letters and digits
 
 
 def title_key(title: str) -> str:
-    """A title as the labels match it: lower case, no accents, words separated by one space."""
-    return " ".join(w for w in words(normalise(title or "")) if w != ":")
+    """A title as the labels match it: lower case, no accents, its words separated by one space.
+
+    The words are the classifier's (classification/spec.py ``words(normalise(title))`` without its
+    colons, tests/test_labels.py holds the two together), so existing labels files keep matching.
+    """
+    return " ".join(_LETTERS.findall(strip_accents((title or "").casefold()).replace("\u0131", "i")))  # dotless i
 
 
 def parse_labels(frame: pd.DataFrame, origin: str | Path, known_topics: Iterable[str] | None = None) -> pd.DataFrame:
