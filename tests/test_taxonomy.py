@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from authorstats.errors import BadInputError
-from authorstats.config.taxonomy import OTHER, literal_prefix, parse_taxonomy, split_words
+from authorstats.config.taxonomy import LIST_SETTINGS, OTHER, SETTINGS, Settings, literal_prefix, parse_taxonomy, split_words
 from authorstats.shell.config_files import default_taxonomy_path, load_taxonomy
 
 TOPICS_MD = [
@@ -89,6 +89,14 @@ def test_the_bundled_taxonomy_is_parsed_from_the_packages_own_file():
     again = parse_taxonomy(default_taxonomy_path().read_text(encoding="utf-8"), default_taxonomy_path())
     assert again.names == bundled.names and again.settings == bundled.settings
     assert again.topics == bundled.topics
+
+
+def test_every_setting_is_a_typed_field_with_its_default():
+    """The Settings type names exactly the settings the parser accepts (numbers as float, markers as word tuples)."""
+    assert set(Settings.__annotations__) == set(SETTINGS) | set(LIST_SETTINGS)
+    defaults = parse_taxonomy('[[topic]]\nname = "Vision"\n[topic.terms]\n\'images?\' = 2\n').settings
+    assert defaults == {**{name: low_high[0] for name, low_high in SETTINGS.items()}, **LIST_SETTINGS}
+    assert all(type(defaults[name]) is float for name in SETTINGS)
 
 
 def test_taxonomy_text_parses_without_a_file_and_errors_name_its_origin():

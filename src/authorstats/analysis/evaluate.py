@@ -95,8 +95,10 @@ def format_evaluation(result: Evaluation) -> str:
     lines.append(short.to_string())
     if len(result.misclassified):
         lines += ["", "misclassified (strict):"]
-        for row in result.misclassified.itertuples():
-            mark = "~" if row.lenient_ok else "x"
-            lines.append(f"  {mark} [{row.topic} -> {row.predicted}] {row.title}  ({row.evidence or 'no evidence'})")
+        wrong = result.misclassified
+        for lenient_ok, topic, predicted, title, evidence in zip(
+                wrong["lenient_ok"], wrong["topic"], wrong["predicted"], wrong["title"], wrong["evidence"]):
+            mark = "~" if lenient_ok else "x"
+            lines.append(f"  {mark} [{topic} -> {predicted}] {title}  ({evidence or 'no evidence'})")
         lines.append("  (~ = accepted by also_ok, x = wrong)")
     return "\n".join(lines)

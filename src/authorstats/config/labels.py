@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pandas as pd
 
@@ -49,26 +49,31 @@ def parse_labels(frame: pd.DataFrame, origin: str | Path, known_topics: Iterable
     frame = frame.reindex(columns=LABEL_COLUMNS, fill_value="").apply(lambda c: c.str.strip())
     known = set(known_topics) if known_topics is not None else None
     keys: dict[str, tuple[str, int]] = {}
-    for number, row in enumerate(frame.itertuples(index=False), start=2):  # line 1 is the header
-        if not row.title and not row.source_id:
+    for number, (title, source_id, topic) in enumerate(_rows(frame), start=2):  # line 1 is the header
+        if not title and not source_id:
             raise BadInputError(f"labels file {origin}, line {number}: no title and no source_id",
                                 "Fill one of them, or delete the line")
-        if not row.topic:
+        if not topic:
             raise BadInputError(f"labels file {origin}, line {number}: no topic", "Fill the topic, or delete the line")
-        if known is not None and row.topic not in known:
+        if known is not None and topic not in known:
             raise BadInputError(
-                f"labels file {origin}, line {number}: {row.topic!r} is not a topic of the taxonomy",
+                f"labels file {origin}, line {number}: {topic!r} is not a topic of the taxonomy",
                 f"Use one of: {', '.join(sorted(known))}",
             )
-        for key in _keys(row.title, row.source_id):
+        for key in _keys(title, source_id):
             earlier = keys.get(key)
-            if earlier and earlier[0] != row.topic:
+            if earlier and earlier[0] != topic:
                 raise BadInputError(
                     f"labels file {origin}: lines {earlier[1]} and {number} give different topics to the same record",
                     "Keep one of them",
                 )
-            keys[key] = (row.topic, number)
+            keys[key] = (topic, number)
     return frame.reset_index(drop=True)
+
+
+def _rows(labels: pd.DataFrame) -> Iterator[tuple[str, str, str]]:
+    """(title, source_id, topic) of each row of a labels table, whose columns are text (LABEL_COLUMNS)."""
+    return zip(labels["title"], labels["source_id"], labels["topic"])
 
 
 def _keys(title: str, source_id: str) -> list[str]:
@@ -77,7 +82,7 @@ def _keys(title: str, source_id: str) -> list[str]:
 
 def label_map(labels: pd.DataFrame) -> dict[str, str]:
     """Validated label rows (see parse_labels) as {source id or normalised title: topic}."""
-    return {key: row.topic for row in labels.itertuples(index=False) for key in _keys(row.title, row.source_id)}
+    return {key: topic for title, source_id, topic in _rows(labels) for key in _keys(title, source_id)}
 
 
 def apply_labels(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -130,7 +135,7 @@ def merge_review(existing: pd.DataFrame, filled: pd.DataFrame, known_topics: Ite
         raise BadInputError(f"review file {path} has no correct_topic column or no title/source_id column",
                             "Use the file written by `authorstats review` and fill its correct_topic column")
     known = set(known_topics)
-    rows = []
+    rows: list[dict[str, str]] = []
     for number, row in enumerate(filled.to_dict("records"), start=2):
         topic = str(row.get("correct_topic", "")).strip()
         if not topic:
@@ -143,16 +148,17 @@ def merge_review(existing: pd.DataFrame, filled: pd.DataFrame, known_topics: Ite
             raise BadInputError(f"review file {path}, line {number}: no title and no source_id",
                                 "Keep the title or source_id the review file came with")
         rows.append({"title": title, "source_id": source_id, "topic": topic})
-    merged = {tuple(_keys(r.title, r.source_id)): dict(r._asdict()) for r in existing.itertuples(index=False)}
+    merged = {tuple(_keys(title, source_id)): {"title": title, "source_id": source_id, "topic": topic}
+              for title, source_id, topic in _rows(existing)}
     added = changed = 0
-    for row in rows:
-        key = tuple(_keys(row["title"], row["source_id"]))
+    for label in rows:
+        key = tuple(_keys(label["title"], label["source_id"]))
         old = merged.get(key)
         if old is None:
             added += 1
-        elif old["topic"] != row["topic"]:
+        elif old["topic"] != label["topic"]:
             changed += 1
-        merged[key] = row
+        merged[key] = label
     frame = pd.DataFrame(list(merged.values()), columns=LABEL_COLUMNS)
     return frame, added, changed
 

@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from authorstats.config.toml_text import parse_toml
 from authorstats.errors import BadInputError
@@ -34,6 +35,21 @@ _WORD_SPLIT = re.compile(r"[\s\-]+")
 _META = set("\\.^$*+?{}[]|()")
 
 
+class Settings(TypedDict):
+    """A taxonomy's [settings] (SETTINGS and LIST_SETTINGS say what each means by default), validated."""
+
+    threshold: float
+    abstract_weight: float
+    head_boost: float
+    method_weight: float
+    setting_weight: float
+    decay: float
+    strong_score: float
+    method_markers: tuple[str, ...]
+    setting_markers: tuple[str, ...]
+    reset_markers: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Term:
     """One match term: ``words`` are regexes, each matching one whole (lower-case) word of a title."""
@@ -55,7 +71,7 @@ class Topic:
 class Taxonomy:
     path: Path  # where its text came from, for messages and the report's methods section
     topics: tuple[Topic, ...]
-    settings: dict
+    settings: Settings
     names: tuple[str, ...]
 
     def topic(self, name: str) -> Topic:
@@ -109,7 +125,7 @@ def literal_prefix(word: str) -> str:
             depth -= 1
         elif char == "|" and depth == 0:
             return ""
-    prefix = []
+    prefix: list[str] = []
     for i, char in enumerate(word):
         if char in _META:
             if char in "?*{" and prefix:
@@ -149,7 +165,7 @@ def parse_taxonomy(text: str, origin: str | Path = "<text>") -> Taxonomy:
     return Taxonomy(path=path, topics=tuple(topics), settings=settings, names=tuple(t.name for t in topics))
 
 
-def _settings(path: Path, raw: object) -> dict:
+def _settings(path: Path, raw: object) -> Settings:
     if not isinstance(raw, dict):
         raise BadInputError(f"taxonomy {path}: [settings] must be a table", "Write it as a [settings] section")
     unknown = set(raw) - set(SETTINGS) - set(LIST_SETTINGS)
@@ -158,7 +174,7 @@ def _settings(path: Path, raw: object) -> dict:
             f"taxonomy {path}: unknown setting(s) {', '.join(sorted(unknown))}",
             f"Use only {', '.join(sorted([*SETTINGS, *LIST_SETTINGS]))}",
         )
-    settings: dict = {}
+    numbers: dict[str, float] = {}
     for name, (default, low, high) in SETTINGS.items():
         value = raw.get(name, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
@@ -166,13 +182,19 @@ def _settings(path: Path, raw: object) -> dict:
                 f"taxonomy {path}: setting {name} = {value!r} is out of range",
                 f"Use a number from {low} to {high}",
             )
-        settings[name] = float(value)
-    for name, default in LIST_SETTINGS.items():
-        value = raw.get(name, list(default))
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        numbers[name] = float(value)
+    markers: dict[str, tuple[str, ...]] = {}
+    for name, words in LIST_SETTINGS.items():
+        listed = raw.get(name, list(words))
+        if not isinstance(listed, list) or not all(isinstance(v, str) and v.strip() for v in listed):
             raise BadInputError(f"taxonomy {path}: setting {name} must be a list of words", f'Write {name} = ["via", "with"]')
-        settings[name] = tuple(v.strip().casefold() for v in value)
-    return settings
+        markers[name] = tuple(v.strip().casefold() for v in listed)
+    return Settings(
+        threshold=numbers["threshold"], abstract_weight=numbers["abstract_weight"], head_boost=numbers["head_boost"],
+        method_weight=numbers["method_weight"], setting_weight=numbers["setting_weight"], decay=numbers["decay"],
+        strong_score=numbers["strong_score"], method_markers=markers["method_markers"],
+        setting_markers=markers["setting_markers"], reset_markers=markers["reset_markers"],
+    )
 
 
 def _topic(path: Path, number: int, entry: object) -> Topic:

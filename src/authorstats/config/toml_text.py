@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from authorstats.errors import BadInputError
 
 
-def parse_toml(text: str, origin: str | Path, what: str) -> dict:
+def parse_toml(text: str, origin: str | Path, what: str) -> dict[str, Any]:
     """Parse ``text``; ``origin`` (a path or a name) and ``what`` ("roster", "taxonomy") name it in errors."""
     try:
         return tomllib.loads(text)
