@@ -32,6 +32,11 @@ _BATCH = 20_000  # titles per batch: big enough to amortise, small enough to bou
 _BATCH_CHARS = 1_000_000
 _MEMO = 500_000  # bound on each memo of results
 
+_Match = tuple[int, float, str]  # (topic index, value or weight, matched text)
+_Event = int | _Match  # a marker kind (_COLON, ...) or a match
+_Start = tuple[int, float, tuple[int, ...]]  # a term that can start at a word: (topic index, weight, ids of its further words)
+_Entry = tuple[tuple[_Start, ...], frozenset[int], int]  # what a word is: see _Index.entry
+
 
 def _batch_words(texts: list[str]) -> tuple[list[str], list[str]]:
     """``words(normalise(t))`` of every text, each followed by _SEP, and ``normalise(t)`` of every text; ASCII
@@ -73,13 +78,13 @@ class _Index:
         self.topic_names = taxonomy.names
         self.boosts = [t.boost for t in taxonomy.topics]
         regex_ids: dict[str, int] = {}
-        self.regexes: list[re.Pattern] = []
+        self.regexes: list[re.Pattern[str]] = []
         # (topic index, weight, word ids); word ids index self.regexes
         self.terms: list[tuple[int, float, tuple[int, ...]]] = []
         self.by_first: dict[int, list[int]] = {}
         for topic_index, topic in enumerate(taxonomy.topics):
             for term in topic.terms:
-                ids = []
+                ids: list[int] = []
                 for word in term.words:
                     if word not in regex_ids:
                         regex_ids[word] = len(self.regexes)
@@ -101,19 +106,19 @@ class _Index:
     def _start_afresh(self) -> None:
         """Forget every word, symbol and result learnt so far (they only save time)."""
         self.chars: dict[str, str] = {_SEP: _SEP * 2}  # word -> its symbol (or _QUIET) and its class (or _QUIET)
-        self.entries: dict[str, tuple] = {}  # word of a class -> (terms it can start, its word-regex ids, marker kind)
-        self.class_of: dict[tuple, str] = {}  # (word-regex ids, marker kind) -> class
-        self.class_entries: list[tuple] = []  # class - _FIRST_SYMBOL -> entry of its words
-        self.events: dict[str, tuple] = {}  # symbol -> its markers and matches in order: kind or (topic, weight, text)
+        self.entries: dict[str, _Entry] = {}  # word of a class -> (terms it can start, its word-regex ids, marker kind)
+        self.class_of: dict[tuple[frozenset[int], int], str] = {}  # (word-regex ids, marker kind) -> class
+        self.class_entries: list[_Entry] = []  # class - _FIRST_SYMBOL -> entry of its words
+        self.events: dict[str, tuple[_Event, ...]] = {}  # symbol -> its markers and matches in order: kind or (topic, weight, text)
         self.spans: dict[tuple[str, bool], str] = {}  # (words of a term match, hyphenated) -> its symbol
         self.next_symbol = _FIRST_SYMBOL
-        self.pattern: re.Pattern | None = None
+        self.pattern: re.Pattern[str] | None = None
         self.pattern_stale = False
         self.results: dict[str, Classification] = {}  # key of a title -> its result
-        self.key_matches: tuple[dict, dict] = ({}, {})  # [weighted] key -> its matches
-        self.scored: dict[tuple, Classification] = {}  # matches -> result
+        self.key_matches: tuple[dict[str, list[_Match]], dict[str, list[_Match]]] = ({}, {})  # [weighted] key -> its matches
+        self.scored: dict[tuple[_Match, ...], Classification] = {}  # matches -> result
 
-    def entry(self, token: str) -> tuple:
+    def entry(self, token: str) -> _Entry:
         """(terms that can start at this word, longest first; ids of the word regexes it matches; marker kind)."""
         candidates = list(self.always)
         for length in self.prefix_lengths:
@@ -130,7 +135,7 @@ class _Index:
         # each start: (topic index, weight, ids of the term's further words)
         return tuple((self.terms[t][0], self.terms[t][1], self.terms[t][2][1:]) for t in starts), ids, kind
 
-    def _symbol(self, events: tuple) -> str:
+    def _symbol(self, events: tuple[_Event, ...]) -> str:
         if self.next_symbol > 0x10FFFF:
             raise BadInputError("a title is too long to classify (over a million different matching words)",
                                 "Check the file's quoting: a stray quote can make the rest of the file one title")
@@ -153,13 +158,13 @@ class _Index:
                 self.pattern_stale = True
             # the word alone: its marker, then the best one-word term (tried after every longer one)
             single = next(((topic, weight, word) for topic, weight, rest in starts if not rest), None)
-            events = ((kind,) if kind else ()) + ((single,) if single else ())
+            events: tuple[_Event, ...] = ((kind,) if kind else ()) + ((single,) if single else ())
             self.chars[word] = (self._symbol(events) if events else _QUIET) + self.class_of[key]
 
     def _compile(self) -> None:
         """The regex over classes that finds terms of several words: at each word the first that matches, in the
         order of its starts (longest first), and on after it, as the word-by-word rule."""
-        alternatives = []
+        alternatives: list[str] = []
         for number, (starts, _, _) in enumerate(self.class_entries):
             options = [self._sequence(rest) for rest in dict.fromkeys(rest for _, _, rest in starts if rest)]
             options = [o for o in options if o]
@@ -170,7 +175,7 @@ class _Index:
 
     def _sequence(self, rest: tuple[int, ...]) -> str:
         """The regex of classes for a term's further words ('' if no word met so far matches one of them)."""
-        parts = []
+        parts: list[str] = []
         for word_id in rest:
             chars = [chr(_FIRST_SYMBOL + n) for n, (_, ids, _) in enumerate(self.class_entries) if word_id in ids]
             if not chars:
@@ -205,9 +210,9 @@ class _Index:
             self._compile()
         symbols, classes = chars[0::2], chars[1::2]
         if self.pattern is not None:
-            pieces = []
+            pieces: list[str] = []
             done = 0
-            title_starts = None
+            title_starts: list[int] | None = None
             spans = self.spans
             for match in self.pattern.finditer(classes):
                 start, end = match.span()
@@ -231,7 +236,7 @@ class _Index:
             keys = [_HEAD + key if colon in head else key for key, head in zip(keys, heads)]
         return keys
 
-    def matches(self, key: str, weighted: bool) -> list[tuple[int, float, str]]:
+    def matches(self, key: str, weighted: bool) -> list[_Match]:
         """(topic index, value, matched text) of every match of a key, in title order.
 
         With ``weighted`` (a title), matches before a ':' get head_boost, and matches after a method or
@@ -241,7 +246,7 @@ class _Index:
         if known is not None:
             return known
         events = self.events
-        out = []
+        out: list[_Match] = []
         if weighted:
             settings = self.settings
             method_weight, setting_weight = settings["method_weight"], settings["setting_weight"]
@@ -249,7 +254,7 @@ class _Index:
             mode = 1.0
             for symbol in key.lstrip(_HEAD):
                 for event in events[symbol]:
-                    if event.__class__ is tuple:
+                    if type(event) is tuple:
                         out.append((event[0], event[1] * head * mode, event[2]))
                     elif event == _COLON:
                         head = mode = 1.0
@@ -262,7 +267,7 @@ class _Index:
                         mode = 1.0
         else:
             for symbol in key:
-                out += [(e[0], e[1] * 1.0 * 1.0, e[2]) for e in events[symbol] if e.__class__ is tuple]
+                out += [(e[0], e[1] * 1.0 * 1.0, e[2]) for e in events[symbol] if type(e) is tuple]
         if len(self.key_matches[weighted]) < _MEMO:
             self.key_matches[weighted][key] = out
         return out
@@ -270,7 +275,7 @@ class _Index:
     def classify(self, titles: list[str], abstracts: list[str] | None = None) -> list[Classification]:
         """The result of every title (with its abstract, if given). Titles with the same key share one result
         object, so the distinct results can be told apart by identity."""
-        results: list = [NOTHING] * len(titles)
+        results: list[Classification] = [NOTHING] * len(titles)
         texts = titles if abstracts is None else [t + a for t, a in zip(titles, abstracts)]
         # ASCII texts are cut into words together; those without a '-' need no look at their spelling
         groups: tuple[list[int], list[int], list[int]] = ([], [], [])  # plain ASCII, ASCII with '-', others
@@ -283,7 +288,7 @@ class _Index:
                     self._classify_batch(batch, titles, abstracts, results, dashes)
         return results
 
-    def _classify_batch(self, batch: list[int], titles: list[str], abstracts: list[str] | None, results: list,
+    def _classify_batch(self, batch: list[int], titles: list[str], abstracts: list[str] | None, results: list[Classification],
                         dashes: bool) -> None:
         if self.next_symbol - _FIRST_SYMBOL > _RENEW_AFTER or len(self.chars) > _RENEW_AFTER:
             self._start_afresh()  # bounds the memory a stream of new words takes
@@ -291,8 +296,8 @@ class _Index:
         if abstracts is None:
             known = self.results
             for i, key in zip(batch, keys):
-                result = known.get(key, known)
-                if result is known:
+                result = known.get(key)
+                if result is None:
                     result = self._score(self.matches(key, True))
                     if len(known) < _MEMO:
                         known[key] = result
@@ -306,14 +311,14 @@ class _Index:
                 found = found + [(t, v * share, m + ABSTRACT) for t, v, m in self.matches(abstract_key, False)]
             results[i] = self._score(found)
 
-    def _score(self, matches: list) -> Classification:
+    def _score(self, matches: list[_Match]) -> Classification:
         """Score matches once per signature: the result depends only on their topics, values and texts in order,
         and many titles share those."""
         if not matches:
             return NOTHING
         signature = tuple(matches)
-        known = self.scored.get(signature, self.scored)
-        if known is self.scored:
+        known = self.scored.get(signature)
+        if known is None:
             known = _score_matches(self, matches)
             if len(self.scored) < _MEMO:
                 self.scored[signature] = known
@@ -322,7 +327,9 @@ class _Index:
 
 def _batches(order: list[int], texts: list[str]) -> list[list[int]]:
     """``order`` cut into batches of at most _BATCH texts and _BATCH_CHARS characters (or one longer text)."""
-    batches, batch, size = [], [], 0
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    size = 0
     for i in order:
         if batch and (len(batch) == _BATCH or size + len(texts[i]) > _BATCH_CHARS):
             batches.append(batch)
@@ -351,9 +358,9 @@ def index(taxonomy: Taxonomy) -> _Index:
     return _Index(taxonomy)
 
 
-def _score_matches(index: _Index, matches: list) -> Classification:
+def _score_matches(index: _Index, matches: list[_Match]) -> Classification:
     """spec.score of one list of (topic index, value, text) matches (in title order, then abstract order)."""
-    per_topic: dict[int, list] = {}  # in the order each topic is first matched
+    per_topic: dict[int, list[_Match]] = {}  # in the order each topic is first matched
     for match in matches:
         found = per_topic.get(match[0])
         if found is None:

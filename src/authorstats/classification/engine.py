@@ -33,7 +33,7 @@ class ResultTable:
     results: tuple[Classification, ...]
     codes: "np.ndarray"
 
-    def cells(self) -> list[tuple]:
+    def cells(self) -> list[tuple[str, float, str, str, float]]:
         """The COLUMNS cells of each distinct result, as classify_frame writes them."""
         return [(r.topic, r.score, ";".join(r.evidence), format_topics(r.topics), r.confidence) for r in self.results]
 
@@ -89,7 +89,7 @@ def classify_table(df: "pd.DataFrame", taxonomy: Taxonomy) -> ResultTable:
 def _numbered(results: list[Classification]) -> tuple[list[Classification], list[int]]:
     """Each distinct result once (titles with the same key share one result object), and the number of each."""
     numbers: dict[int, int] = {}
-    distinct = []
+    distinct: list[Classification] = []
     for result in results:
         if id(result) not in numbers:
             numbers[id(result)] = len(distinct)
