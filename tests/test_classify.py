@@ -185,3 +185,26 @@ def test_the_result_does_not_depend_on_letter_case_or_surrounding_whitespace(tit
     for variant in (title.upper(), title.lower(), f"{pad}{title}{pad}"):
         got = classify(variant, taxonomy=TAXONOMY)
         assert (got.topic, got.score, got.topics) == (expected.topic, expected.score, expected.topics)
+
+
+def test_a_large_table_split_over_two_processes_gives_the_same_results(monkeypatch):
+    import multiprocessing
+
+    import pandas as pd
+
+    from authorstats.classification import engine, parallel
+
+    taxonomy = load_taxonomy()
+    titles = pd.read_csv(Path(__file__).parent / "data" / "classify_cases.csv")["title"]
+    frame = pd.DataFrame({"title": list(titles) * 3})
+    alone = engine.classify_table(frame, taxonomy)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10)  # the 155 distinct cases stand in for 200,000 titles
+    started = []
+    real_start = multiprocessing.process.BaseProcess.start
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start",
+                        lambda self: started.append(self) or real_start(self))
+    split = engine.classify_table(frame, taxonomy, workers=2)
+
+    assert len(started) == 1 and started[0].exitcode == 0
+    assert [split.cells()[c] for c in split.codes] == [alone.cells()[c] for c in alone.codes]
+    assert engine.classify_table(frame, taxonomy).codes.tolist() == alone.codes.tolist()  # default: one process

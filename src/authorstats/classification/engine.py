@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from authorstats.classification import batch
+from authorstats.classification import batch, parallel
 from authorstats.classification.spec import NOTHING, Classification, format_topics, normalise, words
 from authorstats.config.taxonomy import Taxonomy
 
@@ -61,14 +61,17 @@ def classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
     return out
 
 
-def classify_table(df: "pd.DataFrame", taxonomy: Taxonomy) -> ResultTable:
-    """The classification of every row of ``df`` (its ``title``, and ``abstract`` if it has one)."""
+def classify_table(df: "pd.DataFrame", taxonomy: Taxonomy, *, workers: int = 1) -> ResultTable:
+    """The classification of every row of ``df`` (its ``title``, and ``abstract`` if it has one).
+
+    ``workers=2`` or more lets a large table be classified in two processes (parallel.py); the default
+    starts none.
+    """
     import numpy as np
     import pandas as pd
 
     titles = df["title"].fillna("").astype(str) if "title" in df else pd.Series([""] * len(df), index=df.index)
     title_codes, title_values = pd.factorize(titles, use_na_sentinel=False)
-    engine = batch.index(taxonomy)
     with batch.no_collection():
         if "abstract" in df:
             abstracts = df["abstract"].fillna("").astype(str)
@@ -77,21 +80,9 @@ def classify_table(df: "pd.DataFrame", taxonomy: Taxonomy) -> ResultTable:
             pair_codes, pairs = pd.factorize(title_codes.astype(np.int64) * width + abstract_codes,
                                              use_na_sentinel=False)
             numbers = pairs.tolist()
-            results = engine.classify([title_values[p // width] for p in numbers],
-                                      [abstract_values[p % width] for p in numbers])
+            distinct, result_of_pair = parallel.classify(taxonomy, [title_values[p // width] for p in numbers],
+                                                         [abstract_values[p % width] for p in numbers], workers)
         else:
             pair_codes = title_codes
-            results = engine.classify(title_values.tolist())
-        distinct, result_of_pair = _numbered(results)
+            distinct, result_of_pair = parallel.classify(taxonomy, title_values.tolist(), None, workers)
     return ResultTable(tuple(distinct), np.array(result_of_pair, dtype=np.int64)[pair_codes])
-
-
-def _numbered(results: list[Classification]) -> tuple[list[Classification], list[int]]:
-    """Each distinct result once (titles with the same key share one result object), and the number of each."""
-    numbers: dict[int, int] = {}
-    distinct: list[Classification] = []
-    for result in results:
-        if id(result) not in numbers:
-            numbers[id(result)] = len(distinct)
-            distinct.append(result)
-    return distinct, [numbers[id(result)] for result in results]
