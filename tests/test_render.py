@@ -104,7 +104,7 @@ def test_beyond_the_cap_the_overview_shows_the_top_authors_and_the_page_links_th
     page = (reports / "index.html").read_text(encoding="utf-8")
     note = "(top 2 of 3 authors; all in topic_counts.csv)"
     assert note in page
-    # Bengio (55 papers) and LeCun (14) are drawn and embedded; Hinton (10) is counted and linked
+    # Bengio (72 papers) and LeCun (33) are drawn and embedded; Hinton (15) is counted and linked
     assert set(pd.read_csv(reports / "topic_counts.csv")["author"]) == {"bengio", "lecun", "hinton"}
     hinton = page[page.index('id="author-hinton"'):page.index('id="methods"')]
     assert '<a href="hinton_topics.png">' in hinton and '<a href="hinton_by_year.png">' in hinton

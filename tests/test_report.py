@@ -13,7 +13,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from authorstats.cli import app
-from authorstats.sources.snapshot import snapshot_path
+from authorstats.sources.snapshot import arxiv_versions_path, snapshot_path
 
 runner = CliRunner()
 
@@ -39,8 +39,25 @@ def test_report_on_the_bundled_snapshot_has_the_known_totals(bundled_report):
     assert result.exit_code == 0, result.output
     totals = {key: pd.read_csv(root / "reports" / f"{key}_topics.csv").iloc[0] for key in ("bengio", "lecun", "hinton")}
     assert {k: (row["Topic"], row["Count"]) for k, row in totals.items()} == {
-        "bengio": ("Total", 55), "lecun": ("Total", 14), "hinton": ("Total", 10)}
+        key: ("Total", count) for key, count in snapshot_counts().items()}
+    assert dict(snapshot_counts()) == {"bengio": 72, "lecun": 33, "hinton": 15}  # the shipped snapshot v2
     assert "bundled snapshot" in result.output
+
+
+def test_the_bundled_arxiv_versions_are_merged_into_their_conference_papers(bundled_report):
+    root, result = bundled_report
+    assert result.exit_code == 0, result.output
+    with open(arxiv_versions_path(), encoding="utf-8") as handle:
+        versions = list(csv.DictReader(handle))
+    merges = pd.read_csv(root / "data" / "processed" / "duplicates.csv", dtype=str)
+    assert len(versions) == 9
+    assert sorted(zip(merges["author"], merges["kept_title"], merges["dropped_title"], merges["reason"])) == sorted(
+        (v["author_key"], v["conference_title_in_snapshot"], v["title_as_on_arxiv"], f"same arXiv id {v['arxiv_id']}")
+        for v in versions)
+    assert set(merges["kept_source"]) == {"snapshot"} and set(merges["dropped_source"]) == {"snapshot-arxiv"}
+    # the one whose arXiv title differs is joined by its arXiv id, not by its title
+    assert "Discrete Factorial Representations as an Abstraction for Goal Conditioned Reinforcement Learning" in set(
+        merges["dropped_title"])
 
 
 def test_seminar_tables_list_topics_by_count_and_add_up_to_total(bundled_report):
@@ -74,7 +91,7 @@ def test_pictures_are_valid_pngs_of_the_configured_size(bundled_report):
 
 def test_report_prints_each_table_in_the_terminal(bundled_report):
     _, result = bundled_report
-    assert "Yann LeCun (lecun), 2021-2022: 14 papers from snapshot" in result.output
+    assert f"Yann LeCun (lecun), 2021-2022: {snapshot_counts()['lecun']} papers from snapshot" in result.output
     assert "Total" in result.output
 
 
@@ -100,7 +117,7 @@ def test_fetched_data_is_preferred_over_the_snapshot(workspace):
     result = run("report", "--workspace", str(workspace), "--no-clouds")
     assert result.exit_code == 0, result.output
     assert "Geoffrey Hinton (hinton), 2021-2022: 2 papers from scholar" in result.output
-    assert "Yann LeCun (lecun), 2021-2022: 14 papers from snapshot" in result.output
+    assert f"Yann LeCun (lecun), 2021-2022: {snapshot_counts()['lecun']} papers from snapshot" in result.output
     assert pd.read_csv(workspace / "reports" / "hinton_topics.csv").iloc[0]["Count"] == 2
 
 

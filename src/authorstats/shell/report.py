@@ -66,7 +66,8 @@ def read_records(workspace: store.Workspace, authors: Sequence[Author]) -> Gathe
     """Every record the report of ``authors`` reads, with where each author's came from.
 
     Fetched data in the workspace (every source) comes first; authors with none fall back to the
-    bundled snapshot.
+    bundled snapshot: its records and their arXiv versions (a second source the report merges), both
+    named as the snapshot in ``sources``.
     """
     fetched_sources = workspace.raw_sources()
     bundled: list[Publication] | None = None
@@ -84,7 +85,7 @@ def read_records(workspace: store.Workspace, authors: Sequence[Author]) -> Gathe
                     names.append(source)
         if not found:
             if bundled is None:
-                bundled = snapshot.read_snapshot()
+                bundled = snapshot.read_bundled()
             found = [r for r in bundled if r.author == author.key]
             names = [snapshot.NAME] if found else []
         records.extend(found)
