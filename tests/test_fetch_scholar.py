@@ -279,10 +279,13 @@ def test_each_refusal_ends_at_once_in_one_line_with_the_ways_out(case, mock, wor
     assert sleeps == []
 
 
-def test_offline_ends_with_one_line(workspace, earlier_data):
+def test_offline_ends_with_one_line(workspace, earlier_data, tmp_path):
     # No mock: the test network guard fails the DNS lookup, as an offline machine does. The
-    # command's default source, as in `authorstats fetch --author hinton`.
-    result = fetch_cli(workspace, "--author", "hinton", "--refresh", source=None)
+    # command's default source, as in `authorstats fetch --author hinton`, for an author with only a
+    # Scholar id (the bundled roster's ids lead on to dblp: tests/test_seminar_roster.py).
+    roster = tmp_path / "roster.toml"
+    roster.write_text(f'[[author]]\nkey = "hinton"\nname = "Geoffrey Hinton"\nscholar = "{HINTON}"\n', encoding="utf-8")
+    result = fetch_cli(workspace, "--author", "hinton", "--refresh", "--roster", str(roster), source=None)
 
     _assert_refusal_line(result, "scholar.google.com could not be looked up", workspace, earlier_data)
 
