@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 
 from authorstats.shell import fetch
 from authorstats.cli import app
-from authorstats.sources.masking import known_secrets, mask
+from authorstats.sources.masking import known_secrets, mask, mask_url
 from authorstats.sources import scholar
 from conftest import files_under
 
@@ -140,6 +141,84 @@ def test_known_secrets_come_from_the_environment_and_proxy_urls():
 
     found = known_secrets(environ, urls=["http://alice:wonder@h:2", None, "not a url"])
 
-    assert set(found) == {"abcd1234", "p%40ss1", "p@ss1", "alice", "wonder"}
+    assert set(found) == {"abcd1234", "p%40ss1", "p@ss1", "p%2540ss1", "alice", "wonder"}
     assert mask("key abcd1234 at http://bob:xy@host", found) == "key *** at http://***@host"
     assert mask("no secrets here", ()) == "no secrets here"
+
+
+# Issue 12, case 8: a secret of any shape (no scheme, a "/" in it, a one-letter user) is never printed.
+
+SLASHED = "Px/Pass-w0rd"  # httpx cuts it at the "/": "Invalid port: 'Px'"
+SHAPES = {
+    "--proxy without a scheme": ("proxyuser:Secret-pw9", ["--proxy", "proxyuser:Secret-pw9@127.0.0.1:9"], {}, 3,
+                                 "Error: Google Scholar could not be reached: could not connect to the proxy "
+                                 "http://***@127.0.0.1:9 ("),
+    "--proxy with a / in the password": (SLASHED, ["--proxy", f"http://u:{SLASHED}@127.0.0.1:9"], {}, 2,
+                                         "Error: --proxy 'http://***@127.0.0.1:9' is not a proxy URL: its user name "
+                                         "or password holds / ? or #. Percent-encode them"),
+    "HTTPS_PROXY with a / in the password": (SLASHED, [], {"HTTPS_PROXY": f"http://u:{SLASHED}@127.0.0.1:9"}, 2,
+                                             "Error: HTTPS_PROXY 'http://***@127.0.0.1:9' is not a proxy URL"),
+    "SCRAPERAPI_KEY with a / in it": ("Kq7/Zx-0123456789abc", [], {"SCRAPERAPI_KEY": "Kq7/Zx-0123456789abc"}, 3,
+                                      "Error: Google Scholar could not be reached: could not connect to the ScraperAPI"),
+}
+
+
+def pieces(secret: str) -> list[str]:
+    """The secret and every piece of it a URL parser could cut out (two characters or more)."""
+    return [p for p in [secret, *re.split(r"[:/?#@]", secret)] if len(p) >= 2]
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_no_piece_of_a_secret_of_any_shape_is_printed_or_written(shape, debug, workspace, monkeypatch):
+    secret, options, env, exit_code, line = SHAPES[shape]
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    (workspace / "notes.txt").write_text("mine\n", encoding="utf-8")
+
+    result = runner.invoke(app, [*(["--debug"] if debug else []), "fetch", "-w", str(workspace), "--source", "scholar",
+                                 "--author", "hinton", *options])
+
+    assert result.exit_code == exit_code, result.output
+    last = result.stderr.rstrip("\n").splitlines()[-1]
+    assert last.startswith(line), result.stderr
+    if not debug:
+        assert result.stderr.count("\n") == 1, result.stderr  # one line, no "Internal error" or traceback
+    assert "Internal error" not in result.output and "InvalidURL" not in result.output
+    written = files_under(workspace)
+    assert written["notes.txt"] == b"mine\n"
+    everything = result.output + "".join(data.decode("utf-8", "replace") for data in written.values())
+    for piece in pieces(secret):
+        assert piece not in everything, piece
+
+
+def test_a_one_letter_user_name_does_not_garble_the_message(workspace):
+    result = runner.invoke(app, ["fetch", "-w", str(workspace), "--source", "scholar", "--author", "hinton",
+                                 "--proxy", "http://e:Secret-pw9@127.0.0.1:9"])
+
+    assert result.exit_code == 3
+    assert "could not connect to the proxy http://***@127.0.0.1:9" in result.stderr
+    assert "Connection refused" in result.stderr and "Secret-pw9" not in result.stderr
+    assert result.stderr.count("***") == 1, result.stderr
+
+
+def test_credentials_are_masked_whatever_they_hold():
+    found = known_secrets({}, urls=[f"http://u:{SLASHED}@h:1", "bob:hunter22@h:2"], keys=["Kq7/Zx-0123456789abc"])
+
+    assert {SLASHED, "Pass-w0rd", "hunter22", "Zx-0123456789abc", "Kq7%2FZx-0123456789abc"} <= set(found)
+    assert not any(len(s) < 4 for s in found)  # "u", "Px", "Kq7": too short to replace anywhere
+    assert mask(f"via http://u:{SLASHED}@h:1 and http://a:b@c@h:2", ()) == "via http://***@h:1 and http://***@h:2"
+    assert mask_url(f"u:{SLASHED}@h:1") == "***@h:1" and mask_url(f"socks5://u:{SLASHED}@h:1") == "socks5://***@h:1"
+    assert mask("Connection refused", known_secrets({}, urls=["http://e:f@h:1"])) == "Connection refused"
+
+
+@pytest.mark.parametrize("source", ["openalex", "dblp"])
+def test_a_malformed_environment_proxy_is_bad_input_for_the_api_sources_too(source, workspace, monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", f"http://u:{SLASHED}@127.0.0.1:9")
+    monkeypatch.setenv("OPENALEX_API_KEY", OPENALEX_KEY)
+
+    result = runner.invoke(app, ["fetch", "-w", str(workspace), "--source", source, "--author", "lecun"])
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: HTTPS_PROXY 'http://***@127.0.0.1:9' is not a proxy URL")
+    assert not any(piece in result.output for piece in pieces(SLASHED))

@@ -14,6 +14,7 @@ import httpx
 from authorstats.version import __version__
 from authorstats.errors import SourceUnavailableError
 from authorstats.sources import Deadline, SourceRefused
+from authorstats.sources import proxies
 from authorstats.sources.masking import mask
 
 USER_AGENT = f"authorstats/{__version__} (bibliometrics CLI)"
@@ -36,7 +37,11 @@ class Candidate:
 
 
 def make_client() -> httpx.Client:
-    """The HTTP client the CLI passes to sources: timeouts, redirects, a descriptive User-Agent."""
+    """The HTTP client the CLI passes to sources: timeouts, redirects, a descriptive User-Agent.
+
+    It uses the environment's proxies, checked first: a malformed one is a BadInputError, not httpx's
+    InvalidURL quoting a piece of its password."""
+    proxies.check_environment()
     return httpx.Client(timeout=TIMEOUT, follow_redirects=True, headers={"User-Agent": USER_AGENT})
 
 

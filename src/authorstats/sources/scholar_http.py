@@ -14,12 +14,14 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
+from urllib.parse import quote
 
 import httpx
 
 from authorstats.errors import BadInputError, SourceUnavailableError
 from authorstats.sources import Deadline, SourceRefused, service_name
-from authorstats.sources.masking import mask, mask_url
+from authorstats.sources import proxies
+from authorstats.sources.masking import known_secrets, mask, mask_url
 
 SERVICE = service_name("scholar")
 BASE_URL = "https://scholar.google.com"
@@ -56,17 +58,10 @@ class Connection:
 
 
 def connection(proxy: str | None = None, scraperapi_key: str | None = None) -> Connection:
-    """Check ``--proxy`` and ``SCRAPERAPI_KEY`` (``--proxy`` wins) and say how requests will go out."""
+    """Check ``--proxy``, ``SCRAPERAPI_KEY`` (``--proxy`` wins) and the environment's proxies, and say how
+    requests will go out. A malformed proxy URL is a BadInputError that shows none of its credentials."""
     if proxy:
-        try:
-            url = httpx.URL(proxy.strip())
-        except (httpx.InvalidURL, TypeError, ValueError):
-            url = None
-        if url is None or url.scheme not in ("http", "https", "socks5", "socks5h") or not url.host:
-            raise BadInputError(
-                f"--proxy {mask_url(proxy)!r} is not a proxy URL",
-                "Write it as http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT)",
-            )
+        url = proxies.check(proxy, "--proxy")
         if url.scheme.startswith("socks"):
             try:
                 import socksio  # noqa: F401  httpx needs it for SOCKS
@@ -74,14 +69,17 @@ def connection(proxy: str | None = None, scraperapi_key: str | None = None) -> C
                 raise BadInputError(
                     "SOCKS proxies need the socksio package", "Install it (pip install 'httpx[socks]') or use an http:// proxy"
                 ) from None
-        secrets = tuple(s for s in (url.password, url.username if url.password else "", scraperapi_key) if s)
+        secrets = known_secrets({}, urls=[proxy, str(url)], keys=[scraperapi_key])
         return Connection(proxy=str(url), via=f"proxy {mask_url(str(url))}", secrets=secrets)
     if scraperapi_key:
         key = scraperapi_key.strip()
         # ScraperAPI's proxy mode, as scholarly's ProxyGenerator.ScraperAPI sets it up; it re-signs
-        # TLS, so certificates cannot be verified through it.
-        return Connection(proxy=f"http://scraperapi.retry_404=true:{key}@proxy-server.scraperapi.com:8001",
-                          via="ScraperAPI", verify=False, request_timeout=SCRAPERAPI_TIMEOUT, secrets=(key,))
+        # TLS, so certificates cannot be verified through it. The key is percent-encoded: a "/" or "@"
+        # in it must not change where the URL's password ends.
+        return Connection(proxy=f"http://scraperapi.retry_404=true:{quote(key, safe='')}@proxy-server.scraperapi.com:8001",
+                          via="ScraperAPI", verify=False, request_timeout=SCRAPERAPI_TIMEOUT,
+                          secrets=known_secrets({}, keys=[key]))
+    proxies.check_environment()  # httpx uses them: a malformed one would fail inside it, quoting its password
     for var in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
         if os.environ.get(var):
             return Connection(via=f"proxy {mask_url(os.environ[var])} (from {var})")
