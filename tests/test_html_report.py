@@ -332,3 +332,78 @@ def test_shares_bars_fill_each_author_to_one_hundred_percent():
     assert sorted(widths.values()) == pytest.approx([1.0, 1.0])
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Bob", "Ann"]  # first author on top
     charts.figure_bytes(fig)
+
+
+# Issue 12, case 9: names, topics, titles and venues from data can neither inject HTML or Markdown into
+# summary.md nor bring control characters into any output; data/raw keeps the source's text.
+
+EVIL_NAME = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) *Yann* \\u001b[31mLeCun\\u0000"
+EVIL_TOPIC = "<b onmouseover=alert(3)>Arch</b> [y](javascript:alert(4)) _x_"
+EVIL_CSV = ("author,year,title,venue\n"
+            "lecun,2021,A transformer\x00 architecture \x1b[31mfor\x07 vision <img src=x onerror=alert(5)>,"
+            "ICLR\x1b]0;owned\x07 [z](javascript:alert(6))\n"
+            "lecun,2022,Self-supervised learning\x85 of\x0b video\t features,NeurIPS\x9b 2022\n")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # any control character but \t \n \r
+
+
+@pytest.fixture(scope="module")
+def evil_report(tmp_path_factory):
+    """A report (SVG charts) of imported records, a roster and a taxonomy full of HTML, Markdown and control
+    characters; gives the workspace and the input files with their bytes before the run."""
+    tmp_path = tmp_path_factory.mktemp("evil")
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    csv = tmp_path / "evil.csv"
+    csv.write_bytes(EVIL_CSV.encode("utf-8"))
+    roster = tmp_path / "roster.toml"
+    roster.write_text(f'[[author]]\nkey = "lecun"\nname = "{EVIL_NAME}"\nscholar = "WLN3QrAAAAAJ"\n', encoding="utf-8")
+    text = resources.files("authorstats.data").joinpath("taxonomy.toml").read_text(encoding="utf-8")
+    taxonomy = tmp_path / "taxonomy.toml"
+    taxonomy.write_text(text.replace('name = "Architecture"', f'name = "{EVIL_TOPIC}"'), encoding="utf-8")
+    inputs = {p: p.read_bytes() for p in (csv, roster, taxonomy)}
+
+    imported = run("import", str(csv), "-w", str(workspace))
+    result = run("report", "-w", str(workspace), "--roster", str(roster), "--taxonomy", str(taxonomy),
+                 "--format", "svg", "--no-clouds", "--dpi", "50")
+
+    assert imported.exit_code == 0, imported.output
+    assert result.exit_code == 0, result.output
+    return workspace, inputs
+
+
+def test_no_output_has_control_characters_and_svg_charts_stay_xml(evil_report):
+    workspace, inputs = evil_report
+    assert {p: p.read_bytes() for p in inputs} == inputs
+    raw = [json.loads(line) for line in (workspace / "data" / "raw" / "import" / "lecun.jsonl").open(encoding="utf-8")]
+    assert "\x00" in raw[0]["title"] and "\x1b" in raw[0]["venue"]  # data/raw keeps the source's text
+    outputs = [p for folder in ("reports", "data/processed") for p in (workspace / folder).iterdir()]
+    assert len(outputs) >= 10
+    for path in outputs:
+        assert not CONTROL.search(path.read_text(encoding="utf-8")), path.name
+        if path.suffix == ".svg":
+            ET.parse(path)  # valid XML
+    publications = pd.read_csv(workspace / "data" / "processed" / "publications.csv", keep_default_na=False)
+    assert sorted(publications["title"]) == [
+        "A transformer architecture [31mfor vision <img src=x onerror=alert(5)>",
+        "Self-supervised learning of video features"]
+
+
+def test_summary_md_escapes_html_and_markdown_from_data(evil_report):
+    from markdown_it import MarkdownIt
+
+    workspace, _ = evil_report
+    summary_md = (workspace / "reports" / "summary.md").read_text(encoding="utf-8")
+    assert r"&lt;img src=x onerror=alert(1)&gt; \[x\](javascript:alert(1)) \*Yann\* \[31mLeCun" in summary_md
+    assert r"&lt;b onmouseover=alert(3)&gt;Arch&lt;/b&gt; \[y\](javascript:alert(4)) \_x\_" in summary_md
+    shown = MarkdownIt("commonmark", {"html": True}).enable("table").render(summary_md)
+    tags = re.findall(r"<(\w+)", shown)
+    assert set(tags) <= {"h1", "h2", "h3", "p", "em", "strong", "table", "thead", "tbody", "tr", "th", "td"}, tags
+    assert "javascript:alert(1)" in shown and "href" not in shown
+
+
+def test_markdown_cells_escape_what_data_could_inject():
+    assert summary.cell("<img src=x>") == "&lt;img src=x&gt;"
+    assert summary.cell("[x](javascript:alert(1))") == r"\[x\](javascript:alert(1))"
+    assert summary.cell(r"$x^2$ *b* _i_ ~s~ `c` \ |") == r"\$x^2\$ \*b\* \_i\_ \~s\~ \`c\` \\ \|"
+    assert summary.cell("AT&amp;T & Co") == "AT&amp;amp;T & Co"  # an entity shows as typed; a lone & is text
+    assert summary.cell("a\x00b\x1b[31m\x85c") == r"ab\[31m c"

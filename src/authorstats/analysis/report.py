@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from authorstats.models import Author, Publication, YearWindow
 from authorstats.sources import snapshot
+from authorstats.text import clean_control
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -167,7 +169,7 @@ def select_records(records: Iterable[Publication], authors: Sequence[Author], wi
     by_author: dict[str, list[Publication]] = {a.key: [] for a in authors}
     for record in records:
         if record.author in by_author:
-            by_author[record.author].append(record)
+            by_author[record.author].append(printable(record))
     kept_records: list[Publication] = []
     merges: list[Merge] = []
     provenance: dict[str, Provenance] = {}
@@ -181,6 +183,20 @@ def select_records(records: Iterable[Publication], authors: Sequence[Author], wi
             tuple(dict.fromkeys(r.source for r in found))
         provenance[author.key] = Provenance(author.key, names, len(in_window), len(found), len(found) - len(kept))
     return Selection(kept_records, provenance, merges)
+
+
+def printable(record: Publication) -> Publication:
+    """``record`` with no control character in its text (text.clean_control), so that no output of the report
+    (CSV, HTML, Markdown, charts) receives one; data/raw keeps the text as the source gave it."""
+    extra = [v for v in record.extra.values() if isinstance(v, str)]  # a source's url, arxiv_id, ...
+    texts = (record.title, record.venue, record.abstract, record.doi, record.source_id, *record.authors, *extra)
+    if all(text.isprintable() for text in texts):
+        return record
+    return dataclasses.replace(
+        record, title=clean_control(record.title), venue=clean_control(record.venue),
+        abstract=clean_control(record.abstract), doi=clean_control(record.doi),
+        source_id=clean_control(record.source_id), authors=tuple(clean_control(a) for a in record.authors),
+        extra={k: clean_control(v) if isinstance(v, str) else v for k, v in record.extra.items()})
 
 
 def publications_frame(records: Sequence[Publication]) -> pd.DataFrame:
@@ -227,7 +243,8 @@ def tabulate(frame: pd.DataFrame, selection: Selection, authors: Sequence[Author
     for author in authors:
         mine = rows(author.key)
         weights, caption = clouds.get(author.key, ({}, ""))
-        items.append(AuthorData(author, selection.provenance[author.key], tables.topic_table(mine),
+        shown = author if author.name.isprintable() else dataclasses.replace(author, name=clean_control(author.name))
+        items.append(AuthorData(shown, selection.provenance[author.key], tables.topic_table(mine),
                                 tables.topics_by_year(mine, taxonomy.names), mine, weights, caption,
                                 _fetched(mine)))
     limit = OVERVIEW_AUTHORS if options.overview_authors is None else options.overview_authors

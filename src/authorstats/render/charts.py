@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence, cast
 import matplotlib
 
 matplotlib.use("Agg")  # no screen: draw to memory only
-# Names and titles come from data: "$x^2$" is drawn as typed, and "$\\foo$" does not stop the report
+# Names and titles come from data: "$x^2$" is drawn as typed, and "$\foo$" does not stop the report
 # inside matplotlib's maths parser. Read when each Text is made, tick labels at save time included, so it is
 # set here, where every chart's figure comes from, rather than around each call.
 matplotlib.rcParams["text.parse_math"] = False

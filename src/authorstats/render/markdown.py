@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Sequence
 
 import pandas as pd
 
+from authorstats.text import clean_control
+
+# What data must not bring into Markdown: raw HTML and autolinks (< > as entities, and & when it would start
+# a character reference), links and images ([ ]), emphasis (* _ ~), code (`), maths ($, which GitHub
+# renders), a column break (|) and the escape character itself. A lone "&" stays: it shows as itself.
+_ENTITY_AMPERSAND = re.compile(r"&(?=#?\w+;)")
+_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
+
+
+class Markdown(str):
+    """Text that is already Markdown (a bold Total), put into a table as it is."""
+
 
 def cell(value: object) -> str:
-    """A table cell: ``|`` escaped, line breaks folded, so data can never split or add a column."""
+    """A table cell or heading from data: its Markdown and HTML escaped, control characters and line breaks
+    folded to spaces, so data can neither split or add a column nor become a link, an image or HTML."""
+    if isinstance(value, Markdown):
+        return value
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+    text = _ENTITY_AMPERSAND.sub("&amp;", clean_control(text))
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(_SPECIAL.sub(r"\\\1", text).split())
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[bool] | None = None) -> str:
@@ -24,7 +42,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], right: Sequen
 
 def seminar(table_: pd.DataFrame) -> str:
     """The seminar's Topic | Count table, Total row in bold."""
-    rows = [(f"**{t}**" if t == "Total" else t, f"**{int(c)}**" if t == "Total" else int(c))
+    rows = [(Markdown(f"**{cell(t)}**") if t == "Total" else t, Markdown(f"**{int(c)}**") if t == "Total" else int(c))
             for t, c in table_.itertuples(index=False)]
     return table(["Topic", "Count"], rows, [False, True])
 
@@ -41,7 +59,8 @@ def render(window: str, authors: Sequence[tuple[str, str, pd.DataFrame, pd.DataF
            shares: pd.DataFrame, notes: Sequence[str] = ()) -> str:
     """summary.md: overview (counts and shares), then per author the seminar table and topics by year.
 
-    ``authors`` holds (key, name, seminar table, years x topics counts) in roster order.
+    ``authors`` holds (key, name, seminar table, years x topics counts) in roster order. Names, topics and
+    years are escaped (``cell``); ``notes`` are the tool's own sentences, already Markdown.
     """
     names = {key: name for key, name, _, _ in authors}
     out = [f"# Topics, {window}", ""]
@@ -56,5 +75,5 @@ def render(window: str, authors: Sequence[tuple[str, str, pd.DataFrame, pd.DataF
         if not by_year.empty:
             out += [f"### {cell(name)}: topics by year", "",
                     _matrix(by_year.rename(index=str), {}, "Year"), ""]
-    out += [f"_{cell(n)}_" for n in notes]
+    out += [f"_{' '.join(n.split())}_" for n in notes]  # the tool's own sentences, in Markdown (`commands`)
     return "\n".join(out).rstrip() + "\n"
