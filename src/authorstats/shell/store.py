@@ -10,6 +10,10 @@ import io
 import json
 import logging
 import os
+import re
+import shutil
+import stat
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,29 +123,27 @@ def _mode_for(path: Path) -> int:
 # Inside all_or_nothing(): (temporary file, target) pairs waiting for their rename.
 _staged: contextvars.ContextVar[list | None] = contextvars.ContextVar("authorstats_staged", default=None)
 
+# Our temporary files: ".<name>.<pid>.<random>.authorstats.tmp", and the backup of a file being replaced
+# ".<name>.<pid>.<random>.authorstats.bak", so the next run can tell a dead run's leftovers from anyone's files.
+_LEFTOVER = re.compile(r"^\..+\.(\d+)\.[a-z0-9_]+\.authorstats\.(?:tmp|bak)$")
+
 
 @contextlib.contextmanager
 def all_or_nothing() -> Iterator[None]:
-    """Hold back every atomic write made inside the block until the block completes.
+    """Hold back every atomic write made inside the block until the block completes, then replace them all or none.
 
     Each file is written to its temporary name as usual; only when the block ends without an error
     (or Ctrl-C) are they all renamed into place. Otherwise the temporary files are deleted and every
-    earlier file stays as it was, so an interrupted report leaves the previous report whole.
+    earlier file stays as it was, so an interrupted report leaves the previous report whole. A rename
+    that fails part-way puts back every file already replaced (from a backup taken before the first
+    rename) and removes every file that had no earlier version.
     """
     pending: list[tuple[str, Path]] = []
     token = _staged.set(pending)
     try:
         yield
-        while pending:
-            tmp_name, path = pending[0]
-            try:
-                os.replace(tmp_name, path)
-            except OSError as exc:
-                raise OutputError(
-                    f"cannot write {path}: {_describe(exc)}",
-                    "Free some space or choose a writable location; the previous file was left as it was",
-                ) from exc
-            pending.pop(0)
+        _replace_all(pending)
+        pending.clear()
     finally:
         _staged.reset(token)
         for tmp_name, _ in pending:
@@ -149,11 +151,112 @@ def all_or_nothing() -> Iterator[None]:
                 os.unlink(tmp_name)
 
 
+def _replace_all(pending: list[tuple[str, Path]]) -> None:
+    """Rename every staged file into place, or, if one rename fails, leave every target as it was."""
+    backups: list[str | None] = []
+    done: list[tuple[Path, str | None]] = []
+    kept: set[str] = set()
+    try:
+        for tmp_name, path in pending:
+            backups.append(_backup(tmp_name, path))
+        for (tmp_name, path), backup in zip(pending, backups):
+            try:
+                os.replace(tmp_name, path)
+            except OSError as exc:
+                lost = _roll_back(done)
+                kept.update(backup for _, backup in lost if backup)
+                if lost:
+                    names = ", ".join(f"{p} (the previous one is {b})" if b else str(p) for p, b in lost)
+                    raise OutputError(f"cannot write {path}: {_describe(exc)}; and could not put back {names}",
+                                      "Move the saved copies back by hand, then free some space or fix the "
+                                      "permissions") from exc
+                raise OutputError(
+                    f"cannot write {path}: {_describe(exc)}",
+                    f"Free some space or make it writable; none of the {len(pending)} files was replaced: "
+                    "the previous report was left as it was",
+                ) from exc
+            done.append((path, backup))
+    finally:
+        for backup in backups:
+            if backup and backup not in kept:
+                with contextlib.suppress(OSError):
+                    os.unlink(backup)
+
+
+def _backup(tmp_name: str, path: Path) -> str | None:
+    """A second name for the file ``path`` holds now (a hard link, or a copy where links are refused), beside
+    it; None when there is no file to keep."""
+    if not os.path.lexists(path):
+        return None
+    backup = tmp_name[: -len(".tmp")] + ".bak"
+    try:
+        try:
+            os.link(path, backup, follow_symlinks=False)
+        except OSError:  # no hard links here (or an immutable file): a copy does
+            shutil.copy2(path, backup, follow_symlinks=False)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(backup)
+        raise OutputError(f"cannot write {path}: {_describe(exc)}",
+                          "Free some space or choose a writable location; the previous file was left as it was") from exc
+    return backup
+
+
+def _roll_back(done: list[tuple[Path, str | None]]) -> list[tuple[Path, str | None]]:
+    """Undo the renames in ``done``, last first; returns the ones that could not be undone."""
+    lost = []
+    for path, backup in reversed(done):
+        try:
+            if backup is None:
+                os.unlink(path)
+            else:
+                os.replace(backup, path)
+        except OSError:
+            lost.append((path, backup))
+    return lost
+
+
+def remove_leftovers(*folders: Path) -> list[Path]:
+    """Delete the temporary files and backups that a run which has ended left in ``folders`` (a ``kill -9``
+    or a power cut between writing and renaming); returns what was removed.
+
+    A file is a leftover when its name is one of ours and the process named in it no longer runs, so a
+    write in progress is never touched.
+    """
+    removed = []
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            match = _LEFTOVER.match(name)
+            if match is None or _running(int(match.group(1))):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(Path(folder) / name)
+                removed.append(Path(folder) / name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process, or one this system cannot name: leave its files alone
+    return True
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     Either the whole new file is there afterwards or the old one is untouched. Inside
-    :func:`all_or_nothing` the rename waits for the end of the block.
+    :func:`all_or_nothing` the rename waits for the end of the block. A symbolic link is written
+    through: its target is replaced (the temporary file beside it) and the link stays.
     """
     return _atomic_write(path, lambda handle: handle.write(data))
 
@@ -163,26 +266,31 @@ def _atomic_write(path: Path, fill: Callable[[BinaryIO], object]) -> Path:
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder", f"Name a file, e.g. {path / 'out.csv'}")
+    target = _link_target(path)
+    kind = _special_kind(target)
+    if kind:
+        raise OutputError(f"cannot write {path}: it is a {kind}, not a file", "Name a regular file")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(
-            f"cannot create folder {path.parent}: {_describe(exc)}",
+            f"cannot create folder {target.parent}: {_describe(exc)}",
             "Choose a writable location or fix the folder's permissions",
         ) from exc
     tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.chmod(tmp_name, _mode_for(path))
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".authorstats.tmp",
+                                        dir=target.parent)
+        os.chmod(tmp_name, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
             fill(handle)
             handle.flush()
             os.fsync(handle.fileno())
         staged = _staged.get()
         if staged is None:
-            os.replace(tmp_name, path)
+            os.replace(tmp_name, target)
         else:
-            staged.append((tmp_name, path))
+            staged.append((tmp_name, target))
         tmp_name = None
     except OSError as exc:
         raise OutputError(
@@ -196,6 +304,60 @@ def _atomic_write(path: Path, fill: Callable[[BinaryIO], object]) -> Path:
     return path
 
 
+def _link_target(path: Path) -> Path:
+    """Where writing ``path`` lands: the final target of a symbolic link (which need not exist yet), else ``path``."""
+    if not path.is_symlink():
+        return path
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:
+        return Path(os.path.realpath(path))  # a dangling link: its target is created, as a shell's > would
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {_describe(exc)}",
+                          "Point the link at a file, or name another output") from exc
+
+
+def _special_kind(path: Path) -> str | None:
+    """What ``path`` is when it is neither a regular file nor a folder nor missing (a FIFO, a device, a socket)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return None
+
+
+def _write_output(path: Path, fill: Callable[[BinaryIO], object]) -> Path:
+    """Write a file the user named: ``-`` is standard output, a FIFO or a device (``/dev/stdout``) is
+    written to as it is, anything else atomically (a symbolic link through to its target)."""
+    path = Path(path)
+    if str(path) == "-":
+        sys.stdout.flush()
+        fill(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return path
+    if _special_kind(path) or _through_proc(path):
+        try:
+            with open(path, "wb") as handle:
+                fill(handle)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {_describe(exc)}", "Name a file or a writable device") from exc
+        return path
+    _check_output_folder(_link_target(path))
+    return _atomic_write(path, fill)
+
+
+def _through_proc(path: Path) -> bool:
+    """Whether ``path`` is, or links to, one of this process's open files (/dev/stdout -> /proc/self/fd/1): the
+    open file is written to (a ``>`` redirection of the shell), never replaced."""
+    return path.is_symlink() and os.path.realpath(path).startswith("/proc/")
+
+
 def atomic_write_text(path: Path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
@@ -206,8 +368,7 @@ def write_output_text(path: Path, text: str) -> Path:
     Folders inside a workspace are made as needed, but a mistyped ``--output`` must not scatter new
     folders about; it is an error that names the missing folder.
     """
-    _check_output_folder(Path(path))
-    return atomic_write_text(path, text)
+    return _write_output(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
 def write_output_csv(path: Path, frame, added: tuple | None = None) -> Path:
@@ -217,8 +378,6 @@ def write_output_csv(path: Path, frame, added: tuple | None = None) -> Path:
     and, for each row of the frame, the number of its row (how classify_table gives its results). The
     rows are streamed into the temporary file, so a million-row table is never one string in memory.
     """
-    _check_output_folder(Path(path))
-
     def fill(handle: BinaryIO) -> None:
         chunks = _csv_chunks(frame, added)
         if chunks is not None:
@@ -230,7 +389,7 @@ def write_output_csv(path: Path, frame, added: tuple | None = None) -> Path:
         text.flush()
         text.detach()  # leave the file to _atomic_write, which syncs and closes it
 
-    return _atomic_write(path, fill)
+    return _write_output(path, fill)
 
 
 def _with_added(frame, added: tuple | None):
