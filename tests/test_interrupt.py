@@ -6,6 +6,7 @@ run that is blocked half-way (Scholar's second page, or a chart being drawn).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -209,3 +210,86 @@ def test_sigterm_during_report_leaves_the_previous_report_whole(earlier, tmp_pat
     assert files_under(earlier) == before
     assert not list(earlier.rglob("*.tmp"))
 
+
+
+# --- kill -9: nothing outlives the run, and the next run removes what it left ------------------------
+
+KILLED_CHILD = """
+import time
+from authorstats.render import charts
+from authorstats.shell import processes
+from authorstats.cli import app
+
+processes.cpu_count = lambda: 2  # picture workers even on a one-CPU machine
+real = charts.figure_bytes
+drawn = []
+
+def slow(fig, fmt):
+    if drawn:
+        open({marker!r}, "w").close()
+        time.sleep(60)  # a worker busy drawing when its run is killed
+    drawn.append(fmt)
+    return real(fig, fmt)
+
+charts.figure_bytes = slow
+app(["report", "-w", {workspace!r}, "--no-clouds", "--dpi", "50"])
+"""
+
+
+def children(pid: int) -> set[int]:
+    """The processes ``pid`` started (Linux: /proc/PID/task/*/children)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found.update(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            pass
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its new parent's wait is missing
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc (Linux)")
+def test_kill_9_during_report_ends_its_workers_and_the_next_report_removes_its_temporary_files(earlier, tmp_path):
+    """Issue 12, case 6."""
+    marker = tmp_path / "blocked"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(KILLED_CHILD.format(
+        marker=str(marker), workspace=str(earlier)))], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    workers: set[int] = set()
+    try:
+        for _ in range(600):  # until a worker is drawing the second chart (at most 60 s)
+            if marker.exists() or child.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert marker.exists(), child.communicate(timeout=30)
+        workers = children(child.pid)
+        assert len(workers) >= 2
+        child.kill()
+        child.wait(30)
+
+        deadline = time.monotonic() + 5
+        while any(alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [w for w in workers if alive(w)], "picture workers outlived their killed run"
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        for worker in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker, signal.SIGKILL)
+    left = sorted(p.name for p in earlier.rglob(".*.tmp"))
+    assert left  # the killed run had written the new tables into temporary files
+    assert (earlier / "reports" / "index.html").read_text() == "<html>the previous report</html>\n"
+
+    result = runner.invoke(app, ["report", "-w", str(earlier), "--no-clouds", "--dpi", "50"])
+
+    assert result.exit_code == 0, result.output
+    assert not list(earlier.rglob("*.tmp")) and not list(earlier.rglob("*.bak"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import sys
 import time
 from collections import deque
@@ -28,7 +29,8 @@ class Painter:
     """Worker processes that draw jobs; used as ``with Painter() as painter: painter.draw(jobs)``.
 
     The workers start when the block is entered. Leaving the block normally waits for them; leaving it
-    on an error, Ctrl-C or SIGTERM cancels what is not drawn yet and ends the workers.
+    on an error, Ctrl-C or SIGTERM cancels what is not drawn yet and ends the workers; and if this process
+    dies without leaving it (``kill -9``), the workers end too.
     """
 
     def __init__(self, workers: int | None = None, clouds: bool = True):
@@ -42,7 +44,7 @@ class Painter:
             _preload(self.clouds)
             self._before = set(multiprocessing.active_children())
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(),
-                                             initializer=processes.leave_signals_to_parent)
+                                             initializer=processes.start_worker, initargs=(os.getpid(),))
             self._pool.submit(int)  # starts the workers now (forked: all at once)
         return self
 

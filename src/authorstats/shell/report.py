@@ -120,6 +120,7 @@ def save_report(workspace: store.Workspace, data: ReportData, options: SaveOptio
     from authorstats.shell.painter import Painter
 
     store.require_workspace(workspace)
+    store.remove_leftovers(workspace.reports, workspace.processed)  # of a run killed before its renames
     if painter is None:
         with Painter(options.workers if data.authors else 1, clouds=data.options.clouds) as own:
             return _save(workspace, data, options, labels, own)
