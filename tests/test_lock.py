@@ -321,3 +321,106 @@ def test_a_read_only_workspace_is_exit_5(workspace, tmp_path):
 
     assert result.exit_code == int(ExitCode.OUTPUT), result.output
     assert "permission denied" in result.stderr and "writable --workspace" in result.stderr
+
+
+# --- stress: eight writers at once over a stale lock, twenty times (issue 12, case 1 and "Done when") ----------
+
+# One process imports authorstats (and what report draws with) once, then forks the eight runs at the same
+# instant: each is a real process running the command line's main(), and they meet at the lock together
+# instead of after each other's start-up (which would also cost ~0.5 s of CPU each, 160 times).
+EIGHT_AT_ONCE = textwrap.dedent("""
+    import json, os, sys
+    import pandas  # noqa: F401
+    from matplotlib.backends import backend_agg  # noqa: F401
+    from authorstats.cli import main
+
+    runs, out = json.loads(sys.argv[1]), sys.argv[2]
+    pids = []
+    for number, args in enumerate(runs):
+        pid = os.fork()
+        if pid == 0:
+            for fd, name in ((1, "out"), (2, "err")):
+                os.dup2(os.open(f"{out}/{number}.{name}", os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+            sys.argv = ["authorstats", *args]
+            code = 1
+            try:
+                main()
+                code = 0
+            except SystemExit as end:
+                code = end.code if isinstance(end.code, int) else (0 if end.code is None else 1)
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        pids.append(pid)
+    print(json.dumps([os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]))
+""")
+
+# The issue asks for 20 rounds; they passed in 6 min 45 s on the shared two-CPU test machine (4 rounds: 80 s), far
+# over the suite's budget, so the suite runs 3 and AUTHORSTATS_STRESS_ROUNDS=20 runs the full stress test.
+ROUNDS = int(os.environ.get("AUTHORSTATS_STRESS_ROUNDS", "3"))
+
+
+def summary_column(summary: str, name: str) -> int:
+    """The sum of ``name``'s column in summary.md's first table (papers per topic and author)."""
+    table = summary.split("## Papers per topic and author", 1)[1].split("\n## ", 1)[0]
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in table.splitlines()
+            if line.startswith("|")]
+    column = rows[0].index(name)
+    return sum(int(row[column]) for row in rows[2:] if row[0] != "Total")
+
+
+def assert_report_whole(workspace: Path) -> None:
+    import pandas as pd
+
+    reports = workspace / "reports"
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert index.rstrip().endswith("</html>") and "Yann LeCun" in index
+    counts = pd.read_csv(reports / "topic_counts.csv")
+    processed = pd.read_csv(workspace / "data" / "processed" / "publications.csv")
+    lecun = int(counts.loc[counts["author"] == "lecun", "count"].sum())
+    assert lecun == int((processed["author"] == "lecun").sum())
+    assert lecun == summary_column((reports / "summary.md").read_text(encoding="utf-8"), "Yann LeCun")
+
+
+@pytest.mark.stress
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks the eight runs from one prepared process")
+def test_stress_eight_writers_over_a_stale_lock_many_times(workspace, tmp_path):
+    """Seven imports of different one-row CSVs and one report, started together over a stale old-format lock,
+    ROUNDS times in one workspace: every record a run reported as saved is on disk, every report is whole."""
+    saved: list[str] = []
+    reports_written = 0
+    for round_ in range(ROUNDS):
+        (workspace / "data").mkdir(exist_ok=True)
+        (workspace / "data" / ".lock").write_text("999999 import\n", encoding="utf-8")
+        titles = [f"Stress paper {round_}-{n}" for n in range(7)]
+        runs = [["import", str(one_row_csv(tmp_path, f"r{round_}_{n}.csv", t)), "-w", str(workspace)]
+                for n, t in enumerate(titles)]
+        runs.insert(round_ % 8, ["report", "-w", str(workspace), "-a", "lecun", "--no-clouds", "--dpi", "50"])
+        out = tmp_path / f"out{round_}"
+        out.mkdir()
+
+        done = subprocess.run([sys.executable, "-c", EIGHT_AT_ONCE, json.dumps(runs), str(out)],
+                              capture_output=True, text=True, timeout=120)
+
+        assert done.returncode == 0, done.stderr
+        codes = json.loads(done.stdout)
+        for number, (args, code) in enumerate(zip(runs, codes)):
+            stdout = (out / f"{number}.out").read_text(encoding="utf-8")
+            stderr = (out / f"{number}.err").read_text(encoding="utf-8")
+            assert code in (0, int(ExitCode.BUSY)), (args, code, stderr)
+            if code == int(ExitCode.BUSY):
+                (line,) = [line for line in stderr.splitlines() if line.startswith("Error: ")]
+                assert line.startswith("Error: another authorstats run") and "Traceback" not in stderr
+            elif args[0] == "import":
+                assert "lecun: 1 publications" in stdout, stdout
+                saved.append(titles[number - (number > round_ % 8)])
+            else:
+                reports_written += 1
+                assert_report_whole(workspace)
+        assert sorted(set(saved) - set(imported_titles(workspace))) == []
+        assert lock_files(workspace) == []
+        assert not [p for p in workspace.rglob(".*") if p.name.endswith((".tmp", ".bak"))]
+    assert saved and sorted(imported_titles(workspace)) == sorted(saved)
+    if reports_written:
+        assert_report_whole(workspace)

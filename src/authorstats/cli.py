@@ -292,7 +292,7 @@ def classify_file(
     tax = config_files.load_taxonomy(taxonomy)
     frame = csv_files.read_titles_csv(file)
     if output is None:
-        typer.echo(classifier.classify_frame(frame, tax).to_csv(index=False), nl=False)
+        typer.echo(csv_files.csv_text(classifier.classify_frame(frame, tax)), nl=False)
     else:
         # streamed, each distinct result encoded once: a million rows are never one string in memory
         table = classifier.classify_table(frame, tax, workers=processes.cpu_count())
@@ -353,13 +353,13 @@ def review(
         filled = csv_files.read_review(apply)
         with lock.workspace_lock(ws, "review --apply"):
             merged, added, changed = manual.merge_review(config_files.read_labels(ws.labels, tax.names), filled, tax.names, apply)
-            store.atomic_write_text(ws.labels, manual.to_csv(merged))
+            store.atomic_write_text(ws.labels, csv_files.csv_text(merged))
         typer.echo(f"Merged {added} new and {changed} changed label(s) into {ws.labels} ({len(merged)} in all). "
                    "Run `authorstats report` to apply them.")
         return
     table = manual.review_table(csv_files.read_processed(ws), below)
     target = output or ws.root / "data" / "review.csv"
-    (store.write_output_text if output else store.atomic_write_text)(target, manual.to_csv(table))
+    (store.write_output_text if output else store.atomic_write_text)(target, csv_files.csv_text(table))
     typer.echo(f"Wrote {len(table)} record(s) with confidence under {below:g} to {target}.")
     typer.echo(f"Fill correct_topic with one of: {', '.join(tax.names)}; then run "
                f"`authorstats review --apply {target}`.")

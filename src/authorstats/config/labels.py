@@ -8,8 +8,6 @@ text-column DataFrames (authorstats.shell.csv_files); this module only checks an
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -169,9 +167,3 @@ def check_processed(frame: pd.DataFrame, origin: str | Path) -> pd.DataFrame:
         raise BadInputError(f"{origin} has no title or confidence column", "Run `authorstats report` again to rewrite it")
     return frame
 
-
-def to_csv(frame: pd.DataFrame) -> str:
-    """A labels or review table as CSV text (every field quoted where needed)."""
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
-    return buffer.getvalue()

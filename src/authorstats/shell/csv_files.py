@@ -1,4 +1,5 @@
-"""The CSV files of classify, evaluate and review: read as text columns with one clear error per failure, and evaluate's output files written."""
+"""The CSV files of classify, evaluate and review: read as text columns with one clear error per failure, and the
+tables written for people as spreadsheet-safe CSV text (render/spreadsheet.py), which the workspace readers undo."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from authorstats.errors import BadInputError
+from authorstats.render.spreadsheet import neutralise_frame, restore_frame
 from authorstats.shell import store
 
 if TYPE_CHECKING:
@@ -53,8 +55,15 @@ def read_csv(path: Path, what: str, required: list[str]) -> pd.DataFrame:
     return frame
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as the CSV text of a file people open (no index): text cells that a spreadsheet would run as
+    formulas get a leading quote; numbers are written as numbers."""
+    return neutralise_frame(frame).to_csv(index=False)
+
+
 def read_workspace_csv(path: Path, what: str) -> pd.DataFrame:
-    """A labels, review or processed CSV as text columns; a zero-byte file is a table of labels with no rows."""
+    """A labels, review or processed CSV as text columns, the quotes csv_text added taken off again; a zero-byte
+    file is a table of labels with no rows."""
     path = Path(path)
     if path.is_file() and path.stat().st_size == 0:
         import pandas as pd
@@ -62,7 +71,7 @@ def read_workspace_csv(path: Path, what: str) -> pd.DataFrame:
         from authorstats.config.labels import LABEL_COLUMNS
 
         return pd.DataFrame(columns=LABEL_COLUMNS)
-    return read_csv(path, what, [])
+    return restore_frame(read_csv(path, what, []))
 
 
 def read_titles_csv(path: Path, what: str = "input file") -> pd.DataFrame:
@@ -82,7 +91,7 @@ def read_titles_csv(path: Path, what: str = "input file") -> pd.DataFrame:
 
 def read_labels_csv(path: Path) -> pd.DataFrame:
     """A labelled CSV for evaluate: ``title`` and ``topic`` (and optional ``also_ok``); untitled rows are left out."""
-    frame = read_csv(path, "labels file", ["title", "topic"])
+    frame = restore_frame(read_csv(path, "labels file", ["title", "topic"]))  # data/labels.csv is one
     if "also_ok" not in frame.columns:
         frame["also_ok"] = ""
     untitled = int((frame["title"].str.strip() == "").sum())
@@ -121,6 +130,6 @@ def write_evaluation(result: Evaluation, folder: Path) -> list[Path]:
     charts.draw_confusion(ax, result.confusion)
     return [
         store.atomic_write_bytes(folder / "confusion.png", charts.figure_bytes(fig, "png")),
-        store.atomic_write_text(folder / "misclassified.csv", result.misclassified.to_csv(index=False)),
-        store.atomic_write_text(folder / "per_topic.csv", result.per_topic.to_csv(index=False)),
+        store.atomic_write_text(folder / "misclassified.csv", csv_text(result.misclassified)),
+        store.atomic_write_text(folder / "per_topic.csv", csv_text(result.per_topic)),
     ]

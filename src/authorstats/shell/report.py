@@ -130,19 +130,20 @@ def save_report(workspace: store.Workspace, data: ReportData, options: SaveOptio
 def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None,
           painter: Painter) -> ReportResult:
     from authorstats.render import html, markdown, page, pictures
+    from authorstats.shell.csv_files import csv_text  # spreadsheet-safe: no cell runs as a formula
 
     generated = generation_time()  # before any work: a malformed SOURCE_DATE_EPOCH stops the run at once
     written = [
-        store.atomic_write_text(workspace.processed / "publications.csv", data.processed().to_csv(index=False)),
-        store.atomic_write_text(workspace.processed / "duplicates.csv", data.duplicates().to_csv(index=False)),
-        store.atomic_write_text(workspace.reports / "topic_counts.csv", data.topic_counts.to_csv(index=False)),
+        store.atomic_write_text(workspace.processed / "publications.csv", csv_text(data.processed())),
+        store.atomic_write_text(workspace.processed / "duplicates.csv", csv_text(data.duplicates())),
+        store.atomic_write_text(workspace.reports / "topic_counts.csv", csv_text(data.topic_counts)),
     ]
     reports: dict[str, AuthorReport] = {}
     for item in data.authors:
         key = item.author.key
         reports[key] = AuthorReport(item.author, item.provenance, item.table)
         reports[key].files.append(store.atomic_write_text(workspace.reports / f"{key}_topics.csv",
-                                                          item.table.to_csv(index=False)))
+                                                          csv_text(item.table)))
         written.append(reports[key].files[-1])
 
     # The painter's workers draw the pictures side by side; this process writes them in the same order.

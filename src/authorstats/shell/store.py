@@ -21,6 +21,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Publication
+from authorstats.render.spreadsheet import neutralise, neutralise_frame, neutralise_texts
 
 log = logging.getLogger(__name__)
 
@@ -377,6 +378,7 @@ def write_output_csv(path: Path, frame, added: tuple | None = None) -> Path:
     ``added``: more columns after the frame's, as ``(names, rows, codes)``: their distinct rows of values
     and, for each row of the frame, the number of its row (how classify_table gives its results). The
     rows are streamed into the temporary file, so a million-row table is never one string in memory.
+    Text cells a spreadsheet would run as formulas are quoted (render/spreadsheet.py), numbers never.
     """
     def fill(handle: BinaryIO) -> None:
         chunks = _csv_chunks(frame, added)
@@ -385,7 +387,7 @@ def write_output_csv(path: Path, frame, added: tuple | None = None) -> Path:
                 handle.write(chunk)
             return
         text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-        _with_added(frame, added).to_csv(text, index=False)
+        neutralise_frame(_with_added(frame, added)).to_csv(text, index=False)
         text.flush()
         text.detach()  # leave the file to _atomic_write, which syncs and closes it
 
@@ -408,8 +410,8 @@ def _with_added(frame, added: tuple | None):
 
 
 def _csv_chunks(frame, added: tuple | None = None, rows: int = 50_000) -> Iterator[bytes] | None:
-    """The UTF-8 bytes of ``_with_added(frame, added).to_csv(index=False)``, ``rows`` rows at a time; None for a
-    frame left to to_csv.
+    """The UTF-8 bytes of ``neutralise_frame(_with_added(frame, added)).to_csv(index=False)``, ``rows`` rows at a
+    time; None for a frame left to to_csv.
 
     Text and float columns are encoded here, each distinct float once and each text through the csv
     module only when it needs quoting: several times faster than to_csv for a million rows, and the
@@ -431,7 +433,7 @@ def _csv_chunks(frame, added: tuple | None = None, rows: int = 50_000) -> Iterat
     end = os.linesep  # to_csv's line ending
 
     def chunks() -> Iterator[bytes]:
-        yield (",".join(_csv_field(name) for name in names) + end).encode("utf-8")
+        yield (",".join(_csv_field(neutralise(name)) for name in names) + end).encode("utf-8")
         for start in range(0, len(frame), rows):
             part = frame.iloc[start:start + rows]
             columns = [_csv_column(part.iloc[:, number]) for number in range(frame.shape[1])]
@@ -464,7 +466,7 @@ def _csv_column(series) -> list[str]:
 
 
 def _csv_cells(cells: list) -> list[str] | None:
-    """Python values as to_csv writes them: texts (missing ones empty) or floats, else None."""
+    """Python values as to_csv writes them (texts spreadsheet-safe): texts (missing ones empty) or floats, else None."""
     if not all(type(c) is str for c in cells):
         if all(type(c) is float for c in cells):
             import numpy as np
@@ -473,6 +475,7 @@ def _csv_cells(cells: list) -> list[str] | None:
         if not all(type(c) is str or c is None or (type(c) is float and c != c) for c in cells):
             return None  # numbers or other objects among texts: to_csv's own rules
         cells = ["" if type(c) is not str else c for c in cells]
+    cells = neutralise_texts(cells)
     joined = "".join(cells)
     if "," in joined or '"' in joined or "\n" in joined or "\r" in joined:
         cells = [_csv_field(c) if ("," in c or '"' in c or "\n" in c or "\r" in c) else c for c in cells]
