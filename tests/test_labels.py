@@ -16,6 +16,7 @@ from authorstats.cli import app
 from authorstats.errors import BadInputError
 from authorstats.config.labels import apply_labels, label_map, parse_labels, title_key
 from authorstats.shell.config_files import load_labels, load_taxonomy
+from conftest import files_under
 
 runner = CliRunner()
 TAXONOMY = load_taxonomy()
@@ -171,3 +172,46 @@ def test_label_rows_are_validated_as_a_table_without_any_file():
     assert parse_labels(pd.DataFrame(), "team-labels.csv").empty
     with pytest.raises(BadInputError, match=r"labels file team-labels.csv, line 2: 'Robots' is not a topic"):
         parse_labels(pd.DataFrame({"title": ["A"], "topic": ["Robots"]}), "team-labels.csv", TAXONOMY.names)
+
+
+def test_a_new_review_list_never_replaces_corrections_not_yet_merged(workspace):
+    processed(workspace)
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.3"])
+    assert result.exit_code == 0, result.output
+    review_file = workspace / "data" / "review.csv"
+    table = pd.read_csv(review_file, keep_default_na=False, dtype=str)
+    table.loc[0, "correct_topic"] = "Representation"
+    table.to_csv(review_file, index=False)
+    before = files_under(workspace)
+
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.5"])
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert line.count("\n") == 0 and line.startswith("Error: ")
+    assert f"{review_file} holds 1 correction(s) not yet merged" in line and "line 2" in line
+    assert f"review --apply {review_file}" in line and "-o FILE" in line
+    assert files_under(workspace) == before  # the typed correction is still there, nothing else written
+
+    elsewhere = workspace / "more.csv"
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.5", "-o", str(elsewhere)])
+    assert result.exit_code == 0, result.output
+    assert elsewhere.is_file() and review_file.read_bytes() == before["data/review.csv"]
+
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--apply", str(review_file)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.5"])  # merged: nothing to lose
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(review_file, keep_default_na=False)["correct_topic"].tolist() == [""]
+
+
+def test_a_labels_topic_outside_the_taxonomy_stops_the_report_naming_file_line_and_topics(workspace):
+    labels = write(workspace / "data" / "labels.csv",
+                   'title,source_id,topic\n"Deep Learning for AI",,Representation\n"Barlow Twins",,Self-supervised\n')
+    before = files_under(workspace)
+    result = runner.invoke(app, ["report", "-w", str(workspace), "--author", "lecun", "--no-clouds"])
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert line.count("\n") == 0 and line.startswith("Error: ")
+    assert f"labels file {labels}, line 3: 'Self-supervised' is not a topic of the taxonomy" in line
+    assert "Write 'Self-Supervised'" in line and all(name in line for name in TAXONOMY.names)
+    assert files_under(workspace) == before  # no report with a topic the overview does not know

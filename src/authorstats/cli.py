@@ -123,7 +123,7 @@ def report(
     ws = store.Workspace(workspace)
     with lock.workspace_lock(ws, "report"):
         gathered = reporting.read_records(ws, authors)
-        labels = config_files.load_labels(ws.labels)
+        labels = config_files.load_labels(ws.labels, tax.names)
         options = ReportOptions(clouds=clouds, cloud_from=cloud_from.value, distinctive=distinctive,
                                 stopwords=config_files.load_stopwords(stopwords) if clouds else None)
         data = compute_report(gathered.records, roster=authors, taxonomy=tax, years=window, labels=labels,
@@ -359,6 +359,7 @@ def review(
         return
     table = manual.review_table(csv_files.read_processed(ws), below)
     target = output or ws.root / "data" / "review.csv"
+    csv_files.keep_corrections(target, ws.labels)
     (store.write_output_text if output else store.atomic_write_text)(target, csv_files.csv_text(table))
     typer.echo(f"Wrote {len(table)} record(s) with confidence under {below:g} to {target}.")
     typer.echo(f"Fill correct_topic with one of: {', '.join(tax.names)}; then run "

@@ -54,10 +54,8 @@ def parse_labels(frame: pd.DataFrame, origin: str | Path, known_topics: Iterable
         if not topic:
             raise BadInputError(f"labels file {origin}, line {number}: no topic", "Fill the topic, or delete the line")
         if known is not None and topic not in known:
-            raise BadInputError(
-                f"labels file {origin}, line {number}: {topic!r} is not a topic of the taxonomy",
-                f"Use one of: {', '.join(sorted(known))}",
-            )
+            raise BadInputError(f"labels file {origin}, line {number}: {topic!r} is not a topic of the taxonomy",
+                                _use_one_of(topic, known))
         for key in _keys(title, source_id):
             earlier = keys.get(key)
             if earlier and earlier[0] != topic:
@@ -67,6 +65,13 @@ def parse_labels(frame: pd.DataFrame, origin: str | Path, known_topics: Iterable
                 )
             keys[key] = (topic, number)
     return frame.reset_index(drop=True)
+
+
+def _use_one_of(topic: str, known: set[str]) -> str:
+    """The fix for a topic outside the taxonomy: the topic it differs from only in case, else every topic."""
+    same = [name for name in known if name.casefold() == topic.casefold()]
+    hint = f"Write {same[0]!r} (topics are case-sensitive); the topics are: " if same else "Use one of: "
+    return hint + ", ".join(sorted(known))
 
 
 def _rows(labels: pd.DataFrame) -> Iterator[tuple[str, str, str]]:
@@ -140,7 +145,7 @@ def merge_review(existing: pd.DataFrame, filled: pd.DataFrame, known_topics: Ite
             continue
         if topic not in known:
             raise BadInputError(f"review file {path}, line {number}: {topic!r} is not a topic of the taxonomy",
-                                f"Use one of: {', '.join(sorted(known))}")
+                                _use_one_of(topic, known))
         title, source_id = str(row.get("title", "")).strip(), str(row.get("source_id", "")).strip()
         if not title and not source_id:
             raise BadInputError(f"review file {path}, line {number}: no title and no source_id",
@@ -159,6 +164,23 @@ def merge_review(existing: pd.DataFrame, filled: pd.DataFrame, known_topics: Ite
         merged[key] = label
     frame = pd.DataFrame(list(merged.values()), columns=LABEL_COLUMNS)
     return frame, added, changed
+
+
+def unapplied_corrections(review: pd.DataFrame, labels: pd.DataFrame) -> list[int]:
+    """The lines of a review file whose filled ``correct_topic`` the labels do not hold yet: what writing a new
+    review list over that file would lose. ``review`` is the file as text columns, ``labels`` validated label rows.
+    """
+    if "correct_topic" not in review.columns:
+        return []
+    have = label_map(labels)
+    rows = review.reindex(columns=["title", "source_id", "correct_topic"], fill_value="")
+    lines = []
+    for number, (title, source_id, topic) in enumerate(
+            zip(rows["title"], rows["source_id"], rows["correct_topic"]), start=2):  # line 1 is the header
+        topic = str(topic).strip()
+        if topic and have.get(_keys(str(title).strip(), str(source_id).strip())[0]) != topic:
+            lines.append(number)
+    return lines
 
 
 def check_processed(frame: pd.DataFrame, origin: str | Path) -> pd.DataFrame:
