@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 from collections import Counter
 
 import pandas as pd
@@ -164,3 +166,49 @@ def test_generation_time_is_now_without_source_date_epoch():
     assert generation_time({"SOURCE_DATE_EPOCH": "0"}) == "1970-01-01T00:00:00+00:00"
     written = dt.datetime.fromisoformat(generation_time({}))
     assert abs((dt.datetime.now(dt.timezone.utc) - written).total_seconds()) < 60
+
+
+def test_the_bundled_papers_link_to_the_pages_the_snapshot_gives(bundled_report):
+    root, _ = bundled_report
+    page = (root / "reports" / "index.html").read_text(encoding="utf-8")
+    with open(snapshot_path(), encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with_url = [r for r in rows if r["url"]]
+    assert len(with_url) >= 100
+    for row in with_url:
+        assert f'<a href="{html.escape(row["url"])}">{html.escape(row["title"])}</a>' in page
+    for row in rows:
+        if not row["url"] and not row["doi"] and not row["arxiv_id"]:
+            assert f"<td>{html.escape(row['title'])}</td>" in page
+
+
+def test_each_paper_links_to_its_own_page_doi_or_arxiv_and_only_over_http(workspace):
+    raw = workspace / "data" / "raw" / "scholar"
+    raw.mkdir(parents=True)
+    records = [
+        {"title": "Own page", "extra": {"url": "https://example.org/paper?id=1&v=\"2\"<x>"}},
+        {"title": "Script link", "extra": {"url": "javascript:alert(document.cookie)"}},
+        {"title": "Script link with a DOI", "doi": "10.1000/XYZ(1)", "extra": {"url": " JavaScript:alert(1)"}},
+        {"title": "Data link", "extra": {"url": "data:text/html;base64,PHNjcmlwdD4="}},
+        {"title": "Only an arXiv id", "extra": {"arxiv_id": "2204.03632"}},
+        {"title": "Nothing known"},
+    ]
+    (raw / "hinton.jsonl").write_text("".join(
+        json.dumps({"author": "hinton", "year": 2022, "source": "scholar", **r}) + "\n" for r in records),
+        encoding="utf-8")
+
+    result = run("report", "--workspace", str(workspace), "--no-clouds", "--author", "hinton", "--dpi", "50")
+
+    assert result.exit_code == 0, result.output
+    page = (workspace / "reports" / "index.html").read_text(encoding="utf-8")
+    papers = page[page.index('<table class="papers">'):]
+    papers = papers[:papers.index("</table>")]
+    links = dict((title, href) for href, title in re.findall(r'<a href="([^"]*)">([^<]*)</a>', papers))
+    assert links == {
+        "Own page": "https://example.org/paper?id=1&amp;v=&quot;2&quot;&lt;x&gt;",  # escaped, as given
+        "Script link with a DOI": "https://doi.org/10.1000/xyz(1)",  # the unsafe url passed over for the DOI
+        "Only an arXiv id": "https://arxiv.org/abs/2204.03632",
+    }
+    for title in ("Script link", "Data link", "Nothing known"):
+        assert f"<td>{title}</td>" in papers
+    assert "javascript:" not in page.lower() and "data:text/html" not in page

@@ -27,7 +27,7 @@ PROCESSED_COLUMNS = [
 # The papers listed in each author's section of the page.
 PAPER_COLUMNS = ["year", "title", "venue", "topic", "evidence", "manual"]
 _FRAME_COLUMNS = ["author", "year", "title", "abstract", "venue", "authors", "citations", "doi", "source",
-                  "source_id", "fetched_at"]
+                  "source_id", "fetched_at", "url", "arxiv_id"]
 
 # The heatmap and share charts compare at most this many authors (those with the most papers), and
 # index.html embeds the charts of those authors only: beyond it, a chart would be too big to read
@@ -208,6 +208,8 @@ def publications_frame(records: Sequence[Publication]) -> pd.DataFrame:
             "author": r.author, "year": r.year, "title": r.title, "abstract": r.abstract, "venue": r.venue,
             "authors": "; ".join(r.authors), "citations": r.citations, "doi": r.doi, "source": r.source,
             "source_id": r.source_id, "fetched_at": r.fetched_at,
+            # the paper's own page and arXiv id as the source gave them (the page links the title to one)
+            "url": str(r.extra.get("url") or ""), "arxiv_id": str(r.extra.get("arxiv_id") or ""),
         }
         for r in records
     ]

@@ -39,7 +39,7 @@ class AuthorSection:
     key: str
     name: str
     table: pd.DataFrame  # seminar shape: Topic, Count with a leading Total row
-    papers: pd.DataFrame  # processed rows of this author: title, year, venue, topic, evidence, manual
+    papers: pd.DataFrame  # processed rows of this author: title, year, venue, topic, evidence, manual, link
     bars: Picture | None = None
     by_year: Picture | None = None
     cloud: Picture | None = None
@@ -97,6 +97,7 @@ class _PaperRow(NamedTuple):
     topic: str
     evidence: str
     manual: bool
+    link: str  # the title's http(s) link ("" for none; render.page.paper_link makes it)
 
 
 class _AuthorView(NamedTuple):
@@ -142,7 +143,7 @@ def _topic_rows(table: pd.DataFrame, colors: dict[str, str]) -> list[_TopicRow]:
 def _paper_rows(papers: pd.DataFrame) -> list[_PaperRow]:
     """Every paper of one author with its topic and the words that decided it."""
     return [_PaperRow(_text(row.year), _text(row.title), _text(row.venue), _text(row.topic), _text(row.evidence),
-                      truthy(getattr(row, "manual", False)))
+                      truthy(getattr(row, "manual", False)), _text(getattr(row, "link", "")))
             for row in papers.itertuples(index=False)]
 
 

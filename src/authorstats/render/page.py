@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Mapping
+from urllib.parse import quote, urlsplit
 
+from authorstats.identifiers import normalise_doi
 from authorstats.render import html
 from authorstats.render.pictures import PictureJob, overview_note, shown_width
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from authorstats.analysis.report import ReportData
 
 TITLE = "authorstats report"
@@ -15,6 +19,48 @@ BUNDLED_STOPWORDS = "the bundled list"
 
 # A picture of the page: (author key, part), the key "" for the overview charts (heatmap, shares).
 PictureKey = tuple[str, str]
+WEB_SCHEMES = ("http", "https")  # the only links the page makes
+
+
+def paper_link(url: object = "", doi: object = "", arxiv_id: object = "") -> str:
+    """Where a paper's title links to: the page its source gave (``url``), else ``https://doi.org/<doi>``, else
+    ``https://arxiv.org/abs/<arXiv id>``; "" when none is known.
+
+    Only an http(s) link with a host is made: a ``javascript:``, ``data:`` or relative link, or one holding
+    spaces or control characters, is passed over (the template escapes whatever it prints).
+    """
+    doi_text, arxiv_text = _text(doi), _text(arxiv_id)
+    for link in (_text(url),
+                 "https://doi.org/" + quote(normalise_doi(doi_text), safe="/:;()") if doi_text else "",
+                 "https://arxiv.org/abs/" + quote(arxiv_text, safe="/") if arxiv_text else ""):
+        if link and is_web_link(link):
+            return link
+    return ""
+
+
+def is_web_link(link: str) -> bool:
+    """True for an absolute http(s) URL with a host and no whitespace or control character."""
+    if any(ch.isspace() or not ch.isprintable() for ch in link):
+        return False
+    try:
+        parts = urlsplit(link)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _paper_list(papers: pd.DataFrame) -> pd.DataFrame:
+    """An author's papers as the page lists them: PAPER_COLUMNS and the ``link`` of each title."""
+    from authorstats.analysis.report import PAPER_COLUMNS
+
+    shown = papers.reindex(columns=PAPER_COLUMNS)
+    columns = [papers[name] if name in papers else [""] * len(papers) for name in ("url", "doi", "arxiv_id")]
+    shown["link"] = [paper_link(*values) for values in zip(*columns)]
+    return shown
 
 
 def shown_picture(data: ReportData, picture: PictureJob, drawn: bytes) -> html.Picture:
@@ -38,14 +84,13 @@ def report_page(data: ReportData, pictures: Mapping[PictureKey, html.Picture], *
     section names it (with " (none)" when there was none). ``stopwords``: where the clouds' stop words came
     from.
     """
-    from authorstats.analysis.report import PAPER_COLUMNS
     from authorstats.render import charts
 
     sections = []
     for item in data.authors:
         key = item.author.key
         part = {name: pictures.get((key, name)) for name in ("bars", "by_year", "cloud")}
-        sections.append(html.AuthorSection(key, item.author.name, item.table, item.papers.reindex(columns=PAPER_COLUMNS),
+        sections.append(html.AuthorSection(key, item.author.name, item.table, _paper_list(item.papers),
                                            cloud_note=item.cloud_caption if data.options.clouds else "", **part))
     shown_count, total = len(data.overview), len(data.authors)
     return html.Page(
