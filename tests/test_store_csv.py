@@ -7,20 +7,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from authorstats.render.spreadsheet import neutralise_frame
-from authorstats.shell import store
+from authorstats.shell import csv_writer, store
 from authorstats.errors import OutputError
 
 
 def test_writes_what_to_csv_gives(tmp_path):
     frame = pd.DataFrame({"title": ["Réseaux — «x»", 'a "quoted", title', "line\nbreak"], "score": [1.5, 0.0, None]})
-    path = store.write_output_csv(tmp_path / "out.csv", frame)
+    path = csv_writer.write_output_csv(tmp_path / "out.csv", frame)
     assert path.read_bytes() == frame.to_csv(index=False).encode("utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary file left
 
 
 def test_a_missing_folder_is_an_error_and_nothing_is_written(tmp_path):
     with pytest.raises(OutputError, match="does not exist"):
-        store.write_output_csv(tmp_path / "missing" / "out.csv", pd.DataFrame({"title": ["x"]}))
+        csv_writer.write_output_csv(tmp_path / "missing" / "out.csv", pd.DataFrame({"title": ["x"]}))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -33,7 +33,7 @@ def test_a_failure_while_writing_keeps_the_old_file(tmp_path):
             raise OSError(28, "No space left on device")
 
     with pytest.raises(OutputError, match="disk is full"):
-        store.write_output_csv(target, Broken({"title": ["x"]}))
+        csv_writer.write_output_csv(target, Broken({"title": ["x"]}))
     assert target.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
@@ -47,12 +47,12 @@ TRICKY = pd.DataFrame({
 
 def test_text_and_float_columns_are_written_as_to_csv_writes_them(tmp_path):
     for frame in (TRICKY, TRICKY.astype({"title": object}), TRICKY.iloc[:0], TRICKY.fillna("")):
-        path = store.write_output_csv(tmp_path / "out.csv", frame)
+        path = csv_writer.write_output_csv(tmp_path / "out.csv", frame)
         assert path.read_bytes() == frame.to_csv(index=False).encode("utf-8")
 
 
 def test_rows_are_streamed_in_chunks_that_add_up_to_to_csv():
-    chunks = list(store._csv_chunks(TRICKY, rows=3))
+    chunks = list(csv_writer._csv_chunks(TRICKY, rows=3))
     assert len(chunks) == 1 + 3  # the header, then 8 rows in threes
     assert b"".join(chunks) == TRICKY.to_csv(index=False).encode("utf-8")
 
@@ -65,8 +65,8 @@ def test_other_frames_are_left_to_to_csv(tmp_path):
         pd.DataFrame({"title": ["a", 1], "year": ["b", "c"]}, dtype=object),  # a number in a text column
     )
     for frame in others:
-        assert store._csv_chunks(frame) is None
-        path = store.write_output_csv(tmp_path / "out.csv", frame)
+        assert csv_writer._csv_chunks(frame) is None
+        path = csv_writer.write_output_csv(tmp_path / "out.csv", frame)
         assert path.read_bytes() == frame.to_csv(index=False).encode("utf-8")
 
 
@@ -75,11 +75,11 @@ def test_added_columns_follow_the_frame_each_distinct_row_where_its_code_says(tm
     codes = [2, 0, 0, 1, 2, 1, 0, 1]
     expected = TRICKY.assign(topic=[rows[c][0] for c in codes], score2=[rows[c][1] for c in codes],
                              evidence=[rows[c][2] for c in codes])
-    path = store.write_output_csv(tmp_path / "out.csv", TRICKY, (["topic", "score2", "evidence"], rows, codes))
+    path = csv_writer.write_output_csv(tmp_path / "out.csv", TRICKY, (["topic", "score2", "evidence"], rows, codes))
     assert path.read_bytes() == expected.to_csv(index=False).encode("utf-8")
     counted = TRICKY.assign(count=range(len(TRICKY)))  # an integer column: left to to_csv, the same bytes all the same
-    assert store._csv_chunks(counted, (["topic"], [("x",), ("y",)], [0, 1] * 4)) is None
-    path = store.write_output_csv(tmp_path / "out.csv", counted, (["topic"], [("x",), ("y",)], [0, 1] * 4))
+    assert csv_writer._csv_chunks(counted, (["topic"], [("x",), ("y",)], [0, 1] * 4)) is None
+    path = csv_writer.write_output_csv(tmp_path / "out.csv", counted, (["topic"], [("x",), ("y",)], [0, 1] * 4))
     assert path.read_bytes() == counted.assign(topic=["x", "y"] * 4).to_csv(index=False).encode("utf-8")
 
 
@@ -88,5 +88,5 @@ def test_added_columns_follow_the_frame_each_distinct_row_where_its_code_says(tm
                 min_size=1, max_size=8))
 def test_any_text_and_numbers_give_the_bytes_of_to_csv(rows):
     frame = pd.DataFrame(rows, columns=["title", "note", "score"]).astype({"title": "str", "note": "str"})
-    chunks = store._csv_chunks(frame, rows=3)
+    chunks = csv_writer._csv_chunks(frame, rows=3)
     assert b"".join(chunks) == neutralise_frame(frame).to_csv(index=False).encode("utf-8")

@@ -287,7 +287,7 @@ def classify_file(
     Works on any list with a title column, e.g. exported from another tool; an abstract column adds evidence.
     """
     from authorstats.classification import engine as classifier
-    from authorstats.shell import config_files, csv_files, processes, store
+    from authorstats.shell import config_files, csv_files, csv_writer, processes
 
     tax = config_files.load_taxonomy(taxonomy)
     frame = csv_files.read_titles_csv(file)
@@ -296,7 +296,7 @@ def classify_file(
     else:
         # streamed, each distinct result encoded once: a million rows are never one string in memory
         table = classifier.classify_table(frame, tax, workers=processes.cpu_count())
-        store.write_output_csv(output, frame, (classifier.COLUMNS, table.cells(), table.codes))
+        csv_writer.write_output_csv(output, frame, (classifier.COLUMNS, table.cells(), table.codes))
         typer.echo(f"Classified {len(frame)} rows -> {output}", err=True)
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import csv
 import errno
-import io
 import json
 import logging
 import os
@@ -21,7 +19,6 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Publication
-from authorstats.render.spreadsheet import neutralise, neutralise_frame, neutralise_texts
 
 log = logging.getLogger(__name__)
 
@@ -370,137 +367,6 @@ def write_output_text(path: Path, text: str) -> Path:
     folders about; it is an error that names the missing folder.
     """
     return _write_output(path, lambda handle: handle.write(text.encode("utf-8")))
-
-
-def write_output_csv(path: Path, frame, added: tuple | None = None) -> Path:
-    """A DataFrame as CSV (no index) at a path the user named, as write_output_text would write its to_csv().
-
-    ``added``: more columns after the frame's, as ``(names, rows, codes)``: their distinct rows of values
-    and, for each row of the frame, the number of its row (how classify_table gives its results). The
-    rows are streamed into the temporary file, so a million-row table is never one string in memory.
-    Text cells a spreadsheet would run as formulas are quoted (render/spreadsheet.py), numbers never.
-    """
-    def fill(handle: BinaryIO) -> None:
-        chunks = _csv_chunks(frame, added)
-        if chunks is not None:
-            for chunk in chunks:
-                handle.write(chunk)
-            return
-        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-        neutralise_frame(_with_added(frame, added)).to_csv(text, index=False)
-        text.flush()
-        text.detach()  # leave the file to _atomic_write, which syncs and closes it
-
-    return _write_output(path, fill)
-
-
-def _with_added(frame, added: tuple | None):
-    """The frame with the ``added`` columns filled in, row by row (float columns as float64)."""
-    if added is None:
-        return frame
-    import numpy as np
-
-    names, rows, codes = added
-    frame = frame.copy()
-    for number, name in enumerate(names):
-        values = [row[number] for row in rows]
-        kind = float if all(type(v) is float for v in values) else object
-        frame[name] = np.array(values, dtype=kind)[codes]
-    return frame
-
-
-def _csv_chunks(frame, added: tuple | None = None, rows: int = 50_000) -> Iterator[bytes] | None:
-    """The UTF-8 bytes of ``neutralise_frame(_with_added(frame, added)).to_csv(index=False)``, ``rows`` rows at a
-    time; None for a frame left to to_csv.
-
-    Text and float columns are encoded here, each distinct float once and each text through the csv
-    module only when it needs quoting: several times faster than to_csv for a million rows, and the
-    same bytes. The added columns are encoded once per distinct row. Other frames (other kinds of
-    column, one column, unnamed or repeated column names) are left to to_csv.
-    """
-    names = list(frame.columns) + (list(added[0]) if added else [])
-    if len(names) < 2 or len(set(names)) < len(names) or not all(type(name) is str for name in names):
-        return None
-    if not all(_csv_ready(frame.iloc[:, number]) for number in range(frame.shape[1])):
-        return None
-    ends = None
-    if added:
-        distinct = [_csv_cells([row[number] for row in added[1]]) for number in range(len(added[0]))]
-        if any(c is None for c in distinct):
-            return None
-        ends = list(map(",".join, zip(*distinct)))  # the added cells of each distinct row
-        codes = added[2].tolist() if hasattr(added[2], "tolist") else list(added[2])
-    end = os.linesep  # to_csv's line ending
-
-    def chunks() -> Iterator[bytes]:
-        yield (",".join(_csv_field(neutralise(name)) for name in names) + end).encode("utf-8")
-        for start in range(0, len(frame), rows):
-            part = frame.iloc[start:start + rows]
-            columns = [_csv_column(part.iloc[:, number]) for number in range(frame.shape[1])]
-            if ends is not None:
-                columns.append([ends[c] for c in codes[start:start + rows]])
-            yield (end.join(map(",".join, zip(*columns))) + end).encode("utf-8")
-
-    return chunks()
-
-
-def _csv_ready(series) -> bool:
-    """Whether _csv_column writes this column: float64, or text with missing values."""
-    import numpy as np
-    import pandas as pd
-
-    if series.dtype == np.float64 or isinstance(series.dtype, pd.StringDtype):
-        return True
-    # numbers or other objects among texts follow to_csv's own rules
-    return series.dtype == object and all(type(c) is str or c is None or (type(c) is float and c != c)
-                                          for c in series.tolist())
-
-
-def _csv_column(series) -> list[str]:
-    """A column that _csv_ready accepts, its cells as to_csv writes them (missing values empty)."""
-    import numpy as np
-
-    if series.dtype == np.float64:
-        return _csv_floats(series.to_numpy())
-    return _csv_cells(series.tolist())
-
-
-def _csv_cells(cells: list) -> list[str] | None:
-    """Python values as to_csv writes them (texts spreadsheet-safe): texts (missing ones empty) or floats, else None."""
-    if not all(type(c) is str for c in cells):
-        if all(type(c) is float for c in cells):
-            import numpy as np
-
-            return _csv_floats(np.array(cells, dtype=np.float64))
-        if not all(type(c) is str or c is None or (type(c) is float and c != c) for c in cells):
-            return None  # numbers or other objects among texts: to_csv's own rules
-        cells = ["" if type(c) is not str else c for c in cells]
-    cells = neutralise_texts(cells)
-    joined = "".join(cells)
-    if "," in joined or '"' in joined or "\n" in joined or "\r" in joined:
-        cells = [_csv_field(c) if ("," in c or '"' in c or "\n" in c or "\r" in c) else c for c in cells]
-    return cells
-
-
-def _csv_floats(numbers) -> list[str]:
-    """float64 values as to_csv writes them: numpy's astype(str), missing ones empty."""
-    import numpy as np
-    import pandas as pd
-
-    # each distinct bit pattern once (-0.0 is written apart from 0.0)
-    codes, distinct = pd.factorize(numbers.view(np.int64))
-    distinct = distinct.view(np.float64)
-    cells = np.where(np.isnan(distinct), "", distinct.astype(str)).tolist()
-    return [cells[c] for c in codes.tolist()]
-
-
-def _csv_field(text: str) -> str:
-    """One cell as the csv module writes it (to_csv's writer: quotes only where needed)."""
-    if "," not in text and '"' not in text and "\n" not in text and "\r" not in text:
-        return text
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([text])
-    return buffer.getvalue()[:-1]
 
 
 def _check_output_folder(path: Path) -> None:
