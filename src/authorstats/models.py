@@ -11,6 +11,10 @@ from typing import Any, Mapping
 from authorstats.errors import BadInputError
 
 EARLIEST_YEAR = 1900
+# Beyond these a number is a typo or garbage, and pandas' 64-bit integers cannot hold every Python int:
+# the most cited papers have about 10**6 citations; a year is a calendar year (what ``datetime`` accepts).
+MAX_CITATIONS = 10**9
+YEARS = range(dt.MINYEAR, dt.MAXYEAR + 1)
 
 
 def utc_now() -> str:
@@ -51,13 +55,8 @@ class Publication:
         for required in ("author", "title", "source"):
             if not isinstance(kwargs.get(required), str) or not kwargs[required].strip():
                 raise ValueError(f"missing or empty {required!r}")
-        year = kwargs.get("year")
-        if year in ("", None):
-            kwargs["year"] = None
-        else:
-            kwargs["year"] = int(year)
-        citations = kwargs.get("citations")
-        kwargs["citations"] = None if citations in ("", None) else int(citations)
+        kwargs["year"] = _whole_number(kwargs.get("year"), "year", YEARS)
+        kwargs["citations"] = _whole_number(kwargs.get("citations"), "citations", range(MAX_CITATIONS + 1))
         authors = kwargs.get("authors") or ()
         if isinstance(authors, str):
             authors = [a.strip() for a in authors.split(";") if a.strip()]
@@ -66,6 +65,20 @@ class Publication:
             value = kwargs.get(text_field)
             kwargs[text_field] = "" if value is None else str(value)
         return cls(**kwargs, extra=extra)
+
+
+def _whole_number(value: object, name: str, allowed: range) -> int | None:
+    """``value`` (an int, a whole float or digits) as an int within ``allowed``; None when empty; else ValueError."""
+    if value in ("", None):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"{name} {value!r} is not a whole number")
+    if isinstance(value, float) and not value.is_integer():  # also NaN and infinity
+        raise ValueError(f"{name} {value!r} is not a whole number")
+    number = int(value)
+    if number not in allowed:
+        raise ValueError(f"{name} {value!r} is outside {allowed.start}-{allowed.stop - 1}")
+    return number
 
 
 @dataclass(frozen=True)

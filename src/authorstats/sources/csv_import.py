@@ -16,7 +16,7 @@ from typing import Sequence
 
 from authorstats.errors import BadInputError
 from authorstats.identifiers import normalise_doi
-from authorstats.models import EARLIEST_YEAR, Author, Publication
+from authorstats.models import EARLIEST_YEAR, MAX_CITATIONS, Author, Publication
 from authorstats.sources import SERVICE_NAMES
 from authorstats.sources.snapshot import NAME as SNAPSHOT
 from authorstats.text import fold
@@ -85,6 +85,14 @@ def _author_lookup(authors: Sequence[Author]) -> dict[str, str]:
     return lookup
 
 
+def _check_width(cells: Sequence[str], width: int) -> None:
+    """A row with more non-empty cells than the header has columns had a cell split (a comma in an unquoted
+    title): refuse it rather than store shifted cells. Missing cells at the end are read as empty."""
+    if len(cells) > width and any(c.strip() for c in cells[width:]):
+        raise ValueError(f"{len(cells)} fields but the header has {width} (a comma inside an unquoted title "
+                         "or venue? Put that cell in double quotes)")
+
+
 def parse_row(row: dict[str, str], columns: dict[str, str], lookup: dict[str, str], keys: str,
               source: str, origin: str, fetched_at: str, this_year: int) -> Publication:
     """One CSV row as a Publication; raises ValueError naming the problem."""
@@ -112,8 +120,11 @@ def parse_row(row: dict[str, str], columns: dict[str, str], lookup: dict[str, st
     if not EARLIEST_YEAR <= year <= this_year + 1:
         raise ValueError(f"year {year} is outside {EARLIEST_YEAR}-{this_year + 1}")
     citations_text = cell("citations").replace(",", "")
-    if citations_text and not citations_text.isdigit():
+    if citations_text and not re.fullmatch(r"[0-9]+", citations_text):
         raise ValueError(f"citations {cell('citations')!r} is not a whole number")
+    # Length first: int() refuses more than 4,300 digits with a message about Python, not the row.
+    if citations_text and (len(citations_text.lstrip("0")) > 10 or int(citations_text) > MAX_CITATIONS):
+        raise ValueError(f"citations {cell('citations')!r} is more than {MAX_CITATIONS:,}")
     doi = normalise_doi(cell("doi"))
     if doi and not _DOI.match(doi):
         raise ValueError(f"doi {cell('doi')!r} is not a DOI (they look like 10.1234/abc)")
@@ -146,6 +157,7 @@ def parse_csv(text: str, authors: Sequence[Author], source: str, *, where: str, 
             if any(c.strip() for c in cells):
                 row = dict(zip(header, cells))
                 try:
+                    _check_width(cells, len(header))
                     records.append(parse_row(row, columns, lookup, keys, source, origin, fetched_at, this_year))
                 except ValueError as exc:
                     bad.append(BadRow(line, str(exc)))
