@@ -1,5 +1,5 @@
-"""Issue 12, cases 4 and 11, through the command line: an import never stores a row whose cells were
-shifted, nor a number that later crashes `report`."""
+"""Issue 12, cases 3, 4 and 11, through the command line: an import never replaces another file's records,
+never stores a row whose cells were shifted, and never stores a number that later crashes `report`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from authorstats.shell import store
 from conftest import files_under
 
 runner = CliRunner()
+ZOTERO = "Exported Items.csv"  # Zotero's default name for every export
 
 
 def write(path: Path, text: str) -> Path:
@@ -28,6 +29,66 @@ def import_(workspace: Path, *args: str):
 
 def titles(workspace: Path, source: str = "import", key: str = "lecun") -> list[str]:
     return [r.title for r in store.read_jsonl(store.Workspace(workspace).raw_file(source, key))]
+
+
+# Case 3: a file is identified by where it is (or by --name), not by its base name.
+
+def test_two_exports_with_the_same_name_in_different_folders_keep_each_others_records(workspace, tmp_path):
+    first = write(tmp_path / "a" / ZOTERO, "author,title,year\nlecun,Paper A1,2021\nlecun,Paper A2,2021\n")
+    second = write(tmp_path / "b" / ZOTERO, "author,title,year\nlecun,Paper B1,2022\n")
+
+    assert import_(workspace, str(first)).exit_code == 0
+    result = import_(workspace, str(second))
+
+    assert result.exit_code == 0, result.output
+    assert "Replaced" not in result.stdout and "kept 2 earlier" in result.stdout
+    assert titles(workspace) == ["Paper A1", "Paper A2", "Paper B1"]
+
+
+def test_importing_the_same_file_again_replaces_what_it_gave_before(workspace, tmp_path, monkeypatch):
+    export = write(tmp_path / "a" / ZOTERO, "author,title,year\nlecun,Paper A1,2021\nlecun,Paper A2,2021\n")
+    assert import_(workspace, str(export)).exit_code == 0
+    write(export, "author,title,year\nlecun,Paper A1 (fixed),2021\n")
+    monkeypatch.chdir(tmp_path / "a")  # the same file, named by a relative path this time
+
+    result = import_(workspace, ZOTERO)
+
+    assert result.exit_code == 0, result.output
+    assert f"Replaced 2 records of an earlier import of {ZOTERO}." in result.stdout
+    assert titles(workspace) == ["Paper A1 (fixed)"]
+
+
+def test_a_list_named_with_name_is_replaced_wherever_its_file_is_saved(workspace, tmp_path):
+    first = write(tmp_path / "old" / ZOTERO, "author,title,year\nlecun,Paper A1,2021\n")
+    moved = write(tmp_path / "new" / "zotero-2.csv", "author,title,year\nlecun,Paper A1,2021\nlecun,Paper A2,2021\n")
+    other = write(tmp_path / "c" / ZOTERO, "author,title,year\nlecun,Paper C1,2021\n")
+
+    assert import_(workspace, str(first), "--name", "my zotero").exit_code == 0
+    assert import_(workspace, str(other)).exit_code == 0
+    result = import_(workspace, str(moved), "--name", "my zotero")
+
+    assert result.exit_code == 0, result.output
+    assert "Replaced 1 records of an earlier import of my zotero." in result.stdout
+    assert titles(workspace) == ["Paper C1", "Paper A1", "Paper A2"]
+
+
+def test_records_imported_before_paths_were_kept_are_replaced_only_by_identical_rows(workspace, tmp_path):
+    # What an earlier version wrote: the base name only, which cannot tell a/ from b/.
+    raw = store.Workspace(workspace).raw_file("import", "lecun")
+    legacy = [{"author": "lecun", "title": title, "year": 2021, "source": "import", "venue": "", "citations": None,
+               "abstract": "", "doi": "", "fetched_at": "2025-01-01T00:00:00+00:00",
+               "extra": {"imported_from": ZOTERO}} for title in ("Paper A1", "Paper A2")]
+    write(raw, "".join(json.dumps(r) + "\n" for r in legacy))
+    other = write(tmp_path / "b" / ZOTERO, "author,title,year\nlecun,Paper B1,2021\n")
+    same = write(tmp_path / "a" / ZOTERO, "author,title,year\nlecun,Paper A1,2021\nlecun,Paper A2,2021\n")
+
+    result = import_(workspace, str(other))
+    assert result.exit_code == 0 and "Replaced" not in result.stdout
+    assert titles(workspace) == ["Paper A1", "Paper A2", "Paper B1"]
+
+    result = import_(workspace, str(same))
+    assert result.exit_code == 0 and "Replaced 2 records" in result.stdout
+    assert titles(workspace) == ["Paper B1", "Paper A1", "Paper A2"]
 
 
 # Case 4: a row with more cells than the header is a bad row, not a shifted record.

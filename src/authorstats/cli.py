@@ -201,12 +201,13 @@ def fetch(
 def import_publications(
     file: Annotated[Path, typer.Argument(help="CSV with columns author, title, year and optional venue, abstract, doi, citations.")],
     source: Annotated[str, typer.Option("--source", "-s", help="Name of this list; it goes to data/raw/NAME/.")] = "import",
+    name: Annotated[Optional[str], typer.Option("--name", help="Identifies this list: importing again under the same name replaces what it gave, wherever the file is. Default: the file's full path.")] = None,
     workspace: WorkspaceOpt = Path("."),
     roster: RosterOpt = None,
 ) -> None:
     """Import publications from a CSV file (e.g. exported from Publish or Perish or Zotero) into data/raw/SOURCE/.
 
-    The author column holds a roster key or an author's name. Bad rows are reported with their line numbers and skipped; good rows are kept. Importing the same file again replaces what it gave before.
+    The author column holds a roster key or an author's name. Bad rows are reported with their line numbers and skipped; good rows are kept. Importing the same file (same path, or same --name) again replaces what it gave before; other files' records are kept, even under the same file name.
     """
     from authorstats.shell import config_files, importer, lock, store
     from authorstats.errors import BadInputError
@@ -214,7 +215,7 @@ def import_publications(
     authors = config_files.load_roster(roster)
     ws = store.Workspace(workspace)
     with lock.workspace_lock(ws, "import"):
-        result = importer.import_csv(file, ws, authors, source)
+        result = importer.import_csv(file, ws, authors, source, name)
     for bad in result.bad_rows:
         typer.echo(f"skipped {file.name} {bad}", err=True)
     if not result.added:
@@ -224,7 +225,7 @@ def import_publications(
         earlier = f", kept {result.kept[key]} earlier" if result.kept[key] else ""
         typer.echo(f"{key}: {count} publications from {file.name}{earlier} -> {ws.raw_file(result.source, key)}")
     if result.replaced:
-        typer.echo(f"Replaced {result.replaced} records of an earlier import of {file.name}.")
+        typer.echo(f"Replaced {result.replaced} records of an earlier import of {name or file.name}.")
     if result.bad_rows:
         typer.echo(f"Skipped {len(result.bad_rows)} bad row(s); see the lines above.", err=True)
 

@@ -2,22 +2,27 @@
 
 The parsing (columns, aliases, validation, bad rows) is ``sources/csv_import.py``; this module reads
 the file and writes. Re-importing a file replaces the records that file gave before and keeps
-everything else.
+everything else. A file is known by its full path, or by the name given with ``--name``: two exports
+both called "Exported Items.csv" in different folders are two lists.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
+from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication, utc_now
 from authorstats.shell import store
 from authorstats.sources.csv_import import BadRow, check_source_name, parse_csv
 
 DEFAULT_SOURCE = "import"
+# Kept in each record's ``extra``: the file's base name (for people), and what identifies the list.
+FROM, PATH, NAME = "imported_from", "import_path", "import_name"
 
 
 @dataclass
@@ -38,22 +43,55 @@ def read_csv(path: Path, authors: Sequence[Author], source: str) -> tuple[list[P
                      this_year=dt.date.today().year)
 
 
+def _identity(path: Path, name: str | None) -> dict[str, str]:
+    """What marks the records of this import: the ``--name`` if given, else the file's resolved path."""
+    if name is not None:
+        name = " ".join(name.split())
+        if not name:
+            raise BadInputError("--name is empty", "Name the list, e.g. --name 'zotero library', or leave --name out")
+        return {NAME: name}
+    return {PATH: str(path.resolve())}
+
+
+def _same_list(extra: Mapping[str, Any], identity: Mapping[str, str]) -> bool:
+    return (NAME in identity and extra.get(NAME) == identity[NAME]) or (
+        PATH in identity and NAME not in extra and extra.get(PATH) == identity[PATH])
+
+
+def _gave_before(earlier: Sequence[Publication], new: Sequence[Publication], identity: Mapping[str, str],
+                 base_name: str) -> set[int]:
+    """Positions in ``earlier`` of the records this list gave before. Records written before imports kept
+    their path only have a base name, which two files can share: those count only when the new import
+    has the very same record, so replacing them cannot lose anything."""
+    unchanged = {dataclasses.replace(r, fetched_at="") for r in new}
+    return {i for i, r in enumerate(earlier)
+            if _same_list(r.extra, identity)
+            or (PATH not in r.extra and NAME not in r.extra and r.extra.get(FROM) == base_name
+                and dataclasses.replace(r, fetched_at="") in unchanged)}
+
+
 def import_csv(path: Path, workspace: store.Workspace, authors: Sequence[Author],
-               source: str = DEFAULT_SOURCE) -> ImportResult:
-    """Add a CSV's good rows to ``data/raw/<source>/<author>.jsonl``, keeping records already there."""
+               source: str = DEFAULT_SOURCE, name: str | None = None) -> ImportResult:
+    """Add a CSV's good rows to ``data/raw/<source>/<author>.jsonl``, keeping records already there.
+
+    The records an earlier import of the same list gave (same ``name``, or when None the same file) are
+    replaced; records of any other file are kept, whatever its name.
+    """
     source = check_source_name(source)
+    path = Path(path)
+    identity = _identity(path, name)
     records, bad = read_csv(path, authors, source)
     result = ImportResult(source=source, bad_rows=bad)
     if not records:
         return result
-    origin = Path(path).name
     by_author: dict[str, list[Publication]] = defaultdict(list)
     for record in records:
-        by_author[record.author].append(record)
+        by_author[record.author].append(dataclasses.replace(record, extra={**record.extra, **identity}))
     for key, new in by_author.items():
         target = workspace.raw_file(source, key)
         earlier = list(store.read_jsonl(target)) if target.exists() else []
-        others = [r for r in earlier if r.extra.get("imported_from") != origin]
+        replaced = _gave_before(earlier, new, identity, path.name)
+        others = [r for i, r in enumerate(earlier) if i not in replaced]
         result.replaced += len(earlier) - len(others)
         store.write_jsonl(target, others + new)
         result.added[key] = len(new)
