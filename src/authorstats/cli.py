@@ -69,6 +69,17 @@ def _parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+def _check_number(option: str, value: float, high: float, unit: str) -> None:
+    """Refuse a number the comparisons downstream cannot handle: nan passes every range check, 1e308 overflows."""
+    import math
+
+    from authorstats.errors import BadInputError
+
+    if not math.isfinite(value) or value > high:
+        raise BadInputError(f"{option} {value:g} is not a number of {unit} up to {high:g}",
+                            f"Give a finite number, e.g. {option} {7 if unit == 'days' else 30}")
+
+
 class ChartFormat(str, Enum):
     png = "png"
     svg = "svg"
@@ -174,6 +185,8 @@ def fetch(
     from authorstats.shell import config_files, store
     from authorstats.models import YearWindow
 
+    _check_number("--max-age", max_age, 36500, "days")  # check_options refuses the negative ones
+    _check_number("--deadline", deadline, 7 * 24 * 3600, "seconds")
     window = YearWindow.parse(years)
     authors = rosters.select(config_files.load_roster(roster), author or [])
     options = fetching.FetchOptions(
@@ -282,16 +295,26 @@ def classify_file(
         Optional[Path], typer.Option("--output", "-o", help="Write the result here.", show_default="standard output")
     ] = None,
     taxonomy: TaxonomyOpt = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite input columns named topic, score, evidence, topics or confidence.")
+    ] = False,
 ) -> None:
     """Tag every row of a CSV with a topic: adds topic, score, evidence, topics and confidence columns.
 
     Works on any list with a title column, e.g. exported from another tool; an abstract column adds evidence.
+    An input that already has one of those columns is refused, unless --replace: then the new ones replace them.
     """
     from authorstats.classification import engine as classifier
+    from authorstats.errors import BadInputError
     from authorstats.shell import config_files, csv_files, csv_writer, processes
 
     tax = config_files.load_taxonomy(taxonomy)
     frame = csv_files.read_titles_csv(file)
+    clash = [name for name in classifier.COLUMNS if name in frame.columns]
+    if clash and not replace:
+        raise BadInputError(f"input file {file} already has the column(s) {', '.join(clash)}, which classify writes",
+                            "Rename them (e.g. topic to gold_topic), or pass --replace to overwrite them")
+    frame = frame.drop(columns=clash)
     if output is None:
         typer.echo(csv_files.csv_text(classifier.classify_frame(frame, tax)), nl=False)
     else:

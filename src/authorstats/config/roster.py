@@ -11,6 +11,7 @@ from authorstats.errors import BadInputError
 from authorstats.models import Author
 
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+KEY_MAX = 64  # a key names files (data/raw/<source>/<key>.jsonl, reports/<key>_*.png): well under any file-name limit
 SCHOLAR_ID = re.compile(r"^[A-Za-z0-9_-]{12}$")
 ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 OPENALEX_ID = re.compile(r"^A\d+$")
@@ -27,7 +28,7 @@ def parse_roster(text: str, origin: str | Path = "<text>") -> list[Author]:
             'Add one [[author]] table per researcher with key = "...", name = "..." and scholar = "..."',
         )
     authors: list[Author] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # casefolded key -> the key as written
     for number, entry in enumerate(entries, start=1):
         where = f"roster {origin}, author #{number}"
         if not isinstance(entry, dict):
@@ -44,11 +45,19 @@ def parse_roster(text: str, origin: str | Path = "<text>") -> list[Author]:
                 raise BadInputError(f"{where}: {name} must be a string", f'Quote it: {name} = "{value}"')
         key = values["key"].strip()
         where = f"roster {origin}, author {key!r}" if key else where
+        if len(key) > KEY_MAX:
+            raise BadInputError(f"roster {origin}, author #{number}: the key is {len(key)} characters long",
+                                f"Use at most {KEY_MAX}, e.g. key = \"lastname\"")
         if not KEY.match(key):
             raise BadInputError(f"{where}: key must be letters, digits, _ or -", 'Set key = "lastname" or similar')
-        if key in seen:
+        # Keys name files, and Windows and macOS file names ignore case: Smith and smith would share them.
+        first = seen.get(key.casefold())
+        if first == key:
             raise BadInputError(f"roster {origin} lists the key {key!r} twice", "Give every author a different key")
-        seen.add(key)
+        if first is not None:
+            raise BadInputError(f"roster {origin} lists the keys {first!r} and {key!r}, which differ only in case",
+                                "Give every author a different key: keys ignore case")
+        seen[key.casefold()] = key
         if not values["name"].strip():
             raise BadInputError(f"{where} has no name", 'Add name = "Full Name"')
         scholar = values["scholar"].strip()
@@ -71,16 +80,20 @@ def parse_roster(text: str, origin: str | Path = "<text>") -> list[Author]:
 
 
 def select(authors: Sequence[Author], keys: Sequence[str]) -> list[Author]:
-    """The authors named by ``keys`` (all when empty); an unknown key is a BadInputError."""
+    """The authors named by ``keys`` (all when empty), each once, in the order first named; keys ignore case.
+
+    An unknown key is a BadInputError.
+    """
     if not keys:
         return list(authors)
-    by_key = {a.key: a for a in authors}
-    chosen = []
+    by_key = {a.key.casefold(): a for a in authors}
+    chosen: dict[str, Author] = {}
     for key in keys:
-        if key not in by_key:
+        author = by_key.get(key.casefold())
+        if author is None:
             raise BadInputError(
                 f"unknown author {key!r}",
-                f"Use one of {', '.join(sorted(by_key))}, or add it to your roster (--roster FILE)",
+                f"Use one of {', '.join(sorted(a.key for a in authors))}, or add it to your roster (--roster FILE)",
             )
-        chosen.append(by_key[key])
-    return chosen
+        chosen.setdefault(author.key, author)
+    return list(chosen.values())

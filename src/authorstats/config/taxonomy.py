@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import math
 import re
+import re._constants as sre_constants  # type: ignore[import-not-found]  # private, no stubs: see _backtracking
+import re._parser as sre_parser  # type: ignore[import-not-found]
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from authorstats.config.toml_text import parse_toml
 from authorstats.errors import BadInputError
 
 OTHER = "Other"
+RESERVED = ("Total",)  # the tables' own rows and columns: a topic of that name would be counted twice
 
 TOPIC_FIELDS = {"name", "description", "terms", "boost"}
 SETTINGS = {
@@ -156,6 +159,9 @@ def parse_taxonomy(text: str, origin: str | Path = "<text>") -> Taxonomy:
     seen: set[str] = set()
     for number, entry in enumerate(entries, start=1):
         topic = _topic(path, number, entry)
+        if topic.name.casefold() in {r.casefold() for r in RESERVED}:
+            raise BadInputError(f"taxonomy {path}, topic #{number}: the name {topic.name!r} is reserved for the tables' "
+                                "sums", "Rename the topic")
         if topic.name.casefold() in seen:
             raise BadInputError(f"taxonomy {path} lists the topic {topic.name!r} twice", "Give every topic a different name")
         seen.add(topic.name.casefold())
@@ -243,4 +249,58 @@ def _term(where: str, pattern: str, weight: object) -> Term:
                 f"{where}: term {pattern!r} can match an empty word",
                 "Make every word of the term match at least one letter",
             )
+        risk = _backtracking(word)
+        if risk:
+            raise BadInputError(
+                f"{where}: term {pattern!r} could make matching hang on a long word ({risk})",
+                r"Repeat single letters or classes only once per word, e.g. 'pretrain\w*' or 'gflownets?', not '(a+)+'",
+            )
     return Term(pattern=pattern, weight=float(weight), words=tuple(words))
+
+
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
+
+
+def _backtracking(word: str) -> str:
+    """Why matching the word regex could backtrack catastrophically ('' when it cannot), judged conservatively.
+
+    Python's re backtracks, so a repeat inside a repeat (``(a+)+b``), alternatives inside a repeat
+    (``(a|ab)*c``) or two open-ended repeats (``\\w*s\\w*``) can take exponential or polynomial time on
+    one long word of a title. Single-character choices (``[sz]``, ``(a|b)``) are one class, not alternatives.
+    The regex's own parser (private, but the only parser of its exact syntax) gives the tree to check.
+    """
+    open_ended = 0
+
+    def scan(items: Any, repeated: bool) -> str:  # a parsed SubPattern: (opcode, value) pairs
+        nonlocal open_ended
+        for op, value in items:
+            if op in _REPEATS:
+                low, high, body = value
+                if high > 1:
+                    if repeated:
+                        return "a repeat inside a repeat"
+                    if high == sre_constants.MAXREPEAT:
+                        open_ended += 1
+                        if open_ended > 1:
+                            return "two open-ended repeats"
+                why = scan(body, repeated or high > 1)
+            elif op is sre_constants.BRANCH:
+                branches = value[1]
+                if repeated and len(branches) > 1:
+                    return "alternatives inside a repeat"
+                why = next((w for w in (scan(b, repeated) for b in branches) if w), "")
+            elif op is sre_constants.SUBPATTERN:
+                why = scan(value[3], repeated)
+            elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+                why = scan(value[1], repeated)
+            elif op is sre_constants.ATOMIC_GROUP:
+                why = scan(value, repeated)
+            elif op is sre_constants.GROUPREF_EXISTS:
+                why = next((w for w in (scan(b, repeated) for b in value[1:] if b) if w), "")
+            else:
+                why = ""
+            if why:
+                return why
+        return ""
+
+    return scan(sre_parser.parse(word), False)

@@ -41,6 +41,10 @@ def workspace_lock(workspace: Workspace, command: str) -> Iterator[Path]:
     if path.parent.exists() and not path.parent.is_dir():
         raise OutputError(f"{path.parent} is a file, not a folder",
                           "Move it away: authorstats keeps the workspace's data in that folder")
+    for name in (path, holder_file(workspace)):
+        if name.is_dir():
+            raise OutputError(f"cannot write {name}: it is a folder, not a file",
+                              "Move it away: authorstats keeps its workspace lock in that file")
     lock = FileLock(path, blocking=False)
     try:
         path.parent.mkdir(exist_ok=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from authorstats.analysis.report import Provenance, ReportOptions
-from authorstats.errors import BadInputError
+from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.shell import store
 from authorstats.sources import snapshot
@@ -78,6 +78,9 @@ def read_records(workspace: store.Workspace, authors: Sequence[Author]) -> Gathe
         names: list[str] = []
         for source in fetched_sources:
             path = workspace.raw_file(source, author.key)
+            if path.is_dir():  # skipping it would report the snapshot as if nothing had been fetched
+                raise OutputError(f"{path} is a folder, not a file",
+                                  f"Move it away: data/raw/{source}/ holds one <author>.jsonl file per author")
             if path.is_file():
                 rows = [r for r in store.read_jsonl(path) if r.author == author.key]
                 if rows:
