@@ -59,7 +59,7 @@ def test_rows_are_streamed_in_chunks_that_add_up_to_to_csv():
 
 def test_other_frames_are_left_to_to_csv(tmp_path):
     others = (
-        TRICKY.assign(count=range(len(TRICKY))),  # an integer column
+        TRICKY.assign(count=pd.array(range(len(TRICKY)), dtype="Int64")),  # a nullable integer column
         TRICKY[["title"]],  # one column
         pd.DataFrame([["a", "b"]], columns=["x", "x"]),  # a repeated name
         pd.DataFrame({"title": ["a", 1], "year": ["b", "c"]}, dtype=object),  # a number in a text column
@@ -77,8 +77,8 @@ def test_added_columns_follow_the_frame_each_distinct_row_where_its_code_says(tm
                              evidence=[rows[c][2] for c in codes])
     path = csv_writer.write_output_csv(tmp_path / "out.csv", TRICKY, (["topic", "score2", "evidence"], rows, codes))
     assert path.read_bytes() == expected.to_csv(index=False).encode("utf-8")
-    counted = TRICKY.assign(count=range(len(TRICKY)))  # an integer column: left to to_csv, the same bytes all the same
-    assert csv_writer._csv_chunks(counted, (["topic"], [("x",), ("y",)], [0, 1] * 4)) is None
+    counted = TRICKY.assign(count=range(len(TRICKY)))  # an integer column (a year, say): encoded here too, same bytes
+    assert csv_writer._csv_chunks(counted, (["topic"], [("x",), ("y",)], [0, 1] * 4)) is not None
     path = csv_writer.write_output_csv(tmp_path / "out.csv", counted, (["topic"], [("x",), ("y",)], [0, 1] * 4))
     assert path.read_bytes() == counted.assign(topic=["x", "y"] * 4).to_csv(index=False).encode("utf-8")
 

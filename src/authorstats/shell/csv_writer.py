@@ -89,11 +89,11 @@ def _csv_chunks(frame, added: tuple | None = None, rows: int = 50_000) -> Iterat
 
 
 def _csv_ready(series) -> bool:
-    """Whether _csv_column writes this column: float64, or text with missing values."""
+    """Whether _csv_column writes this column: float64, int64 (a year column), or text with missing values."""
     import numpy as np
     import pandas as pd
 
-    if series.dtype == np.float64 or isinstance(series.dtype, pd.StringDtype):
+    if series.dtype in (np.float64, np.int64) or isinstance(series.dtype, pd.StringDtype):
         return True
     # numbers or other objects among texts follow to_csv's own rules
     return series.dtype == object and all(type(c) is str or c is None or (type(c) is float and c != c)
@@ -106,6 +106,8 @@ def _csv_column(series) -> list[str]:
 
     if series.dtype == np.float64:
         return _csv_floats(series.to_numpy())
+    if series.dtype == np.int64:
+        return series.astype(str).tolist()  # as to_csv writes integers; numbers are never neutralised
     return _csv_cells(series.tolist())
 
 
