@@ -383,7 +383,7 @@ def review(
         return
     table = manual.review_table(csv_files.read_processed(ws), below)
     target = output or ws.root / "data" / "review.csv"
-    csv_files.keep_corrections(target, ws.labels)
+    config_files.keep_corrections(target, ws.labels)
     (store.write_output_text if output else store.atomic_write_text)(target, csv_files.csv_text(table))
     typer.echo(f"Wrote {len(table)} record(s) with confidence under {below:g} to {target}.")
     typer.echo(f"Fill correct_topic with one of: {', '.join(tax.names)}; then run "

@@ -81,3 +81,27 @@ def load_labels(path: Path, known_topics: Iterable[str] | None = None) -> dict[s
     from authorstats.config.labels import label_map
 
     return label_map(read_labels(path, known_topics))
+
+
+def keep_corrections(target: Path, labels: Path) -> None:
+    """Refuse to write a new review list over ``target`` while it holds corrections (filled ``correct_topic``
+    cells) that the labels file ``labels`` does not have yet: they were typed by hand and would be lost."""
+    from authorstats.config.labels import unapplied_corrections
+    from authorstats.errors import BadInputError
+    from authorstats.shell.csv_files import read_workspace_csv
+
+    target = Path(target)
+    if not target.is_file():
+        return
+    try:
+        review = read_workspace_csv(target, "review file")
+    except BadInputError as exc:
+        raise BadInputError(f"cannot check {target} for corrections before replacing it: {exc.message}",
+                            f"{exc.hint}, or write the new list elsewhere with -o FILE") from None
+    lines = unapplied_corrections(review, read_labels(labels))
+    if lines:
+        shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
+        raise BadInputError(
+            f"{target} holds {len(lines)} correction(s) not yet merged into {labels} (correct_topic on line {shown})",
+            f"Merge them first with `authorstats review --apply {target}`, or write the new list elsewhere "
+            "with -o FILE")
