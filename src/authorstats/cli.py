@@ -69,17 +69,6 @@ def _parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def _check_number(option: str, value: float, high: float, unit: str) -> None:
-    """Refuse a number the comparisons downstream cannot handle: nan passes every range check, 1e308 overflows."""
-    import math
-
-    from authorstats.errors import BadInputError
-
-    if not math.isfinite(value) or value > high:
-        raise BadInputError(f"{option} {value:g} is not a number of {unit} up to {high:g}",
-                            f"Give a finite number, e.g. {option} {7 if unit == 'days' else 30}")
-
-
 class ChartFormat(str, Enum):
     png = "png"
     svg = "svg"
@@ -185,14 +174,13 @@ def fetch(
     from authorstats.shell import config_files, store
     from authorstats.models import YearWindow
 
-    _check_number("--max-age", max_age, 36500, "days")  # check_options refuses the negative ones
-    _check_number("--deadline", deadline, 7 * 24 * 3600, "seconds")
-    window = YearWindow.parse(years)
-    authors = rosters.select(config_files.load_roster(roster), author or [])
     options = fetching.FetchOptions(
         source=source, refresh=refresh, max_age_days=max_age, details=details, proxy=proxy,
         scraperapi_key=os.environ.get("SCRAPERAPI_KEY") or None, deadline=deadline,
     )
+    fetching.check_limits(options)  # before any source (auto's too) is opened
+    window = YearWindow.parse(years)
+    authors = rosters.select(config_files.load_roster(roster), author or [])
     if source == "auto":  # Scholar, then OpenAlex, then dblp for the authors Scholar did not serve
         from authorstats.shell import fallback
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Callable, ContextManager, Iterator, Sequence
 
@@ -175,15 +176,33 @@ class RunReport:
 # The run
 
 
+MAX_AGE_DAYS_LIMIT = 36500
+DEADLINE_LIMIT = 7 * 24 * 3600  # seconds
+
+
 def check_options(options: FetchOptions) -> None:
     if options.source not in SOURCES:
         raise BadInputError(f"unknown source {options.source!r}", f"Use auto (the default) or one of: {', '.join(sorted(SOURCES))}")
+    check_limits(options)
+
+
+def check_limits(options: FetchOptions) -> None:
+    """Refuse --max-age and --deadline values no run can use: negative, nan (which passes every range
+    check), infinite or too large to add to a clock."""
     if options.max_age_days < 0:
         raise BadInputError(f"--max-age {options.max_age_days:g} is negative",
                             "Give the cache's age limit in days, 0 or more (0 always fetches)")
-    if options.deadline is not None and options.deadline <= 0:
+    if not math.isfinite(options.max_age_days) or options.max_age_days > MAX_AGE_DAYS_LIMIT:
+        raise BadInputError(f"--max-age {options.max_age_days:g} is not a number of days up to {MAX_AGE_DAYS_LIMIT}",
+                            "Give a finite number, e.g. --max-age 7")
+    if options.deadline is None:
+        return
+    if options.deadline <= 0:
         raise BadInputError(f"--deadline {options.deadline:g} is not a positive number of seconds",
                             "Give the time the run may take, e.g. --deadline 30")
+    if not math.isfinite(options.deadline) or options.deadline > DEADLINE_LIMIT:
+        raise BadInputError(f"--deadline {options.deadline:g} is not a number of seconds up to {DEADLINE_LIMIT}",
+                            "Give a finite number, e.g. --deadline 30")
 
 
 def run(
