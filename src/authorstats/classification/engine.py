@@ -35,7 +35,8 @@ class ResultTable:
 
     def cells(self) -> list[tuple[str, float, str, str, float]]:
         """The COLUMNS cells of each distinct result, as classify_frame writes them."""
-        return [(r.topic, r.score, ";".join(r.evidence), format_topics(r.topics), r.confidence) for r in self.results]
+        with batch.no_collection():  # results from the second process are new objects: a collection pass doubled this
+            return [(r.topic, r.score, ";".join(r.evidence), format_topics(r.topics), r.confidence) for r in self.results]
 
 
 def classify(title: str, abstract: str = "", *, taxonomy: Taxonomy) -> Classification:

