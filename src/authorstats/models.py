@@ -91,6 +91,7 @@ class Author:
     openalex: str = ""
     dblp: str = ""
     orcid: str = ""
+    names: tuple[str, ...] = ()  # other forms of the name papers use ("Yann Le Cun"), for matching imports
 
 
 _WINDOW = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|\.\.|:)\s*(\d{4}))?\s*$")

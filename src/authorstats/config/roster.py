@@ -15,7 +15,7 @@ KEY_MAX = 64  # a key names files (data/raw/<source>/<key>.jsonl, reports/<key>_
 SCHOLAR_ID = re.compile(r"^[A-Za-z0-9_-]{12}$")
 ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 OPENALEX_ID = re.compile(r"^A\d+$")
-FIELDS = {"key", "name", "scholar", "openalex", "dblp", "orcid"}
+FIELDS = {"key", "name", "scholar", "openalex", "dblp", "orcid", "names"}
 
 
 def parse_roster(text: str, origin: str | Path = "<text>") -> list[Author]:
@@ -39,7 +39,11 @@ def parse_roster(text: str, origin: str | Path = "<text>") -> list[Author]:
                 f"{where} has unknown field(s) {', '.join(sorted(unknown))}",
                 f"Use only {', '.join(sorted(FIELDS))}",
             )
-        values = {k: entry.get(k, "") for k in FIELDS}
+        names = entry.get("names", [])
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise BadInputError(f"{where}: names must be a list of names",
+                                'Write it as names = ["Y. LeCun", "Yann Le Cun"]')
+        values = {k: entry.get(k, "") for k in FIELDS - {"names"}}
         for name, value in values.items():
             if not isinstance(value, str):
                 raise BadInputError(f"{where}: {name} must be a string", f'Quote it: {name} = "{value}"')
@@ -74,7 +78,7 @@ def parse_roster(text: str, origin: str | Path = "<text>") -> list[Author]:
             raise BadInputError(f"{where}: {openalex!r} is not an OpenAlex author id", "It looks like A5012345678")
         authors.append(
             Author(key=key, name=values["name"].strip(), scholar_id=scholar, openalex=openalex,
-                   dblp=values["dblp"].strip(), orcid=orcid)
+                   dblp=values["dblp"].strip(), orcid=orcid, names=tuple(" ".join(n.split()) for n in names))
         )
     return authors
 
