@@ -200,31 +200,38 @@ def fetch(
 @app.command("import")
 @command
 def import_publications(
-    file: Annotated[Path, typer.Argument(help="CSV with columns author, title, year and optional venue, abstract, doi, citations.")],
+    file: Annotated[Path, typer.Argument(help="The exported list: a Publish or Perish or Zotero CSV, a BibTeX (.bib) or RIS (.ris) file, or a CSV with columns author, title, year (see docs/import.md).")],
+    author: Annotated[Optional[str], typer.Option("--author", "-a", help="Roster key of the researcher whose list this is: every row goes to them. Without it, each row goes to the roster authors among the paper's authors (or in an author column).")] = None,
+    file_format: Annotated[Optional[str], typer.Option("--format", "-f", help="The file's format, when detection guesses wrong: csv, pop, zotero, bibtex or ris.", show_default="detected from the file")] = None,
     source: Annotated[str, typer.Option("--source", "-s", help="Name of this list; it goes to data/raw/NAME/.")] = "import",
     name: Annotated[Optional[str], typer.Option("--name", help="Identifies this list: importing again under the same name replaces what it gave, wherever the file is. Default: the file's full path.")] = None,
     workspace: WorkspaceOpt = Path("."),
     roster: RosterOpt = None,
 ) -> None:
-    """Import publications from a CSV file (e.g. exported from Publish or Perish or Zotero) into data/raw/SOURCE/.
+    """Import publications exported from Publish or Perish, Zotero, a reference manager (BibTeX, RIS) or written by hand into data/raw/SOURCE/.
 
-    The author column holds a roster key or an author's name. Bad rows are reported with their line numbers and skipped; good rows are kept. Importing the same file (same path, or same --name) again replaces what it gave before; other files' records are kept, even under the same file name.
+    The format is detected from the file. With --author every row is that researcher's (a row whose author list does not name them is imported with a warning); without it, each row goes to every roster author its paper's authors name ("Y LeCun", "LeCun, Yann", ...). Bad rows are reported with their line numbers and skipped; good rows are kept. Importing the same file (same path, or same --name) again replaces what it gave before; other files' records are kept, even under the same file name.
     """
-    from authorstats.shell import config_files, importer, lock, store
+    from authorstats.config import roster as rosters
     from authorstats.errors import BadInputError
+    from authorstats.shell import config_files, importer, lock, store
 
     authors = config_files.load_roster(roster)
+    owner = rosters.select(authors, [author])[0] if author is not None else None
     ws = store.Workspace(workspace)
     with lock.workspace_lock(ws, "import"):
-        result = importer.import_csv(file, ws, authors, source, name)
+        result = importer.import_csv(file, ws, authors, source, name, fmt=file_format, author=owner)
     for bad in result.bad_rows:
         typer.echo(f"skipped {file.name} {bad}", err=True)
+    for warning in result.warnings:
+        typer.echo(f"warning: {file.name} {warning}", err=True)
     if not result.added:
         raise BadInputError(f"no usable rows in {file} ({len(result.bad_rows)} skipped)",
                             "Fix the rows listed above and import again")
     for key, count in result.added.items():
         earlier = f", kept {result.kept[key]} earlier" if result.kept[key] else ""
-        typer.echo(f"{key}: {count} publications from {file.name}{earlier} -> {ws.raw_file(result.source, key)}")
+        typer.echo(f"{key}: {count} publications from {file.name} ({result.format}){earlier} -> "
+                   f"{ws.raw_file(result.source, key)}")
     if result.replaced:
         typer.echo(f"Replaced {result.replaced} records of an earlier import of {name or file.name}.")
     if result.bad_rows:

@@ -1,7 +1,8 @@
-"""`authorstats import`: read a publications CSV and add its good rows to data/raw/<source>/<author>.jsonl.
+"""`authorstats import`: read an exported list (authorstats CSV, Publish or Perish, Zotero, BibTeX, RIS) and
+add its good rows to data/raw/<source>/<author>.jsonl.
 
-The parsing (columns, aliases, validation, bad rows) is ``sources/csv_import.py``; this module reads
-the file and writes. Re-importing a file replaces the records that file gave before and keeps
+The parsing (format detection, columns, validation, whose each row is, bad rows) is
+``sources/export_formats.py`` and the modules it names; this module reads the file and writes. Re-importing a file replaces the records that file gave before and keeps
 everything else. A file is known by its full path, or by the name given with ``--name``: two exports
 both called "Exported Items.csv" in different folders are two lists.
 """
@@ -18,7 +19,9 @@ from typing import Any, Mapping, Sequence
 from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication, utc_now
 from authorstats.shell import store
-from authorstats.sources.csv_import import BadRow, check_source_name, parse_csv
+from authorstats.sources.csv_import import check_source_name
+from authorstats.sources.export_formats import Parsed, check_format, parse_export
+from authorstats.sources.import_rows import BadRow
 
 DEFAULT_SOURCE = "import"
 # Kept in each record's ``extra``: the file's base name (for people), and what identifies the list.
@@ -33,14 +36,19 @@ class ImportResult:
     replaced: int = 0  # records of an earlier import of this same file, replaced
     files: list[Path] = field(default_factory=list)
     bad_rows: list[BadRow] = field(default_factory=list)
+    warnings: list[BadRow] = field(default_factory=list)  # rows imported with something to check
+    format: str = ""
 
 
-def read_csv(path: Path, authors: Sequence[Author], source: str) -> tuple[list[Publication], list[BadRow]]:
-    """Good records and bad rows (with their line numbers) of the publications CSV at ``path``."""
+def read_export(path: Path, authors: Sequence[Author], source: str, fmt: str | None = None,
+                author: Author | None = None) -> Parsed:
+    """Records, bad rows and warnings (with their line numbers) of the exported list at ``path``."""
     path = Path(path)
-    text = store.read_input_text(path, "CSV file", encoding="utf-8-sig", fix_encoding="Export or save the CSV as UTF-8")
-    return parse_csv(text, authors, source, where=str(path), origin=path.name, fetched_at=utc_now(),
-                     this_year=dt.date.today().year)
+    fmt = check_format(fmt)
+    text = store.read_input_text(path, "file to import", encoding="utf-8-sig",
+                                 fix_encoding="Export or save it as UTF-8 (Unicode)")
+    return parse_export(text, authors, source, file_name=path.name, where=str(path), fetched_at=utc_now(),
+                        this_year=dt.date.today().year, fmt=fmt, author=author, extra={FROM: path.name})
 
 
 def _identity(path: Path, name: str | None) -> dict[str, str]:
@@ -71,17 +79,20 @@ def _gave_before(earlier: Sequence[Publication], new: Sequence[Publication], ide
 
 
 def import_csv(path: Path, workspace: store.Workspace, authors: Sequence[Author],
-               source: str = DEFAULT_SOURCE, name: str | None = None) -> ImportResult:
-    """Add a CSV's good rows to ``data/raw/<source>/<author>.jsonl``, keeping records already there.
+               source: str = DEFAULT_SOURCE, name: str | None = None, *, fmt: str | None = None,
+               author: Author | None = None) -> ImportResult:
+    """Add an exported list's good rows to ``data/raw/<source>/<author>.jsonl``, keeping records already there.
 
-    The records an earlier import of the same list gave (same ``name``, or when None the same file) are
-    replaced; records of any other file are kept, whatever its name.
+    ``fmt`` names the file's format (detected when None); ``author`` is whose list it is (when None, each
+    row goes to the roster authors it names). The records an earlier import of the same list gave (same
+    ``name``, or when None the same file) are replaced; records of any other file are kept, whatever its name.
     """
     source = check_source_name(source)
     path = Path(path)
     identity = _identity(path, name)
-    records, bad = read_csv(path, authors, source)
-    result = ImportResult(source=source, bad_rows=bad)
+    parsed = read_export(path, authors, source, fmt, author)
+    records = parsed.records
+    result = ImportResult(source=source, bad_rows=parsed.bad, warnings=parsed.warnings, format=parsed.format)
     if not records:
         return result
     by_author: dict[str, list[Publication]] = defaultdict(list)

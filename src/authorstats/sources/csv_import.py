@@ -1,9 +1,10 @@
-"""Pure: a publications CSV's text (Publish or Perish, Zotero, by hand) as Publication records plus the
-rows that could not be used, each with its line number and the problem.
+"""Pure: publications CSVs as import entries: the authorstats CSV, Publish or Perish's and Zotero's exports.
 
-Columns: ``author`` (roster key or display name), ``title``, ``year``; optional ``venue``, ``abstract``,
-``doi``, ``citations``, under their own names or the common aliases below. Reading the file and writing
-``data/raw/`` are the shell's job (``shell/importer.py``).
+The authorstats CSV has ``author`` (roster key or display name; or ``authors``, the paper's authors
+separated by ";"), ``title`` and ``year``, and optional ``venue``, ``abstract``, ``doi``, ``citations``,
+``url``, ``arxiv_id``, under their own names or the common aliases below. Publish or Perish and Zotero
+CSVs are read by their own headers (see docs/import.md). Reading the file and writing ``data/raw/`` are
+the shell's job (``shell/importer.py``).
 """
 
 from __future__ import annotations
@@ -15,32 +16,49 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from authorstats.errors import BadInputError
-from authorstats.identifiers import normalise_doi
-from authorstats.models import EARLIEST_YEAR, MAX_CITATIONS, Author, Publication
+from authorstats.models import Author, Publication
 from authorstats.sources import SERVICE_NAMES
+from authorstats.sources.import_rows import Assigner, BadRow, Entry, build_records
+from authorstats.sources.names import split_authors
 from authorstats.sources.snapshot import NAME as SNAPSHOT
 from authorstats.text import fold
 
-REQUIRED = ("author", "title", "year")
-OPTIONAL = ("venue", "abstract", "doi", "citations")
-# Other names the same columns have in common exports (Zotero, Publish or Perish); compared lower-case.
+__all__ = ["BadRow", "Layout", "LAYOUTS", "check_source_name", "csv_header", "csv_layout", "parse_csv",
+           "read_entries"]
+
+# Other names the authorstats CSV's columns have in common exports and in the bundled snapshot; lower-case.
 ALIASES = {"publication year": "year", "publication title": "venue", "journal": "venue", "booktitle": "venue",
-           "abstract note": "abstract", "cites": "citations", "cited by": "citations"}
+           "abstract note": "abstract", "cites": "citations", "cited by": "citations", "author key": "author",
+           "arxiv id": "arxiv", "arxiv": "arxiv"}
 # Folders `fetch` writes; importing into them would mix hand-made lists with fetched ones.
 RESERVED = {*SERVICE_NAMES, SNAPSHOT}
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-# Real titles stay far below this; a longer "title" is usually a stray quote that swallowed many rows.
-MAX_TITLE = 1000
+_QUERY_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?))?$")
 
 
 @dataclass(frozen=True)
-class BadRow:
-    line: int
-    problem: str
+class Layout:
+    """A CSV format: its label, and which header (folded) holds each Entry field."""
 
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.problem}"
+    name: str
+    label: str
+    columns: dict[str, str]  # Entry field -> folded header name
+    separator: str | None  # between the names of the authors column; None: guessed per cell
+    marks: frozenset[str]  # folded headers that together identify the format
+
+
+POP = Layout("pop", "Publish or Perish CSV", {
+    "citations": "cites", "authors": "authors", "title": "title", "year": "year", "venue": "source",
+    "url": "articleurl", "doi": "doi", "abstract": "abstract", "counted_at": "querydate"},
+    ",", frozenset({"cites", "authors", "title", "year", "articleurl"}))
+ZOTERO = Layout("zotero", "Zotero CSV", {
+    "authors": "author", "title": "title", "year": "publication year", "venue": "publication title",
+    "url": "url", "doi": "doi", "abstract": "abstract note", "arxiv": "extra"},
+    ";", frozenset({"key", "item type", "publication year", "author", "title"}))
+OURS = Layout("csv", "authorstats CSV: author,title,year", {
+    name: name for name in ("who", "authors", "title", "year", "venue", "abstract", "doi", "citations", "url",
+                            "arxiv")}, None, frozenset({"title"}))
+LAYOUTS = {layout.name: layout for layout in (POP, ZOTERO, OURS)}
 
 
 def check_source_name(name: str) -> str:
@@ -55,34 +73,61 @@ def check_source_name(name: str) -> str:
     return name
 
 
-def _columns(header: Sequence[str] | None, where: str) -> dict[str, str]:
-    """Map our column names to the file's own header names."""
-    if not header:
-        raise BadInputError(f"{where} is empty", "Export the list as CSV with a header row such as author,title,year")
-    found: dict[str, str] = {}
-    for name in header:
-        if name is None:
-            continue
-        ours = fold(name).replace("_", " ")
-        ours = ALIASES.get(ours, ours)
-        if ours in REQUIRED + OPTIONAL and ours not in found:
-            found[ours] = name
-    missing = [c for c in REQUIRED if c not in found]
+def _reader(text: str) -> "csv._reader":
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)  # Excel in some locales writes ';', some tools tabs
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def csv_header(text: str) -> list[str]:
+    """The header row of a CSV's text ([] when it has none or cannot be read)."""
+    try:
+        return [h for h in next(_reader(text), []) if h is not None]
+    except csv.Error:
+        return []
+
+
+def _folded(header: Sequence[str]) -> list[str]:
+    return [fold(h).replace("_", " ") for h in header]
+
+
+def csv_layout(header: Sequence[str]) -> Layout | None:
+    """The layout a CSV header is written in: Publish or Perish, Zotero, else authorstats when it has one of
+    its main columns (a missing one is then named); None for none of them."""
+    folded = set(_folded(header))
+    for layout in (POP, ZOTERO):
+        if layout.marks <= folded:
+            return layout
+    ours = {ALIASES.get(h, h) for h in folded}
+    return OURS if ours & {"author", "title", "year", "authors"} else None
+
+
+def _columns(header: Sequence[str], layout: Layout, where: str, assigned: bool) -> dict[str, int]:
+    """Entry field -> column index; BadInputError when a column the rows need is missing."""
+    folded = _folded(header)
+    found: dict[str, int] = {}
+    if layout is OURS:
+        for index, name in enumerate(folded):
+            ours = ALIASES.get(name, name)
+            ours = "who" if ours == "author" else ours
+            if ours in layout.columns and ours not in found:
+                found[ours] = index
+    else:
+        for field_name, column in layout.columns.items():
+            if column in folded:
+                found[field_name] = folded.index(column)
+    missing = [name for name in ("title", "year") if name not in found]
+    if not assigned and "who" not in found and "authors" not in found:
+        missing.insert(0, "author" if layout is OURS else layout.columns["authors"])
     if missing:
+        shown = [m if layout is OURS else layout.columns.get(m, m).title() for m in missing]
         raise BadInputError(
-            f"{where} has no {', '.join(missing)} column (its columns: {', '.join(h for h in header if h)})",
-            "Add the missing column(s); author holds a roster key or an author's name, e.g. lecun",
+            f"{where} has no {', '.join(shown)} column (its columns: {', '.join(h for h in header if h)})",
+            "Add the missing column(s); author holds a roster key or an author's name, e.g. lecun"
+            if layout is OURS else f"Export the list again from {layout.label.rsplit(' ', 1)[0]} with all its columns, or name "
+            "another format with --format",
         )
     return found
-
-
-def _author_lookup(authors: Sequence[Author]) -> dict[str, str]:
-    lookup = {}
-    for author in authors:
-        lookup[fold(author.name)] = author.key
-    for author in authors:  # keys win over names
-        lookup[author.key.casefold()] = author.key
-    return lookup
 
 
 def _check_width(cells: Sequence[str], width: int) -> None:
@@ -93,77 +138,60 @@ def _check_width(cells: Sequence[str], width: int) -> None:
                          "or venue? Put that cell in double quotes)")
 
 
-def parse_row(row: dict[str, str], columns: dict[str, str], lookup: dict[str, str], keys: str,
-              source: str, origin: str, fetched_at: str, this_year: int) -> Publication:
-    """One CSV row as a Publication; raises ValueError naming the problem."""
+def _counted_at(text: str) -> str:
+    """Publish or Perish's QueryDate ("2026-11-30 10:31:48", older versions "2026-11-30") as ISO 8601."""
+    match = _QUERY_DATE.match(text)
+    if not match:
+        return ""
+    return f"{match.group(1)}T{match.group(2)}" if match.group(2) else match.group(1)
+
+
+def _entry(cells: Sequence[str], columns: dict[str, int], layout: Layout, line: int) -> Entry:
     def cell(name: str) -> str:
-        column = columns.get(name)
-        value = row.get(column) if column else None
-        return " ".join(str(value).split()) if value is not None else ""
+        index = columns.get(name)
+        return " ".join(cells[index].split()) if index is not None and index < len(cells) else ""
 
-    who = cell("author")
-    if not who:
-        raise ValueError("no author")
-    key = lookup.get(who.casefold()) or lookup.get(fold(who))
-    if not key:
-        raise ValueError(f"unknown author {who!r} (use a roster key: {keys})")
-    title = cell("title")
-    if not title:
-        raise ValueError("no title")
-    if len(title) > MAX_TITLE:
-        raise ValueError(f"the title is {len(title):,} characters long, more than {MAX_TITLE:,} "
-                         "(an unclosed quote in the CSV?)")
-    year_text = cell("year")
-    if not re.fullmatch(r"\d{4}", year_text):
-        raise ValueError(f"year {year_text!r} is not a year" if year_text else "no year")
-    year = int(year_text)
-    if not EARLIEST_YEAR <= year <= this_year + 1:
-        raise ValueError(f"year {year} is outside {EARLIEST_YEAR}-{this_year + 1}")
-    citations_text = cell("citations").replace(",", "")
-    if citations_text and not re.fullmatch(r"[0-9]+", citations_text):
-        raise ValueError(f"citations {cell('citations')!r} is not a whole number")
-    # Length first: int() refuses more than 4,300 digits with a message about Python, not the row.
-    if citations_text and (len(citations_text.lstrip("0")) > 10 or int(citations_text) > MAX_CITATIONS):
-        raise ValueError(f"citations {cell('citations')!r} is more than {MAX_CITATIONS:,}")
-    doi = normalise_doi(cell("doi"))
-    if doi and not _DOI.match(doi):
-        raise ValueError(f"doi {cell('doi')!r} is not a DOI (they look like 10.1234/abc)")
-    return Publication(
-        author=key, title=title, year=year, source=source, venue=cell("venue"),
-        citations=int(citations_text) if citations_text else None, abstract=cell("abstract"),
-        doi=doi, fetched_at=fetched_at, extra={"imported_from": origin},
-    )
+    return Entry(line=line, title=cell("title"), year=cell("year"),
+                 authors=split_authors(cell("authors"), layout.separator), venue=cell("venue"),
+                 abstract=cell("abstract"), doi=cell("doi"), url=cell("url"), arxiv=cell("arxiv"),
+                 citations=cell("citations"), counted_at=_counted_at(cell("counted_at")), who=cell("who"))
 
 
-def parse_csv(text: str, authors: Sequence[Author], source: str, *, where: str, origin: str,
-              fetched_at: str, this_year: int) -> tuple[list[Publication], list[BadRow]]:
-    """Good records and bad rows (with their line numbers) of a publications CSV's ``text``.
-
-    ``where`` names the file in messages, ``origin`` is kept in each record's ``imported_from``;
-    ``fetched_at`` stamps the records and ``this_year`` bounds their years. A file without the
-    required columns, or without rows, is one BadInputError.
-    """
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)  # Excel in some locales writes ';', some tools tabs
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def read_entries(text: str, layout: Layout, *, where: str, assigned: bool = False) -> tuple[list[Entry], list[BadRow]]:
+    """The rows of a CSV's ``text`` in ``layout`` as entries, and rows that could not be read at all.
+    ``assigned``: an ``--author`` was given, so the file needs no author column."""
+    reader = _reader(text)
     header = next(reader, None)
-    columns = _columns(header, where)
-    lookup = _author_lookup(authors)
-    keys = ", ".join(sorted(a.key for a in authors))
-    records, bad = [], []
+    if not header:
+        raise BadInputError(f"{where} is empty", "Export the list as CSV with a header row such as author,title,year")
+    columns = _columns(header, layout, where, assigned)
+    entries, bad = [], []
     line = reader.line_num + 1
     try:
         for cells in reader:
             if any(c.strip() for c in cells):
-                row = dict(zip(header, cells))
                 try:
                     _check_width(cells, len(header))
-                    records.append(parse_row(row, columns, lookup, keys, source, origin, fetched_at, this_year))
+                    entries.append(_entry(cells, columns, layout, line))
                 except ValueError as exc:
                     bad.append(BadRow(line, str(exc)))
             line = reader.line_num + 1
     except csv.Error as exc:
         bad.append(BadRow(line, f"unreadable CSV from here on ({exc})"))
-    if not records and not bad:
+    if not entries and not bad:
         raise BadInputError(f"{where} has a header but no rows", "Add one row per publication below the header")
-    return records, bad
+    return entries, bad
+
+
+def parse_csv(text: str, authors: Sequence[Author], source: str, *, where: str, origin: str,
+              fetched_at: str, this_year: int) -> tuple[list[Publication], list[BadRow]]:
+    """Good records and bad rows (with their line numbers) of an authorstats CSV's ``text``, each row
+    given to the roster author its author column names.
+
+    ``where`` names the file in messages, ``origin`` is kept in each record's ``imported_from``;
+    ``fetched_at`` stamps the records and ``this_year`` bounds their years.
+    """
+    entries, bad = read_entries(text, OURS, where=where)
+    built = build_records(entries, Assigner(authors), source=source, extra={"imported_from": origin},
+                          fetched_at=fetched_at, this_year=this_year)
+    return built.records, sorted(bad + built.bad, key=lambda b: b.line)

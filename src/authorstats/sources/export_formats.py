@@ -1,0 +1,92 @@
+"""Pure: which format an imported file is in, and its records read in that format.
+
+Known: the authorstats CSV, Publish or Perish CSV, Zotero CSV, BibTeX and RIS. The format is detected
+from the text (RIS's ``TY  -`` lines, BibTeX's ``@type{``, the CSV header) and the file name's
+extension; ``--format`` overrides the guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Sequence
+
+from authorstats.errors import BadInputError
+from authorstats.models import Author, Publication
+from authorstats.sources import bibtex_import, csv_import, ris_import
+from authorstats.sources.import_rows import Assigner, BadRow, Entry, build_records
+
+FORMATS = {"csv": csv_import.OURS.label, "pop": csv_import.POP.label, "zotero": csv_import.ZOTERO.label,
+           "bibtex": "BibTeX, .bib", "ris": "RIS, .ris"}
+_RIS = re.compile(r"^TY  - ", re.MULTILINE)
+_BIBTEX = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+
+
+def known_formats() -> str:
+    return ", ".join(f"{name} ({label})" for name, label in FORMATS.items())
+
+
+def check_format(name: str | None) -> str | None:
+    """``--format``'s value, or BadInputError listing the formats."""
+    if name is None:
+        return None
+    cleaned = name.strip().lower()
+    if cleaned not in FORMATS:
+        raise BadInputError(f"--format {name!r} is not a format authorstats reads", f"Use one of {known_formats()}")
+    return cleaned
+
+
+def detect(text: str, file_name: str, *, where: str) -> str:
+    """The format of an imported file's ``text``; BadInputError naming its columns and the known formats."""
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix == ".ris" or _RIS.search(text):
+        return "ris"
+    if suffix in (".bib", ".bibtex") or (_BIBTEX.search(text) and not csv_import.csv_layout(csv_import.csv_header(text))):
+        return "bibtex"
+    header = csv_import.csv_header(text)
+    layout = csv_import.csv_layout(header)
+    if layout is None:
+        columns = ", ".join(repr(h) for h in header if h.strip()) or "none"
+        raise BadInputError(
+            f"{where} is in no layout authorstats knows (its columns: {columns}); known formats: {known_formats()}",
+            "Export it again as one of these, rename its columns to author,title,year, or name its format with --format")
+    return layout.name
+
+
+@dataclass
+class Parsed:
+    format: str
+    records: list[Publication] = field(default_factory=list)
+    bad: list[BadRow] = field(default_factory=list)  # rows skipped, with why
+    warnings: list[BadRow] = field(default_factory=list)  # rows imported, with something to check
+
+
+def read_entries(text: str, fmt: str, *, where: str, assigned: bool) -> tuple[list[Entry], list[BadRow]]:
+    """The entries of ``text`` read as ``fmt``, and the rows that cannot be read."""
+    if fmt == "bibtex":
+        return bibtex_import.read_entries(text, where=where)
+    if fmt == "ris":
+        return ris_import.read_entries(text, where=where)
+    return csv_import.read_entries(text, csv_import.LAYOUTS[fmt], where=where, assigned=assigned)
+
+
+def parse_export(text: str, authors: Sequence[Author], source: str, *, file_name: str, where: str,
+                 fetched_at: str, this_year: int, fmt: str | None = None, author: Author | None = None,
+                 extra: dict[str, str] | None = None) -> Parsed:
+    """The records of an exported list's ``text``, in ``fmt`` or the format detected, given to ``author`` or,
+    without one, to the roster authors each row names.
+
+    ``file_name`` helps detection (its extension), ``where`` names the file in messages, ``extra`` goes
+    into every record with the format (``import_format``); ``fetched_at`` stamps records whose file does
+    not say when their citations were counted; ``this_year`` bounds their years.
+    """
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise BadInputError(f"{where} is empty", "Export the list again; see docs/import.md for each tool's menu")
+    fmt = check_format(fmt) or detect(text, file_name, where=where)
+    entries, unreadable = read_entries(text, fmt, where=where, assigned=author is not None)
+    built = build_records(entries, Assigner(authors, author), source=source,
+                          extra={**(extra or {}), "import_format": fmt}, fetched_at=fetched_at,
+                          this_year=this_year)
+    return Parsed(fmt, built.records, sorted(unreadable + built.bad, key=lambda b: b.line), built.warnings)
