@@ -302,3 +302,14 @@ def test_the_same_paper_from_pop_bibtex_and_the_snapshot_counts_once_and_is_list
     assert sorted(m["dropped_source"] for m in merged) == ["bib", "bundled"] or sorted(
         m["dropped_source"] for m in merged) == ["bib", "pop"]
     assert any(m["dropped_title"].startswith("Vicreg: Variance-invariance") for m in merged)
+
+
+def test_the_library_reads_an_export_without_writing_anything(tmp_path, monkeypatch):
+    import authorstats
+
+    monkeypatch.chdir(tmp_path)
+    parsed = authorstats.read_export(FIXTURES / "bengio.ris", roster=authorstats.load_roster(), author="bengio")
+    assert parsed.format == "ris" and not parsed.bad and not parsed.warnings
+    assert [r.author for r in parsed.records] == ["bengio"] * 3 and list(tmp_path.iterdir()) == []
+    with pytest.raises(BadInputError, match="unknown author 'nobody'"):
+        authorstats.read_export(FIXTURES / "bengio.ris", roster=authorstats.load_roster(), author="nobody")

@@ -51,6 +51,17 @@ def read_export(path: Path, authors: Sequence[Author], source: str, fmt: str | N
                         this_year=dt.date.today().year, fmt=fmt, author=author, extra={FROM: path.name})
 
 
+def read_export_file(path: str | Path, *, roster: Sequence[Author], author: str | None = None,
+                     format: str | None = None, source: str = DEFAULT_SOURCE) -> Parsed:
+    """The library's ``authorstats.read_export``: the records of an exported list (Publish or Perish, Zotero,
+    BibTeX, RIS, authorstats CSV) as Publication objects with the rows skipped and warned about; writes nothing.
+    ``author`` is a roster key (whose list it is); ``format`` overrides detection."""
+    from authorstats.config.roster import select
+
+    owner = select(roster, [author])[0] if author is not None else None
+    return read_export(Path(path), roster, check_source_name(source), format, owner)
+
+
 def _identity(path: Path, name: str | None) -> dict[str, str]:
     """What marks the records of this import: the ``--name`` if given, else the file's resolved path."""
     if name is not None:
