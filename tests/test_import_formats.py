@@ -313,3 +313,11 @@ def test_the_library_reads_an_export_without_writing_anything(tmp_path, monkeypa
     assert [r.author for r in parsed.records] == ["bengio"] * 3 and list(tmp_path.iterdir()) == []
     with pytest.raises(BadInputError, match="unknown author 'nobody'"):
         authorstats.read_export(FIXTURES / "bengio.ris", roster=authorstats.load_roster(), author="nobody")
+
+
+def test_bibtex_entries_written_on_one_line_are_all_read():
+    text = ("@misc{hinton2021represent, title={How to represent part-whole hierarchies in a neural network}, "
+            "author={Geoffrey Hinton}, year={2021}} @article{bardes2021vicreg, title={Vicreg}, "
+            "author={Bardes, Adrien and Ponce, Jean and LeCun, Yann}, journal={arXiv preprint arXiv:2105.04906}, year={2021}}\n")
+    parsed = parse("one_line.bib", text=text)
+    assert [(r.author, r.year) for r in parsed.records] == [("hinton", 2021), ("lecun", 2021)] and not parsed.bad

@@ -2,7 +2,7 @@
 
 Read with bibtexparser 1.x (the version scholarly needs), LaTeX accents decoded to Unicode. That parser
 drops an entry it cannot read without a word, so the text is first cut into entries at each line that
-starts with ``@``: an entry whose braces do not balance, or that the parser drops, is a bad row with
+starts with ``@type{``: an entry whose braces do not balance, or that the parser drops, is a bad row with
 its line number instead of a silent loss.
 """
 
@@ -17,7 +17,9 @@ from bibtexparser.customization import convert_to_unicode
 from authorstats.errors import BadInputError
 from authorstats.sources.import_rows import BadRow, Entry
 
-_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
+# An entry starts with @type{ or @type( at the start of a line or after white space or a closing brace
+# (some tools write several entries on one line).
+_START = re.compile(r"(?:^|(?<=[\s}]))@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
 _NOT_ENTRIES = {"comment", "preamble", "string"}
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _ESCAPED = re.compile(r"\\[{}]")
