@@ -227,9 +227,17 @@ def run(
     deadline = deadline or Deadline(options.deadline)
     with lock.workspace_lock(workspace, "fetch"):
         with _opened(source, options, deadline) as src:
+            from authorstats.shell import cohort_fetch
+
+            cohorts = cohort_fetch.plan(src, authors, options,
+                                        lambda a: _cache_entry(workspace, name, a, window, options) is not None)
+            settled: dict[str, AuthorResult] = {}  # fetched (or failed) with an earlier author's batch
             refused: SourceRefused | None = None
             for author in authors:
                 entry = _cache_entry(workspace, name, author, window, options)
+                if author.key in settled:
+                    report.add(settled.pop(author.key))
+                    continue
                 if entry is not None:
                     report.add(AuthorResult(author.key, "cached", records=int(entry.get("records", 0)),
                                             note=f"fetched {_age_text(entry['fetched_at'])}"))
@@ -239,13 +247,21 @@ def run(
                                             note=f"{service_name(name)} refused earlier in this run"))
                     continue
                 before = src.requests
+                batch = cohorts.get(author.key)
                 try:
-                    result = _fetch_author(workspace, src, name, author, window, options, progress)
+                    if batch:
+                        settled.update((r.author, r) for r in cohort_fetch.fetch_batch(
+                            workspace, src, name, batch, window, options))
+                        result = settled.pop(author.key)
+                    else:
+                        result = _fetch_author(workspace, src, name, author, window, options, progress)
                 except SourceRefused as exc:
                     refused = exc
                     result = AuthorResult(author.key, "failed", error=exc)
                 except AuthorstatsError as exc:
                     result = AuthorResult(author.key, "failed", error=exc)
+                    if batch:
+                        settled.update(cohort_fetch.failed_batch(batch, author, exc))
                 result.requests = src.requests - before
                 report.add(result)
     return report

@@ -12,7 +12,7 @@ import abc
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from authorstats.errors import SourceUnavailableError
 from authorstats.models import Author, Publication, YearWindow
@@ -48,6 +48,15 @@ class Page:
     info: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class CohortPage:
+    """One page of a cohort's works: ``records`` holds, per author key, that author's records of the page
+    (a work naming two of the cohort's authors is a record for each); ``cursor`` as in :class:`Page`."""
+
+    records: Mapping[str, list[Publication]]
+    cursor: str | None
+
+
 class Source(abc.ABC):
     """What fetch asks of every source. Subclasses set ``name`` and implement :meth:`pages`.
 
@@ -58,6 +67,7 @@ class Source(abc.ABC):
 
     name: str
     fills_details: bool = False
+    cohort_limit: int = 0  # > 1: cohort_pages lists up to this many authors' works together
     requests: int = 0
 
     @abc.abstractmethod
@@ -71,6 +81,16 @@ class Source(abc.ABC):
         """Every record of every page, for callers that do not resume (what ``pages`` checks, it checks now)."""
         pages = self.pages(author, window)
         return (record for page in pages for record in page.records)
+
+    def in_cohort(self, author: Author) -> bool:
+        """Whether ``author`` can be fetched in a cohort (the roster holds a usable id for it)."""
+        return False
+
+    def cohort_pages(self, authors: Sequence[Author], window: YearWindow,
+                     cursor: str | None = None) -> Iterator[CohortPage]:
+        """The pages of several authors' works together, each work given to every listed author it
+        names; only when ``cohort_limit`` is above 1."""
+        raise NotImplementedError(f"the {self.name} source does not fetch cohorts")
 
     def fill(self, record: Publication) -> Publication:
         """``record`` with details from its own page; only when ``fills_details`` is True."""

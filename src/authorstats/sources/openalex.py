@@ -1,4 +1,5 @@
-"""OpenAlex: an author's works in a year window (filtered by the server, cursor paging), and author search.
+"""OpenAlex: an author's works in a year window (filtered by the server, cursor paging), a cohort's works
+in one OR filter split back per author, and author search.
 
 Needs a free API key (since February 2026) from the OPENALEX_API_KEY environment variable; it is
 sent as the ``api_key`` query parameter and never printed.
@@ -9,15 +10,15 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import httpx
 
 from authorstats.errors import BadInputError, SourceUnavailableError
 from authorstats.identifiers import arxiv_id_from_doi, arxiv_id_from_url, normalise_doi
 from authorstats.models import Author, Publication, YearWindow, utc_now
-from authorstats.sources import Deadline, Page, Source, service_name
-from authorstats.sources.http import Candidate, get, json_of
+from authorstats.sources import CohortPage, Deadline, Page, Source, service_name
+from authorstats.sources.http import Candidate, Throttle, get, json_of
 from authorstats.sources.masking import hide_keys_in_http_logs
 
 NAME = "openalex"
@@ -25,7 +26,15 @@ SERVICE = service_name(NAME)
 API = "https://api.openalex.org"
 KEY_ENV = "OPENALEX_API_KEY"
 PER_PAGE = 100
+# Cohorts: OpenAlex's filter documentation allows up to 100 values OR-ed in one filter
+# (``author.id:A1|A2|...``; older versions of that page said 50) and up to 200 results a page.
+IDS_PER_REQUEST = 100
+COHORT_PER_PAGE = 200
+# At most this many requests a second from one run; OpenAlex documents 100 a second per key as the
+# ceiling (more is answered 429/403), and its key's daily allowance is counted in list calls anyway.
+REQUESTS_PER_SECOND = 10.0
 MAX_PAGES = 200  # 20,000 works: far above any one author's years; stops a cursor that never ends
+COHORT_MAX_PAGES = 2000  # 400,000 works for up to 100 authors, likewise
 KEY_HINT = "Get a free key at https://openalex.org/settings/api and set it: export OPENALEX_API_KEY=yourkey"
 SELECT = ",".join([
     "id", "doi", "title", "display_name", "publication_year", "type", "ids", "primary_location",
@@ -132,13 +141,27 @@ def parse_work(work: Mapping[str, Any], author_key: str, fetched_at: str = "") -
     )
 
 
+def work_author_ids(work: Mapping[str, Any]) -> set[str]:
+    """The short author ids (``A123``) of a work's authorships."""
+    ids = set()
+    for authorship in work.get("authorships") or ():
+        if isinstance(authorship, dict) and isinstance(authorship.get("author"), dict):
+            author_id = short_id(str(authorship["author"].get("id") or ""))
+            if author_id:
+                ids.add(author_id)
+    return ids
+
+
 class OpenAlexSource(Source):
-    """A Source over the OpenAlex API; the httpx client and the key are given to it."""
+    """A Source over the OpenAlex API; the httpx client and the key are given to it. Requests are
+    spaced to at most ``rate`` a second."""
 
     name = NAME
+    cohort_limit = IDS_PER_REQUEST
 
     def __init__(self, client: httpx.Client, api_key: str, *, base_url: str = API,
-                 sleep: Callable[[float], None] = time.sleep, deadline: Deadline | None = None) -> None:
+                 sleep: Callable[[float], None] = time.sleep, deadline: Deadline | None = None,
+                 rate: float = REQUESTS_PER_SECOND, clock: Callable[[], float] = time.monotonic) -> None:
         if not api_key:
             raise BadInputError(f"OpenAlex needs an API key and {KEY_ENV} is not set", KEY_HINT)
         self._client = client
@@ -147,6 +170,7 @@ class OpenAlexSource(Source):
         self._base = base_url.rstrip("/")
         self._sleep = sleep
         self._deadline = deadline
+        self._throttle = Throttle(1.0 / rate, clock=clock, sleep=sleep)
         self._owns_client = False
         self.requests = 0  # sent so far, for fetch's run report
 
@@ -165,6 +189,7 @@ class OpenAlexSource(Source):
             self._client.close()
 
     def _get_json(self, path: str, params: dict) -> Any:
+        self._throttle.wait()
         self.requests += 1
         response = get(self._client, f"{self._base}{path}", service=SERVICE, params={**params, "api_key": self._key},
                        secrets=[self._key], hints=HINTS, sleep=self._sleep, allow=(404,),
@@ -218,6 +243,56 @@ class OpenAlexSource(Source):
             cursor = next_cursor
         raise SourceUnavailableError(f"OpenAlex kept paging past {MAX_PAGES} pages for {author.key}",
                                      "Narrow --years and try again")
+
+    def in_cohort(self, author: Author) -> bool:
+        return bool(short_id(author.openalex))
+
+    def cohort_pages(self, authors: Sequence[Author], window: YearWindow,
+                     cursor: str | None = None) -> Iterator[CohortPage]:
+        """The works of up to ``IDS_PER_REQUEST`` authors in ``window``, asked with one OR filter
+        (``author.id:A1|A2|...``), 200 a page from ``cursor``; each work becomes a record of every
+        listed author among its authorships (so a paper of two of them counts for both)."""
+        if not 0 < len(authors) <= IDS_PER_REQUEST:
+            raise ValueError(f"a cohort holds 1 to {IDS_PER_REQUEST} authors, not {len(authors)}")
+        keys_by_id: dict[str, list[str]] = {}
+        for author in authors:
+            keys_by_id.setdefault(self._author_id(author), []).append(author.key)
+        return self._cohort_pages(keys_by_id, window, cursor or "*")
+
+    def _cohort_pages(self, keys_by_id: dict[str, list[str]], window: YearWindow,
+                      cursor: str) -> Iterator[CohortPage]:
+        fetched_at = utc_now()
+        seen: set[str] = set()
+        ids = "|".join(keys_by_id)
+        for _ in range(COHORT_MAX_PAGES):
+            data = self._get_json("/works", {
+                "filter": f"author.id:{ids},publication_year:{window.start}-{window.end}",
+                "per_page": COHORT_PER_PAGE,
+                "cursor": cursor,
+                "select": SELECT,
+            })
+            if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+                raise SourceUnavailableError("OpenAlex sent a works list without results",
+                                             "Try again later; the API may have changed")
+            records: dict[str, list[Publication]] = {key: [] for keys in keys_by_id.values() for key in keys}
+            for work in data["results"]:
+                if not isinstance(work, dict):
+                    continue
+                for author_id in work_author_ids(work) & keys_by_id.keys():
+                    for key in keys_by_id[author_id]:
+                        record = parse_work(work, key, fetched_at)
+                        if record is not None:
+                            records[key].append(record)
+            seen.add(cursor)
+            next_cursor = (data.get("meta") or {}).get("next_cursor") or None
+            if not data["results"] or next_cursor in seen:
+                next_cursor = None
+            yield CohortPage(records=records, cursor=next_cursor)
+            if next_cursor is None:
+                return
+            cursor = next_cursor
+        raise SourceUnavailableError(f"OpenAlex kept paging past {COHORT_MAX_PAGES} pages for a cohort of "
+                                     f"{len(keys_by_id)} authors", "Narrow --years and try again")
 
     def search_authors(self, name: str, orcid: str = "", limit: int = 10) -> list[Candidate]:
         """People OpenAlex knows under ``name`` (or exactly the one with ``orcid``, when given and known)."""
