@@ -176,3 +176,12 @@ def test_requests_are_spaced_to_the_documented_rate(client):
     src = openalex.OpenAlexSource(client, KEY, sleep=sleep, clock=lambda: now[0])
     list(src.cohort_pages([LECUN, BARDES], WINDOW))
     assert waits == [pytest.approx(1 / openalex.REQUESTS_PER_SECOND)]
+
+
+@respx.mock
+def test_the_page_that_completes_meta_count_is_the_last(client):
+    full = json.loads((FIXTURES / "works_page1.json").read_text(encoding="utf-8"))
+    full["meta"]["count"] = len(full["results"])  # OpenAlex still sends a next_cursor on the last full page
+    route = respx.get(WORKS).mock(return_value=httpx.Response(200, json=full))
+    (only,) = source(client).cohort_pages([LECUN, BARDES], WINDOW)
+    assert only.cursor is None and route.call_count == 1

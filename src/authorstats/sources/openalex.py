@@ -264,6 +264,7 @@ class OpenAlexSource(Source):
         fetched_at = utc_now()
         seen: set[str] = set()
         ids = "|".join(keys_by_id)
+        received = 0
         for _ in range(COHORT_MAX_PAGES):
             data = self._get_json("/works", {
                 "filter": f"author.id:{ids},publication_year:{window.start}-{window.end}",
@@ -284,9 +285,12 @@ class OpenAlexSource(Source):
                         if record is not None:
                             records[key].append(record)
             seen.add(cursor)
-            next_cursor = (data.get("meta") or {}).get("next_cursor") or None
-            if not data["results"] or next_cursor in seen:
-                next_cursor = None
+            meta = data.get("meta") or {}
+            received += len(data["results"])
+            next_cursor = meta.get("next_cursor") or None
+            count = meta.get("count")
+            if not data["results"] or next_cursor in seen or (isinstance(count, int) and received >= count):
+                next_cursor = None  # the last page: no request for the empty page after it
             yield CohortPage(records=records, cursor=next_cursor)
             if next_cursor is None:
                 return
