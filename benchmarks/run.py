@@ -11,7 +11,7 @@ sizes (``--fresh`` makes them again). Results are printed and written to ``bench
 
 Options: ``--quick`` (fewer runs, no 1M-title run, 20 authors: a smoke run), ``--full`` (the
 scale run with the issue's 1,000 authors instead of 50: far longer than 5 minutes), ``--runs N``
-(repeats of each command), ``--only NAME[,NAME]`` (startup, report, classify, tables, requests),
+(repeats of each command), ``--only NAME[,NAME]`` (startup, report, classify, tables, requests, cohort_requests),
 ``--fresh`` (generate inputs again), ``--output FILE``.
 """
 
@@ -42,7 +42,7 @@ sys.path.insert(0, str(HERE))
 import inputs  # noqa: E402  (benchmarks/inputs.py, beside this script)
 
 PYTHON = sys.executable
-FIGURES = ("startup", "report", "classify", "tables", "requests")
+FIGURES = ("startup", "report", "classify", "tables", "requests", "cohort_requests")
 
 # Run in a child: start the command, wait, print its wall time and peak memory as JSON. Peak memory is
 # the largest of: the biggest single process's maximum resident set (ru_maxrss), and the memory of the
@@ -643,6 +643,121 @@ def bench_requests(args) -> Figure:
 
 
 # ---------------------------------------------------------------------------------------------
+# OpenAlex cohort requests (issue 16, item 5): a mocked OpenAlex answering OR filters
+
+
+class MockOpenAlex:
+    """Answers ``/works?filter=author.id:A1|A2|...,publication_year:...`` from generated works in the
+    API's shape, cursor paging as OpenAlex does (a next_cursor on every page with results, the count in
+    meta), and counts the requests."""
+
+    def __init__(self, works: list[dict]) -> None:
+        self.by_author: dict[str, list[int]] = {}
+        self.works = works
+        for number, work in enumerate(works):
+            for authorship in work["authorships"]:
+                self.by_author.setdefault(authorship["author"]["id"].rsplit("/", 1)[-1], []).append(number)
+        self.requests = 0
+
+    def __call__(self, request):
+        import httpx
+
+        self.requests += 1
+        params = request.url.params
+        ids = params["filter"].split(",")[0].removeprefix("author.id:").split("|")
+        matched = sorted({n for author_id in ids for n in self.by_author.get(author_id, ())})
+        per_page = int(params["per_page"])
+        start = 0 if params["cursor"] == "*" else int(params["cursor"])
+        chunk = [self.works[n] for n in matched[start:start + per_page]]
+        next_cursor = str(start + per_page) if chunk else None
+        return httpx.Response(200, json={"meta": {"count": len(matched), "per_page": per_page,
+                                                  "next_cursor": next_cursor}, "results": chunk})
+
+
+def cohort_works(n_authors: int, per_author: int, shared_every: int = 10) -> list[dict]:
+    """``per_author`` works for each of ``n_authors`` authors (ids A1...), every ``shared_every``-th of
+    them written with the next author of the roster (so it belongs to both)."""
+    works = []
+    for a in range(1, n_authors + 1):
+        for w in range(per_author):
+            authors = [a] + ([a % n_authors + 1] if w % shared_every == 0 and w // shared_every % 2 == 0 else [])
+            works.append({"id": f"https://openalex.org/W{a}{w:04d}", "title": f"Work {w} of author {a}",
+                          "publication_year": 2021 + w % 2, "type": "article",
+                          "authorships": [{"author_position": "first" if i == 0 else "last",
+                                           "author": {"id": f"https://openalex.org/A{x}", "display_name": f"Author {x}"},
+                                           "raw_author_name": f"Author {x}"} for i, x in enumerate(authors)]})
+    return works
+
+
+def _count_openalex(authors, works, alone: bool) -> tuple[int, int, dict]:
+    """Requests of one fetch, of the same fetch again, and the records written per author."""
+    import httpx
+    import respx
+
+    from authorstats.models import YearWindow
+    from authorstats.shell import fetch, store
+    from authorstats.sources import openalex
+
+    window = YearWindow(2021, 2022)
+    server = MockOpenAlex(works)
+    with tempfile.TemporaryDirectory() as tmp, respx.mock() as router, httpx.Client() as client:
+        router.get("https://api.openalex.org/works").mock(side_effect=server)
+        src = openalex.OpenAlexSource(client, "benchmark-key", sleep=lambda seconds: None)
+        if alone:
+            src.cohort_limit = 0  # one author at a time, as before cohorts
+        workspace = store.Workspace(Path(tmp))
+        options = fetch.FetchOptions(source="openalex", deadline=None)
+        fetch.run(workspace, authors, window, options, source=src)
+        first = server.requests
+        fetch.run(workspace, authors, window, options, source=src)
+        counts = {a.key: sum(1 for _ in store.read_jsonl(workspace.raw_file("openalex", a.key))) for a in authors}
+    return first, server.requests - first, counts
+
+
+def bench_cohort_requests(args) -> Figure:
+    from authorstats.models import Author
+    from authorstats.sources import openalex
+
+    n_authors = 1000 if args.full else 100  # the issue's 1,000 take minutes of JSON and file writes: --full
+    authors = [Author(key=f"a{i}", name=f"Author {i}", openalex=f"A{i}") for i in range(1, n_authors + 1)]
+    limit, per_page = openalex.IDS_PER_REQUEST, openalex.COHORT_PER_PAGE
+    rows = []
+    for per_author in (200, 10):
+        works = cohort_works(n_authors, per_author)
+        server = MockOpenAlex(works)
+        batches = [authors[i:i + limit] for i in range(0, n_authors, limit)]
+        per_batch = [len({n for a in b for n in server.by_author[a.openalex]}) for b in batches]
+        bound = len(batches) * math.ceil(max(per_batch) / per_page)
+        started = time.perf_counter()
+        cohort, repeated, counts = _count_openalex(authors, works, alone=False)
+        spent = time.perf_counter() - started
+        alone, _, alone_counts = _count_openalex(authors, works, alone=True)
+        expected = {a.key: len(server.by_author[a.openalex]) for a in authors}
+        rows.append((per_author, cohort, repeated, alone, bound, max(per_batch), spent,
+                     counts == expected == alone_counts))
+    met = all(cohort <= bound and repeated == 0 and cohort < alone and same
+              for _, cohort, repeated, alone, bound, _, _, same in rows)
+    text = {p: (c, r, a, b, w) for p, c, r, a, b, w, _, _ in rows}
+    return Figure(
+        "6. OpenAlex cohort requests",
+        "; ".join(f"{n_authors:,} authors x {p} works: {c} requests, the same fetch again {r}"
+                  for p, (c, r, a, b, w) in text.items()),
+        "; ".join(f"x {p}: bound ceil({n_authors:,} / {limit}) x ceil({w:,} works per batch / {per_page}) = {b}; "
+                  f"one author at a time: {a} requests" for p, (c, r, a, b, w) in text.items()),
+        "; ".join(f"x {p}: {c / b:.2f}x the bound, {c / a:.3f}x one at a time" for p, (c, r, a, b, w) in text.items()),
+        "at most the bound; fewer than one author at a time; 0 when repeated", met,
+        "" if met else "see the counts",
+        details=[f"{limit} ids per request (OpenAlex's documented limit of OR values in one filter), "
+                 f"{per_page} works a page; one author at a time uses 100 a page, as before cohorts",
+                 "every 20th work of an author is also a work of the next author in the roster (it belongs to both); "
+                 "records written per author equal the works naming them, cohort and one-at-a-time alike: "
+                 + ", ".join("yes" if same else "NO" for *_, same in rows),
+                 "in-process against a mocked API (respx), no network; the 10-a-second cap's waits were patched out; "
+                 + "; ".join(f"x {p}: {s:.1f} s for the cohort fetch" for p, *_, s, _ in rows)],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # The machine, and RESULTS.md
 
 
@@ -740,7 +855,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = machine()
     print("\n".join(lines))
     runners = {"startup": bench_startup, "report": bench_report, "classify": bench_classify,
-               "tables": bench_tables, "requests": bench_requests}
+               "tables": bench_tables, "requests": bench_requests, "cohort_requests": bench_cohort_requests}
     figures = []
     for name in FIGURES:
         if name in chosen:
