@@ -79,6 +79,12 @@ class CloudFrom(str, Enum):
     abstracts = "abstracts"
 
 
+class AuthorCharts(str, Enum):
+    all = "all"
+    top40 = "top40"
+    none = "none"
+
+
 @app.command()
 @command
 def report(
@@ -105,10 +111,16 @@ def report(
     open_report: Annotated[
         bool, typer.Option("--open", help="Open reports/index.html in the default browser when done.")
     ] = False,
+    tables_only: Annotated[
+        bool, typer.Option("--tables-only", help="Write only the CSV tables and summary.md: no pictures, no HTML (fast for large rosters).")
+    ] = False,
+    author_charts: Annotated[
+        AuthorCharts, typer.Option("--author-charts", help="Whose own charts and word clouds to draw: all, top40 (the 40 with the most papers) or none; the overview charts are always drawn.")
+    ] = AuthorCharts.all,
 ) -> None:
     """Tag every publication in the window with a topic; write topic tables, charts, word clouds, index.html and summary.md.
 
-    Uses the fetched data in WORKSPACE/data/raw, or the bundled snapshot for authors with none.
+    Uses the fetched data in WORKSPACE/data/raw, or the bundled snapshot for authors with none. With more than 40 authors, index.html holds the overview and each author gets reports/authors/KEY.html.
     """
     from authorstats.analysis.report import ReportOptions, compute_report
     from authorstats.config import roster as rosters
@@ -124,13 +136,14 @@ def report(
     with lock.workspace_lock(ws, "report"):
         gathered = reporting.read_records(ws, authors)
         labels = config_files.load_labels(ws.labels, tax.names)
+        clouds = clouds and not tables_only
         options = ReportOptions(clouds=clouds, cloud_from=cloud_from.value, distinctive=distinctive,
                                 stopwords=config_files.load_stopwords(stopwords) if clouds else None)
         data = compute_report(gathered.records, roster=authors, taxonomy=tax, years=window, labels=labels,
                               options=options, sources=gathered.sources)
         result = reporting.save_report(ws, data, reporting.SaveOptions(
             cloud_width=width, cloud_height=height, chart_dpi=dpi, chart_format=chart_format.value,
-            stopwords=stopwords))
+            stopwords=stopwords, tables_only=tables_only, author_charts=author_charts.value))
     print_report(result, workspace)
     if open_report and result.index is not None:
         import webbrowser

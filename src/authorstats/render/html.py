@@ -81,6 +81,20 @@ class Page:
     heatmap: Picture | None = None
     shares: Picture | None = None
     overview_note: str = ""  # when the overview charts leave authors out, which and where the rest are
+    author_folder: str = ""  # set: the authors' sections are pages in this folder, the page lists links to them
+
+
+@dataclass
+class AuthorPage:
+    """One author's own page (a report with many authors): their section, and the link back to the overview."""
+
+    title: str
+    window: str
+    generated: str
+    version: str
+    author: AuthorSection
+    colors: dict[str, str]
+    home: str  # the overview page, relative to this one
 
 
 class _TopicRow(NamedTuple):
@@ -158,7 +172,7 @@ def _overview(matrix: pd.DataFrame, names: dict[str, str]) -> _Overview:
 
 
 def _author_view(section: AuthorSection, colors: dict[str, str]) -> _AuthorView:
-    total = int(section.table.loc[section.table["Topic"] == "Total", "Count"].sum())
+    total = _papers_total(section)
     return _AuthorView(section, total, _topic_rows(section.table, colors), _paper_rows(section.papers))
 
 
@@ -176,8 +190,23 @@ def truthy(value: object) -> bool:
     return bool(value)
 
 
+def _papers_total(section: AuthorSection) -> int:
+    return int(section.table.loc[section.table["Topic"] == "Total", "Count"].sum())
+
+
 def render(page: Page) -> str:
-    """The whole report as one HTML document."""
+    """The whole report as one HTML document; with ``page.author_folder``, the overview and a list of links
+    to the authors' own pages (:func:`render_author`) instead of every author's section."""
     overview = _overview(page.matrix, {a.key: a.name for a in page.authors}) if page.authors else None
+    if page.author_folder:
+        listed = [(a, _papers_total(a)) for a in page.authors]
+        return _environment().get_template("report.html.j2").render(
+            page=page, overview=overview, authors=[], listed=listed)
     return _environment().get_template("report.html.j2").render(
-        page=page, overview=overview, authors=[_author_view(a, page.colors) for a in page.authors])
+        page=page, overview=overview, authors=[_author_view(a, page.colors) for a in page.authors], listed=[])
+
+
+def render_author(page: AuthorPage) -> str:
+    """One author's page, with the head, Content-Security-Policy and escaping of the main page."""
+    return _environment().get_template("author_page.html.j2").render(
+        page=page, view=_author_view(page.author, page.colors))

@@ -63,6 +63,14 @@ def _paper_list(papers: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+AUTHOR_FOLDER = "authors"  # a large report's per-author pages: reports/authors/<key>.html
+AUTHOR_PAGES_OVER = 40  # more authors than this: one page each, and index.html keeps the overview
+
+
+def has_author_pages(data: ReportData) -> bool:
+    return len(data.authors) > AUTHOR_PAGES_OVER
+
+
 def shown_picture(data: ReportData, picture: PictureJob, drawn: bytes) -> html.Picture:
     """How the page shows one drawn picture: embedded, or (an author beyond the overview's cap) linked to its file.
 
@@ -70,7 +78,8 @@ def shown_picture(data: ReportData, picture: PictureJob, drawn: bytes) -> html.P
     """
     width = shown_width(picture.job, drawn)
     if picture.key and picture.key not in data.overview:
-        return html.Picture(b"", picture.fmt, picture.alt, width, link=picture.name)
+        link = f"../{picture.name}" if has_author_pages(data) else picture.name  # from reports/authors/
+        return html.Picture(b"", picture.fmt, picture.alt, width, link=link)
     return html.Picture(drawn, picture.fmt, picture.alt, width)
 
 
@@ -86,23 +95,47 @@ def report_page(data: ReportData, pictures: Mapping[PictureKey, html.Picture], *
     """
     from authorstats.render import charts
 
-    sections = []
-    for item in data.authors:
-        key = item.author.key
-        part = {name: pictures.get((key, name)) for name in ("bars", "by_year", "cloud")}
-        sections.append(html.AuthorSection(key, item.author.name, item.table, _paper_list(item.papers),
-                                           cloud_note=item.cloud_caption if data.options.clouds else "", **part))
+    pages = has_author_pages(data)
+    sections = [author_section(data, item.author.key, pictures, papers=not pages) for item in data.authors]
     shown_count, total = len(data.overview), len(data.authors)
-    return html.Page(
-        title=TITLE, window=str(data.window), generated=generated, version=versions["authorstats"],
-        authors=sections, colors=charts.topic_colors(data.taxonomy.names), matrix=data.matrix,
-        heatmap=pictures.get(("", "heatmap")), shares=pictures.get(("", "shares")),
-        methods=_methods(data, versions, labels_path, stopwords),
-        overview_note="" if shown_count == total else (
+    if pages:
+        note = (f"The heatmap, the share chart and the table show the {shown_count} authors with the most papers "
+                f"{overview_note(shown_count, total)}. Every author has a page of their own, listed below; "
+                f"charts are embedded in the pages of these {shown_count} authors, the other pages link to "
+                "their chart files.")
+    else:
+        note = "" if shown_count == total else (
             f"The heatmap and the share chart show the {shown_count} authors with the most papers "
             f"{overview_note(shown_count, total)}. Charts are embedded for these {shown_count} authors; "
-            "the other authors' charts are the files linked from their sections, next to this page."),
+            "the other authors' charts are the files linked from their sections, next to this page.")
+    return html.Page(
+        title=TITLE, window=str(data.window), generated=generated, version=versions["authorstats"],
+        authors=sections, colors=charts.topic_colors(data.taxonomy.names),
+        matrix=data.matrix.loc[data.overview] if pages else data.matrix,
+        heatmap=pictures.get(("", "heatmap")), shares=pictures.get(("", "shares")),
+        methods=_methods(data, versions, labels_path, stopwords), overview_note=note,
+        author_folder=AUTHOR_FOLDER if pages else "",
     )
+
+
+def author_section(data: ReportData, key: str, pictures: Mapping[PictureKey, html.Picture],
+                   papers: bool = True) -> html.AuthorSection:
+    """One author's section: topic table, pictures and (unless ``papers`` is False) the paper list."""
+    item = data.author(key)
+    part = {name: pictures.get((key, name)) for name in ("bars", "by_year", "cloud")}
+    listed = _paper_list(item.papers) if papers else _paper_list(item.papers.iloc[:0])
+    return html.AuthorSection(key, item.author.name, item.table, listed,
+                              cloud_note=item.cloud_caption if data.options.clouds else "", **part)
+
+
+def author_page(data: ReportData, key: str, pictures: Mapping[PictureKey, html.Picture], *, generated: str,
+                version: str) -> html.AuthorPage:
+    """The page of one author of a large report (reports/authors/<key>.html), linking back to index.html."""
+    from authorstats.render import charts
+
+    return html.AuthorPage(f"{TITLE}: {data.author(key).author.name}", str(data.window), generated, version,
+                           author_section(data, key, pictures), charts.topic_colors(data.taxonomy.names),
+                           home="../index.html")
 
 
 def _methods(data: ReportData, versions: Mapping[str, str], labels_path: str, stopwords: str) -> html.Methods:

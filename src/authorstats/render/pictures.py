@@ -89,19 +89,34 @@ def draw(job: Job) -> bytes:
     return encode(job, paint(job))
 
 
+AUTHOR_CHARTS = ("all", "top40", "none")  # which authors get their own pictures: report --author-charts
+
+
+def charted_authors(data: ReportData, which: str = "all") -> list[str]:
+    """The keys of the authors whose own pictures (word cloud, topic bars, topics by year) a report draws:
+    every author, the overview's authors (the 40 with the most papers), or none."""
+    if which not in AUTHOR_CHARTS:
+        raise ValueError(f"author charts {which!r} is not one of {', '.join(AUTHOR_CHARTS)}")
+    if which == "none":
+        return []
+    return list(data.overview) if which == "top40" else [a.author.key for a in data.authors]
+
+
 def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 800), dpi: int = 150,
-                    fmt: str = "png") -> list[PictureJob]:
+                    fmt: str = "png", author_charts: str = "all") -> list[PictureJob]:
     """Every picture of a report, longest to draw first (word clouds, then the overview charts), so that
-    workers drawing them side by side finish together."""
+    workers drawing them side by side finish together. ``author_charts`` (see :func:`charted_authors`)
+    says whose own pictures are drawn; the overview charts always are."""
     from authorstats.render import charts
 
     window = data.window
     colors = charts.topic_colors(data.taxonomy.names)
     names = {a.author.key: a.author.name for a in data.authors}
+    charted = set(charted_authors(data, author_charts))
     out: list[PictureJob] = []
     if data.options.clouds:
         for item in data.authors:
-            if item.cloud_weights:
+            if item.cloud_weights and item.author.key in charted:
                 out.append(PictureJob(item.author.key, "cloud", f"{item.author.key}_wordcloud.png",
                                       f"Word cloud of {item.author.name}", Cloud(item.cloud_weights, *cloud_size)))
     matrix, shown = data.matrix, data.overview
@@ -119,6 +134,8 @@ def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 80
                                     (11, 2.6 + (0.3 if note else 0) + rows_h * len(shown)), dpi, fmt)))
     for item in data.authors:
         key, name = item.author.key, item.author.name
+        if key not in charted:
+            continue
         out.append(PictureJob(key, "bars", f"{key}_topics.{fmt}", f"Bar chart of {name}'s topics",
                               Chart(charts.draw_topic_bars, (item.table, colors, f"{name}, {window}"), (8, 5), dpi, fmt)))
         if not item.by_year.empty:

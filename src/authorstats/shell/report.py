@@ -60,6 +60,8 @@ class SaveOptions:
     chart_format: str = "png"  # png or svg, for the chart files (word clouds are always PNG)
     stopwords: Path | None = None  # the stop-word file the clouds used, named in the methods section
     workers: int | None = None  # processes drawing the pictures; None: one per CPU, 1: all in this process
+    tables_only: bool = False  # only the CSV files and summary.md: no pictures, no HTML
+    author_charts: str = "all"  # whose own pictures are drawn: all, top40 (the overview's authors) or none
 
 
 def read_records(workspace: store.Workspace, authors: Sequence[Author]) -> Gathered:
@@ -123,9 +125,10 @@ def save_report(workspace: store.Workspace, data: ReportData, options: SaveOptio
     from authorstats.shell.painter import Painter
 
     store.require_workspace(workspace)
-    store.remove_leftovers(workspace.reports, workspace.processed)  # of a run killed before its renames
+    store.remove_leftovers(workspace.reports, workspace.reports / "authors", workspace.processed)  # of a run killed before its renames
     if painter is None:
-        with Painter(options.workers if data.authors else 1, clouds=data.options.clouds) as own:
+        drawing = bool(data.authors) and not options.tables_only
+        with Painter(options.workers if drawing else 1, clouds=data.options.clouds) as own:
             return _save(workspace, data, options, labels, own)
     return _save(workspace, data, options, labels, painter)
 
@@ -149,9 +152,17 @@ def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, la
                                                           csv_text(item.table)))
         written.append(reports[key].files[-1])
 
+    by_year = [(a.author.key, a.author.name, a.table, a.by_year) for a in data.authors]
+    summary_path = store.atomic_write_text(
+        workspace.reports / "summary.md",
+        markdown.render(str(data.window), by_year, data.matrix, data.shares, data.notes))
+    written.append(summary_path)
+    if options.tables_only:
+        return ReportResult(data.window, list(reports.values()), written, data.used_snapshot, None, summary_path)
+
     # The painter's workers draw the pictures side by side; this process writes them in the same order.
     jobs = pictures.report_pictures(data, cloud_size=(options.cloud_width, options.cloud_height),
-                                    dpi=options.chart_dpi, fmt=options.chart_format)
+                                    dpi=options.chart_dpi, fmt=options.chart_format, author_charts=options.author_charts)
     shown: dict[page.PictureKey, html.Picture] = {}
     for picture, drawn in zip(jobs, painter.draw([p.job for p in jobs])):
         path = store.atomic_write_bytes(workspace.reports / picture.name, drawn)
@@ -161,17 +172,19 @@ def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, la
         shown[picture.key, picture.part] = page.shown_picture(data, picture, drawn)
     jobs.clear()
 
-    by_year = [(a.author.key, a.author.name, a.table, a.by_year) for a in data.authors]
-    summary_path = store.atomic_write_text(
-        workspace.reports / "summary.md",
-        markdown.render(str(data.window), by_year, data.matrix, data.shares, data.notes))
-    written.append(summary_path)
     labels = workspace.labels if labels is None else labels
     built = page.report_page(data, shown, generated=generated, versions=package_versions(),
                              labels_path=str(labels) if labels.is_file() else f"{labels} (none)",
                              stopwords=str(options.stopwords) if options.stopwords else page.BUNDLED_STOPWORDS)
     index = store.atomic_write_text(workspace.reports / "index.html", html.render(built))
     written.append(index)
+    if built.author_folder:  # a large report: every author's section on a page of its own
+        for item in data.authors:
+            key = item.author.key
+            own = page.author_page(data, key, shown, generated=generated, version=built.version)
+            written.append(store.atomic_write_text(workspace.reports / built.author_folder / f"{key}.html",
+                                                   html.render_author(own)))
+            reports[key].files.append(written[-1])
     return ReportResult(data.window, list(reports.values()), written, data.used_snapshot, index, summary_path)
 
 
