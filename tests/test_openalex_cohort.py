@@ -185,3 +185,17 @@ def test_the_page_that_completes_meta_count_is_the_last(client):
     route = respx.get(WORKS).mock(return_value=httpx.Response(200, json=full))
     (only,) = source(client).cohort_pages([LECUN, BARDES], WINDOW)
     assert only.cursor is None and route.call_count == 1
+
+
+@respx.mock
+def test_cached_authors_stay_out_of_the_cohort(client, workspace):
+    ws = store.Workspace(workspace)
+    route = respx.get(WORKS).mock(side_effect=both_pages())
+    fetch.run(ws, [LECUN], WINDOW, fetch.FetchOptions(source="openalex"), source=source(client))
+    assert route.calls[-1].request.url.params["filter"].startswith("author.id:A5000000001,")  # alone: as before
+
+    route.side_effect = both_pages()
+    report = fetch.run(ws, [LECUN, BARDES, ASSRAN], WINDOW, fetch.FetchOptions(source="openalex"), source=source(client))
+    assert [r.status for r in report.results] == ["cached", "done", "done"]
+    assert route.calls[-1].request.url.params["filter"] == "author.id:A5000000101|A5000000103,publication_year:2021-2022"
+    assert len(list(store.read_jsonl(ws.raw_file("openalex", "bardes")))) == 1
