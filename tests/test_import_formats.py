@@ -130,6 +130,7 @@ def test_zotero_csv_with_byte_order_mark_and_crlf_line_ends():
     mialon = lecun["Variance Covariance Regularization Enforces Pairwise Independence in Self-Supervised Representations"]
     assert mialon.authors[0] == "Mialon, Grégoire"
     assert (mialon.doi, mialon.extra["arxiv_id"]) == ("10.48550/arxiv.2209.14905", "2209.14905")
+    assert mialon.venue == "arXiv"  # a preprint's repository, Zotero's Publisher
 
 
 def test_bibtex_with_latex_accents_braces_in_titles_and_arxiv_eprints():

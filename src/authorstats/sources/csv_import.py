@@ -42,7 +42,7 @@ class Layout:
 
     name: str
     label: str
-    columns: dict[str, str]  # Entry field -> folded header name
+    columns: dict[str, str]  # Entry field (or a cell a field falls back on) -> folded header name
     separator: str | None  # between the names of the authors column; None: guessed per cell
     marks: frozenset[str]  # folded headers that together identify the format
 
@@ -53,7 +53,8 @@ POP = Layout("pop", "Publish or Perish CSV", {
     ",", frozenset({"cites", "authors", "title", "year", "articleurl"}))
 ZOTERO = Layout("zotero", "Zotero CSV", {
     "authors": "author", "title": "title", "year": "publication year", "venue": "publication title",
-    "url": "url", "doi": "doi", "abstract": "abstract note", "arxiv": "extra"},
+    "url": "url", "doi": "doi", "abstract": "abstract note", "arxiv": "extra",
+    "conference": "conference name", "item_type": "item type", "publisher": "publisher"},
     ";", frozenset({"key", "item type", "publication year", "author", "title"}))
 OURS = Layout("csv", "authorstats CSV: author,title,year", {
     name: name for name in ("who", "authors", "title", "year", "venue", "abstract", "doi", "citations", "url",
@@ -151,8 +152,11 @@ def _entry(cells: Sequence[str], columns: dict[str, int], layout: Layout, line: 
         index = columns.get(name)
         return " ".join(cells[index].split()) if index is not None and index < len(cells) else ""
 
+    # Zotero: a conference paper without proceedings title has its conference's name; a preprint's
+    # repository ("arXiv") is its publisher.
+    venue = cell("venue") or cell("conference") or (cell("publisher") if cell("item_type") == "preprint" else "")
     return Entry(line=line, title=cell("title"), year=cell("year"),
-                 authors=split_authors(cell("authors"), layout.separator), venue=cell("venue"),
+                 authors=split_authors(cell("authors"), layout.separator), venue=venue,
                  abstract=cell("abstract"), doi=cell("doi"), url=cell("url"), arxiv=cell("arxiv"),
                  citations=cell("citations"), counted_at=_counted_at(cell("counted_at")), who=cell("who"))
 
