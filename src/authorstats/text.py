@@ -28,12 +28,16 @@ def fold(text: str, *, punctuation: bool = True) -> str:
 # Control characters (Unicode category Cc: C0, DEL, C1): the white-space ones become a space, the others go.
 _CONTROL_SPACE = re.compile(r"[\t\n\v\f\r\x1c-\x1f\x85]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+# A lone surrogate (a JSON "\ud800" escape decodes to one) is no character: no UTF-8 file can hold it, and
+# pandas' Arrow-backed strings (pandas 3 with pyarrow installed) refuse it.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def clean_control(text: str) -> str:
     """``text`` without control characters: tab, line breaks and the other white-space controls as a space,
     NUL, ESC, BEL, DEL and the rest removed, so no output (CSV, HTML, Markdown, an SVG's XML, a
-    terminal) receives them. Everything else, spaces included, is kept as it was."""
-    if text.isprintable():  # the common case, checked at C speed
+    terminal) receives them; a lone surrogate becomes U+FFFD, the replacement character. Everything
+    else, spaces included, is kept as it was."""
+    if text.isprintable():  # the common case, checked at C speed (a surrogate is not printable)
         return text
-    return _CONTROL.sub("", _CONTROL_SPACE.sub(" ", text))
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", _CONTROL_SPACE.sub(" ", text)))
