@@ -18,6 +18,7 @@ _API: dict[str, tuple[str, str]] = {
     "load_roster": ("authorstats.shell.config_files", "load_roster"),
     "load_labels": ("authorstats.shell.config_files", "load_labels"),
     "load_stopwords": ("authorstats.shell.config_files", "load_stopwords"),
+    "load_venues": ("authorstats.shell.config_files", "load_venues"),
     "snapshot_records": ("authorstats.sources.snapshot", "read_snapshot"),
     "read_export": ("authorstats.shell.importer", "read_export_file"),
     # the pipeline's pure stages
@@ -65,7 +66,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names l
     from authorstats.errors import (AuthorstatsError, BadInputError, OutputError, SourceUnavailableError,
                                     WorkspaceBusyError)
     from authorstats.models import Author, Publication, YearWindow
-    from authorstats.shell.config_files import load_labels, load_roster, load_stopwords, load_taxonomy
+    from authorstats.shell.config_files import load_labels, load_roster, load_stopwords, load_taxonomy, load_venues
     from authorstats.shell.importer import read_export_file as read_export
     from authorstats.shell.report import compute_report
     from authorstats.sources.snapshot import read_snapshot as snapshot_records

@@ -14,8 +14,11 @@ from authorstats.text import clean_control
 if TYPE_CHECKING:
     import pandas as pd
 
+    from authorstats.analysis.collaborators import Collaboration
+    from authorstats.analysis.impact import Impact
     from authorstats.analysis.merge import Merge
     from authorstats.config.taxonomy import Taxonomy
+    from authorstats.config.venues import VenueAliases
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,9 @@ class ReportOptions:
     # authorstats.compute_report, the library's entry, fills in the bundled list when this is None.
     stopwords: frozenset[str] | None = None
     overview_authors: int | None = None  # None: OVERVIEW_AUTHORS
+    # How venue strings are named (config.venues); None: none is aliased, each is only cleaned.
+    # authorstats.compute_report, the library's entry, fills in the bundled aliases when this is None.
+    venues: VenueAliases | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,10 @@ class ReportData:
     matrix: pd.DataFrame  # authors x topics paper counts, zeros kept
     shares: pd.DataFrame  # the same, each row divided by the author's papers
     overview: list[str]  # the authors the overview charts compare (all, up to the cap)
+    # Beyond topic counts (issue 14): co-authors, venues and citations per author and topic.
+    collaboration: Collaboration | None = None  # reports/collaborators.csv, data/processed/name_merges.csv
+    venues: pd.DataFrame | None = None  # reports/venues.csv: author_key, venue, topic, papers
+    impact: Impact | None = None  # reports/impact.csv, and the authors whose records have no counts
 
     def author(self, key: str) -> AuthorData:
         for item in self.authors:
@@ -251,7 +261,21 @@ def tabulate(frame: pd.DataFrame, selection: Selection, authors: Sequence[Author
                                 _fetched(mine)))
     limit = OVERVIEW_AUTHORS if options.overview_authors is None else options.overview_authors
     return ReportData(window, taxonomy, options, items, frame, selection.merges, tables.topic_counts(frame, keys),
-                      matrix, tables.topic_shares(matrix), overview_authors(matrix, limit))
+                      matrix, tables.topic_shares(matrix), overview_authors(matrix, limit),
+                      *beyond_topics(frame, selection, authors, options))
+
+
+def beyond_topics(frame: pd.DataFrame, selection: Selection, authors: Sequence[Author], options: ReportOptions
+                  ) -> tuple[Collaboration, pd.DataFrame, Impact]:
+    """The co-authors, the venue x topic table and the citations of the classified records ``frame``."""
+    from authorstats.analysis.collaborators import collaborators
+    from authorstats.analysis.impact import impact
+    from authorstats.analysis.venues import venue_table
+
+    keys = [a.key for a in authors]
+    sources = {key: selection.provenance[key].sources for key in keys if key in selection.provenance}
+    return (collaborators(frame, authors), venue_table(frame, keys, options.venues),
+            impact(frame, keys, sources))
 
 
 def overview_authors(matrix: pd.DataFrame, limit: int) -> list[str]:

@@ -1,4 +1,4 @@
-"""Reads the configuration files (roster, taxonomy, manual labels, stop words), the user's or the package's own, and hands them to config/'s parsers."""
+"""Reads the configuration files (roster, taxonomy, manual labels, stop words, venue aliases), the user's or the package's own, and hands them to config/'s parsers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from authorstats.config.taxonomy import Taxonomy
+    from authorstats.config.venues import VenueAliases
     from authorstats.models import Author
 
 _BUNDLED = "data"  # the package folder of the bundled files
@@ -51,6 +52,16 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
         path = Path(path)
         return parse_taxonomy(store.read_input_text(path, "taxonomy file"), path)
     return parse_taxonomy(*_bundled("taxonomy.toml"))
+
+
+def load_venues(path: Path | None = None) -> VenueAliases:
+    """The venue aliases at ``path`` (the bundled data/venues.toml by default), validated."""
+    from authorstats.config.venues import parse_venues
+
+    if path:
+        path = Path(path)
+        return parse_venues(store.read_input_text(path, "venue aliases file"), path)
+    return parse_venues(*_bundled("venues.toml"))
 
 
 def load_stopwords(path: Path | None = None) -> frozenset[str]:
