@@ -55,17 +55,19 @@ def bundled_page() -> bytes:
     """index.html of the bundled snapshot's report (2021-2022, no clouds), through the pipeline `report` runs:
     compute_report, the page builder and the template, with no pictures, a fixed time and fixed versions.
 
-    The taxonomy is the bundled one, named by a path that does not depend on where the package is installed.
+    The taxonomy and the venue aliases are the bundled ones, named by a path that does not depend on where the package is installed.
     """
     import authorstats
     from authorstats.analysis.report import ReportOptions, compute_report
     from authorstats.config.taxonomy import parse_taxonomy
+    from authorstats.config.venues import parse_venues
     from authorstats.render import html, page
 
     text = (resources.files("authorstats") / "data" / "taxonomy.toml").read_text(encoding="utf-8")
+    venues = (resources.files("authorstats") / "data" / "venues.toml").read_text(encoding="utf-8")
     data = compute_report(authorstats.snapshot_records(), roster=authorstats.load_roster(),
                           taxonomy=parse_taxonomy(text, "authorstats/data/taxonomy.toml"), years="2021-2022",
-                          options=ReportOptions(clouds=False))
+                          options=ReportOptions(clouds=False, venues=parse_venues(venues, "authorstats/data/venues.toml")))
     built = page.report_page(data, {}, generated=GENERATED, versions=VERSIONS,
                              labels_path="data/labels.csv (none)")
     return html.render(built).encode("utf-8")

@@ -117,6 +117,10 @@ def report(
     author_charts: Annotated[
         AuthorCharts, typer.Option("--author-charts", help="Whose own charts and word clouds to draw: all, top40 (the 40 with the most papers) or none; the overview charts are always drawn.")
     ] = AuthorCharts.all,
+    venues: Annotated[
+        Optional[Path], typer.Option("--venues", help="Your own venue-alias TOML file (how venue strings are named).",
+                                     show_default="the bundled aliases")
+    ] = None,
 ) -> None:
     """Tag every publication in the window with a topic; write topic tables, charts, word clouds, index.html and summary.md.
 
@@ -138,7 +142,8 @@ def report(
         labels = config_files.load_labels(ws.labels, tax.names)
         clouds = clouds and not tables_only
         options = ReportOptions(clouds=clouds, cloud_from=cloud_from.value, distinctive=distinctive,
-                                stopwords=config_files.load_stopwords(stopwords) if clouds else None)
+                                stopwords=config_files.load_stopwords(stopwords) if clouds else None,
+                                venues=config_files.load_venues(venues))
         data = compute_report(gathered.records, roster=authors, taxonomy=tax, years=window, labels=labels,
                               options=options, sources=gathered.sources)
         result = reporting.save_report(ws, data, reporting.SaveOptions(

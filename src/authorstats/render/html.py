@@ -11,11 +11,14 @@ import base64
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import jinja2
 import markupsafe
 import pandas as pd
+
+if TYPE_CHECKING:
+    from authorstats.render.study_page import Study
 
 MIME = {"png": "image/png", "svg": "image/svg+xml"}
 
@@ -82,6 +85,7 @@ class Page:
     shares: Picture | None = None
     overview_note: str = ""  # when the overview charts leave authors out, which and where the rest are
     author_folder: str = ""  # set: the authors' sections are pages in this folder, the page lists links to them
+    study: Study | None = None  # co-authors, venues, citations, trends (render/study_page.py, study.html.j2)
 
 
 @dataclass

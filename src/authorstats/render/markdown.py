@@ -56,11 +56,12 @@ def _matrix(matrix: pd.DataFrame, names: dict[str, str], first: str,
 
 
 def render(window: str, authors: Sequence[tuple[str, str, pd.DataFrame, pd.DataFrame]], matrix: pd.DataFrame,
-           shares: pd.DataFrame, notes: Sequence[str] = ()) -> str:
+           shares: pd.DataFrame, notes: Sequence[str] = (), sections: Sequence[str] = ()) -> str:
     """summary.md: overview (counts and shares), then per author the seminar table and topics by year.
 
     ``authors`` holds (key, name, seminar table, years x topics counts) in roster order. Names, topics and
-    years are escaped (``cell``); ``notes`` are the tool's own sentences, already Markdown.
+    years are escaped (``cell``); ``notes`` are the tool's own sentences, already Markdown. ``sections``: more
+    sections, already Markdown (render.markdown_study), put after the authors' tables and before the notes.
     """
     names = {key: name for key, name, _, _ in authors}
     out = [f"# Topics, {window}", ""]
@@ -75,5 +76,6 @@ def render(window: str, authors: Sequence[tuple[str, str, pd.DataFrame, pd.DataF
         if not by_year.empty:
             out += [f"### {cell(name)}: topics by year", "",
                     _matrix(by_year.rename(index=str), {}, "Year"), ""]
+    out += [part for section in sections for part in (section.rstrip(), "")]
     out += [f"_{' '.join(n.split())}_" for n in notes]  # the tool's own sentences, in Markdown (`commands`)
     return "\n".join(out).rstrip() + "\n"

@@ -93,7 +93,7 @@ def report_page(data: ReportData, pictures: Mapping[PictureKey, html.Picture], *
     section names it (with " (none)" when there was none). ``stopwords``: where the clouds' stop words came
     from.
     """
-    from authorstats.render import charts
+    from authorstats.render import charts, study_page
 
     pages = has_author_pages(data)
     sections = [author_section(data, item.author.key, pictures, papers=not pages) for item in data.authors]
@@ -115,6 +115,7 @@ def report_page(data: ReportData, pictures: Mapping[PictureKey, html.Picture], *
         heatmap=pictures.get(("", "heatmap")), shares=pictures.get(("", "shares")),
         methods=_methods(data, versions, labels_path, stopwords), overview_note=note,
         author_folder=AUTHOR_FOLDER if pages else "",
+        study=study_page.study(data, pictures),
     )
 
 

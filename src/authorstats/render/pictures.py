@@ -46,7 +46,7 @@ class PictureJob:
     """One picture of a report: whose it is ("" for the overview), which part, its file name and alt text."""
 
     key: str
-    part: str  # cloud, bars, by_year (an author's); heatmap, shares (the overview)
+    part: str  # cloud, bars, by_year (an author's); heatmap, shares, network, impact (the overview)
     name: str  # file name under reports/
     alt: str
     job: Job
@@ -119,6 +119,9 @@ def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 80
             if item.cloud_weights and item.author.key in charted:
                 out.append(PictureJob(item.author.key, "cloud", f"{item.author.key}_wordcloud.png",
                                       f"Word cloud of {item.author.name}", Cloud(item.cloud_weights, *cloud_size)))
+    from authorstats.render.study_pictures import study_pictures
+
+    out += study_pictures(data, dpi=dpi, fmt=fmt)  # co-authors and citations (the network takes a while)
     matrix, shown = data.matrix, data.overview
     used = matrix.sum(axis=0) > 0
     if data.authors and int(used.sum()):

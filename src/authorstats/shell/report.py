@@ -102,13 +102,18 @@ def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], 
                    years: str | YearWindow, labels: Mapping[str, str] | None = None,
                    options: ReportOptions = ReportOptions(),
                    sources: Mapping[str, Sequence[str]] | None = None) -> ReportData:
-    """analysis.report.compute_report with the bundled stop-word list when ``options.stopwords`` is None
-    (the library's ``authorstats.compute_report``): the package's file is read here, not in the pure core."""
+    """analysis.report.compute_report with the bundled stop-word list when ``options.stopwords`` is None and
+    the bundled venue aliases when ``options.venues`` is None (the library's ``authorstats.compute_report``):
+    the package's files are read here, not in the pure core."""
     from authorstats.analysis import report
     from authorstats.shell.config_files import load_stopwords
 
     if options.clouds and options.stopwords is None:
         options = dataclasses.replace(options, stopwords=load_stopwords())
+    if options.venues is None:
+        from authorstats.shell.config_files import load_venues
+
+        options = dataclasses.replace(options, venues=load_venues())
     return report.compute_report(records, roster=roster, taxonomy=taxonomy, years=years, labels=labels,
                                  options=options, sources=sources)
 
@@ -135,7 +140,7 @@ def save_report(workspace: store.Workspace, data: ReportData, options: SaveOptio
 
 def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None,
           painter: Painter) -> ReportResult:
-    from authorstats.render import html, markdown, page, pictures
+    from authorstats.render import html, markdown, markdown_study, page, pictures, study_page
     from authorstats.shell.csv_files import csv_text  # spreadsheet-safe: no cell runs as a formula
 
     generated = generation_time()  # before any work: a malformed SOURCE_DATE_EPOCH stops the run at once
@@ -152,10 +157,12 @@ def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, la
                                                           csv_text(item.table)))
         written.append(reports[key].files[-1])
 
+    written += _write_study_tables(workspace, data)
     by_year = [(a.author.key, a.author.name, a.table, a.by_year) for a in data.authors]
     summary_path = store.atomic_write_text(
         workspace.reports / "summary.md",
-        markdown.render(str(data.window), by_year, data.matrix, data.shares, data.notes))
+        markdown.render(str(data.window), by_year, data.matrix, data.shares, data.notes,
+                        markdown_study.sections(study_page.study(data, {}), str(data.window))))
     written.append(summary_path)
     if options.tables_only:
         return ReportResult(data.window, list(reports.values()), written, data.used_snapshot, None, summary_path)
@@ -186,6 +193,28 @@ def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, la
                                                    html.render_author(own)))
             reports[key].files.append(written[-1])
     return ReportResult(data.window, list(reports.values()), written, data.used_snapshot, index, summary_path)
+
+
+def _write_study_tables(workspace: store.Workspace, data: ReportData) -> list[Path]:
+    """reports/collaborators.csv, venues.csv and impact.csv, and data/processed/name_merges.csv (issue 14)."""
+    from authorstats.analysis import collaborators, impact, venues
+    from authorstats.shell.csv_files import csv_text
+
+    import pandas as pd
+
+    def table(frame: pd.DataFrame | None, columns: list[str]) -> str:
+        return csv_text(frame if frame is not None else pd.DataFrame(columns=columns))
+
+    collab = data.collaboration
+    return [
+        store.atomic_write_text(workspace.reports / "collaborators.csv",
+                                table(collab.table if collab else None, collaborators.COLUMNS)),
+        store.atomic_write_text(workspace.processed / "name_merges.csv",
+                                table(collab.merges if collab else None, collaborators.MERGE_COLUMNS)),
+        store.atomic_write_text(workspace.reports / "venues.csv", table(data.venues, venues.COLUMNS)),
+        store.atomic_write_text(workspace.reports / "impact.csv",
+                                table(data.impact.table if data.impact else None, impact.COLUMNS)),
+    ]
 
 
 def generation_time(environ: Mapping[str, str] | None = None) -> str:

@@ -1,0 +1,135 @@
+"""The report page's sections beyond topic counts (co-authors, venues, citations, topic trends) as plain views
+for the template ``study.html.j2``, built from report data and drawn pictures; pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
+
+if TYPE_CHECKING:
+    from authorstats.analysis.report import ReportData
+    from authorstats.render import html
+
+TOP_COAUTHORS = 10  # per author, on the page and in summary.md (collaborators.csv has all)
+
+
+class CoauthorRow(NamedTuple):
+    name: str
+    papers: int
+    topics: str
+    years: str
+
+
+class VenueRow(NamedTuple):
+    venue: str
+    papers: int
+    topics: str
+
+
+class ImpactRow(NamedTuple):
+    topic: str
+    papers: int
+    with_counts: int
+    citations: str
+    median: str
+    h_index: str
+    most_cited: str
+    fetched: str
+    total: bool  # the author's row over all topics
+
+
+@dataclass
+class AuthorStudy:
+    key: str
+    name: str
+    coauthors: list[CoauthorRow]
+    coauthors_total: int  # co-authors in collaborators.csv
+    coauthor_note: str  # e.g. papers without an author list
+    venues: list[VenueRow]
+    impact: list[ImpactRow]
+    impact_note: str  # "no citation counts in this data ..." when there are none
+
+
+@dataclass
+class Study:
+    authors: list[AuthorStudy]
+    network: html.Picture | None = None
+    impact_chart: html.Picture | None = None
+    trends: html.Picture | None = None
+    trend_sentences: list[str] = field(default_factory=list)
+    name_merges: int = 0
+    top: int = TOP_COAUTHORS  # co-authors shown per author
+
+
+def _years(first: object, last: object) -> str:
+    if first is None or last is None or str(first) in ("<NA>", "nan"):
+        return ""
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def _number(value: object, fmt: str = "{:,}") -> str:
+    import pandas as pd
+
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return fmt.format(value)
+
+
+def _impact_row(row: Mapping[Any, Any], all_topics: str) -> ImpactRow:
+    """One row of impact.csv as the page shows it: numbers with thousands separators, unknowns empty."""
+    title = row.get("most_cited")
+    most_cited = f"{title} ({_number(row.get('most_cited_citations'))})" if isinstance(title, str) else ""
+    fetched = row.get("fetched")
+    return ImpactRow(str(row["topic"]), int(str(row["papers"])), int(str(row["papers_with_citations"])),
+                     _number(row.get("citations")), _number(row.get("median_citations")),  # whole or ending in .5
+                     _number(row.get("h_index")), most_cited, fetched if isinstance(fetched, str) else "",
+                     row["topic"] == all_topics)
+
+
+def no_counts_note(sources: tuple[str, ...]) -> str:
+    from authorstats.analysis.impact import COUNTING_SOURCES, NO_COUNTS
+
+    where = f" (the records came from {', '.join(sources)})" if sources else ""
+    return f"There are {NO_COUNTS}{where}: citations come from {COUNTING_SOURCES}."
+
+
+def author_studies(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorStudy]:
+    """Per author: the top co-authors, the venues with their topics, and the citations per topic (or why none)."""
+    from authorstats.analysis.venues import venue_totals
+
+    out = []
+    for item in data.authors:
+        key = item.author.key
+        coauthors: list[CoauthorRow] = []
+        total, note = 0, ""
+        if data.collaboration is not None:
+            mine = data.collaboration.table[data.collaboration.table["author_key"] == key]
+            total = len(mine)
+            coauthors = [CoauthorRow(str(n), int(p), str(t), _years(f, l)) for n, p, t, f, l in
+                         zip(mine["coauthor"], mine["papers"], mine["topics"], mine["first_year"], mine["last_year"])
+                         ][:top]
+            missing = data.collaboration.without_authors.get(key, 0)
+            if missing:
+                note = f"{missing} of {len(item.papers)} papers have no author list in this data and count for no co-author."
+        venues = [VenueRow(*v) for v in venue_totals(data.venues, key)] if data.venues is not None else []
+        impact: list[ImpactRow] = []
+        impact_note = ""
+        if data.impact is not None:
+            if key in data.impact.without_counts:
+                impact_note = no_counts_note(data.impact.without_counts[key])
+            else:
+                from authorstats.analysis.impact import ALL_TOPICS
+
+                rows = data.impact.rows(key)
+                impact = [_impact_row(row, ALL_TOPICS) for row in rows.to_dict("records")]
+        out.append(AuthorStudy(key, item.author.name, coauthors, total, note, venues, impact, impact_note))
+    return out
+
+
+def study(data: ReportData, pictures: Mapping[tuple[str, str], html.Picture]) -> Study:
+    """Every section beyond topic counts, with the pictures drawn for them."""
+    merges = len(data.collaboration.merges) if data.collaboration is not None else 0
+    return Study(author_studies(data), pictures.get(("", "network")), pictures.get(("", "impact")),
+                 pictures.get(("", "trends")), [], merges)

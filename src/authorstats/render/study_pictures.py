@@ -1,0 +1,41 @@
+"""The pictures of the report's analyses beyond topic counts, as jobs (render.pictures): the co-authorship
+network and the citations per topic, drawn only when there is something to draw."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from authorstats.render.pictures import Chart, PictureJob
+
+if TYPE_CHECKING:
+    from authorstats.analysis.report import ReportData
+
+NETWORK_SIZE = (16.0, 10.0)  # inches: a slide
+
+
+def main_topics(data: ReportData) -> dict[str, str]:
+    """Each author's most frequent topic (the first row after Total of their table)."""
+    return {a.author.key: str(a.table.iloc[1, 0]) for a in data.authors if len(a.table) > 1}
+
+
+def study_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -> list[PictureJob]:
+    """The network picture (when any author has co-authors) and the citation chart (when any has counts)."""
+    from authorstats.analysis.network import network
+    from authorstats.render import charts, network as drawing, study_charts
+
+    colors = charts.topic_colors(data.taxonomy.names)
+    names = {a.author.key: a.author.name for a in data.authors}
+    out: list[PictureJob] = []
+    if data.collaboration is not None and len(data.collaboration.table):
+        net = network(data.collaboration, [a.author for a in data.authors], main_topics(data))
+        out.append(PictureJob("", "network", f"coauthor_network.{fmt}",
+                              "Co-authorship network of the roster's authors and their main co-authors",
+                              Chart(drawing.draw_network, (net, colors, f"Co-authors, {data.window}"),
+                                    NETWORK_SIZE, dpi, fmt)))
+    if data.impact is not None:
+        rows = study_charts.impact_rows(data.impact.table, names)
+        if rows:
+            out.append(PictureJob("", "impact", f"impact.{fmt}", "Bar chart of citations per author and topic",
+                                  Chart(study_charts.draw_impact, (rows, colors, f"Citations per topic, {data.window}"),
+                                        (10, 1.6 + 0.32 * len(rows)), dpi, fmt)))
+    return out
