@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from authorstats.analysis.collaborators import Collaboration
     from authorstats.analysis.impact import Impact
     from authorstats.analysis.merge import Merge
+    from authorstats.analysis.trends import AuthorTrend
     from authorstats.config.taxonomy import Taxonomy
     from authorstats.config.venues import VenueAliases
 
@@ -110,6 +111,8 @@ class ReportData:
     collaboration: Collaboration | None = None  # reports/collaborators.csv, data/processed/name_merges.csv
     venues: pd.DataFrame | None = None  # reports/venues.csv: author_key, venue, topic, papers
     impact: Impact | None = None  # reports/impact.csv, and the authors whose records have no counts
+    trends: pd.DataFrame | None = None  # years x topics: each topic's share of all the roster's works (once each)
+    author_trends: list[AuthorTrend] = field(default_factory=list)  # top topics and biggest change, per author
 
     def author(self, key: str) -> AuthorData:
         for item in self.authors:
@@ -262,7 +265,16 @@ def tabulate(frame: pd.DataFrame, selection: Selection, authors: Sequence[Author
     limit = OVERVIEW_AUTHORS if options.overview_authors is None else options.overview_authors
     return ReportData(window, taxonomy, options, items, frame, selection.merges, tables.topic_counts(frame, keys),
                       matrix, tables.topic_shares(matrix), overview_authors(matrix, limit),
-                      *beyond_topics(frame, selection, authors, options))
+                      *beyond_topics(frame, selection, authors, options), *trends(frame, items, window, taxonomy))
+
+
+def trends(frame: pd.DataFrame, items: Sequence[AuthorData], window: YearWindow, taxonomy: Taxonomy
+           ) -> tuple[pd.DataFrame, list[AuthorTrend]]:
+    """Each topic's share of the roster's works by year, and each author's top topics and biggest change."""
+    from authorstats.analysis.trends import author_trend, topic_trends
+
+    return (topic_trends(frame, taxonomy.names, window),
+            [author_trend(a.author.key, a.author.name, a.table, a.by_year, window) for a in items])
 
 
 def beyond_topics(frame: pd.DataFrame, selection: Selection, authors: Sequence[Author], options: ReportOptions

@@ -50,6 +50,14 @@ def impact_section(study: Study, window: str) -> str:
     return "\n".join(out)
 
 
+def trends_section(study: Study, window: str) -> str:
+    out = [f"## Topic trends, {window}", "", "Each topic's share of all the roster's works by year is the chart "
+           "topic_trends.png. Per author, computed from the topic tables:", ""]
+    out += [f"- {cell(sentence)}" for sentence in study.trend_sentences]
+    return "\n".join(out) + "\n"
+
+
 def sections(study: Study, window: str) -> list[str]:
     """Every section of summary.md beyond the topic tables, in page order."""
-    return [coauthors_section(study, window), venues_section(study, window), impact_section(study, window)]
+    return [trends_section(study, window), coauthors_section(study, window), venues_section(study, window),
+            impact_section(study, window)]

@@ -49,7 +49,7 @@ def draw_trends(ax: Axes, shares: pd.DataFrame, colors: dict[str, str], title: s
     for topic in shares.columns:
         values = shares[topic].tolist()
         ax.plot(years, values, marker="o", linewidth=2, color=colors.get(str(topic), OTHER_COLOR), label=str(topic))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if len(years) == 1:
         ax.set_xlim(years[0] - 1, years[0] + 1)

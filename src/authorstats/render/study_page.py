@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
 
 if TYPE_CHECKING:
     from authorstats.analysis.report import ReportData
+    from authorstats.analysis.trends import AuthorTrend
     from authorstats.render import html
 
 TOP_COAUTHORS = 10  # per author, on the page and in summary.md (collaborators.csv has all)
@@ -132,4 +133,20 @@ def study(data: ReportData, pictures: Mapping[tuple[str, str], html.Picture]) ->
     """Every section beyond topic counts, with the pictures drawn for them."""
     merges = len(data.collaboration.merges) if data.collaboration is not None else 0
     return Study(author_studies(data), pictures.get(("", "network")), pictures.get(("", "impact")),
-                 pictures.get(("", "trends")), [], merges)
+                 pictures.get(("", "trends")), [trend_sentence(t) for t in data.author_trends], merges)
+
+
+def trend_sentence(trend: AuthorTrend) -> str:
+    """One author's top topics and biggest change between the window's first and last year, as a sentence."""
+    if not trend.total:
+        return f"{trend.name}: no papers in this window."
+    tops = [f"{topic} ({papers}, {papers / trend.total:.0%})" for topic, papers in trend.top]
+    listed = tops[0] if len(tops) == 1 else ", ".join(tops[:-1]) + " and " + tops[-1]
+    text = f"{trend.name}: {trend.total} papers; top topic{'s' if len(tops) > 1 else ''} {listed}."
+    change = trend.change
+    if change is None:
+        return f"{text} No change to report: {trend.no_change}."
+    verb = "rose" if change.last_share > change.first_share else "fell"
+    return (f"{text} Biggest change from {change.first_year} to {change.last_year}: {change.topic} {verb} from "
+            f"{change.first_share:.0%} ({change.first_papers} of the year's papers) to {change.last_share:.0%} "
+            f"({change.last_papers}).")

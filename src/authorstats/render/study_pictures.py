@@ -1,5 +1,5 @@
 """The pictures of the report's analyses beyond topic counts, as jobs (render.pictures): the co-authorship
-network and the citations per topic, drawn only when there is something to draw."""
+network, the topic trends and the citations per topic, drawn only when there is something to draw."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def main_topics(data: ReportData) -> dict[str, str]:
 
 
 def study_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -> list[PictureJob]:
-    """The network picture (when any author has co-authors) and the citation chart (when any has counts)."""
+    """The network picture (when any author has co-authors), the trends chart (when there are works) and the
+    citation chart (when any author has counts)."""
     from authorstats.analysis.network import network
     from authorstats.render import charts, network as drawing, study_charts
 
@@ -32,6 +33,12 @@ def study_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -> lis
                               "Co-authorship network of the roster's authors and their main co-authors",
                               Chart(drawing.draw_network, (net, colors, f"Co-authors, {data.window}"),
                                     NETWORK_SIZE, dpi, fmt)))
+    if data.trends is not None and len(data.trends):
+        out.append(PictureJob("", "trends", f"topic_trends.{fmt}",
+                              "Line chart of each topic's share of all the roster's works by year",
+                              Chart(study_charts.draw_trends, (data.trends, colors,
+                                                               f"Share of all the roster's works per topic, {data.window}"),
+                                    (11, 6), dpi, fmt)))
     if data.impact is not None:
         rows = study_charts.impact_rows(data.impact.table, names)
         if rows:
