@@ -45,11 +45,13 @@ def test_report_draws_dollar_names_from_data_as_plain_text(workspace, tmp_path):
     assert files["data/labels.csv"] == labels.encode("utf-8")  # the user's file is left as it was
     svgs = {name: data.decode("utf-8") for name, data in files.items() if name.endswith(".svg")}
     assert set(svgs) == {"reports/lecun_topics.svg", "reports/lecun_by_year.svg", "reports/topic_heatmap.svg",
-                         "reports/topic_shares.svg"}
+                         "reports/topic_shares.svg", "reports/coauthor_network.svg", "reports/topic_trends.svg"}
     # Maths would be set in italics (DejaVu Sans Oblique glyphs): every glyph here is upright text.
     assert not [name for name, svg in svgs.items() if "Oblique" in svg]
     assert SQUARE in svgs["reports/lecun_topics.svg"] and FOO in svgs["reports/lecun_topics.svg"]
     assert r"$\foo$ LeCun" in svgs["reports/topic_heatmap.svg"]
+    assert r"$\foo$ LeCun" in svgs["reports/coauthor_network.svg"]
+    assert SQUARE in svgs["reports/topic_trends.svg"] and FOO in svgs["reports/topic_trends.svg"]
 
 
 def test_evaluate_out_draws_a_dollar_topic_as_plain_text(tmp_path):
