@@ -157,6 +157,52 @@ def report(
             typer.echo(f"Could not open a browser; open {result.index.resolve()} yourself.", err=True)
 
 
+class ExportFormat(str, Enum):
+    bibtex = "bibtex"
+    ris = "ris"
+    csljson = "csljson"
+    csv = "csv"
+
+
+@app.command()
+@command
+def export(
+    export_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="bibtex (LaTeX, Zotero), ris (reference managers), "
+                                   "csljson (Zotero, citeproc, pandoc) or csv.")
+    ] = ExportFormat.bibtex,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write the file here.", show_default="standard output")
+    ] = None,
+    workspace: WorkspaceOpt = Path("."),
+    years: YearsOpt = "2021-2022",
+    author: AuthorOpt = None,
+    taxonomy: TaxonomyOpt = None,
+    roster: RosterOpt = None,
+    venues: Annotated[
+        Optional[Path], typer.Option("--venues", help="Your own venue-alias TOML file.", show_default="the bundled aliases")
+    ] = None,
+) -> None:
+    """Write the window's works as a bibliography: one entry per work, its topic as a keyword, with its DOI, link and arXiv id when known.
+
+    Reads what `report` reads (fetched data, else the bundled snapshot) and tags each work the same way. A work of several roster authors is one entry.
+    """
+    from authorstats.config import roster as rosters
+    from authorstats.models import YearWindow
+    from authorstats.shell import config_files, exporting, store
+
+    window = YearWindow.parse(years)
+    authors = rosters.select(config_files.load_roster(roster), author or [])
+    items = exporting.window_works(store.Workspace(workspace), authors, config_files.load_taxonomy(taxonomy), window,
+                                   config_files.load_venues(venues))
+    text = exporting.export_text(items, export_format.value)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        exporting.write_export(text, output)
+        typer.echo(f"Wrote {len(items)} works as {export_format.value} -> {output}", err=True)
+
+
 @app.command()
 @command
 def fetch(

@@ -10,7 +10,8 @@ from authorstats.config.toml_text import parse_toml
 from authorstats.errors import BadInputError
 from authorstats.text import fold
 
-FIELDS = {"name", "aliases"}
+FIELDS = {"name", "aliases", "kind"}
+KINDS = ("conference", "journal", "preprint")  # what the exports call a paper of the venue
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,11 @@ class VenueAliases:
     names: tuple[str, ...]
     aliases: tuple[tuple[str, str], ...]  # (folded alias, venue name)
     path: str = "<text>"
+    kinds: tuple[tuple[str, str], ...] = ()  # (venue name, one of KINDS), for the venues that give one
+
+    def kind(self, name: str) -> str:
+        """The venue's kind (conference, journal or preprint), "" when the file gives none."""
+        return dict(self.kinds).get(name, "")
 
     def pattern(self) -> re.Pattern[str] | None:
         """One regular expression matching any alias as whole words in folded text (None: no aliases)."""
@@ -38,6 +44,7 @@ def parse_venues(text: str, origin: str | Path = "<text>") -> VenueAliases:
                             'Write one [[venue]] table per venue: name = "NeurIPS", aliases = ["NeurIPS", "NIPS"]')
     names: list[str] = []
     aliases: list[tuple[str, str]] = []
+    kinds: list[tuple[str, str]] = []
     seen: dict[str, str] = {}  # folded alias -> venue name
     for number, entry in enumerate(entries, start=1):
         where = f"venue aliases {origin}, venue #{number}"
@@ -62,6 +69,12 @@ def parse_venues(text: str, origin: str | Path = "<text>") -> VenueAliases:
             if folded not in seen:
                 seen[folded] = name
                 aliases.append((folded, name))
+        kind = entry.get("kind", "")
+        if kind not in ("", *KINDS):
+            raise BadInputError(f"{where} ({name}): kind {kind!r} is not one of {', '.join(KINDS)}",
+                                'Write kind = "conference", "journal" or "preprint", or leave it out')
         if name not in names:
             names.append(name)
-    return VenueAliases(tuple(names), tuple(aliases), str(origin))
+            if kind:
+                kinds.append((name, kind))
+    return VenueAliases(tuple(names), tuple(aliases), str(origin), tuple(kinds))
