@@ -2,8 +2,8 @@
 
 Names are matched after folding case and accents, dropping punctuation, middle names and middle initials ("Geoffrey E. Hinton" =
 "Geoffrey Hinton", "Yann Lecun" = "Yann LeCun"); every spelling merged into another is listed. A roster
-author is never their own co-author: a name with their surname and a first name or initial that fits theirs
-("Y. Bengio" for Yoshua Bengio) is left out of their list.
+author is never their own co-author: a name sources.names matches to them ("Y. Bengio", "Bengio, Yoshua",
+a form the roster lists) is left out of their list.
 """
 
 from __future__ import annotations
@@ -40,16 +40,12 @@ def _parts(name: str) -> list[str]:
     return fold(name, punctuation=False).replace("_", " ").split()
 
 
-def is_same_person(name: str, author_name: str) -> bool:
-    """True when ``name`` may be ``author_name`` written another way: the same surname, and a first name or
-    initial that fits ("Y. Bengio", "Yoshua Bengio", "Bengio, Yoshua" for Yoshua Bengio)."""
-    if name_key(name) == name_key(author_name):
-        return True
-    mine, theirs = _parts(author_name), _parts(name)
-    if len(mine) < 2 or len(theirs) < 2 or mine[-1] != theirs[-1]:
-        return False
-    first, other = mine[0], theirs[0]
-    return first == other or (len(other) == 1 and first.startswith(other)) or (len(first) == 1 and other.startswith(first))
+def is_same_person(name: str, author: Author) -> bool:
+    """True when ``name`` may be the roster ``author`` written another way ("Y. Bengio", "Bengio, Yoshua", one
+    of the roster's ``names``): sources.names decides, as it does for imports."""
+    from authorstats.sources.names import NameMatcher
+
+    return NameMatcher.of([author]).is_author(author.key, name)
 
 
 def split_names(cell: object) -> list[str]:
@@ -95,7 +91,10 @@ def collaborators(frame: pd.DataFrame, roster: Sequence[Author]) -> Collaboratio
 
     rows = list(zip(frame["author"], frame["year"], frame["topic"], frame["authors"])) if len(frame) else []
     shown, merges = display_names(n for *_, cell in rows for n in split_names(cell))
+    from authorstats.sources.names import NameMatcher
+
     names = {a.key: a.name for a in roster}
+    matcher = NameMatcher.of(roster)
     joint: dict[tuple[str, str], list[tuple[object, str]]] = defaultdict(list)  # (author, name key) -> (year, topic)
     without: Counter[str] = Counter()
     for author, year, topic, cell in rows:
@@ -104,7 +103,7 @@ def collaborators(frame: pd.DataFrame, roster: Sequence[Author]) -> Collaboratio
         found = split_names(cell)
         if not found:
             without[author] += 1
-        keys = dict.fromkeys(name_key(n) for n in found if not is_same_person(n, names[author]))
+        keys = dict.fromkeys(name_key(n) for n in found if not matcher.is_author(author, n))
         for key in keys:
             joint[author, key].append((year, str(topic)))
     out = []

@@ -10,7 +10,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from authorstats.analysis.collaborators import SEPARATOR, Collaboration, is_same_person, name_key
+from authorstats.analysis.collaborators import SEPARATOR, Collaboration, name_key
+from authorstats.sources.names import NameMatcher
 
 if TYPE_CHECKING:
     from authorstats.models import Author
@@ -62,8 +63,11 @@ def network(collaboration: Collaboration, roster: Sequence[Author], main_topics:
     shown = [a for a in with_coauthors if a in ranked]  # roster order
     keys = {a.key for a in shown}
 
+    matcher = NameMatcher.of(roster)
+
     def roster_node(name: str) -> str | None:
-        return next((a.key for a in roster if is_same_person(name, a.name)), None)
+        found = matcher.keys_among([name])
+        return found[0] if found else None
 
     people: dict[str, dict[str, int]] = defaultdict(dict)  # person id -> {roster key: joint papers}
     labels: dict[str, str] = {}
