@@ -39,7 +39,8 @@ def test_workers_draw_the_same_files_as_one_process(tmp_path):
 
     names = sorted(p.name for p in (tmp_path / "alone" / "reports").iterdir())
     assert names == sorted(p.name for p in (tmp_path / "shared" / "reports").iterdir())
-    assert sum(n.endswith(".png") for n in names) == 3 * 3 + 2  # per author: bars, by year, cloud; 2 overview
+    # per author: bars, by year, cloud; 2 overview; the co-author network and the topic trends
+    assert sum(n.endswith(".png") for n in names) == 3 * 3 + 2 + 2
     for name in names:
         one, two = ((tmp_path / ws / "reports" / name).read_bytes() for ws in ("alone", "shared"))
         if name == "index.html":  # written at a different second, naming its own workspace
@@ -106,7 +107,8 @@ def test_beyond_the_cap_the_overview_shows_the_top_authors_and_the_page_links_th
     assert note in page
     # Bengio (72 papers) and LeCun (33) are drawn and embedded; Hinton (15) is counted and linked
     assert set(pd.read_csv(reports / "topic_counts.csv")["author"]) == {"bengio", "lecun", "hinton"}
-    hinton = page[page.index('id="author-hinton"'):page.index('id="methods"')]
+    start = page.index('id="author-hinton"')
+    hinton = page[start:page.index("</section>", start)]
     assert '<a href="hinton_topics.png">' in hinton and '<a href="hinton_by_year.png">' in hinton
     assert "<img" not in hinton
     assert (reports / "hinton_topics.png").is_file() and (reports / "hinton_by_year.png").is_file()

@@ -53,8 +53,8 @@ def impact_section(study: Study, window: str) -> str:
 def trends_section(study: Study, window: str) -> str:
     out = [f"## Topic trends, {window}", "", "Each topic's share of all the roster's works by year is the chart "
            "topic_trends.png. Per author, computed from the topic tables:", ""]
-    out += [f"- {cell(sentence)}" for sentence in study.trend_sentences]
-    return "\n".join(out) + "\n"
+    out += [part for sentence in study.trend_sentences for part in (cell(sentence), "")]
+    return "\n".join(out)
 
 
 def sections(study: Study, window: str) -> list[str]:
