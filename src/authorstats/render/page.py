@@ -115,7 +115,7 @@ def report_page(data: ReportData, pictures: Mapping[PictureKey, html.Picture], *
         heatmap=pictures.get(("", "heatmap")), shares=pictures.get(("", "shares")),
         methods=_methods(data, versions, labels_path, stopwords), overview_note=note,
         author_folder=AUTHOR_FOLDER if pages else "",
-        study=study_page.study(data, pictures),
+        study=study_page.study(data, pictures, only=data.overview if pages else None),
     )
 
 

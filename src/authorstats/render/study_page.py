@@ -129,11 +129,15 @@ def author_studies(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorStu
     return out
 
 
-def study(data: ReportData, pictures: Mapping[tuple[str, str], html.Picture]) -> Study:
-    """Every section beyond topic counts, with the pictures drawn for them."""
+def study(data: ReportData, pictures: Mapping[tuple[str, str], html.Picture],
+          only: Sequence[str] | None = None) -> Study:
+    """Every section beyond topic counts, with the pictures drawn for them; ``only``: the authors whose tables
+    and sentences are shown (a large report's page: the overview's authors; the CSV files have all)."""
     merges = len(data.collaboration.merges) if data.collaboration is not None else 0
-    return Study(author_studies(data), pictures.get(("", "network")), pictures.get(("", "impact")),
-                 pictures.get(("", "trends")), [trend_sentence(t) for t in data.author_trends], merges)
+    keep = set(only) if only is not None else None
+    return Study([a for a in author_studies(data) if keep is None or a.key in keep], pictures.get(("", "network")),
+                 pictures.get(("", "impact")), pictures.get(("", "trends")),
+                 [trend_sentence(t) for t in data.author_trends if keep is None or t.key in keep], merges)
 
 
 def trend_sentence(trend: AuthorTrend) -> str:
