@@ -117,7 +117,8 @@ def test_author_pages_escape_like_the_main_page(large):
 
 def test_no_pictures_of_authors_with_author_charts_none(large):
     names = sorted(p.name for p in (large / "reports").glob("*.png"))
-    assert names == ["topic_heatmap.png", "topic_shares.png"]
+    # the overview's charts (the records have no author lists: no co-author network)
+    assert names == ["topic_heatmap.png", "topic_shares.png", "topic_trends.png"]
 
 
 def computed(n: int):
@@ -142,7 +143,7 @@ def test_author_charts_chooses_whose_pictures_are_drawn(data41, which, drawn):
     assert len(keys) == drawn
     if which == "top40":
         assert keys == set(data41.overview)
-    assert {job.part for job in jobs if not job.key} == {"heatmap", "shares"}  # the overview, always
+    assert {job.part for job in jobs if not job.key} == {"heatmap", "shares", "trends"}  # the overview, always
 
 
 def test_author_charts_refuses_other_values(data41):
@@ -172,6 +173,7 @@ def test_tables_only_writes_the_tables_and_no_picture_or_page(workspace):
     assert result.exit_code == 0, result.output
     reports = workspace / "reports"
     assert sorted(p.name for p in reports.iterdir()) == [
-        "bengio_topics.csv", "hinton_topics.csv", "lecun_topics.csv", "summary.md", "topic_counts.csv"]
+        "bengio_topics.csv", "collaborators.csv", "hinton_topics.csv", "impact.csv", "lecun_topics.csv", "summary.md",
+        "topic_counts.csv", "venues.csv"]
     assert (workspace / "data" / "processed" / "publications.csv").is_file()
     assert "Report:" not in result.output
