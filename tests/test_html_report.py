@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import sqlite3
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from importlib import resources
@@ -384,6 +386,12 @@ def test_no_output_has_control_characters_and_svg_charts_stay_xml(evil_report):
     outputs = [p for folder in ("reports", "data/processed") for p in (workspace / folder).iterdir()]
     assert len(outputs) >= 10
     for path in outputs:
+        if path.suffix == ".db":  # SQLite: every text value in it
+            with contextlib.closing(sqlite3.connect(path)) as db:
+                for (name,) in db.execute("select name from sqlite_master where type = 'table'").fetchall():
+                    for row in db.execute(f'select * from "{name}"'):
+                        assert not [v for v in row if isinstance(v, str) and CONTROL.search(v)], name
+            continue
         assert not CONTROL.search(path.read_text(encoding="utf-8")), path.name
         if path.suffix == ".svg":
             ET.parse(path)  # valid XML

@@ -121,7 +121,8 @@ def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], 
 @store.all_or_nothing()  # the files replace the previous report together, at the end, or not at all
 def save_report(workspace: store.Workspace, data: ReportData, options: SaveOptions = SaveOptions(), *,
                 labels: Path | None = None, painter: Painter | None = None) -> ReportResult:
-    """Draw the pictures (in worker processes) and write every file of ``data``: data/processed/*.csv, and
+    """Draw the pictures (in worker processes) and write every file of ``data``: data/processed/*.csv and
+    authorstats.db, and
     under reports/ the tables, pictures, summary.md and index.html.
 
     ``labels``: the labels file the report applied, named in the methods section. ``painter``: draws the
@@ -141,6 +142,7 @@ def save_report(workspace: store.Workspace, data: ReportData, options: SaveOptio
 def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None,
           painter: Painter) -> ReportResult:
     from authorstats.render import html, markdown, markdown_study, page, pictures, study_page
+    from authorstats.shell import database
     from authorstats.shell.csv_files import csv_text  # spreadsheet-safe: no cell runs as a formula
 
     generated = generation_time()  # before any work: a malformed SOURCE_DATE_EPOCH stops the run at once
@@ -149,6 +151,7 @@ def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, la
         store.atomic_write_text(workspace.processed / "duplicates.csv", csv_text(data.duplicates())),
         store.atomic_write_text(workspace.reports / "topic_counts.csv", csv_text(data.topic_counts)),
     ]
+    written.append(database.save_database(workspace, data))  # authorstats.db: the same data for SQL and Datasette
     reports: dict[str, AuthorReport] = {}
     for item in data.authors:
         key = item.author.key

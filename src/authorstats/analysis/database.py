@@ -1,0 +1,218 @@
+"""Pure: the tables of data/processed/authorstats.db (columns, types, keys, rows) from a computed report.
+
+Writing them is the shell's job (shell/database.py); this module only says what goes in. A table
+whose data a report does not have (collaborators, before that analysis exists) is left out, so the
+database never holds an empty stand-in for an analysis that was not made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from authorstats.analysis.report import ReportData
+
+# The SQL types of the columns (sqlite-utils maps int -> INTEGER, float -> FLOAT, str -> TEXT).
+ColumnTypes = dict[str, type]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the database: its columns in order with their types, its rows, its keys and its full-text index."""
+
+    name: str
+    columns: ColumnTypes
+    rows: list[dict[str, Any]]
+    pk: str | tuple[str, ...]
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, other table, other column)
+    fts: tuple[str, ...] = ()  # columns searched by the full-text index
+
+
+WORKS_COLUMNS: ColumnTypes = {
+    "id": int, "author_key": str, "title": str, "year": int, "venue": str, "venue_name": str, "topic": str,
+    "topics": str, "score": float, "confidence": float, "evidence": str, "manual": int, "url": str, "doi": str,
+    "arxiv_id": str, "citations": int, "source": str, "source_id": str, "authors": str, "abstract": str,
+    "fetched_at": str,
+}
+WORKS_DESCRIPTIONS = {
+    "id": "Row number of the work (the versions table points here)",
+    "author_key": "Roster key of the author whose list holds the work",
+    "title": "Title of the kept version",
+    "year": "Publication year of the kept version",
+    "venue": "Venue as the source wrote it",
+    "venue_name": "Venue name normalised through the venue aliases (empty where no alias is known)",
+    "topic": "Topic the classifier (or a manual label) gave",
+    "topics": "Every topic that scored, as Topic:score separated by semicolons",
+    "score": "Score of the chosen topic",
+    "confidence": "How sure the classifier is, 0 to 1",
+    "evidence": "Taxonomy terms that matched, separated by semicolons",
+    "manual": "1 when a manual label in data/labels.csv set the topic",
+    "url": "The paper's page as its source gave it",
+    "doi": "DOI",
+    "arxiv_id": "arXiv identifier",
+    "citations": "Citation count the source reported (empty when unknown)",
+    "source": "Where the kept version came from (scholar, openalex, dblp, snapshot, an import name)",
+    "source_id": "The source's own id or URL of the record",
+    "authors": "Co-authors, separated by semicolons",
+    "abstract": "Abstract, where the source gave one",
+    "fetched_at": "When the record was fetched (UTC)",
+}
+VERSIONS_COLUMNS: ColumnTypes = {
+    "id": int, "work_id": int, "author_key": str, "title": str, "year": int, "venue": str, "source": str,
+    "kept": int, "reason": str,
+}
+AUTHORS_COLUMNS: ColumnTypes = {
+    "key": str, "name": str, "scholar_id": str, "openalex": str, "dblp": str, "orcid": str, "sources": str,
+    "fetched": str, "records_read": int, "records_merged": int, "works": int,
+}
+TOPIC_COUNTS_COLUMNS: ColumnTypes = {"author_key": str, "topic": str, "count": int}
+
+# The report's collaborators table, once that analysis exists (ReportData.collaborators, a DataFrame with an
+# ``author`` column): stored as it is, its ``author`` column becoming ``author_key``.
+COLLABORATORS_ATTRIBUTE = "collaborators"
+
+
+# What each table and column holds, in words: Datasette shows these (shell/serve.py), docs/database.md repeats them.
+DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "authors": ("The roster: one row per author in the report, with where their data came from and when", {
+        "key": "Roster key", "name": "Display name", "scholar_id": "Google Scholar profile id",
+        "openalex": "OpenAlex author id", "dblp": "dblp person id", "orcid": "ORCID",
+        "sources": "Sources the author's records came from, joined by +",
+        "fetched": "When those records were fetched", "records_read": "Records read, every year",
+        "records_merged": "Records counted as versions of another work",
+        "works": "Works in the report's year window"}),
+    "works": ("One row per merged work in the report's year window, with its topic", WORKS_DESCRIPTIONS),
+    "versions": ("Every record read for a work in the window: the kept version and each version merged into it", {
+        "id": "Row number", "work_id": "The work this record is a version of (works.id)",
+        "author_key": "Roster key of the author", "title": "Title as this version has it",
+        "year": "Year of this version", "venue": "Venue of this version", "source": "Where this version came from",
+        "kept": "1 for the version the work shows, 0 for one merged into it",
+        "reason": "Why the record counts as a version of the work ('kept' for the kept one)"}),
+    "topic_counts": ("Works per author and topic, as reports/topic_counts.csv", {
+        "author_key": "Roster key of the author", "topic": "Topic",
+        "count": "Number of the author's works with this topic"}),
+    "collaborators": ("Co-authors of each author", {}),
+}
+
+
+def database_tables(data: ReportData) -> list[Table]:
+    """Every table of authorstats.db for ``data``, parents before the tables that point at them."""
+    works = works_rows(data.publications)
+    counts = data.topic_counts.rename(columns={"author": "author_key"})
+    tables = [
+        Table("authors", AUTHORS_COLUMNS, authors_rows(data), "key"),
+        Table("works", WORKS_COLUMNS, works, "id", (("author_key", "authors", "key"),), ("title", "abstract")),
+        Table("versions", VERSIONS_COLUMNS, versions_rows(works, data.merges), "id",
+              (("work_id", "works", "id"), ("author_key", "authors", "key"))),
+        Table("topic_counts", TOPIC_COUNTS_COLUMNS, frame_rows(counts, TOPIC_COUNTS_COLUMNS), ("author_key", "topic"),
+              (("author_key", "authors", "key"),)),
+    ]
+    collaborators = getattr(data, COLLABORATORS_ATTRIBUTE, None)
+    if collaborators is not None and len(collaborators):
+        tables.append(frame_table("collaborators", collaborators.rename(columns={"author": "author_key"})))
+    return tables
+
+
+def works_rows(publications: pd.DataFrame) -> list[dict[str, Any]]:
+    """One row per classified work, numbered from 1 in the report's order (author, year, title)."""
+    rows = frame_rows(publications.rename(columns={"author": "author_key"}), WORKS_COLUMNS)
+    for number, row in enumerate(rows, start=1):
+        row["id"] = number
+    return rows
+
+
+def versions_rows(works: list[dict[str, Any]], merges: Iterable[Any]) -> list[dict[str, Any]]:
+    """Each work's kept version, then every version merged into it (``merges``: analysis.merge.Merge)."""
+    rows: list[dict[str, Any]] = []
+    work_of: dict[tuple[object, ...], int] = {}
+    for work in works:
+        work_of.setdefault((work["author_key"], work["title"], work["source"], work["year"]), work["id"])
+        rows.append({"work_id": work["id"], "author_key": work["author_key"], "title": work["title"],
+                     "year": work["year"], "venue": work["venue"], "source": work["source"], "kept": 1,
+                     "reason": "kept"})
+    for merge in merges:
+        work_id = work_of.get((merge.author, merge.kept_title, merge.kept_source, merge.kept_year))
+        if work_id is None:  # the kept version is outside the report (another window): no work to point at
+            continue
+        rows.append({"work_id": work_id, "author_key": merge.author, "title": merge.dropped_title,
+                     "year": merge.dropped_year, "venue": merge.dropped_venue, "source": merge.dropped_source,
+                     "kept": 0, "reason": merge.reason})
+    rows.sort(key=lambda row: (row["work_id"], -row["kept"]))
+    for number, row in enumerate(rows, start=1):
+        row["id"] = number
+    return rows
+
+
+def authors_rows(data: ReportData) -> list[dict[str, Any]]:
+    rows = []
+    for item in data.authors:
+        author, prov = item.author, item.provenance
+        rows.append({"key": author.key, "name": author.name, "scholar_id": author.scholar_id,
+                     "openalex": author.openalex, "dblp": author.dblp, "orcid": author.orcid,
+                     "sources": prov.label, "fetched": item.fetched, "records_read": prov.records_read,
+                     "records_merged": prov.records_merged, "works": prov.records_in_window})
+    return rows
+
+
+def frame_rows(frame: pd.DataFrame, columns: ColumnTypes) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts of ``columns`` (missing columns empty), each value of its column's type:
+    numbers as numbers, a missing number as NULL, text as text."""
+    present = [name for name in columns if name in frame.columns]
+    rows = []
+    for record in frame[present].to_dict("records"):
+        row: dict[str, Any] = {}
+        for name, kind in columns.items():
+            row[name] = _value(record.get(name), kind)
+        rows.append(row)
+    return rows
+
+
+def frame_table(name: str, frame: pd.DataFrame) -> Table:
+    """A table stored as ``frame`` holds it: integer, float and text columns, a row number as key."""
+    columns: ColumnTypes = {"id": int}
+    for column, dtype in frame.dtypes.items():
+        kind = dtype.kind
+        columns[str(column)] = int if kind in "iub" else float if kind == "f" else str
+    rows = frame_rows(frame.rename(columns=str), columns)
+    for number, row in enumerate(rows, start=1):
+        row["id"] = number
+    keys = (("author_key", "authors", "key"),) if "author_key" in columns else ()
+    return Table(name, columns, rows, "id", keys)
+
+
+def _value(value: object, kind: type) -> object:
+    """``value`` as ``kind``; a missing value is NULL in a number column and empty text in a text column."""
+    if _missing(value):
+        return "" if kind is str else None
+    if kind is int:
+        return int(value)  # type: ignore[call-overload]
+    if kind is float:
+        return float(value)  # type: ignore[arg-type]
+    return str(value)
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False
+
+
+# Datasette's canned query "topic table for an author and window" (shell/serve.py), and docs/database.md's third
+# example: the seminar's shape of reports/<key>_topics.csv (Total first, then topics by count, ties by name).
+TOPIC_TABLE_SQL = """\
+select Topic, Count from (
+  select 'Total' as Topic, count(*) as Count, 0 as part from works
+   where author_key = :author and year between cast(:start as integer) and cast(:end as integer)
+  union all
+  select topic, count(*), 1 from works
+   where author_key = :author and year between cast(:start as integer) and cast(:end as integer)
+   group by topic
+) order by part, Count desc, Topic"""

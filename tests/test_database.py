@@ -1,0 +1,134 @@
+"""data/processed/authorstats.db: `report` writes it beside the CSVs; checked here with plain sqlite3."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from authorstats.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    """The workspace of a report of the bundled snapshot, 2021-2022, and its database opened read-only."""
+    root = tmp_path_factory.mktemp("ws")
+    result = runner.invoke(app, ["report", "-w", str(root), "--no-clouds", "--dpi", "50"])
+    assert result.exit_code == 0, result.output
+    path = root / "data" / "processed" / "authorstats.db"
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        yield root, db
+
+
+def rows(db, sql, *args):
+    return db.execute(sql, args).fetchall()
+
+
+def test_works_has_one_row_per_merged_work(bundled):
+    root, db = bundled
+    assert dict(rows(db, "select author_key, count(*) from works group by author_key")) == {
+        "bengio": 72, "lecun": 33, "hinton": 15}
+    processed = pd.read_csv(root / "data" / "processed" / "publications.csv", keep_default_na=False)
+    assert sorted(rows(db, "select author_key, title, topic from works")) == sorted(
+        zip(processed["author"], processed["title"], processed["topic"]))
+
+
+def test_topic_counts_equal_the_csv(bundled):
+    root, db = bundled
+    csv = pd.read_csv(root / "reports" / "topic_counts.csv")
+    assert sorted(rows(db, "select author_key, topic, count from topic_counts")) == sorted(
+        zip(csv["author"], csv["topic"], csv["count"].astype(int)))
+    # and they are what the works table says
+    assert sorted(rows(db, "select author_key, topic, count(*) from works group by 1, 2")) == sorted(
+        rows(db, "select author_key, topic, count from topic_counts"))
+
+
+def test_full_text_search_finds_the_gflownet_titles(bundled):
+    _, db = bundled
+    found = {t for (t,) in rows(db, "select title from works where rowid in "
+                                    "(select rowid from works_fts where works_fts match ?)", "GFlowNet")}
+    expected = {t for (t,) in rows(db, "select title from works where lower(title) like '%gflownet%'")}
+    assert len(expected) >= 5 and found == expected
+
+
+def test_columns_have_their_types(bundled):
+    _, db = bundled
+    assert rows(db, "select distinct typeof(year) from works") == [("integer",)]
+    assert rows(db, "select distinct typeof(score), typeof(confidence) from works") == [("real", "real")]
+    assert {t for (t,) in rows(db, "select distinct typeof(citations) from works")} <= {"integer", "null"}
+    declared = {name: kind for _, name, kind, *_ in rows(db, "pragma table_info(works)")}
+    assert declared["year"] == declared["citations"] == declared["id"] == "INTEGER"
+    assert declared["title"] == "TEXT" and declared["score"] == "REAL"
+
+
+def test_foreign_keys_are_declared_and_hold(bundled):
+    _, db = bundled
+    keys = {table: {(row[3], row[2], row[4]) for row in rows(db, f"pragma foreign_key_list({table})")}
+            for table in ("works", "versions", "topic_counts")}
+    assert keys == {"works": {("author_key", "authors", "key")},
+                    "versions": {("work_id", "works", "id"), ("author_key", "authors", "key")},
+                    "topic_counts": {("author_key", "authors", "key")}}
+    assert rows(db, "pragma foreign_key_check") == []
+
+
+def test_versions_hold_each_work_and_the_versions_merged_into_it(bundled):
+    root, db = bundled
+    assert rows(db, "select count(*) from works") == rows(db, "select count(*) from versions where kept = 1")
+    assert rows(db, "select count(*) from (select work_id from versions where kept = 1 "
+                    "group by work_id having count(*) != 1)") == [(0,)]
+    duplicates = pd.read_csv(root / "data" / "processed" / "duplicates.csv", keep_default_na=False)
+    merged = rows(db, "select w.author_key, w.title, v.title, v.source, v.reason from versions v "
+                      "join works w on w.id = v.work_id where v.kept = 0")
+    assert len(duplicates) == 9
+    assert sorted(merged) == sorted(zip(duplicates["author"], duplicates["kept_title"], duplicates["dropped_title"],
+                                        duplicates["dropped_source"], duplicates["reason"]))
+
+
+def test_authors_say_where_the_data_came_from(bundled):
+    _, db = bundled
+    assert rows(db, "select key, sources, works from authors order by key") == [
+        ("bengio", "snapshot", 72), ("hinton", "snapshot", 15), ("lecun", "snapshot", 33)]
+
+
+def test_the_database_is_replaced_whole_by_the_next_report(workspace):
+    path = workspace / "data" / "processed" / "authorstats.db"
+    for who in ("lecun", "hinton"):
+        result = runner.invoke(app, ["report", "-w", str(workspace), "--no-clouds", "--dpi", "50", "-a", who])
+        assert result.exit_code == 0, result.output
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert rows(db, "select author_key, count(*) from works group by 1") == [("hinton", 15)]
+        assert rows(db, "pragma integrity_check") == [("ok",)]
+    assert not list(path.parent.glob(".*.tmp"))
+
+
+def test_a_collaborators_table_comes_only_with_that_analysis():
+    from authorstats.analysis.database import database_tables
+    from authorstats.analysis.report import ReportOptions, compute_report
+    from authorstats.shell import config_files
+    from authorstats.sources import snapshot
+
+    data = compute_report(snapshot.read_bundled(), roster=config_files.load_roster(),
+                          taxonomy=config_files.load_taxonomy(), years="2021-2022", options=ReportOptions(clouds=False))
+    assert [t.name for t in database_tables(data)] == ["authors", "works", "versions", "topic_counts"]
+    data.collaborators = pd.DataFrame({"author": ["lecun"], "coauthor": ["Adrien Bardes"], "papers": [3]})
+    extra = database_tables(data)[-1]
+    assert extra.name == "collaborators" and extra.rows == [
+        {"id": 1, "author_key": "lecun", "coauthor": "Adrien Bardes", "papers": 3}]
+    assert extra.foreign_keys == (("author_key", "authors", "key"),)
+
+
+def test_the_topic_table_query_gives_the_seminar_tables(bundled):
+    from authorstats.analysis.database import TOPIC_TABLE_SQL
+
+    root, db = bundled
+    for key in ("bengio", "lecun", "hinton"):
+        table = pd.read_csv(root / "reports" / f"{key}_topics.csv")
+        got = db.execute(TOPIC_TABLE_SQL, {"author": key, "start": "2021", "end": "2022"}).fetchall()
+        assert got == list(zip(table["Topic"], table["Count"].astype(int)))
+    assert db.execute(TOPIC_TABLE_SQL, {"author": "lecun", "start": 2022, "end": 2022}).fetchall()[0] == (
+        "Total", db.execute("select count(*) from works where author_key = 'lecun' and year = 2022").fetchone()[0])
