@@ -447,3 +447,22 @@ def review(
     typer.echo(f"Wrote {len(table)} record(s) with confidence under {below:g} to {target}.")
     typer.echo(f"Fill correct_topic with one of: {', '.join(tax.names)}; then run "
                f"`authorstats review --apply {target}`.")
+
+
+@app.command()
+@command
+def serve(
+    workspace: WorkspaceOpt = Path("."),
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on. Anything but 127.0.0.1 or localhost lets other machines read the data (a warning says so).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on; 0 picks a free one.")] = 0,
+    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the works table in the default browser.")] = True,
+) -> None:
+    """Browse the last report's data in Datasette: facets, full-text search, SQL, JSON and CSV of every view.
+
+    Serves WORKSPACE/data/processed/authorstats.db (written by `authorstats report`) until Ctrl-C. Needs the serve extra: pip install 'authorstats[serve]'. See docs/database.md.
+    """
+    from authorstats.shell import serve as serving
+    from authorstats.shell import store
+
+    serving.serve(store.Workspace(workspace), serving.ServeOptions(host, port, open_browser), typer.echo)
+

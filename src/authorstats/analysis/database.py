@@ -216,3 +216,32 @@ select Topic, Count from (
    where author_key = :author and year between cast(:start as integer) and cast(:end as integer)
    group by topic
 ) order by part, Count desc, Topic"""
+
+WORKS_FACETS = ["author_key", "topic", "year", "venue"]
+
+
+def datasette_metadata(database: str) -> dict[str, Any]:
+    """Datasette's metadata for authorstats.db served as ``database``: every table and column in words, facets on
+    the works, their full-text search, and the canned query "topic table for an author and window"."""
+    tables: dict[str, Any] = {}
+    for name, (description, columns) in DESCRIPTIONS.items():
+        tables[name] = {"description": description, "columns": dict(columns)}
+    tables["works"].update({"facets": list(WORKS_FACETS), "fts_table": "works_fts", "fts_pk": "id",
+                            "sort_desc": "year", "size": 50})
+    tables["versions"]["facets"] = ["author_key", "kept", "source"]
+    tables["topic_counts"]["facets"] = ["author_key", "topic"]
+    return {
+        "title": "authorstats",
+        "description": "The last report's data: works with their topics, merged versions, authors, topic counts. "
+                       "Written by `authorstats report`; see docs/database.md.",
+        "databases": {database: {
+            "description": "data/processed/authorstats.db",
+            "tables": tables,
+            "queries": {"topic_table": {
+                "title": "Topic table for an author and window",
+                "description": "The seminar's table for one author (roster key) and years START to END: "
+                               "Total first, then the topics by number of works.",
+                "sql": TOPIC_TABLE_SQL,
+            }},
+        }},
+    }

@@ -1,0 +1,103 @@
+"""`authorstats serve`: Datasette on data/processed/authorstats.db, on this machine unless told otherwise."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import logging
+import socket
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from authorstats.errors import BadInputError
+from authorstats.shell import database, store
+
+log = logging.getLogger(__name__)
+
+INSTALL = "pip install 'authorstats[serve]'"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 0  # 0: a free port
+    open_browser: bool = True
+
+
+def is_local(host: str) -> bool:
+    return host in LOCAL_HOSTS or host.startswith("127.")
+
+
+def require_datasette() -> None:
+    if importlib.util.find_spec("datasette") is None:
+        raise BadInputError("Datasette is not installed, and `serve` runs on it", f"Install it: {INSTALL}")
+
+
+def check_database(workspace: store.Workspace) -> Path:
+    """The workspace's database, refused (exit 2) when `report` has not written it or it is not one."""
+    path = database.database_path(workspace)
+    if not path.is_file():
+        raise BadInputError(f"no database at {path}", "Run `authorstats report` first: it writes the database")
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            connection.execute("select count(*) from works").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise BadInputError(f"{path} is not a database authorstats wrote ({exc})",
+                            "Run `authorstats report` to write it again") from None
+    return path
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host``:``port`` (0: a free port the system picks), or exit 2 saying why not."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except (OSError, OverflowError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BadInputError(f"cannot listen on {host} port {port}: {why}",
+                            "Choose another --port (0 picks a free one) or another --host") from None
+
+
+def serve(workspace: store.Workspace, options: ServeOptions, echo: Callable[[str], None]) -> None:
+    """Serve the workspace's database with Datasette until Ctrl-C (or SIGTERM); says where, opens a browser."""
+    require_datasette()
+    path = check_database(workspace)
+    if not is_local(options.host):
+        log.warning("serving on %s: anyone who can reach this machine there can read the database; "
+                    "leave out --host to serve on 127.0.0.1 only", options.host)
+    import uvicorn
+    from datasette.app import Datasette
+
+    from authorstats.analysis.database import datasette_metadata
+
+    name = path.stem
+    app = Datasette([str(path)], metadata=datasette_metadata(name), settings={"default_facet_size": 30})
+    sock = listen(options.host, options.port)
+    port = sock.getsockname()[1]
+    shown_host = f"[{options.host}]" if ":" in options.host else options.host
+    url = f"http://{shown_host}:{port}/{name}/works"
+    server = uvicorn.Server(uvicorn.Config(app.app(), log_level="warning", lifespan="on"))
+    echo(f"Serving {path} at {url} (Ctrl-C to stop).")
+    if options.open_browser:
+        threading.Thread(target=_open_when_started, args=(server, url, echo), daemon=True).start()
+    try:
+        with sock:
+            server.run(sockets=[sock])
+    except KeyboardInterrupt:  # the way to stop it: not an interruption of work
+        pass
+    echo("Stopped.")
+
+
+def _open_when_started(server: object, url: str, echo: Callable[[str], None], wait: float = 30.0) -> None:
+    import webbrowser
+
+    deadline = time.monotonic() + wait
+    while not getattr(server, "started", False) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if not webbrowser.open(url):
+        echo(f"Could not open a browser; open {url} yourself.")

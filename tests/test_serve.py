@@ -1,0 +1,147 @@
+"""`authorstats serve`: a real Datasette server on 127.0.0.1, started as its own process and always stopped."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import urllib.request
+from urllib.parse import urlsplit
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from authorstats.cli import app
+
+from browser import chromium, needs_chromium
+
+runner = CliRunner()
+START_TIMEOUT = 120  # seconds for the server to say where it listens (the machine may be busy)
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory):
+    """A workspace with the bundled snapshot's report (and so its database)."""
+    root = tmp_path_factory.mktemp("ws")
+    result = runner.invoke(app, ["report", "-w", str(root), "--no-clouds", "--dpi", "50"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(reported):
+    """`authorstats serve --no-open --port 0` in its own process; gives the base URL it prints. Stopped at the end,
+    also when a test fails."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "authorstats", "serve", "-w", str(reported), "--no-open", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    try:
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+        try:
+            first = lines.get(timeout=START_TIMEOUT)
+        except queue.Empty:
+            pytest.fail(f"serve printed nothing in {START_TIMEOUT} s; stderr: {process.stderr.read() if process.poll() is not None else ''}")
+        assert first.startswith("Serving ") and " at http://127.0.0.1:" in first, first
+        url = first.split(" at ", 1)[1].split()[0]
+        parts = urlsplit(url)
+        yield f"{parts.scheme}://{parts.netloc}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def get_json(url: str) -> object:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        assert response.status == 200
+        return json.loads(response.read().decode("utf-8"))
+
+
+def test_the_works_json_counts_what_the_table_says(server, reported):
+    table = pd.read_csv(reported / "reports" / "lecun_topics.csv")
+    expected = int(table.loc[table["Topic"] == "Self-Supervised", "Count"].iloc[0])
+    data = get_json(f"{server}/authorstats/works.json?topic=Self-Supervised&author_key=lecun&_size=max")
+    assert data["filtered_table_rows_count"] == expected == len(data["rows"])
+    assert expected > 0
+
+
+def test_the_canned_query_gives_the_seminar_table(server, reported):
+    rows = get_json(f"{server}/authorstats/topic_table.json?author=hinton&start=2021&end=2022&_shape=array")
+    table = pd.read_csv(reported / "reports" / "hinton_topics.csv")
+    assert [(r["Topic"], r["Count"]) for r in rows] == list(zip(table["Topic"], table["Count"].astype(int)))
+
+
+def test_metadata_names_the_tables_and_columns_in_words(server):
+    metadata = get_json(f"{server}/-/metadata.json")
+    works = metadata["databases"]["authorstats"]["tables"]["works"]
+    assert works["facets"] == ["author_key", "topic", "year", "venue"]
+    assert works["columns"]["year"] and works["description"]
+
+
+@needs_chromium
+def test_the_works_page_shows_the_facets_in_a_browser(server, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    browser = chromium(tmp_path / "profile")
+    try:
+        browser.get(f"{server}/authorstats/works")
+        facets = [f.get_attribute("data-column") for f in browser.find_elements(By.CSS_SELECTOR, ".facet-info")]
+        assert sorted(facets) == ["author_key", "topic", "venue", "year"]
+        assert "Yann LeCun 33" in browser.find_element(By.CSS_SELECTOR, ".facet-results").text  # the author facet, by name
+        assert browser.find_elements(By.CSS_SELECTOR, "input[name=_search]")  # the full-text search box
+    finally:
+        browser.quit()
+
+
+def test_without_a_database_it_says_to_run_report_first(workspace):
+    result = runner.invoke(app, ["serve", "-w", str(workspace), "--no-open"])
+    assert result.exit_code == 2
+    assert "authorstats report" in result.output and "first" in result.output
+
+
+def test_without_datasette_it_gives_the_install_command(reported, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "datasette" else real(name, *a))
+    result = runner.invoke(app, ["serve", "-w", str(reported), "--no-open"])
+    assert result.exit_code == 2
+    assert "pip install 'authorstats[serve]'" in result.output
+
+
+def test_a_port_in_use_is_exit_2(reported):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = runner.invoke(app, ["serve", "-w", str(reported), "--no-open", "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1 port {port}" in result.output
+
+
+def test_a_public_host_warns(reported, monkeypatch):
+    import uvicorn
+
+    from authorstats.shell import serve
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)  # the warning, not a public server
+    monkeypatch.setattr(serve, "listen", lambda host, port: __import__("socket").create_server(("127.0.0.1", 0)))
+    result = runner.invoke(app, ["serve", "-w", str(reported), "--no-open", "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    assert "warning: serving on 0.0.0.0" in result.stderr
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+def test_local_hosts_do_not_warn(host):
+    from authorstats.shell.serve import is_local
+
+    assert is_local(host)
+    assert not is_local("0.0.0.0") and not is_local("192.168.1.5")
