@@ -466,3 +466,48 @@ def serve(
 
     serving.serve(store.Workspace(workspace), serving.ServeOptions(host, port, open_browser), typer.echo)
 
+
+taxonomy_app = typer.Typer(help="Start a taxonomy for your own field.", no_args_is_help=True)
+app.add_typer(taxonomy_app, name="taxonomy")
+
+
+@taxonomy_app.command("suggest")
+@command
+def taxonomy_suggest(
+    source: Annotated[
+        Optional[Path], typer.Option("--from", metavar="FILE.csv", help="CSV with a title column (and optionally abstract) to model.", show_default="the workspace's records")
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the suggested taxonomy.")] = Path("taxonomy.suggested.toml"),
+    topics: Annotated[
+        Optional[int], typer.Option("--topics", min=2, max=50, help="How many topics to propose.", show_default="the most coherent number from 2 to 12")
+    ] = None,
+    extend: Annotated[
+        bool, typer.Option("--extend", help="Propose topics only for the records the taxonomy leaves in Other or tags with confidence under 0.5, and write the taxonomy with them added.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+    taxonomy: Annotated[
+        Optional[Path], typer.Option("--taxonomy", help="The taxonomy --extend adds to.", show_default="the bundled taxonomy")
+    ] = None,
+    roster: RosterOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Suggest a starter taxonomy from titles (and abstracts): a TF-IDF + NMF topic model with a fixed seed.
+
+    One topic per model component, named by its top terms, which become its weighted patterns; the ten titles that load most on it follow as comments. Rename, merge and edit the topics, then use the file with --taxonomy. Reads the workspace's records (fetched, else the bundled snapshot) or --from FILE.csv; never replaces an existing file without --force. See docs/classifier.md.
+    """
+    from authorstats.shell import store
+    from authorstats.shell import suggest as suggesting
+
+    options = suggesting.SuggestOptions(output=output, topics=topics, extend=extend, force=force, source=source,
+                                        taxonomy=taxonomy, roster=roster)
+    result = suggesting.suggest(store.Workspace(workspace), options, progress=progress_bar)
+    if topics is None:
+        tried = ", ".join(f"{n}: {score:.3f}" for n, score in result.coherence.items())
+        typer.echo(f"Coherence (mean NPMI of the top terms) by number of topics: {tried}; chose {result.chosen}.")
+    what = "new topic" if extend else "topic"
+    typer.echo(f"{len(result.new_topics)} {what}s fitted on {result.texts} titles; records of the {result.read} "
+               "each topic would take with this taxonomy:")
+    width = max(len(name) for name in result.counts)
+    for name, count in result.counts.items():
+        typer.echo(f"  {name:<{width}}  {count:>5}")
+    typer.echo(f"Wrote {output}. Rename, merge and edit its topics, then use it: --taxonomy {output}")

@@ -48,10 +48,15 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """The taxonomy at ``path`` (the bundled one by default), validated; errors name the file and the entry."""
     from authorstats.config.taxonomy import parse_taxonomy
 
+    return parse_taxonomy(*read_taxonomy_text(path))
+
+
+def read_taxonomy_text(path: Path | None = None) -> tuple[str, Path]:
+    """The text of the taxonomy at ``path`` (the bundled one by default), unparsed, and its path."""
     if path:
         path = Path(path)
-        return parse_taxonomy(store.read_input_text(path, "taxonomy file"), path)
-    return parse_taxonomy(*_bundled("taxonomy.toml"))
+        return store.read_input_text(path, "taxonomy file"), path
+    return _bundled("taxonomy.toml")
 
 
 def load_venues(path: Path | None = None) -> VenueAliases:
