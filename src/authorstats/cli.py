@@ -112,7 +112,7 @@ def report(
         bool, typer.Option("--open", help="Open reports/index.html in the default browser when done.")
     ] = False,
     tables_only: Annotated[
-        bool, typer.Option("--tables-only", help="Write only the CSV tables and summary.md: no pictures, no HTML (fast for large rosters).")
+        bool, typer.Option("--tables-only", help="Write only the CSV tables, summary.md and authorstats.db: no pictures, no HTML (fast for large rosters).")
     ] = False,
     author_charts: Annotated[
         AuthorCharts, typer.Option("--author-charts", help="Whose own charts and word clouds to draw: all, top40 (the 40 with the most papers) or none; the overview charts are always drawn.")

@@ -60,7 +60,7 @@ class SaveOptions:
     chart_format: str = "png"  # png or svg, for the chart files (word clouds are always PNG)
     stopwords: Path | None = None  # the stop-word file the clouds used, named in the methods section
     workers: int | None = None  # processes drawing the pictures; None: one per CPU, 1: all in this process
-    tables_only: bool = False  # only the CSV files and summary.md: no pictures, no HTML
+    tables_only: bool = False  # only the CSV files, summary.md and authorstats.db: no pictures, no HTML
     author_charts: str = "all"  # whose own pictures are drawn: all, top40 (the overview's authors) or none
 
 
