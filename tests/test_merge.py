@@ -144,3 +144,132 @@ def test_every_record_is_either_kept_or_listed_as_dropped(rows):
     assert len(kept) + len(merges) == len(records)
     again, more = merge_publications(kept)
     assert again == kept and more == []  # one pass finds every merge
+
+
+# --- blocking: the pairs compared are fewer, the decisions those of comparing every pair ------------
+
+def _every_pair(group):
+    return [(i, j) for i in range(len(group)) for j in range(i + 1, len(group))]
+
+
+def _decisions(records, monkeypatch, every_pair: bool):
+    from authorstats.analysis import merge
+
+    with monkeypatch.context() as patch:
+        if every_pair:
+            patch.setattr(merge, "_pairs", _every_pair)
+        return merge_publications(records)
+
+
+def _versions(seed: int, n: int) -> list[Publication]:
+    """Records with realistic version pairs: real titles from the bundled snapshot, and variants of them as
+    other sources write them (case, punctuation, a dropped word or letter, LaTeX braces, a year later), some
+    with DOIs or arXiv ids, for a few authors."""
+    import random
+
+    from authorstats.sources.snapshot import read_bundled
+
+    rng = random.Random(seed)
+    real = sorted({r.title for r in read_bundled()})
+    out = []
+    for number in range(n):
+        title = rng.choice(real)
+        year = rng.choice((2020, 2021, 2022))
+        author = rng.choice(("a", "b", "c"))
+        change = rng.randrange(7)
+        words = title.split()
+        if change == 1:
+            title = title.lower().replace(":", " -")
+        elif change == 2 and len(words) > 3:
+            del words[rng.randrange(len(words))]
+            title = " ".join(words)
+        elif change == 3:
+            k = rng.randrange(len(title))
+            title = title[:k] + title[k + 1:]
+        elif change == 4:
+            title = "{" + title + "}."
+        elif change == 5:
+            title = title + " " + rng.choice(("II", "2", "revisited", "(extended abstract)"))
+        doi = rng.choice(("", "", "", f"10.1/{number % 40}"))
+        venue = rng.choice(("", "NeurIPS", "arXiv preprint arXiv:21{:02d}.0{:04d}".format(number % 12 + 1, number % 50)))
+        out.append(pub(title, year + rng.choice((0, 0, 1)), venue, doi, author=author))
+    return out
+
+
+def test_blocking_gives_the_decisions_of_every_pair_on_the_cases(monkeypatch):
+    for case in CASES:
+        assert _decisions(pair(case), monkeypatch, False) == _decisions(pair(case), monkeypatch, True), case["case"]
+
+
+def test_blocking_gives_the_decisions_of_every_pair_on_the_bundled_data(monkeypatch):
+    from authorstats.sources.snapshot import read_bundled
+
+    records = read_bundled()
+    blocked = _decisions(records, monkeypatch, False)
+    assert blocked == _decisions(records, monkeypatch, True)
+    assert len(blocked[1]) == 9  # the bundled arXiv versions (README, snapshot v2)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_blocking_gives_the_decisions_of_every_pair_on_generated_versions(monkeypatch, seed):
+    records = _versions(seed, 400)
+    kept, merges = _decisions(records, monkeypatch, False)
+    assert (kept, merges) == _decisions(records, monkeypatch, True)
+    assert len(merges) > 50 and any("nearly the same title" in m.reason for m in merges)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(titles, st.integers(2015, 2023)), max_size=12), st.integers(0, 5))
+def test_blocking_misses_no_pair_of_near_titles(rows, edits):
+    """Every pair with a ratio of at least 95 and close years is a candidate, whatever the characters."""
+    from authorstats.analysis import blocking
+
+    records = [pub(t, y) for t, y in rows if t.strip()]
+    records += [pub(r.title[:-edits or None] + "x" * edits, r.year) for r in records]
+    norms = [normalise_title(r.title) for r in records]
+    found = set(blocking.candidate_pairs([("", "", "")] * len(records), norms, [r.year for r in records], 1))
+    for i in range(len(records)):
+        for j in range(i + 1, len(records)):
+            if norms[i] and norms[j] and abs(records[i].year - records[j].year) <= 1 \
+                    and fuzz.ratio(norms[i], norms[j]) >= 95:
+                assert (i, j) in found
+
+
+def test_progress_is_told_each_author_s_records():
+    seen = []
+    merge_publications([pub("One", author="a"), pub("Two", author="b"), pub("Three", author="a")], seen.append)
+    assert sorted(seen) == [1, 2]
+
+
+def test_the_report_draws_a_merge_bar_only_for_many_records(monkeypatch):
+    import contextlib
+
+    from authorstats.analysis.report import ReportOptions, compute_report
+    from authorstats.shell import report as reporting
+    from authorstats.shell.config_files import load_roster, load_taxonomy
+    from authorstats.sources.snapshot import read_bundled
+
+    drawn = []
+
+    @contextlib.contextmanager
+    def bar(total, label):
+        drawn.append([total, label, 0])
+        yield lambda n: drawn[-1].__setitem__(2, drawn[-1][2] + n)
+
+    records, roster = read_bundled(), load_roster(None)
+    roster_records = [r for r in records if r.author in {a.key for a in roster}]
+    with reporting.merge_progress(records, roster, bar) as advance:
+        assert advance is None and drawn == []  # the bundled data merges in well under a second
+    monkeypatch.setattr(reporting, "MERGE_BAR_FROM", 10)
+    with reporting.merge_progress(records + [pub("x", author="not on the roster")], roster, bar) as advance:
+        compute_report(records, roster=roster, taxonomy=load_taxonomy(None), years="2021-2022",
+                       options=ReportOptions(clouds=False), progress=advance)
+    assert drawn == [[len(roster_records), "Merging versions of each work", len(roster_records)]]
+
+
+def test_blocking_bounds_are_those_of_the_merge_threshold():
+    """blocking.py derives its distance and length bounds from a ratio of 95: they must follow FUZZY_MIN."""
+    from authorstats.analysis import blocking, merge
+
+    assert merge.FUZZY_MIN == 95 and merge.MAX_YEAR_GAP == 1
+    assert [blocking.max_distance(n) for n in (9, 10, 19, 95, 100)] == [0, 1, 2, 10, 10]

@@ -144,8 +144,9 @@ def report(
         options = ReportOptions(clouds=clouds, cloud_from=cloud_from.value, distinctive=distinctive,
                                 stopwords=config_files.load_stopwords(stopwords) if clouds else None,
                                 venues=config_files.load_venues(venues))
-        data = compute_report(gathered.records, roster=authors, taxonomy=tax, years=window, labels=labels,
-                              options=options, sources=gathered.sources)
+        with reporting.merge_progress(gathered.records, authors, progress_bar) as advance:
+            data = compute_report(gathered.records, roster=authors, taxonomy=tax, years=window, labels=labels,
+                                  options=options, sources=gathered.sources, progress=advance)
         result = reporting.save_report(ws, data, reporting.SaveOptions(
             cloud_width=width, cloud_height=height, chart_dpi=dpi, chart_format=chart_format.value,
             stopwords=stopwords, tables_only=tables_only, author_charts=author_charts.value))

@@ -14,10 +14,11 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz
 
+from authorstats.analysis import blocking
 from authorstats.identifiers import ARXIV_DOI as _ARXIV_DOI, normalise_doi
 from authorstats.models import Publication
 from authorstats.text import strip_accents
@@ -264,11 +265,14 @@ def _enrich(kept: Publication, others: Sequence[Publication]) -> Publication:
     return dataclasses.replace(kept, **changes, extra=extra)
 
 
-def merge_publications(records: Iterable[Publication]) -> tuple[list[Publication], list[Merge]]:
+def merge_publications(records: Iterable[Publication],
+                       progress: Callable[[int], None] | None = None) -> tuple[list[Publication], list[Merge]]:
     """Collapse versions of one work into one record per work (per author).
 
     Returns the kept records (in the order their works first appear) and one Merge per dropped record.
     The kept record is the peer-reviewed version when there is one, filled in from its other versions.
+    Only the pairs blocking.py finds are compared, with the decisions of comparing every pair.
+    ``progress``, if given, is called with the number of records done after each author's records.
     """
     items = [_item(i, r) for i, r in enumerate(records)]
     parent = list(range(len(items)))
@@ -284,13 +288,16 @@ def merge_publications(records: Iterable[Publication]) -> tuple[list[Publication
     for item in items:
         by_author.setdefault(item.record.author, []).append(item)
     for group in by_author.values():
-        for pos, a in enumerate(group):
-            for b in group[pos + 1:]:
-                ra, rb = root(a.index), root(b.index)
-                if ra == rb or not same_work(a, b) or _conflict(members[ra], members[rb]):
-                    continue
-                parent[rb] = ra
-                members[ra].extend(members.pop(rb))
+        # in the order of comparing every pair (a before b), as the joins depend on it (_conflict)
+        for pos_a, pos_b in _pairs(group):
+            a, b = group[pos_a], group[pos_b]
+            ra, rb = root(a.index), root(b.index)
+            if ra == rb or not same_work(a, b) or _conflict(members[ra], members[rb]):
+                continue
+            parent[rb] = ra
+            members[ra].extend(members.pop(rb))
+        if progress is not None:
+            progress(len(group))
 
     kept: list[Publication] = []
     merges: list[Merge] = []
@@ -304,6 +311,12 @@ def merge_publications(records: Iterable[Publication]) -> tuple[list[Publication
                 (same_work(other, item) for other in group if other is not item and same_work(other, item)), "")
             merges.append(_merge(best.record, item.record, reason))
     return kept, merges
+
+
+def _pairs(group: list[_Item]) -> list[tuple[int, int]]:
+    """The pairs of one author's records same_work can join (positions in ``group``), a before b."""
+    return blocking.candidate_pairs([(i.doi, i.arxiv, i.compact if i.norm else "") for i in group],
+                                    [i.norm for i in group], [i.record.year for i in group], MAX_YEAR_GAP)
 
 
 def _merge(kept: Publication, dropped: Publication, reason: str) -> Merge:

@@ -154,7 +154,8 @@ class ReportData:
 def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], taxonomy: Taxonomy,
                    years: str | YearWindow, labels: Mapping[str, str] | None = None,
                    options: ReportOptions = ReportOptions(),
-                   sources: Mapping[str, Sequence[str]] | None = None) -> ReportData:
+                   sources: Mapping[str, Sequence[str]] | None = None,
+                   progress: Callable[[int], None] | None = None) -> ReportData:
     """The report of ``roster``'s authors in ``years`` from ``records``: pure, values in and values out.
 
     Versions of one work are merged (the peer-reviewed one kept), records outside the window dropped,
@@ -162,16 +163,18 @@ def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], 
     shell reads data/labels.csv) override the classifier. Records of authors not in ``roster`` are
     ignored. ``sources`` names where each author's records came from (default: their ``source``
     fields). Reads no file, writes nothing and starts no process: the stop words come in
-    ``options.stopwords`` (None: no word is left out of the clouds).
+    ``options.stopwords`` (None: no word is left out of the clouds). ``progress``, if given, is called
+    with the number of records merged after each author (for a progress bar).
     """
     window = years if isinstance(years, YearWindow) else YearWindow.parse(years)
-    selection = select_records(records, roster, window, sources)
+    selection = select_records(records, roster, window, sources, progress)
     frame = classify_records(selection.records, taxonomy, labels or {})
     return tabulate(frame, selection, roster, window, taxonomy, options)
 
 
 def select_records(records: Iterable[Publication], authors: Sequence[Author], window: YearWindow,
-                   sources: Mapping[str, Sequence[str]] | None = None) -> Selection:
+                   sources: Mapping[str, Sequence[str]] | None = None,
+                   progress: Callable[[int], None] | None = None) -> Selection:
     """Each author's in-window records, one per work, and the merges that made them one.
 
     Merging happens before the year filter, so a work counts in the year of the version that is kept
@@ -188,7 +191,7 @@ def select_records(records: Iterable[Publication], authors: Sequence[Author], wi
     provenance: dict[str, Provenance] = {}
     for author in authors:
         found = by_author[author.key]
-        kept, merged = merge_publications(found)
+        kept, merged = merge_publications(found, progress)
         in_window = [r for r in kept if r.year in window]
         kept_records.extend(in_window)
         merges.extend(m for m in merged if m.kept_year in window)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, ContextManager, Iterable, Iterator, Mapping, Sequence
 
 from authorstats.analysis.report import Provenance, ReportOptions
 from authorstats.errors import BadInputError, OutputError
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from authorstats.shell.painter import Painter
 
 log = logging.getLogger(__name__)
+MERGE_BAR_FROM = 20_000  # roster records: fewer merge in a few seconds, without a progress bar
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,12 @@ def read_records(workspace: store.Workspace, authors: Sequence[Author]) -> Gathe
 def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], taxonomy: Taxonomy,
                    years: str | YearWindow, labels: Mapping[str, str] | None = None,
                    options: ReportOptions = ReportOptions(),
-                   sources: Mapping[str, Sequence[str]] | None = None) -> ReportData:
+                   sources: Mapping[str, Sequence[str]] | None = None,
+                   progress: Callable[[int], None] | None = None) -> ReportData:
     """analysis.report.compute_report with the bundled stop-word list when ``options.stopwords`` is None and
     the bundled venue aliases when ``options.venues`` is None (the library's ``authorstats.compute_report``):
-    the package's files are read here, not in the pure core."""
+    the package's files are read here, not in the pure core. ``progress`` is told the number of records
+    merged after each author (see merge_progress)."""
     from authorstats.analysis import report
     from authorstats.shell.config_files import load_stopwords
 
@@ -115,7 +119,22 @@ def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], 
 
         options = dataclasses.replace(options, venues=load_venues())
     return report.compute_report(records, roster=roster, taxonomy=taxonomy, years=years, labels=labels,
-                                 options=options, sources=sources)
+                                 options=options, sources=sources, progress=progress)
+
+
+@contextlib.contextmanager
+def merge_progress(records: Sequence[Publication], authors: Sequence[Author],
+                   bar: Callable[[int, str], ContextManager[Callable[[int], None]]]
+                   ) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar (drawn by ``bar``) for merging the roster's records when there are enough of them to
+    take more than a few seconds (MERGE_BAR_FROM); yields what compute_report's ``progress`` takes."""
+    keys = {a.key for a in authors}
+    total = sum(1 for r in records if r.author in keys)
+    if total < MERGE_BAR_FROM:
+        yield None
+        return
+    with bar(total, "Merging versions of each work") as advance:
+        yield advance
 
 
 @store.all_or_nothing()  # the files replace the previous report together, at the end, or not at all
