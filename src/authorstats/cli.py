@@ -350,38 +350,28 @@ def authors_resolve(
 @app.command("classify")
 @command
 def classify_file(
-    file: Annotated[Path, typer.Argument(help="CSV with a title column (and optionally abstract).")],
+    file: Annotated[Path, typer.Argument(help="CSV with a title column (and optionally abstract), or a .parquet file.")],
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write the result here.", show_default="standard output")
+        Optional[Path], typer.Option("--output", "-o", help="Write the result here (.parquet: as Parquet).",
+                                     show_default="CSV on standard output")
     ] = None,
     taxonomy: TaxonomyOpt = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Overwrite input columns named topic, score, evidence, topics or confidence.")
     ] = False,
 ) -> None:
-    """Tag every row of a CSV with a topic: adds topic, score, evidence, topics and confidence columns.
+    """Tag every row of a CSV or Parquet file with a topic: adds topic, score, evidence, topics and confidence columns.
 
     Works on any list with a title column, e.g. exported from another tool; an abstract column adds evidence.
     An input that already has one of those columns is refused, unless --replace: then the new ones replace them.
+    The file is read and written a chunk at a time, so memory stays flat however long it is.
     """
-    from authorstats.classification import engine as classifier
-    from authorstats.errors import BadInputError
-    from authorstats.shell import config_files, csv_files, csv_writer, processes
+    from authorstats.shell import classify_files, config_files, processes
 
     tax = config_files.load_taxonomy(taxonomy)
-    frame = csv_files.read_titles_csv(file)
-    clash = [name for name in classifier.COLUMNS if name in frame.columns]
-    if clash and not replace:
-        raise BadInputError(f"input file {file} already has the column(s) {', '.join(clash)}, which classify writes",
-                            "Rename them (e.g. topic to gold_topic), or pass --replace to overwrite them")
-    frame = frame.drop(columns=clash)
-    if output is None:
-        typer.echo(csv_files.csv_text(classifier.classify_frame(frame, tax)), nl=False)
-    else:
-        # streamed, each distinct result encoded once: a million rows are never one string in memory
-        table = classifier.classify_table(frame, tax, workers=processes.cpu_count())
-        csv_writer.write_output_csv(output, frame, (classifier.COLUMNS, table.cells(), table.codes))
-        typer.echo(f"Classified {len(frame)} rows -> {output}", err=True)
+    rows = classify_files.classify_file(file, output, tax, replace=replace, workers=processes.cpu_count())
+    if output is not None:
+        typer.echo(f"Classified {rows} rows -> {output}", err=True)
 
 
 @app.command()

@@ -3,10 +3,11 @@ tables written for people as spreadsheet-safe CSV text (render/spreadsheet.py), 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from authorstats.errors import BadInputError
 from authorstats.render.spreadsheet import neutralise_frame, restore_frame
@@ -25,12 +26,45 @@ def read_csv(path: Path, what: str, required: list[str]) -> pd.DataFrame:
     import pandas as pd
 
     path = Path(path)
+    with _reading(path, what, required):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False)
+    _check_columns(frame, path, what, required)
+    return frame
+
+
+def read_csv_chunks(path: Path, what: str, required: list[str], rows: int) -> Iterator[pd.DataFrame]:
+    """The chunks of ``rows`` rows that read_csv would read (the last one shorter), read one at a time; the same
+    errors, each raised when its chunk is read. A file with a header and no rows is one chunk of no rows."""
+    import pandas as pd
+
+    path = Path(path)
+    with _reading(path, what, required):
+        chunks = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False,
+                             chunksize=rows)
+    with chunks:
+        first = True
+        while True:
+            with _reading(path, what, required):
+                chunk = next(chunks, None)
+            if chunk is None:
+                return
+            if first:
+                _check_columns(chunk, path, what, required)
+                first = False
+            yield chunk
+
+
+@contextlib.contextmanager
+def _reading(path: Path, what: str, required: list[str]) -> Iterator[None]:
+    """pandas' errors while reading ``path`` as one BadInputError each, naming the file and the fix."""
+    import pandas as pd
+
     try:
         with warnings.catch_warnings():
             # A first row longer than the header would silently shift every column (pandas makes the
             # extra cells an index, or drops them with index_col=False and a warning): refuse instead.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False)
+            yield
     except pd.errors.ParserWarning:
         raise BadInputError(f"{what} {path} has rows with more fields than its header row",
                             "Quote the fields that contain commas, or fix the header") from None
@@ -46,13 +80,15 @@ def read_csv(path: Path, what: str, required: list[str]) -> pd.DataFrame:
         raise BadInputError(f"{what} {path} is not a readable CSV ({exc})", "Fix the CSV") from None
     except OSError as exc:
         raise BadInputError(f"cannot read {what} {path}: {exc.strerror or exc}", "Check the path and permissions") from None
+
+
+def _check_columns(frame: pd.DataFrame, path: Path, what: str, required: list[str]) -> None:
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise BadInputError(
             f"{what} {path} has no {' or '.join(missing)} column",
             f"Give it a header row naming {', '.join(required)}",
         )
-    return frame
 
 
 def csv_text(frame: pd.DataFrame) -> str:

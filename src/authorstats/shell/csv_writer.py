@@ -10,7 +10,7 @@ import csv
 import io
 import os
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
 from authorstats.render.spreadsheet import neutralise, neutralise_frame, neutralise_texts
 from authorstats.shell.store import _write_output
@@ -24,18 +24,31 @@ def write_output_csv(path: Path, frame, added: tuple | None = None) -> Path:
     rows are streamed into the temporary file, so a million-row table is never one string in memory.
     Text cells a spreadsheet would run as formulas are quoted (render/spreadsheet.py), numbers never.
     """
+    return write_output_csv_parts(path, [(frame, added)])
+
+
+def write_output_csv_parts(path: Path, parts: Iterable[tuple[Any, tuple | None]]) -> Path:
+    """Consecutive parts of one table, each ``(frame, added)`` as write_output_csv takes them, as one CSV: the
+    bytes write_output_csv gives for the whole table, written part by part as ``parts`` yields them."""
     def fill(handle: BinaryIO) -> None:
-        chunks = _csv_chunks(frame, added)
-        if chunks is not None:
-            for chunk in chunks:
-                handle.write(chunk)
-            return
-        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-        neutralise_frame(_with_added(frame, added)).to_csv(text, index=False)
-        text.flush()
-        text.detach()  # leave the file to _atomic_write, which syncs and closes it
+        header = True
+        for frame, added in parts:
+            _write_part(handle, frame, added, header)
+            header = False
 
     return _write_output(path, fill)
+
+
+def _write_part(handle: BinaryIO, frame, added: tuple | None, header: bool) -> None:
+    chunks = _csv_chunks(frame, added, header=header)
+    if chunks is not None:
+        for chunk in chunks:
+            handle.write(chunk)
+        return
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    neutralise_frame(_with_added(frame, added)).to_csv(text, index=False, header=header)
+    text.flush()
+    text.detach()  # leave the file to _atomic_write, which syncs and closes it
 
 
 def _with_added(frame, added: tuple | None):
@@ -53,7 +66,7 @@ def _with_added(frame, added: tuple | None):
     return frame
 
 
-def _csv_chunks(frame, added: tuple | None = None, rows: int = 50_000) -> Iterator[bytes] | None:
+def _csv_chunks(frame, added: tuple | None = None, rows: int = 50_000, header: bool = True) -> Iterator[bytes] | None:
     """The UTF-8 bytes of ``neutralise_frame(_with_added(frame, added)).to_csv(index=False)``, ``rows`` rows at a
     time; None for a frame left to to_csv.
 
@@ -77,7 +90,8 @@ def _csv_chunks(frame, added: tuple | None = None, rows: int = 50_000) -> Iterat
     end = os.linesep  # to_csv's line ending
 
     def chunks() -> Iterator[bytes]:
-        yield (",".join(_csv_field(neutralise(name)) for name in names) + end).encode("utf-8")
+        if header:
+            yield (",".join(_csv_field(neutralise(name)) for name in names) + end).encode("utf-8")
         for start in range(0, len(frame), rows):
             part = frame.iloc[start:start + rows]
             columns = [_csv_column(part.iloc[:, number]) for number in range(frame.shape[1])]

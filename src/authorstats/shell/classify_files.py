@@ -1,0 +1,201 @@
+"""classify's files: a CSV or Parquet table of titles read, classified and written a chunk at a time, so the
+memory it takes stays flat however long the table is (the engine's memos of results are bounded too).
+
+The CSV written is byte for byte what classifying the whole table at once writes (csv_writer.py). A
+Parquet input (``.parquet`` or ``.pq``) is read in record batches with pyarrow, and a Parquet output
+keeps the input's columns and types and adds the classification's. A Dask cluster classifies the
+chunks on its workers instead (shell/dask_classify.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator
+
+from authorstats.errors import BadInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from authorstats.config.taxonomy import Taxonomy
+
+log = logging.getLogger(__name__)
+
+CHUNK_ROWS = 250_000  # rows per chunk: enough for the engine's second process (PARALLEL_FROM), a few 100 MB at most
+PARQUET_SUFFIXES = (".parquet", ".pq")
+WHAT = "input file"
+
+
+def is_parquet(path: Path) -> bool:
+    return Path(path).suffix.lower() in PARQUET_SUFFIXES
+
+
+@dataclass
+class Chunk:
+    """Rows of the input: as a DataFrame (the columns kept), and as Arrow for a Parquet input (None for CSV)."""
+
+    frame: "pd.DataFrame"
+    arrow: Any = None
+
+
+@dataclass
+class Counted:
+    """What the chunks held: rows, and the untitled ones' numbers (the first ten)."""
+
+    rows: int = 0
+    untitled: int = 0
+    first_untitled: list[int] | None = None
+
+
+def read_chunks(path: Path, replace: bool, rows: int = CHUNK_ROWS, counted: Counted | None = None) -> Iterator[Chunk]:
+    """The input's rows a chunk at a time, checked as read_titles_csv checks a whole file: chunks are held back
+    until one has a title, so a file with no titles is refused before anything is written; then columns
+    classify writes are refused (or dropped with ``replace``) before any chunk is given; rows without a
+    title are counted in ``counted`` and warned about at the end."""
+    from authorstats.classification.engine import COLUMNS
+
+    counted = counted if counted is not None else Counted()
+    counted.first_untitled = []
+    source = _parquet_chunks(path, rows) if is_parquet(path) else _csv_chunks(path, rows)
+    held: list[Chunk] = []
+    titled = False
+    clash: list[str] = []
+    for number, chunk in enumerate(source):
+        if number == 0:
+            clash = [name for name in COLUMNS if name in chunk.frame.columns]
+        _drop(chunk, COLUMNS)
+        titles = chunk.frame["title"].fillna("").astype(str).str.strip()
+        empty = [counted.rows + i + 1 for i in (titles == "").to_numpy().nonzero()[0].tolist()]
+        counted.untitled += len(empty)
+        counted.first_untitled += empty[:10 - len(counted.first_untitled)]
+        counted.rows += len(chunk.frame)
+        titled = titled or len(empty) < len(chunk.frame)
+        held.append(chunk)
+        if titled:
+            if clash and not replace:  # after the check for titles, as for a whole file
+                raise BadInputError(f"{WHAT} {path} already has the column(s) {', '.join(clash)}, which classify writes",
+                                    "Rename them (e.g. topic to gold_topic), or pass --replace to overwrite them")
+            yield from held
+            held = []
+    if not titled:
+        raise BadInputError(f"{WHAT} {path} has no titles", "Add rows with a title under the header row")
+    if counted.untitled:
+        from authorstats.config.taxonomy import OTHER
+
+        rows_named = ", ".join(map(str, counted.first_untitled)) + (", ..." if counted.untitled > 10 else "")
+        log.warning("%s %s: %d row(s) without a title (data row %s) are tagged %s; fill in their titles",
+                    WHAT, path, counted.untitled, rows_named, OTHER)
+
+
+def _drop(chunk: Chunk, names: Iterable[str]) -> None:
+    clash = [name for name in names if name in chunk.frame.columns]
+    if clash:
+        chunk.frame = chunk.frame.drop(columns=clash)
+        if chunk.arrow is not None:
+            chunk.arrow = chunk.arrow.drop_columns(clash)
+
+
+def _csv_chunks(path: Path, rows: int) -> Iterator[Chunk]:
+    from authorstats.shell.csv_files import read_csv_chunks
+
+    for frame in read_csv_chunks(path, WHAT, ["title"], rows):
+        yield Chunk(frame)
+
+
+def _parquet_chunks(path: Path, rows: int) -> Iterator[Chunk]:
+    """Record batches of a Parquet file, as Arrow tables and DataFrames; its errors as BadInputError."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except FileNotFoundError:
+        raise BadInputError(f"{WHAT} {path} does not exist", "Check the path") from None
+    except IsADirectoryError:
+        raise BadInputError(f"{WHAT} {path} is a folder", "Point to a Parquet file") from None
+    except (pa.ArrowException, OSError) as exc:
+        raise BadInputError(f"{WHAT} {path} is not a readable Parquet file ({exc})",
+                            "Check the file, or give a CSV file (named .csv)") from None
+    if "title" not in parquet.schema_arrow.names:
+        raise BadInputError(f"{WHAT} {path} has no title column", "Give it a column named title")
+    with parquet:
+        if parquet.metadata.num_rows == 0:
+            empty = parquet.schema_arrow.empty_table()
+            yield Chunk(empty.to_pandas(), empty)
+            return
+        batches = parquet.iter_batches(batch_size=rows)
+        while True:
+            try:
+                batch = next(batches, None)
+            except (pa.ArrowException, OSError) as exc:
+                raise BadInputError(f"{WHAT} {path} is not a readable Parquet file ({exc})", "Check the file") from None
+            if batch is None:
+                return
+            table = pa.Table.from_batches([batch])
+            yield Chunk(table.to_pandas(), table)
+
+
+def classified(chunks: Iterable[Chunk], taxonomy: "Taxonomy", workers: int) -> Iterator[tuple[Chunk, tuple]]:
+    """Each chunk with its classification as csv_writer's ``added`` columns: (names, distinct rows, codes)."""
+    from authorstats.classification import engine
+
+    for chunk in chunks:
+        table = engine.classify_table(chunk.frame, taxonomy, workers=workers)
+        yield chunk, (engine.COLUMNS, table.cells(), table.codes)
+
+
+def write(output: Path | None, parts: Iterable[tuple[Chunk, tuple]]) -> None:
+    """The classified chunks as one CSV (standard output when ``output`` is None) or, for an output named
+    .parquet/.pq, one Parquet file; written atomically to a file."""
+    from authorstats.shell import csv_writer
+    from authorstats.shell.store import _write_output
+
+    if output is not None and is_parquet(output):
+        _write_output(output, _parquet_filler(parts))
+    else:
+        csv_writer.write_output_csv_parts(Path("-") if output is None else output,
+                                          ((chunk.frame, added) for chunk, added in parts))
+
+
+def _parquet_filler(parts: Iterable[tuple[Chunk, tuple]]) -> Callable[[BinaryIO], None]:
+    def fill(handle: BinaryIO) -> None:
+        import pyarrow.parquet as pq
+
+        writer = None
+        try:
+            for chunk, added in parts:
+                table = arrow_table(chunk, added)
+                if writer is None:
+                    writer = pq.ParquetWriter(handle, table.schema)
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
+
+    return fill
+
+
+def arrow_table(chunk: Chunk, added: tuple) -> Any:
+    """The chunk's columns (their Parquet types kept; a CSV's as text) and the classification's after them."""
+    import numpy as np
+    import pyarrow as pa
+
+    table = chunk.arrow if chunk.arrow is not None else pa.Table.from_pandas(
+        chunk.frame, schema=pa.schema([(str(name), pa.string()) for name in chunk.frame.columns]), preserve_index=False)
+    names, rows, codes = added
+    for number, name in enumerate(names):
+        values = [row[number] for row in rows]
+        kind = pa.float64() if name in ("score", "confidence") else pa.string()
+        distinct = pa.array(values, type=kind)
+        table = table.append_column(pa.field(name, kind), distinct.take(pa.array(np.asarray(codes, dtype=np.int64))))
+    return table
+
+
+def classify_file(source: Path, output: Path | None, taxonomy: "Taxonomy", *, replace: bool, workers: int,
+                  rows: int = CHUNK_ROWS) -> int:
+    """Classify the rows of ``source`` into ``output`` (None: CSV on standard output); the number of rows."""
+    counted = Counted()
+    write(output, classified(read_chunks(source, replace, rows, counted), taxonomy, workers))
+    return counted.rows

@@ -1,0 +1,151 @@
+"""classify a chunk at a time: the same bytes as classifying the whole table, and Parquet in and out.
+
+The titles are the bundled snapshot's real ones (tests/data/dev_labels.csv, from
+src/authorstats/data/publications_2021_2022.csv), with rows added that test the CSV's edges: quotes,
+commas and line breaks inside cells, cells a spreadsheet would run as formulas, rows without a title.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from authorstats.classification import engine
+from authorstats.cli import app
+from authorstats.errors import BadInputError, ExitCode
+from authorstats.shell import classify_files, csv_writer
+from authorstats.shell.config_files import load_taxonomy
+from authorstats.shell.csv_files import read_titles_csv
+
+DATA = Path(__file__).parent / "data"
+TAXONOMY = load_taxonomy()
+runner = CliRunner()
+
+
+@pytest.fixture
+def titles(tmp_path) -> Path:
+    rows = list(csv.DictReader((DATA / "dev_labels.csv").open(encoding="utf-8")))
+    path = tmp_path / "titles.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "year", "note"])
+        for number, row in enumerate(rows):
+            writer.writerow([row["title"], row["year"], f"row {number}"])
+            if number % 17 == 0:
+                writer.writerow(["", row["year"], "no title"])
+            if number % 23 == 0:
+                writer.writerow([f'"{row["title"]}", revisited\nwith a line break', "", "=SUM(A1:A2)"])
+    return path
+
+
+def whole_table_bytes(path: Path, tmp_path: Path) -> bytes:
+    """What classify -o wrote before it streamed: the whole table classified and written at once."""
+    frame = read_titles_csv(path)
+    table = engine.classify_table(frame, TAXONOMY)
+    out = tmp_path / "whole.csv"
+    csv_writer.write_output_csv(out, frame, (engine.COLUMNS, table.cells(), table.codes))
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize("rows", [1, 7, 50, 100_000])
+def test_chunks_of_any_size_write_the_bytes_of_the_whole_table(titles, tmp_path, rows):
+    out = tmp_path / "tagged.csv"
+    count = classify_files.classify_file(titles, out, TAXONOMY, replace=False, workers=1, rows=rows)
+    assert out.read_bytes() == whole_table_bytes(titles, tmp_path)
+    assert count == len(read_titles_csv(titles)) > 120
+
+
+def test_the_command_prints_what_it_writes_and_warns_of_untitled_rows_across_chunks(titles, tmp_path):
+    printed = runner.invoke(app, ["classify", str(titles)])
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout.encode("utf-8") == whole_table_bytes(titles, tmp_path)
+    untitled = sum(1 for t in read_titles_csv(titles)["title"] if not t.strip())
+    assert f"{untitled} row(s) without a title (data row 2, 21, " in printed.stderr
+
+
+def test_no_titles_in_any_chunk_is_refused_before_anything_is_written(tmp_path):
+    path = tmp_path / "empty_titles.csv"
+    path.write_text("title,year\n" + ",2021\n" * 25, encoding="utf-8")
+    out = tmp_path / "tagged.csv"
+    with pytest.raises(BadInputError, match="has no titles"):
+        classify_files.classify_file(path, out, TAXONOMY, replace=False, workers=1, rows=4)
+    assert not out.exists()
+    printed = runner.invoke(app, ["classify", str(path)])
+    assert printed.exit_code == ExitCode.BAD_INPUT and printed.stdout == ""
+
+
+def test_a_bad_row_in_a_later_chunk_leaves_the_output_as_it_was(tmp_path):
+    path = tmp_path / "titles.csv"
+    path.write_text("title,year\n" + "Vision transformers,2021\n" * 10 + "a,b,c\n", encoding="utf-8")
+    out = tmp_path / "tagged.csv"
+    out.write_text("the previous result\n", encoding="utf-8")
+    with pytest.raises(BadInputError, match="not a readable CSV"):
+        classify_files.classify_file(path, out, TAXONOMY, replace=False, workers=1, rows=3)
+    assert out.read_text(encoding="utf-8") == "the previous result\n"
+
+
+def test_columns_classify_writes_are_refused_or_replaced(tmp_path):
+    path = tmp_path / "titles.csv"
+    path.write_text("title,topic\nMasked autoencoders are scalable vision learners,mine\n", encoding="utf-8")
+    with pytest.raises(BadInputError, match="already has the column"):
+        classify_files.classify_file(path, tmp_path / "out.csv", TAXONOMY, replace=False, workers=1)
+    classify_files.classify_file(path, tmp_path / "out.csv", TAXONOMY, replace=True, workers=1)
+    assert pd.read_csv(tmp_path / "out.csv").columns.tolist() == ["title", *engine.COLUMNS]
+
+
+def test_parquet_round_trip_keeps_columns_and_types_and_classifies_as_csv(titles, tmp_path):
+    source = tmp_path / "typed.parquet"
+    frame = read_titles_csv(titles)
+    typed = pa.table({"title": pa.array(frame["title"].tolist(), pa.string()),
+                      "year": pa.array([int(y) if y else None for y in frame["year"]], pa.int64()),
+                      "note": pa.array(frame["note"].tolist(), pa.string())})
+    pq.write_table(typed, source)
+    out = tmp_path / "tagged.parquet"
+
+    result = runner.invoke(app, ["classify", str(source), "-o", str(out)])
+
+    assert result.exit_code == 0, result.output
+    written = pq.read_table(out)
+    assert written.schema.names == ["title", "year", "note", *engine.COLUMNS]
+    assert written.schema.field("year").type == pa.int64() and written.schema.field("score").type == pa.float64()
+    assert written.select(["title", "year", "note"]).equals(typed)
+    as_csv = pd.read_csv(io.BytesIO(whole_table_bytes(titles, tmp_path)), dtype=str, keep_default_na=False)
+    got = written.to_pandas()
+    for name in ("topic", "evidence", "topics"):
+        assert got[name].tolist() == [c.lstrip("'") if c.startswith("'") else c for c in as_csv[name]]
+    assert got["score"].tolist() == [float(s) for s in as_csv["score"]]
+
+
+def test_parquet_to_csv_in_batches_is_the_csv_output(titles, tmp_path):
+    source = tmp_path / "text.parquet"
+    pq.write_table(pa.Table.from_pandas(read_titles_csv(titles), preserve_index=False), source)
+    out = tmp_path / "tagged.csv"
+    classify_files.classify_file(source, out, TAXONOMY, replace=False, workers=1, rows=9)
+    assert out.read_bytes() == whole_table_bytes(titles, tmp_path)
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"title\nnot parquet at all\n", "is not a readable Parquet file"),
+    (None, "does not exist"),
+])
+def test_an_unreadable_parquet_input_is_one_line(tmp_path, content, says):
+    path = tmp_path / "in.parquet"
+    if content is not None:
+        path.write_bytes(content)
+    result = runner.invoke(app, ["classify", str(path), "-o", str(tmp_path / "out.parquet")])
+    assert result.exit_code == ExitCode.BAD_INPUT and "Traceback" not in result.output
+    assert says in result.stderr and not (tmp_path / "out.parquet").exists()
+
+
+def test_a_parquet_input_without_titles_column_is_one_line(tmp_path):
+    path = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"name": ["x"]}), path)
+    result = runner.invoke(app, ["classify", str(path)])
+    assert result.exit_code == ExitCode.BAD_INPUT and "has no title column" in result.stderr
