@@ -24,6 +24,7 @@ _API: dict[str, tuple[str, str]] = {
     # the pipeline's pure stages
     "compute_report": ("authorstats.shell.report", "compute_report"),  # the pure one, with the bundled stop words
     "classify": ("authorstats.classification.engine", "classify"),
+    "classify_frame": ("authorstats.classification.engine", "classify_frame"),  # per partition: docs/scale.md
     # values
     "Author": ("authorstats.models", "Author"),
     "Publication": ("authorstats.models", "Publication"),
@@ -61,7 +62,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time the names load on first use
     from authorstats.analysis.report import AuthorData, Provenance, ReportData, ReportOptions
-    from authorstats.classification.engine import Classification, classify
+    from authorstats.classification.engine import Classification, classify, classify_frame
     from authorstats.config.taxonomy import Taxonomy
     from authorstats.errors import (AuthorstatsError, BadInputError, OutputError, SourceUnavailableError,
                                     WorkspaceBusyError)

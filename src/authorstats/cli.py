@@ -359,6 +359,11 @@ def classify_file(
     replace: Annotated[
         bool, typer.Option("--replace", help="Overwrite input columns named topic, score, evidence, topics or confidence.")
     ] = False,
+    scheduler: Annotated[
+        Optional[str], typer.Option("--scheduler", metavar="ADDRESS|local",
+                                    help="Classify on a Dask cluster: a scheduler's address (tcp://host:8786), or "
+                                         "local for one on this machine. Needs authorstats[dask]; see docs/scale.md.")
+    ] = None,
 ) -> None:
     """Tag every row of a CSV or Parquet file with a topic: adds topic, score, evidence, topics and confidence columns.
 
@@ -369,7 +374,12 @@ def classify_file(
     from authorstats.shell import classify_files, config_files, processes
 
     tax = config_files.load_taxonomy(taxonomy)
-    rows = classify_files.classify_file(file, output, tax, replace=replace, workers=processes.cpu_count())
+    if scheduler is None:
+        rows = classify_files.classify_file(file, output, tax, replace=replace, workers=processes.cpu_count())
+    else:
+        from authorstats.shell import dask_classify
+
+        rows = dask_classify.classify_file(file, output, tax, replace=replace, scheduler=scheduler)
     if output is not None:
         typer.echo(f"Classified {rows} rows -> {output}", err=True)
 
