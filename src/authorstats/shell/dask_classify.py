@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
@@ -47,7 +48,7 @@ def client_for(scheduler: str) -> Iterator[Any]:
         from authorstats.shell import processes
 
         with LocalCluster(n_workers=processes.cpu_count(), threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
             yield client
         return
     try:
