@@ -11,7 +11,8 @@ sizes (``--fresh`` makes them again). Results are printed and written to ``bench
 
 Options: ``--quick`` (fewer runs, no 1M-title run, 20 authors: a smoke run), ``--full`` (the
 scale run with the issue's 1,000 authors instead of 50: far longer than 5 minutes), ``--runs N``
-(repeats of each command), ``--only NAME[,NAME]`` (startup, report, classify, tables, requests, cohort_report, cohort_requests),
+(repeats of each command), ``--only NAME[,NAME]`` (startup, report, classify, tables, requests, cohort_report,
+cohort_requests, merge, stream, parquet, dask: the last four run only when named or with ``--full``),
 ``--fresh`` (generate inputs again), ``--output FILE``.
 """
 
@@ -42,7 +43,9 @@ sys.path.insert(0, str(HERE))
 import inputs  # noqa: E402  (benchmarks/inputs.py, beside this script)
 
 PYTHON = sys.executable
-FIGURES = ("startup", "report", "classify", "tables", "requests", "cohort_report", "cohort_requests")
+FIGURES = ("startup", "report", "classify", "tables", "requests", "cohort_report", "cohort_requests",
+           "merge", "stream", "parquet", "dask")
+DEFAULT = FIGURES[:7]  # the default run's figures; issue 16's merge, stream, parquet, dask: --only NAME, or --full
 
 # Run in a child: start the command, wait, print its wall time and peak memory as JSON. Peak memory is
 # the largest of: the biggest single process's maximum resident set (ru_maxrss), and the memory of the
@@ -804,6 +807,174 @@ def bench_cohort_requests(args) -> Figure:
 
 
 # ---------------------------------------------------------------------------------------------
+# 8-11. Issue 16: merging many records, classification in flat memory, Parquet, Dask
+
+# Merging, timed in a child process: each author's records are generated (not timed), then merged (timed).
+_MERGE = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import inputs
+import numpy  # noqa: F401  (imported by the first merge otherwise, and timed with it)
+from authorstats.analysis.merge import merge_publications
+from authorstats.models import Publication
+authors, per_author, share = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+spent = merged = records = 0
+for number in range(authors):
+    rows = inputs.author_records(number, per_author, duplicate_share=share)
+    found = [Publication(**{k: tuple(v) if k == "authors" else v for k, v in row.items()}) for row in rows]
+    start = time.process_time()
+    kept, merges = merge_publications(found)
+    spent += time.process_time() - start
+    merged += len(merges)
+    records += len(found)
+print(json.dumps({"cpu": spent, "records": records, "merges": merged}))
+"""
+
+
+def _merge_run(authors: int, per_author: int, share: float = 0.2) -> dict:
+    done = subprocess.run([PYTHON, "-c", _MERGE, str(HERE), str(authors), str(per_author), str(share)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise CommandFailed(f"merge benchmark failed: {done.stderr.strip()[-500:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["us"] = result["cpu"] / result["records"] * 1e6
+    return result
+
+
+def bench_merge(args) -> Figure:
+    """Cost per record of merging (CPU seconds of merge_publications), 10 authors x 1,000 against many authors."""
+    large = 1000 if args.full else 100
+    small = _merge_run(10, 1000)
+    big = _merge_run(large, 1000)
+    one_small, one_big = _merge_run(1, 1000), _merge_run(1, 8000)
+    growth = big["us"] / small["us"]
+    one_growth = one_big["us"] / one_small["us"]
+    met = growth <= 1.5 and one_growth <= 1.5
+    details = [
+        f"{n['records']:,} records ({label}): {n['cpu']:.2f} CPU s, {n['us']:.0f} us per record, {n['merges']:,} merges"
+        for label, n in (("10 authors x 1,000", small), (f"{large:,} authors x 1,000", big),
+                         ("1 author x 1,000", one_small), ("1 author x 8,000", one_big))]
+    details += ["records from benchmarks/inputs.py author_records with duplicate_share 0.2: a fifth are a second "
+                "version of an earlier record (lower-cased, or with a full stop, venue arXiv preprint)",
+                "CPU time of merge_publications only (process_time; generation not timed), one run each",
+                f"one author's records compared pairwise would cost 8x per record at 8,000 against 1,000; blocked: {one_growth:.2f}x"]
+    return Figure(
+        "8. Merging many records",
+        f"{large:,} authors x 1,000: {big['us']:.0f} us per record; 1 author x 8,000: {one_big['us']:.0f} us per record",
+        f"10 authors x 1,000: {small['us']:.0f} us per record; 1 author x 1,000: {one_small['us']:.0f} us per record",
+        f"{growth:.2f}x (authors); {one_growth:.2f}x (one author's records)",
+        "cost per record from 10k to 1M records (1,000 authors x 1,000 with --full) at most 1.5x; "
+        "likewise one author's 1,000 -> 8,000",
+        met, "" if met else "cost per record grows more than 1.5x", details)
+
+
+_CHUNKED_FLOOR = """
+import sys, pandas as pd
+first = True
+for chunk in pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False, chunksize=250_000):
+    chunk.to_csv(sys.argv[2], index=False, header=first, mode="w" if first else "a")
+    first = False
+"""
+
+_PARQUET_FLOOR = """
+import sys, pyarrow.parquet as pq
+source = pq.ParquetFile(sys.argv[1])
+with pq.ParquetWriter(sys.argv[2], source.schema_arrow) as writer:
+    for batch in source.iter_batches(batch_size=250_000):
+        writer.write_batch(batch)
+"""
+
+
+def parquet_file(n: int, fresh: bool) -> Path:
+    path = WORK / f"titles_{n}.parquet"
+    if fresh or not path.exists():
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        source = titles_file(n, fresh)
+        options = pacsv.ConvertOptions(column_types={"title": "string", "year": "string"})
+        pq.write_table(pacsv.read_csv(source, convert_options=options), path.with_suffix(".tmp"))
+        path.with_suffix(".tmp").replace(path)
+    return path
+
+
+def bench_stream(args) -> Figure:
+    """classify -o at growing sizes: peak memory flat, time against pandas reading and writing in chunks."""
+    sizes = [100_000, 1_000_000, 10_000_000] if args.full else [100_000, 1_000_000]
+    rows = []
+    for n in sizes:
+        source = titles_file(n, args.fresh)
+        tool, floor = Timing(f"classify {n}"), Timing(f"chunked pandas {n}")
+        measure([(tool, [*authorstats_cmd(), "classify", str(source), "-o", str(WORK / f"streamed_{n}.csv")]),
+                 (floor, [PYTHON, "-c", _CHUNKED_FLOOR, str(source), str(WORK / f"chunked_{n}.csv")])],
+                1, warm_up=False)
+        rows.append((n, tool, floor))
+        print(f"   {n:>10,} titles: classify {tool.median:.1f} s, {tool.peak_mb:.0f} MB; floor {floor.median:.1f} s")
+        for name in (f"streamed_{n}.csv", f"chunked_{n}.csv"):
+            (WORK / name).unlink(missing_ok=True)
+    largest, tool, floor = rows[-1]
+    ratio = tool.median / floor.median
+    flat = tool.peak_mb / rows[0][1].peak_mb
+    met = ratio <= 3 and tool.peak_mb < 500 if largest >= 10_000_000 else None
+    why = ("" if met else "; ".join(
+        ([f"{ratio:.2f}x the floor"] if ratio > 3 else []) + ([f"{tool.peak_mb:.0f} MB"] if tool.peak_mb >= 500 else [])
+        + ([] if largest >= 10_000_000 else ["the target is at 10M titles, which only --full runs"])))
+    return Figure(
+        "9. Classification in flat memory",
+        "; ".join(f"{n:,}: {t.median:.1f} s, peak {t.peak_mb:.0f} MB" for n, t, _ in rows),
+        "; ".join(f"{n:,}: {f.median:.1f} s, peak {f.peak_mb:.0f} MB" for n, _, f in rows)
+        + " (pandas read_csv in chunks of 250,000 + to_csv)",
+        f"{ratio:.2f}x at {largest:,}; peak at {largest:,} is {flat:.2f}x the peak at {rows[0][0]:,}",
+        "at 10M titles: at most 3x the floor and peak under 500 MB", met, why,
+        [f"{n:,} titles: classify {t.median:.2f} s (1 run), peak {t.peak_mb:.0f} MB (its own process "
+         f"{t.main_mb:.0f} MB, second process {t.workers_mb:.0f} MB); floor {f.median:.2f} s, peak {f.peak_mb:.0f} MB"
+         for n, t, f in rows])
+
+
+def bench_parquet(args) -> Figure:
+    """classify in.parquet -o out.parquet against pyarrow reading and writing the same file in batches."""
+    n = 10_000_000 if args.full else 1_000_000
+    source = parquet_file(n, args.fresh)
+    tool, floor = Timing(f"classify parquet {n}"), Timing(f"pyarrow {n}")
+    measure([(tool, [*authorstats_cmd(), "classify", str(source), "-o", str(WORK / f"classified_{n}.parquet")]),
+             (floor, [PYTHON, "-c", _PARQUET_FLOOR, str(source), str(WORK / f"copied_{n}.parquet")])], 1, warm_up=False)
+    ratio = tool.median / floor.median
+    met = ratio <= 3 and tool.peak_mb < 500
+    for name in (f"classified_{n}.parquet", f"copied_{n}.parquet"):
+        (WORK / name).unlink(missing_ok=True)
+    return Figure(
+        "10. Parquet", f"`classify titles_{n}.parquet -o out.parquet`, {n:,} titles: {tool.median:.1f} s, "
+        f"peak {tool.peak_mb:.0f} MB", f"pyarrow iter_batches (250,000) + ParquetWriter: {floor.median:.1f} s, "
+        f"peak {floor.peak_mb:.0f} MB", f"{ratio:.2f}x", "at most 3x the floor and peak under 500 MB (issue: at 10M, --full)",
+        met, "" if met else (f"{ratio:.2f}x the floor" if ratio > 3 else f"{tool.peak_mb:.0f} MB"),
+        [f"1 run each; classification is most of the time: the floor only moves bytes"])
+
+
+def bench_dask(args) -> Figure:
+    """classify --scheduler local (a LocalCluster of one worker process per CPU) against one process."""
+    n = 1_000_000 if args.full else 200_000
+    source = titles_file(n, args.fresh)
+    single_out, dask_out = WORK / f"single_{n}.csv", WORK / f"dask_{n}.csv"
+    tool, floor = Timing(f"dask {n}"), Timing(f"single {n}")
+    measure([(tool, [*authorstats_cmd(), "classify", str(source), "-o", str(dask_out), "--scheduler", "local"]),
+             (floor, [*authorstats_cmd(), "classify", str(source), "-o", str(single_out)])], 1, warm_up=False)
+    same = dask_out.read_bytes() == single_out.read_bytes()
+    ratio = tool.median / floor.median
+    met = ratio <= 1.5 and same if n >= 1_000_000 else None
+    for path in (single_out, dask_out):
+        path.unlink(missing_ok=True)
+    why = "; ".join(([f"{ratio:.2f}x the single process"] if ratio > 1.5 else []) + ([] if same else ["outputs differ"])
+                    + ([] if n >= 1_000_000 else ["the target is at 1M titles, which only --full runs"]))
+    return Figure(
+        "11. Dask", f"`classify --scheduler local`, {n:,} titles: {tool.median:.1f} s, peak {tool.peak_mb:.0f} MB "
+        "(the command with its scheduler and worker processes)",
+        f"`classify` in one process (and its second process): {floor.median:.1f} s",
+        f"{ratio:.2f}x; outputs {'identical' if same else 'DIFFERENT'}",
+        "with 2 workers, 1M titles at most 1.5x the single-process time, output identical", met, why,
+        [f"{os.cpu_count()} worker processes, 1 thread each; the time includes starting the cluster"])
+
+
+# ---------------------------------------------------------------------------------------------
 # The machine, and RESULTS.md
 
 
@@ -882,13 +1053,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true",
                         help="the scale run with 1,000 authors (the issue's size; takes far longer than 5 minutes)")
     parser.add_argument("--runs", type=int, default=None, help="timed runs of each small command (default 3, --quick 2)")
-    parser.add_argument("--only", default=",".join(FIGURES), help=f"comma-separated subset of {', '.join(FIGURES)}")
+    parser.add_argument("--only", default=None, help=f"comma-separated subset of {', '.join(FIGURES)} (default: "
+                        f"{', '.join(DEFAULT)}; with --full all)")
     parser.add_argument("--fresh", action="store_true", help="generate the inputs again")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md", help="where to write the results")
     args = parser.parse_args(argv)
     args.argv = list(argv if argv is not None else sys.argv[1:])
     args.runs = args.runs or (2 if args.quick else 3)
-    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    only = args.only if args.only is not None else ",".join(FIGURES if args.full else DEFAULT)
+    chosen = [name.strip() for name in only.split(",") if name.strip()]
     unknown = set(chosen) - set(FIGURES)
     if unknown:
         parser.error(f"unknown figure(s) {', '.join(sorted(unknown))}; choose from {', '.join(FIGURES)}")
@@ -902,7 +1075,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     runners = {"startup": bench_startup, "report": bench_report, "classify": bench_classify,
                "tables": bench_tables, "requests": bench_requests,
-               "cohort_report": bench_cohort_report, "cohort_requests": bench_cohort_requests}
+               "cohort_report": bench_cohort_report, "cohort_requests": bench_cohort_requests,
+               "merge": bench_merge, "stream": bench_stream, "parquet": bench_parquet, "dask": bench_dask}
     figures = []
     for name in FIGURES:
         if name in chosen:
