@@ -113,5 +113,11 @@ def print_report(result: ReportResult, workspace: Path) -> None:
             typer.echo(f"  {topic:<{width}}  {count:>4}")
     reports_dir = (workspace / "reports").resolve()
     typer.echo(f"\nWrote {len(result.files)} files under {reports_dir} and {(workspace / 'data' / 'processed').resolve()}.")
+    if result.removed:
+        typer.echo(f"Removed {len(result.removed)} file(s) an earlier report wrote and this one does not: "
+                   f"{', '.join(p.name for p in result.removed)}.")
+    if result.kept:
+        typer.echo(f"Kept {len(result.kept)} file(s) an earlier report wrote, as they were changed since or could "
+                   f"not be removed: {', '.join(p.name for p in result.kept)}.", err=True)
     if result.index is not None:
         typer.echo(f"Report: {result.index.resolve()} (tables as Markdown: {result.summary.name}).")

@@ -50,6 +50,8 @@ class ReportResult:
     used_snapshot: bool
     index: Path | None = None  # reports/index.html
     summary: Path | None = None  # reports/summary.md
+    removed: list[Path] = field(default_factory=list)  # files an earlier report wrote and this one did not
+    kept: list[Path] = field(default_factory=list)  # such files left in place: changed since, or not removable
 
 
 @dataclass(frozen=True)
@@ -137,19 +139,33 @@ def merge_progress(records: Sequence[Publication], authors: Sequence[Author],
         yield advance
 
 
-@store.all_or_nothing()  # the files replace the previous report together, at the end, or not at all
 def save_report(workspace: store.Workspace, data: ReportData, options: SaveOptions = SaveOptions(), *,
                 labels: Path | None = None, painter: Painter | None = None) -> ReportResult:
     """Draw the pictures (in worker processes) and write every file of ``data``: data/processed/*.csv and
     authorstats.db, and
     under reports/ the tables, pictures, summary.md and index.html.
 
+    Then the files the previous report wrote and this one did not (its manifest,
+    data/processed/report_manifest.json, lists them) are removed, unless changed since; no other file is.
+
     ``labels``: the labels file the report applied, named in the methods section. ``painter``: draws the
     pictures (default: one worker process per CPU, as ``options.workers`` says).
     """
-    from authorstats.shell.painter import Painter
+    from authorstats.shell import manifest
 
     store.require_workspace(workspace)
+    previous = manifest.read(workspace)
+    result = _save_together(workspace, data, options, labels, painter)
+    cleanup = manifest.replace(workspace, previous, result.files)
+    result.removed, result.kept = cleanup.removed, cleanup.kept
+    return result
+
+
+@store.all_or_nothing()  # the files replace the previous report together, at the end, or not at all
+def _save_together(workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None,
+                   painter: Painter | None) -> ReportResult:
+    from authorstats.shell.painter import Painter
+
     store.remove_leftovers(workspace.reports, workspace.reports / "authors", workspace.processed)  # of a run killed before its renames
     if painter is None:
         drawing = bool(data.authors) and not options.tables_only
