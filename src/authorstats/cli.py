@@ -10,28 +10,34 @@ import typer
 
 from authorstats.version import __version__
 from authorstats.shell.console import command, print_report, progress_bar, say, set_debug
+from authorstats.shell.help import App
 
-app = typer.Typer(
+app = App(
     help="What do these researchers publish about, in these years? "
     "Fetch publications, tag each with a topic, and write tables, charts and word clouds.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
+    rich_markup_mode=None,  # click's plain help: reads well at 80 columns, no <bool> after flags
     pretty_exceptions_enable=False,
 )
 
 # Options shared by several commands.
 WorkspaceOpt = Annotated[
-    Path, typer.Option("--workspace", "-w", help="Folder holding data/ and reports/.", show_default="current folder")
+    Path, typer.Option("--workspace", "-w", metavar="FOLDER", help="Folder holding data/ and reports/.",
+                       show_default="current folder")
 ]
-YearsOpt = Annotated[str, typer.Option("--years", "-y", help="Year window, START-END or one year.")]
+YearsOpt = Annotated[str, typer.Option("--years", "-y", metavar="YEARS", help="Year window, START-END or one year.")]
 AuthorOpt = Annotated[
-    Optional[list[str]], typer.Option("--author", "-a", help="Roster key of an author; repeat for several. Default: all.")
+    Optional[list[str]], typer.Option("--author", "-a", metavar="KEY",
+                                     help="Roster key of an author; repeat for several. Default: all.")
 ]
 RosterOpt = Annotated[
-    Optional[Path], typer.Option("--roster", help="Your own roster TOML file.", show_default="the bundled roster")
+    Optional[Path], typer.Option("--roster", metavar="FILE", help="Your own roster TOML file.",
+                                   show_default="the bundled roster")
 ]
 TaxonomyOpt = Annotated[
-    Optional[Path], typer.Option("--taxonomy", help="Your own taxonomy TOML file.", show_default="the bundled taxonomy")
+    Optional[Path], typer.Option("--taxonomy", metavar="FILE", help="Your own taxonomy TOML file.",
+                                   show_default="the bundled taxonomy")
 ]
 
 
@@ -46,7 +52,7 @@ def _root(
     ctx: typer.Context,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
     set_debug(debug)
@@ -85,7 +91,7 @@ class AuthorCharts(str, Enum):
     none = "none"
 
 
-@app.command()
+@app.command(short_help="Tag the publications; write tables, charts, clouds, index.html.")
 @command
 def report(
     workspace: WorkspaceOpt = Path("."),
@@ -94,16 +100,19 @@ def report(
     taxonomy: TaxonomyOpt = None,
     roster: RosterOpt = None,
     clouds: Annotated[bool, typer.Option("--clouds/--no-clouds", help="Draw word clouds.")] = True,
-    cloud_size: Annotated[str, typer.Option(help="Word cloud size in pixels, WIDTHxHEIGHT.")] = "1600x800",
-    dpi: Annotated[int, typer.Option(min=50, max=600, help="Resolution of the charts.")] = 150,
+    cloud_size: Annotated[str, typer.Option(metavar="WxH", help="Word cloud size in pixels, WIDTHxHEIGHT.")] = "1600x800",
+    dpi: Annotated[int, typer.Option(min=50, max=600, metavar="DPI",
+                                          help="Resolution of the charts, 50 to 600 dots per inch.")] = 150,
     stopwords: Annotated[
-        Optional[Path], typer.Option(help="Your own filler-word list for word clouds.", show_default="the bundled list")
+        Optional[Path], typer.Option(metavar="FILE", help="Your own filler-word list for word clouds.",
+                                         show_default="the bundled list")
     ] = None,
     chart_format: Annotated[
-        ChartFormat, typer.Option("--format", help="File format of the charts (word clouds are always PNG).")
+        ChartFormat, typer.Option("--format", metavar="[png|svg]", help="File format of the charts (word clouds are always PNG).")
     ] = ChartFormat.png,
     cloud_from: Annotated[
-        CloudFrom, typer.Option(help="Draw word clouds from titles, or from abstracts where known.")
+        CloudFrom, typer.Option(metavar="[titles|abstracts]",
+                                help="Draw word clouds from titles, or from abstracts where known.")
     ] = CloudFrom.titles,
     distinctive: Annotated[
         bool, typer.Option("--distinctive", help="Word clouds of the words over-represented for each author compared with the others.")
@@ -115,10 +124,10 @@ def report(
         bool, typer.Option("--tables-only", help="Write only the CSV tables, summary.md and authorstats.db: no pictures, no HTML (fast for large rosters).")
     ] = False,
     author_charts: Annotated[
-        AuthorCharts, typer.Option("--author-charts", help="Whose own charts and word clouds to draw: all, top40 (the 40 with the most papers) or none; the overview charts are always drawn.")
+        AuthorCharts, typer.Option("--author-charts", metavar="[all|top40|none]", help="Whose own charts and word clouds to draw: all, top40 (the 40 with the most papers) or none; the overview charts are always drawn.")
     ] = AuthorCharts.all,
     venues: Annotated[
-        Optional[Path], typer.Option("--venues", help="Your own venue-alias TOML file (how venue strings are named).",
+        Optional[Path], typer.Option("--venues", metavar="FILE", help="Your own venue-alias TOML file (how venue strings are named).",
                                      show_default="the bundled aliases")
     ] = None,
 ) -> None:
@@ -165,15 +174,16 @@ class ExportFormat(str, Enum):
     csv = "csv"
 
 
-@app.command()
+@app.command(short_help="Write the window's works as BibTeX, RIS, CSL JSON or CSV.")
 @command
 def export(
     export_format: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="bibtex (LaTeX, Zotero), ris (reference managers), "
+        ExportFormat, typer.Option("--format", "-f", metavar="[bibtex|ris|csljson|csv]", help="bibtex (LaTeX, Zotero), ris (reference managers), "
                                    "csljson (Zotero, citeproc, pandoc) or csv.")
     ] = ExportFormat.bibtex,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write the file here.", show_default="standard output")
+        Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the file here.",
+                                     show_default="standard output")
     ] = None,
     workspace: WorkspaceOpt = Path("."),
     years: YearsOpt = "2021-2022",
@@ -181,7 +191,8 @@ def export(
     taxonomy: TaxonomyOpt = None,
     roster: RosterOpt = None,
     venues: Annotated[
-        Optional[Path], typer.Option("--venues", help="Your own venue-alias TOML file.", show_default="the bundled aliases")
+        Optional[Path], typer.Option("--venues", metavar="FILE", help="Your own venue-alias TOML file.",
+                                     show_default="the bundled aliases")
     ] = None,
 ) -> None:
     """Write the window's works as a bibliography: one entry per work, its topic as a keyword, with its DOI, link and arXiv id when known.
@@ -204,18 +215,18 @@ def export(
         typer.echo(f"Wrote {len(items)} works as {export_format.value} -> {output}", err=True)
 
 
-@app.command()
+@app.command(short_help="Fetch publications from Scholar, OpenAlex or dblp.")
 @command
 def fetch(
     workspace: WorkspaceOpt = Path("."),
     years: YearsOpt = "2021-2022",
     author: AuthorOpt = None,
     roster: RosterOpt = None,
-    source: Annotated[str, typer.Option("--source", "-s", help="Where to fetch from: auto (Google Scholar, then OpenAlex if OPENALEX_API_KEY is set, then dblp, for authors with those ids), scholar, openalex or dblp.")] = "auto",
+    source: Annotated[str, typer.Option("--source", "-s", metavar="SOURCE", help="Where to fetch from: auto (Google Scholar, then OpenAlex if OPENALEX_API_KEY is set, then dblp, for authors with those ids), scholar, openalex or dblp.")] = "auto",
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch again even when cached data is young enough.")] = False,
     max_age: Annotated[
         float, typer.Option("--max-age", metavar="DAYS", help="Reuse fetched data younger than this many days.")
-    ] = 7.0,
+    ] = 7,
     details: Annotated[
         bool, typer.Option("--details", help="Also read each publication's page (authors, venue, abstract): one request each.")
     ] = False,
@@ -224,7 +235,7 @@ def fetch(
     ] = None,
     deadline: Annotated[
         float, typer.Option("--deadline", metavar="SECONDS", help="Give up after this many seconds; what was fetched is kept and resumed.")
-    ] = 30.0,
+    ] = 30,
 ) -> None:
     """Fetch the authors' publications in the year window into WORKSPACE/data/raw/<source>/.
 
@@ -262,14 +273,14 @@ def fetch(
         raise typer.Exit(report.exit_code)
 
 
-@app.command("import")
+@app.command("import", short_help="Import an exported list: Publish or Perish, Zotero, BibTeX, RIS.")
 @command
 def import_publications(
-    file: Annotated[Path, typer.Argument(help="The exported list: a Publish or Perish or Zotero CSV, a BibTeX (.bib) or RIS (.ris) file, or a CSV with columns author, title, year (see docs/import.md).")],
-    author: Annotated[Optional[str], typer.Option("--author", "-a", help="Roster key of the researcher whose list this is: every row goes to them. Without it, each row goes to the roster authors among the paper's authors (or in an author column).")] = None,
-    file_format: Annotated[Optional[str], typer.Option("--format", "-f", help="The file's format, when detection guesses wrong: csv, pop, zotero, bibtex or ris.", show_default="detected from the file")] = None,
-    source: Annotated[str, typer.Option("--source", "-s", help="Name of this list; it goes to data/raw/NAME/.")] = "import",
-    name: Annotated[Optional[str], typer.Option("--name", help="Identifies this list: importing again under the same name replaces what it gave, wherever the file is. Default: the file's full path.")] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The exported list: a Publish or Perish or Zotero CSV, a BibTeX (.bib) or RIS (.ris) file, or a CSV with columns author, title, year (see docs/import.md).")],
+    author: Annotated[Optional[str], typer.Option("--author", "-a", metavar="KEY", help="Roster key of the researcher whose list this is: every row goes to them. Without it, each row goes to the roster authors among the paper's authors (or in an author column).")] = None,
+    file_format: Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", help="The file's format, when detection guesses wrong: csv, pop, zotero, bibtex or ris.", show_default="detected from the file")] = None,
+    source: Annotated[str, typer.Option("--source", "-s", metavar="NAME", help="Name of this list; it goes to data/raw/NAME/.")] = "import",
+    name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Identifies this list: importing again under the same name replaces what it gave, wherever the file is. Default: the file's full path.")] = None,
     workspace: WorkspaceOpt = Path("."),
     roster: RosterOpt = None,
 ) -> None:
@@ -303,20 +314,39 @@ def import_publications(
         typer.echo(f"Skipped {len(result.bad_rows)} bad row(s); see the lines above.", err=True)
 
 
-authors_app = typer.Typer(help="Look up the authors of your roster in other sources.", no_args_is_help=True)
+@app.command(short_help="List the taxonomy's topics with descriptions and example terms.")
+@command
+def topics(taxonomy: TaxonomyOpt = None) -> None:
+    """List the topics of the taxonomy: each one's name, description and strongest match terms.
+
+    A trailing * in a term stands for any ending, (s) for an optional plural; docs/classifier.md explains
+    the terms and their weights.
+    """
+    from shutil import get_terminal_size
+
+    from authorstats.render.topics import format_listing, topic_listing
+    from authorstats.shell.config_files import load_taxonomy
+
+    source = f"taxonomy {taxonomy.name}" if taxonomy is not None else "bundled taxonomy"
+    listing = format_listing(topic_listing(load_taxonomy(taxonomy)), source, min(get_terminal_size().columns, 100))
+    typer.echo(listing, nl=False)
+
+
+authors_app = App(help="Look up the authors of your roster in other sources.", no_args_is_help=True,
+                  rich_markup_mode=None)
 app.add_typer(authors_app, name="authors")
 
 
-@authors_app.command("resolve")
+@authors_app.command("resolve", short_help="Find an author's OpenAlex or dblp id; write it to the roster.")
 @command
 def authors_resolve(
-    key: Annotated[str, typer.Argument(help="Roster key of the author, e.g. lecun.")],
-    source: Annotated[str, typer.Option("--source", "-s", help="Where to look the author up: openalex or dblp.")],
+    key: Annotated[str, typer.Argument(metavar="KEY", help="Roster key of the author, e.g. lecun.")],
+    source: Annotated[str, typer.Option("--source", "-s", metavar="SOURCE", help="Where to look the author up: openalex or dblp.")],
     roster: Annotated[
-        Optional[Path], typer.Option("--roster", help="Your roster TOML file; the id is written into it.",
+        Optional[Path], typer.Option("--roster", metavar="FILE", help="Your roster TOML file; the id is written into it.",
                                      show_default="WORKSPACE/authors.toml, copied from the bundled roster")
     ] = None,
-    choose: Annotated[Optional[int], typer.Option("--choose", min=1, help="Take candidate N of the list shown.")] = None,
+    choose: Annotated[Optional[int], typer.Option("--choose", min=1, metavar="N", help="Take candidate N of the list shown.")] = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Find an author's OpenAlex or dblp id by name (OpenAlex: by ORCID first) and write it into your roster.
@@ -347,12 +377,12 @@ def authors_resolve(
         typer.echo(f"Pass --roster {path} to later commands (fetch, report) to use it.")
 
 
-@app.command("classify")
+@app.command("classify", short_help="Tag every row of a CSV file with a topic.")
 @command
 def classify_file(
-    file: Annotated[Path, typer.Argument(help="CSV with a title column (and optionally abstract), or a .parquet file.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="CSV with a title column (and optionally abstract), or a .parquet file.")],
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write the result here (.parquet: as Parquet).",
+        Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the result here (.parquet: as Parquet).",
                                      show_default="CSV on standard output")
     ] = None,
     taxonomy: TaxonomyOpt = None,
@@ -384,13 +414,13 @@ def classify_file(
         typer.echo(f"Classified {rows} rows -> {output}", err=True)
 
 
-@app.command()
+@app.command(short_help="Measure the classifier's accuracy on labelled titles.")
 @command
 def evaluate(
-    labels: Annotated[Path, typer.Argument(help="CSV with title, topic and optional also_ok (semicolon-separated).")],
+    labels: Annotated[Path, typer.Argument(metavar="FILE", help="CSV with title, topic and optional also_ok (semicolon-separated).")],
     taxonomy: TaxonomyOpt = None,
     out: Annotated[
-        Optional[Path], typer.Option("--out", help="Also write confusion.png, misclassified.csv and per_topic.csv here.")
+        Optional[Path], typer.Option("--out", metavar="FOLDER", help="Also write confusion.png, misclassified.csv and per_topic.csv here.")
     ] = None,
 ) -> None:
     """Measure the classifier on labelled titles: strict and lenient accuracy, per-topic precision/recall/F1, confusion.
@@ -408,15 +438,17 @@ def evaluate(
             typer.echo(f"wrote {path}", err=True)
 
 
-@app.command()
+@app.command(short_help="Correct topics by hand: list uncertain records, --apply answers.")
 @command
 def review(
     workspace: WorkspaceOpt = Path("."),
     below: Annotated[
-        float, typer.Option("--below", min=0.0, max=1.0, help="List records whose topic confidence is under this.")
+        float, typer.Option("--below", min=0.0, max=1.0, metavar="CONFIDENCE",
+                            help="List records whose topic confidence is under this (0 to 1).")
     ] = 0.5,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Where to write the review CSV.", show_default="WORKSPACE/data/review.csv")
+        Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Where to write the review CSV.",
+                                   show_default="WORKSPACE/data/review.csv")
     ] = None,
     apply: Annotated[
         Optional[Path], typer.Option("--apply", metavar="FILE", help="Merge a filled review CSV into WORKSPACE/data/labels.csv.")
