@@ -80,6 +80,11 @@ class ChartFormat(str, Enum):
     svg = "svg"
 
 
+class HeatmapScale(str, Enum):
+    shares = "shares"
+    counts = "counts"
+
+
 class CloudFrom(str, Enum):
     titles = "titles"
     abstracts = "abstracts"
@@ -110,6 +115,11 @@ def report(
     chart_format: Annotated[
         ChartFormat, typer.Option("--format", metavar="[png|svg]", help="File format of the charts (word clouds are always PNG).")
     ] = ChartFormat.png,
+    heatmap: Annotated[
+        Optional[HeatmapScale], typer.Option(metavar="[shares|counts]", help="Shade the heatmap by each author's "
+                                             "shares or by paper counts; the cells show counts either way.",
+                                             show_default="shares when the authors' totals differ over 2x")
+    ] = None,
     cloud_from: Annotated[
         CloudFrom, typer.Option(metavar="[titles|abstracts]",
                                 help="Draw word clouds from titles, or from abstracts where known.")
@@ -158,7 +168,8 @@ def report(
                                   options=options, sources=gathered.sources, progress=advance)
         result = reporting.save_report(ws, data, reporting.SaveOptions(
             cloud_width=width, cloud_height=height, chart_dpi=dpi, chart_format=chart_format.value,
-            stopwords=stopwords, tables_only=tables_only, author_charts=author_charts.value))
+            stopwords=stopwords, tables_only=tables_only, author_charts=author_charts.value,
+            heatmap=heatmap.value if heatmap else None))
     print_report(result, workspace)
     if open_report and result.index is not None:
         import webbrowser

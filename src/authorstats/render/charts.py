@@ -26,22 +26,9 @@ if TYPE_CHECKING:
     from matplotlib.image import AxesImage
     from matplotlib.ticker import MaxNLocator
 
-# Wide enough for the 18 default topics; a user's longer taxonomy cycles through it.
-_PALETTE = [
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#bab0ac", "#1f77b4", "#aec7e8", "#ffbb78", "#98df8a", "#c5b0d5", "#c49c94",
-    "#f7b6d2", "#dbdb8d",
-]
-OTHER_COLOR = "#c7c7c7"
+from authorstats.render.palette import OTHER_COLOR, text_color, topic_colors  # noqa: E402  (one colour per topic)
 
-
-def topic_colors(topics: Sequence[str]) -> dict[str, str]:
-    """One colour per topic, fixed by the topic's position in the taxonomy, grey for Other."""
-    colors: dict[str, str] = {}
-    for i, topic in enumerate(t for t in topics if t != "Other"):
-        colors[topic] = _PALETTE[i % len(_PALETTE)]
-    colors["Other"] = OTHER_COLOR
-    return colors
+__all__ = ["OTHER_COLOR", "topic_colors"]
 
 
 def new_figure(width_in: float, height_in: float, dpi: int) -> tuple[Figure, Axes]:
@@ -131,17 +118,23 @@ def close(fig: Figure) -> None:
 HEATMAP_CELL = (0.62, 0.42)  # inches per topic column and per author row: the chart grows a row per author
 
 
-def draw_heatmap(ax: Axes, matrix: pd.DataFrame, names: dict[str, str] | None = None, title: str = ""
-                 ) -> AxesImage:
+def draw_heatmap(ax: Axes, matrix: pd.DataFrame, names: dict[str, str] | None = None, title: str = "",
+                 scale: str = "counts") -> AxesImage:
     """Authors (rows) x topics (columns) paper counts as a shaded grid with the count in each cell.
 
     ``matrix`` is authors x topics (as tables.author_topic_matrix gives) and ``names`` turns author
-    keys into display names. The figure is resized to fit: a fixed cell size (HEATMAP_CELL) and
-    margins measured from the labels, so its height grows by one row per author, never its width.
+    keys into display names. ``scale``: "counts" shades by the count, "shares" by the count's share of
+    its author's papers (so an author with few papers is not washed out); the cells print the count
+    either way. The figure is resized to fit: a fixed cell size (HEATMAP_CELL) and margins measured
+    from the labels, so its height grows by one row per author, never its width.
     """
-    values = matrix.to_numpy(dtype=float)
+    counts = matrix.to_numpy(dtype=float)
+    values = counts
+    if scale == "shares":
+        totals = counts.sum(axis=1, keepdims=True)
+        values = counts / (totals + (totals == 0))  # an author without papers: a row of zeros
     peak = values.max() if values.size else 0.0
-    image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0, vmax=max(peak, 1.0))
+    image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0, vmax=max(peak, 1.0 if scale == "counts" else 1e-9))
     authors = [(names or {}).get(a, a) for a in matrix.index]
     topics = [str(t) for t in matrix.columns]
     ax.set_yticks(range(len(authors)), authors, fontsize=12)
@@ -149,7 +142,7 @@ def draw_heatmap(ax: Axes, matrix: pd.DataFrame, names: dict[str, str] | None = 
     ax.xaxis.tick_top()
     for (row, col), value in _cells(values):
         dark = peak > 0 and value > 0.6 * peak
-        ax.text(col, row, f"{int(value)}", ha="center", va="center", fontsize=11,
+        ax.text(col, row, f"{int(counts[row, col])}", ha="center", va="center", fontsize=11,
                 color="white" if dark else "black")
     ax.tick_params(length=0)
     for spine in ax.spines.values():
@@ -221,7 +214,7 @@ def draw_shares(ax: Axes, shares: pd.DataFrame, colors: dict[str, str], names: d
         bars = ax.barh(labels, values, left=left, color=colors.get(topic, OTHER_COLOR), label=topic,
                        edgecolor="white", linewidth=0.8, height=0.6)
         ax.bar_label(bars, labels=[f"{v:.0%}" if v >= 0.07 else "" for v in values], label_type="center",
-                     fontsize=10)
+                     fontsize=10, color=text_color(colors.get(topic, OTHER_COLOR)))
         left = [a + v for a, v in zip(left, values)]
     ax.set_xlim(0, 1)
     from matplotlib.ticker import PercentFormatter

@@ -17,6 +17,8 @@ import jinja2
 import markupsafe
 import pandas as pd
 
+from authorstats.render.palette import OTHER_COLOR
+
 if TYPE_CHECKING:
     from authorstats.render.study_page import Study
 
@@ -153,7 +155,7 @@ def _environment() -> jinja2.Environment:
 
 def _topic_rows(table: pd.DataFrame, colors: dict[str, str]) -> list[_TopicRow]:
     """The seminar's Topic | Count table, Total first, each topic with its chart colour."""
-    return [_TopicRow(str(topic), int(count), "" if topic == "Total" else colors.get(topic, "#c7c7c7"),
+    return [_TopicRow(str(topic), int(count), "" if topic == "Total" else colors.get(topic, OTHER_COLOR),
                       topic == "Total")
             for topic, count in table.itertuples(index=False)]
 

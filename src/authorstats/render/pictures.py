@@ -89,6 +89,13 @@ def draw(job: Job) -> bytes:
     return encode(job, paint(job))
 
 
+def heatmap_scale(matrix: Any) -> str:
+    """"shares" when the authors' paper totals differ by more than 2x (the smaller rows would look washed out
+    shaded by count), else "counts"."""
+    totals = [t for t in matrix.sum(axis=1).tolist() if t > 0]
+    return "shares" if totals and max(totals) > 2 * min(totals) else "counts"
+
+
 AUTHOR_CHARTS = ("all", "top40", "none")  # which authors get their own pictures: report --author-charts
 
 
@@ -103,10 +110,11 @@ def charted_authors(data: ReportData, which: str = "all") -> list[str]:
 
 
 def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 800), dpi: int = 150,
-                    fmt: str = "png", author_charts: str = "all") -> list[PictureJob]:
+                    fmt: str = "png", author_charts: str = "all", heatmap: str | None = None) -> list[PictureJob]:
     """Every picture of a report, longest to draw first (word clouds, then the overview charts), so that
     workers drawing them side by side finish together. ``author_charts`` (see :func:`charted_authors`)
-    says whose own pictures are drawn; the overview charts always are."""
+    says whose own pictures are drawn; the overview charts always are. ``heatmap``: shade the heatmap by
+    "counts" or "shares" (None: heatmap_scale decides)."""
     from authorstats.render import charts
 
     window = data.window
@@ -126,9 +134,12 @@ def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 80
     used = matrix.sum(axis=0) > 0
     if data.authors and int(used.sum()):
         note = "" if len(shown) == len(data.authors) else f"\n{overview_note(len(shown), len(data.authors))}"
+        grid = matrix.loc[shown, used]
+        scale = heatmap or heatmap_scale(grid)
+        shading = ("; shaded by share of each author's papers" if scale == "shares" else "")
         out.append(PictureJob("", "heatmap", f"topic_heatmap.{fmt}", "Heatmap of papers per author and topic",
-                              Chart(charts.draw_heatmap, (matrix.loc[shown, used], names,
-                                                          f"Papers per topic, {window}{note}"),
+                              Chart(charts.draw_heatmap, (grid, names, f"Papers per topic, {window}{shading}{note}",
+                                                          scale),
                                     (6, 4), dpi, fmt, sizes_itself=True)))
         rows_h = 0.7 if len(shown) <= 8 else 0.45  # the share bars get thinner, not the chart endless
         out.append(PictureJob("", "shares", f"topic_shares.{fmt}", "Stacked bars comparing the authors' topic shares",

@@ -62,6 +62,7 @@ class SaveOptions:
     cloud_height: int = 800
     chart_dpi: int = 150
     chart_format: str = "png"  # png or svg, for the chart files (word clouds are always PNG)
+    heatmap: str | None = None  # shade the heatmap by "counts" or "shares"; None: shares when totals differ >2x
     stopwords: Path | None = None  # the stop-word file the clouds used, named in the methods section
     workers: int | None = None  # processes drawing the pictures; None: one per CPU, 1: all in this process
     tables_only: bool = False  # only the CSV files, summary.md and authorstats.db: no pictures, no HTML
@@ -207,7 +208,8 @@ def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, la
 
     # The painter's workers draw the pictures side by side; this process writes them in the same order.
     jobs = pictures.report_pictures(data, cloud_size=(options.cloud_width, options.cloud_height),
-                                    dpi=options.chart_dpi, fmt=options.chart_format, author_charts=options.author_charts)
+                                    dpi=options.chart_dpi, fmt=options.chart_format, author_charts=options.author_charts,
+                                    heatmap=options.heatmap)
     shown: dict[page.PictureKey, html.Picture] = {}
     for picture, drawn in zip(jobs, painter.draw([p.job for p in jobs])):
         path = store.atomic_write_bytes(workspace.reports / picture.name, drawn)
