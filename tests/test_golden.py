@@ -69,7 +69,7 @@ def bundled_page() -> bytes:
                           taxonomy=parse_taxonomy(text, "authorstats/data/taxonomy.toml"), years="2021-2022",
                           options=ReportOptions(clouds=False, venues=parse_venues(venues, "authorstats/data/venues.toml")))
     built = page.report_page(data, {}, generated=GENERATED, versions=VERSIONS,
-                             labels_path="data/labels.csv (none)")
+                             labels_path="data/labels.csv", labels_found=False)
     return html.render(built).encode("utf-8")
 
 

@@ -186,9 +186,9 @@ def test_page_has_each_authors_table_and_the_methods(built):
     assert '<tr class="total"><td>Total</td><td class="num">3</td></tr>' in page
     methods = page[page.index('id="methods"'):]
     assert "2024-05-01 to 2024-05-02" in methods  # LeCun's fetch dates
-    assert "Manual labels applied: 1" in methods
+    assert "Manual labels: 1 label in data/labels.csv matched 1 record" in methods
     assert "<td>Neuroscience <em>(manual)</em></td>" in page  # the labelled paper in Hinton's list
-    assert "taxonomy.toml" in methods
+    assert "Taxonomy: bundled taxonomy" in methods
     for package in ("authorstats", "pandas", "matplotlib", "wordcloud", "scholarly"):
         assert re.search(rf"{package} \d", methods), package
     assert re.search(r"<td>Yann LeCun</td><td>import</td><td>[^<]*</td><td class=\"num\">3</td>", methods)

@@ -113,6 +113,7 @@ class ReportData:
     impact: Impact | None = None  # reports/impact.csv, and the authors whose records have no counts
     trends: pd.DataFrame | None = None  # years x topics: each topic's share of all the roster's works (once each)
     author_trends: list[AuthorTrend] = field(default_factory=list)  # top topics and biggest change, per author
+    labels_matched: int = 0  # how many manual labels matched a record in the window
 
     def author(self, key: str) -> AuthorData:
         for item in self.authors:
@@ -168,8 +169,12 @@ def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], 
     """
     window = years if isinstance(years, YearWindow) else YearWindow.parse(years)
     selection = select_records(records, roster, window, sources, progress)
+    from authorstats.config.labels import matched_labels
+
     frame = classify_records(selection.records, taxonomy, labels or {})
-    return tabulate(frame, selection, roster, window, taxonomy, options)
+    data = tabulate(frame, selection, roster, window, taxonomy, options)
+    data.labels_matched = matched_labels(data.publications, labels or {})
+    return data
 
 
 def select_records(records: Iterable[Publication], authors: Sequence[Author], window: YearWindow,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 import pandas as pd
 
@@ -86,6 +86,20 @@ def _keys(title: str, source_id: str) -> list[str]:
 def label_map(labels: pd.DataFrame) -> dict[str, str]:
     """Validated label rows (see parse_labels) as {source id or normalised title: topic}."""
     return {key: topic for title, source_id, topic in _rows(labels) for key in _keys(title, source_id)}
+
+
+def matched_labels(df: pd.DataFrame, labels: Mapping[str, str]) -> int:
+    """How many of ``labels`` (by source id, else by normalised title, as apply_labels matches) matched a
+    record of ``df``."""
+    if not labels or df.empty:
+        return 0
+    keys: set[str] = set()
+    ids = df["source_id"].fillna("").astype(str).str.strip() if "source_id" in df else [""] * len(df)
+    for source_id, title in zip(ids, df["title"].fillna("").astype(str)):
+        key = source_id if source_id in labels else title_key(title)
+        if key in labels:
+            keys.add(key)
+    return len(keys)
 
 
 def apply_labels(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:

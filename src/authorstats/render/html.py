@@ -71,6 +71,7 @@ class Methods:
     versions: dict[str, str]
     cloud_method: str
     notes: list[str] = field(default_factory=list)
+    labels: str = ""  # what the manual labels did, as the page says it ("2 labels in data/labels.csv matched 4 records")
 
 
 @dataclass
@@ -144,13 +145,23 @@ def _escape_output(value: object) -> object:
     return markupsafe.Markup(escape(str(value)))
 
 
+def code_spans(text: object) -> markupsafe.Markup:
+    """``text`` escaped, with Markdown's `code` spans (shared with summary.md) shown as <code> rather than backticks."""
+    parts = escape(str(text)).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick is shown as it is
+        return markupsafe.Markup(escape(str(text)))
+    return markupsafe.Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
+
+
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("authorstats", "data/templates"),
         autoescape=True, finalize=_escape_output, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
+    environment.filters["code_spans"] = code_spans
+    return environment
 
 
 def _topic_rows(table: pd.DataFrame, colors: dict[str, str]) -> list[_TopicRow]:

@@ -84,14 +84,15 @@ def shown_picture(data: ReportData, picture: PictureJob, drawn: bytes) -> html.P
 
 
 def report_page(data: ReportData, pictures: Mapping[PictureKey, html.Picture], *, generated: str,
-                versions: Mapping[str, str], labels_path: str, stopwords: str = BUNDLED_STOPWORDS) -> html.Page:
+                versions: Mapping[str, str], labels_path: str, stopwords: str = BUNDLED_STOPWORDS,
+                labels_found: bool = True) -> html.Page:
     """The page of ``data``: every author's section, the overview and the methods.
 
     ``pictures``: the drawn pictures by (author key, part) (``shown_picture`` makes them); a picture left
     out is left out of the page. ``generated``: when the report was written (the footer). ``versions``:
     package -> installed version, authorstats among them. ``labels_path``: the labels file as the methods
-    section names it (with " (none)" when there was none). ``stopwords``: where the clouds' stop words came
-    from.
+    section names it (data/labels.csv, never an absolute path: the page is mailed), ``labels_found`` whether
+    it existed. ``stopwords``: where the clouds' stop words came from (a file name, or BUNDLED_STOPWORDS).
     """
     from authorstats.render import charts, study_page
 
@@ -113,7 +114,7 @@ def report_page(data: ReportData, pictures: Mapping[PictureKey, html.Picture], *
         authors=sections, colors=charts.topic_colors(data.taxonomy.names),
         matrix=data.matrix.loc[data.overview] if pages else data.matrix,
         heatmap=pictures.get(("", "heatmap")), shares=pictures.get(("", "shares")),
-        methods=_methods(data, versions, labels_path, stopwords), overview_note=note,
+        methods=_methods(data, versions, labels_path, stopwords, labels_found), overview_note=note,
         author_folder=AUTHOR_FOLDER if pages else "",
         study=study_page.study(data, pictures, only=data.overview if pages else None),
     )
@@ -139,7 +140,27 @@ def author_page(data: ReportData, key: str, pictures: Mapping[PictureKey, html.P
                            home="../index.html")
 
 
-def _methods(data: ReportData, versions: Mapping[str, str], labels_path: str, stopwords: str) -> html.Methods:
+def taxonomy_name(path: object) -> str:
+    """How the methods section names a taxonomy: "bundled taxonomy" for the package's own, else the file's name
+    (never a local folder: the page is meant to be mailed)."""
+    from pathlib import PurePath
+
+    parts = PurePath(str(path)).parts
+    return "bundled taxonomy" if parts[-3:] == ("authorstats", "data", "taxonomy.toml") else PurePath(str(path)).name
+
+
+def labels_sentence(path: str, found: bool, labels: int, records: int) -> str:
+    """What the manual labels did: "2 labels in data/labels.csv matched 4 records", or why there were none."""
+    if not found:
+        return f"none (no {path})"
+    if not labels:
+        return f"none of the labels in {path} matched a record in the window"
+    return (f"{labels} label{'s' if labels != 1 else ''} in {path} matched {records} "
+            f"record{'s' if records != 1 else ''}")
+
+
+def _methods(data: ReportData, versions: Mapping[str, str], labels_path: str, stopwords: str,
+             labels_found: bool = True) -> html.Methods:
     rows = [html.MethodsRow(a.author.name, a.provenance.label, a.fetched, a.provenance.records_read,
                             a.provenance.records_merged, a.provenance.records_in_window)
             for a in data.authors]
@@ -150,5 +171,6 @@ def _methods(data: ReportData, versions: Mapping[str, str], labels_path: str, st
                         + ("distinctive words (smoothed log-odds z-scores against the other authors)"
                            if data.options.distinctive else "word counts")
                         + f", stop words from {stopwords}")
-    return html.Methods(str(data.window), str(data.taxonomy.path), labels_path, data.manual_labels, rows,
-                        dict(versions), cloud_method, list(data.notes))
+    return html.Methods(str(data.window), taxonomy_name(data.taxonomy.path), labels_path, data.manual_labels, rows,
+                        dict(versions), cloud_method, list(data.notes),
+                        labels_sentence(labels_path, labels_found, data.labels_matched, data.manual_labels))

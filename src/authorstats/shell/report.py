@@ -221,8 +221,9 @@ def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, la
 
     labels = workspace.labels if labels is None else labels
     built = page.report_page(data, shown, generated=generated, versions=package_versions(),
-                             labels_path=str(labels) if labels.is_file() else f"{labels} (none)",
-                             stopwords=str(options.stopwords) if options.stopwords else page.BUNDLED_STOPWORDS)
+                             labels_path="data/labels.csv" if labels == workspace.labels else Path(labels).name,
+                             labels_found=labels.is_file(),  # names, not local paths: the page is mailed
+                             stopwords=Path(options.stopwords).name if options.stopwords else page.BUNDLED_STOPWORDS)
     index = store.atomic_write_text(workspace.reports / "index.html", html.render(built))
     written.append(index)
     if built.author_folder:  # a large report: every author's section on a page of its own
