@@ -81,3 +81,84 @@ def test_hostile_title_shows_as_text_and_nothing_from_data_runs(loaded):
     assert loaded.execute_script("return document.querySelectorAll('img[onerror]').length;") == 0
     with pytest.raises(NoAlertPresentException):
         loaded.switch_to.alert.text
+
+
+@pytest.fixture(scope="module")
+def bundled_page(tmp_path_factory):
+    """The report of the bundled snapshot: three authors, 18 topics, the widest heatmap of the defaults."""
+    ws = tmp_path_factory.mktemp("bundled")
+    result = CliRunner().invoke(app, ["report", "-w", str(ws), "--cloud-size", "400x200", "--dpi", "60"])
+    assert result.exit_code == 0, result.output
+    return ws / "reports" / "index.html"
+
+
+def at_width(driver, page, width):
+    """``page`` loaded in a viewport ``width`` CSS pixels wide, as a phone (mobile: the viewport meta applies)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
+    driver.get(page.resolve().as_uri())
+    driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true);")
+    return driver
+
+
+# Every element that shows text of its own, with its computed font size and where it ends on the page.
+TEXT_SIZES = """
+const out = [];
+for (const el of document.body.querySelectorAll('*')) {
+  const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+  if (own) out.push([el.tagName, parseFloat(getComputedStyle(el).fontSize), el.textContent.trim().slice(0, 40)]);
+}
+return out;
+"""
+# Elements that reach past the viewport, and are not inside a box that scrolls sideways.
+OVERFLOWING = """
+const width = document.documentElement.clientWidth, out = [];
+for (const el of document.body.querySelectorAll('*')) {
+  let boxed = false;
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) { boxed = true; break; }
+  }
+  const r = el.getBoundingClientRect();
+  if (!boxed && r.width && r.right > width + 0.5) out.push([el.tagName, el.className, Math.round(r.right)]);
+}
+return out;
+"""
+
+
+@pytest.mark.parametrize("width", [400, 1400])
+def test_the_page_never_scrolls_sideways_and_text_stays_readable(driver, bundled_page, width):
+    loaded = at_width(driver, bundled_page, width)
+    try:
+        viewport = loaded.execute_script("return document.documentElement.clientWidth;")  # less a scroll bar
+        assert width - 20 <= viewport <= width
+        assert loaded.execute_script("return document.documentElement.scrollWidth;") <= viewport
+        assert loaded.execute_script(OVERFLOWING) == []
+        small = [t for t in loaded.execute_script(TEXT_SIZES) if t[1] < 12]
+        assert small == []
+    finally:
+        loaded.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_at_phone_width_tables_and_the_heatmap_scroll_in_their_own_box(driver, bundled_page):
+    loaded = at_width(driver, bundled_page, 400)
+    try:
+        boxes = loaded.execute_script("""
+          return Array.from(document.querySelectorAll('table')).map(t => {
+            const box = t.parentElement, style = getComputedStyle(box);
+            return [box.className, style.overflowX, box.getBoundingClientRect().right];
+          });""")
+        assert boxes and all(cls == "scroll" and overflow == "auto" and right <= 400 for cls, overflow, right in boxes)
+        # the overview table's last column is reachable by scrolling its box, not cut off
+        assert loaded.execute_script("""
+          const t = document.querySelector('#overview table'); const box = t.parentElement;
+          return t.getBoundingClientRect().width <= box.scrollWidth + 0.5;""")
+        heatmap = loaded.execute_script("""
+          const img = document.querySelector('#overview .wide img');
+          return [img.getBoundingClientRect().width, img.parentElement.parentElement.getBoundingClientRect().right];""")
+        assert heatmap[0] >= 640 and heatmap[1] <= 400  # legible size, in a 400 px box that scrolls
+        images = loaded.execute_script("""
+          return Array.from(document.images).filter(i => !i.closest('.wide'))
+                 .map(i => i.getBoundingClientRect().right);""")
+        assert images and max(images) <= 400  # the other pictures scale down with the page
+    finally:
+        loaded.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
