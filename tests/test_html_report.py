@@ -155,8 +155,12 @@ def test_no_string_from_data_changes_the_page_structure(text):
     images = [attrs for tag, attrs in parsed.tags if tag == "img"]
     assert images[0]["alt"] == f"alt {text}" and images[0]["src"].startswith("data:image/png;base64,")
     links = [attrs["href"] for tag, attrs in parsed.tags if tag == "a"]
-    assert links[:4] == ["#overview", f"#author-k{text}", "#author-b", "#methods"]  # the nav
-    assert links[4:] == [f"{text}.svg"] * 3  # the charts not embedded
+    key = f"#author-k{text}"
+    assert [link for link in links if link.startswith("#") and link != "#top"] == [  # the contents
+        "#overview", key, f"{key}-topics", f"{key}-years", f"{key}-cloud", f"{key}-papers",
+        "#author-b", "#author-b-topics", "#author-b-cloud", "#methods"]
+    assert links.count("#top") == 4  # back to the top from the overview, each author and the methods
+    assert [link for link in links if not link.startswith("#")] == [f"{text}.svg"] * 3  # the charts not embedded
 
 
 def test_the_template_ships_as_package_data_and_marks_nothing_safe():

@@ -29,7 +29,7 @@ PROCESSED_COLUMNS = [
     "venue", "authors", "citations", "doi", "source", "source_id", "fetched_at",
 ]
 # The papers listed in each author's section of the page.
-PAPER_COLUMNS = ["year", "title", "venue", "topic", "evidence", "manual"]
+PAPER_COLUMNS = ["year", "title", "venue", "topic", "confidence", "evidence", "manual"]
 _FRAME_COLUMNS = ["author", "year", "title", "abstract", "venue", "authors", "citations", "doi", "source",
                   "source_id", "fetched_at", "url", "arxiv_id"]
 

@@ -119,6 +119,7 @@ class _PaperRow(NamedTuple):
     evidence: str
     manual: bool
     link: str  # the title's http(s) link ("" for none; render.page.paper_link makes it)
+    confidence: str = ""  # the margin between the two best topics, two decimals ("" when unknown)
 
 
 class _AuthorView(NamedTuple):
@@ -174,8 +175,17 @@ def _topic_rows(table: pd.DataFrame, colors: dict[str, str]) -> list[_TopicRow]:
 def _paper_rows(papers: pd.DataFrame) -> list[_PaperRow]:
     """Every paper of one author with its topic and the words that decided it."""
     return [_PaperRow(_text(row.year), _text(row.title), _text(row.venue), _text(row.topic), _text(row.evidence),
-                      truthy(getattr(row, "manual", False)), _text(getattr(row, "link", "")))
+                      truthy(getattr(row, "manual", False)), _text(getattr(row, "link", "")),
+                      _confidence(getattr(row, "confidence", None)))
             for row in papers.itertuples(index=False)]
+
+
+def _confidence(value: object) -> str:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    return "" if number != number else f"{number:.2f}"
 
 
 def _overview(matrix: pd.DataFrame, names: dict[str, str]) -> _Overview:

@@ -126,7 +126,8 @@ def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 80
         for item in data.authors:
             if item.cloud_weights and item.author.key in charted:
                 out.append(PictureJob(item.author.key, "cloud", f"{item.author.key}_wordcloud.png",
-                                      f"Word cloud of {item.author.name}", Cloud(item.cloud_weights, *cloud_size)))
+                                      cloud_alt(item.author.name, item.cloud_weights),
+                                      Cloud(item.cloud_weights, *cloud_size)))
     from authorstats.render.study_pictures import study_pictures
 
     out += study_pictures(data, dpi=dpi, fmt=fmt)  # co-authors and citations (the network takes a while)
@@ -137,12 +138,12 @@ def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 80
         grid = matrix.loc[shown, used]
         scale = heatmap or heatmap_scale(grid)
         shading = ("; shaded by share of each author's papers" if scale == "shares" else "")
-        out.append(PictureJob("", "heatmap", f"topic_heatmap.{fmt}", "Heatmap of papers per author and topic",
+        out.append(PictureJob("", "heatmap", f"topic_heatmap.{fmt}", heatmap_alt(grid, names),
                               Chart(charts.draw_heatmap, (grid, names, f"Papers per topic, {window}{shading}{note}",
                                                           scale),
                                     (6, 4), dpi, fmt, sizes_itself=True)))
         rows_h = 0.7 if len(shown) <= 8 else 0.45  # the share bars get thinner, not the chart endless
-        out.append(PictureJob("", "shares", f"topic_shares.{fmt}", "Stacked bars comparing the authors' topic shares",
+        out.append(PictureJob("", "shares", f"topic_shares.{fmt}", shares_alt(data.shares.loc[shown], names),
                               Chart(charts.draw_shares, (data.shares.loc[shown], colors, names,
                                                          f"Share of each author's papers per topic, {window}{note}"),
                                     (11, 2.6 + (0.3 if note else 0) + rows_h * len(shown)), dpi, fmt)))
@@ -150,13 +151,55 @@ def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 80
         key, name = item.author.key, item.author.name
         if key not in charted:
             continue
-        out.append(PictureJob(key, "bars", f"{key}_topics.{fmt}", f"Bar chart of {name}'s topics",
+        out.append(PictureJob(key, "bars", f"{key}_topics.{fmt}", bars_alt(name, item.table),
                               Chart(charts.draw_topic_bars, (item.table, colors, f"{name}, {window}"), (8, 5), dpi, fmt)))
         if not item.by_year.empty:
-            out.append(PictureJob(key, "by_year", f"{key}_by_year.{fmt}", f"Stacked bars of {name}'s topics by year",
+            out.append(PictureJob(key, "by_year", f"{key}_by_year.{fmt}", by_year_alt(name, item.by_year),
                                   Chart(charts.draw_topics_by_year, (item.by_year, colors, f"{name}: topics by year"),
                                         (9, 5), dpi, fmt)))
     return out
+
+
+TOP = 5  # topics an alt text names
+
+
+def _counted(pairs: Any, limit: int = TOP) -> str:
+    """ "A 13, B 4 and 2 more" from (label, count) pairs, largest first, zeros left out."""
+    kept = [(str(label), int(count)) for label, count in pairs if count]
+    kept.sort(key=lambda item: -item[1])
+    text = ", ".join(f"{label} {count}" for label, count in kept[:limit])
+    return text + (f" and {len(kept) - limit} more" if len(kept) > limit else "") if text else "no papers"
+
+
+def bars_alt(name: str, table: Any) -> str:
+    """Alt text of an author's topic bars: the top topics with their paper counts."""
+    rows = table[table["Topic"] != "Total"]
+    return f"Bar chart of {name}'s papers per topic: {_counted(zip(rows['Topic'], rows['Count']))}"
+
+
+def by_year_alt(name: str, by_year: Any) -> str:
+    years = "; ".join(f"{year}: {_counted(row.items(), 3)}" for year, row in by_year.iterrows())
+    return f"Stacked bars of {name}'s topics by year. {years}"
+
+
+def cloud_alt(name: str, weights: dict[str, float]) -> str:
+    """Alt text of a word cloud: its ten biggest words, biggest first."""
+    biggest = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:10]
+    return f"Word cloud of {name}; the ten biggest words: {', '.join(word for word, _ in biggest)}"
+
+
+def heatmap_alt(grid: Any, names: dict[str, str]) -> str:
+    rows = "; ".join(f"{names.get(key, key)}: {_counted(row.items(), 3)}" for key, row in grid.iterrows())
+    return f"Heatmap of papers per author and topic, each author's top topics. {rows}"
+
+
+def shares_alt(shares: Any, names: dict[str, str]) -> str:
+    def top(row: Any) -> str:
+        best = sorted(((str(t), float(v)) for t, v in row.items() if v), key=lambda item: -item[1])[:3]
+        return ", ".join(f"{topic} {value:.0%}" for topic, value in best)
+
+    rows = "; ".join(f"{names.get(key, key)}: {top(row)}" for key, row in shares.iterrows())
+    return f"Share of each author's papers per topic, largest shares. {rows}"
 
 
 def overview_note(shown: int, total: int) -> str:
