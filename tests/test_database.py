@@ -106,7 +106,9 @@ def test_the_database_is_replaced_whole_by_the_next_report(workspace):
     assert not list(path.parent.glob(".*.tmp"))
 
 
-def test_a_collaborators_table_comes_only_with_that_analysis():
+def test_the_collaborators_table_is_the_reports_co_author_table():
+    import dataclasses
+
     from authorstats.analysis.database import database_tables
     from authorstats.analysis.report import ReportOptions, compute_report
     from authorstats.shell import config_files
@@ -114,12 +116,16 @@ def test_a_collaborators_table_comes_only_with_that_analysis():
 
     data = compute_report(snapshot.read_bundled(), roster=config_files.load_roster(),
                           taxonomy=config_files.load_taxonomy(), years="2021-2022", options=ReportOptions(clouds=False))
-    assert [t.name for t in database_tables(data)] == ["authors", "works", "versions", "topic_counts"]
-    data.collaborators = pd.DataFrame({"author": ["lecun"], "coauthor": ["Adrien Bardes"], "papers": [3]})
-    extra = database_tables(data)[-1]
-    assert extra.name == "collaborators" and extra.rows == [
-        {"id": 1, "author_key": "lecun", "coauthor": "Adrien Bardes", "papers": 3}]
+    tables = database_tables(data)
+    assert [t.name for t in tables] == ["authors", "works", "versions", "topic_counts", "collaborators"]
+    extra = tables[-1]
+    assert len(extra.rows) == len(data.collaboration.table) > 0
+    first = data.collaboration.table.iloc[0]
+    assert {k: extra.rows[0][k] for k in ("author_key", "coauthor", "papers")} == {
+        "author_key": first["author_key"], "coauthor": first["coauthor"], "papers": int(first["papers"])}
     assert extra.foreign_keys == (("author_key", "authors", "key"),)
+    # a report without that analysis has no such table
+    assert [t.name for t in database_tables(dataclasses.replace(data, collaboration=None))][-1] == "topic_counts"
 
 
 def test_the_topic_table_query_gives_the_seminar_tables(bundled):

@@ -70,9 +70,6 @@ AUTHORS_COLUMNS: ColumnTypes = {
 }
 TOPIC_COUNTS_COLUMNS: ColumnTypes = {"author_key": str, "topic": str, "count": int}
 
-# The report's collaborators table, once that analysis exists (ReportData.collaborators, a DataFrame with an
-# ``author`` column): stored as it is, its ``author`` column becoming ``author_key``.
-COLLABORATORS_ATTRIBUTE = "collaborators"
 
 
 # What each table and column holds, in words: Datasette shows these (shell/serve.py), docs/database.md repeats them.
@@ -94,7 +91,10 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
     "topic_counts": ("Works per author and topic, as reports/topic_counts.csv", {
         "author_key": "Roster key of the author", "topic": "Topic",
         "count": "Number of the author's works with this topic"}),
-    "collaborators": ("Co-authors of each author", {}),
+    "collaborators": ("Co-authors of each author, as reports/collaborators.csv", {
+        "author_key": "Roster key of the author", "coauthor": "Co-author's name (spellings merged)",
+        "papers": "Works the two share in the window", "topics": "Topics of those works",
+        "first_year": "Year of their first shared work in the window", "last_year": "Year of their last"}),
 }
 
 
@@ -110,9 +110,8 @@ def database_tables(data: ReportData) -> list[Table]:
         Table("topic_counts", TOPIC_COUNTS_COLUMNS, frame_rows(counts, TOPIC_COUNTS_COLUMNS), ("author_key", "topic"),
               (("author_key", "authors", "key"),)),
     ]
-    collaborators = getattr(data, COLLABORATORS_ATTRIBUTE, None)
-    if collaborators is not None and len(collaborators):
-        tables.append(frame_table("collaborators", collaborators.rename(columns={"author": "author_key"})))
+    if data.collaboration is not None and len(data.collaboration.table):  # ReportData.collaboration (issue 14)
+        tables.append(frame_table("collaborators", data.collaboration.table))
     return tables
 
 
