@@ -83,6 +83,10 @@ class Painter:
                     process.terminate()
         for process in workers:
             process.join(grace)  # reaped: no worker outlives the block
+            if process.is_alive():  # SIGTERM caught (a handler inherited from the parent at fork): SIGKILL
+                with contextlib.suppress(Exception):
+                    process.kill()
+                process.join(grace)
 
 
 def _in_order(pending: deque) -> Iterator[bytes]:
