@@ -44,3 +44,54 @@ def test_cloud_is_deterministic_and_of_the_asked_size():
     from PIL import Image
     import io
     assert Image.open(io.BytesIO(first)).size == (300, 150)
+
+
+def test_inflections_fold_into_one_theme_shown_in_its_most_frequent_form():
+    # titles from the bundled snapshot (Bengio, 2021-22): generation, generative and generating are one theme
+    titles = ["Flow Network based Generative Models for Non-Iterative Diverse Candidate Generation",
+              "Unifying Generative Models with GFlowNets and Beyond", "Generative Augmented Flow Networks",
+              "ClimateGAN: Raising Climate Change Awareness by Generating Images of Floods"]
+    freqs = words.word_frequencies(titles, STOP)
+    assert freqs["generative"] == 5 and not {"generation", "generating"} & set(freqs)
+    assert words.theme_key("generalisation") == words.theme_key("generalization") == words.theme_key("Generalizing")
+    # short stems are left alone: no "act" from "active" and "activation" (stems shorter than MIN_STEM stay whole)
+    assert words.theme_key("active") == "active" and words.theme_key("string") == "string"
+
+
+def test_the_taxonomys_multi_word_terms_stay_whole():
+    from authorstats.analysis.report import cloud_phrases
+    from authorstats.shell.config_files import load_taxonomy
+
+    phrases = cloud_phrases(load_taxonomy())
+    titles = ["Generative Flow Networks for Discrete Probabilistic Modeling",  # GFlowNets: "flow networks"
+              "FloW: A Dataset and Benchmark for Floating Waste Detection in Inland Waters",  # a dataset's name
+              "Towards Causal Representation Learning", "Deep Neural Networks for Causal Graphs"]
+    freqs = words.word_frequencies(titles, STOP, phrases)
+    assert freqs["flow networks"] == 1 and freqs["FloW"] == 1  # the dataset no longer adds to GFlowNets' "flow"
+    assert freqs["causal representation learning"] == 1 and freqs["causal"] == 1
+    assert not any("neural" in word.lower() for word in freqs)  # a term of filler words only is dropped
+
+
+def test_filler_words_of_the_seminar_cloud_are_dropped():
+    title = "Saliency is a Possible Red Herring When Diagnosing Poor Generalization"  # Bengio, ICLR 2021
+    assert set(words.word_frequencies([title], STOP)) == {"saliency", "generalization"}
+    assert "meets" not in words.word_frequencies(["Invariance Principle Meets Information Bottleneck"], STOP)
+
+
+def test_no_word_is_paler_than_3_to_1_against_white():
+    from PIL import Image
+    import io
+
+    assert all(clouds.contrast_with_white(_rgb(c)) >= 3 for c in clouds.readable_palette())
+    assert clouds.contrast_with_white((1.0, 1.0, 1.0)) == 1 and round(clouds.contrast_with_white((0, 0, 0))) == 21
+    freqs = {f"word{i}": 50 - i for i in range(40)}
+    image = Image.open(io.BytesIO(clouds.cloud_png(clouds.make_cloud(freqs, width=400, height=200)))).convert("RGB")
+    palette = {_rgb(c) for c in clouds.readable_palette()}
+    drawn = {tuple(v / 255 for v in color) for _, color in image.getcolors(maxcolors=1 << 16)}
+    assert drawn & palette  # the words' colours come from the palette (anti-aliased edges blend with white)
+    assert all(clouds.contrast_with_white(c) >= 3 for c in drawn & palette)
+
+
+def _rgb(text: str) -> tuple[float, float, float]:
+    r, g, b = (int(v) / 255 for v in text[4:-1].split(","))
+    return r, g, b

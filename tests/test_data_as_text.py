@@ -20,6 +20,7 @@ ROSTER = f"[[author]]\nkey = \"lecun\"\nname = '$\\foo$ LeCun'\nscholar = \"WLN3
 def taxonomy_file(tmp_path: Path) -> Path:
     """The bundled taxonomy with two topics renamed: Self-Supervised -> FOO, Contrastive -> SQUARE."""
     text = resources.files("authorstats.data").joinpath("taxonomy.toml").read_text(encoding="utf-8")
+    text = text.split("\n# Groupings:")[0]  # its groupings name the topics as they were
     for old, new in (("Self-Supervised", FOO), ("Contrastive", SQUARE)):
         assert f'name = "{old}"' in text
         text = text.replace(f'name = "{old}"', f"name = '{new}'")
@@ -45,10 +46,12 @@ def test_report_draws_dollar_names_from_data_as_plain_text(workspace, tmp_path):
     assert files["data/labels.csv"] == labels.encode("utf-8")  # the user's file is left as it was
     svgs = {name: data.decode("utf-8") for name, data in files.items() if name.endswith(".svg")}
     assert set(svgs) == {"reports/lecun_topics.svg", "reports/lecun_by_year.svg", "reports/topic_heatmap.svg",
-                         "reports/topic_shares.svg", "reports/coauthor_network.svg", "reports/topic_trends.svg"}
+                         "reports/topic_shares.svg", "reports/coauthor_network.svg", "reports/topic_trends.svg",
+                         "reports/lecun_table.svg"}
     # Maths would be set in italics (DejaVu Sans Oblique glyphs): every glyph here is upright text.
     assert not [name for name, svg in svgs.items() if "Oblique" in svg]
     assert SQUARE in svgs["reports/lecun_topics.svg"] and FOO in svgs["reports/lecun_topics.svg"]
+    assert SQUARE in svgs["reports/lecun_table.svg"] and FOO in svgs["reports/lecun_table.svg"]
     assert r"$\foo$ LeCun" in svgs["reports/topic_heatmap.svg"]
     assert r"$\foo$ LeCun" in svgs["reports/coauthor_network.svg"]
     assert SQUARE in svgs["reports/topic_trends.svg"] and FOO in svgs["reports/topic_trends.svg"]

@@ -53,7 +53,8 @@ def bundled_report(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def bundled_page() -> bytes:
     """index.html of the bundled snapshot's report (2021-2022, no clouds), through the pipeline `report` runs:
-    compute_report, the page builder and the template, with no pictures, a fixed time and fixed versions.
+    compute_report, the page builder and the template, with no pictures, a fixed time and fixed versions, and the
+    side-by-side with the seminar's tables that `report` adds by default for the bundled roster and 2021-2022.
 
     The taxonomy and the venue aliases are the bundled ones, named by a path that does not depend on where the package is installed.
     """
@@ -67,7 +68,8 @@ def bundled_page() -> bytes:
     venues = (resources.files("authorstats") / "data" / "venues.toml").read_text(encoding="utf-8")
     data = compute_report(authorstats.snapshot_records(), roster=authorstats.load_roster(),
                           taxonomy=parse_taxonomy(text, "authorstats/data/taxonomy.toml"), years="2021-2022",
-                          options=ReportOptions(clouds=False, venues=parse_venues(venues, "authorstats/data/venues.toml")))
+                          options=ReportOptions(clouds=False, venues=parse_venues(venues, "authorstats/data/venues.toml")),
+                          reference=authorstats.load_reference())
     built = page.report_page(data, {}, generated=GENERATED, versions=VERSIONS,
                              labels_path="data/labels.csv", labels_found=False)
     return html.render(built).encode("utf-8")

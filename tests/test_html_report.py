@@ -177,8 +177,9 @@ def test_the_page_is_self_contained(built):
     page = (built / "reports" / "index.html").read_text(encoding="utf-8")
     sources = re.findall(r'<img src="([^"]*)"', page)
     # per author: bars, by-year, cloud; then the heatmap and the shares chart; the topic trends (the fixture's
-    # records have neither author lists nor citation counts: no network, no citation chart)
-    assert len(sources) == 2 * 3 + 2 + 1
+    # records have neither author lists nor citation counts: no network, no citation chart); then per author the
+    # chart beside the seminar's table (compared by default: the bundled roster and 2021-2022)
+    assert len(sources) == 2 * 3 + 2 + 1 + 2
     assert all(s.startswith("data:image/png;base64,") for s in sources)
     assert not re.search(r'(src|href)="(https?:)?//', page)
     assert "<link" not in page
@@ -222,13 +223,14 @@ def test_svg_format_writes_svg_charts_and_embeds_them(fixture_ws):
     report(fixture_ws, "--format", "svg", "--no-clouds")
     reports = fixture_ws / "reports"
     svgs = sorted(p.name for p in reports.glob("*.svg"))
-    assert svgs == ["hinton_by_year.svg", "hinton_topics.svg", "lecun_by_year.svg", "lecun_topics.svg",
+    assert svgs == ["hinton_by_year.svg", "hinton_reference.svg", "hinton_table.svg", "hinton_topics.svg",
+                    "lecun_by_year.svg", "lecun_reference.svg", "lecun_table.svg", "lecun_topics.svg",
                     "topic_heatmap.svg", "topic_shares.svg", "topic_trends.svg"]
     assert not list(reports.glob("*.png"))
     for name in svgs:
         assert ET.parse(reports / name).getroot().tag.endswith("svg")
     page = (reports / "index.html").read_text(encoding="utf-8")
-    assert page.count("data:image/svg+xml;base64,") == 7
+    assert page.count("data:image/svg+xml;base64,") == 9  # the table pictures are files only
 
 
 def test_unknown_format_is_a_usage_error(fixture_ws):
@@ -370,6 +372,7 @@ def evil_report(tmp_path_factory):
     roster.write_text(f'[[author]]\nkey = "lecun"\nname = "{EVIL_NAME}"\nscholar = "WLN3QrAAAAAJ"\n', encoding="utf-8")
     text = resources.files("authorstats.data").joinpath("taxonomy.toml").read_text(encoding="utf-8")
     taxonomy = tmp_path / "taxonomy.toml"
+    text = text.split("\n# Groupings:")[0]  # its groupings name the topics as they were
     taxonomy.write_text(text.replace('name = "Architecture"', f'name = "{EVIL_TOPIC}"'), encoding="utf-8")
     inputs = {p: p.read_bytes() for p in (csv, roster, taxonomy)}
 

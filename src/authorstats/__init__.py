@@ -19,6 +19,7 @@ _API: dict[str, tuple[str, str]] = {
     "load_labels": ("authorstats.shell.config_files", "load_labels"),
     "load_stopwords": ("authorstats.shell.config_files", "load_stopwords"),
     "load_venues": ("authorstats.shell.config_files", "load_venues"),
+    "load_reference": ("authorstats.shell.config_files", "load_reference"),
     "snapshot_records": ("authorstats.sources.snapshot", "read_snapshot"),
     "read_export": ("authorstats.shell.importer", "read_export_file"),
     # the pipeline's pure stages
@@ -35,6 +36,8 @@ _API: dict[str, tuple[str, str]] = {
     "AuthorData": ("authorstats.analysis.report", "AuthorData"),
     "ReportOptions": ("authorstats.analysis.report", "ReportOptions"),
     "Provenance": ("authorstats.analysis.report", "Provenance"),
+    "Reference": ("authorstats.config.reference", "Reference"),
+    "Comparison": ("authorstats.analysis.reference", "Comparison"),
     # errors: one root, each with a hint saying how to fix it
     "AuthorstatsError": ("authorstats.errors", "AuthorstatsError"),
     "BadInputError": ("authorstats.errors", "BadInputError"),
@@ -61,13 +64,16 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time the names load on first use
+    from authorstats.analysis.reference import Comparison
     from authorstats.analysis.report import AuthorData, Provenance, ReportData, ReportOptions
     from authorstats.classification.engine import Classification, classify, classify_frame
+    from authorstats.config.reference import Reference
     from authorstats.config.taxonomy import Taxonomy
     from authorstats.errors import (AuthorstatsError, BadInputError, OutputError, SourceUnavailableError,
                                     WorkspaceBusyError)
     from authorstats.models import Author, Publication, YearWindow
-    from authorstats.shell.config_files import load_labels, load_roster, load_stopwords, load_taxonomy, load_venues
+    from authorstats.shell.config_files import (load_labels, load_reference, load_roster, load_stopwords, load_taxonomy,
+                                                load_venues)
     from authorstats.shell.importer import read_export_file as read_export
     from authorstats.shell.report import compute_report
     from authorstats.sources.snapshot import read_snapshot as snapshot_records

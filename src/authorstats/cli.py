@@ -83,6 +83,9 @@ class ChartFormat(str, Enum):
 class HeatmapScale(str, Enum):
     shares = "shares"
     counts = "counts"
+class YearBasis(str, Enum):
+    first = "first"
+    published = "published"
 
 
 class CloudFrom(str, Enum):
@@ -139,6 +142,15 @@ def report(
     venues: Annotated[
         Optional[Path], typer.Option("--venues", metavar="FILE", help="Your own venue-alias TOML file (how venue strings are named).",
                                      show_default="the bundled aliases")
+    year_basis: Annotated[
+        YearBasis, typer.Option("--year-basis", help="The year a merged work counts in when its versions' years differ: its earliest public version's (first) or the kept, peer-reviewed version's (published).")
+    ] = YearBasis.first,
+    group_by: Annotated[
+        Optional[str], typer.Option("--group-by", metavar="NAME", help="Count each paper under its topic's category in one of the taxonomy's groupings (the bundled taxonomy has 'seminar', the seminar's 11 categories, and 'broad'; see its [groupings] tables).")
+    ] = None,
+    reference: Annotated[
+        Optional[str], typer.Option("--reference", metavar="FILE.csv", show_default="the seminar's tables with the bundled roster and 2021-2022, else none",
+                                    help="Set each author's table beside a reference table (columns author, topic, count; a Total row allowed); 'none': no comparison.")
     ] = None,
 ) -> None:
     """Tag every publication in the window with a topic; write topic tables, charts, word clouds, index.html and summary.md.
@@ -154,6 +166,9 @@ def report(
     window = YearWindow.parse(years)
     authors = rosters.select(config_files.load_roster(roster), author or [])
     tax = config_files.load_taxonomy(taxonomy)
+    if group_by:
+        tax.grouping(group_by)  # an unknown grouping stops the run before any work
+    compared = config_files.choose_reference(reference, bundled_roster=roster is None, window=window)
     width, height = _parse_size(cloud_size)
     ws = store.Workspace(workspace)
     with lock.workspace_lock(ws, "report"):
@@ -161,11 +176,13 @@ def report(
         labels = config_files.load_labels(ws.labels, tax.names)
         clouds = clouds and not tables_only
         options = ReportOptions(clouds=clouds, cloud_from=cloud_from.value, distinctive=distinctive,
+                                year_basis=year_basis.value,
                                 stopwords=config_files.load_stopwords(stopwords) if clouds else None,
                                 venues=config_files.load_venues(venues))
         with reporting.merge_progress(gathered.records, authors, progress_bar) as advance:
             data = compute_report(gathered.records, roster=authors, taxonomy=tax, years=window, labels=labels,
-                                  options=options, sources=gathered.sources, progress=advance)
+                                  options=options, sources=gathered.sources, progress=advance,
+                                  reference=compared, group_by=group_by)
         result = reporting.save_report(ws, data, reporting.SaveOptions(
             cloud_width=width, cloud_height=height, chart_dpi=dpi, chart_format=chart_format.value,
             stopwords=stopwords, tables_only=tables_only, author_charts=author_charts.value,

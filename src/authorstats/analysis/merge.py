@@ -26,7 +26,7 @@ from authorstats.text import strip_accents
 FUZZY_MIN = 95.0
 MAX_YEAR_GAP = 1
 MERGE_COLUMNS = ("author", "kept_title", "kept_source", "kept_year", "kept_venue",
-                 "dropped_title", "dropped_source", "dropped_year", "dropped_venue", "reason")
+                 "dropped_title", "dropped_source", "dropped_year", "dropped_venue", "reason", "counted_year")
 
 _PREPRINT = re.compile(
     r"\b(arxiv|corr|preprints?|biorxiv|medrxiv|chemrxiv|techrxiv|ssrn|research square|"
@@ -61,6 +61,7 @@ class Merge:
     dropped_year: int | None
     dropped_venue: str
     reason: str
+    counted_year: int | None = None  # the year the work counts in (report --year-basis); None: kept_year
 
     def to_row(self) -> dict[str, object]:
         return {name: ("" if getattr(self, name) is None else getattr(self, name)) for name in MERGE_COLUMNS}

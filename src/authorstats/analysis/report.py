@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from authorstats.analysis.impact import Impact
     from authorstats.analysis.merge import Merge
     from authorstats.analysis.trends import AuthorTrend
+    from authorstats.analysis.reference import Comparison
+    from authorstats.config.reference import Reference
     from authorstats.config.taxonomy import Taxonomy
     from authorstats.config.venues import VenueAliases
 
@@ -53,6 +55,9 @@ class ReportOptions:
     # How venue strings are named (config.venues); None: none is aliased, each is only cleaned.
     # authorstats.compute_report, the library's entry, fills in the bundled aliases when this is None.
     venues: VenueAliases | None = None
+    # The year a merged work counts in when its versions' years differ: "first" (its earliest public
+    # version's) or "published" (the kept version's, the peer-reviewed one when there is one).
+    year_basis: str = "first"
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,13 @@ class AuthorData:
     cloud_caption: str = ""
     fetched: str = "not recorded"  # the dates the records were fetched, for the methods section
 
+    @property
+    def source_note(self) -> str:
+        """Where this author's numbers come from and how complete they are, as every output states it."""
+        from authorstats.analysis.coverage import source_note
+
+        return source_note(self.provenance.sources, self.provenance.records_in_window, self.fetched)
+
 
 @dataclass
 class ReportData:
@@ -114,6 +126,8 @@ class ReportData:
     trends: pd.DataFrame | None = None  # years x topics: each topic's share of all the roster's works (once each)
     author_trends: list[AuthorTrend] = field(default_factory=list)  # top topics and biggest change, per author
     labels_matched: int = 0  # how many manual labels matched a record in the window
+    comparison: Comparison | None = None  # the side-by-side with a reference table (report --reference)
+    group_by: str = ""  # the taxonomy's grouping the tables count in (report --group-by); "": its topics
 
     def author(self, key: str) -> AuthorData:
         for item in self.authors:
@@ -126,8 +140,8 @@ class ReportData:
         return self.author(key).table.copy()
 
     def processed(self) -> pd.DataFrame:
-        """data/processed/publications.csv's table."""
-        return self.publications.reindex(columns=PROCESSED_COLUMNS)
+        """data/processed/publications.csv's table (grouped: ``topic`` is the category, ``taxonomy_topic`` the topic)."""
+        return self.publications.reindex(columns=PROCESSED_COLUMNS + (["taxonomy_topic"] if self.group_by else []))
 
     def duplicates(self) -> pd.DataFrame:
         """data/processed/duplicates.csv's table: one row per version merged into another."""
@@ -142,9 +156,34 @@ class ReportData:
         return any(a.provenance.sources == (snapshot.NAME,) for a in self.authors)
 
     @property
+    def snapshot_gap(self) -> str:
+        """The warning when the window reaches outside the years the snapshot covers ("" when it does not)."""
+        from authorstats.analysis.coverage import snapshot_gap
+
+        return snapshot_gap(self.window, [a.author.key for a in self.authors
+                                          if a.provenance.sources == (snapshot.NAME,)])
+
+    @property
+    def sources_note(self) -> str:
+        """The data's source for the charts comparing authors."""
+        from authorstats.analysis.coverage import overview_note
+
+        return overview_note([(a.author.name, a.source_note) for a in self.authors])
+
+    @property
     def notes(self) -> list[str]:
         """Notes under the tables (summary.md) and in the methods section."""
-        return [f"Authors without fetched data used {snapshot.DESCRIPTION}."] if self.used_snapshot else []
+        notes = [f"Authors without fetched data used {snapshot.DESCRIPTION}."] if self.used_snapshot else []
+        if self.merges:
+            notes.append("A merged work counts in " + (
+                "its earliest public version's year (`--year-basis first`)" if self.options.year_basis == "first"
+                else "the year of the version kept, the peer-reviewed one when there is one (`--year-basis published`)")
+                + "; data/processed/duplicates.csv gives each version's year and the year counted.")
+        if self.group_by:
+            notes.append(f"Tables count each paper under its topic's category in the taxonomy's {self.group_by!r} "
+                         "grouping (`--group-by`); the paper list and publications.csv's taxonomy_topic keep the topic.")
+        gap = self.snapshot_gap
+        return notes + ([f"Warning: {gap}."] if gap else [])
 
     @property
     def manual_labels(self) -> int:
@@ -156,37 +195,56 @@ def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], 
                    years: str | YearWindow, labels: Mapping[str, str] | None = None,
                    options: ReportOptions = ReportOptions(),
                    sources: Mapping[str, Sequence[str]] | None = None,
-                   progress: Callable[[int], None] | None = None) -> ReportData:
+                   progress: Callable[[int], None] | None = None,
+                   reference: Reference | None = None, group_by: str | None = None) -> ReportData:
     """The report of ``roster``'s authors in ``years`` from ``records``: pure, values in and values out.
 
     Versions of one work are merged (the peer-reviewed one kept), records outside the window dropped,
     the rest classified with ``taxonomy``; ``labels`` ({source id or normalised title: topic}, as the
     shell reads data/labels.csv) override the classifier. Records of authors not in ``roster`` are
     ignored. ``sources`` names where each author's records came from (default: their ``source``
-    fields). Reads no file, writes nothing and starts no process: the stop words come in
+    fields). ``reference``: a reference table (config.reference) to set each author's table beside.
+    ``group_by``: one of the taxonomy's groupings; every table then counts each paper under its topic's
+    category (the papers keep their topic as ``taxonomy_topic``).
+    Reads no file, writes nothing and starts no process: the stop words come in
     ``options.stopwords`` (None: no word is left out of the clouds). ``progress``, if given, is called
     with the number of records merged after each author (for a progress bar).
     """
     window = years if isinstance(years, YearWindow) else YearWindow.parse(years)
-    selection = select_records(records, roster, window, sources, progress)
+    selection = select_records(records, roster, window, sources, options.year_basis, progress)
     from authorstats.config.labels import matched_labels
 
     frame = classify_records(selection.records, taxonomy, labels or {})
-    data = tabulate(frame, selection, roster, window, taxonomy, options)
+    counted = taxonomy
+    if group_by:
+        grouping = taxonomy.grouping(group_by)
+        frame = frame.assign(taxonomy_topic=frame["topic"], topic=frame["topic"].map(grouping.mapping))
+        counted = dataclasses.replace(taxonomy, names=grouping.names)  # the tables' columns: the categories
+    data = tabulate(frame, selection, roster, window, counted, options)
     data.labels_matched = matched_labels(data.publications, labels or {})
+    data.group_by = group_by or ""
+    if data.snapshot_gap:
+        log.warning(data.snapshot_gap)
+    if reference is not None:
+        from authorstats.analysis.reference import compare
+
+        data.comparison = compare(data.authors, reference, taxonomy)
     return data
 
 
 def select_records(records: Iterable[Publication], authors: Sequence[Author], window: YearWindow,
-                   sources: Mapping[str, Sequence[str]] | None = None,
+                   sources: Mapping[str, Sequence[str]] | None = None, year_basis: str = "first",
                    progress: Callable[[int], None] | None = None) -> Selection:
     """Each author's in-window records, one per work, and the merges that made them one.
 
-    Merging happens before the year filter, so a work counts in the year of the version that is kept
-    (the peer-reviewed one when there is one).
+    Merging happens before the year filter. A merged work whose versions have different years counts in its
+    earliest version's year (``year_basis="first"``: an arXiv 2022 preprint of an ICLR 2023 paper counts in
+    2022) or in the kept version's (``"published"``: 2023); its record carries that year.
     """
     from authorstats.analysis.merge import merge_publications
 
+    if year_basis not in YEAR_BASES:
+        raise ValueError(f"year_basis {year_basis!r} is not one of {', '.join(YEAR_BASES)}")
     by_author: dict[str, list[Publication]] = {a.key: [] for a in authors}
     for record in records:
         if record.author in by_author:
@@ -197,13 +255,35 @@ def select_records(records: Iterable[Publication], authors: Sequence[Author], wi
     for author in authors:
         found = by_author[author.key]
         kept, merged = merge_publications(found, progress)
+        if year_basis == "first":
+            kept, merged = _first_years(kept, merged)
+        else:
+            merged = [dataclasses.replace(m, counted_year=m.kept_year) for m in merged]
         in_window = [r for r in kept if r.year in window]
         kept_records.extend(in_window)
-        merges.extend(m for m in merged if m.kept_year in window)
+        merges.extend(m for m in merged if m.counted_year in window)
         names = tuple(sources[author.key]) if sources is not None and author.key in sources else \
             tuple(dict.fromkeys(r.source for r in found))
         provenance[author.key] = Provenance(author.key, names, len(in_window), len(found), len(found) - len(kept))
     return Selection(kept_records, provenance, merges)
+
+
+YEAR_BASES = ("first", "published")
+
+
+def _first_years(kept: list[Publication], merges: list[Merge]) -> tuple[list[Publication], list[Merge]]:
+    """The kept records dated by their earliest version's year, and the merges saying which year each counts in."""
+    earliest: dict[tuple[str, str, int | None], int] = {}
+    for m in merges:
+        key = (m.kept_title, m.kept_source, m.kept_year)
+        years = [y for y in (m.kept_year, m.dropped_year, earliest.get(key)) if y is not None]
+        if years:
+            earliest[key] = min(years)
+    dated = [dataclasses.replace(r, year=earliest[key]) if (key := (r.title, r.source, r.year)) in earliest
+             and earliest[key] != r.year else r for r in kept]
+    counted = [dataclasses.replace(m, counted_year=earliest.get((m.kept_title, m.kept_source, m.kept_year),
+                                                                m.kept_year)) for m in merges]
+    return dated, counted
 
 
 def printable(record: Publication) -> Publication:
@@ -261,7 +341,7 @@ def tabulate(frame: pd.DataFrame, selection: Selection, authors: Sequence[Author
 
     keys = [a.key for a in authors]
     matrix = tables.author_topic_matrix(frame, keys, taxonomy.names)
-    clouds = cloud_weights(rows, authors, options) if options.clouds else {}
+    clouds = cloud_weights(rows, authors, options, cloud_phrases(taxonomy)) if options.clouds else {}
     items = []
     for author in authors:
         mine = rows(author.key)
@@ -330,11 +410,17 @@ def _cloud_texts(mine: pd.DataFrame, key: str, cloud_from: str) -> tuple[list[st
     return titles, f"titles of {len(titles)} papers"
 
 
-def cloud_weights(rows: Callable[[str], pd.DataFrame], authors: Sequence[Author], options: ReportOptions
-                  ) -> dict[str, tuple[dict[str, float], str]]:
+def cloud_phrases(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
+    """The taxonomy's multi-word terms (each a regex per word), which the word clouds keep whole."""
+    return [term.words for topic in taxonomy.topics for term in topic.terms if len(term.words) > 1]
+
+
+def cloud_weights(rows: Callable[[str], pd.DataFrame], authors: Sequence[Author], options: ReportOptions,
+                  phrases: Sequence[Sequence[str]] = ()) -> dict[str, tuple[dict[str, float], str]]:
     """Per author: the word weights for the cloud (plain counts or distinctiveness) and its caption.
 
-    ``rows(key)`` gives one author's classified rows.
+    ``rows(key)`` gives one author's classified rows; ``phrases``: multi-word terms counted as one
+    (``cloud_phrases``).
     """
     from authorstats.analysis import words
 
@@ -346,13 +432,13 @@ def cloud_weights(rows: Callable[[str], pd.DataFrame], authors: Sequence[Author]
         mine, what = texts[author.key]
         others = [t for key, (ts, _) in texts.items() if key != author.key for t in ts]
         if options.distinctive and others:
-            weights = words.distinctive_frequencies(mine, others, stopwords)
+            weights = words.distinctive_frequencies(mine, others, stopwords, phrases=phrases)
             caption = f"Distinctive words of {author.name} against the other authors ({what})"
         else:
             if options.distinctive:
                 log.warning("%s: no other author's texts to compare with; the word cloud shows plain counts",
                             author.key)
-            weights = dict(words.word_frequencies(mine, stopwords))
+            weights = dict(words.word_frequencies(mine, stopwords, phrases))
             caption = f"Word cloud of {author.name} ({what})"
         if not weights:
             log.warning("no word cloud for %s: no words to draw (%s)", author.key, what)

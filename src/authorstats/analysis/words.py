@@ -1,11 +1,15 @@
-"""Word weights for word clouds: frequencies of the theme words of titles or abstracts (stop words dropped, plurals folded), and distinctive words."""
+"""Word weights for word clouds: frequencies of the theme words of titles or abstracts (stop words dropped, plurals
+and inflections folded, the taxonomy's multi-word terms kept whole), and distinctive words."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter, defaultdict
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
+
+# A multi-word term as the taxonomy gives it: one regex per word, each matching a whole lower-case word.
+Phrase = Sequence[str]
 
 # Words with inner hyphens stay whole ("self-supervised", "out-of-distribution").
 _WORD = re.compile(r"[^\W\d_](?:[\w']*[^\W_])?(?:-[^\W_]+)*", re.UNICODE)
@@ -27,33 +31,84 @@ def singular(word: str) -> str:
     return lower
 
 
+# Inflections of one word, folded by suffix (after plurals): generation, generative, generating, generated and
+# generate are one theme ("gener"). The longest suffix that leaves a stem of at least MIN_STEM letters goes;
+# British -is- spellings join the -iz- ones first (generalisation with generalization).
+_SUFFIXES = ("ations", "ation", "atives", "ative", "ating", "ated", "ate", "ions", "ion", "ives", "ive",
+             "ings", "ing", "ed")
+MIN_STEM = 4
+_BRITISH = re.compile(r"is(ations?|ing|ed|es?)$")
+
+
+def theme_key(word: str) -> str:
+    """The key that folds one word's plurals and inflections together, by the suffix rules above."""
+    lower = singular(word)
+    if "-" in lower:
+        head, _, tail = lower.rpartition("-")
+        return f"{head}-{theme_key(tail)}"
+    lower = _BRITISH.sub(r"iz\1", lower)
+    for suffix in _SUFFIXES:
+        if lower.endswith(suffix) and len(lower) - len(suffix) >= MIN_STEM:
+            return lower[: -len(suffix)]
+    return lower
+
+
 def _display(forms: Counter[str]) -> str:
-    """The form to show: acronyms and mixed case as written (GFlowNet, PDE), other words in lower case."""
+    """The form to show, the most frequent one: acronyms and mixed case as written (GFlowNet, PDE), other words
+    in lower case."""
     best = min(forms.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
-    stem = best.split("-")[-1]
-    if any(c.isupper() for c in stem[1:]):
+    if any(any(c.isupper() for c in part.split("-")[-1][1:]) for part in best.split(" ")):
         return best
     return best.lower()
 
 
-def word_counts(texts: Iterable[str], stopwords: frozenset[str]) -> tuple[Counter[str], dict[str, Counter[str]]]:
-    """Counts of folded words (lower case, singular) in ``texts``, and the forms each was written in."""
+def _phrase_at(tokens: Sequence[str], start: int, phrases: Sequence[Sequence[re.Pattern[str]]]) -> int:
+    """How many tokens from ``start`` the longest matching phrase takes (0: none)."""
+    best = 0
+    for phrase in phrases:
+        size = len(phrase)
+        if size > best and start + size <= len(tokens) and all(
+                pattern.fullmatch(tokens[start + k].lower()) for k, pattern in enumerate(phrase)):
+            best = size
+    return best
+
+
+def word_counts(texts: Iterable[str], stopwords: frozenset[str], phrases: Sequence[Phrase] = ()
+                ) -> tuple[Counter[str], dict[str, Counter[str]]]:
+    """Counts of folded words (lower case, plurals and inflections folded: ``theme_key``) in ``texts``, and the
+    forms each was written in. A run of words matching one of ``phrases`` counts as one term."""
+    compiled = [[re.compile(word) for word in phrase] for phrase in phrases if len(phrase) > 1]
     counts: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     for text in texts:
-        for match in _WORD.finditer(text or ""):
-            word = match.group(0).strip("'")
-            key = singular(word)
-            if len(key) < 2 or key in stopwords or word.lower() in stopwords:
+        tokens = [match.group(0).strip("'") for match in _WORD.finditer(text or "")]
+        position = 0
+        while position < len(tokens):
+            size = _phrase_at(tokens, position, compiled) if compiled else 0
+            if size:
+                written = tokens[position:position + size]
+                position += size
+                if all(theme_key(w) in stopwords or w.lower() in stopwords for w in written):
+                    continue  # a term of filler words only ("neural networks"): no theme
+                key = " ".join(theme_key(w) for w in written)
+                counts[key] += 1
+                forms[key][" ".join(written)] += 1
+                continue
+            word = tokens[position]
+            position += 1
+            key = theme_key(word)
+            if len(key) < 2 or key in stopwords or word.lower() in stopwords or singular(word) in stopwords:
                 continue
             counts[key] += 1
             forms[key][word] += 1
     return counts, forms
 
 
-def word_frequencies(texts: Iterable[str], stopwords: frozenset[str]) -> dict[str, int]:
-    """Count the theme words of ``texts``: stop words dropped, plurals folded, hyphenated terms whole."""
-    counts, forms = word_counts(texts, stopwords)
+def word_frequencies(texts: Iterable[str], stopwords: frozenset[str], phrases: Sequence[Phrase] = ()
+                     ) -> dict[str, int]:
+    """Count the theme words of ``texts``: stop words dropped, plurals and inflections folded (each shown in its
+    most frequent form), hyphenated terms and the multi-word ``phrases`` (the taxonomy's terms) whole."""
+    counts, forms = word_counts(texts, stopwords, phrases)
     return {_display(forms[key]): n for key, n in counts.most_common()}
 
 
@@ -78,10 +133,10 @@ def log_odds_z(mine: Mapping[str, int], others: Mapping[str, int]) -> dict[str, 
 
 
 def distinctive_frequencies(texts: Iterable[str], other_texts: Iterable[str], stopwords: frozenset[str],
-                            min_z: float = 0.0) -> dict[str, float]:
+                            min_z: float = 0.0, phrases: Sequence[Phrase] = ()) -> dict[str, float]:
     """Cloud weights of the words over-represented in ``texts`` compared with ``other_texts`` (z > ``min_z``)."""
-    counts, forms = word_counts(texts, stopwords)
-    other_counts, _ = word_counts(other_texts, stopwords)
+    counts, forms = word_counts(texts, stopwords, phrases)
+    other_counts, _ = word_counts(other_texts, stopwords, phrases)
     scores = log_odds_z(counts, other_counts)
     kept = sorted(((z, key) for key, z in scores.items() if key in counts and z > min_z), key=lambda p: (-p[0], p[1]))
     return {_display(forms[key]): z for z, key in kept}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict
 
+from authorstats.config.groupings import Grouping, parse_groupings
 from authorstats.config.toml_text import parse_toml
 from authorstats.errors import BadInputError
 
@@ -76,12 +77,22 @@ class Taxonomy:
     topics: tuple[Topic, ...]
     settings: Settings
     names: tuple[str, ...]
+    groupings: tuple[Grouping, ...] = ()  # [groupings.NAME]: topics rolled up into categories (config/groupings.py)
 
     def topic(self, name: str) -> Topic:
         for topic in self.topics:
             if topic.name == name:
                 return topic
         raise KeyError(name)
+
+    def grouping(self, name: str) -> Grouping:
+        """The grouping called ``name``; a BadInputError naming the ones there are otherwise."""
+        for grouping in self.groupings:
+            if grouping.name == name:
+                return grouping
+        there = ", ".join(g.name for g in self.groupings)
+        raise BadInputError(f"taxonomy {self.path} has no grouping {name!r}",
+                            f"Use one of: {there}" if there else "Add a [groupings.NAME] table to the taxonomy")
 
 
 def split_words(pattern: str) -> list[str]:
@@ -143,11 +154,11 @@ def parse_taxonomy(text: str, origin: str | Path = "<text>") -> Taxonomy:
     path = Path(origin)
     data = parse_toml(text, origin, "taxonomy")
     settings = _settings(path, data.get("settings", {}))
-    unknown = set(data) - {"settings", "topic"}
+    unknown = set(data) - {"settings", "topic", "groupings"}
     if unknown:
         raise BadInputError(
             f"taxonomy {path} has unknown section(s) {', '.join(sorted(unknown))}",
-            "Use only [settings] and [[topic]] tables",
+            "Use only [settings], [[topic]] and [groupings.NAME] tables",
         )
     entries = data.get("topic", [])
     if not isinstance(entries, list) or not entries:
@@ -168,7 +179,9 @@ def parse_taxonomy(text: str, origin: str | Path = "<text>") -> Taxonomy:
         topics.append(topic)
     others = [t for t in topics if t.name == OTHER]
     topics = [t for t in topics if t.name != OTHER] + (others or [Topic(OTHER, "anything the topics above do not cover", ())])
-    return Taxonomy(path=path, topics=tuple(topics), settings=settings, names=tuple(t.name for t in topics))
+    names = tuple(t.name for t in topics)
+    groupings = parse_groupings(path, data["groupings"], names) if "groupings" in data else ()
+    return Taxonomy(path=path, topics=tuple(topics), settings=settings, names=names, groupings=groupings)
 
 
 def _settings(path: Path, raw: object) -> Settings:

@@ -49,6 +49,7 @@ class AuthorSection:
     by_year: Picture | None = None
     cloud: Picture | None = None
     cloud_note: str = ""
+    source_note: str = ""  # where this author's numbers come from (analysis.coverage)
 
 
 @dataclass
@@ -89,6 +90,8 @@ class Page:
     overview_note: str = ""  # when the overview charts leave authors out, which and where the rest are
     author_folder: str = ""  # set: the authors' sections are pages in this folder, the page lists links to them
     study: Study | None = None  # co-authors, venues, citations, trends (render/study_page.py, study.html.j2)
+    warnings: list[str] = field(default_factory=list)  # shown at the top (e.g. a window the snapshot does not cover)
+    comparison: object | None = None  # render.comparison.View: the side-by-side with a reference table
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -56,22 +56,30 @@ def _matrix(matrix: pd.DataFrame, names: dict[str, str], first: str,
 
 
 def render(window: str, authors: Sequence[tuple[str, str, pd.DataFrame, pd.DataFrame]], matrix: pd.DataFrame,
-           shares: pd.DataFrame, notes: Sequence[str] = (), sections: Sequence[str] = ()) -> str:
+           shares: pd.DataFrame, notes: Sequence[str] = (), sections: Sequence[str] = (),
+           sources: Mapping[str, str] | None = None) -> str:
     """summary.md: overview (counts and shares), then per author the seminar table and topics by year.
 
     ``authors`` holds (key, name, seminar table, years x topics counts) in roster order. Names, topics and
     years are escaped (``cell``); ``notes`` are the tool's own sentences, already Markdown. ``sections``: more
     sections, already Markdown (render.markdown_study), put after the authors' tables and before the notes.
+    ``sources``: key -> where that author's numbers come from, stated at the top and under the author's heading.
     """
     names = {key: name for key, name, _, _ in authors}
+    sources = sources or {}
     out = [f"# Topics, {window}", ""]
+    if sources:
+        out += [sources_line(names, sources), ""]
     if authors:
         used = matrix.sum(axis=0) > 0
         out += ["## Papers per topic and author", "", _matrix(matrix.loc[:, used].T, names, "Topic"), ""]
         out += ["## Share of each author's papers per topic", "",
                 _matrix(shares.loc[:, used].T, names, "Topic", lambda v: f"{v:.0%}"), ""]
     for key, name, seminar_table, by_year in authors:
-        out += [f"## {cell(name)}", "", seminar(seminar_table), ""]
+        out += [f"## {cell(name)}", ""]
+        if key in sources:
+            out += [f"Data: {cell(sources[key])}.", ""]
+        out += [seminar(seminar_table), ""]
         by_year = by_year.loc[:, by_year.sum(axis=0) > 0] if not by_year.empty else by_year
         if not by_year.empty:
             out += [f"### {cell(name)}: topics by year", "",
@@ -79,3 +87,8 @@ def render(window: str, authors: Sequence[tuple[str, str, pd.DataFrame, pd.DataF
     out += [part for section in sections for part in (section.rstrip(), "")]
     out += [f"_{' '.join(n.split())}_" for n in notes]  # the tool's own sentences, in Markdown (`commands`)
     return "\n".join(out).rstrip() + "\n"
+
+
+def sources_line(names: Mapping[str, str], sources: Mapping[str, str]) -> str:
+    """"Data: <name>: <source>; ..." for the top of summary.md, escaped."""
+    return "Data: " + "; ".join(f"{cell(names.get(key, key))}: {cell(note)}" for key, note in sources.items()) + "."

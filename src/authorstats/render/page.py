@@ -60,6 +60,9 @@ def _paper_list(papers: pd.DataFrame) -> pd.DataFrame:
     shown = papers.reindex(columns=PAPER_COLUMNS)
     columns = [papers[name] if name in papers else [""] * len(papers) for name in ("url", "doi", "arxiv_id")]
     shown["link"] = [paper_link(*values) for values in zip(*columns)]
+    if "taxonomy_topic" in papers:  # grouped (report --group-by): the category, and the topic it came from
+        shown["topic"] = [category if topic == category else f"{category} ({topic})"
+                          for category, topic in zip(papers["topic"], papers["taxonomy_topic"])]
     return shown
 
 
@@ -94,7 +97,7 @@ def report_page(data: ReportData, pictures: Mapping[PictureKey, html.Picture], *
     section names it (data/labels.csv, never an absolute path: the page is mailed), ``labels_found`` whether
     it existed. ``stopwords``: where the clouds' stop words came from (a file name, or BUNDLED_STOPWORDS).
     """
-    from authorstats.render import charts, study_page
+    from authorstats.render import charts, comparison, study_page
 
     pages = has_author_pages(data)
     sections = [author_section(data, item.author.key, pictures, papers=not pages) for item in data.authors]
@@ -117,6 +120,8 @@ def report_page(data: ReportData, pictures: Mapping[PictureKey, html.Picture], *
         methods=_methods(data, versions, labels_path, stopwords, labels_found), overview_note=note,
         author_folder=AUTHOR_FOLDER if pages else "",
         study=study_page.study(data, pictures, only=data.overview if pages else None),
+        warnings=[data.snapshot_gap] if data.snapshot_gap else [],
+        comparison=comparison.page_view(data.comparison, pictures),
     )
 
 
@@ -127,7 +132,8 @@ def author_section(data: ReportData, key: str, pictures: Mapping[PictureKey, htm
     part = {name: pictures.get((key, name)) for name in ("bars", "by_year", "cloud")}
     listed = _paper_list(item.papers) if papers else _paper_list(item.papers.iloc[:0])
     return html.AuthorSection(key, item.author.name, item.table, listed,
-                              cloud_note=item.cloud_caption if data.options.clouds else "", **part)
+                              cloud_note=item.cloud_caption if data.options.clouds else "",
+                              source_note=item.source_note, **part)
 
 
 def author_page(data: ReportData, key: str, pictures: Mapping[PictureKey, html.Picture], *, generated: str,

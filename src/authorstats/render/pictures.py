@@ -36,6 +36,7 @@ class Cloud:
     weights: dict[str, float]
     width: int
     height: int
+    caption: str = ""  # drawn under the words: whose cloud, which years, from what data
 
 
 Job = Union[Chart, Cloud]
@@ -46,7 +47,7 @@ class PictureJob:
     """One picture of a report: whose it is ("" for the overview), which part, its file name and alt text."""
 
     key: str
-    part: str  # cloud, bars, by_year (an author's); heatmap, shares, network, impact (the overview)
+    part: str  # cloud, bars, table, by_year, reference (an author's); heatmap, shares, network, impact (the overview)
     name: str  # file name under reports/
     alt: str
     job: Job
@@ -61,7 +62,8 @@ def paint(job: Job) -> Any:
     if isinstance(job, Cloud):
         from authorstats.render import clouds
 
-        return clouds.make_cloud(job.weights, width=job.width, height=job.height)
+        band = clouds.caption_band(job.height) if job.caption else 0
+        return clouds.make_cloud(job.weights, width=job.width, height=job.height - band)
     from authorstats.render import charts
 
     fig, ax = charts.new_figure(*job.size, job.dpi)
@@ -78,7 +80,7 @@ def encode(job: Job, painted: Any) -> bytes:
     if isinstance(job, Cloud):
         from authorstats.render import clouds
 
-        return clouds.cloud_png(painted)
+        return clouds.cloud_png(painted, job.caption, job.height)
     from authorstats.render import charts
 
     return charts.figure_bytes(painted, job.fmt)
@@ -116,6 +118,7 @@ def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 80
     says whose own pictures are drawn; the overview charts always are. ``heatmap``: shade the heatmap by
     "counts" or "shares" (None: heatmap_scale decides)."""
     from authorstats.render import charts
+    from authorstats.render.table_picture import draw_table, table_size
 
     window = data.window
     colors = charts.topic_colors(data.taxonomy.names)
@@ -125,9 +128,10 @@ def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 80
     if data.options.clouds:
         for item in data.authors:
             if item.cloud_weights and item.author.key in charted:
+                caption = f"{item.author.name}, {window}: {item.source_note}"
                 out.append(PictureJob(item.author.key, "cloud", f"{item.author.key}_wordcloud.png",
                                       cloud_alt(item.author.name, item.cloud_weights),
-                                      Cloud(item.cloud_weights, *cloud_size)))
+                                      Cloud(item.cloud_weights, *cloud_size, caption=caption)))
     from authorstats.render.study_pictures import study_pictures
 
     out += study_pictures(data, dpi=dpi, fmt=fmt)  # co-authors and citations (the network takes a while)
@@ -139,25 +143,33 @@ def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 80
         scale = heatmap or heatmap_scale(grid)
         shading = ("; shaded by share of each author's papers" if scale == "shares" else "")
         out.append(PictureJob("", "heatmap", f"topic_heatmap.{fmt}", heatmap_alt(grid, names),
-                              Chart(charts.draw_heatmap, (grid, names, f"Papers per topic, {window}{shading}{note}",
+                              Chart(charts.draw_heatmap, (grid, names,
+                                                          f"Papers per topic, {window}{shading}{note}\n{data.sources_note}",
                                                           scale),
                                     (6, 4), dpi, fmt, sizes_itself=True)))
         rows_h = 0.7 if len(shown) <= 8 else 0.45  # the share bars get thinner, not the chart endless
         out.append(PictureJob("", "shares", f"topic_shares.{fmt}", shares_alt(data.shares.loc[shown], names),
                               Chart(charts.draw_shares, (data.shares.loc[shown], colors, names,
-                                                         f"Share of each author's papers per topic, {window}{note}"),
+                                                         f"Share of each author's papers per topic, {window}{note}",
+                                                         data.sources_note),
                                     (11, 2.6 + (0.3 if note else 0) + rows_h * len(shown)), dpi, fmt)))
     for item in data.authors:
         key, name = item.author.key, item.author.name
         if key not in charted:
             continue
         out.append(PictureJob(key, "bars", f"{key}_topics.{fmt}", bars_alt(name, item.table),
-                              Chart(charts.draw_topic_bars, (item.table, colors, f"{name}, {window}"), (8, 5), dpi, fmt)))
+                              Chart(charts.draw_topic_bars, (item.table, colors, f"{name}, {window}", item.source_note),
+                                    (8, 5), dpi, fmt)))
+        out.append(PictureJob(key, "table", f"{key}_table.{fmt}", f"Table of {name}'s topics",
+                              Chart(draw_table, (item.table, f"{name}, {window}", item.source_note),
+                                    table_size(item.table), dpi, fmt)))
         if not item.by_year.empty:
             out.append(PictureJob(key, "by_year", f"{key}_by_year.{fmt}", by_year_alt(name, item.by_year),
-                                  Chart(charts.draw_topics_by_year, (item.by_year, colors, f"{name}: topics by year"),
-                                        (9, 5), dpi, fmt)))
-    return out
+                                  Chart(charts.draw_topics_by_year, (item.by_year, colors, f"{name}: topics by year",
+                                                                     item.source_note), (9, 5), dpi, fmt)))
+    from authorstats.render.comparison import comparison_pictures
+
+    return out + comparison_pictures(data, dpi=dpi, fmt=fmt)
 
 
 TOP = 5  # topics an alt text names

@@ -11,9 +11,10 @@ from authorstats.shell import store
 if TYPE_CHECKING:
     import pandas as pd
 
+    from authorstats.config.reference import Reference
     from authorstats.config.taxonomy import Taxonomy
     from authorstats.config.venues import VenueAliases
-    from authorstats.models import Author
+    from authorstats.models import Author, YearWindow
 
 _BUNDLED = "data"  # the package folder of the bundled files
 
@@ -77,6 +78,37 @@ def load_stopwords(path: Path | None = None) -> frozenset[str]:
         return parse_stopwords(store.read_input_text(Path(path), "stop-word file",
                                                      fix_encoding="Pass a UTF-8 text file, one word a line"))
     return parse_stopwords(_bundled("stopwords.txt")[0])
+
+
+SEMINAR_REFERENCE = "seminar_2021_2022.csv"  # the seminar's tables, bundled (data/SNAPSHOT.md)
+SEMINAR_DESCRIPTION = "the seminar's tables (Google Scholar, 2021-2022, tagged by hand)"
+SEMINAR_YEARS = "2021-2022"
+SEMINAR_GROUPING = "seminar"  # the taxonomy's grouping of its topics into the seminar's categories
+NO_REFERENCE = "none"
+
+
+def load_reference(path: Path | None = None) -> Reference:
+    """The reference table at ``path`` (author, topic, count), or the bundled seminar's tables by default."""
+    from authorstats.config.reference import REFERENCE_COLUMNS, parse_reference
+    from authorstats.shell.csv_files import read_csv
+
+    if path is None:
+        bundled = Path(str(resources.files("authorstats") / _BUNDLED / SEMINAR_REFERENCE))
+        frame = read_csv(bundled, "reference file", list(REFERENCE_COLUMNS))
+        return parse_reference(frame.to_dict("records"), SEMINAR_REFERENCE, SEMINAR_DESCRIPTION, SEMINAR_GROUPING)
+    path = Path(path)
+    frame = read_csv(path, "reference file", list(REFERENCE_COLUMNS))
+    return parse_reference(frame.to_dict("records"), path, f"the reference table {path.name}")
+
+
+def choose_reference(option: str | None, *, bundled_roster: bool, window: YearWindow) -> Reference | None:
+    """What `report --reference` compares with: a file, nothing (``none``), or by default the seminar's tables
+    when the report is the seminar's own (the bundled roster and the window 2021-2022)."""
+    if option is None:
+        return load_reference() if bundled_roster and str(window) == SEMINAR_YEARS else None
+    if option.strip().casefold() == NO_REFERENCE:
+        return None
+    return load_reference(Path(option))
 
 
 def read_labels(path: Path, known_topics: Iterable[str] | None = None) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from authorstats.errors import AuthorstatsError, ExitCode
 from authorstats.shell import processes
 
 if TYPE_CHECKING:
+    from authorstats.analysis.reference import Comparison
     from authorstats.shell.report import ReportResult
 
 log = logging.getLogger("authorstats")
@@ -107,10 +108,13 @@ def print_report(result: ReportResult, workspace: Path) -> None:
     for item in result.authors:
         prov = item.provenance
         typer.echo(f"\n{item.author.name} ({item.author.key}), {result.window}: "
-                   f"{prov.records_in_window} papers from {prov.label}")
+                   f"{prov.records_in_window} papers from {prov.label}"
+                   + (f" ({item.source_note})" if item.source_note else ""))
         width = max(len(str(t)) for t in item.table["Topic"])
         for topic, count in item.table.itertuples(index=False):
             typer.echo(f"  {topic:<{width}}  {count:>4}")
+    if result.comparison is not None:
+        print_comparison(result.comparison)
     reports_dir = (workspace / "reports").resolve()
     typer.echo(f"\nWrote {len(result.files)} files under {reports_dir} and {(workspace / 'data' / 'processed').resolve()}.")
     if result.removed:
@@ -121,3 +125,30 @@ def print_report(result: ReportResult, workspace: Path) -> None:
                    f"not be removed: {', '.join(p.name for p in result.kept)}.", err=True)
     if result.index is not None:
         typer.echo(f"Report: {result.index.resolve()} (tables as Markdown: {result.summary.name}).")
+
+
+def print_comparison(comparison: Comparison) -> None:
+    """Each author's table beside the reference's, the agreement, and why they differ (coverage, classification)."""
+    from authorstats.render.comparison import short_name
+
+    label = short_name(comparison)
+    typer.echo(f"\nCompared with {comparison.name} ({comparison.origin}):")
+    for item in comparison.authors:
+        if item.reference_total is None:
+            typer.echo(f"\n{item.name}: no table in the reference.")
+            continue
+        agreement = "not comparable" if item.agreement is None else f"{item.agreement:.0%}"
+        if item.agreement_taxonomy is not None:
+            agreement += f" in the {comparison.grouping} categories, {item.agreement_taxonomy:.0%} in the full taxonomy"
+        typer.echo(f"\n{item.name}: Total {item.reference_total} ({label}) against {item.ours_total} "
+                   f"(authorstats); agreement of the topic shares {agreement}")
+        rows = [(t.topic + ("" if t.in_taxonomy else " (not in taxonomy)"), t.reference, t.ours, t.difference)
+                for t in item.topics]
+        if rows:
+            width = max(len(r[0]) for r in rows)
+            typer.echo(f"  {'Topic':<{width}}  {label:>8}  {'ours':>5}  {'diff':>5}")
+            for topic, theirs, ours, difference in rows:
+                typer.echo(f"  {topic:<{width}}  {theirs:>8}  {ours:>5}  {difference:>+5}")
+        typer.echo(f"  {item.explanation('the ' + label if label == 'seminar' else 'the reference')}")
+    if comparison.unmatched:
+        typer.echo(f"\nIn the reference but not in this report: {', '.join(comparison.unmatched)}.")

@@ -18,7 +18,9 @@ from authorstats.shell import store
 from authorstats.sources import snapshot
 
 if TYPE_CHECKING:
+    from authorstats.analysis.reference import Comparison
     from authorstats.analysis.report import ReportData
+    from authorstats.config.reference import Reference
     from authorstats.config.taxonomy import Taxonomy
     from authorstats.shell.painter import Painter
 
@@ -40,6 +42,7 @@ class AuthorReport:
     provenance: Provenance
     table: object  # pandas.DataFrame in the seminar's shape
     files: list[Path] = field(default_factory=list)
+    source_note: str = ""  # where the numbers come from (analysis.coverage)
 
 
 @dataclass
@@ -52,6 +55,7 @@ class ReportResult:
     summary: Path | None = None  # reports/summary.md
     removed: list[Path] = field(default_factory=list)  # files an earlier report wrote and this one did not
     kept: list[Path] = field(default_factory=list)  # such files left in place: changed since, or not removable
+    comparison: Comparison | None = None  # the side-by-side with a reference table, if one was given
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,8 @@ def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], 
                    years: str | YearWindow, labels: Mapping[str, str] | None = None,
                    options: ReportOptions = ReportOptions(),
                    sources: Mapping[str, Sequence[str]] | None = None,
-                   progress: Callable[[int], None] | None = None) -> ReportData:
+                   progress: Callable[[int], None] | None = None,
+                   reference: Reference | None = None, group_by: str | None = None) -> ReportData:
     """analysis.report.compute_report with the bundled stop-word list when ``options.stopwords`` is None and
     the bundled venue aliases when ``options.venues`` is None (the library's ``authorstats.compute_report``):
     the package's files are read here, not in the pure core. ``progress`` is told the number of records
@@ -122,7 +127,8 @@ def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], 
 
         options = dataclasses.replace(options, venues=load_venues())
     return report.compute_report(records, roster=roster, taxonomy=taxonomy, years=years, labels=labels,
-                                 options=options, sources=sources, progress=progress)
+                                 options=options, sources=sources, progress=progress, reference=reference,
+                                 group_by=group_by)
 
 
 @contextlib.contextmanager
@@ -177,7 +183,7 @@ def _save_together(workspace: store.Workspace, data: ReportData, options: SaveOp
 
 def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None,
           painter: Painter) -> ReportResult:
-    from authorstats.render import html, markdown, markdown_study, page, pictures, study_page
+    from authorstats.render import comparison, html, markdown, markdown_study, page, pictures, study_page
     from authorstats.shell import database
     from authorstats.shell.csv_files import csv_text  # spreadsheet-safe: no cell runs as a formula
 
@@ -191,20 +197,26 @@ def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, la
     reports: dict[str, AuthorReport] = {}
     for item in data.authors:
         key = item.author.key
-        reports[key] = AuthorReport(item.author, item.provenance, item.table)
+        reports[key] = AuthorReport(item.author, item.provenance, item.table, source_note=item.source_note)
         reports[key].files.append(store.atomic_write_text(workspace.reports / f"{key}_topics.csv",
                                                           csv_text(item.table)))
         written.append(reports[key].files[-1])
+    if data.comparison is not None:
+        written.append(store.atomic_write_text(workspace.reports / "reference_comparison.csv",
+                                               csv_text(data.comparison.table())))
 
     written += _write_study_tables(workspace, data)
     by_year = [(a.author.key, a.author.name, a.table, a.by_year) for a in data.authors]
     summary_path = store.atomic_write_text(
         workspace.reports / "summary.md",
         markdown.render(str(data.window), by_year, data.matrix, data.shares, data.notes,
-                        markdown_study.sections(study_page.study(data, {}), str(data.window))))
+                        markdown_study.sections(study_page.study(data, {}), str(data.window)),
+                        {a.author.key: a.source_note for a in data.authors})
+        + ("\n" + comparison.markdown_section(data.comparison) if data.comparison is not None else ""))
     written.append(summary_path)
     if options.tables_only:
-        return ReportResult(data.window, list(reports.values()), written, data.used_snapshot, None, summary_path)
+        return ReportResult(data.window, list(reports.values()), written, data.used_snapshot, None, summary_path,
+                            data.comparison)
 
     # The painter's workers draw the pictures side by side; this process writes them in the same order.
     jobs = pictures.report_pictures(data, cloud_size=(options.cloud_width, options.cloud_height),
@@ -233,7 +245,8 @@ def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, la
             written.append(store.atomic_write_text(workspace.reports / built.author_folder / f"{key}.html",
                                                    html.render_author(own)))
             reports[key].files.append(written[-1])
-    return ReportResult(data.window, list(reports.values()), written, data.used_snapshot, index, summary_path)
+    return ReportResult(data.window, list(reports.values()), written, data.used_snapshot, index, summary_path,
+                        data.comparison)
 
 
 def _write_study_tables(workspace: store.Workspace, data: ReportData) -> list[Path]:

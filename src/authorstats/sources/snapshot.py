@@ -9,6 +9,7 @@ from pathlib import Path
 from authorstats.models import Publication
 
 NAME = "snapshot"
+YEARS = (2021, 2022)  # the years the snapshot covers (SNAPSHOT.md)
 ARXIV_NAME = "snapshot-arxiv"  # the arXiv versions: a second source, so that merging has real work to do
 DESCRIPTION = (
     "the bundled snapshot (2021-22 works checked against public pages: conference papers, preprints, "
