@@ -173,7 +173,7 @@ def test_tables_only_writes_the_tables_and_no_picture_or_page(workspace):
     assert result.exit_code == 0, result.output
     reports = workspace / "reports"
     assert sorted(p.name for p in reports.iterdir()) == [
-        "bengio_topics.csv", "collaborators.csv", "hinton_topics.csv", "impact.csv", "lecun_topics.csv", "summary.md",
-        "topic_counts.csv", "venues.csv"]
+        "bengio_topics.csv", "collaborators.csv", "hinton_topics.csv", "impact.csv", "lecun_topics.csv",
+        "reference_comparison.csv", "summary.md", "topic_counts.csv", "venues.csv"]  # the seminar comparison is a table too
     assert (workspace / "data" / "processed" / "publications.csv").is_file()
     assert "Report:" not in result.output
