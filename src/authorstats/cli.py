@@ -142,6 +142,7 @@ def report(
     venues: Annotated[
         Optional[Path], typer.Option("--venues", metavar="FILE", help="Your own venue-alias TOML file (how venue strings are named).",
                                      show_default="the bundled aliases")
+    ] = None,
     year_basis: Annotated[
         YearBasis, typer.Option("--year-basis", help="The year a merged work counts in when its versions' years differ: its earliest public version's (first) or the kept, peer-reviewed version's (published).")
     ] = YearBasis.first,
