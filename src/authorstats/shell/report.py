@@ -216,7 +216,7 @@ def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, la
     written.append(summary_path)
     if options.tables_only:
         return ReportResult(data.window, list(reports.values()), written, data.used_snapshot, None, summary_path,
-                            data.comparison)
+                            comparison=data.comparison)
 
     # The painter's workers draw the pictures side by side; this process writes them in the same order.
     jobs = pictures.report_pictures(data, cloud_size=(options.cloud_width, options.cloud_height),
@@ -246,7 +246,7 @@ def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, la
                                                    html.render_author(own)))
             reports[key].files.append(written[-1])
     return ReportResult(data.window, list(reports.values()), written, data.used_snapshot, index, summary_path,
-                        data.comparison)
+                        comparison=data.comparison)
 
 
 def _write_study_tables(workspace: store.Workspace, data: ReportData) -> list[Path]:
