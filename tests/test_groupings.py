@@ -117,3 +117,22 @@ def test_the_library_groups_too():
                                       options=authorstats.ReportOptions(clouds=False), group_by="broad")
     assert list(data.matrix.columns) == list(authorstats.load_taxonomy().grouping("broad").names)
     assert data.matrix.sum(axis=1).tolist() == [72, 33, 15]
+
+
+def test_topics_group_by_lists_each_category_with_the_topics_it_takes():
+    taxonomy = authorstats.load_taxonomy()
+    grouping = taxonomy.grouping("seminar")
+    result = runner.invoke(app, ["topics", "--group-by", "seminar"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Grouping seminar of the bundled taxonomy: {len(grouping.categories)} categories\n")
+    listed = [line.removeprefix("  takes: ") for line in result.stdout.splitlines() if line.startswith("  takes: ")]
+    assert len(listed) == len(grouping.categories) == 11
+    shown = " ".join(result.stdout.split())  # the wrapped lines joined again
+    for category, topics in grouping.categories:
+        assert f"{category} takes: {', '.join(topics)}" in shown
+
+
+def test_topics_group_by_an_unknown_grouping_is_exit_2():
+    result = runner.invoke(app, ["topics", "--group-by", "coarse"])
+    assert result.exit_code == 2
+    assert "no grouping 'coarse'" in result.output and "seminar" in result.output

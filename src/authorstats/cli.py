@@ -345,20 +345,30 @@ def import_publications(
 
 @app.command(short_help="List the taxonomy's topics with descriptions and example terms.")
 @command
-def topics(taxonomy: TaxonomyOpt = None) -> None:
+def topics(
+    taxonomy: TaxonomyOpt = None,
+    group_by: Annotated[
+        Optional[str], typer.Option("--group-by", metavar="NAME",
+                                    help="List one of the taxonomy's groupings instead: its categories and the topics each takes.")
+    ] = None,
+) -> None:
     """List the topics of the taxonomy: each one's name, description and strongest match terms.
 
     A trailing * in a term stands for any ending, (s) for an optional plural; docs/classifier.md explains
-    the terms and their weights.
+    the terms and their weights. With --group-by NAME: the categories of that grouping instead.
     """
     from shutil import get_terminal_size
 
-    from authorstats.render.topics import format_listing, topic_listing
+    from authorstats.render.topics import format_grouping, format_listing, topic_listing
     from authorstats.shell.config_files import load_taxonomy
 
     source = f"taxonomy {taxonomy.name}" if taxonomy is not None else "bundled taxonomy"
-    listing = format_listing(topic_listing(load_taxonomy(taxonomy)), source, min(get_terminal_size().columns, 100))
-    typer.echo(listing, nl=False)
+    width = min(get_terminal_size().columns, 100)
+    loaded = load_taxonomy(taxonomy)
+    if group_by is not None:
+        typer.echo(format_grouping(loaded.grouping(group_by), source, width), nl=False)
+        return
+    typer.echo(format_listing(topic_listing(loaded), source, width), nl=False)
 
 
 authors_app = App(help="Look up the authors of your roster in other sources.", no_args_is_help=True,

@@ -6,6 +6,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from authorstats.config.groupings import Grouping
 from authorstats.config.taxonomy import Taxonomy, Term
 
 EXAMPLES = 6  # terms shown per topic: its strongest ones
@@ -52,4 +53,18 @@ def format_listing(listing: list[TopicListing], source: str, width: int = 80) ->
                                        subsequent_indent="    ", break_on_hyphens=False))
         else:
             lines.append("  terms: none (what no other topic matches)")
+    return "\n".join(lines) + "\n"
+
+
+def format_grouping(grouping: Grouping, source: str, width: int = 80) -> str:
+    """One grouping of the taxonomy as wrapped plain text: each category and the topics it takes."""
+    width = max(width, 40)
+    lines = [f"Grouping {grouping.name} of the {source}: {len(grouping.categories)} categories"]
+    if grouping.description:
+        lines.extend(textwrap.wrap(grouping.description, width, break_on_hyphens=False))
+    for category, topics in grouping.categories:
+        lines.append("")
+        lines.append(category)
+        lines.extend(textwrap.wrap("takes: " + ", ".join(topics), width, initial_indent="  ",
+                                   subsequent_indent="    ", break_on_hyphens=False))
     return "\n".join(lines) + "\n"
