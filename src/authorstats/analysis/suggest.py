@@ -210,9 +210,14 @@ def taxonomy_text(suggestion: Suggestion, *, source: str, extend: str | None = N
             "",
         ]
     else:
-        lines += [extend.rstrip("\n"), "",
+        kept, dropped = without_groupings(extend)
+        lines += [kept.rstrip("\n"), "",
                   "# Topics suggested by `authorstats taxonomy suggest --extend` from " + _comment(source) + ",",
-                  "# fitted on the records this taxonomy leaves in Other or tags with low confidence.", ""]
+                  "# fitted on the records this taxonomy leaves in Other or tags with low confidence."]
+        if dropped:
+            lines += ["# The taxonomy's groupings (" + ", ".join(dropped) + ") were left out: every topic must be in one of",
+                      "# their categories, so put the new topics into categories and copy the groupings back."]
+        lines.append("")
     for topic in suggestion.topics:
         about = f"Suggested from {topic.size} texts; top terms: {', '.join(t for t, _ in topic.terms[:5])}."
         lines += ["[[topic]]", f"name = {_string(topic.name)}", f"description = {_string(about)}", "[topic.terms]"]
@@ -220,6 +225,19 @@ def taxonomy_text(suggestion: Suggestion, *, source: str, extend: str | None = N
         lines += [f"# {_comment(title)}" for title in topic.titles]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def without_groupings(text: str) -> tuple[str, list[str]]:
+    """A taxonomy's text without its ``[groupings]`` tables, and their names: new topics are in none of their
+    categories, and a grouping must place every topic (config/groupings.py)."""
+    import tomlkit
+
+    document = tomlkit.parse(text)
+    if "groupings" not in document:
+        return text, []
+    names = [str(name) for name in document["groupings"]]
+    del document["groupings"]
+    return tomlkit.dumps(document), names
 
 
 def _string(text: str) -> str:
