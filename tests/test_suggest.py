@@ -99,6 +99,7 @@ def test_an_existing_file_is_kept_without_force(tmp_path):
 
 
 def test_extend_adds_topics_for_what_the_taxonomy_leaves_over(tmp_path):
+    from authorstats.analysis.suggest import without_groupings
     from authorstats.shell.config_files import read_taxonomy_text
 
     out = tmp_path / "extended.toml"
@@ -106,7 +107,11 @@ def test_extend_adds_topics_for_what_the_taxonomy_leaves_over(tmp_path):
     assert result.exit_code == 0, result.output
     bundled, _ = read_taxonomy_text()
     text = out.read_text(encoding="utf-8")
-    assert text.startswith(bundled.rstrip("\n"))
+    topics_only, groupings = without_groupings(bundled)
+    assert groupings == ["seminar", "broad"]
+    assert text.startswith(topics_only.rstrip("\n"))  # the taxonomy's own topics, unchanged
+    # the new topics are in none of the groupings' categories, so the groupings are left out, saying so
+    assert "groupings (seminar, broad) were left out" in text
     extended = parse_taxonomy(text, out)
     original = parse_taxonomy(bundled)
     new = [name for name in extended.names if name not in original.names]

@@ -68,10 +68,22 @@ def comparison_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -
                     f"Totals {item.reference_total} and {item.ours_total}")
         labels = (f"{short_name(data.comparison)} ({item.reference_total})", f"authorstats ({item.ours_total})")
         out.append(PictureJob(item.key, PART, f"{item.key}_reference.{fmt}",
-                              f"Grouped bars of {item.name}'s topics: {short_name(data.comparison)} and authorstats",
+                              reference_alt(item, short_name(data.comparison)),
                               Chart(draw_reference_bars, (rows, labels, title, subtitle),
                                     (8, 1.6 + 0.45 * len(rows)), dpi, fmt)))
     return out
+
+
+def reference_alt(item: AuthorComparison, reference: str) -> str:
+    """The grouped bars' alt text: the two totals, the agreement and the largest differences, with numbers."""
+    text = (f"Grouped bars of {item.name}'s topics, {reference} against authorstats: "
+            f"totals {item.reference_total} and {item.ours_total}")
+    if item.agreement is not None:
+        text += f", agreement {item.agreement:.0%}"
+    differing = sorted((t for t in item.topics if t.ours != t.reference), key=lambda t: -abs(t.ours - t.reference))
+    if differing:
+        text += "; largest differences: " + ", ".join(f"{t.topic} {t.reference} and {t.ours}" for t in differing[:3])
+    return text
 
 
 def short_name(comparison: Comparison) -> str:
