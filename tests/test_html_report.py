@@ -115,7 +115,8 @@ class Parsed(HTMLParser):
 def page_of(text: str) -> html_report.Page:
     """A page with ``text`` in every field that comes from data, and every optional part present."""
     png = html_report.Picture(b"\x89PNG", "png", f"alt {text}", 600)
-    linked = html_report.Picture(b"", "svg", f"linked {text}", None, link=f"{text}.svg")
+    # a file beside the page (real ones are named after roster keys: letters, digits, _ and -)
+    linked = html_report.Picture(b"", "svg", f"linked {text}", None, link=f"charts/{text}.svg")
     topic = f"Topic {text}"
     table = pd.DataFrame({"Topic": ["Total", topic], "Count": [2, 2]})
     papers = pd.DataFrame({"title": [text, "Plain"], "year": [2021, None], "venue": [text, None],
@@ -134,7 +135,7 @@ def test_direct_render_escapes_every_field_from_data():
     page = html_report.render(page_of(HOSTILE + ' "quotes" & ampersands'))
     assert "<script" not in page.lower()
     assert "<title>Title &lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; ampersands</title>" in page
-    assert '<a href="&lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; ampersands.svg">' in page
+    assert '<a href="charts/&lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; ampersands.svg">' in page
     assert "<p class=\"note\">no cloud &lt;script&gt;" in page  # a cloud note without a cloud
     assert "<li>note &lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; ampersands</li>\n</ul>" in page
 
@@ -160,7 +161,7 @@ def test_no_string_from_data_changes_the_page_structure(text):
         "#overview", key, f"{key}-topics", f"{key}-years", f"{key}-cloud", f"{key}-papers",
         "#author-b", "#author-b-topics", "#author-b-cloud", "#methods"]
     assert links.count("#top") == 4  # back to the top from the overview, each author and the methods
-    assert [link for link in links if not link.startswith("#")] == [f"{text}.svg"] * 3  # the charts not embedded
+    assert [link for link in links if not link.startswith("#")] == [f"charts/{text}.svg"] * 3  # the charts not embedded
 
 
 def test_the_template_ships_as_package_data_and_marks_nothing_safe():
