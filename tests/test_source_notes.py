@@ -72,6 +72,26 @@ def test_the_pictures_carry_the_source(lecun_report):
     assert min(band.getdata()) < 128  # the caption's dark text is drawn in the band
 
 
+def test_the_overview_study_and_reference_charts_carry_the_source():
+    import authorstats
+    from authorstats.analysis.report import ReportOptions
+    from authorstats.render.comparison import comparison_pictures
+    from authorstats.render.study_pictures import study_pictures
+
+    data = authorstats.compute_report(authorstats.snapshot_records(), roster=authorstats.load_roster()[1:3],
+                                      taxonomy=authorstats.load_taxonomy(), years="2021-2022",
+                                      options=ReportOptions(clouds=False), reference=authorstats.load_reference(),
+                                      group_by="seminar")
+    study = {job.part: job.job.args for job in study_pictures(data, dpi=50)}  # type: ignore[union-attr]
+    assert set(study) == {"network", "trends"}  # no citation counts in the snapshot: no impact chart
+    for part, args in study.items():
+        assert args[-1] == "Data: bundled snapshot of verified works, not Google Scholar's full lists", part
+    reference = [job.job.args for job in comparison_pictures(data, dpi=50)]  # type: ignore[union-attr]
+    assert len(reference) == 2  # LeCun's and Hinton's tables have topics
+    subtitle = reference[0][-1]
+    assert "seminar: the seminar's tables" in subtitle and f"authorstats: {SNAPSHOT_LECUN}" in subtitle
+
+
 def test_the_table_picture_is_the_seminar_table(lecun_report):
     root, _ = lecun_report
     picture = root / "reports" / "lecun_table.png"

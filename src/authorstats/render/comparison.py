@@ -57,6 +57,7 @@ def comparison_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -
     if data.comparison is None:
         return []
     out = []
+    sources = {a.author.key: a.source_note for a in data.authors}
     for item in data.comparison.authors:
         if not item.topics:
             continue
@@ -66,11 +67,13 @@ def comparison_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -
         subtitle = (f"Totals {item.reference_total} and {item.ours_total}; agreement of the topic shares "
                     f"{item.agreement:.0%}" if item.agreement is not None else
                     f"Totals {item.reference_total} and {item.ours_total}")
+        # where each side's numbers come from, as on every chart
+        subtitle += f"\n{short_name(data.comparison)}: {data.comparison.name}\nauthorstats: {sources.get(item.key, '')}"
         labels = (f"{short_name(data.comparison)} ({item.reference_total})", f"authorstats ({item.ours_total})")
         out.append(PictureJob(item.key, PART, f"{item.key}_reference.{fmt}",
                               reference_alt(item, short_name(data.comparison)),
                               Chart(draw_reference_bars, (rows, labels, title, subtitle),
-                                    (8, 1.6 + 0.45 * len(rows)), dpi, fmt)))
+                                    (8, 2.0 + 0.45 * len(rows)), dpi, fmt)))
     return out
 
 

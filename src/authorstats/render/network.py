@@ -39,9 +39,10 @@ def layout(net: Network) -> dict[str, tuple[float, float]]:
     return {str(node): (float(x), float(y)) for node, (x, y) in placed.items()}
 
 
-def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str) -> None:
+def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, source: str = "") -> None:
     """Dots (size: roster author, shared co-author, co-author; colour: main topic), lines as wide as the joint
-    papers, a label beside each dot, a topic legend, and how many people were left out."""
+    papers, a label beside each dot, a topic legend, how many people were left out and, under it all,
+    ``source``: where the data comes from."""
     from matplotlib.lines import Line2D
 
     pos = layout(net)
@@ -74,8 +75,8 @@ def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str) -> 
         hidden.append(f"{net.hidden_authors} more roster authors")
     note = f"Not shown: {' and '.join(hidden)} (all in collaborators.csv). " if hidden else ""
     ax.set_title(title, fontsize=14, loc="left")
-    ax.text(0.0, -0.02, note + "Line width: joint papers.", transform=ax.transAxes, fontsize=9, va="top",
-            color="#555555")
+    ax.text(0.0, -0.02, note + "Line width: joint papers." + (f"\n{source}" if source else ""), transform=ax.transAxes,
+            fontsize=9, va="top", color="#555555")
     ax.set_axis_off()
     ax.margins(0.08)
     ax.figure.subplots_adjust(left=0.02, right=0.78, top=0.93, bottom=0.05)

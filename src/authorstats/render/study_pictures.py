@@ -33,12 +33,13 @@ def study_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -> lis
     if data.collaboration is not None and len(data.collaboration.table):
         net = network(data.collaboration, [a.author for a in data.authors], main_topics(data))
         out.append(PictureJob("", "network", f"coauthor_network.{fmt}", network_alt(net, data.window),
-                              Chart(drawing.draw_network, (net, colors, f"Co-authors, {data.window}"),
+                              Chart(drawing.draw_network, (net, colors, f"Co-authors, {data.window}", data.sources_note),
                                     NETWORK_SIZE, dpi, fmt)))
     if data.trends is not None and len(data.trends):
         out.append(PictureJob("", "trends", f"topic_trends.{fmt}", trends_alt(data.trends),
                               Chart(study_charts.draw_trends, (data.trends, colors,
-                                                               f"Share of all the roster's works per topic, {data.window}"),
+                                                               f"Share of all the roster's works per topic, {data.window}",
+                                                               data.sources_note),
                                     (11, 6), dpi, fmt)))
     if data.impact is not None:
         rows = study_charts.impact_rows(data.impact.table, names)
@@ -47,7 +48,8 @@ def study_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -> lis
             out.append(PictureJob("", "impact", f"impact.{fmt}",
                                   f"Bar chart of citations per author and topic, {len(rows)} bars; most cited: "
                                   f"{top[0]}, {top[2]:,} citations (h-index {top[3]})",
-                                  Chart(study_charts.draw_impact, (rows, colors, f"Citations per topic, {data.window}"),
+                                  Chart(study_charts.draw_impact, (rows, colors, f"Citations per topic, {data.window}",
+                                                                     data.sources_note),
                                         (10, 1.6 + 0.32 * len(rows)), dpi, fmt)))
     return out
 
