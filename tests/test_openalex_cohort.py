@@ -50,12 +50,12 @@ def titles(records) -> list[str]:
 
 
 @respx.mock
-def test_one_or_filter_asks_for_the_whole_cohort_200_a_page(client):
+def test_one_or_filter_asks_for_the_whole_cohort_100_a_page(client):
     route = respx.get(WORKS).mock(side_effect=both_pages())
     pages = list(source(client).cohort_pages([LECUN, BARDES, ASSRAN], WINDOW))
     first, second = (call.request.url.params for call in route.calls)
     assert first["filter"] == "author.id:A5000000001|A5000000101|A5000000103,publication_year:2021-2022"
-    assert first["per_page"] == "200" and first["cursor"] == "*" and first["api_key"] == KEY
+    assert first["per_page"] == "100" and first["cursor"] == "*" and first["api_key"] == KEY
     assert second["cursor"] == pages[0].cursor and pages[1].cursor is None
 
 

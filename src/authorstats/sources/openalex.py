@@ -27,9 +27,11 @@ API = "https://api.openalex.org"
 KEY_ENV = "OPENALEX_API_KEY"
 PER_PAGE = 100
 # Cohorts: OpenAlex's filter documentation allows up to 100 values OR-ed in one filter
-# (``author.id:A1|A2|...``; older versions of that page said 50) and up to 200 results a page.
+# (``author.id:A1|A2|...``; older versions of that page said 50). Results a page: the current paging guide
+# (developers.openalex.org, "Page through results") gives per_page 1-100; the older docs.openalex.org
+# said up to 200, which the current API need not accept, so a cohort asks for 100 as one author does.
 IDS_PER_REQUEST = 100
-COHORT_PER_PAGE = 200
+COHORT_PER_PAGE = PER_PAGE
 # At most this many requests a second from one run; OpenAlex documents 100 a second per key as the
 # ceiling (more is answered 429/403), and its key's daily allowance is counted in list calls anyway.
 REQUESTS_PER_SECOND = 10.0
@@ -250,7 +252,7 @@ class OpenAlexSource(Source):
     def cohort_pages(self, authors: Sequence[Author], window: YearWindow,
                      cursor: str | None = None) -> Iterator[CohortPage]:
         """The works of up to ``IDS_PER_REQUEST`` authors in ``window``, asked with one OR filter
-        (``author.id:A1|A2|...``), 200 a page from ``cursor``; each work becomes a record of every
+        (``author.id:A1|A2|...``), COHORT_PER_PAGE a page from ``cursor``; each work becomes a record of every
         listed author among its authorships (so a paper of two of them counts for both)."""
         if not 0 < len(authors) <= IDS_PER_REQUEST:
             raise ValueError(f"a cohort holds 1 to {IDS_PER_REQUEST} authors, not {len(authors)}")
