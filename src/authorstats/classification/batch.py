@@ -30,7 +30,7 @@ _FIRST_SYMBOL = 0x100  # symbols are the code points from here on (lone surrogat
 _RENEW_AFTER = 300_000  # symbols or words learnt before the tables start afresh (a batch adds at most ~750k)
 _BATCH = 20_000  # titles per batch: big enough to amortise, small enough to bound memory
 _BATCH_CHARS = 1_000_000
-_MEMO = 500_000  # bound on each memo of results
+_MEMO = 50_000  # bound on each memo of results: about 1 kB per title over the three memos (shell/classify_files.py)
 
 _Match = tuple[int, float, str]  # (topic index, value or weight, matched text)
 _Event = int | _Match  # a marker kind (_COLON, ...) or a match
