@@ -101,12 +101,17 @@ def author_studies(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorStu
     from authorstats.analysis.venues import venue_totals
 
     out = []
+    # each table's rows per author, found once (filtering each table per author was quadratic in the roster)
+    collaborating = data.collaboration.table.groupby("author_key", sort=False).indices \
+        if data.collaboration is not None and len(data.collaboration.table) else {}
+    venues_of = data.venues.groupby("author_key", sort=False).indices \
+        if data.venues is not None and len(data.venues) else {}
     for item in data.authors:
         key = item.author.key
         coauthors: list[CoauthorRow] = []
         total, note = 0, ""
         if data.collaboration is not None:
-            mine = data.collaboration.table[data.collaboration.table["author_key"] == key]
+            mine = data.collaboration.table.iloc[collaborating.get(key, [])]
             total = len(mine)
             coauthors = [CoauthorRow(str(n), int(p), str(t), _years(f, l)) for n, p, t, f, l in
                          zip(mine["coauthor"], mine["papers"], mine["topics"], mine["first_year"], mine["last_year"])
@@ -114,7 +119,8 @@ def author_studies(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorStu
             missing = data.collaboration.without_authors.get(key, 0)
             if missing:
                 note = f"{missing} of {len(item.papers)} papers have no author list in this data and count for no co-author."
-        venues = [VenueRow(*v) for v in venue_totals(data.venues, key)] if data.venues is not None else []
+        venues = [VenueRow(*v) for v in venue_totals(data.venues.iloc[venues_of.get(key, [])], key)] \
+            if data.venues is not None else []
         impact: list[ImpactRow] = []
         impact_note = ""
         if data.impact is not None:

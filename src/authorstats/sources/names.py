@@ -10,6 +10,7 @@ Yoshua. The roster may list extra forms of a name (``names = [...]``) for people
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -44,17 +45,18 @@ def _is_initials(words: Sequence[str]) -> bool:
     return bool(words) and all(len(w) == 1 for w in words)
 
 
-def _splits(name: str) -> list[_Split]:
+@functools.lru_cache(maxsize=1 << 16)  # co-author names repeat across a roster's papers
+def _splits(name: str) -> tuple[_Split, ...]:
     """Every reading of ``name`` as given names plus surname that its form allows."""
     name = " ".join(name.split())
     if "," in name:  # "LeCun, Yann", "Le Priol, Rémi", "LeCun, Y."
         surname, _, given = name.partition(",")
         given_words = _words(given)
         surname_words = [fold(w, punctuation=False).replace(" ", "") for w in surname.split()]
-        return [_Split(tuple(given_words), "".join(surname_words))] if given_words and surname_words else []
+        return (_Split(tuple(given_words), "".join(surname_words)),) if given_words and surname_words else ()
     raw = name.replace(".", " ").split()
     if len(raw) < 2:
-        return []
+        return ()
     # The last word is the surname, never read as initials ("Y LI" is Y Li).
     head = _words(" ".join(raw[:-1]))
     last = fold(raw[-1], punctuation=False).replace(" ", "")
@@ -64,7 +66,7 @@ def _splits(name: str) -> list[_Split]:
     first = fold(raw[0], punctuation=False).replace(" ", "")
     if _is_initials(tail):  # "LeCun Y", "Hinton GE": surname first, initials after
         splits.append(_Split(tuple(tail), first))
-    return splits
+    return tuple(splits)
 
 
 def _given_agree(ours: Sequence[str], theirs: Sequence[str]) -> bool:
@@ -95,12 +97,17 @@ class NameMatcher:
 
     def is_author(self, key: str, name: str) -> bool:
         """Whether ``name`` (as an export writes it) is the roster author ``key``."""
+        ours = self._by_key.get(key)
+        if ours is None:
+            return False
         theirs = _splits(name)
-        for author_key, ours in self.forms:
-            if author_key == key:
-                return any(o.surname == t.surname and o.given and _given_agree(o.given, t.given)
-                           for o in ours for t in theirs)
-        return False
+        return any(o.surname == t.surname and o.given and _given_agree(o.given, t.given) for o in ours for t in theirs)
+
+    @functools.cached_property
+    def _by_key(self) -> dict[str, tuple[_Split, ...]]:
+        # a dict, not a walk through ``forms``: the co-author table asks once per name of every paper, and
+        # walking 1,000 authors' forms each time made a 1,000-author report spend minutes here
+        return dict(self.forms)
 
     def keys_among(self, names: Sequence[str]) -> list[str]:
         """Roster keys of the authors among ``names``, in roster order, each once."""
