@@ -106,6 +106,26 @@ def test_the_database_is_replaced_whole_by_the_next_report(workspace):
     assert not list(path.parent.glob(".*.tmp"))
 
 
+def test_a_full_disk_while_building_the_database_keeps_the_previous_one(workspace, monkeypatch):
+    from authorstats.shell import database
+
+    path = workspace / "data" / "processed" / "authorstats.db"
+    first = runner.invoke(app, ["report", "-w", str(workspace), "--tables-only", "-a", "lecun"])
+    assert first.exit_code == 0, first.output
+    before = path.read_bytes()
+
+    def full(tables, built):
+        built.write_bytes(b"half a database")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(database, "build_database", full)
+    result = runner.invoke(app, ["report", "-w", str(workspace), "--tables-only", "-a", "hinton"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "the disk is full" in result.output
+    assert path.read_bytes() == before  # the previous database, whole
+    assert not [p.name for p in path.parent.iterdir() if p.name.startswith(".")]  # no scratch folder or file left
+
+
 def test_the_collaborators_table_is_the_reports_co_author_table():
     import dataclasses
 

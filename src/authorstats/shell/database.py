@@ -1,10 +1,14 @@
-"""Write data/processed/authorstats.db: the report's tables in SQLite, built in memory and saved atomically."""
+"""Write data/processed/authorstats.db: the report's tables in SQLite, built in a temporary folder beside it and
+saved atomically (never held in memory whole: a million records make a database of about 500 MB)."""
 
 from __future__ import annotations
 
+import errno
+import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, BinaryIO, Sequence
 
 from authorstats.shell import store
 
@@ -24,19 +28,32 @@ def save_database(workspace: store.Workspace, data: ReportData) -> Path:
     """Write the report's database beside the CSVs; like every report file it replaces the previous one whole."""
     from authorstats.analysis.database import database_tables
 
-    return store.atomic_write_bytes(database_path(workspace), database_bytes(database_tables(data)))
+    path = database_path(workspace)
+    tables = database_tables(data)
+
+    def fill(handle: BinaryIO) -> None:
+        # built as a file of its own, then copied into the atomic write's temporary file a megabyte at a time
+        with tempfile.TemporaryDirectory(prefix=".authorstats-db.", dir=path.parent) as folder:
+            built = Path(folder) / NAME
+            try:
+                build_database(tables, built)
+            except sqlite3.OperationalError as exc:  # "database or disk is full" and the like, as the OSError it is
+                raise OSError(errno.ENOSPC if "full" in str(exc) else errno.EIO, str(exc)) from exc
+            with built.open("rb") as source:
+                shutil.copyfileobj(source, handle, 1 << 20)
+
+    return store._atomic_write(path, fill)
 
 
-def database_bytes(tables: Sequence[Table]) -> bytes:
-    """A complete SQLite database file holding ``tables``: columns typed, keys declared, full-text indexes built.
-
-    It is built in memory and serialised, so the file on disk is only ever written whole (by the caller,
-    through a temporary file and a rename).
-    """
+def build_database(tables: Sequence[Table], path: Path) -> None:
+    """A complete SQLite database file at ``path`` (a new file) holding ``tables``: columns typed, keys declared,
+    full-text indexes built."""
     import sqlite_utils
 
-    connection = sqlite3.connect(":memory:")
+    connection = sqlite3.connect(path)
     try:
+        connection.execute("PRAGMA journal_mode = OFF")  # a scratch file: it is copied only once it is complete
+        connection.execute("PRAGMA synchronous = OFF")
         db = sqlite_utils.Database(connection)
         db.execute("PRAGMA foreign_keys = ON")
         for table in tables:
@@ -55,6 +72,5 @@ def database_bytes(tables: Sequence[Table]) -> bytes:
         if problems:  # a bug in the rows, not in the user's data: never write a database that lies
             raise RuntimeError(f"authorstats.db: {len(problems)} row(s) point at rows that do not exist: {problems[:3]}")
         connection.commit()
-        return connection.serialize()
     finally:
         connection.close()
