@@ -34,9 +34,6 @@ class Impact:
     table: pd.DataFrame  # COLUMNS; per author an ALL_TOPICS row, then topics by citations, papers and name
     without_counts: dict[str, tuple[str, ...]]  # author key -> the sources of their records (none gave counts)
 
-    def rows(self, key: str) -> pd.DataFrame:
-        return self.table[self.table["author_key"] == key]
-
 
 _Paper = tuple[str, "int | None", object]  # (title, citations or None when unknown, fetched_at)
 
@@ -67,10 +64,14 @@ def impact(frame: pd.DataFrame, authors: Sequence[str], sources: dict[str, tuple
     groups = frame.groupby("author", sort=False).indices if len(frame) else {}
     # plain lists: per author and topic a few list operations, not a DataFrame filtered and sorted each time
     # (a 1,000-author report made 18,000 of those, a minute and more)
-    known = frame["citations"].notna().tolist() if len(frame) else []
-    papers: list[_Paper] = [(str(title), int(count) if ok else None, fetched) for title, count, fetched, ok in
-                            zip(frame["title"], frame["citations"], frame["fetched_at"], known)] if len(frame) else []
-    topics = [str(t) for t in frame["topic"]] if len(frame) else []
+    known: list[bool] = []
+    papers: list[_Paper] = []
+    topics: list[str] = []
+    if len(frame):  # an empty frame may lack the columns
+        known = frame["citations"].notna().tolist()
+        papers = [(str(title), int(count) if ok else None, fetched) for title, count, fetched, ok in
+                  zip(frame["title"], frame["citations"], frame["fetched_at"], known)]
+        topics = [str(t) for t in frame["topic"]]
     for key in authors:
         mine = groups.get(key, [])
         if not any(known[i] for i in mine):

@@ -81,11 +81,11 @@ def venue_table(frame: pd.DataFrame, authors: Sequence[str], aliases: VenueAlias
     return counts.reindex(columns=COLUMNS).reset_index(drop=True)
 
 
-def venue_totals(table: pd.DataFrame, key: str) -> list[tuple[str, int, str]]:
-    """One author's venues: (venue, papers, "topic (papers); ...") from a ``venue_table``, most papers first."""
-    mine = table[table["author_key"] == key]
-    out: dict[str, list[tuple[str, int]]] = {}
-    for venue, topic, papers in zip(mine["venue"], mine["topic"], mine["papers"]):
-        out.setdefault(str(venue), []).append((str(topic), int(papers)))
-    return [(venue, sum(n for _, n in topics), "; ".join(f"{t} ({n})" for t, n in topics))
-            for venue, topics in out.items()]
+def venue_totals(table: pd.DataFrame) -> dict[str, list[tuple[str, int, str]]]:
+    """Each author's venues: author key -> (venue, papers, "topic (papers); ...") from a ``venue_table``, most
+    papers first; one pass over the table for the whole roster."""
+    found: dict[str, dict[str, list[tuple[str, int]]]] = {}
+    for key, venue, topic, papers in zip(table["author_key"], table["venue"], table["topic"], table["papers"]):
+        found.setdefault(str(key), {}).setdefault(str(venue), []).append((str(topic), int(papers)))
+    return {key: [(venue, sum(n for _, n in topics), "; ".join(f"{t} ({n})" for t, n in topics))
+                  for venue, topics in venues.items()] for key, venues in found.items()}

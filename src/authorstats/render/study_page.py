@@ -104,8 +104,9 @@ def author_studies(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorStu
     # each table's rows per author, found once (filtering each table per author was quadratic in the roster)
     collaborating = data.collaboration.table.groupby("author_key", sort=False).indices \
         if data.collaboration is not None and len(data.collaboration.table) else {}
-    venues_of = data.venues.groupby("author_key", sort=False).indices \
-        if data.venues is not None and len(data.venues) else {}
+    venues_of = venue_totals(data.venues) if data.venues is not None else {}
+    cited = data.impact.table.groupby("author_key", sort=False).indices \
+        if data.impact is not None and len(data.impact.table) else {}
     for item in data.authors:
         key = item.author.key
         coauthors: list[CoauthorRow] = []
@@ -119,8 +120,7 @@ def author_studies(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorStu
             missing = data.collaboration.without_authors.get(key, 0)
             if missing:
                 note = f"{missing} of {len(item.papers)} papers have no author list in this data and count for no co-author."
-        venues = [VenueRow(*v) for v in venue_totals(data.venues.iloc[venues_of.get(key, [])], key)] \
-            if data.venues is not None else []
+        venues = [VenueRow(*v) for v in venues_of.get(key, [])]
         impact: list[ImpactRow] = []
         impact_note = ""
         if data.impact is not None:
@@ -129,7 +129,7 @@ def author_studies(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorStu
             else:
                 from authorstats.analysis.impact import ALL_TOPICS
 
-                rows = data.impact.rows(key)
+                rows = data.impact.table.iloc[cited.get(key, [])]
                 impact = [_impact_row(row, ALL_TOPICS) for row in rows.to_dict("records")]
         out.append(AuthorStudy(key, item.author.name, coauthors, total, note, venues, impact, impact_note))
     return out
