@@ -13,8 +13,8 @@ import csv
 import functools
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_CSV = ROOT / "src" / "authorstats" / "data" / "publications_2021_2022.csv"
@@ -44,7 +44,7 @@ class TitleMaker:
     def title(self) -> str:
         rng, titles = self.rng, self.titles
         a, b = rng.choice(titles), rng.choice(titles)
-        words = list(a[:rng.randrange(1, len(a))] + b[rng.randrange(1, len(b)):])
+        words = list(a[: rng.randrange(1, len(a))] + b[rng.randrange(1, len(b)) :])
         if rng.random() < 0.5:
             words[rng.randrange(len(words))] = rng.choice(self.vocabulary)
         if sum(w.endswith(":") for w in words) > 1:  # one subtitle at most, like a real title
@@ -83,8 +83,9 @@ def write_roster(path: Path, n_authors: int) -> Path:
     return path
 
 
-def author_records(number: int, per_author: int, years: tuple[int, int] = (2021, 2022), seed: int = 0,
-                   duplicate_share: float = 0.05) -> list[dict]:
+def author_records(
+    number: int, per_author: int, years: tuple[int, int] = (2021, 2022), seed: int = 0, duplicate_share: float = 0.05
+) -> list[dict]:
     """``per_author`` Publication dicts for one generated author, all in ``years``.
 
     About ``duplicate_share`` of them are a second version of an earlier record (the arXiv preprint of a
@@ -109,8 +110,17 @@ def author_records(number: int, per_author: int, years: tuple[int, int] = (2021,
 
 def _record(key: str, title: str, year: int, venue: str, authors: list[str], rng: random.Random) -> dict:
     return {
-        "author": key, "title": title, "year": year, "source": "import", "venue": venue, "authors": list(authors),
-        "citations": rng.randint(0, 500), "abstract": "", "doi": "", "source_id": "", "fetched_at": FETCHED_AT,
+        "author": key,
+        "title": title,
+        "year": year,
+        "source": "import",
+        "venue": venue,
+        "authors": list(authors),
+        "citations": rng.randint(0, 500),
+        "abstract": "",
+        "doi": "",
+        "source_id": "",
+        "fetched_at": FETCHED_AT,
         "extra": {},
     }
 
@@ -120,14 +130,23 @@ def write_raw_folder(workspace: Path, n_authors: int, per_author: int, seed: int
     folder = workspace / "data" / "raw" / "import"
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(n_authors):
-        lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in author_records(number, per_author, seed=seed)]
+        lines = [
+            json.dumps(r, ensure_ascii=False, sort_keys=True) for r in author_records(number, per_author, seed=seed)
+        ]
         (folder / f"{author_key(number)}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return write_roster(workspace / "authors.toml", n_authors)
 
 
 # A Scholar profile of 1,000 publications, 2010-2026, newest first (the shape of a senior researcher's list).
-SCHOLAR_YEARS = {2026: 20, 2025: 70, 2024: 70, 2023: 65, 2022: 60, 2021: 68,
-                 **{year: 58 + (year < 2019) for year in range(2010, 2021)}}
+SCHOLAR_YEARS = {
+    2026: 20,
+    2025: 70,
+    2024: 70,
+    2023: 65,
+    2022: 60,
+    2021: 68,
+    **{year: 58 + (year < 2019) for year in range(2010, 2021)},
+}
 
 
 def scholar_rows(years: dict[int, int] = SCHOLAR_YEARS, seed: int = 0) -> list[tuple[str, int]]:

@@ -43,8 +43,19 @@ sys.path.insert(0, str(HERE))
 import inputs  # noqa: E402  (benchmarks/inputs.py, beside this script)
 
 PYTHON = sys.executable
-FIGURES = ("startup", "report", "classify", "tables", "requests", "cohort_report", "cohort_requests",
-           "merge", "stream", "parquet", "dask")
+FIGURES = (
+    "startup",
+    "report",
+    "classify",
+    "tables",
+    "requests",
+    "cohort_report",
+    "cohort_requests",
+    "merge",
+    "stream",
+    "parquet",
+    "dask",
+)
 DEFAULT = FIGURES[:7]  # the default run's figures; issue 16's merge, stream, parquet, dask: --only NAME, or --full
 
 # Run in a child: start the command, wait, print its wall time and peak memory as JSON. Peak memory is
@@ -179,8 +190,10 @@ def verdict(met: bool | None) -> str:
 
 def show(figure: Figure) -> None:
     print(f"\n== {figure.name}: {verdict(figure.met)}")
-    print(f"   measured {figure.measured}\n   floor    {figure.floor}\n   ratio    {figure.ratio}"
-          f"\n   target   {figure.target}")
+    print(
+        f"   measured {figure.measured}\n   floor    {figure.floor}\n   ratio    {figure.ratio}"
+        f"\n   target   {figure.target}"
+    )
     for line in figure.details:
         print(f"   - {line}")
     if figure.why:
@@ -251,10 +264,15 @@ def time_split(workspace: Path, roster: Path | None, clouds: bool, spent: dict |
     The pictures are drawn in turn in that run (workers=1), so the split shows the CPU each stage takes;
     the command itself draws them in worker processes, side by side.
     """
-    done = subprocess.run([PYTHON, "-c", _SPLIT, str(workspace), str(roster or ""), "1" if clouds else "0"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [PYTHON, "-c", _SPLIT, str(workspace), str(roster or ""), "1" if clouds else "0"],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
-        return [f"(could not split the time: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode})"]
+        return [
+            f"(could not split the time: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode})"
+        ]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     if spent is not None:
         spent.update(result["spent"])
@@ -284,8 +302,13 @@ def bench_report(args) -> Figure:
     workspace.mkdir(parents=True)
     report = Timing("authorstats report")
     floor = Timing("import pandas, matplotlib.pyplot, wordcloud")
-    measure([(report, [*authorstats_cmd(), "report", "--workspace", str(workspace)]),
-             (floor, [PYTHON, "-c", "import pandas, matplotlib.pyplot, wordcloud"])], args.runs)
+    measure(
+        [
+            (report, [*authorstats_cmd(), "report", "--workspace", str(workspace)]),
+            (floor, [PYTHON, "-c", "import pandas, matplotlib.pyplot, wordcloud"]),
+        ],
+        args.runs,
+    )
     ratio = report.median / floor.median
     files = sorted(p.name for p in (workspace / "reports").iterdir())
     charts = [f for f in files if f.endswith((".png", ".svg")) and "wordcloud" not in f]
@@ -298,15 +321,21 @@ def bench_report(args) -> Figure:
         "1. Report on the bundled data",
         f"`authorstats report` (empty workspace: the bundled snapshot) {report.median:.2f} s ({report.spread()}), "
         f"peak {report.peak_mb:.0f} MB",
-        f"`python -c \"import pandas, matplotlib.pyplot, wordcloud\"` {floor.median:.2f} s ({floor.spread()})",
-        f"{ratio:.2f}x", "at most 2.5x", ratio <= 2.5,
-        "" if ratio <= 2.5 else f"on top of the floor's imports the report draws {len(charts)} matplotlib charts and "
+        f'`python -c "import pandas, matplotlib.pyplot, wordcloud"` {floor.median:.2f} s ({floor.spread()})',
+        f"{ratio:.2f}x",
+        "at most 2.5x",
+        ratio <= 2.5,
+        ""
+        if ratio <= 2.5
+        else f"on top of the floor's imports the report draws {len(charts)} matplotlib charts and "
         f"{sum('wordcloud' in f for f in files)} word clouds, {pictures:.1f} s of CPU shared by "
         f"{_cpus()} worker processes, and spends {rest:.1f} s on the rest; other work on the machine (load average "
         f"{load:.1f} after this figure) slows the workers more than the one-process floor; see where the time goes",
-        details=[f"wrote {len(files)} files under reports/: {', '.join(files)}",
-                 "where the time goes (one in-process run, pictures drawn in turn; the command draws them in "
-                 "one worker process per CPU): " + "; ".join(split)],
+        details=[
+            f"wrote {len(files)} files under reports/: {', '.join(files)}",
+            "where the time goes (one in-process run, pictures drawn in turn; the command draws them in "
+            "one worker process per CPU): " + "; ".join(split),
+        ],
     )
 
 
@@ -322,14 +351,24 @@ def bench_startup(args) -> Figure:
     bare = Timing("python -c pass")
     typer_only = Timing("import typer")
     cli_only = Timing("import authorstats.cli")
-    measure([(helper, [*authorstats_cmd(), "--help"]), (bare, [PYTHON, "-c", "pass"]),
-             (typer_only, [PYTHON, "-c", "import typer"]), (cli_only, [PYTHON, "-c", "import authorstats.cli"])],
-            max(args.runs * 2, 5))
-    split = [f"`import typer` +{typer_only.median - bare.median:.3f} s",
-             f"the rest of `import authorstats.cli` +{cli_only.median - typer_only.median:.3f} s",
-             f"parsing and printing the help (typer's rich help: rich, markdown-it) +{helper.median - cli_only.median:.3f} s"]
-    probe = ("import json, sys, authorstats, authorstats.cli; "
-             f"print(json.dumps([m for m in {_HEAVY!r} if m in sys.modules]))")
+    measure(
+        [
+            (helper, [*authorstats_cmd(), "--help"]),
+            (bare, [PYTHON, "-c", "pass"]),
+            (typer_only, [PYTHON, "-c", "import typer"]),
+            (cli_only, [PYTHON, "-c", "import authorstats.cli"]),
+        ],
+        max(args.runs * 2, 5),
+    )
+    split = [
+        f"`import typer` +{typer_only.median - bare.median:.3f} s",
+        f"the rest of `import authorstats.cli` +{cli_only.median - typer_only.median:.3f} s",
+        f"parsing and printing the help (typer's rich help: rich, markdown-it) +{helper.median - cli_only.median:.3f} s",
+    ]
+    probe = (
+        "import json, sys, authorstats, authorstats.cli; "
+        f"print(json.dumps([m for m in {_HEAVY!r} if m in sys.modules]))"
+    )
     loaded = json.loads(subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, check=True).stdout)
     forbidden = [m for m in loaded if m in ("scholarly", "pandas", "matplotlib")]
     extra = helper.median - bare.median
@@ -340,13 +379,18 @@ def bench_startup(args) -> Figure:
     elif not met:
         why = "over by typer's own start-up: " + "; ".join(split)
     return Figure(
-        "2. Start-up", f"`authorstats --help` {helper.median:.3f} s ({helper.spread()})",
+        "2. Start-up",
+        f"`authorstats --help` {helper.median:.3f} s ({helper.spread()})",
         f"`python -c pass` {bare.median:.3f} s ({bare.spread()})",
         f"+{extra:.3f} s ({helper.median / bare.median:.1f}x)",
         "under 0.3 s more than the bare interpreter; importing authorstats.cli imports no scholarly, pandas "
-        "or matplotlib", met, why,
-        details=[f"heavy modules loaded by `import authorstats.cli`: {', '.join(loaded) or 'none'}",
-                 "where the time goes (medians over the bare interpreter): " + "; ".join(split)],
+        "or matplotlib",
+        met,
+        why,
+        details=[
+            f"heavy modules loaded by `import authorstats.cli`: {', '.join(loaded) or 'none'}",
+            "where the time goes (medians over the bare interpreter): " + "; ".join(split),
+        ],
     )
 
 
@@ -374,8 +418,15 @@ def titles_file(n: int, fresh: bool) -> Path:
 def bench_classify(args) -> Figure:
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     if not _has_classify_command():
-        return Figure("3. Classification at scale", "-", "-", "-", "at most 3x the floor, linear, < 1 GB at 1M",
-                      None, "`authorstats classify` does not exist in this checkout yet")
+        return Figure(
+            "3. Classification at scale",
+            "-",
+            "-",
+            "-",
+            "at most 3x the floor, linear, < 1 GB at 1M",
+            None,
+            "`authorstats classify` does not exist in this checkout yet",
+        )
     rows = []
     for n in sizes:
         source = titles_file(n, args.fresh)
@@ -384,13 +435,21 @@ def bench_classify(args) -> Figure:
         runs = args.runs if n < 1_000_000 else 1  # 1M: about a minute a run, once
         tool = Timing(f"classify {n}")
         floor = Timing(f"pandas {n}")
-        measure([(tool, [*authorstats_cmd(), "classify", str(source), "-o", str(out)]),
-                 (floor, [PYTHON, "-c", _CSV_FLOOR, str(source), str(copy)])], runs, warm_up=n == sizes[0])
+        measure(
+            [
+                (tool, [*authorstats_cmd(), "classify", str(source), "-o", str(out)]),
+                (floor, [PYTHON, "-c", _CSV_FLOOR, str(source), str(copy)]),
+            ],
+            runs,
+            warm_up=n == sizes[0],
+        )
         with open(source, encoding="utf-8") as handle:
             distinct = len({line for line in handle}) - 1  # lines hold title and year
         rows.append((n, tool, floor, distinct))
-        print(f"   {n:>9,} titles: classify {tool.median:.2f} s, {tool.peak_mb:.0f} MB; "
-              f"pandas read+write {floor.median:.2f} s")
+        print(
+            f"   {n:>9,} titles: classify {tool.median:.2f} s, {tool.peak_mb:.0f} MB; "
+            f"pandas read+write {floor.median:.2f} s"
+        )
         copy.unlink(missing_ok=True)
     ratios = [tool.median / floor.median for _, tool, floor, _ in rows]
     # Linear growth: the cost of each extra title (between two sizes) does not rise with the size.
@@ -410,17 +469,26 @@ def bench_classify(args) -> Figure:
         misses.append(f"{peak_1m:.0f} MB at 1M titles")
     if peak_1m is None:
         misses.append("the 1M-title run is left out of --quick: memory at 1M not measured")
-    details = [f"{n:,} titles ({distinct:,} distinct title+year lines): classify {tool.median:.2f} s ({tool.spread()}), "
-               f"peak {tool.peak_mb:.0f} MB; floor {floor.median:.2f} s, peak {floor.peak_mb:.0f} MB; ratio {r:.2f}x"
-               for (n, tool, floor, distinct), r in zip(rows, ratios)]
-    details += [f"cost per extra title {a[0]:,}->{b[0]:,}: {m * 1e6:.1f} us" for a, b, m in zip(rows, rows[1:], marginal)]
+    details = [
+        f"{n:,} titles ({distinct:,} distinct title+year lines): classify {tool.median:.2f} s ({tool.spread()}), "
+        f"peak {tool.peak_mb:.0f} MB; floor {floor.median:.2f} s, peak {floor.peak_mb:.0f} MB; ratio {r:.2f}x"
+        for (n, tool, floor, distinct), r in zip(rows, ratios)
+    ]
+    details += [
+        f"cost per extra title {a[0]:,}->{b[0]:,}: {m * 1e6:.1f} us" for a, b, m in zip(rows, rows[1:], marginal)
+    ]
     return Figure(
         "3. Classification at scale",
-        "; ".join(f"{n:,}: {tool.median:.2f} s" for n, tool, _, _ in rows) + (f"; peak {peak_1m:.0f} MB at 1M" if peak_1m else ""),
-        "; ".join(f"{n:,}: {floor.median:.2f} s" for n, _, floor, _ in rows) + " (pandas read_csv + to_csv of the same file)",
-        ", ".join(f"{r:.2f}x" for r in ratios) + (f"; marginal cost growth {', '.join(f'{g:.2f}x' for g in growth)}" if growth else ""),
+        "; ".join(f"{n:,}: {tool.median:.2f} s" for n, tool, _, _ in rows)
+        + (f"; peak {peak_1m:.0f} MB at 1M" if peak_1m else ""),
+        "; ".join(f"{n:,}: {floor.median:.2f} s" for n, _, floor, _ in rows)
+        + " (pandas read_csv + to_csv of the same file)",
+        ", ".join(f"{r:.2f}x" for r in ratios)
+        + (f"; marginal cost growth {', '.join(f'{g:.2f}x' for g in growth)}" if growth else ""),
         "at most 3x the floor; linear growth (cost per extra title at most 1.5x the previous step's); peak under 1 GB at 1M",
-        met, "; ".join(misses), details,
+        met,
+        "; ".join(misses),
+        details,
     )
 
 
@@ -474,8 +542,15 @@ def bench_tables(args) -> Figure:
     for n_authors, runs in ((10, args.runs), (large_authors, 1)):
         workspace = raw_workspace(n_authors, per_author, args.fresh)
         timing = Timing(f"{n_authors}x{per_author}")
-        cmd = [*authorstats_cmd(), "report", "--no-clouds", "--workspace", str(workspace),
-               "--roster", str(workspace / "authors.toml")]
+        cmd = [
+            *authorstats_cmd(),
+            "report",
+            "--no-clouds",
+            "--workspace",
+            str(workspace),
+            "--roster",
+            str(workspace / "authors.toml"),
+        ]
         # no warm-up: the bundled report ran before; the big run is too long to repeat in the time budget
         measure([(timing, cmd)], runs, warm_up=False)
         if n_authors == 10:
@@ -495,27 +570,48 @@ def bench_tables(args) -> Figure:
         misses.append(f"peak memory {large.peak_mb:.0f} MB")
     details = []
     if large_authors == 1000:
-        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-        FULL_RESULT.write_text(json.dumps({
-            "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "commit": commit.stdout.strip(), "src": src_digest(),
-            "seconds": large.median, "per_record_ms": per_large * 1e3, "growth": growth, "peak_mb": large.peak_mb,
-            "small_seconds": small.median, "small_peak_mb": small.peak_mb}), encoding="utf-8")
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        )
+        FULL_RESULT.write_text(
+            json.dumps(
+                {
+                    "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+                    "commit": commit.stdout.strip(),
+                    "src": src_digest(),
+                    "seconds": large.median,
+                    "per_record_ms": per_large * 1e3,
+                    "growth": growth,
+                    "peak_mb": large.peak_mb,
+                    "small_seconds": small.median,
+                    "small_peak_mb": small.peak_mb,
+                }
+            ),
+            encoding="utf-8",
+        )
     saved = saved_full_run() if large_authors != 1000 else None
     if saved:
         full_met = saved["growth"] <= 2 and saved["peak_mb"] < 2048
-        details.append(f"1,000 authors x {per_author}, measured by `--full` on {saved['date']} (git {saved['commit']}; "
-                       + ("the same src/ as this run" if saved["same"] else
-                          "src/ has changed since, so it does not count in this verdict")
-                       + f"): {saved['seconds']:.0f} s ({saved['per_record_ms']:.2f} ms per record, "
-                       f"{saved['growth']:.2f}x that run's 10-author cost per record of "
-                       f"{saved['small_seconds'] / (10 * per_author) * 1e3:.2f} ms), peak {saved['peak_mb']:.0f} MB: "
-                       + ("within both targets" if full_met else "**not** within the targets"))
+        details.append(
+            f"1,000 authors x {per_author}, measured by `--full` on {saved['date']} (git {saved['commit']}; "
+            + (
+                "the same src/ as this run"
+                if saved["same"]
+                else "src/ has changed since, so it does not count in this verdict"
+            )
+            + f"): {saved['seconds']:.0f} s ({saved['per_record_ms']:.2f} ms per record, "
+            f"{saved['growth']:.2f}x that run's 10-author cost per record of "
+            f"{saved['small_seconds'] / (10 * per_author) * 1e3:.2f} ms), peak {saved['peak_mb']:.0f} MB: "
+            + ("within both targets" if full_met else "**not** within the targets")
+        )
     if saved and saved["same"]:
         # Measured by an earlier --full run of this very code: it decides the 1,000-author part of the verdict.
         met = met and full_met
         if not full_met:
-            misses.append(f"the --full run of this code measured {saved['growth']:.2f}x per record and "
-                          f"{saved['peak_mb']:.0f} MB at 1,000 authors")
+            misses.append(
+                f"the --full run of this code measured {saved['growth']:.2f}x per record and "
+                f"{saved['peak_mb']:.0f} MB at 1,000 authors"
+            )
     elif large_authors != 1000:
         # Projected, not measured: 1,000 authors do not fit in the 5-minute budget.
         projected = small.median + per_author_marginal * (1000 - 10)
@@ -524,32 +620,41 @@ def bench_tables(args) -> Figure:
             # main process (records, tables, the page) keeps growing with each author.
             memory_per_author = (large.main_mb - small.main_mb) / (large_authors - 10)
             projected_peak = large.main_mb + memory_per_author * (1000 - large_authors) + large.workers_mb
-            how = (f"{memory_per_author:.1f} MB more per author in the main process, plus its workers' "
-                   f"{large.workers_mb:.0f} MB, which stop growing at the {OVERVIEW_CAP}-author overview cap")
+            how = (
+                f"{memory_per_author:.1f} MB more per author in the main process, plus its workers' "
+                f"{large.workers_mb:.0f} MB, which stop growing at the {OVERVIEW_CAP}-author overview cap"
+            )
         else:
             memory_per_author = (large.peak_mb - small.peak_mb) / (large_authors - 10)
             projected_peak = small.peak_mb + memory_per_author * (1000 - 10)
             how = f"{memory_per_author:.1f} MB more per author"
         projected_growth = (projected / (1000 * per_author)) / per_small
         met = projected_growth <= 2 and projected_peak < 2048 and met
-        misses.append(f"measured with {large_authors} authors, not the issue's 1,000, which take about "
-                      f"{projected / 60:.0f} min at the cost per extra author measured here (`--full` runs them)")
-        misses.append(f"projected to 1,000 authors from this run: {projected_growth:.2f}x per record, peak memory "
-                      f"about {projected_peak / 1024:.1f} GB ({how})"
-                      + (": over 2 GB" if projected_peak >= 2048 else ""))
+        misses.append(
+            f"measured with {large_authors} authors, not the issue's 1,000, which take about "
+            f"{projected / 60:.0f} min at the cost per extra author measured here (`--full` runs them)"
+        )
+        misses.append(
+            f"projected to 1,000 authors from this run: {projected_growth:.2f}x per record, peak memory "
+            f"about {projected_peak / 1024:.1f} GB ({how})" + (": over 2 GB" if projected_peak >= 2048 else "")
+        )
     return Figure(
         "4. Tables at scale",
         f"`report --no-clouds`, {large_authors:,} authors x {per_author}: {large.median:.1f} s "
         f"({per_large * 1e3:.2f} ms per record, {large.spread()}), peak {large.peak_mb:.0f} MB",
         f"10 authors x {per_author}: {small.median:.2f} s ({per_small * 1e3:.2f} ms per record, {small.spread()}), "
         f"peak {small.peak_mb:.0f} MB",
-        f"{growth:.2f}x per record", "cost per record at most 2x the small run's; peak under 2 GB",
-        met, "; ".join(misses),
-        details=details + [
-                 f"each extra author (200 records: read, merge, classify, table, charts) costs {per_author_marginal:.3f} s",
-                 "where the time goes at 10 authors (one in-process run, charts drawn in turn): " + "; ".join(split),
-                 "records are generated Publication dicts in data/raw/import/, all in 2021-2022, about 5% of "
-                 "them a second (preprint) version of another record, so merging has work to do"],
+        f"{growth:.2f}x per record",
+        "cost per record at most 2x the small run's; peak under 2 GB",
+        met,
+        "; ".join(misses),
+        details=details
+        + [
+            f"each extra author (200 records: read, merge, classify, table, charts) costs {per_author_marginal:.3f} s",
+            "where the time goes at 10 authors (one in-process run, charts drawn in turn): " + "; ".join(split),
+            "records are generated Publication dicts in data/raw/import/, all in 2021-2022, about 5% of "
+            "them a second (preprint) version of another record, so merging has work to do",
+        ],
     )
 
 
@@ -575,13 +680,11 @@ def bench_requests(args) -> Figure:
     sys.path.insert(0, str(ROOT / "tests"))
     import httpx
     import respx
-
-    from authorstats.shell import fetch
-
-    from authorstats.shell import store
-    from authorstats.models import Author, YearWindow
-    from authorstats.sources import scholar
     from scholar_pages import HINTON, Row, ScholarProfile, render_profile
+
+    from authorstats.models import Author, YearWindow
+    from authorstats.shell import fetch, store
+    from authorstats.sources import scholar
 
     window = YearWindow(2021, 2022)
     rows = [Row(title, year) for title, year in inputs.scholar_rows()]
@@ -605,17 +708,30 @@ def bench_requests(args) -> Figure:
         with tempfile.TemporaryDirectory() as tmp, respx.mock(assert_all_called=False) as router:
             route = router.get(url__startswith="https://scholar.google.com/").mock(side_effect=serve)
             workspace = store.Workspace(Path(tmp))
-            first = fetch.run(workspace, [author], window, fetch.FetchOptions(source="scholar"),
-                              source=scholar.ScholarSource(httpx.Client(follow_redirects=False)), echo=lambda line: None)
+            first = fetch.run(
+                workspace,
+                [author],
+                window,
+                fetch.FetchOptions(source="scholar"),
+                source=scholar.ScholarSource(httpx.Client(follow_redirects=False)),
+                echo=lambda line: None,
+            )
             ours = route.call_count
             records = first.results[0].records
-            second = fetch.run(workspace, [author], window, fetch.FetchOptions(source="scholar"),
-                               source=scholar.ScholarSource(httpx.Client(follow_redirects=False)), echo=lambda line: None)
+            second = fetch.run(
+                workspace,
+                [author],
+                window,
+                fetch.FetchOptions(source="scholar"),
+                source=scholar.ScholarSource(httpx.Client(follow_redirects=False)),
+                echo=lambda line: None,
+            )
             repeated = route.call_count - ours
             status = second.results[0].status
 
             # scholarly's own fill of the whole profile, through its own Navigator, against the same pages
-            from scholarly import _navigator, scholarly as scholarly_api
+            from scholarly import _navigator
+            from scholarly import scholarly as scholarly_api
             from scholarly.author_parser import AuthorParser
 
             before = route.call_count
@@ -623,9 +739,11 @@ def bench_requests(args) -> Figure:
                 filled = scholarly_api.fill(AuthorParser(None).get_author(HINTON))
             plain = route.call_count - before
             plain_pubs = len(filled.get("publications", []))
-            plain_urls = [str(call.request.url.params.get("view_op", "profile")) + (
-                f"@{call.request.url.params['cstart']}" if "cstart" in call.request.url.params else "")
-                for call in route.calls[before:]]
+            plain_urls = [
+                str(call.request.url.params.get("view_op", "profile"))
+                + (f"@{call.request.url.params['cstart']}" if "cstart" in call.request.url.params else "")
+                for call in route.calls[before:]
+            ]
     finally:
         scholar.polite_sleep = saved_sleep
     met = ours <= minimum and repeated == 0 and ours < plain
@@ -636,12 +754,15 @@ def bench_requests(args) -> Figure:
         f"minimum: profile page + ceil({newer} in-window-or-newer / 100) = {minimum}; "
         f"scholarly's plain `fill` of the whole profile: {plain} requests ({plain_pubs} publications)",
         f"{ours / minimum:.2f}x the minimum; {ours / plain:.2f}x scholarly's fill",
-        "at most the minimum; fewer than scholarly's fill; 0 when repeated", met,
+        "at most the minimum; fewer than scholarly's fill; 0 when repeated",
+        met,
         "" if met else "see the counts",
-        details=[f"the profile page is also the first list page, so {tight} requests is the tight bound here "
-                 f"(pages up to the first row older than 2021)",
-                 f"scholarly's fill asked for: {', '.join(plain_urls)}",
-                 "sleeps between requests were patched out (ours and scholarly's); no network was used"],
+        details=[
+            f"the profile page is also the first list page, so {tight} requests is the tight bound here "
+            f"(pages up to the first row older than 2021)",
+            f"scholarly's fill asked for: {', '.join(plain_urls)}",
+            "sleeps between requests were patched out (ours and scholarly's); no network was used",
+        ],
     )
 
 
@@ -664,14 +785,18 @@ def bench_cohort_report(args) -> Figure:
     pages_mb = sum(p.stat().st_size for p in pages) / 1e6
     pictures_drawn = len(list(reports.glob("*.png")))
     measure([(tables, [*base, "--tables-only"])], 1, warm_up=False)
-    checks = {"top40": top40.median < COHORT_TARGETS["top40"], "tables": tables.median < COHORT_TARGETS["tables"],
-              "index": index_mb < COHORT_TARGETS["index_mb"]}
+    checks = {
+        "top40": top40.median < COHORT_TARGETS["top40"],
+        "tables": tables.median < COHORT_TARGETS["tables"],
+        "index": index_mb < COHORT_TARGETS["index_mb"],
+    }
     full = n_authors == 1000
     misses = [name for name, ok in checks.items() if not ok]
-    why = ("" if not misses else f"over the target: {', '.join(misses)}")
+    why = "" if not misses else f"over the target: {', '.join(misses)}"
     if not full:
-        why = (f"measured with {n_authors} authors, not the issue's 1,000 (`--full` runs them)"
-               + (f"; {why}" if why else ""))
+        why = f"measured with {n_authors} authors, not the issue's 1,000 (`--full` runs them)" + (
+            f"; {why}" if why else ""
+        )
     return Figure(
         "6. Cohort report",
         f"{n_authors:,} authors x {per_author}: `report --author-charts top40` {top40.median:.1f} s, peak "
@@ -681,13 +806,16 @@ def bench_cohort_report(args) -> Figure:
         f"{top40.median / COHORT_TARGETS['top40']:.2f}x, {tables.median / COHORT_TARGETS['tables']:.2f}x, "
         f"{index_mb / COHORT_TARGETS['index_mb']:.2f}x the targets",
         "top40 under 4 min, tables-only under 60 s, index.html under 5 MB (1,000 authors x 200)",
-        (all(checks.values()) if full else None), why,
-        details=[f"{len(pages)} per-author pages in reports/authors/, {pages_mb:.1f} MB together "
-                 f"({pages_mb / max(len(pages), 1) * 1e3:.0f} kB each on average)",
-                 "word clouds on (the default) for the 40 authors with the most papers; pictures drawn by one "
-                 "worker process per CPU; one run each (too long to repeat)",
-                 "records as in figure 4: generated Publication dicts in data/raw/import/, 2021-2022, about 5% of them "
-                 "a second (preprint) version of another record"],
+        (all(checks.values()) if full else None),
+        why,
+        details=[
+            f"{len(pages)} per-author pages in reports/authors/, {pages_mb:.1f} MB together "
+            f"({pages_mb / max(len(pages), 1) * 1e3:.0f} kB each on average)",
+            "word clouds on (the default) for the 40 authors with the most papers; pictures drawn by one "
+            "worker process per CPU; one run each (too long to repeat)",
+            "records as in figure 4: generated Publication dicts in data/raw/import/, 2021-2022, about 5% of them "
+            "a second (preprint) version of another record",
+        ],
     )
 
 
@@ -717,10 +845,12 @@ class MockOpenAlex:
         matched = sorted({n for author_id in ids for n in self.by_author.get(author_id, ())})
         per_page = int(params["per_page"])
         start = 0 if params["cursor"] == "*" else int(params["cursor"])
-        chunk = [self.works[n] for n in matched[start:start + per_page]]
+        chunk = [self.works[n] for n in matched[start : start + per_page]]
         next_cursor = str(start + per_page) if chunk else None
-        return httpx.Response(200, json={"meta": {"count": len(matched), "per_page": per_page,
-                                                  "next_cursor": next_cursor}, "results": chunk})
+        return httpx.Response(
+            200,
+            json={"meta": {"count": len(matched), "per_page": per_page, "next_cursor": next_cursor}, "results": chunk},
+        )
 
 
 def cohort_works(n_authors: int, per_author: int, shared_every: int = 10) -> list[dict]:
@@ -730,11 +860,22 @@ def cohort_works(n_authors: int, per_author: int, shared_every: int = 10) -> lis
     for a in range(1, n_authors + 1):
         for w in range(per_author):
             authors = [a] + ([a % n_authors + 1] if w % shared_every == 0 and w // shared_every % 2 == 0 else [])
-            works.append({"id": f"https://openalex.org/W{a}{w:04d}", "title": f"Work {w} of author {a}",
-                          "publication_year": 2021 + w % 2, "type": "article",
-                          "authorships": [{"author_position": "first" if i == 0 else "last",
-                                           "author": {"id": f"https://openalex.org/A{x}", "display_name": f"Author {x}"},
-                                           "raw_author_name": f"Author {x}"} for i, x in enumerate(authors)]})
+            works.append(
+                {
+                    "id": f"https://openalex.org/W{a}{w:04d}",
+                    "title": f"Work {w} of author {a}",
+                    "publication_year": 2021 + w % 2,
+                    "type": "article",
+                    "authorships": [
+                        {
+                            "author_position": "first" if i == 0 else "last",
+                            "author": {"id": f"https://openalex.org/A{x}", "display_name": f"Author {x}"},
+                            "raw_author_name": f"Author {x}",
+                        }
+                        for i, x in enumerate(authors)
+                    ],
+                }
+            )
     return works
 
 
@@ -774,7 +915,7 @@ def bench_cohort_requests(args) -> Figure:
     for per_author in (200, 10):
         works = cohort_works(n_authors, per_author)
         server = MockOpenAlex(works)
-        batches = [authors[i:i + limit] for i in range(0, n_authors, limit)]
+        batches = [authors[i : i + limit] for i in range(0, n_authors, limit)]
         per_batch = [len({n for a in b for n in server.by_author[a.openalex]}) for b in batches]
         bound = len(batches) * math.ceil(max(per_batch) / per_page)
         started = time.perf_counter()
@@ -782,27 +923,38 @@ def bench_cohort_requests(args) -> Figure:
         spent = time.perf_counter() - started
         alone, _, alone_counts = _count_openalex(authors, works, alone=True)
         expected = {a.key: len(server.by_author[a.openalex]) for a in authors}
-        rows.append((per_author, cohort, repeated, alone, bound, max(per_batch), spent,
-                     counts == expected == alone_counts))
-    met = all(cohort <= bound and repeated == 0 and cohort < alone and same
-              for _, cohort, repeated, alone, bound, _, _, same in rows)
+        rows.append(
+            (per_author, cohort, repeated, alone, bound, max(per_batch), spent, counts == expected == alone_counts)
+        )
+    met = all(
+        cohort <= bound and repeated == 0 and cohort < alone and same
+        for _, cohort, repeated, alone, bound, _, _, same in rows
+    )
     text = {p: (c, r, a, b, w) for p, c, r, a, b, w, _, _ in rows}
     return Figure(
         "7. OpenAlex cohort requests",
-        "; ".join(f"{n_authors:,} authors x {p} works: {c} requests, the same fetch again {r}"
-                  for p, (c, r, a, b, w) in text.items()),
-        "; ".join(f"x {p}: bound ceil({n_authors:,} / {limit}) x ceil({w:,} works per batch / {per_page}) = {b}; "
-                  f"one author at a time: {a} requests" for p, (c, r, a, b, w) in text.items()),
+        "; ".join(
+            f"{n_authors:,} authors x {p} works: {c} requests, the same fetch again {r}"
+            for p, (c, r, a, b, w) in text.items()
+        ),
+        "; ".join(
+            f"x {p}: bound ceil({n_authors:,} / {limit}) x ceil({w:,} works per batch / {per_page}) = {b}; "
+            f"one author at a time: {a} requests"
+            for p, (c, r, a, b, w) in text.items()
+        ),
         "; ".join(f"x {p}: {c / b:.2f}x the bound, {c / a:.3f}x one at a time" for p, (c, r, a, b, w) in text.items()),
-        "at most the bound; fewer than one author at a time; 0 when repeated", met,
+        "at most the bound; fewer than one author at a time; 0 when repeated",
+        met,
         "" if met else "see the counts",
-        details=[f"{limit} ids per request (OpenAlex's documented limit of OR values in one filter), "
-                 f"{per_page} works a page; one author at a time uses 100 a page, as before cohorts",
-                 "every 20th work of an author is also a work of the next author in the roster (it belongs to both); "
-                 "records written per author equal the works naming them, cohort and one-at-a-time alike: "
-                 + ", ".join("yes" if same else "NO" for *_, same in rows),
-                 "in-process against a mocked API (respx), no network; the 10-a-second cap's waits were patched out; "
-                 + "; ".join(f"x {p}: {s:.1f} s for the cohort fetch" for p, *_, s, _ in rows)],
+        details=[
+            f"{limit} ids per request (OpenAlex's documented limit of OR values in one filter), "
+            f"{per_page} works a page; one author at a time uses 100 a page, as before cohorts",
+            "every 20th work of an author is also a work of the next author in the roster (it belongs to both); "
+            "records written per author equal the works naming them, cohort and one-at-a-time alike: "
+            + ", ".join("yes" if same else "NO" for *_, same in rows),
+            "in-process against a mocked API (respx), no network; the 10-a-second cap's waits were patched out; "
+            + "; ".join(f"x {p}: {s:.1f} s for the cohort fetch" for p, *_, s, _ in rows),
+        ],
     )
 
 
@@ -832,8 +984,9 @@ print(json.dumps({"cpu": spent, "records": records, "merges": merged}))
 
 
 def _merge_run(authors: int, per_author: int, share: float = 0.2) -> dict:
-    done = subprocess.run([PYTHON, "-c", _MERGE, str(HERE), str(authors), str(per_author), str(share)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [PYTHON, "-c", _MERGE, str(HERE), str(authors), str(per_author), str(share)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise CommandFailed(f"merge benchmark failed: {done.stderr.strip()[-500:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -852,12 +1005,19 @@ def bench_merge(args) -> Figure:
     met = growth <= 1.5 and one_growth <= 1.5
     details = [
         f"{n['records']:,} records ({label}): {n['cpu']:.2f} CPU s, {n['us']:.0f} us per record, {n['merges']:,} merges"
-        for label, n in (("10 authors x 1,000", small), (f"{large:,} authors x 1,000", big),
-                         ("1 author x 1,000", one_small), ("1 author x 8,000", one_big))]
-    details += ["records from benchmarks/inputs.py author_records with duplicate_share 0.2: a fifth are a second "
-                "version of an earlier record (lower-cased, or with a full stop, venue arXiv preprint)",
-                "CPU time of merge_publications only (process_time; generation not timed), one run each",
-                f"one author's records compared pairwise would cost 8x per record at 8,000 against 1,000; blocked: {one_growth:.2f}x"]
+        for label, n in (
+            ("10 authors x 1,000", small),
+            (f"{large:,} authors x 1,000", big),
+            ("1 author x 1,000", one_small),
+            ("1 author x 8,000", one_big),
+        )
+    ]
+    details += [
+        "records from benchmarks/inputs.py author_records with duplicate_share 0.2: a fifth are a second "
+        "version of an earlier record (lower-cased, or with a full stop, venue arXiv preprint)",
+        "CPU time of merge_publications only (process_time; generation not timed), one run each",
+        f"one author's records compared pairwise would cost 8x per record at 8,000 against 1,000; blocked: {one_growth:.2f}x",
+    ]
     return Figure(
         "8. Merging many records",
         f"{large:,} authors x 1,000: {big['us']:.0f} us per record; 1 author x 8,000: {one_big['us']:.0f} us per record",
@@ -865,7 +1025,10 @@ def bench_merge(args) -> Figure:
         f"{growth:.2f}x (authors); {one_growth:.2f}x (one author's records)",
         "cost per record from 10k to 1M records (1,000 authors x 1,000 with --full) at most 1.5x; "
         "likewise one author's 1,000 -> 8,000",
-        met, "" if met else "cost per record grows more than 1.5x", details)
+        met,
+        "" if met else "cost per record grows more than 1.5x",
+        details,
+    )
 
 
 _CHUNKED_FLOOR = """
@@ -905,9 +1068,14 @@ def bench_stream(args) -> Figure:
     for n in sizes:
         source = titles_file(n, args.fresh)
         tool, floor = Timing(f"classify {n}"), Timing(f"chunked pandas {n}")
-        measure([(tool, [*authorstats_cmd(), "classify", str(source), "-o", str(WORK / f"streamed_{n}.csv")]),
-                 (floor, [PYTHON, "-c", _CHUNKED_FLOOR, str(source), str(WORK / f"chunked_{n}.csv")])],
-                1, warm_up=False)
+        measure(
+            [
+                (tool, [*authorstats_cmd(), "classify", str(source), "-o", str(WORK / f"streamed_{n}.csv")]),
+                (floor, [PYTHON, "-c", _CHUNKED_FLOOR, str(source), str(WORK / f"chunked_{n}.csv")]),
+            ],
+            1,
+            warm_up=False,
+        )
         rows.append((n, tool, floor))
         print(f"   {n:>10,} titles: classify {tool.median:.1f} s, {tool.peak_mb:.0f} MB; floor {floor.median:.1f} s")
         for name in (f"streamed_{n}.csv", f"chunked_{n}.csv"):
@@ -916,19 +1084,30 @@ def bench_stream(args) -> Figure:
     ratio = tool.median / floor.median
     flat = tool.peak_mb / rows[0][1].peak_mb
     met = ratio <= 3 and tool.peak_mb < 500 if largest >= 10_000_000 else None
-    why = ("" if met else "; ".join(
-        ([f"{ratio:.2f}x the floor"] if ratio > 3 else []) + ([f"{tool.peak_mb:.0f} MB"] if tool.peak_mb >= 500 else [])
-        + ([] if largest >= 10_000_000 else ["the target is at 10M titles, which only --full runs"])))
+    why = (
+        ""
+        if met
+        else "; ".join(
+            ([f"{ratio:.2f}x the floor"] if ratio > 3 else [])
+            + ([f"{tool.peak_mb:.0f} MB"] if tool.peak_mb >= 500 else [])
+            + ([] if largest >= 10_000_000 else ["the target is at 10M titles, which only --full runs"])
+        )
+    )
     return Figure(
         "9. Classification in flat memory",
         "; ".join(f"{n:,}: {t.median:.1f} s, peak {t.peak_mb:.0f} MB" for n, t, _ in rows),
         "; ".join(f"{n:,}: {f.median:.1f} s, peak {f.peak_mb:.0f} MB" for n, _, f in rows)
         + " (pandas read_csv in chunks of 250,000 + to_csv)",
         f"{ratio:.2f}x at {largest:,}; peak at {largest:,} is {flat:.2f}x the peak at {rows[0][0]:,}",
-        "at 10M titles: at most 3x the floor and peak under 500 MB", met, why,
-        [f"{n:,} titles: classify {t.median:.2f} s (1 run), peak {t.peak_mb:.0f} MB (its own process "
-         f"{t.main_mb:.0f} MB, second process {t.workers_mb:.0f} MB); floor {f.median:.2f} s, peak {f.peak_mb:.0f} MB"
-         for n, t, f in rows])
+        "at 10M titles: at most 3x the floor and peak under 500 MB",
+        met,
+        why,
+        [
+            f"{n:,} titles: classify {t.median:.2f} s (1 run), peak {t.peak_mb:.0f} MB (its own process "
+            f"{t.main_mb:.0f} MB, second process {t.workers_mb:.0f} MB); floor {f.median:.2f} s, peak {f.peak_mb:.0f} MB"
+            for n, t, f in rows
+        ],
+    )
 
 
 def bench_parquet(args) -> Figure:
@@ -936,18 +1115,28 @@ def bench_parquet(args) -> Figure:
     n = 10_000_000 if args.full else 1_000_000
     source = parquet_file(n, args.fresh)
     tool, floor = Timing(f"classify parquet {n}"), Timing(f"pyarrow {n}")
-    measure([(tool, [*authorstats_cmd(), "classify", str(source), "-o", str(WORK / f"classified_{n}.parquet")]),
-             (floor, [PYTHON, "-c", _PARQUET_FLOOR, str(source), str(WORK / f"copied_{n}.parquet")])], 1, warm_up=False)
+    measure(
+        [
+            (tool, [*authorstats_cmd(), "classify", str(source), "-o", str(WORK / f"classified_{n}.parquet")]),
+            (floor, [PYTHON, "-c", _PARQUET_FLOOR, str(source), str(WORK / f"copied_{n}.parquet")]),
+        ],
+        1,
+        warm_up=False,
+    )
     ratio = tool.median / floor.median
     met = ratio <= 3 and tool.peak_mb < 500
     for name in (f"classified_{n}.parquet", f"copied_{n}.parquet"):
         (WORK / name).unlink(missing_ok=True)
     return Figure(
-        "10. Parquet", f"`classify titles_{n}.parquet -o out.parquet`, {n:,} titles: {tool.median:.1f} s, "
-        f"peak {tool.peak_mb:.0f} MB", f"pyarrow iter_batches (250,000) + ParquetWriter: {floor.median:.1f} s, "
-        f"peak {floor.peak_mb:.0f} MB", f"{ratio:.2f}x", "at most 3x the floor and peak under 500 MB (issue: at 10M, --full)",
-        met, "" if met else (f"{ratio:.2f}x the floor" if ratio > 3 else f"{tool.peak_mb:.0f} MB"),
-        [f"1 run each; classification is most of the time: the floor only moves bytes"])
+        "10. Parquet",
+        f"`classify titles_{n}.parquet -o out.parquet`, {n:,} titles: {tool.median:.1f} s, peak {tool.peak_mb:.0f} MB",
+        f"pyarrow iter_batches (250,000) + ParquetWriter: {floor.median:.1f} s, peak {floor.peak_mb:.0f} MB",
+        f"{ratio:.2f}x",
+        "at most 3x the floor and peak under 500 MB (issue: at 10M, --full)",
+        met,
+        "" if met else (f"{ratio:.2f}x the floor" if ratio > 3 else f"{tool.peak_mb:.0f} MB"),
+        ["1 run each; classification is most of the time: the floor only moves bytes"],
+    )
 
 
 def bench_dask(args) -> Figure:
@@ -956,22 +1145,35 @@ def bench_dask(args) -> Figure:
     source = titles_file(n, args.fresh)
     single_out, dask_out = WORK / f"single_{n}.csv", WORK / f"dask_{n}.csv"
     tool, floor = Timing(f"dask {n}"), Timing(f"single {n}")
-    measure([(tool, [*authorstats_cmd(), "classify", str(source), "-o", str(dask_out), "--scheduler", "local"]),
-             (floor, [*authorstats_cmd(), "classify", str(source), "-o", str(single_out)])], 1, warm_up=False)
+    measure(
+        [
+            (tool, [*authorstats_cmd(), "classify", str(source), "-o", str(dask_out), "--scheduler", "local"]),
+            (floor, [*authorstats_cmd(), "classify", str(source), "-o", str(single_out)]),
+        ],
+        1,
+        warm_up=False,
+    )
     same = dask_out.read_bytes() == single_out.read_bytes()
     ratio = tool.median / floor.median
     met = ratio <= 1.5 and same if n >= 1_000_000 else None
     for path in (single_out, dask_out):
         path.unlink(missing_ok=True)
-    why = "; ".join(([f"{ratio:.2f}x the single process"] if ratio > 1.5 else []) + ([] if same else ["outputs differ"])
-                    + ([] if n >= 1_000_000 else ["the target is at 1M titles, which only --full runs"]))
+    why = "; ".join(
+        ([f"{ratio:.2f}x the single process"] if ratio > 1.5 else [])
+        + ([] if same else ["outputs differ"])
+        + ([] if n >= 1_000_000 else ["the target is at 1M titles, which only --full runs"])
+    )
     return Figure(
-        "11. Dask", f"`classify --scheduler local`, {n:,} titles: {tool.median:.1f} s, peak {tool.peak_mb:.0f} MB "
+        "11. Dask",
+        f"`classify --scheduler local`, {n:,} titles: {tool.median:.1f} s, peak {tool.peak_mb:.0f} MB "
         "(the command with its scheduler and worker processes)",
         f"`classify` in one process (and its second process): {floor.median:.1f} s",
         f"{ratio:.2f}x; outputs {'identical' if same else 'DIFFERENT'}",
-        "with 2 workers, 1M titles at most 1.5x the single-process time, output identical", met, why,
-        [f"{os.cpu_count()} worker processes, 1 thread each; the time includes starting the cluster"])
+        "with 2 workers, 1M titles at most 1.5x the single-process time, output identical",
+        met,
+        why,
+        [f"{os.cpu_count()} worker processes, 1 thread each; the time includes starting the cluster"],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -991,13 +1193,26 @@ def machine() -> list[str]:
             if line.startswith("MemTotal"):
                 memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GB"
     versions = []
-    for package in ("authorstats", "pandas", "numpy", "matplotlib", "wordcloud", "pillow", "typer", "rich",
-                    "scholarly", "httpx", "respx", "rapidfuzz"):
+    for package in (
+        "authorstats",
+        "pandas",
+        "numpy",
+        "matplotlib",
+        "wordcloud",
+        "pillow",
+        "typer",
+        "rich",
+        "scholarly",
+        "httpx",
+        "respx",
+        "rapidfuzz",
+    ):
         with contextlib.suppress(metadata.PackageNotFoundError):
             versions.append(f"{package} {metadata.version(package)}")
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "src"],
-                           capture_output=True, text=True)
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "src"], capture_output=True, text=True
+    )
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
     return [
         f"CPU: {cpu}, {os.cpu_count()} cores",
@@ -1005,23 +1220,32 @@ def machine() -> list[str]:
         f"OS: {platform.platform()}",
         f"Python: {platform.python_version()} ({PYTHON})",
         f"Packages: {', '.join(versions)}",
-        f"Code: git {commit.stdout.strip() or 'unknown'}" + (" with uncommitted changes in src/" if dirty.stdout.strip() else ""),
+        f"Code: git {commit.stdout.strip() or 'unknown'}"
+        + (" with uncommitted changes in src/" if dirty.stdout.strip() else ""),
         f"Load average at start (1, 5, 15 min): {load}",
     ]
 
 
 def write_results(path: Path, figures: list[Figure], lines: list[str], args, elapsed: float, notes: list[str]) -> None:
-    out = ["# Benchmark results", "",
-           f"Written by `python benchmarks/run.py{' ' + ' '.join(args.argv) if args.argv else ''}` on "
-           f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')}; the whole run took {elapsed:.0f} s.",
-           "Each figure is a ratio of medians against its floor, measured in the same run with the runs of the two "
-           "alternating; wall time of a fresh child process; peak memory is the largest of that process's maximum resident "
-           "set size and the memory of it and its worker processes together (sum of proportional set sizes, sampled "
-           "every 0.1 s).",
-           "", "| Figure | Measured | Floor | Ratio | Target | Result |", "|---|---|---|---|---|---|"]
+    out = [
+        "# Benchmark results",
+        "",
+        f"Written by `python benchmarks/run.py{' ' + ' '.join(args.argv) if args.argv else ''}` on "
+        f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')}; the whole run took {elapsed:.0f} s.",
+        "Each figure is a ratio of medians against its floor, measured in the same run with the runs of the two "
+        "alternating; wall time of a fresh child process; peak memory is the largest of that process's maximum resident "
+        "set size and the memory of it and its worker processes together (sum of proportional set sizes, sampled "
+        "every 0.1 s).",
+        "",
+        "| Figure | Measured | Floor | Ratio | Target | Result |",
+        "|---|---|---|---|---|---|",
+    ]
     for f in figures:
-        out.append(f"| {f.name} | {f.measured} | {f.floor} | {f.ratio} | {f.target} | {verdict(f.met)}"
-                   + (f": {f.why}" if f.why else "") + " |")
+        out.append(
+            f"| {f.name} | {f.measured} | {f.floor} | {f.ratio} | {f.target} | {verdict(f.met)}"
+            + (f": {f.why}" if f.why else "")
+            + " |"
+        )
     out += ["", "## Details", ""]
     for f in figures:
         out.append(f"**{f.name}**")
@@ -1029,19 +1253,23 @@ def write_results(path: Path, figures: list[Figure], lines: list[str], args, ela
         out += [f"- {d}" for d in f.details] or ["- (none)"]
         out.append("")
     out += ["## Machine", ""] + [f"- {line}" for line in lines]
-    out += ["", "## How it is run", "",
-            "- `python benchmarks/run.py` (use the project's virtualenv: `.venv/bin/python benchmarks/run.py`): "
-            f"{args.runs} timed runs of each command (start-up: {max(args.runs * 2, 5)}), alternating with its floor, "
-            "after one untimed warm-up of the short ones; the 1M-title classification and the large report run once "
-            "(too long to repeat within the 5-minute budget). The large report has 50 authors x 200 records: "
-            "1,000 authors take far longer than 5 minutes (`--full` runs them and saves the result; a later default run "
-            "of the same code quotes it and counts it in figure 4's verdict, otherwise figure 4 gives a projection).",
-            "- `--quick`: 2 runs, classification at 10k and 100k only, the large report with 20 authors; a "
-            "smoke check, not for these figures.",
-            "- The machine is shared: other work running at the same time slows figure and floor alike, which is why "
-            "every figure is a ratio to a floor measured in the same run, alternating.",
-            "- Inputs are generated by `benchmarks/inputs.py` into `benchmarks/_work/` and reused; `--fresh` "
-            "makes them again."]
+    out += [
+        "",
+        "## How it is run",
+        "",
+        "- `python benchmarks/run.py` (use the project's virtualenv: `.venv/bin/python benchmarks/run.py`): "
+        f"{args.runs} timed runs of each command (start-up: {max(args.runs * 2, 5)}), alternating with its floor, "
+        "after one untimed warm-up of the short ones; the 1M-title classification and the large report run once "
+        "(too long to repeat within the 5-minute budget). The large report has 50 authors x 200 records: "
+        "1,000 authors take far longer than 5 minutes (`--full` runs them and saves the result; a later default run "
+        "of the same code quotes it and counts it in figure 4's verdict, otherwise figure 4 gives a projection).",
+        "- `--quick`: 2 runs, classification at 10k and 100k only, the large report with 20 authors; a "
+        "smoke check, not for these figures.",
+        "- The machine is shared: other work running at the same time slows figure and floor alike, which is why "
+        "every figure is a ratio to a floor measured in the same run, alternating.",
+        "- Inputs are generated by `benchmarks/inputs.py` into `benchmarks/_work/` and reused; `--fresh` "
+        "makes them again.",
+    ]
     if notes:
         out += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
@@ -1050,11 +1278,19 @@ def write_results(path: Path, figures: list[Figure], lines: list[str], args, ela
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes (a smoke run)")
-    parser.add_argument("--full", action="store_true",
-                        help="the scale run with 1,000 authors (the issue's size; takes far longer than 5 minutes)")
-    parser.add_argument("--runs", type=int, default=None, help="timed runs of each small command (default 3, --quick 2)")
-    parser.add_argument("--only", default=None, help=f"comma-separated subset of {', '.join(FIGURES)} (default: "
-                        f"{', '.join(DEFAULT)}; with --full all)")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="the scale run with 1,000 authors (the issue's size; takes far longer than 5 minutes)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=None, help="timed runs of each small command (default 3, --quick 2)"
+    )
+    parser.add_argument(
+        "--only",
+        default=None,
+        help=f"comma-separated subset of {', '.join(FIGURES)} (default: {', '.join(DEFAULT)}; with --full all)",
+    )
     parser.add_argument("--fresh", action="store_true", help="generate the inputs again")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md", help="where to write the results")
     args = parser.parse_args(argv)
@@ -1067,16 +1303,27 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown figure(s) {', '.join(sorted(unknown))}; choose from {', '.join(FIGURES)}")
     check = subprocess.run([PYTHON, "-c", "import authorstats"], capture_output=True)
     if check.returncode != 0:
-        parser.error(f"{PYTHON} cannot import authorstats: run this with the project's virtualenv, "
-                     ".venv/bin/python benchmarks/run.py")
+        parser.error(
+            f"{PYTHON} cannot import authorstats: run this with the project's virtualenv, "
+            ".venv/bin/python benchmarks/run.py"
+        )
     WORK.mkdir(exist_ok=True)
     started = time.perf_counter()
     lines = machine()
     print("\n".join(lines))
-    runners = {"startup": bench_startup, "report": bench_report, "classify": bench_classify,
-               "tables": bench_tables, "requests": bench_requests,
-               "cohort_report": bench_cohort_report, "cohort_requests": bench_cohort_requests,
-               "merge": bench_merge, "stream": bench_stream, "parquet": bench_parquet, "dask": bench_dask}
+    runners = {
+        "startup": bench_startup,
+        "report": bench_report,
+        "classify": bench_classify,
+        "tables": bench_tables,
+        "requests": bench_requests,
+        "cohort_report": bench_cohort_report,
+        "cohort_requests": bench_cohort_requests,
+        "merge": bench_merge,
+        "stream": bench_stream,
+        "parquet": bench_parquet,
+        "dask": bench_dask,
+    }
     figures = []
     for name in FIGURES:
         if name in chosen:

@@ -44,8 +44,12 @@ def _guard_getaddrinfo(host, *args, **kwargs):
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite tests/golden/ from the current output (after an intended change; review the diff)")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/ from the current output (after an intended change; review the diff)",
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -53,8 +57,16 @@ def _no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", _guard_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", _guard_connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", _guard_getaddrinfo)
-    for var in ("SCRAPERAPI_KEY", "OPENALEX_API_KEY", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
-                "http_proxy", "https_proxy", "all_proxy"):
+    for var in (
+        "SCRAPERAPI_KEY",
+        "OPENALEX_API_KEY",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(var, raising=False)
 
 

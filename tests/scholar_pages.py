@@ -28,8 +28,14 @@ class Row:
 
 def row_html(user: str, row: Row, number: int) -> str:
     pub_id = row.pub_id or f"p{number:010d}C"
-    cites = (f'<a href="https://scholar.google.com/scholar?oi=bibs&amp;hl=en&amp;cites={9000000000 + number}" '
-             f'class="gsc_a_ac gs_ibl">{row.citations}</a>') if row.citations else '<a href="" class="gsc_a_ac gs_ibl"></a>'
+    cites = (
+        (
+            f'<a href="https://scholar.google.com/scholar?oi=bibs&amp;hl=en&amp;cites={9000000000 + number}" '
+            f'class="gsc_a_ac gs_ibl">{row.citations}</a>'
+        )
+        if row.citations
+        else '<a href="" class="gsc_a_ac gs_ibl"></a>'
+    )
     year = "" if row.year is None else str(row.year)
     year_suffix = f'<span class="gs_oph">, {year}</span>' if year else ""
     return (
@@ -44,8 +50,9 @@ def row_html(user: str, row: Row, number: int) -> str:
 def render_profile(rows: list[str], *, more: bool, user: str = HINTON) -> str:
     """profile.html with its rows replaced by ``rows`` and the "Show more" button enabled if ``more``."""
     page = fixture("profile.html").replace(HINTON, user)
-    page = re.sub(r'(<tbody id="gsc_a_b">).*?(</tbody>)', lambda m: m.group(1) + "".join(rows) + m.group(2),
-                  page, flags=re.S)
+    page = re.sub(
+        r'(<tbody id="gsc_a_b">).*?(</tbody>)', lambda m: m.group(1) + "".join(rows) + m.group(2), page, flags=re.S
+    )
     if more:
         page = page.replace(' disabled=""', "")
     return page
@@ -71,7 +78,7 @@ class ScholarProfile:
         self.cstarts: list[int] = []
 
     def page(self, cstart: int) -> str:
-        chunk = self.rows[cstart:cstart + 100]
+        chunk = self.rows[cstart : cstart + 100]
         html_rows = [row_html(self.user, row, cstart + i) for i, row in enumerate(chunk)]
         return render_profile(html_rows, more=cstart + 100 < len(self.rows), user=self.user)
 

@@ -10,11 +10,13 @@ import httpx
 import pandas as pd
 import pytest
 import respx
+from scholar_pages import HINTON, fixture
 from typer.testing import CliRunner
 
 import authorstats
 from authorstats.analysis import collaborators as collab
-from authorstats.analysis.impact import ALL_TOPICS, COLUMNS as IMPACT_COLUMNS, h_index
+from authorstats.analysis.impact import ALL_TOPICS, h_index
+from authorstats.analysis.impact import COLUMNS as IMPACT_COLUMNS
 from authorstats.analysis.network import MAX_NODES, network
 from authorstats.analysis.report import ReportOptions
 from authorstats.analysis.venues import NO_VENUE, venue_name
@@ -25,7 +27,6 @@ from authorstats.models import Author, YearWindow
 from authorstats.shell import config_files
 from authorstats.shell.report import compute_report
 from authorstats.sources import openalex, scholar
-from scholar_pages import HINTON, fixture
 
 runner = CliRunner()
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -48,22 +49,40 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 # --- names ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Geoffrey E. Hinton", "Geoffrey Hinton"), ("Yann Lecun", "Yann LeCun"), ("yann lecun", "Yann LeCun"),
-    ("Bernhard Scholkopf", "Bernhard Schölkopf"), ("LeCun, Yann", "Yann LeCun"), ("Michael C. Mozer", "Michael Mozer"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Geoffrey E. Hinton", "Geoffrey Hinton"),
+        ("Yann Lecun", "Yann LeCun"),
+        ("yann lecun", "Yann LeCun"),
+        ("Bernhard Scholkopf", "Bernhard Schölkopf"),
+        ("LeCun, Yann", "Yann LeCun"),
+        ("Michael C. Mozer", "Michael Mozer"),
+    ],
+)
 def test_spellings_of_one_name_share_a_key(a, b):
     assert collab.name_key(a) == collab.name_key(b)
 
 
-@pytest.mark.parametrize("a, b", [("Y. Bengio", "S. Bengio"), ("Yoshua Bengio", "Emmanuel Bengio"),
-                                  ("Ting Chen", "Yubei Chen")])
+@pytest.mark.parametrize(
+    "a, b", [("Y. Bengio", "S. Bengio"), ("Yoshua Bengio", "Emmanuel Bengio"), ("Ting Chen", "Yubei Chen")]
+)
 def test_different_people_keep_apart(a, b):
     assert collab.name_key(a) != collab.name_key(b)
 
 
-@pytest.mark.parametrize("name, same", [("Y. Bengio", True), ("Bengio, Yoshua", True), ("Yoshua  BENGIO", True), ("Bengio Y", True),
-                                        ("Emmanuel Bengio", False), ("S. Bengio", False), ("Bengio", False)])
+@pytest.mark.parametrize(
+    "name, same",
+    [
+        ("Y. Bengio", True),
+        ("Bengio, Yoshua", True),
+        ("Yoshua  BENGIO", True),
+        ("Bengio Y", True),
+        ("Emmanuel Bengio", False),
+        ("S. Bengio", False),
+        ("Bengio", False),
+    ],
+)
 def test_who_counts_as_the_roster_author_themselves(name, same):
     assert collab.is_same_person(name, ROSTER[0]) is same
 
@@ -81,9 +100,16 @@ def test_collaborators_csv_of_the_snapshot_lists_shared_coauthors_and_never_the_
         by_author.setdefault(row["author_key"], set()).add(row["coauthor"])
     # The snapshot's author lists (tests read the same file): co-authors of both Bengio and LeCun.
     snapshot = authorstats.snapshot_records()
+
     def coauthors(key: str) -> set[str]:
-        return {collab.name_key(n) for r in snapshot if r.author == key for n in r.authors
-                if not collab.is_same_person(n, roster[key])}
+        return {
+            collab.name_key(n)
+            for r in snapshot
+            if r.author == key
+            for n in r.authors
+            if not collab.is_same_person(n, roster[key])
+        }
+
     shared = coauthors("bengio") & coauthors("lecun")
     assert shared and {collab.name_key(n) for n in by_author["bengio"] & by_author["lecun"]} == shared
     assert "Yann LeCun" in by_author["bengio"] and "Yoshua Bengio" in by_author["lecun"]
@@ -94,8 +120,12 @@ def test_each_collaborators_row_counts_the_joint_papers_with_their_topics(snapsh
     papers = read_csv(snapshot_report / "data" / "processed" / "publications.csv")
     rows = read_csv(snapshot_report / "reports" / "collaborators.csv")
     for row in rows[:40] + rows[-40:]:
-        joint = [p for p in papers if p["author"] == row["author_key"] and
-                 collab.name_key(row["coauthor"]) in {collab.name_key(n) for n in p["authors"].split("; ")}]
+        joint = [
+            p
+            for p in papers
+            if p["author"] == row["author_key"]
+            and collab.name_key(row["coauthor"]) in {collab.name_key(n) for n in p["authors"].split("; ")}
+        ]
         assert int(row["papers"]) == len(joint)
         topics = {}
         for p in joint:
@@ -116,16 +146,27 @@ def test_name_merges_lists_every_spelling_counted_as_another(snapshot_report):
 
 
 def test_records_without_author_lists_count_for_no_one():
-    frame = pd.DataFrame({"author": ["hinton", "hinton"], "year": [2021, 2022], "topic": ["Vision", "Vision"],
-                          "authors": ["Geoffrey Hinton; Ting Chen", ""]})
+    frame = pd.DataFrame(
+        {
+            "author": ["hinton", "hinton"],
+            "year": [2021, 2022],
+            "topic": ["Vision", "Vision"],
+            "authors": ["Geoffrey Hinton; Ting Chen", ""],
+        }
+    )
     result = collab.collaborators(frame, ROSTER)
     assert result.table[["coauthor", "papers"]].values.tolist() == [["Ting Chen", 1]]
     assert result.without_authors == {"hinton": 1}
 
 
 def test_the_network_shows_the_roster_and_at_most_sixty_people(snapshot_report):
-    data = compute_report(authorstats.snapshot_records(), roster=ROSTER, taxonomy=authorstats.load_taxonomy(),
-                          years="2021-2022", options=ReportOptions(clouds=False))
+    data = compute_report(
+        authorstats.snapshot_records(),
+        roster=ROSTER,
+        taxonomy=authorstats.load_taxonomy(),
+        years="2021-2022",
+        options=ReportOptions(clouds=False),
+    )
     assert data.collaboration is not None
     net = network(data.collaboration, ROSTER)
     ids = [n.id for n in net.nodes]
@@ -148,20 +189,24 @@ def test_the_network_shows_the_roster_and_at_most_sixty_people(snapshot_report):
 ALIASES = config_files.load_venues()
 
 
-@pytest.mark.parametrize("text, name", [
-    ("NeurIPS 2022 [Poster]", "NeurIPS"),
-    ("Advances in Neural Information Processing Systems 35", "NeurIPS"),
-    ("NeurIPS 2022 (Datasets & Benchmarks track)", "NeurIPS"),
-    ("arXiv:2111.09266", "arXiv"),
-    ("arXiv preprint arXiv:2212.13345 2 (3), 5, 2022", "arXiv"),  # Scholar's list row (tests/fixtures/scholar)
-    ("arXiv (Cornell University)", "arXiv"),  # OpenAlex's source name (tests/fixtures/openalex)
-    ("2022 IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)", "CVPR"),
-    ("Proceedings of the Thirty-Eighth Conference on Uncertainty in Artificial Intelligence (PMLR 180)", "UAI"),
-    ("ICML 2022 Workshop on Pre-training (poster); arXiv:2207.10081", "ICML Workshop"),
-    ("arXiv:2205.11101 (23 May 2022); NeurIPS 2022 Workshop on Federated Learning (oral)", "arXiv"),
-    ("Neural Computation 35 (3), 413-452, 2021", "Neural Computation"),
-    ("", NO_VENUE), ("   ", NO_VENUE),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("NeurIPS 2022 [Poster]", "NeurIPS"),
+        ("Advances in Neural Information Processing Systems 35", "NeurIPS"),
+        ("NeurIPS 2022 (Datasets & Benchmarks track)", "NeurIPS"),
+        ("arXiv:2111.09266", "arXiv"),
+        ("arXiv preprint arXiv:2212.13345 2 (3), 5, 2022", "arXiv"),  # Scholar's list row (tests/fixtures/scholar)
+        ("arXiv (Cornell University)", "arXiv"),  # OpenAlex's source name (tests/fixtures/openalex)
+        ("2022 IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)", "CVPR"),
+        ("Proceedings of the Thirty-Eighth Conference on Uncertainty in Artificial Intelligence (PMLR 180)", "UAI"),
+        ("ICML 2022 Workshop on Pre-training (poster); arXiv:2207.10081", "ICML Workshop"),
+        ("arXiv:2205.11101 (23 May 2022); NeurIPS 2022 Workshop on Federated Learning (oral)", "arXiv"),
+        ("Neural Computation 35 (3), 413-452, 2021", "Neural Computation"),
+        ("", NO_VENUE),
+        ("   ", NO_VENUE),
+    ],
+)
 def test_venue_strings_are_named_by_the_aliases(text, name):
     assert venue_name(text, ALIASES) == name
 
@@ -181,18 +226,23 @@ def test_venues_csv_of_the_snapshot_has_one_spelling_per_venue(snapshot_report):
 
 
 def test_your_own_venue_aliases_rename_venues(tmp_path):
-    mine = parse_venues('[[venue]]\nname = "Neural Computation (MIT Press)"\naliases = ["Neural Comput"]\n', "mine.toml")
+    mine = parse_venues(
+        '[[venue]]\nname = "Neural Computation (MIT Press)"\naliases = ["Neural Comput"]\n', "mine.toml"
+    )
     assert venue_name("Neural Comput. 35(3)", mine) == "Neural Computation (MIT Press)"
     assert venue_name("NeurIPS 2022 [Poster]", mine) == "NeurIPS"  # not an alias here: cleaned only
 
 
-@pytest.mark.parametrize("text, fix", [
-    ("[[venue]]\naliases = ['x']\n", "name"),
-    ("[[venue]]\nname = 'A'\naliases = 'A'\n", "list of strings"),
-    ("[[venue]]\nname = 'A'\n[[venue]]\nname = 'B'\naliases = ['a']\n", "both"),
-    ("[[venue]]\nname = 'A'\ncolour = 'red'\n", "table of name and aliases"),
-    ("venue = [", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, fix",
+    [
+        ("[[venue]]\naliases = ['x']\n", "name"),
+        ("[[venue]]\nname = 'A'\naliases = 'A'\n", "list of strings"),
+        ("[[venue]]\nname = 'A'\n[[venue]]\nname = 'B'\naliases = ['a']\n", "both"),
+        ("[[venue]]\nname = 'A'\ncolour = 'red'\n", "table of name and aliases"),
+        ("venue = [", "not valid TOML"),
+    ],
+)
 def test_bad_venue_aliases_are_refused_with_the_fix(text, fix):
     with pytest.raises(BadInputError, match=fix):
         parse_venues(text, "venues.toml")
@@ -200,12 +250,14 @@ def test_bad_venue_aliases_are_refused_with_the_fix(text, fix):
 
 def test_report_takes_your_venue_aliases_file(tmp_path):
     aliases = tmp_path / "venues.toml"
-    aliases.write_text('[[venue]]\nname = "Conference on Neural Information Processing"\naliases = ["NeurIPS"]\n',
-                       encoding="utf-8")
+    aliases.write_text(
+        '[[venue]]\nname = "Conference on Neural Information Processing"\naliases = ["NeurIPS"]\n', encoding="utf-8"
+    )
     ws = tmp_path / "ws"
     ws.mkdir()
-    result = runner.invoke(app, ["report", "-w", str(ws), "--no-clouds", "--dpi", "50", "-a", "hinton",
-                                 "--venues", str(aliases)])
+    result = runner.invoke(
+        app, ["report", "-w", str(ws), "--no-clouds", "--dpi", "50", "-a", "hinton", "--venues", str(aliases)]
+    )
     assert result.exit_code == 0, result.output
     venues = {r["venue"] for r in read_csv(ws / "reports" / "venues.csv")}
     assert "Conference on Neural Information Processing" in venues and "NeurIPS" not in venues
@@ -244,9 +296,13 @@ def cited_records():
     try:
         with respx.mock() as mock:
             mock.get(url__startswith="https://scholar.google.com/citations").return_value = httpx.Response(
-                200, html=fixture("profile.html"))
-            hinton = list(scholar.ScholarSource(httpx.Client()).fetch(
-                Author("hinton", "Geoffrey Hinton", scholar_id=HINTON), YearWindow(2021, 2022)))
+                200, html=fixture("profile.html")
+            )
+            hinton = list(
+                scholar.ScholarSource(httpx.Client()).fetch(
+                    Author("hinton", "Geoffrey Hinton", scholar_id=HINTON), YearWindow(2021, 2022)
+                )
+            )
     finally:
         scholar.polite_sleep = scholar_polite
     lecun = []
@@ -259,15 +315,26 @@ def cited_records():
 
 
 def test_impact_of_scholar_and_openalex_fixtures_matches_hand_computed_values(cited_records, tmp_path):
-    data = compute_report(cited_records, roster=ROSTER, taxonomy=authorstats.load_taxonomy(), years="2021-2022",
-                          options=ReportOptions(clouds=False))
+    data = compute_report(
+        cited_records,
+        roster=ROSTER,
+        taxonomy=authorstats.load_taxonomy(),
+        years="2021-2022",
+        options=ReportOptions(clouds=False),
+    )
     assert data.impact is not None
     table = data.impact.table
     total = {r.author_key: r for r in table[table.topic == ALL_TOPICS].itertuples()}
     # Scholar: 650 (forward-forward), 0, 420 -> 1070, median 420, h-index 2
     hinton = total["hinton"]
-    assert (hinton.papers, hinton.papers_with_citations, hinton.citations, hinton.median_citations,
-            hinton.h_index, hinton.most_cited_citations) == (3, 3, 1070, 420.0, 2, 650)
+    assert (
+        hinton.papers,
+        hinton.papers_with_citations,
+        hinton.citations,
+        hinton.median_citations,
+        hinton.h_index,
+        hinton.most_cited_citations,
+    ) == (3, 3, 1070, 420.0, 2, 650)
     assert hinton.most_cited.startswith("The forward\u2013forward algorithm")
     # OpenAlex: 412 (VICReg), 650 (A Path Towards...), 120 (MSN) -> 1182, median 412, h-index 3
     lecun = total["lecun"]
@@ -287,24 +354,37 @@ def test_an_author_with_some_counts_missing_gets_no_invented_zeros(cited_records
     import dataclasses
 
     records = [dataclasses.replace(r, citations=None) if r.title.startswith("Masked") else r for r in cited_records]
-    data = compute_report(records, roster=ROSTER[1:2], taxonomy=authorstats.load_taxonomy(), years="2021-2022",
-                          options=ReportOptions(clouds=False))
+    data = compute_report(
+        records,
+        roster=ROSTER[1:2],
+        taxonomy=authorstats.load_taxonomy(),
+        years="2021-2022",
+        options=ReportOptions(clouds=False),
+    )
     assert data.impact is not None
     row = data.impact.table.iloc[0]
     assert (row.papers, row.papers_with_citations, row.citations) == (3, 2, 1062)
     assert row.h_index == 2 and row.median_citations == 531.0  # of 650 and 412
-    masked = data.impact.table[data.impact.table.topic == data.publications.set_index("title").loc[
-        "Masked Siamese Networks for Label-Efficient Learning", "topic"]]
+    masked = data.impact.table[
+        data.impact.table.topic
+        == data.publications.set_index("title").loc["Masked Siamese Networks for Label-Efficient Learning", "topic"]
+    ]
     if int(masked.papers.iloc[0]) == 1:  # the only paper of its topic: its row has no count at all
         assert masked[["citations", "median_citations", "h_index", "most_cited"]].isna().all(axis=None)
 
 
 def test_the_report_shows_citations_when_known(cited_records, tmp_path):
-    from authorstats.shell import report as reporting, store
+    from authorstats.shell import report as reporting
+    from authorstats.shell import store
 
     ws = store.Workspace(tmp_path)
-    data = compute_report(cited_records, roster=ROSTER[1:3], taxonomy=authorstats.load_taxonomy(),
-                          years="2021-2022", options=ReportOptions(clouds=False))
+    data = compute_report(
+        cited_records,
+        roster=ROSTER[1:3],
+        taxonomy=authorstats.load_taxonomy(),
+        years="2021-2022",
+        options=ReportOptions(clouds=False),
+    )
     reporting.save_report(ws, data, reporting.SaveOptions(chart_dpi=50, workers=1))
     rows = read_csv(tmp_path / "reports" / "impact.csv")
     assert [r["topic"] for r in rows if r["author_key"] == "lecun"][0] == ALL_TOPICS

@@ -17,11 +17,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import files_under
 from typer.testing import CliRunner
 
 from authorstats.cli import app
 from authorstats.errors import ExitCode
-from conftest import files_under
 
 runner = CliRunner()
 TITLES = "title\nDeep residual learning for image recognition\nAttention is all you need\n"
@@ -86,8 +86,9 @@ def test_a_failed_rename_leaves_the_previous_report_and_data_exactly_as_they_wer
 
 
 def test_a_failed_rename_removes_the_files_the_new_report_added(workspace, monkeypatch):
-    first = runner.invoke(app, ["report", "-w", str(workspace), "-y", "2021", "-a", "lecun", "--no-clouds",
-                                "--dpi", "50"])
+    first = runner.invoke(
+        app, ["report", "-w", str(workspace), "-y", "2021", "-a", "lecun", "--no-clouds", "--dpi", "50"]
+    )
     assert first.exit_code == 0, first.output
     before = files_under(workspace)
     index = workspace / "reports" / "index.html"
@@ -99,6 +100,7 @@ def test_a_failed_rename_removes_the_files_the_new_report_added(workspace, monke
 
 
 # --- case 10: what -o names is written through, never replaced -----------------------------------------
+
 
 @pytest.fixture
 def titles(tmp_path) -> Path:
@@ -205,8 +207,11 @@ def test_dev_stdout_in_a_pipe_is_streamed_to(tmp_path, titles):
     if not Path("/proc/self/fd/1").exists():
         pytest.skip("no /proc")
 
-    done = subprocess.run([sys.executable, "-m", "authorstats", "classify", str(titles), "-o", str(stdout)],
-                          capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "authorstats", "classify", str(titles), "-o", str(stdout)],
+        capture_output=True,
+        timeout=120,
+    )
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.decode().startswith("title,topic,score") and b"Attention is all you need" in done.stdout

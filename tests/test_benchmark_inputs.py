@@ -6,10 +6,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from authorstats.shell import config_files
-
-from authorstats.shell import store
 from authorstats.models import YearWindow
+from authorstats.shell import config_files, store
 
 _PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "inputs.py"
 _spec = importlib.util.spec_from_file_location("benchmark_inputs", _PATH)

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from authorstats.classification.engine import Classification, classify, classify_frame, format_topics
 from authorstats.analysis.evaluate import evaluate
+from authorstats.classification.engine import Classification, classify, classify_frame, format_topics
 from authorstats.shell.config_files import load_taxonomy
 from authorstats.shell.csv_files import read_labels_csv
 
@@ -134,10 +134,12 @@ def test_the_same_title_always_gives_the_same_result():
 
 
 def test_classify_frame_adds_the_columns_and_keeps_the_rest():
-    frame = pd.DataFrame({
-        "title": ["Decoupled Contrastive Learning", None, "Decoupled Contrastive Learning", "A Survey of Things"],
-        "year": [2022, 2021, 2022, 2020],
-    })
+    frame = pd.DataFrame(
+        {
+            "title": ["Decoupled Contrastive Learning", None, "Decoupled Contrastive Learning", "A Survey of Things"],
+            "year": [2022, 2021, 2022, 2020],
+        }
+    )
     out = classify_frame(frame, TAXONOMY)
     assert list(out.columns) == ["title", "year", "topic", "score", "evidence", "topics", "confidence"]
     assert list(out["topic"]) == ["Contrastive", "Other", "Contrastive", "Other"]
@@ -160,7 +162,12 @@ def test_classify_frame_agrees_with_classify_row_by_row():
     for title, row in zip(titles, out.itertuples()):
         single = classify(title, taxonomy=TAXONOMY)
         assert (row.topic, row.score, row.evidence, row.topics, row.confidence) == (
-            single.topic, single.score, ";".join(single.evidence), format_topics(single.topics), single.confidence)
+            single.topic,
+            single.score,
+            ";".join(single.evidence),
+            format_topics(single.topics),
+            single.confidence,
+        )
 
 
 @settings(max_examples=300, deadline=None)
@@ -172,8 +179,29 @@ def test_any_unicode_title_classifies_without_error(title):
 
 
 titles_with_terms = st.lists(
-    st.sampled_from(["Self-Supervised", "GFlowNets", "for", "Molecules", "via", "Diffusion", ":", "ÉTUDE", "ß",
-                     "Causal", "in", "RL", "Vision-Language", "Models", "with", "x", "İstanbul", "ǅ", "\u00a0"]),
+    st.sampled_from(
+        [
+            "Self-Supervised",
+            "GFlowNets",
+            "for",
+            "Molecules",
+            "via",
+            "Diffusion",
+            ":",
+            "ÉTUDE",
+            "ß",
+            "Causal",
+            "in",
+            "RL",
+            "Vision-Language",
+            "Models",
+            "with",
+            "x",
+            "İstanbul",
+            "ǅ",
+            "\u00a0",
+        ]
+    ),
     max_size=12,
 ).map(" ".join)
 
@@ -201,8 +229,9 @@ def test_a_large_table_split_over_two_processes_gives_the_same_results(monkeypat
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 10)  # the 155 distinct cases stand in for 200,000 titles
     started = []
     real_start = multiprocessing.process.BaseProcess.start
-    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start",
-                        lambda self: started.append(self) or real_start(self))
+    monkeypatch.setattr(
+        multiprocessing.process.BaseProcess, "start", lambda self: started.append(self) or real_start(self)
+    )
     split = engine.classify_table(frame, taxonomy, workers=2)
 
     assert len(started) == 1 and started[0].exitcode == 0

@@ -103,9 +103,13 @@ def test_columns_classify_writes_are_refused_or_replaced(tmp_path):
 def test_parquet_round_trip_keeps_columns_and_types_and_classifies_as_csv(titles, tmp_path):
     source = tmp_path / "typed.parquet"
     frame = read_titles_csv(titles)
-    typed = pa.table({"title": pa.array(frame["title"].tolist(), pa.string()),
-                      "year": pa.array([int(y) if y else None for y in frame["year"]], pa.int64()),
-                      "note": pa.array(frame["note"].tolist(), pa.string())})
+    typed = pa.table(
+        {
+            "title": pa.array(frame["title"].tolist(), pa.string()),
+            "year": pa.array([int(y) if y else None for y in frame["year"]], pa.int64()),
+            "note": pa.array(frame["note"].tolist(), pa.string()),
+        }
+    )
     pq.write_table(typed, source)
     out = tmp_path / "tagged.parquet"
 
@@ -131,10 +135,13 @@ def test_parquet_to_csv_in_batches_is_the_csv_output(titles, tmp_path):
     assert out.read_bytes() == whole_table_bytes(titles, tmp_path)
 
 
-@pytest.mark.parametrize("content, says", [
-    (b"title\nnot parquet at all\n", "is not a readable Parquet file"),
-    (None, "does not exist"),
-])
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        (b"title\nnot parquet at all\n", "is not a readable Parquet file"),
+        (None, "does not exist"),
+    ],
+)
 def test_an_unreadable_parquet_input_is_one_line(tmp_path, content, says):
     path = tmp_path / "in.parquet"
     if content is not None:

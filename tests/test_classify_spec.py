@@ -22,8 +22,7 @@ TAXONOMY = parse_taxonomy(_BUNDLED.read_text(encoding="utf-8"), _BUNDLED)
 
 def columns(result: spec.Classification) -> tuple:
     """The five columns classify_frame writes for one result."""
-    return (result.topic, result.score, ";".join(result.evidence), spec.format_topics(result.topics),
-            result.confidence)
+    return (result.topic, result.score, ";".join(result.evidence), spec.format_topics(result.topics), result.confidence)
 
 
 def assert_agree(titles: list[str], abstracts: list[str] | None = None) -> None:
@@ -68,19 +67,67 @@ def _word(pattern: str) -> st.SearchStrategy[str]:
 # a whole term, its words joined by spaces or hyphens (multi-word terms rarely come together by chance)
 _term_text = st.sampled_from(_TERMS).flatmap(
     lambda term: st.tuples(*[_word(w) for w in term.words], st.sampled_from([" ", "-", "\u2010", " - "])).map(
-        lambda parts: parts[-1].join(parts[:-1])))
-_markers = st.sampled_from(sorted({*TAXONOMY.settings["method_markers"], *TAXONOMY.settings["setting_markers"],
-                                   *TAXONOMY.settings["reset_markers"], ":"}))
-_marks = st.sampled_from([":", "-", "--", "\u2014", "\u2013", "\u2010", "\u2212", "_", "'", "(", ")", ",", ".", "/",
-                          "É", "é", "ü", "ß", "İ", "ı", "ǅ", "\u0301", "\u00a0", "ﬁ", "Ⅸ", "²", "\x01", "\x02"])
+        lambda parts: parts[-1].join(parts[:-1])
+    )
+)
+_markers = st.sampled_from(
+    sorted(
+        {
+            *TAXONOMY.settings["method_markers"],
+            *TAXONOMY.settings["setting_markers"],
+            *TAXONOMY.settings["reset_markers"],
+            ":",
+        }
+    )
+)
+_marks = st.sampled_from(
+    [
+        ":",
+        "-",
+        "--",
+        "\u2014",
+        "\u2013",
+        "\u2010",
+        "\u2212",
+        "_",
+        "'",
+        "(",
+        ")",
+        ",",
+        ".",
+        "/",
+        "É",
+        "é",
+        "ü",
+        "ß",
+        "İ",
+        "ı",
+        "ǅ",
+        "\u0301",
+        "\u00a0",
+        "ﬁ",
+        "Ⅸ",
+        "²",
+        "\x01",
+        "\x02",
+    ]
+)
 _other = st.one_of(st.text(max_size=8), st.text(alphabet=string.ascii_letters, min_size=1, max_size=8))
-_piece = st.one_of(_term_text, _term_text, st.sampled_from(_TERMS).flatmap(lambda t: _word(t.words[0])),
-                   _markers, _markers, _marks, _other)
+_piece = st.one_of(
+    _term_text,
+    _term_text,
+    st.sampled_from(_TERMS).flatmap(lambda t: _word(t.words[0])),
+    _markers,
+    _markers,
+    _marks,
+    _other,
+)
 _gap = st.sampled_from([" "] * 12 + ["", "-", "\u2010", "\u2013", "\t", "\n", " - ", " -- ", ": ", " \u2014 "])
 _case = st.sampled_from([str, str, str.upper, str.title, str.lower])
 # titles shaped like real ones: terms, markers and plain words between single spaces
-_shaped = st.lists(st.one_of(_term_text, _markers, st.text(alphabet=string.ascii_letters, min_size=1, max_size=8)),
-                   max_size=12).map(" ".join)
+_shaped = st.lists(
+    st.one_of(_term_text, _markers, st.text(alphabet=string.ascii_letters, min_size=1, max_size=8)), max_size=12
+).map(" ".join)
 # and anything: every kind of piece, glued by spaces, dashes, colons or nothing
 _messy = st.lists(st.tuples(_piece, _gap), max_size=16).map(lambda parts: "".join(p + g for p, g in parts))
 texts = st.tuples(st.one_of(_shaped, _messy), _case).map(lambda drawn: drawn[1](drawn[0]))
@@ -98,11 +145,14 @@ def test_the_engine_agrees_with_the_spec_on_arbitrary_titles_and_abstracts(pairs
     assert_agree([title for title, _ in pairs], [abstract for _, abstract in pairs])
 
 
-@pytest.mark.parametrize("title", [
-    "Self-Supervised Learning via Non-Contrastive Methods: a Survey",
-    "Réseaux — «auto-supervisés»: étude in RL with GFlowNets for Molecules",
-    "GFlowNets - Diffusion -- Causal : ",
-    "Vision\u2010Language Models: vision-language models and Vision Language Models",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Self-Supervised Learning via Non-Contrastive Methods: a Survey",
+        "Réseaux — «auto-supervisés»: étude in RL with GFlowNets for Molecules",
+        "GFlowNets - Diffusion -- Causal : ",
+        "Vision\u2010Language Models: vision-language models and Vision Language Models",
+    ],
+)
 def test_known_tricky_titles_agree(title):
     assert_agree([title, title.upper(), title + ":"])

@@ -21,7 +21,9 @@ def test_hyphenated_terms_stay_whole():
 
 
 def test_stop_words_and_field_filler_are_dropped():
-    freqs = words.word_frequencies(["Towards Deep Neural Networks for the Learning of Causal Graphs via Attention"], STOP)
+    freqs = words.word_frequencies(
+        ["Towards Deep Neural Networks for the Learning of Causal Graphs via Attention"], STOP
+    )
     assert set(freqs) == {"causal", "graphs", "attention"}
 
 
@@ -33,7 +35,12 @@ def test_acronyms_keep_their_case():
 
 def test_singular_rules_leave_non_plurals_alone():
     assert [words.singular(w) for w in ["studies", "dynamics", "analysis", "processes", "Networks"]] == [
-        "study", "dynamics", "analysis", "process", "network"]
+        "study",
+        "dynamics",
+        "analysis",
+        "process",
+        "network",
+    ]
 
 
 def test_cloud_is_deterministic_and_of_the_asked_size():
@@ -41,16 +48,21 @@ def test_cloud_is_deterministic_and_of_the_asked_size():
     first = clouds.cloud_png(clouds.make_cloud(freqs, width=300, height=150))
     second = clouds.cloud_png(clouds.make_cloud(freqs, width=300, height=150))
     assert first == second
-    from PIL import Image
     import io
+
+    from PIL import Image
+
     assert Image.open(io.BytesIO(first)).size == (300, 150)
 
 
 def test_inflections_fold_into_one_theme_shown_in_its_most_frequent_form():
     # titles from the bundled snapshot (Bengio, 2021-22): generation, generative and generating are one theme
-    titles = ["Flow Network based Generative Models for Non-Iterative Diverse Candidate Generation",
-              "Unifying Generative Models with GFlowNets and Beyond", "Generative Augmented Flow Networks",
-              "ClimateGAN: Raising Climate Change Awareness by Generating Images of Floods"]
+    titles = [
+        "Flow Network based Generative Models for Non-Iterative Diverse Candidate Generation",
+        "Unifying Generative Models with GFlowNets and Beyond",
+        "Generative Augmented Flow Networks",
+        "ClimateGAN: Raising Climate Change Awareness by Generating Images of Floods",
+    ]
     freqs = words.word_frequencies(titles, STOP)
     assert freqs["generative"] == 5 and not {"generation", "generating"} & set(freqs)
     assert words.theme_key("generalisation") == words.theme_key("generalization") == words.theme_key("Generalizing")
@@ -63,9 +75,12 @@ def test_the_taxonomys_multi_word_terms_stay_whole():
     from authorstats.shell.config_files import load_taxonomy
 
     phrases = cloud_phrases(load_taxonomy())
-    titles = ["Generative Flow Networks for Discrete Probabilistic Modeling",  # GFlowNets: "flow networks"
-              "FloW: A Dataset and Benchmark for Floating Waste Detection in Inland Waters",  # a dataset's name
-              "Towards Causal Representation Learning", "Deep Neural Networks for Causal Graphs"]
+    titles = [
+        "Generative Flow Networks for Discrete Probabilistic Modeling",  # GFlowNets: "flow networks"
+        "FloW: A Dataset and Benchmark for Floating Waste Detection in Inland Waters",  # a dataset's name
+        "Towards Causal Representation Learning",
+        "Deep Neural Networks for Causal Graphs",
+    ]
     freqs = words.word_frequencies(titles, STOP, phrases)
     assert freqs["flow networks"] == 1 and freqs["FloW"] == 1  # the dataset no longer adds to GFlowNets' "flow"
     assert freqs["causal representation learning"] == 1 and freqs["causal"] == 1
@@ -79,8 +94,9 @@ def test_filler_words_of_the_seminar_cloud_are_dropped():
 
 
 def test_no_word_is_paler_than_3_to_1_against_white():
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     assert all(clouds.contrast_with_white(_rgb(c)) >= 3 for c in clouds.readable_palette())
     assert clouds.contrast_with_white((1.0, 1.0, 1.0)) == 1 and round(clouds.contrast_with_white((0, 0, 0))) == 21

@@ -22,13 +22,17 @@ from authorstats.sources import snapshot
 HOSTILE_NAME = '<script>alert(1)</script> & "Q"'
 HOSTILE_TITLE = '"><img src=x onerror=alert(2)> Learning'
 N_AUTHORS = 41  # one more than the overview holds: the report gets per-author pages
-CSP = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; "
-       "style-src 'unsafe-inline'\">")
+CSP = (
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
+    "style-src 'unsafe-inline'\">"
+)
 
 
 def roster_authors(n: int = N_AUTHORS) -> list[Author]:
-    return [Author(key=f"a{i:02d}", name=HOSTILE_NAME if i == 7 else f"Author {i:02d}", scholar_id=f"S{i:011d}")
-            for i in range(1, n + 1)]
+    return [
+        Author(key=f"a{i:02d}", name=HOSTILE_NAME if i == 7 else f"Author {i:02d}", scholar_id=f"S{i:011d}")
+        for i in range(1, n + 1)
+    ]
 
 
 def dealt_records(authors: list[Author]) -> dict[str, list[dict]]:
@@ -36,8 +40,9 @@ def dealt_records(authors: list[Author]) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {a.key: [] for a in authors}
     for number, record in enumerate(snapshot.read_snapshot()):
         key = authors[number % len(authors)].key
-        rows[key].append({"author": key, "source": "import", "title": record.title, "year": record.year,
-                          "venue": record.venue})
+        rows[key].append(
+            {"author": key, "source": "import", "title": record.title, "year": record.year, "venue": record.venue}
+        )
     rows["a07"].append({"author": "a07", "source": "import", "title": HOSTILE_TITLE, "year": 2022, "venue": "X"})
     return rows
 
@@ -45,8 +50,13 @@ def dealt_records(authors: list[Author]) -> dict[str, list[dict]]:
 def write_roster(path, authors: list[Author]) -> None:
     lines = []
     for a in authors:
-        lines += ["[[author]]", f"key = {json.dumps(a.key)}", f"name = {json.dumps(a.name)}",
-                  f"scholar = {json.dumps(a.scholar_id)}", ""]
+        lines += [
+            "[[author]]",
+            f"key = {json.dumps(a.key)}",
+            f"name = {json.dumps(a.name)}",
+            f"scholar = {json.dumps(a.scholar_id)}",
+            "",
+        ]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -64,8 +74,21 @@ def large(tmp_path_factory):
     authors = roster_authors()
     write_workspace(root, authors)
     write_roster(root / "roster.toml", authors)
-    result = CliRunner().invoke(app, ["report", "-w", str(root), "--roster", str(root / "roster.toml"),
-                                      "--no-clouds", "--dpi", "50", "--author-charts", "none"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "-w",
+            str(root),
+            "--roster",
+            str(root / "roster.toml"),
+            "--no-clouds",
+            "--dpi",
+            "50",
+            "--author-charts",
+            "none",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return root
 
@@ -88,7 +111,7 @@ def links(text: str) -> list[str]:
 def test_index_links_every_author_page_and_holds_only_the_overview(large):
     index = (large / "reports" / "index.html").read_text(encoding="utf-8")
     assert [h for h in links(index) if h.startswith("authors/")] == [f"authors/a{i:02d}.html" for i in range(1, 42)]
-    assert 'class="papers"' not in index and "<section id=\"author-" not in index  # no paper lists here
+    assert 'class="papers"' not in index and '<section id="author-' not in index  # no paper lists here
     overview_heads = re.search(r"<table><thead><tr><th>Topic</th>(.*?)</tr></thead>", index).group(1)
     assert overview_heads.count("<th") == 40  # the overview table holds the overview's 40 authors
     assert "Every author has a page of their own" in index
@@ -125,10 +148,18 @@ def computed(n: int):
     authors = roster_authors(n)
     from authorstats.models import Publication
 
-    records = [Publication(author=r["author"], title=r["title"], year=r["year"], source="import", venue=r["venue"])
-               for rows in dealt_records(authors).values() for r in rows]
-    return compute_report(records, roster=authors, taxonomy=config_files.load_taxonomy(None), years="2021-2022",
-                          options=ReportOptions(clouds=False))
+    records = [
+        Publication(author=r["author"], title=r["title"], year=r["year"], source="import", venue=r["venue"])
+        for rows in dealt_records(authors).values()
+        for r in rows
+    ]
+    return compute_report(
+        records,
+        roster=authors,
+        taxonomy=config_files.load_taxonomy(None),
+        years="2021-2022",
+        options=ReportOptions(clouds=False),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -156,8 +187,7 @@ def test_pictures_beyond_the_overview_link_from_the_author_page_to_the_file_besi
     job = next(j for j in pictures.report_pictures(data41, dpi=50) if j.key == outside and j.part == "bars")
     shown = page.shown_picture(data41, job, b"")
     assert shown.link == f"../{outside}_topics.png" and shown.data == b""
-    own = html.render_author(page.author_page(data41, outside, {(outside, "bars"): shown}, generated="g",
-                                              version="v"))
+    own = html.render_author(page.author_page(data41, outside, {(outside, "bars"): shown}, generated="g", version="v"))
     assert f'<a href="../{outside}_topics.png">' in own
 
 
@@ -173,7 +203,15 @@ def test_tables_only_writes_the_tables_and_no_picture_or_page(workspace):
     assert result.exit_code == 0, result.output
     reports = workspace / "reports"
     assert sorted(p.name for p in reports.iterdir()) == [
-        "bengio_topics.csv", "collaborators.csv", "hinton_topics.csv", "impact.csv", "lecun_topics.csv",
-        "reference_comparison.csv", "summary.md", "topic_counts.csv", "venues.csv"]  # the seminar comparison is a table too
+        "bengio_topics.csv",
+        "collaborators.csv",
+        "hinton_topics.csv",
+        "impact.csv",
+        "lecun_topics.csv",
+        "reference_comparison.csv",
+        "summary.md",
+        "topic_counts.csv",
+        "venues.csv",
+    ]  # the seminar comparison is a table too
     assert (workspace / "data" / "processed" / "publications.csv").is_file()
     assert "Report:" not in result.output

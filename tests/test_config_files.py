@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from authorstats.config.roster import parse_roster
-from authorstats.errors import BadInputError
 from authorstats.config.stopwords import parse_stopwords
+from authorstats.errors import BadInputError
 from authorstats.shell import config_files
 
 
@@ -18,7 +18,9 @@ def test_the_bundled_roster_is_parsed_from_the_packages_own_file():
 
 
 def test_roster_text_parses_without_a_file_and_errors_name_its_origin():
-    authors = parse_roster('[[author]]\nkey = "ada"\nname = "Ada Lovelace"\norcid = "0000-0002-1825-0097"\n', "team.toml")
+    authors = parse_roster(
+        '[[author]]\nkey = "ada"\nname = "Ada Lovelace"\norcid = "0000-0002-1825-0097"\n', "team.toml"
+    )
     assert [(a.key, a.name, a.orcid) for a in authors] == [("ada", "Ada Lovelace", "0000-0002-1825-0097")]
     with pytest.raises(BadInputError, match=r"roster team.toml, author 'ada': 'x' is not an ORCID"):
         parse_roster('[[author]]\nkey = "ada"\nname = "Ada"\norcid = "x"\n', "team.toml")

@@ -13,13 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DATA, files_under
 from typer.testing import CliRunner
 
 from authorstats.cli import app
 from authorstats.errors import ExitCode
 from authorstats.models import Publication
 from authorstats.shell import store
-from conftest import DATA, files_under
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def error_line(result, code: ExitCode) -> str:
 
 
 def taxonomy(path: Path, name: str, term: str, *, bom: bool = False) -> Path:
-    text = f'[[topic]]\nname = "{name}"\n[topic.terms]\n\'{term}\' = 2\n'
+    text = f"[[topic]]\nname = \"{name}\"\n[topic.terms]\n'{term}' = 2\n"
     path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
     return path
 
@@ -63,8 +63,9 @@ def test_a_topic_named_total_is_refused_at_taxonomy_load(tmp_path, name):
     tax = taxonomy(tmp_path / "tax.toml", name, "learning")
     before = files_under(tmp_path)
 
-    line = error_line(cli("classify", titles(tmp_path / "t.csv", "Deep learning"), "--taxonomy", tax),
-                      ExitCode.BAD_INPUT)
+    line = error_line(
+        cli("classify", titles(tmp_path / "t.csv", "Deep learning"), "--taxonomy", tax), ExitCode.BAD_INPUT
+    )
 
     assert f"{name!r} is reserved" in line and str(tax) in line and "Rename the topic" in line
     assert files_under(tmp_path) == {**before, "t.csv": (tmp_path / "t.csv").read_bytes()}
@@ -77,8 +78,9 @@ def test_an_author_named_twice_is_reported_once(workspace):
     result = cli("report", "-w", workspace, "-a", "lecun", "-a", "LeCun", "--no-clouds", "--dpi", "50")
 
     assert result.exit_code == 0, result.output
-    header = next(line for line in (workspace / "reports" / "summary.md").read_text().splitlines()
-                  if line.startswith("| Topic"))
+    header = next(
+        line for line in (workspace / "reports" / "summary.md").read_text().splitlines() if line.startswith("| Topic")
+    )
     assert header.count("LeCun") == 1, header
     assert result.stdout.count("(lecun), ") == 1
 
@@ -123,14 +125,18 @@ def test_a_lock_path_that_is_a_folder_is_exit_5(workspace, tmp_path, name):
 
     line = error_line(cli("import", _one_row_csv(tmp_path), "-w", workspace), ExitCode.OUTPUT)
 
-    assert f"cannot write {Path(workspace, 'data', name)}: it is a folder, not a file" in line and "Move it away" in line
+    assert (
+        f"cannot write {Path(workspace, 'data', name)}: it is a folder, not a file" in line and "Move it away" in line
+    )
     assert files_under(workspace) == before and (workspace / "data" / name).is_dir()
 
 
 def test_a_raw_file_that_is_a_folder_is_exit_5_not_the_snapshot(workspace):
     space = store.Workspace(workspace)
-    store.write_jsonl(space.raw_file("scholar", "hinton"),
-                      [Publication(author="hinton", title="Forward-forward training", year=2022, source="scholar")])
+    store.write_jsonl(
+        space.raw_file("scholar", "hinton"),
+        [Publication(author="hinton", title="Forward-forward training", year=2022, source="scholar")],
+    )
     space.raw_file("scholar", "lecun").mkdir()
     before = files_under(workspace)
 
@@ -149,9 +155,16 @@ def test_a_roster_key_over_64_characters_is_refused_at_load(workspace, tmp_path)
     assert files_under(workspace) == {}
 
 
-@pytest.mark.parametrize("option, value", [
-    ("--deadline", "nan"), ("--deadline", "1e308"), ("--deadline", "inf"), ("--max-age", "nan"), ("--max-age", "1e308"),
-])
+@pytest.mark.parametrize(
+    "option, value",
+    [
+        ("--deadline", "nan"),
+        ("--deadline", "1e308"),
+        ("--deadline", "inf"),
+        ("--max-age", "nan"),
+        ("--max-age", "1e308"),
+    ],
+)
 def test_fetch_refuses_a_number_that_is_not_finite_or_too_large(workspace, option, value):
     line = error_line(cli("fetch", "-w", workspace, "-a", "lecun", option, value), ExitCode.BAD_INPUT)
 
@@ -162,19 +175,27 @@ def test_fetch_refuses_a_number_that_is_not_finite_or_too_large(workspace, optio
 # --- 15. a term that backtracks catastrophically ------------------------------------------------------
 
 
-@pytest.mark.parametrize("term, why", [
-    ("(a+)+b", "a repeat inside a repeat"),
-    ("(a|aa)*b", "alternatives inside a repeat"),
-    (r"\w*a\w*b", "two open-ended repeats"),
-])
+@pytest.mark.parametrize(
+    "term, why",
+    [
+        ("(a+)+b", "a repeat inside a repeat"),
+        ("(a|aa)*b", "alternatives inside a repeat"),
+        (r"\w*a\w*b", "two open-ended repeats"),
+    ],
+)
 def test_a_term_that_can_backtrack_forever_is_refused_at_load(tmp_path, term, why):
     tax = taxonomy(tmp_path / "tax.toml", "Letters", term)
     path = titles(tmp_path / "t.csv", "a" * 100_000 + "c", "a" * 40 + "c b")  # without the check: hours, or years
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
     try:
-        done = subprocess.run([sys.executable, "-m", "authorstats", "classify", str(path), "--taxonomy", str(tax)],
-                              capture_output=True, text=True, timeout=60, env=env)
+        done = subprocess.run(
+            [sys.executable, "-m", "authorstats", "classify", str(path), "--taxonomy", str(tax)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"classify still matching {term!r} after 60 s")
 
@@ -185,8 +206,9 @@ def test_a_term_that_can_backtrack_forever_is_refused_at_load(tmp_path, term, wh
 def test_the_bundled_taxonomy_and_plain_repeats_are_still_accepted(tmp_path):
     tax = taxonomy(tmp_path / "tax.toml", "Self-supervised", r"self-supervis\w* (learning|training)s?")
 
-    result = cli("classify", titles(tmp_path / "t.csv", "Self-supervised learning of visual features"),
-                 "--taxonomy", tax)
+    result = cli(
+        "classify", titles(tmp_path / "t.csv", "Self-supervised learning of visual features"), "--taxonomy", tax
+    )
 
     assert result.exit_code == 0, result.output
     assert "Self-supervised learning of visual features,Self-supervised," in result.stdout

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from authorstats.cli import app
 from authorstats.render.spreadsheet import TRIGGERS, neutralise, neutralise_frame, restore, restore_frame
-from authorstats.shell import csv_writer, store
+from authorstats.shell import csv_writer
 
 runner = CliRunner()
 
@@ -53,8 +53,13 @@ def test_any_text_comes_back_as_it_was_and_never_starts_a_formula(text):
 
 
 def test_only_risky_text_is_quoted_and_numbers_stay_numbers():
-    frame = pd.DataFrame({"title": ["=1+1", "plain", "-x", None], "score": [-1.5, 0.0, -0.0, float("nan")],
-                          "year": [2021, -3, 2022, 2023]})
+    frame = pd.DataFrame(
+        {
+            "title": ["=1+1", "plain", "-x", None],
+            "score": [-1.5, 0.0, -0.0, float("nan")],
+            "year": [2021, -3, 2022, 2023],
+        }
+    )
     safe = neutralise_frame(frame)
     assert list(safe["title"].iloc[:3]) == ["'=1+1", "plain", "'-x"] and pd.isna(safe["title"].iloc[3])
     assert safe["score"].equals(frame["score"]) and safe["year"].equals(frame["year"])
@@ -65,8 +70,10 @@ def test_only_risky_text_is_quoted_and_numbers_stay_numbers():
 
 
 def import_hostile(workspace: Path, tmp_path: Path) -> Path:
-    rows = [{"author": "lecun", "title": title, "year": 2022, "venue": "=1+2" if n == 0 else "@venue"}
-            for n, title in enumerate(IMPORTED)]
+    rows = [
+        {"author": "lecun", "title": title, "year": 2022, "venue": "=1+2" if n == 0 else "@venue"}
+        for n, title in enumerate(IMPORTED)
+    ]
     source = tmp_path / "hostile.csv"
     pd.DataFrame(rows).to_csv(source, index=False)
     result = runner.invoke(app, ["import", str(source), "-w", str(workspace)])
@@ -76,9 +83,14 @@ def import_hostile(workspace: Path, tmp_path: Path) -> Path:
 
 def test_report_and_review_files_are_safe_and_the_corrections_round_trip(workspace, tmp_path):
     import_hostile(workspace, tmp_path)
-    raw = [json.loads(line) for line in (workspace / "data" / "raw" / "import" / "lecun.jsonl").read_text("utf-8").splitlines()]
+    raw = [
+        json.loads(line)
+        for line in (workspace / "data" / "raw" / "import" / "lecun.jsonl").read_text("utf-8").splitlines()
+    ]
     assert {r["title"] for r in raw} == set(IMPORTED)  # the raw data keeps the text as the source gave it
-    result = runner.invoke(app, ["report", "-w", str(workspace), "-a", "lecun", "-y", "2022", "--no-clouds", "--dpi", "50"])
+    result = runner.invoke(
+        app, ["report", "-w", str(workspace), "-a", "lecun", "-y", "2022", "--no-clouds", "--dpi", "50"]
+    )
     assert result.exit_code == 0, result.output
 
     processed = workspace / "data" / "processed" / "publications.csv"
@@ -109,7 +121,9 @@ def test_report_and_review_files_are_safe_and_the_corrections_round_trip(workspa
     assert_no_formula(labels)
     assert {restore(t) for t in labels["title"]} == listed
 
-    result = runner.invoke(app, ["report", "-w", str(workspace), "-a", "lecun", "-y", "2022", "--no-clouds", "--dpi", "50"])
+    result = runner.invoke(
+        app, ["report", "-w", str(workspace), "-a", "lecun", "-y", "2022", "--no-clouds", "--dpi", "50"]
+    )
     assert result.exit_code == 0, result.output
     again = restore_frame(read_text_cells(processed))
     hostile = again[again["manual"] == "True"]
@@ -119,8 +133,9 @@ def test_report_and_review_files_are_safe_and_the_corrections_round_trip(workspa
 
 def titles_file(tmp_path: Path) -> Path:
     path = tmp_path / "titles.csv"
-    pd.DataFrame({"title": HOSTILE + ["Contrastive learning of visual representations"],
-                  "note": ["-1"] * (len(HOSTILE) + 1)}).to_csv(path, index=False)
+    pd.DataFrame(
+        {"title": HOSTILE + ["Contrastive learning of visual representations"], "note": ["-1"] * (len(HOSTILE) + 1)}
+    ).to_csv(path, index=False)
     return path
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pyarrow.parquet as pq
 import pytest
+from test_classify_files import TAXONOMY, titles, whole_table_bytes  # noqa: F401  (titles is a fixture)
 from typer.testing import CliRunner
 
 from authorstats.classification import engine
@@ -15,7 +16,6 @@ from authorstats.cli import app
 from authorstats.errors import ExitCode
 from authorstats.shell import classify_files
 from authorstats.shell.csv_files import read_titles_csv
-from test_classify_files import TAXONOMY, titles, whole_table_bytes  # noqa: F401  (titles is a fixture)
 
 runner = CliRunner()
 
@@ -26,8 +26,7 @@ def cluster():
     to start on the shared test machine. The chunks still go through the scheduler, are pickled and run
     on the workers."""
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as local:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as local:
         yield local
 
 
@@ -73,8 +72,9 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path, titles, monkeypatch):
     from authorstats.shell import dask_classify
 
     monkeypatch.setattr(dask_classify, "CONNECT_SECONDS", 1)
-    result = runner.invoke(app, ["classify", str(titles), "-o", str(tmp_path / "out.csv"),
-                                 "--scheduler", "tcp://127.0.0.1:9"])
+    result = runner.invoke(
+        app, ["classify", str(titles), "-o", str(tmp_path / "out.csv"), "--scheduler", "tcp://127.0.0.1:9"]
+    )
     assert result.exit_code == ExitCode.SOURCE_UNAVAILABLE, result.output
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "out.csv").exists()

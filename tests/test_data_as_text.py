@@ -7,14 +7,14 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from conftest import files_under
 from typer.testing import CliRunner
 
 from authorstats.cli import app
-from conftest import files_under
 
 runner = CliRunner()
 FOO, SQUARE = r"$\foo$ SSL", "$x^2$"
-ROSTER = f"[[author]]\nkey = \"lecun\"\nname = '$\\foo$ LeCun'\nscholar = \"WLN3QrAAAAAJ\"\n"
+ROSTER = '[[author]]\nkey = "lecun"\nname = \'$\\foo$ LeCun\'\nscholar = "WLN3QrAAAAAJ"\n'
 
 
 def taxonomy_file(tmp_path: Path) -> Path:
@@ -37,17 +37,38 @@ def test_report_draws_dollar_names_from_data_as_plain_text(workspace, tmp_path):
     labels = "title,source_id,topic\nCompact and Optimal Deep Learning with Recurrent Parameter Generators,,$x^2$\n"
     (workspace / "data" / "labels.csv").write_text(labels, encoding="utf-8")
 
-    result = runner.invoke(app, ["report", "-w", str(workspace), "--roster", str(roster), "--taxonomy", str(taxonomy),
-                                 "--no-clouds", "--dpi", "50", "--format", "svg"])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "-w",
+            str(workspace),
+            "--roster",
+            str(roster),
+            "--taxonomy",
+            str(taxonomy),
+            "--no-clouds",
+            "--dpi",
+            "50",
+            "--format",
+            "svg",
+        ],
+    )
 
     assert result.exit_code == 0, result.output
     assert "Internal error" not in result.output
     files = files_under(workspace)
     assert files["data/labels.csv"] == labels.encode("utf-8")  # the user's file is left as it was
     svgs = {name: data.decode("utf-8") for name, data in files.items() if name.endswith(".svg")}
-    assert set(svgs) == {"reports/lecun_topics.svg", "reports/lecun_by_year.svg", "reports/topic_heatmap.svg",
-                         "reports/topic_shares.svg", "reports/coauthor_network.svg", "reports/topic_trends.svg",
-                         "reports/lecun_table.svg"}
+    assert set(svgs) == {
+        "reports/lecun_topics.svg",
+        "reports/lecun_by_year.svg",
+        "reports/topic_heatmap.svg",
+        "reports/topic_shares.svg",
+        "reports/coauthor_network.svg",
+        "reports/topic_trends.svg",
+        "reports/lecun_table.svg",
+    }
     # Maths would be set in italics (DejaVu Sans Oblique glyphs): every glyph here is upright text.
     assert not [name for name, svg in svgs.items() if "Oblique" in svg]
     assert SQUARE in svgs["reports/lecun_topics.svg"] and FOO in svgs["reports/lecun_topics.svg"]
@@ -60,9 +81,12 @@ def test_report_draws_dollar_names_from_data_as_plain_text(workspace, tmp_path):
 def test_evaluate_out_draws_a_dollar_topic_as_plain_text(tmp_path):
     taxonomy = taxonomy_file(tmp_path)
     labels = tmp_path / "labels.csv"
-    labels.write_text("title,topic\nBarlow Twins: Self-Supervised Learning via Redundancy Reduction,$x^2$\n"
-                      "VICReg: variance-invariance-covariance regularization for self-supervised learning,"
-                      "$\\foo$ SSL\n", encoding="utf-8")
+    labels.write_text(
+        "title,topic\nBarlow Twins: Self-Supervised Learning via Redundancy Reduction,$x^2$\n"
+        "VICReg: variance-invariance-covariance regularization for self-supervised learning,"
+        "$\\foo$ SSL\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
 
     result = runner.invoke(app, ["evaluate", str(labels), "--taxonomy", str(taxonomy), "--out", str(out)])

@@ -32,26 +32,38 @@ def rows(db, sql, *args):
 def test_works_has_one_row_per_merged_work(bundled):
     root, db = bundled
     assert dict(rows(db, "select author_key, count(*) from works group by author_key")) == {
-        "bengio": 72, "lecun": 33, "hinton": 15}
+        "bengio": 72,
+        "lecun": 33,
+        "hinton": 15,
+    }
     processed = pd.read_csv(root / "data" / "processed" / "publications.csv", keep_default_na=False)
     assert sorted(rows(db, "select author_key, title, topic from works")) == sorted(
-        zip(processed["author"], processed["title"], processed["topic"]))
+        zip(processed["author"], processed["title"], processed["topic"])
+    )
 
 
 def test_topic_counts_equal_the_csv(bundled):
     root, db = bundled
     csv = pd.read_csv(root / "reports" / "topic_counts.csv")
     assert sorted(rows(db, "select author_key, topic, count from topic_counts")) == sorted(
-        zip(csv["author"], csv["topic"], csv["count"].astype(int)))
+        zip(csv["author"], csv["topic"], csv["count"].astype(int))
+    )
     # and they are what the works table says
     assert sorted(rows(db, "select author_key, topic, count(*) from works group by 1, 2")) == sorted(
-        rows(db, "select author_key, topic, count from topic_counts"))
+        rows(db, "select author_key, topic, count from topic_counts")
+    )
 
 
 def test_full_text_search_finds_the_gflownet_titles(bundled):
     _, db = bundled
-    found = {t for (t,) in rows(db, "select title from works where rowid in "
-                                    "(select rowid from works_fts where works_fts match ?)", "GFlowNet")}
+    found = {
+        t
+        for (t,) in rows(
+            db,
+            "select title from works where rowid in (select rowid from works_fts where works_fts match ?)",
+            "GFlowNet",
+        )
+    }
     expected = {t for (t,) in rows(db, "select title from works where lower(title) like '%gflownet%'")}
     assert len(expected) >= 5 and found == expected
 
@@ -68,31 +80,49 @@ def test_columns_have_their_types(bundled):
 
 def test_foreign_keys_are_declared_and_hold(bundled):
     _, db = bundled
-    keys = {table: {(row[3], row[2], row[4]) for row in rows(db, f"pragma foreign_key_list({table})")}
-            for table in ("works", "versions", "topic_counts")}
-    assert keys == {"works": {("author_key", "authors", "key")},
-                    "versions": {("work_id", "works", "id"), ("author_key", "authors", "key")},
-                    "topic_counts": {("author_key", "authors", "key")}}
+    keys = {
+        table: {(row[3], row[2], row[4]) for row in rows(db, f"pragma foreign_key_list({table})")}
+        for table in ("works", "versions", "topic_counts")
+    }
+    assert keys == {
+        "works": {("author_key", "authors", "key")},
+        "versions": {("work_id", "works", "id"), ("author_key", "authors", "key")},
+        "topic_counts": {("author_key", "authors", "key")},
+    }
     assert rows(db, "pragma foreign_key_check") == []
 
 
 def test_versions_hold_each_work_and_the_versions_merged_into_it(bundled):
     root, db = bundled
     assert rows(db, "select count(*) from works") == rows(db, "select count(*) from versions where kept = 1")
-    assert rows(db, "select count(*) from (select work_id from versions where kept = 1 "
-                    "group by work_id having count(*) != 1)") == [(0,)]
+    assert rows(
+        db, "select count(*) from (select work_id from versions where kept = 1 group by work_id having count(*) != 1)"
+    ) == [(0,)]
     duplicates = pd.read_csv(root / "data" / "processed" / "duplicates.csv", keep_default_na=False)
-    merged = rows(db, "select w.author_key, w.title, v.title, v.source, v.reason from versions v "
-                      "join works w on w.id = v.work_id where v.kept = 0")
+    merged = rows(
+        db,
+        "select w.author_key, w.title, v.title, v.source, v.reason from versions v "
+        "join works w on w.id = v.work_id where v.kept = 0",
+    )
     assert len(duplicates) == 9
-    assert sorted(merged) == sorted(zip(duplicates["author"], duplicates["kept_title"], duplicates["dropped_title"],
-                                        duplicates["dropped_source"], duplicates["reason"]))
+    assert sorted(merged) == sorted(
+        zip(
+            duplicates["author"],
+            duplicates["kept_title"],
+            duplicates["dropped_title"],
+            duplicates["dropped_source"],
+            duplicates["reason"],
+        )
+    )
 
 
 def test_authors_say_where_the_data_came_from(bundled):
     _, db = bundled
     assert rows(db, "select key, sources, works from authors order by key") == [
-        ("bengio", "snapshot", 72), ("hinton", "snapshot", 15), ("lecun", "snapshot", 33)]
+        ("bengio", "snapshot", 72),
+        ("hinton", "snapshot", 15),
+        ("lecun", "snapshot", 33),
+    ]
 
 
 def test_the_database_is_replaced_whole_by_the_next_report(workspace):
@@ -134,15 +164,23 @@ def test_the_collaborators_table_is_the_reports_co_author_table():
     from authorstats.shell import config_files
     from authorstats.sources import snapshot
 
-    data = compute_report(snapshot.read_bundled(), roster=config_files.load_roster(),
-                          taxonomy=config_files.load_taxonomy(), years="2021-2022", options=ReportOptions(clouds=False))
+    data = compute_report(
+        snapshot.read_bundled(),
+        roster=config_files.load_roster(),
+        taxonomy=config_files.load_taxonomy(),
+        years="2021-2022",
+        options=ReportOptions(clouds=False),
+    )
     tables = database_tables(data)
     assert [t.name for t in tables] == ["authors", "works", "versions", "topic_counts", "collaborators"]
     extra = tables[-1]
     assert len(extra.rows) == len(data.collaboration.table) > 0
     first = data.collaboration.table.iloc[0]
     assert {k: extra.rows[0][k] for k in ("author_key", "coauthor", "papers")} == {
-        "author_key": first["author_key"], "coauthor": first["coauthor"], "papers": int(first["papers"])}
+        "author_key": first["author_key"],
+        "coauthor": first["coauthor"],
+        "papers": int(first["papers"]),
+    }
     assert extra.foreign_keys == (("author_key", "authors", "key"),)
     # a report without that analysis has no such table
     assert [t.name for t in database_tables(dataclasses.replace(data, collaboration=None))][-1] == "topic_counts"
@@ -157,4 +195,6 @@ def test_the_topic_table_query_gives_the_seminar_tables(bundled):
         got = db.execute(TOPIC_TABLE_SQL, {"author": key, "start": "2021", "end": "2022"}).fetchall()
         assert got == list(zip(table["Topic"], table["Count"].astype(int)))
     assert db.execute(TOPIC_TABLE_SQL, {"author": "lecun", "start": 2022, "end": 2022}).fetchall()[0] == (
-        "Total", db.execute("select count(*) from works where author_key = 'lecun' and year = 2022").fetchone()[0])
+        "Total",
+        db.execute("select count(*) from works where author_key = 'lecun' and year = 2022").fetchone()[0],
+    )

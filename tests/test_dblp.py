@@ -44,11 +44,16 @@ def person_xml() -> bytes:
 
 @respx.mock
 def test_fetch_reads_the_whole_bibliography_in_one_request_and_keeps_the_window(client):
-    route = respx.get("https://dblp.org/pid/l/YannLeCun.xml").mock(return_value=httpx.Response(200, content=person_xml()))
+    route = respx.get("https://dblp.org/pid/l/YannLeCun.xml").mock(
+        return_value=httpx.Response(200, content=person_xml())
+    )
     records = list(dblp.DblpSource(client).fetch(LECUN, WINDOW))
     assert route.call_count == 1
-    assert [(r.year, r.venue) for r in records] == [(2022, "ICLR"), (2021, "CoRR"),
-                                                   (2021, "IEEE Trans. Pattern Anal. Mach. Intell.")]
+    assert [(r.year, r.venue) for r in records] == [
+        (2022, "ICLR"),
+        (2021, "CoRR"),
+        (2021, "IEEE Trans. Pattern Anal. Mach. Intell."),
+    ]
     assert "authorstats/" in route.calls[0].request.headers["User-Agent"]
 
 
@@ -70,7 +75,9 @@ def test_fetch_spaces_requests_at_least_a_second_apart(client):
     clock = FakeClock()
     source = dblp.DblpSource(client, clock=clock, sleep=clock.sleep)
     with respx.mock:
-        respx.get(url__regex=r"https://dblp\.org/pid/.*\.xml").mock(return_value=httpx.Response(200, content=person_xml()))
+        respx.get(url__regex=r"https://dblp\.org/pid/.*\.xml").mock(
+            return_value=httpx.Response(200, content=person_xml())
+        )
         list(source.fetch(LECUN, WINDOW))
         clock.now += 0.25
         list(source.fetch(Author(key="b", name="B", dblp="10/3248"), WINDOW))
@@ -92,7 +99,8 @@ def test_unknown_pid_is_bad_input(client):
 @respx.mock
 def test_429_with_long_retry_after_fails_clearly(client):
     respx.get("https://dblp.org/pid/l/YannLeCun.xml").mock(
-        return_value=httpx.Response(429, headers={"Retry-After": "600"}, text="Too Many Requests"))
+        return_value=httpx.Response(429, headers={"Retry-After": "600"}, text="Too Many Requests")
+    )
     with pytest.raises(SourceUnavailableError, match="too many requests"):
         list(dblp.DblpSource(client, sleep=lambda s: None).fetch(LECUN, WINDOW))
 
@@ -100,7 +108,8 @@ def test_429_with_long_retry_after_fails_clearly(client):
 @respx.mock
 def test_html_error_page_instead_of_xml_is_a_source_error(client):
     respx.get("https://dblp.org/pid/l/YannLeCun.xml").mock(
-        return_value=httpx.Response(200, text="<html><body>maintenance</body></html>"))
+        return_value=httpx.Response(200, text="<html><body>maintenance</body></html>")
+    )
     with pytest.raises(SourceUnavailableError, match="instead of a person"):
         list(dblp.DblpSource(client).fetch(LECUN, WINDOW))
 
@@ -108,7 +117,8 @@ def test_html_error_page_instead_of_xml_is_a_source_error(client):
 @respx.mock
 def test_author_search_lists_candidates_with_affiliations(client):
     route = respx.get("https://dblp.org/search/author/api").mock(
-        return_value=httpx.Response(200, content=(FIXTURES / "author_search.json").read_bytes()))
+        return_value=httpx.Response(200, content=(FIXTURES / "author_search.json").read_bytes())
+    )
     found = dblp.DblpSource(client).search_authors("Yann LeCun")
     assert [(c.id, c.affiliation) for c in found] == [
         ("l/YannLeCun", "New York University, Courant Institute, NY, USA"),
@@ -118,9 +128,15 @@ def test_author_search_lists_candidates_with_affiliations(client):
     assert route.calls[0].request.url.params["format"] == "json"
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("l/YannLeCun", "l/YannLeCun"), ("https://dblp.org/pid/10/3248.html", "10/3248"),
-    ("https://dblp.org/pid/99/9999-2", "99/9999-2"), ("Yann LeCun", ""), ("", ""),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("l/YannLeCun", "l/YannLeCun"),
+        ("https://dblp.org/pid/10/3248.html", "10/3248"),
+        ("https://dblp.org/pid/99/9999-2", "99/9999-2"),
+        ("Yann LeCun", ""),
+        ("", ""),
+    ],
+)
 def test_normalise_pid(value, expected):
     assert dblp.normalise_pid(value) == expected

@@ -13,13 +13,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import files_under
 from typer.testing import CliRunner
 
-from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import ExitCode
 from authorstats.models import Publication
-from conftest import files_under
+from authorstats.shell import store
 
 runner = CliRunner()
 THIS_YEAR = dt.date.today().year
@@ -43,13 +43,18 @@ def error_line(result, code: ExitCode) -> str:
 def ws(workspace) -> Path:
     """A workspace an earlier session left: fetched and imported data, labels and a report."""
     space = store.Workspace(workspace)
-    store.write_jsonl(space.raw_file("scholar", "lecun"), [
-        Publication(author="lecun", title="Energy-based models for vision", year=2021, source="scholar"),
-        Publication(author="lecun", title="Joint embedding predictive architectures", year=2022, source="scholar"),
-    ])
+    store.write_jsonl(
+        space.raw_file("scholar", "lecun"),
+        [
+            Publication(author="lecun", title="Energy-based models for vision", year=2021, source="scholar"),
+            Publication(author="lecun", title="Joint embedding predictive architectures", year=2022, source="scholar"),
+        ],
+    )
     store.write_json(space.manifest_file("scholar"), {"source": "scholar", "authors": {}})
-    store.write_jsonl(space.raw_file("import", "hinton"),
-                      [Publication(author="hinton", title="Forward-forward training", year=2022, source="import")])
+    store.write_jsonl(
+        space.raw_file("import", "hinton"),
+        [Publication(author="hinton", title="Forward-forward training", year=2022, source="import")],
+    )
     store.atomic_write_text(space.labels, "title,source_id,topic\nForward-forward training,,Optimization\n")
     store.atomic_write_text(space.reports / "index.html", "<html>the previous report</html>\n")
     store.atomic_write_text(space.reports / "lecun_topics.csv", "Topic,Count\nTotal,2\n")
@@ -64,12 +69,15 @@ def data_of(workspace: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("command", ["fetch", "report"])
-@pytest.mark.parametrize("years, says", [
-    ("2023-2021", "Did you mean --years 2021-2023"),
-    ("abc", "Write it as START-END"),
-    ("1800-1801", "starts before 1900"),
-    (f"{THIS_YEAR + 1}-{THIS_YEAR + 2}", "lies in the future"),
-])
+@pytest.mark.parametrize(
+    "years, says",
+    [
+        ("2023-2021", "Did you mean --years 2021-2023"),
+        ("abc", "Write it as START-END"),
+        ("1800-1801", "starts before 1900"),
+        (f"{THIS_YEAR + 1}-{THIS_YEAR + 2}", "lies in the future"),
+    ],
+)
 def test_a_bad_year_window_is_one_line_and_changes_nothing(ws, command, years, says):
     before = files_under(ws)
 
@@ -82,12 +90,18 @@ def test_a_bad_year_window_is_one_line_and_changes_nothing(ws, command, years, s
 # --- 2. authors and rosters -----------------------------------------------------------------------
 
 ROSTERS = {
-    "a malformed Google Scholar id": ('[[author]]\nkey = "ada"\nname = "Ada"\nscholar = "not-an-id"\n',
-                                      "'not-an-id' is not a Google Scholar id", "12-character user= value"),
+    "a malformed Google Scholar id": (
+        '[[author]]\nkey = "ada"\nname = "Ada"\nscholar = "not-an-id"\n',
+        "'not-an-id' is not a Google Scholar id",
+        "12-character user= value",
+    ),
     "an empty roster": ("", "lists no authors", "Add one [[author]] table"),
     "a roster that is not TOML": ('[[author]\nkey = "ada"\n', "is not valid TOML", "Fix the syntax at that line"),
-    "duplicate keys": ('[[author]]\nkey = "ada"\nname = "Ada"\n[[author]]\nkey = "ada"\nname = "Ada B"\n',
-                       "lists the key 'ada' twice", "Give every author a different key"),
+    "duplicate keys": (
+        '[[author]]\nkey = "ada"\nname = "Ada"\n[[author]]\nkey = "ada"\nname = "Ada B"\n',
+        "lists the key 'ada' twice",
+        "Give every author a different key",
+    ),
     "a roster file that does not exist": (None, "does not exist", "Check the path"),
 }
 
@@ -124,12 +138,22 @@ def test_an_unknown_author_key_lists_the_known_ones(ws, command):
 
 TAXONOMIES = {
     "not TOML": ("[[topic]\nname = 'x'\n", "is not valid TOML", "Fix the syntax"),
-    "a topic without terms": ('[[topic]]\nname = "Vision"\n', "topic 'Vision' has no terms", "Add a [topic.terms] table"),
-    "duplicate topic names": ('[[topic]]\nname = "Vision"\n[topic.terms]\n"image" = 1\n'
-                              '[[topic]]\nname = "vision"\n[topic.terms]\n"pixel" = 1\n',
-                              "lists the topic 'vision' twice", "different name"),
-    "an invalid pattern": ('[[topic]]\nname = "Vision"\n[topic.terms]\n"imag(e" = 1\n',
-                           "term 'imag(e' is not a valid pattern", "Fix the regular expression"),
+    "a topic without terms": (
+        '[[topic]]\nname = "Vision"\n',
+        "topic 'Vision' has no terms",
+        "Add a [topic.terms] table",
+    ),
+    "duplicate topic names": (
+        '[[topic]]\nname = "Vision"\n[topic.terms]\n"image" = 1\n'
+        '[[topic]]\nname = "vision"\n[topic.terms]\n"pixel" = 1\n',
+        "lists the topic 'vision' twice",
+        "different name",
+    ),
+    "an invalid pattern": (
+        '[[topic]]\nname = "Vision"\n[topic.terms]\n"imag(e" = 1\n',
+        "term 'imag(e' is not a valid pattern",
+        "Fix the regular expression",
+    ),
     "a file that does not exist": (None, "does not exist", "Check the path"),
 }
 
@@ -143,8 +167,12 @@ def test_a_bad_taxonomy_is_one_line_naming_the_file(ws, tmp_path, command, case)
         taxonomy.write_text(text, encoding="utf-8")
     titles = tmp_path / "titles.csv"
     titles.write_text("title,topic\nMasked autoencoders,Self-Supervised\n", encoding="utf-8")
-    args = {"report": ["report", "-w", ws], "classify": ["classify", titles], "evaluate": ["evaluate", titles],
-            "review": ["review", "-w", ws]}[command]
+    args = {
+        "report": ["report", "-w", ws],
+        "classify": ["classify", titles],
+        "evaluate": ["evaluate", titles],
+        "review": ["review", "-w", ws],
+    }[command]
     before = files_under(ws)
 
     line = error_line(cli(*args, "--taxonomy", taxonomy), ExitCode.BAD_INPUT)
@@ -161,14 +189,18 @@ INPUTS = {
     "a missing file": (None, "does not exist"),
     "an empty file": (b"", "is empty"),
     "no title column": (b"author,name,year,topic\nlecun,x,2021,Other\n", "no title column"),
-    "a file that is not UTF-8": ("author,title,year,topic\nlecun,R\xe9seaux de neurones,2021,Other\n".encode("latin-1"),
-                                 "is not UTF-8"),
+    "a file that is not UTF-8": (
+        "author,title,year,topic\nlecun,R\xe9seaux de neurones,2021,Other\n".encode("latin-1"),
+        "is not UTF-8",
+    ),
     "a folder instead of a file": ("folder", "is a folder"),
 }
 
 
 def _input_args(command: str, path: Path, ws: Path) -> list:
-    return {"classify": ["classify", path], "evaluate": ["evaluate", path], "import": ["import", path, "-w", ws]}[command]
+    return {"classify": ["classify", path], "evaluate": ["evaluate", path], "import": ["import", path, "-w", ws]}[
+        command
+    ]
 
 
 @pytest.mark.parametrize("command", ["classify", "evaluate", "import"])
@@ -232,11 +264,14 @@ def test_import_of_a_header_without_rows_says_so(ws, tmp_path):
     assert data_of(ws) == before
 
 
-@pytest.mark.parametrize("command, says", [
-    ("classify", "has no titles"),
-    ("evaluate", "has no labelled titles"),
-    ("import", "no usable rows"),
-])
+@pytest.mark.parametrize(
+    "command, says",
+    [
+        ("classify", "has no titles"),
+        ("evaluate", "has no labelled titles"),
+        ("import", "no usable rows"),
+    ],
+)
 def test_only_empty_titles_is_one_line(ws, tmp_path, command, says):
     path = tmp_path / "input.csv"
     path.write_text("author,title,year,topic\nlecun,,2021,Other\nlecun,   ,2022,Other\n", encoding="utf-8")
@@ -267,7 +302,9 @@ def test_import_keeps_titled_rows_and_names_the_untitled_lines(ws, tmp_path):
 
     assert result.exit_code == 0, result.output
     assert "skipped list.csv line 2: no title" in result.stderr
-    assert [r.title for r in store.read_jsonl(store.Workspace(ws).raw_file("import", "lecun"))] == ["Convolutional nets"]
+    assert [r.title for r in store.read_jsonl(store.Workspace(ws).raw_file("import", "lecun"))] == [
+        "Convolutional nets"
+    ]
 
 
 # --- 5. workspace data --------------------------------------------------------------------------
@@ -372,6 +409,7 @@ def test_an_output_path_that_is_a_folder_is_exit_5(tmp_path):
 
 def disk_full_on(monkeypatch, step: str) -> None:
     """Simulate a full disk: the data write (fsync) or the final rename raises ENOSPC."""
+
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 

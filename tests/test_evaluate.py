@@ -8,19 +8,25 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from authorstats.cli import app
 from authorstats.analysis.evaluate import evaluate
+from authorstats.cli import app
 from authorstats.shell.config_files import load_taxonomy
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
 
-GOLD = pd.DataFrame({
-    "title": ["Decoupled Contrastive Learning", "Denoising Diffusion Models", "Vision Transformers",
-              "Deep Learning for AI"],
-    "topic": ["Contrastive", "Generation", "Generalization", "Representation"],
-    "also_ok": ["", "", "Architecture", ""],
-})
+GOLD = pd.DataFrame(
+    {
+        "title": [
+            "Decoupled Contrastive Learning",
+            "Denoising Diffusion Models",
+            "Vision Transformers",
+            "Deep Learning for AI",
+        ],
+        "topic": ["Contrastive", "Generation", "Generalization", "Representation"],
+        "also_ok": ["", "", "Architecture", ""],
+    }
+)
 
 
 def test_strict_and_lenient_accuracy_count_topic_and_also_ok():
@@ -32,7 +38,13 @@ def test_strict_and_lenient_accuracy_count_topic_and_also_ok():
 
 def test_per_topic_precision_recall_and_f1():
     table = evaluate(GOLD, load_taxonomy()).per_topic.set_index("topic")
-    assert table.loc["Contrastive", ["support", "predicted", "precision", "recall", "f1"]].tolist() == [1, 1, 1.0, 1.0, 1.0]
+    assert table.loc["Contrastive", ["support", "predicted", "precision", "recall", "f1"]].tolist() == [
+        1,
+        1,
+        1.0,
+        1.0,
+        1.0,
+    ]
     assert table.loc["Generalization", ["support", "predicted", "recall", "f1"]].tolist() == [1, 0, 0.0, 0.0]
     assert table.loc["Architecture", ["support", "predicted", "precision"]].tolist() == [0, 1, 0.0]
 
@@ -67,7 +79,11 @@ def test_evaluate_command_prints_accuracy_and_writes_png_and_csvs(tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "expected"),
-    [(None, "does not exist"), ("name,label\nx,y\n", "has no title or topic column"), ("title,topic\n", "no labelled titles")],
+    [
+        (None, "does not exist"),
+        ("name,label\nx,y\n", "has no title or topic column"),
+        ("title,topic\n", "no labelled titles"),
+    ],
 )
 def test_a_bad_labels_file_is_exit_2_with_one_line(tmp_path, content, expected):
     path = tmp_path / "labels.csv"
@@ -93,8 +109,14 @@ def test_classify_command_adds_columns_to_any_csv(tmp_path):
 
 def test_classify_command_writes_the_same_bytes_to_a_file_as_to_stdout(tmp_path):
     source = tmp_path / "mine.csv"
-    titles = ["Masked Autoencoders Are Scalable Vision Learners", 'Diffusion, "quoted": Models', "Plain words",
-              "Self-Supervised Learning via Redundancy Reduction", "Réseaux de neurones — une étude", ""]
+    titles = [
+        "Masked Autoencoders Are Scalable Vision Learners",
+        'Diffusion, "quoted": Models',
+        "Plain words",
+        "Self-Supervised Learning via Redundancy Reduction",
+        "Réseaux de neurones — une étude",
+        "",
+    ]
     pd.DataFrame({"title": titles * 3, "year": ["2021", "", "2022"] * 6}).to_csv(source, index=False)
     target = tmp_path / "tagged.csv"
     assert runner.invoke(app, ["classify", str(source), "-o", str(target)]).exit_code == 0

@@ -27,7 +27,7 @@ HOSTILE = [
     "Braces {in} a }title{ with 100% & \"quotes\" and 'single' ones",
     "Costs $5 #1 a_b ~x^2 back\\slash \\emph{not a command}",
     "Über λ-Kalkül «représentations» 表現学習 — “curly” quotes",
-    "=HYPERLINK(\"http://evil.example\")",
+    '=HYPERLINK("http://evil.example")',
     "Same Title Twice",
     "Same title twice",
 ]
@@ -35,24 +35,48 @@ HOSTILE = [
 
 def latex_unescape(text: str) -> str:
     """Undo the escapes BibTeX needs (the table of render.export's docstring), as a LaTeX reader would."""
-    text = text.replace(r"\textbackslash{}", "\\").replace(r"\textasciitilde{}", "~").replace(r"\textasciicircum{}", "^")
+    text = (
+        text.replace(r"\textbackslash{}", "\\").replace(r"\textasciitilde{}", "~").replace(r"\textasciicircum{}", "^")
+    )
     return re.sub(r"\\([{}%&$#_])", r"\1", text)
 
 
 @pytest.fixture
 def hostile_workspace(workspace: Path) -> Path:
     records = [
-        Publication(author="lecun", title=HOSTILE[0], year=2021, source="import", venue="NeurIPS 2021 [Poster]",
-                    authors=("Yann LeCun", "Zoë O'Neil-Brace", "Rémi Le Priol"), doi="10.1000/abc{1}%",
-                    citations=3, extra={"url": "https://example.org/paper?a=1&b=2"}),
-        Publication(author="lecun", title=HOSTILE[1], year=2022, source="import", venue="arXiv:2201.00001",
-                    extra={"arxiv_id": "2201.00001"}),
-        Publication(author="lecun", title=HOSTILE[2], year=2022, source="import", venue="Journal of Machine Learning Research 23",
-                    authors=("Yann LeCun", "Jean-Pierre Dupont")),
+        Publication(
+            author="lecun",
+            title=HOSTILE[0],
+            year=2021,
+            source="import",
+            venue="NeurIPS 2021 [Poster]",
+            authors=("Yann LeCun", "Zoë O'Neil-Brace", "Rémi Le Priol"),
+            doi="10.1000/abc{1}%",
+            citations=3,
+            extra={"url": "https://example.org/paper?a=1&b=2"},
+        ),
+        Publication(
+            author="lecun",
+            title=HOSTILE[1],
+            year=2022,
+            source="import",
+            venue="arXiv:2201.00001",
+            extra={"arxiv_id": "2201.00001"},
+        ),
+        Publication(
+            author="lecun",
+            title=HOSTILE[2],
+            year=2022,
+            source="import",
+            venue="Journal of Machine Learning Research 23",
+            authors=("Yann LeCun", "Jean-Pierre Dupont"),
+        ),
         Publication(author="lecun", title=HOSTILE[3], year=2022, source="import", authors=("Yann LeCun",)),
         Publication(author="lecun", title=HOSTILE[4], year=2021, source="import", authors=("Yann LeCun",)),
         Publication(author="lecun", title="Another " + HOSTILE[5], year=2021, source="import", authors=("Yann LeCun",)),
-        Publication(author="hinton", title=HOSTILE[4], year=2021, source="import", authors=("Yann LeCun", "Geoffrey Hinton")),
+        Publication(
+            author="hinton", title=HOSTILE[4], year=2021, source="import", authors=("Yann LeCun", "Geoffrey Hinton")
+        ),
     ]
     for key in ("lecun", "hinton"):
         store.write_jsonl(store.Workspace(workspace).raw_file("import", key), [r for r in records if r.author == key])
@@ -79,7 +103,9 @@ def test_bibtex_parses_back_with_unique_keys_and_every_title_intact(hostile_work
     assert latex_unescape(first["doi"]) == "10.1000/abc{1}%" and first["keywords"]
     assert latex_unescape(first["url"]) == "https://example.org/paper?a=1&b=2"
     preprint = next(e for e in entries if "emph" in e["title"])
-    assert preprint["ENTRYTYPE"] == "misc" and preprint["eprint"] == "2201.00001" and preprint["archiveprefix"] == "arXiv"
+    assert (
+        preprint["ENTRYTYPE"] == "misc" and preprint["eprint"] == "2201.00001" and preprint["archiveprefix"] == "arXiv"
+    )
     assert preprint["author"] == "LeCun, Yann"  # no author list: the roster author whose list holds it
     journal = next(e for e in entries if e["title"].startswith("{Über"))
     assert journal["ENTRYTYPE"] == "article" and journal["journal"] == "JMLR"

@@ -28,14 +28,27 @@ class Serving(Source):
 
     def pages(self, author, window, cursor=None):
         self.asked.append(author.key)
-        return iter([Page([Publication(author=author.key, title=f"A paper from {self.name}", year=2021,
-                                       source=self.name)], None)])
+        return iter(
+            [
+                Page(
+                    [Publication(author=author.key, title=f"A paper from {self.name}", year=2021, source=self.name)],
+                    None,
+                )
+            ]
+        )
 
 
 def run(workspace, authors, sources, environ):
     lines: list[str] = []
-    report = fallback.run_auto(store.Workspace(workspace), authors, WINDOW, fetch.FetchOptions(),
-                               echo=lines.append, environ=environ, sources=sources)
+    report = fallback.run_auto(
+        store.Workspace(workspace),
+        authors,
+        WINDOW,
+        fetch.FetchOptions(),
+        echo=lines.append,
+        environ=environ,
+        sources=sources,
+    )
     return report, lines
 
 
@@ -56,8 +69,10 @@ def test_without_a_key_openalex_is_skipped_with_the_way_to_get_one_and_dblp_is_t
     report, lines = run(workspace, [ADA], sources, {})
 
     assert sources["openalex"].asked == [] and sources["dblp"].asked == ["ada"]
-    assert any("OpenAlex skipped for ada: OPENALEX_API_KEY is not set" in line and "openalex.org/settings" in line
-               for line in lines)
+    assert any(
+        "OpenAlex skipped for ada: OPENALEX_API_KEY is not set" in line and "openalex.org/settings" in line
+        for line in lines
+    )
     assert "ada: data from dblp (data/raw/dblp/ada.jsonl)" in lines
     assert report.exit_code == 0
 

@@ -8,17 +8,15 @@ import json
 import threading
 
 import pytest
-from typer.testing import CliRunner
-
-from authorstats.shell import fetch
-
-from authorstats.shell import store
-from authorstats.cli import app
-from authorstats.models import Author, YearWindow
-from authorstats.sources import scholar, scholar_http
-from authorstats.sources.masking import mask_url
 from conftest import files_under
 from scholar_pages import HINTON, fixture
+from typer.testing import CliRunner
+
+from authorstats.cli import app
+from authorstats.models import Author, YearWindow
+from authorstats.shell import fetch, store
+from authorstats.sources import scholar, scholar_http
+from authorstats.sources.masking import mask_url
 
 runner = CliRunner()
 SECRET = "s3cret-pw"
@@ -108,8 +106,9 @@ def test_the_proxy_receives_the_requests_and_its_password_stays_secret(proxy, wo
 
 
 def test_fetch_with_proxy_sends_https_through_the_proxy(proxy, workspace):
-    result = runner.invoke(app, ["fetch", "--workspace", str(workspace), "--source", "scholar", "--author", "hinton",
-                                 "--proxy", proxy.url])
+    result = runner.invoke(
+        app, ["fetch", "--workspace", str(workspace), "--source", "scholar", "--author", "hinton", "--proxy", proxy.url]
+    )
 
     assert [(m, t) for m, t, _ in proxy.seen] == [("CONNECT", "scholar.google.com:443")]
     assert result.exit_code == 3
@@ -122,8 +121,11 @@ def test_fetch_with_proxy_sends_https_through_the_proxy(proxy, workspace):
 def test_scraperapi_key_from_the_environment_is_used_and_masked(workspace):
     key = "0123456789abcdef0123456789abcdef"
 
-    result = runner.invoke(app, ["fetch", "--workspace", str(workspace), "--source", "scholar", "--author", "hinton"],
-                           env={"SCRAPERAPI_KEY": key})
+    result = runner.invoke(
+        app,
+        ["fetch", "--workspace", str(workspace), "--source", "scholar", "--author", "hinton"],
+        env={"SCRAPERAPI_KEY": key},
+    )
 
     assert result.exit_code == 3
     assert "could not connect to the ScraperAPI" in result.output  # its proxy host, not Scholar's
@@ -135,7 +137,10 @@ def test_scraperapi_connection_matches_scholarlys_setup():
 
     assert conn.proxy == "http://scraperapi.retry_404=true:KEY123@proxy-server.scraperapi.com:8001"
     assert conn.verify is False and conn.via == "ScraperAPI" and "KEY123" in conn.secrets
-    assert scholar_http.connection(proxy="http://127.0.0.1:3128", scraperapi_key="KEY123").via == "proxy http://127.0.0.1:3128"
+    assert (
+        scholar_http.connection(proxy="http://127.0.0.1:3128", scraperapi_key="KEY123").via
+        == "proxy http://127.0.0.1:3128"
+    )
 
 
 @pytest.mark.parametrize("bad", ["not a proxy", "ftp://127.0.0.1:21", "http://"])

@@ -11,18 +11,15 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
+from conftest import files_under
+from scholar_pages import HINTON, Row, ScholarProfile, fixture, render_profile, row_html, spread
 from typer.testing import CliRunner
 
-from authorstats.shell import fetch
-
-from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication, YearWindow
-from authorstats.sources import Deadline, Page, Source, SourceRefused
-from authorstats.sources import scholar
-from conftest import files_under
-from scholar_pages import HINTON, Row, ScholarProfile, fixture, render_profile, row_html, spread
+from authorstats.shell import fetch, store
+from authorstats.sources import Deadline, Page, Source, SourceRefused, scholar
 
 runner = CliRunner()
 SCHOLAR = "https://scholar.google.com"
@@ -159,9 +156,11 @@ def test_a_window_before_the_newest_years_skips_them(mock):
 def test_a_moved_profile_is_followed_and_its_new_id_recorded(mock, workspace):
     moved = "NEWidAAAAAAJ"
     mock.get(url__startswith=f"{SCHOLAR}/citations", params__contains={"user": HINTON}).return_value = httpx.Response(
-        302, headers={"Location": f"/citations?hl=en&user={moved}&view_op=list_works&sortby=pubdate&pagesize=100"})
+        302, headers={"Location": f"/citations?hl=en&user={moved}&view_op=list_works&sortby=pubdate&pagesize=100"}
+    )
     mock.get(url__startswith=f"{SCHOLAR}/citations", params__contains={"user": moved}).return_value = httpx.Response(
-        200, html=fixture("profile.html").replace(HINTON, moved))
+        200, html=fixture("profile.html").replace(HINTON, moved)
+    )
 
     report = fetch.run(store.Workspace(workspace), [HINTON_AUTHOR], W2122, source=source(), echo=lambda line: None)
 
@@ -237,8 +236,8 @@ REFUSALS = {
     "429": (httpx.Response(429, text="Too Many Requests"), "too many requests (HTTP 429)"),
     "403": (httpx.Response(403, html="<html><body>Forbidden</body></html>"), "access denied (HTTP 403)"),
     "login redirect": (httpx.Response(302, headers={"Location": LOGIN}), "sign-in page (accounts.google.com)"),
-    "unusual traffic redirect": (httpx.Response(302, headers={"Location": SORRY}), "\"unusual traffic\" page"),
-    "unusual traffic page": (httpx.Response(429, html=fixture("sorry.html")), "\"unusual traffic\" page (HTTP 429)"),
+    "unusual traffic redirect": (httpx.Response(302, headers={"Location": SORRY}), '"unusual traffic" page'),
+    "unusual traffic page": (httpx.Response(429, html=fixture("sorry.html")), '"unusual traffic" page (HTTP 429)'),
     "captcha": (httpx.Response(200, html=fixture("captcha.html")), "asks for a CAPTCHA"),
     "server error": (httpx.Response(503, html="<html>Service Unavailable</html>"), "server error (HTTP 503)"),
 }
@@ -259,8 +258,9 @@ def _assert_refusal_line(result, cause: str, workspace: Path, before: dict) -> N
 def earlier_data(workspace) -> dict:
     """data/raw as an earlier run left it: a refused run must not touch it."""
     ws = store.Workspace(workspace)
-    store.write_jsonl(ws.raw_file("scholar", "hinton"),
-                      [Publication(author="hinton", title="Kept", year=2019, source="scholar")])
+    store.write_jsonl(
+        ws.raw_file("scholar", "hinton"), [Publication(author="hinton", title="Kept", year=2019, source="scholar")]
+    )
     store.write_json(ws.manifest_file("scholar"), {"source": "scholar", "authors": {}})
     return files_under(ws.raw)
 
@@ -328,11 +328,13 @@ def test_a_refusal_stops_requests_for_the_other_authors(mock, workspace):
 
 
 def test_one_author_failing_does_not_stop_the_others(mock, workspace):
-    mock.get(url__startswith=f"{SCHOLAR}/citations", params__contains={"user": "kukA0LcAAAAJ"}).return_value = (
-        httpx.Response(404, html="<html>Not Found</html>"))
+    mock.get(
+        url__startswith=f"{SCHOLAR}/citations", params__contains={"user": "kukA0LcAAAAJ"}
+    ).return_value = httpx.Response(404, html="<html>Not Found</html>")
     for user in ("WLN3QrAAAAAJ", HINTON):
-        mock.get(url__startswith=f"{SCHOLAR}/citations", params__contains={"user": user}).return_value = (
-            httpx.Response(200, html=fixture("profile.html").replace(HINTON, user)))
+        mock.get(url__startswith=f"{SCHOLAR}/citations", params__contains={"user": user}).return_value = httpx.Response(
+            200, html=fixture("profile.html").replace(HINTON, user)
+        )
 
     result = fetch_cli(workspace)
 
@@ -359,14 +361,17 @@ def test_cached_authors_still_count_when_google_refuses(mock, workspace):
 # --- bad input -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--years", "2022-2021"], "starts after it ends"),
-    (["--author", "nobody"], "unknown author 'nobody'"),
-    (["--source", "bing"], "unknown source 'bing'. Use auto (the default) or one of: dblp, openalex, scholar"),
-    (["--proxy", "not a proxy"], "is not a proxy URL"),
-    (["--deadline", "0"], "not a positive number of seconds"),
-    (["--max-age", "-1"], "is negative"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--years", "2022-2021"], "starts after it ends"),
+        (["--author", "nobody"], "unknown author 'nobody'"),
+        (["--source", "bing"], "unknown source 'bing'. Use auto (the default) or one of: dblp, openalex, scholar"),
+        (["--proxy", "not a proxy"], "is not a proxy URL"),
+        (["--deadline", "0"], "not a positive number of seconds"),
+        (["--max-age", "-1"], "is negative"),
+    ],
+)
 def test_bad_input_exits_2_in_one_line(args, message, workspace):
     result = fetch_cli(workspace, *args)
 
@@ -408,8 +413,9 @@ def test_a_run_stopped_by_the_deadline_resumes_where_it_stopped(mock, workspace,
 
     list_route(mock, slow_pages)
     ws = store.Workspace(workspace)
-    stopped = fetch.run(ws, [HINTON_AUTHOR], W2122, source=source(deadline=Deadline(30, clock=clock)),
-                        echo=lambda line: None)
+    stopped = fetch.run(
+        ws, [HINTON_AUTHOR], W2122, source=source(deadline=Deadline(30, clock=clock)), echo=lambda line: None
+    )
 
     assert stopped.failed == 1 and "stopped at the --deadline of 30 s" in str(stopped.results[0].error)
     assert profile.cstarts == [0, 100]
@@ -427,8 +433,9 @@ def test_a_run_stopped_by_the_deadline_resumes_where_it_stopped(mock, workspace,
 
 def test_a_partial_for_another_window_is_not_resumed(mock, workspace):
     ws = store.Workspace(workspace)
-    store.write_jsonl(ws.partial_file("scholar", "hinton"),
-                      [Publication(author="hinton", title="Stale", year=2019, source="scholar")])
+    store.write_jsonl(
+        ws.partial_file("scholar", "hinton"), [Publication(author="hinton", title="Stale", year=2019, source="scholar")]
+    )
     store.write_json(ws.partial_state("scholar", "hinton"), {"window": "2019", "records": 1, "cursor": "100"})
     list_route(mock, html=fixture("profile.html"))
 
@@ -478,7 +485,9 @@ def test_a_missing_detail_page_keeps_the_listed_record(mock, workspace):
     assert result.exit_code == 0
     assert "no details for" in result.stderr
     records = list(store.read_jsonl(store.Workspace(workspace).raw_file("scholar", "hinton")))
-    assert {r.extra["details"] for r in records} == {"unavailable"} and records[2].venue.startswith("Neural Computation 35")
+    assert {r.extra["details"] for r in records} == {"unavailable"} and records[2].venue.startswith(
+        "Neural Computation 35"
+    )
 
 
 def test_interrupted_details_resume_where_they_stopped(mock, workspace):
@@ -519,8 +528,10 @@ def test_importing_scholarly_leaves_the_environment_alone(tmp_path):
     import sys
 
     (tmp_path / ".env").write_text("AUTHORSTATS_DOTENV_PROBE=leaked\n", encoding="utf-8")
-    code = ("import os; from authorstats.sources import scholar; scholar._scholarly(); "
-            "print(os.environ.get('AUTHORSTATS_DOTENV_PROBE', 'clean'))")
+    code = (
+        "import os; from authorstats.sources import scholar; scholar._scholarly(); "
+        "print(os.environ.get('AUTHORSTATS_DOTENV_PROBE', 'clean'))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
 
     assert out.stdout.strip() == "clean"
@@ -531,7 +542,9 @@ def test_a_source_whose_list_is_one_page_is_fetched_in_one_go_and_filtered_to_th
         name = "listed"
 
         def pages(self, author, window, cursor=None):
-            records = [Publication(author=author.key, title=f"T{y}", year=y, source="listed") for y in (2020, 2021, 2023)]
+            records = [
+                Publication(author=author.key, title=f"T{y}", year=y, source="listed") for y in (2020, 2021, 2023)
+            ]
             return iter([Page(records, None)])
 
     report = fetch.run(store.Workspace(workspace), [HINTON_AUTHOR], W2122, source=Listed(), echo=lambda line: None)
@@ -566,10 +579,13 @@ def test_the_run_report_decides_the_exit_code_and_the_closing_lines_without_prin
     report.add(fetch.AuthorResult("hinton", "failed", error=refused, note="Google Scholar refused earlier in this run"))
 
     assert said == [] and report.exit_code == 2  # nobody served: the first failure's code
-    assert report.closing_lines() == ["lecun: failed: Google Scholar refused: too many requests. Use a proxy.",
-                                      "hinton: failed: Google Scholar refused: too many requests. Use a proxy."]
-    assert str(report.error()) == ("Google Scholar has no profile X (HTTP 404) for bengio; not fetched: bengio. "
-                                   "Check the id.")
+    assert report.closing_lines() == [
+        "lecun: failed: Google Scholar refused: too many requests. Use a proxy.",
+        "hinton: failed: Google Scholar refused: too many requests. Use a proxy.",
+    ]
+    assert str(report.error()) == (
+        "Google Scholar has no profile X (HTTP 404) for bengio; not fetched: bengio. Check the id."
+    )
 
     report.add(fetch.AuthorResult("ada", "done", records=3, requests=1))
 

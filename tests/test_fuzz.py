@@ -15,15 +15,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from authorstats.analysis.merge import normalise_title
 from authorstats.classification import engine as classify
-
-from authorstats.shell import importer
-
-from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import BadInputError
-from authorstats.analysis.merge import normalise_title
 from authorstats.models import EARLIEST_YEAR, YearWindow
+from authorstats.shell import importer, store
 from authorstats.shell.config_files import load_roster, load_taxonomy
 
 runner = CliRunner()
@@ -32,8 +29,31 @@ AUTHORS = load_roster()
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Titles as they come: any text, plus the pieces real titles are made of (LaTeX, accents, dashes, colons).
-title_parts = st.sampled_from(["Deep", "learning", ":", " - ", "—", "$\\beta$-VAE", "\\'{e}", "Réseaux", "İ",
-                               "GPT-3", "&", "\x00", "\n", "  ", "ﬁ", "🙂", "a" * 300, "(", "[", "\\", "{}"])
+title_parts = st.sampled_from(
+    [
+        "Deep",
+        "learning",
+        ":",
+        " - ",
+        "—",
+        "$\\beta$-VAE",
+        "\\'{e}",
+        "Réseaux",
+        "İ",
+        "GPT-3",
+        "&",
+        "\x00",
+        "\n",
+        "  ",
+        "ﬁ",
+        "🙂",
+        "a" * 300,
+        "(",
+        "[",
+        "\\",
+        "{}",
+    ]
+)
 titles = st.one_of(st.text(), st.lists(title_parts, max_size=12).map("".join))
 
 
@@ -57,9 +77,13 @@ def test_classify_always_answers_a_topic_of_the_taxonomy(title, abstract):
 
 
 @FUZZ
-@given(st.one_of(st.text(max_size=20),
-                 st.tuples(st.integers(-5, 10_000), st.integers(-5, 10_000)).map(lambda p: f"{p[0]}-{p[1]}"),
-                 st.integers(0, 99_999).map(str)))
+@given(
+    st.one_of(
+        st.text(max_size=20),
+        st.tuples(st.integers(-5, 10_000), st.integers(-5, 10_000)).map(lambda p: f"{p[0]}-{p[1]}"),
+        st.integers(0, 99_999).map(str),
+    )
+)
 def test_year_window_parses_or_says_why_not(text):
     try:
         window = YearWindow.parse(text)
@@ -69,11 +93,16 @@ def test_year_window_parses_or_says_why_not(text):
         assert EARLIEST_YEAR <= window.start <= window.end
 
 
-cells = st.one_of(st.text(max_size=30), st.sampled_from(["lecun", "Yann LeCun", "hinton", "2021", "1899", "abc", "",
-                                                         '"', "10.1145/x", "1,234"]))
+cells = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["lecun", "Yann LeCun", "hinton", "2021", "1899", "abc", "", '"', "10.1145/x", "1,234"]),
+)
 rows = st.lists(st.lists(cells, min_size=0, max_size=8), max_size=6)
-headers = st.one_of(st.just(["author", "title", "year"]), st.just(["author", "title", "year", "doi", "citations"]),
-                    st.lists(st.sampled_from(["author", "title", "year", "Publication Year", "x", ""]), max_size=5))
+headers = st.one_of(
+    st.just(["author", "title", "year"]),
+    st.just(["author", "title", "year", "doi", "citations"]),
+    st.lists(st.sampled_from(["author", "title", "year", "Publication Year", "x", ""]), max_size=5),
+)
 
 
 def csv_bytes(header: list[str], body: list[list[str]], delimiter: str) -> bytes:

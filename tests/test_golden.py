@@ -30,8 +30,13 @@ FILES = {
 # pictures (the template leaves absent pictures out), written at a fixed time with fixed package versions.
 PAGE = "index.html"
 GENERATED = "2023-01-01T00:00:00+00:00"
-VERSIONS = {"authorstats": "0.1.0", "pandas": "2.0", "matplotlib": "3.8", "wordcloud": "1.9",
-            "scholarly": "not installed"}
+VERSIONS = {
+    "authorstats": "0.1.0",
+    "pandas": "2.0",
+    "matplotlib": "3.8",
+    "wordcloud": "1.9",
+    "scholarly": "not installed",
+}
 
 # Lines of difference shown when a file changed (the whole file is in the workspace the test names).
 SHOWN = 40
@@ -45,7 +50,8 @@ def bundled_report(tmp_path_factory) -> Path:
     """
     root = tmp_path_factory.mktemp("golden")
     result = CliRunner().invoke(
-        app, ["report", "--workspace", str(root), "--years", "2021-2022", "--no-clouds", "--dpi", "50"])
+        app, ["report", "--workspace", str(root), "--years", "2021-2022", "--no-clouds", "--dpi", "50"]
+    )
     assert result.exit_code == 0, result.output
     return root
 
@@ -66,19 +72,29 @@ def bundled_page() -> bytes:
 
     text = (resources.files("authorstats") / "data" / "taxonomy.toml").read_text(encoding="utf-8")
     venues = (resources.files("authorstats") / "data" / "venues.toml").read_text(encoding="utf-8")
-    data = compute_report(authorstats.snapshot_records(), roster=authorstats.load_roster(),
-                          taxonomy=parse_taxonomy(text, "authorstats/data/taxonomy.toml"), years="2021-2022",
-                          options=ReportOptions(clouds=False, venues=parse_venues(venues, "authorstats/data/venues.toml")),
-                          reference=authorstats.load_reference())
-    built = page.report_page(data, {}, generated=GENERATED, versions=VERSIONS,
-                             labels_path="data/labels.csv", labels_found=False)
+    data = compute_report(
+        authorstats.snapshot_records(),
+        roster=authorstats.load_roster(),
+        taxonomy=parse_taxonomy(text, "authorstats/data/taxonomy.toml"),
+        years="2021-2022",
+        options=ReportOptions(clouds=False, venues=parse_venues(venues, "authorstats/data/venues.toml")),
+        reference=authorstats.load_reference(),
+    )
+    built = page.report_page(
+        data, {}, generated=GENERATED, versions=VERSIONS, labels_path="data/labels.csv", labels_found=False
+    )
     return html.render(built).encode("utf-8")
 
 
 def _difference(expected: bytes, actual: bytes, name: str) -> str:
-    lines = list(difflib.unified_diff(expected.decode("utf-8", "replace").splitlines(keepends=True),
-                                      actual.decode("utf-8", "replace").splitlines(keepends=True),
-                                      f"tests/golden/{name}", "this run"))
+    lines = list(
+        difflib.unified_diff(
+            expected.decode("utf-8", "replace").splitlines(keepends=True),
+            actual.decode("utf-8", "replace").splitlines(keepends=True),
+            f"tests/golden/{name}",
+            "this run",
+        )
+    )
     shown = "".join(lines[:SHOWN]) or "(the same text: the bytes differ in encoding or line endings)\n"
     more = f"... {len(lines) - SHOWN} more lines of difference\n" if len(lines) > SHOWN else ""
     return shown + more
@@ -91,9 +107,11 @@ def _compare(name: str, actual: bytes, where: str, request: pytest.FixtureReques
         pytest.skip(f"rewrote tests/golden/{name}; review it with git diff tests/golden/")
     expected = golden.read_bytes()
     if actual != expected:
-        pytest.fail(f"{where} differs from tests/golden/{name}:\n{_difference(expected, actual, name)}"
-                    "If the change is intended: .venv/bin/python -m pytest tests/test_golden.py --update-golden",
-                    pytrace=False)
+        pytest.fail(
+            f"{where} differs from tests/golden/{name}:\n{_difference(expected, actual, name)}"
+            "If the change is intended: .venv/bin/python -m pytest tests/test_golden.py --update-golden",
+            pytrace=False,
+        )
 
 
 @pytest.mark.parametrize("name", sorted(FILES))

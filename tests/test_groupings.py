@@ -13,8 +13,19 @@ from authorstats.config.taxonomy import parse_taxonomy
 from authorstats.errors import BadInputError
 
 runner = CliRunner()
-SEMINAR = ["Self-Supervised", "Architecture", "Optimization", "Representation", "Augmentation", "Contrastive",
-           "Generation", "Physics", "RL", "Robotics", "Object Detection"]
+SEMINAR = [
+    "Self-Supervised",
+    "Architecture",
+    "Optimization",
+    "Representation",
+    "Augmentation",
+    "Contrastive",
+    "Generation",
+    "Physics",
+    "RL",
+    "Robotics",
+    "Object Detection",
+]
 TOPICS = """
 [[topic]]
 name = "Architecture"
@@ -42,19 +53,22 @@ def test_every_topic_of_the_seminar_grouping_has_its_reason_in_the_file():
     from authorstats.shell.config_files import default_taxonomy_path
 
     text = default_taxonomy_path().read_text(encoding="utf-8")
-    block = text[text.index("[groupings.seminar.categories]"):text.index("[groupings.broad]")]
+    block = text[text.index("[groupings.seminar.categories]") : text.index("[groupings.broad]")]
     listed = [line for line in block.splitlines() if line.startswith('  "')]
     assert len(listed) == len(authorstats.load_taxonomy().names)
     assert all("#" in line and len(line.split("#", 1)[1].strip()) > 10 for line in listed)
 
 
-@pytest.mark.parametrize("categories, problem", [
-    ('A = ["Architecture", "RL"]\nB = ["RL", "Other"]', "the topic 'RL' is in two categories, 'A' and 'B'"),
-    ('A = ["Architecture"]\nB = ["Other"]', "the topic(s) 'RL' are in no category"),
-    ('A = ["Architecture", "RL", "Other", "Dreams"]', "'Dreams' is not a topic of the taxonomy"),
-    ('Total = ["Architecture", "RL", "Other"]', "the category name 'Total' is reserved"),
-    ('A = []', "category 'A' must list topics"),
-])
+@pytest.mark.parametrize(
+    "categories, problem",
+    [
+        ('A = ["Architecture", "RL"]\nB = ["RL", "Other"]', "the topic 'RL' is in two categories, 'A' and 'B'"),
+        ('A = ["Architecture"]\nB = ["Other"]', "the topic(s) 'RL' are in no category"),
+        ('A = ["Architecture", "RL", "Other", "Dreams"]', "'Dreams' is not a topic of the taxonomy"),
+        ('Total = ["Architecture", "RL", "Other"]', "the category name 'Total' is reserved"),
+        ("A = []", "category 'A' must list topics"),
+    ],
+)
 def test_a_bad_grouping_is_refused_naming_the_topic(categories, problem):
     with pytest.raises(BadInputError, match="grouping 'g'") as caught:
         parse_taxonomy(TOPICS + f"\n[groupings.g.categories]\n{categories}\n", "t.toml")
@@ -63,8 +77,9 @@ def test_a_bad_grouping_is_refused_naming_the_topic(categories, problem):
 
 def test_a_bad_grouping_or_an_unknown_name_is_exit_2(tmp_path):
     bad = tmp_path / "t.toml"
-    bad.write_text(TOPICS + '\n[groupings.g.categories]\nA = ["Architecture", "RL"]\nB = ["RL", "Other"]\n',
-                   encoding="utf-8")
+    bad.write_text(
+        TOPICS + '\n[groupings.g.categories]\nA = ["Architecture", "RL"]\nB = ["RL", "Other"]\n', encoding="utf-8"
+    )
     result = runner.invoke(app, ["report", "-w", str(tmp_path), "--taxonomy", str(bad)])
     assert result.exit_code == 2 and "the topic 'RL' is in two categories" in result.output
     result = runner.invoke(app, ["report", "-w", str(tmp_path), "--group-by", "coarse"])
@@ -97,8 +112,10 @@ def test_the_seminar_comparison_counts_in_its_categories_and_gives_both_agreemen
     plain = tmp_path / "plain"
     plain.mkdir()
     assert runner.invoke(app, ["report", "-w", str(plain), "--no-clouds", "--dpi", "50"]).exit_code == 0
-    tables = [pd.read_csv(ws / "reports" / "reference_comparison.csv", dtype=str, keep_default_na=False)
-              for ws in (grouped, plain)]
+    tables = [
+        pd.read_csv(ws / "reports" / "reference_comparison.csv", dtype=str, keep_default_na=False)
+        for ws in (grouped, plain)
+    ]
     # the same comparison with or without --group-by seminar: it is made in the seminar's categories either way
     assert tables[0].equals(tables[1])
     table = tables[0]
@@ -107,14 +124,20 @@ def test_the_seminar_comparison_counts_in_its_categories_and_gives_both_agreemen
     for key in ("lecun", "hinton"):
         assert totals.loc[key, "agreement"] and totals.loc[key, "agreement_taxonomy"]
         assert totals.loc[key, "agreement"] != totals.loc[key, "agreement_taxonomy"]
-    assert "in the categories of the taxonomy's 'seminar' grouping" in \
-        (plain / "reports" / "summary.md").read_text(encoding="utf-8")
+    assert "in the categories of the taxonomy's 'seminar' grouping" in (plain / "reports" / "summary.md").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_the_library_groups_too():
-    data = authorstats.compute_report(authorstats.snapshot_records(), roster=authorstats.load_roster(),
-                                      taxonomy=authorstats.load_taxonomy(), years="2021-2022",
-                                      options=authorstats.ReportOptions(clouds=False), group_by="broad")
+    data = authorstats.compute_report(
+        authorstats.snapshot_records(),
+        roster=authorstats.load_roster(),
+        taxonomy=authorstats.load_taxonomy(),
+        years="2021-2022",
+        options=authorstats.ReportOptions(clouds=False),
+        group_by="broad",
+    )
     assert list(data.matrix.columns) == list(authorstats.load_taxonomy().grouping("broad").names)
     assert data.matrix.sum(axis=1).tolist() == [72, 33, 15]
 
@@ -124,7 +147,9 @@ def test_topics_group_by_lists_each_category_with_the_topics_it_takes():
     grouping = taxonomy.grouping("seminar")
     result = runner.invoke(app, ["topics", "--group-by", "seminar"], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"Grouping seminar of the bundled taxonomy: {len(grouping.categories)} categories\n")
+    assert result.stdout.startswith(
+        f"Grouping seminar of the bundled taxonomy: {len(grouping.categories)} categories\n"
+    )
     listed = [line.removeprefix("  takes: ") for line in result.stdout.splitlines() if line.startswith("  takes: ")]
     assert len(listed) == len(grouping.categories) == 11
     shown = " ".join(result.stdout.split())  # the wrapped lines joined again

@@ -57,7 +57,12 @@ def help_defects(text: str) -> list[str]:
     # Option descriptions start early enough to keep at least 40 columns for the text.
     for line in lines:
         if re.match(r"^ {2}\S", line) and "  " in line.strip():
-            start = len(line) - len(line.lstrip()) + line.strip().index("  ") + len(re.match(r"\s*", line.strip()[line.strip().index("  "):]).group())
+            start = (
+                len(line)
+                - len(line.lstrip())
+                + line.strip().index("  ")
+                + len(re.match(r"\s*", line.strip()[line.strip().index("  ") :]).group())
+            )
             if start > WIDTH - 40:
                 found.append(f"description squeezed into {WIDTH - start} columns: {line!r}")
     # Prose paragraphs are filled: a line never ends where the next line's first word would have fitted.
@@ -134,8 +139,11 @@ def test_topics_lists_every_bundled_topic_with_its_description_and_terms():
 
 def test_topics_reads_another_taxonomy_and_names_only_its_file(tmp_path):
     path = tmp_path / "mine.toml"
-    path.write_text('[[topic]]\nname = "Vision"\ndescription = "Pictures and video."\n[topic.terms]\n'
-                    "'images?' = 2\n'video\\w*' = 3\n'pixel' = 1\n", encoding="utf-8")
+    path.write_text(
+        '[[topic]]\nname = "Vision"\ndescription = "Pictures and video."\n[topic.terms]\n'
+        "'images?' = 2\n'video\\w*' = 3\n'pixel' = 1\n",
+        encoding="utf-8",
+    )
     parse_taxonomy(path.read_text(encoding="utf-8"), path)  # a valid taxonomy
     result = runner.invoke(app, ["topics", "--taxonomy", str(path)])
     assert result.exit_code == 0, result.output
@@ -150,8 +158,15 @@ def test_topics_with_a_missing_taxonomy_is_one_line_and_exit_2(tmp_path):
     assert result.stderr.count("\n") == 1 and "does not exist" in result.stderr
 
 
-@pytest.mark.parametrize("pattern, shown", [("generat\\w*", "generat*"), ("gflownets?", "gflownet(s)"),
-                                            ("self-supervis\\w*", "self-supervis*"), ("moco(v\\d)?", "moco(v\\d)?"),
-                                            ("negative (samples?|pairs?)", "negative (sample(s)|pair(s))")])
+@pytest.mark.parametrize(
+    "pattern, shown",
+    [
+        ("generat\\w*", "generat*"),
+        ("gflownets?", "gflownet(s)"),
+        ("self-supervis\\w*", "self-supervis*"),
+        ("moco(v\\d)?", "moco(v\\d)?"),
+        ("negative (samples?|pairs?)", "negative (sample(s)|pair(s))"),
+    ],
+)
 def test_terms_are_shown_without_regex_notation_where_they_have_a_plain_reading(pattern, shown):
     assert readable_term(pattern) == shown

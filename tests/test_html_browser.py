@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from browser import chromium, needs_chromium
 from typer.testing import CliRunner
 
 from authorstats.cli import app
-
-from browser import chromium, needs_chromium
 
 pytestmark = needs_chromium
 
@@ -24,19 +23,34 @@ def page(tmp_path_factory):
     raw = ws / "data" / "raw" / "import"
     raw.mkdir(parents=True)
     records = {
-        "lecun": [HOSTILE, "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning",
-                  "Understanding Dimensional Collapse in Contrastive Self-supervised Learning"],
+        "lecun": [
+            HOSTILE,
+            "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning",
+            "Understanding Dimensional Collapse in Contrastive Self-supervised Learning",
+        ],
         "hinton": ["The Forward-Forward Algorithm", "How to represent part-whole hierarchies in a neural network"],
     }
     names = {"lecun": "Yann LeCun", "hinton": "Geoffrey Hinton"}
     for author, titles in records.items():
         # a hostile co-author and citation counts: the co-author, venue and citation sections show them too
-        lines = [json.dumps({"author": author, "title": t, "year": 2022, "source": "import",
-                             "venue": '<img src=x onerror="alert(2)">', "citations": 3 + i,
-                             "authors": [names[author], HOSTILE_NAME]}) for i, t in enumerate(titles)]
+        lines = [
+            json.dumps(
+                {
+                    "author": author,
+                    "title": t,
+                    "year": 2022,
+                    "source": "import",
+                    "venue": '<img src=x onerror="alert(2)">',
+                    "citations": 3 + i,
+                    "authors": [names[author], HOSTILE_NAME],
+                }
+            )
+            for i, t in enumerate(titles)
+        ]
         (raw / f"{author}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["report", "-w", str(ws), "-a", "lecun", "-a", "hinton",
-                                      "--cloud-size", "400x200", "--dpi", "60"])
+    result = CliRunner().invoke(
+        app, ["report", "-w", str(ws), "-a", "lecun", "-a", "hinton", "--cloud-size", "400x200", "--dpi", "60"]
+    )
     assert result.exit_code == 0, result.output
     return ws / "reports" / "index.html"
 
@@ -61,8 +75,7 @@ def test_page_loads_without_console_errors(loaded):
 
 
 def test_every_image_is_decoded(loaded):
-    images = loaded.execute_script(
-        "return Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth]);")
+    images = loaded.execute_script("return Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth]);")
     # per author: bars, topics by year, word cloud; then the heatmap, the shares chart, the co-author network,
     # the topic trends and the citations per topic; then the charts beside the seminar's tables (LeCun and
     # Hinton: Bengio's is a total only)
@@ -95,8 +108,10 @@ def bundled_page(tmp_path_factory):
 
 def at_width(driver, page, width):
     """``page`` loaded in a viewport ``width`` CSS pixels wide, as a phone (mobile: the viewport meta applies)."""
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
     driver.get(page.resolve().as_uri())
     driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true);")
     return driver

@@ -11,22 +11,18 @@ from html.parser import HTMLParser
 from importlib import resources
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.colors import to_hex
-import pytest
 from typer.testing import CliRunner
 
+from authorstats.analysis import tables, words
+from authorstats.cli import app
 from authorstats.render import charts
 from authorstats.render import html as html_report
-
-from authorstats.analysis import words
-from authorstats.shell.config_files import load_stopwords
-
 from authorstats.render import markdown as summary
-
-from authorstats.analysis import tables
-from authorstats.cli import app
+from authorstats.shell.config_files import load_stopwords
 
 runner = CliRunner()
 HOSTILE = "<script>alert(1)</script>"
@@ -46,12 +42,18 @@ def write_raw(workspace, author, records, source="import"):
 
 LECUN = [
     {"title": HOSTILE, "year": 2022, "venue": HOSTILE_VENUE, "fetched_at": "2024-05-02T10:00:00+00:00"},
-    {"title": "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning", "year": 2022,
-     "abstract": "We introduce VICReg, a self-supervised method with variance and covariance regularization.",
-     "fetched_at": "2024-05-01T09:00:00+00:00"},
-    {"title": "Understanding Dimensional Collapse in Contrastive Self-supervised Learning", "year": 2021,
-     "abstract": "Contrastive self-supervised learning suffers from dimensional collapse of embeddings.",
-     "fetched_at": "2024-05-01T09:00:00+00:00"},
+    {
+        "title": "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning",
+        "year": 2022,
+        "abstract": "We introduce VICReg, a self-supervised method with variance and covariance regularization.",
+        "fetched_at": "2024-05-01T09:00:00+00:00",
+    },
+    {
+        "title": "Understanding Dimensional Collapse in Contrastive Self-supervised Learning",
+        "year": 2021,
+        "abstract": "Contrastive self-supervised learning suffers from dimensional collapse of embeddings.",
+        "fetched_at": "2024-05-01T09:00:00+00:00",
+    },
 ]
 HINTON = [
     {"title": "The Forward-Forward Algorithm", "year": 2022},
@@ -73,14 +75,16 @@ def built(tmp_path_factory):
     write_raw(ws, "lecun", LECUN)
     write_raw(ws, "hinton", HINTON)
     (ws / "data" / "labels.csv").write_text(
-        "title,source_id,topic\nThe Forward-Forward Algorithm,,Neuroscience\n", encoding="utf-8")
+        "title,source_id,topic\nThe Forward-Forward Algorithm,,Neuroscience\n", encoding="utf-8"
+    )
     report(ws)
     return ws
 
 
 def report(ws, *extra):
-    result = run("report", "-w", str(ws), "-a", "lecun", "-a", "hinton", "--cloud-size", "300x150", "--dpi", "50",
-                 *extra)
+    result = run(
+        "report", "-w", str(ws), "-a", "lecun", "-a", "hinton", "--cloud-size", "300x150", "--dpi", "50", *extra
+    )
     assert result.exit_code == 0, result.output
     return result
 
@@ -91,7 +95,8 @@ def test_data_strings_are_escaped_and_nothing_from_data_can_run(built):
     assert "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in page
     assert "<script" not in page.lower()
     assert "onerror=alert" not in page.replace("&lt;img src=x onerror=alert(2)&gt;", "").replace(
-        "&lt;img src=x onerror=alert &gt;", "")  # the venues section shows the venue cleaned of its "(2)"
+        "&lt;img src=x onerror=alert &gt;", ""
+    )  # the venues section shows the venue cleaned of its "(2)"
     assert not re.search(r"<[a-z][^>]*onerror", page, re.IGNORECASE)  # no element carries the handler
 
 
@@ -119,16 +124,44 @@ def page_of(text: str) -> html_report.Page:
     linked = html_report.Picture(b"", "svg", f"linked {text}", None, link=f"charts/{text}.svg")
     topic = f"Topic {text}"
     table = pd.DataFrame({"Topic": ["Total", topic], "Count": [2, 2]})
-    papers = pd.DataFrame({"title": [text, "Plain"], "year": [2021, None], "venue": [text, None],
-                           "topic": [topic, topic], "evidence": [text, ""], "manual": [True, "no"]})
-    authors = [html_report.AuthorSection(f"k{text}", f"Name {text}", table, papers, png, linked, png, f"cloud {text}"),
-               html_report.AuthorSection("b", "B", table, papers.iloc[:0], linked, None, None, f"no cloud {text}")]
-    methods = html_report.Methods(f"window {text}", f"tax {text}", f"labels {text}", 1,
-                                  [html_report.MethodsRow(f"Name {text}", f"src {text}", f"when {text}", 3, 1, 2)],
-                                  {f"pkg {text}": f"v {text}"}, f"cloud method {text}", [f"note {text}"])
+    papers = pd.DataFrame(
+        {
+            "title": [text, "Plain"],
+            "year": [2021, None],
+            "venue": [text, None],
+            "topic": [topic, topic],
+            "evidence": [text, ""],
+            "manual": [True, "no"],
+        }
+    )
+    authors = [
+        html_report.AuthorSection(f"k{text}", f"Name {text}", table, papers, png, linked, png, f"cloud {text}"),
+        html_report.AuthorSection("b", "B", table, papers.iloc[:0], linked, None, None, f"no cloud {text}"),
+    ]
+    methods = html_report.Methods(
+        f"window {text}",
+        f"tax {text}",
+        f"labels {text}",
+        1,
+        [html_report.MethodsRow(f"Name {text}", f"src {text}", f"when {text}", 3, 1, 2)],
+        {f"pkg {text}": f"v {text}"},
+        f"cloud method {text}",
+        [f"note {text}"],
+    )
     matrix = pd.DataFrame([[2], [0]], index=[a.key for a in authors], columns=[topic])
-    return html_report.Page(f"Title {text}", f"window {text}", f"gen {text}", f"v {text}", authors,
-                            {topic: "#4e79a7"}, methods, matrix, png, linked, f"overview {text}")
+    return html_report.Page(
+        f"Title {text}",
+        f"window {text}",
+        f"gen {text}",
+        f"v {text}",
+        authors,
+        {topic: "#4e79a7"},
+        methods,
+        matrix,
+        png,
+        linked,
+        f"overview {text}",
+    )
 
 
 def test_direct_render_escapes_every_field_from_data():
@@ -136,7 +169,7 @@ def test_direct_render_escapes_every_field_from_data():
     assert "<script" not in page.lower()
     assert "<title>Title &lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; ampersands</title>" in page
     assert '<a href="charts/&lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; ampersands.svg">' in page
-    assert "<p class=\"note\">no cloud &lt;script&gt;" in page  # a cloud note without a cloud
+    assert '<p class="note">no cloud &lt;script&gt;' in page  # a cloud note without a cloud
     assert "<li>note &lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; ampersands</li>\n</ul>" in page
 
 
@@ -158,8 +191,17 @@ def test_no_string_from_data_changes_the_page_structure(text):
     links = [attrs["href"] for tag, attrs in parsed.tags if tag == "a"]
     key = f"#author-k{text}"
     assert [link for link in links if link.startswith("#") and link != "#top"] == [  # the contents
-        "#overview", key, f"{key}-topics", f"{key}-years", f"{key}-cloud", f"{key}-papers",
-        "#author-b", "#author-b-topics", "#author-b-cloud", "#methods"]
+        "#overview",
+        key,
+        f"{key}-topics",
+        f"{key}-years",
+        f"{key}-cloud",
+        f"{key}-papers",
+        "#author-b",
+        "#author-b-topics",
+        "#author-b-cloud",
+        "#methods",
+    ]
     assert links.count("#top") == 4  # back to the top from the overview, each author and the methods
     assert [link for link in links if not link.startswith("#")] == [f"charts/{text}.svg"] * 3  # the charts not embedded
 
@@ -190,7 +232,7 @@ def test_page_has_each_authors_table_and_the_methods(built):
     page = (built / "reports" / "index.html").read_text(encoding="utf-8")
     assert 'id="author-lecun"' in page and 'id="author-hinton"' in page
     assert '<tr class="total"><td>Total</td><td class="num">3</td></tr>' in page
-    methods = page[page.index('id="methods"'):]
+    methods = page[page.index('id="methods"') :]
     assert "2024-05-01 to 2024-05-02" in methods  # LeCun's fetch dates
     assert "Manual labels: 1 label in data/labels.csv matched 1 record" in methods
     assert "<td>Neuroscience <em>(manual)</em></td>" in page  # the labelled paper in Hinton's list
@@ -204,7 +246,7 @@ def test_summary_md_has_the_tables_that_match_the_csv_files(built):
     text = (built / "reports" / "summary.md").read_text(encoding="utf-8")
     for key, name in (("lecun", "Yann LeCun"), ("hinton", "Geoffrey Hinton")):
         table = pd.read_csv(built / "reports" / f"{key}_topics.csv")
-        section = text[text.index(f"## {name}\n"):]
+        section = text[text.index(f"## {name}\n") :]
         assert f"| **Total** | **{table.iloc[0]['Count']}** |" in section
         for topic, count in table.iloc[1:].itertuples(index=False):
             assert f"| {topic} | {count} |" in section
@@ -224,9 +266,19 @@ def test_svg_format_writes_svg_charts_and_embeds_them(fixture_ws):
     report(fixture_ws, "--format", "svg", "--no-clouds")
     reports = fixture_ws / "reports"
     svgs = sorted(p.name for p in reports.glob("*.svg"))
-    assert svgs == ["hinton_by_year.svg", "hinton_reference.svg", "hinton_table.svg", "hinton_topics.svg",
-                    "lecun_by_year.svg", "lecun_reference.svg", "lecun_table.svg", "lecun_topics.svg",
-                    "topic_heatmap.svg", "topic_shares.svg", "topic_trends.svg"]
+    assert svgs == [
+        "hinton_by_year.svg",
+        "hinton_reference.svg",
+        "hinton_table.svg",
+        "hinton_topics.svg",
+        "lecun_by_year.svg",
+        "lecun_reference.svg",
+        "lecun_table.svg",
+        "lecun_topics.svg",
+        "topic_heatmap.svg",
+        "topic_shares.svg",
+        "topic_trends.svg",
+    ]
     assert not list(reports.glob("*.png"))
     for name in svgs:
         assert ET.parse(reports / name).getroot().tag.endswith("svg")
@@ -286,14 +338,16 @@ def test_log_odds_ranks_own_words_over_shared_ones_and_is_antisymmetric():
 def test_distinctive_frequencies_keep_only_over_represented_words():
     stop = load_stopwords()
     weights = words.distinctive_frequencies(
-        ["Capsules for vision", "Capsules and routing"], ["Causal vision", "Causal routing models"], stop)
+        ["Capsules for vision", "Capsules and routing"], ["Causal vision", "Causal routing models"], stop
+    )
     assert list(weights)[0] == "capsules"
     assert "causal" not in weights and "vision" not in weights
     assert all(v > 0 for v in weights.values())
 
 
-FRAME = pd.DataFrame({"author": ["a", "a", "a", "b"], "year": [2021, 2022, 2022, 2021],
-                      "topic": ["RL", "RL", "Physics", "Physics"]})
+FRAME = pd.DataFrame(
+    {"author": ["a", "a", "a", "b"], "year": [2021, 2022, 2022, 2021], "topic": ["RL", "RL", "Physics", "Physics"]}
+)
 TOPICS = ["RL", "Physics", "Other"]
 COLORS = charts.topic_colors(TOPICS)
 
@@ -327,8 +381,11 @@ def test_topics_by_year_stacks_each_years_topics_in_their_colours():
     by_year = tables.topics_by_year(FRAME[FRAME["author"] == "a"], TOPICS)
     fig, ax = charts.new_figure(6, 4, 50)
     charts.draw_topics_by_year(ax, by_year, COLORS, "t")
-    segments = {(round(p.get_x() + p.get_width() / 2), to_hex(p.get_facecolor()), p.get_height())
-                for p in ax.patches if p.get_height()}
+    segments = {
+        (round(p.get_x() + p.get_width() / 2), to_hex(p.get_facecolor()), p.get_height())
+        for p in ax.patches
+        if p.get_height()
+    }
     assert segments == {(0, COLORS["RL"], 1), (1, COLORS["Physics"], 1), (1, COLORS["RL"], 1)}
     assert [t.get_text() for t in ax.texts] == ["1", "2"]  # totals on top
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Physics", "RL"]  # unused Other left out
@@ -353,10 +410,12 @@ def test_shares_bars_fill_each_author_to_one_hundred_percent():
 
 EVIL_NAME = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) *Yann* \\u001b[31mLeCun\\u0000"
 EVIL_TOPIC = "<b onmouseover=alert(3)>Arch</b> [y](javascript:alert(4)) _x_"
-EVIL_CSV = ("author,year,title,venue\n"
-            "lecun,2021,A transformer\x00 architecture \x1b[31mfor\x07 vision <img src=x onerror=alert(5)>,"
-            "ICLR\x1b]0;owned\x07 [z](javascript:alert(6))\n"
-            "lecun,2022,Self-supervised learning\x85 of\x0b video\t features,NeurIPS\x9b 2022\n")
+EVIL_CSV = (
+    "author,year,title,venue\n"
+    "lecun,2021,A transformer\x00 architecture \x1b[31mfor\x07 vision <img src=x onerror=alert(5)>,"
+    "ICLR\x1b]0;owned\x07 [z](javascript:alert(6))\n"
+    "lecun,2022,Self-supervised learning\x85 of\x0b video\t features,NeurIPS\x9b 2022\n"
+)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # any control character but \t \n \r
 
 
@@ -378,8 +437,20 @@ def evil_report(tmp_path_factory):
     inputs = {p: p.read_bytes() for p in (csv, roster, taxonomy)}
 
     imported = run("import", str(csv), "-w", str(workspace))
-    result = run("report", "-w", str(workspace), "--roster", str(roster), "--taxonomy", str(taxonomy),
-                 "--format", "svg", "--no-clouds", "--dpi", "50")
+    result = run(
+        "report",
+        "-w",
+        str(workspace),
+        "--roster",
+        str(roster),
+        "--taxonomy",
+        str(taxonomy),
+        "--format",
+        "svg",
+        "--no-clouds",
+        "--dpi",
+        "50",
+    )
 
     assert imported.exit_code == 0, imported.output
     assert result.exit_code == 0, result.output
@@ -406,7 +477,8 @@ def test_no_output_has_control_characters_and_svg_charts_stay_xml(evil_report):
     publications = pd.read_csv(workspace / "data" / "processed" / "publications.csv", keep_default_na=False)
     assert sorted(publications["title"]) == [
         "A transformer architecture [31mfor vision <img src=x onerror=alert(5)>",
-        "Self-supervised learning of video features"]
+        "Self-supervised learning of video features",
+    ]
 
 
 def test_summary_md_escapes_html_and_markdown_from_data(evil_report):
@@ -441,8 +513,9 @@ def test_a_lone_surrogate_in_a_record_becomes_the_replacement_character():
     title = json.loads('"Self-supervised learning \\ud800 of video"')
     assert "\ud800" in title
     records[0] = dataclasses.replace(records[0], title=title)
-    data = authorstats.compute_report(records, roster=authorstats.load_roster(), taxonomy=authorstats.load_taxonomy(),
-                                      years="2021-2022")
+    data = authorstats.compute_report(
+        records, roster=authorstats.load_roster(), taxonomy=authorstats.load_taxonomy(), years="2021-2022"
+    )
     titles = data.publications["title"].tolist()
     assert "Self-supervised learning \ufffd of video" in titles
     assert not any("\ud800" in t for t in titles)

@@ -8,10 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from authorstats.cli import app
-from authorstats.shell.config_files import load_roster
 from authorstats.errors import BadInputError
 from authorstats.models import Author
 from authorstats.shell import importer, store
+from authorstats.shell.config_files import load_roster
 from authorstats.sources import csv_import
 
 runner = CliRunner()
@@ -29,21 +29,28 @@ def records(workspace: Path, source: str, key: str):
 
 
 def test_good_rows_are_kept_and_bad_rows_reported_with_line_numbers(workspace, tmp_path):
-    csv_file = write_csv(tmp_path, HEADER + (
-        'lecun,"VICReg: Variance-Invariance-Covariance Regularization",2022,ICLR,,https://doi.org/10.1234/ABC,"1,204"\n'
-        "Yoshua Bengio,A Paper by Name,2021,,,,\n"
-        "nobody,Unknown Author Paper,2021,,,,\n"
-        "\n"
-        "lecun,,2021,,,,\n"
-        'lecun,"Multi-line\ntitle",20x1,,,,\n'
-        "lecun,Bad Citations,2021,,,,many\n"
-        "hinton,Bad DOI,2021,,,not-a-doi,\n"
-        "hinton,Good Hinton Paper,2021,NeurIPS,An abstract.,,7\n"
-    ))
+    csv_file = write_csv(
+        tmp_path,
+        HEADER
+        + (
+            'lecun,"VICReg: Variance-Invariance-Covariance Regularization",2022,ICLR,,https://doi.org/10.1234/ABC,"1,204"\n'
+            "Yoshua Bengio,A Paper by Name,2021,,,,\n"
+            "nobody,Unknown Author Paper,2021,,,,\n"
+            "\n"
+            "lecun,,2021,,,,\n"
+            'lecun,"Multi-line\ntitle",20x1,,,,\n'
+            "lecun,Bad Citations,2021,,,,many\n"
+            "hinton,Bad DOI,2021,,,not-a-doi,\n"
+            "hinton,Good Hinton Paper,2021,NeurIPS,An abstract.,,7\n"
+        ),
+    )
     result = importer.import_csv(csv_file, store.Workspace(workspace), load_roster())
     assert [(b.line, b.problem.split(" (")[0]) for b in result.bad_rows] == [
-        (4, "unknown author 'nobody'"), (6, "no title"), (7, "year '20x1' is not a year"),
-        (9, "citations 'many' is not a whole number"), (10, "doi 'not-a-doi' is not a DOI"),
+        (4, "unknown author 'nobody'"),
+        (6, "no title"),
+        (7, "year '20x1' is not a year"),
+        (9, "citations 'many' is not a whole number"),
+        (10, "doi 'not-a-doi' is not a DOI"),
     ]
     assert "bengio" in str(result.bad_rows[0])  # the fix names the roster keys
     (vicreg,) = records(workspace, "import", "lecun")
@@ -60,19 +67,28 @@ def test_existing_records_are_kept_and_reimporting_a_file_replaces_its_own(works
     second = write_csv(tmp_path, HEADER + "lecun,From Second File,2022,,,,\n", "second.csv")
     importer.import_csv(first, ws, load_roster())
     importer.import_csv(second, ws, load_roster())
-    again = importer.import_csv(write_csv(tmp_path, HEADER + "lecun,From Second File (fixed),2022,,,,\n",
-                                          "second.csv"), ws, load_roster())
+    again = importer.import_csv(
+        write_csv(tmp_path, HEADER + "lecun,From Second File (fixed),2022,,,,\n", "second.csv"), ws, load_roster()
+    )
     assert [r.title for r in records(workspace, "import", "lecun")] == ["From First File", "From Second File (fixed)"]
     assert again.replaced == 1 and again.kept == {"lecun": 1}
 
 
 def test_export_column_names_and_semicolons_are_understood(workspace, tmp_path):
-    csv_file = write_csv(tmp_path, "\ufeffAuthor;Title;Publication Year;Publication Title;Cites\n"
-                                   "LeCun;A Semicolon Export;2021;Journal of Tests;3\n")
+    csv_file = write_csv(
+        tmp_path,
+        "\ufeffAuthor;Title;Publication Year;Publication Title;Cites\n"
+        "LeCun;A Semicolon Export;2021;Journal of Tests;3\n",
+    )
     importer.import_csv(csv_file, store.Workspace(workspace), load_roster(), source="zotero")
     (record,) = records(workspace, "zotero", "lecun")
     assert (record.title, record.year, record.venue, record.citations, record.source) == (
-        "A Semicolon Export", 2021, "Journal of Tests", 3, "zotero")
+        "A Semicolon Export",
+        2021,
+        "Journal of Tests",
+        3,
+        "zotero",
+    )
 
 
 def test_missing_required_column_is_one_clear_error(workspace, tmp_path):
@@ -91,11 +107,19 @@ def test_parsing_takes_text_and_gives_records_and_bad_rows_without_files():
     authors = [Author(key="ada", name="Ada Lovelace")]
     text = "author\ttitle\tyear\tdoi\nAda Lovelace\tNotes\t1999\tdoi:10.1000/XYZ\nada\tLater\t2032\t\n"
 
-    records, bad = csv_import.parse_csv(text, authors, "notes", where="<memory>", origin="notes.tsv",
-                                        fetched_at="2030-01-01T00:00:00+00:00", this_year=2030)
+    records, bad = csv_import.parse_csv(
+        text,
+        authors,
+        "notes",
+        where="<memory>",
+        origin="notes.tsv",
+        fetched_at="2030-01-01T00:00:00+00:00",
+        this_year=2030,
+    )
 
     assert [(r.author, r.title, r.year, r.doi, r.source, r.fetched_at, r.extra) for r in records] == [
-        ("ada", "Notes", 1999, "10.1000/xyz", "notes", "2030-01-01T00:00:00+00:00", {"imported_from": "notes.tsv"})]
+        ("ada", "Notes", 1999, "10.1000/xyz", "notes", "2030-01-01T00:00:00+00:00", {"imported_from": "notes.tsv"})
+    ]
     assert [str(b) for b in bad] == ["line 3: year 2032 is outside 1900-2031"]
 
 
@@ -127,13 +151,17 @@ def test_a_paper_imported_three_ways_counts_once_and_its_merges_are_listed(works
     from authorstats.shell.report import read_records
 
     arxiv = "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning"
-    csv_file = write_csv(tmp_path, HEADER + (
-        f"lecun,{arxiv},2021,arXiv preprint arXiv:2105.04906,,,310\n"
-        "lecun,Vicreg - variance invariance covariance regularization for self supervised learning,2022,"
-        "International Conference on Learning Representations,,,\n"
-        f"lecun,{arxiv},2021,arXiv preprint arXiv:2105.04906,,,310\n"
-        "lecun,VICRegL: Self-Supervised Learning of Local Visual Features,2022,NeurIPS,,,\n"
-    ))
+    csv_file = write_csv(
+        tmp_path,
+        HEADER
+        + (
+            f"lecun,{arxiv},2021,arXiv preprint arXiv:2105.04906,,,310\n"
+            "lecun,Vicreg - variance invariance covariance regularization for self supervised learning,2022,"
+            "International Conference on Learning Representations,,,\n"
+            f"lecun,{arxiv},2021,arXiv preprint arXiv:2105.04906,,,310\n"
+            "lecun,VICRegL: Self-Supervised Learning of Local Visual Features,2022,NeurIPS,,,\n"
+        ),
+    )
     ws = store.Workspace(workspace)
     importer.import_csv(csv_file, ws, load_roster())
     lecun = [a for a in load_roster() if a.key == "lecun"]

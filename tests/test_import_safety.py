@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import files_under
 from typer.testing import CliRunner
 
 from authorstats.cli import app
 from authorstats.shell import store
-
-from conftest import files_under
 
 runner = CliRunner()
 ZOTERO = "Exported Items.csv"  # Zotero's default name for every export
@@ -32,6 +31,7 @@ def titles(workspace: Path, source: str = "import", key: str = "lecun") -> list[
 
 
 # Case 3: a file is identified by where it is (or by --name), not by its base name.
+
 
 def test_two_exports_with_the_same_name_in_different_folders_keep_each_others_records(workspace, tmp_path):
     first = write(tmp_path / "a" / ZOTERO, "author,title,year\nlecun,Paper A1,2021\nlecun,Paper A2,2021\n")
@@ -75,9 +75,21 @@ def test_a_list_named_with_name_is_replaced_wherever_its_file_is_saved(workspace
 def test_records_imported_before_paths_were_kept_are_replaced_only_by_identical_rows(workspace, tmp_path):
     # What an earlier version wrote: the base name only, which cannot tell a/ from b/.
     raw = store.Workspace(workspace).raw_file("import", "lecun")
-    legacy = [{"author": "lecun", "title": title, "year": 2021, "source": "import", "venue": "", "citations": None,
-               "abstract": "", "doi": "", "fetched_at": "2025-01-01T00:00:00+00:00",
-               "extra": {"imported_from": ZOTERO}} for title in ("Paper A1", "Paper A2")]
+    legacy = [
+        {
+            "author": "lecun",
+            "title": title,
+            "year": 2021,
+            "source": "import",
+            "venue": "",
+            "citations": None,
+            "abstract": "",
+            "doi": "",
+            "fetched_at": "2025-01-01T00:00:00+00:00",
+            "extra": {"imported_from": ZOTERO},
+        }
+        for title in ("Paper A1", "Paper A2")
+    ]
     write(raw, "".join(json.dumps(r) + "\n" for r in legacy))
     other = write(tmp_path / "b" / ZOTERO, "author,title,year\nlecun,Paper B1,2021\n")
     same = write(tmp_path / "a" / ZOTERO, "author,title,year\nlecun,Paper A1,2021\nlecun,Paper A2,2021\n")
@@ -93,22 +105,28 @@ def test_records_imported_before_paths_were_kept_are_replaced_only_by_identical_
 
 # Case 4: a row with more cells than the header is a bad row, not a shifted record.
 
+
 def test_a_row_with_more_fields_than_the_header_is_a_bad_row_with_its_line(workspace, tmp_path):
-    csv_file = write(tmp_path / "list.csv", (
-        "author,year,title,venue\n"
-        "lecun,2021,Deep learning, a survey,NeurIPS\n"
-        'lecun,2021,"Deep learning, quoted",NeurIPS\n'
-        "lecun,2021,Trailing comma,ICML,\n"       # an empty extra cell loses nothing
-        "lecun,2022,No venue cell\n"              # fewer cells: the missing ones are empty, as classify reads them
-        "lecun,2022\n"                            # ... which leaves this one without a title
-    ))
+    csv_file = write(
+        tmp_path / "list.csv",
+        (
+            "author,year,title,venue\n"
+            "lecun,2021,Deep learning, a survey,NeurIPS\n"
+            'lecun,2021,"Deep learning, quoted",NeurIPS\n'
+            "lecun,2021,Trailing comma,ICML,\n"  # an empty extra cell loses nothing
+            "lecun,2022,No venue cell\n"  # fewer cells: the missing ones are empty, as classify reads them
+            "lecun,2022\n"  # ... which leaves this one without a title
+        ),
+    )
     before = csv_file.read_bytes()
 
     result = import_(workspace, str(csv_file))
 
     assert result.exit_code == 0, result.output
-    assert ("skipped list.csv line 2: 5 fields but the header has 4 (a comma inside an unquoted title or venue? "
-            "Put that cell in double quotes)") in result.stderr
+    assert (
+        "skipped list.csv line 2: 5 fields but the header has 4 (a comma inside an unquoted title or venue? "
+        "Put that cell in double quotes)"
+    ) in result.stderr
     assert "skipped list.csv line 6: no title" in result.stderr
     assert "line 4" not in result.stderr and "line 5" not in result.stderr
     assert titles(workspace) == ["Deep learning, quoted", "Trailing comma", "No venue cell"]
@@ -123,26 +141,30 @@ def test_a_file_whose_only_rows_have_extra_fields_exits_2_and_leaves_earlier_rec
 
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        f"Error: no usable rows in {tmp_path / 'good.csv'} (1 skipped). Fix the rows listed above and import again.")
+        f"Error: no usable rows in {tmp_path / 'good.csv'} (1 skipped). Fix the rows listed above and import again."
+    )
     assert files_under(workspace) == before
 
 
 # Case 11: numbers that cannot be counted are bad rows at import and skipped lines when reading.
 
+
 def test_an_absurd_citation_count_or_year_is_a_bad_row(workspace, tmp_path):
-    csv_file = write(tmp_path / "list.csv", (
-        "author,title,year,citations\n"
-        'lecun,Huge,2021,"99,999,999,999,999,999,999"\n'
-        "lecun,Over a billion,2021,1000000001\n"
-        "lecun,Superscript,2021,\u00b2\n"
-        "lecun,Sane,2021,\"1,204\"\n"
-    ))
+    csv_file = write(
+        tmp_path / "list.csv",
+        (
+            "author,title,year,citations\n"
+            'lecun,Huge,2021,"99,999,999,999,999,999,999"\n'
+            "lecun,Over a billion,2021,1000000001\n"
+            "lecun,Superscript,2021,\u00b2\n"
+            'lecun,Sane,2021,"1,204"\n'
+        ),
+    )
 
     result = import_(workspace, str(csv_file))
 
     assert result.exit_code == 0, result.output
-    assert ("skipped list.csv line 2: citations '99,999,999,999,999,999,999' is more than 1,000,000,000"
-            in result.stderr)
+    assert "skipped list.csv line 2: citations '99,999,999,999,999,999,999' is more than 1,000,000,000" in result.stderr
     assert "skipped list.csv line 3: citations '1000000001' is more than 1,000,000,000" in result.stderr
     assert "skipped list.csv line 4: citations '\u00b2' is not a whole number" in result.stderr
     (record,) = store.read_jsonl(store.Workspace(workspace).raw_file("import", "lecun"))
@@ -151,17 +173,26 @@ def test_an_absurd_citation_count_or_year_is_a_bad_row(workspace, tmp_path):
 
 def test_report_skips_raw_lines_with_out_of_range_numbers_and_still_reports(workspace, tmp_path):
     roster = write(tmp_path / "authors.toml", '[[author]]\nkey = "lecun"\nname = "Yann LeCun"\nscholar = ""\n')
-    good = {"author": "lecun", "title": "Self-supervised learning of visual features", "year": 2021,
-            "source": "zotero", "citations": 12}
-    lines = [good, {**good, "title": "Float citations", "citations": 1e20},
-             {**good, "title": "Huge citations", "citations": 10**20},
-             {**good, "title": "Negative citations", "citations": -1},
-             {**good, "title": "Huge year", "year": 10**30}]
+    good = {
+        "author": "lecun",
+        "title": "Self-supervised learning of visual features",
+        "year": 2021,
+        "source": "zotero",
+        "citations": 12,
+    }
+    lines = [
+        good,
+        {**good, "title": "Float citations", "citations": 1e20},
+        {**good, "title": "Huge citations", "citations": 10**20},
+        {**good, "title": "Negative citations", "citations": -1},
+        {**good, "title": "Huge year", "year": 10**30},
+    ]
     raw = write(store.Workspace(workspace).raw_file("zotero", "lecun"), "".join(json.dumps(r) + "\n" for r in lines))
     before = raw.read_bytes()
 
-    result = runner.invoke(app, ["report", "-y", "2021", "--roster", str(roster), "--workspace", str(workspace),
-                                 "--no-clouds"])
+    result = runner.invoke(
+        app, ["report", "-y", "2021", "--roster", str(roster), "--workspace", str(workspace), "--no-clouds"]
+    )
 
     assert result.exit_code == 0, result.output
     for line in (2, 3, 4, 5):

@@ -17,15 +17,15 @@ from pathlib import Path
 
 import pytest
 import respx
+from conftest import files_under
+from scholar_pages import ScholarProfile, spread
 from typer.testing import CliRunner
 
-from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import ExitCode
 from authorstats.models import Publication
+from authorstats.shell import store
 from authorstats.sources import scholar
-from conftest import files_under
-from scholar_pages import ScholarProfile, spread
 
 runner = CliRunner()
 TESTS = Path(__file__).parent
@@ -42,8 +42,10 @@ def no_pauses(monkeypatch):
 def earlier(workspace) -> Path:
     """A workspace with lecun fetched earlier and a report written earlier."""
     ws = store.Workspace(workspace)
-    store.write_jsonl(ws.raw_file("scholar", "lecun"),
-                      [Publication(author="lecun", title="Energy-based models", year=2021, source="scholar")])
+    store.write_jsonl(
+        ws.raw_file("scholar", "lecun"),
+        [Publication(author="lecun", title="Energy-based models", year=2021, source="scholar")],
+    )
     store.write_json(ws.manifest_file("scholar"), {"source": "scholar", "authors": {}})
     store.atomic_write_text(ws.reports / "index.html", "<html>the previous report</html>\n")
     store.atomic_write_text(ws.reports / "topic_counts.csv", "author,topic,count\nlecun,Other,1\n")
@@ -162,8 +164,13 @@ app(["report", "-w", {workspace!r}, "--no-clouds", "--dpi", "50"])
 
 def sigterm_child(code: str, marker: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
-    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         for _ in range(600):  # until the child is blocked half-way (at most 60 s)
             if marker.exists() or child.poll() is not None:
@@ -209,7 +216,6 @@ def test_sigterm_during_report_leaves_the_previous_report_whole(earlier, tmp_pat
     assert done.stderr.strip().splitlines()[-1].startswith("Interrupted:") and "Traceback" not in done.stderr
     assert files_under(earlier) == before
     assert not list(earlier.rglob("*.tmp"))
-
 
 
 # --- kill -9: nothing outlives the run, and the next run removes what it left ------------------------
@@ -260,8 +266,12 @@ def test_kill_9_during_report_ends_its_workers_and_the_next_report_removes_its_t
     """Issue 12, case 6."""
     marker = tmp_path / "blocked"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
-    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(KILLED_CHILD.format(
-        marker=str(marker), workspace=str(earlier)))], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(KILLED_CHILD.format(marker=str(marker), workspace=str(earlier)))],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     workers: set[int] = set()
     try:
         for _ in range(600):  # until a worker is drawing the second chart (at most 60 s)

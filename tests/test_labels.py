@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import files_under
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -13,10 +14,9 @@ from typer.testing import CliRunner
 from authorstats.classification.engine import classify_frame
 from authorstats.classification.spec import normalise, words
 from authorstats.cli import app
-from authorstats.errors import BadInputError
 from authorstats.config.labels import apply_labels, label_map, parse_labels, title_key
+from authorstats.errors import BadInputError
 from authorstats.shell.config_files import load_labels, load_taxonomy
-from conftest import files_under
 
 runner = CliRunner()
 TAXONOMY = load_taxonomy()
@@ -34,8 +34,9 @@ def test_a_missing_or_empty_labels_file_means_no_labels(tmp_path):
 
 
 def test_labels_are_keyed_by_source_id_or_normalised_title(tmp_path):
-    path = write(tmp_path / "labels.csv",
-                 "title,source_id,topic\n\"Deep Learning for AI\",,Representation\n,W123,Robotics\n")
+    path = write(
+        tmp_path / "labels.csv", 'title,source_id,topic\n"Deep Learning for AI",,Representation\n,W123,Robotics\n'
+    )
     assert load_labels(path) == {"deep learning for ai": "Representation", "W123": "Robotics"}
     assert title_key("  DEEP learning — for A.I. ") == "deep learning for a i"
 
@@ -75,10 +76,12 @@ def test_a_broken_labels_file_is_a_bad_input_error_naming_the_line(tmp_path, tex
 
 
 def classified() -> pd.DataFrame:
-    frame = pd.DataFrame({
-        "title": ["Deep Learning for AI", "Decoupled Contrastive Learning", "Decoupled contrastive learning!"],
-        "source_id": ["S1", "S2", "S3"],
-    })
+    frame = pd.DataFrame(
+        {
+            "title": ["Deep Learning for AI", "Decoupled Contrastive Learning", "Decoupled contrastive learning!"],
+            "source_id": ["S1", "S2", "S3"],
+        }
+    )
     return classify_frame(frame, TAXONOMY)
 
 
@@ -152,8 +155,7 @@ def test_review_before_any_report_says_to_run_report(workspace):
 
 
 def test_a_corrected_title_shows_its_topic_in_the_next_report(workspace):
-    write(workspace / "data" / "labels.csv",
-          'title,source_id,topic\n"Deep Learning for AI",,Representation\n')
+    write(workspace / "data" / "labels.csv", 'title,source_id,topic\n"Deep Learning for AI",,Representation\n')
     result = runner.invoke(app, ["report", "-w", str(workspace), "--author", "lecun", "--no-clouds"])
     assert result.exit_code == 0, result.output
     publications = pd.read_csv(workspace / "data" / "processed" / "publications.csv")
@@ -205,8 +207,10 @@ def test_a_new_review_list_never_replaces_corrections_not_yet_merged(workspace):
 
 
 def test_a_labels_topic_outside_the_taxonomy_stops_the_report_naming_file_line_and_topics(workspace):
-    labels = write(workspace / "data" / "labels.csv",
-                   'title,source_id,topic\n"Deep Learning for AI",,Representation\n"Barlow Twins",,Self-supervised\n')
+    labels = write(
+        workspace / "data" / "labels.csv",
+        'title,source_id,topic\n"Deep Learning for AI",,Representation\n"Barlow Twins",,Self-supervised\n',
+    )
     before = files_under(workspace)
     result = runner.invoke(app, ["report", "-w", str(workspace), "--author", "lecun", "--no-clouds"])
     assert result.exit_code == 2

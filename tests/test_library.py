@@ -43,16 +43,21 @@ def test_the_documented_example_runs_as_written_and_gives_the_seminar_table():
     assert table.iloc[0].tolist() == ["Total", lecun]
     assert table["Count"].iloc[1:].sum() == lecun
     taxonomy = namespace["taxonomy"]
-    assert authorstats.classify("VICReg: Variance-Invariance-Covariance Regularization",
-                                taxonomy=taxonomy).topic == "Self-Supervised"
+    assert (
+        authorstats.classify("VICReg: Variance-Invariance-Covariance Regularization", taxonomy=taxonomy).topic
+        == "Self-Supervised"
+    )
 
 
 def test_the_table_is_the_one_the_report_command_writes(workspace):
     result = CliRunner().invoke(app, ["report", "-w", str(workspace), "--no-clouds", "--dpi", "50"])
     assert result.exit_code == 0, result.output
-    data = authorstats.compute_report(authorstats.snapshot_records(), roster=authorstats.load_roster(),
-                                      taxonomy=authorstats.load_taxonomy(),
-                                      years=authorstats.YearWindow(2021, 2022))
+    data = authorstats.compute_report(
+        authorstats.snapshot_records(),
+        roster=authorstats.load_roster(),
+        taxonomy=authorstats.load_taxonomy(),
+        years=authorstats.YearWindow(2021, 2022),
+    )
     for item in data.authors:
         key = item.author.key
         written = (workspace / "reports" / f"{key}_topics.csv").read_text(encoding="utf-8")
@@ -63,7 +68,8 @@ def test_the_table_is_the_one_the_report_command_writes(workspace):
 
 
 def test_compute_report_in_an_empty_read_only_folder_writes_nothing_prints_nothing_and_forks_nothing(
-        tmp_path, monkeypatch, capsys):
+    tmp_path, monkeypatch, capsys
+):
     folder = tmp_path / "empty"
     folder.mkdir()
     folder.chmod(0o555)  # as root this does not stop a write: the tree is compared as well
@@ -74,10 +80,14 @@ def test_compute_report_in_an_empty_read_only_folder_writes_nothing_prints_nothi
     taxonomy, roster, records = authorstats.load_taxonomy(), authorstats.load_roster(), authorstats.snapshot_records()
     before = tree(tmp_path)
 
-    data = authorstats.compute_report(records, roster=roster, taxonomy=taxonomy, years="2021-2022",
-                                      labels={"vicreg variance invariance covariance regularization for "
-                                              "self supervised learning": "Contrastive"},
-                                      options=authorstats.ReportOptions(distinctive=True))
+    data = authorstats.compute_report(
+        records,
+        roster=roster,
+        taxonomy=taxonomy,
+        years="2021-2022",
+        labels={"vicreg variance invariance covariance regularization for self supervised learning": "Contrastive"},
+        options=authorstats.ReportOptions(distinctive=True),
+    )
 
     assert tree(tmp_path) == before
     assert capsys.readouterr() == ("", "")
@@ -96,9 +106,13 @@ def test_records_of_every_source_are_merged_and_counted_in_their_window():
         Publication(author="ada", title="Notes on a Translation", year=2019, source="mine"),
         Publication(author="bob", title="Not in the roster", year=2021, source="mine"),
     ]
-    data = authorstats.compute_report(records, roster=[authorstats.Author("ada", "Ada Lovelace")],
-                                      taxonomy=authorstats.load_taxonomy(), years="2021-2022",
-                                      options=authorstats.ReportOptions(clouds=False))
+    data = authorstats.compute_report(
+        records,
+        roster=[authorstats.Author("ada", "Ada Lovelace")],
+        taxonomy=authorstats.load_taxonomy(),
+        years="2021-2022",
+        options=authorstats.ReportOptions(clouds=False),
+    )
     ada = data.author("ada")
     assert (ada.provenance.records_read, ada.provenance.records_merged, ada.provenance.records_in_window) == (3, 1, 1)
     assert ada.provenance.sources == ("mine",)
@@ -115,8 +129,10 @@ def test_every_public_name_resolves_and_importing_the_package_loads_no_heavy_mod
     from authorstats.classification import engine
 
     assert authorstats.classify is engine.classify
-    code = ("import sys, authorstats; authorstats.YearWindow.parse('2021'); authorstats.BadInputError; "
-            "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy', 'scholarly') if m in sys.modules))")
+    code = (
+        "import sys, authorstats; authorstats.YearWindow.parse('2021'); authorstats.BadInputError; "
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy', 'scholarly') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

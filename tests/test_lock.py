@@ -17,16 +17,14 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import files_under
 from typer.testing import CliRunner
 
-from authorstats.shell import fetch
-
-from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import ExitCode
 from authorstats.models import Author, Publication, YearWindow
+from authorstats.shell import fetch, store
 from authorstats.sources import Page, Source
-from conftest import files_under
 
 runner = CliRunner()
 HINTON = Author(key="hinton", name="Geoffrey Hinton", scholar_id="JicYPdAAAAAJ")
@@ -54,8 +52,14 @@ def running_fetch(workspace):
     """A fetch of hinton holding the workspace lock in a thread, half-way through."""
     source = HeldOpen()
     outcome = {}
-    thread = threading.Thread(target=lambda: outcome.setdefault("report", fetch.run(
-        store.Workspace(workspace), [HINTON], YearWindow(2021, 2022), source=source, echo=lambda line: None)))
+    thread = threading.Thread(
+        target=lambda: outcome.setdefault(
+            "report",
+            fetch.run(
+                store.Workspace(workspace), [HINTON], YearWindow(2021, 2022), source=source, echo=lambda line: None
+            ),
+        )
+    )
     thread.start()
     assert source.first_page_sent.wait(30)
     yield source, outcome, thread
@@ -138,8 +142,13 @@ HOLDER = textwrap.dedent("""
 @contextlib.contextmanager
 def held_elsewhere(workspace: Path, command: str = "fetch", worker: str = "none"):
     """Another authorstats process holding the workspace lock until the block ends (or it is killed)."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(workspace), command, worker],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(workspace), command, worker],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         pids = holder.stdout.readline().split()
         assert pids, holder.communicate(timeout=30)
@@ -184,8 +193,9 @@ def test_the_lock_of_a_killed_run_is_free_at_once(workspace, tmp_path):
         holder.wait(30)
         assert (workspace / "data" / ".lock").read_text(encoding="utf-8").startswith(f"{pid} import ")
 
-        result = runner.invoke(app, ["import", str(one_row_csv(tmp_path, "list.csv", "After the kill")), "-w",
-                                     str(workspace)])
+        result = runner.invoke(
+            app, ["import", str(one_row_csv(tmp_path, "list.csv", "After the kill")), "-w", str(workspace)]
+        )
 
     assert result.exit_code == 0, result.output
     assert imported_titles(workspace) == ["After the kill"]
@@ -199,15 +209,17 @@ def test_workers_a_killed_run_forked_do_not_keep_its_lock(workspace, tmp_path):
         holder.wait(30)
         os.kill(worker, 0)  # the worker outlives its parent
 
-        result = runner.invoke(app, ["import", str(one_row_csv(tmp_path, "list.csv", "Workers left")), "-w",
-                                     str(workspace)])
+        result = runner.invoke(
+            app, ["import", str(one_row_csv(tmp_path, "list.csv", "Workers left")), "-w", str(workspace)]
+        )
 
     assert result.exit_code == 0, result.output
 
 
 def dead_pid() -> str:
-    return subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 @pytest.mark.parametrize("left", ["999999 import\n", "1 fetch\n", "", "dead"])
@@ -216,8 +228,9 @@ def test_a_lock_file_of_the_old_format_blocks_nothing(workspace, tmp_path, left)
     old.parent.mkdir()
     old.write_text(f"{dead_pid()} fetch\n" if left == "dead" else left, encoding="utf-8")
 
-    result = runner.invoke(app, ["import", str(one_row_csv(tmp_path, "list.csv", "Convolutional nets")), "-w",
-                                 str(workspace)])
+    result = runner.invoke(
+        app, ["import", str(one_row_csv(tmp_path, "list.csv", "Convolutional nets")), "-w", str(workspace)]
+    )
 
     assert result.exit_code == 0, result.output
     assert imported_titles(workspace) == ["Convolutional nets"]
@@ -249,8 +262,12 @@ TOGETHER = textwrap.dedent("""
 
 def run_together(*commands: list[str]) -> list[tuple[int, str, str]]:
     at = str(time.time() + 4)
-    runs = [subprocess.Popen([sys.executable, "-c", TOGETHER, at, *command],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for command in commands]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", TOGETHER, at, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for command in commands
+    ]
     return [(run.wait(120), *run.communicate()) for run in runs]
 
 
@@ -291,6 +308,7 @@ def test_concurrent_imports_over_a_stale_lock_never_lose_a_record(workspace, tmp
 
 
 # --- a workspace the lock cannot be taken in ---------------------------------------------------------
+
 
 def test_a_data_path_that_is_a_file_is_exit_5(workspace, tmp_path):
     (workspace / "data").write_text("not a folder", encoding="utf-8")
@@ -364,8 +382,11 @@ ROUNDS = int(os.environ.get("AUTHORSTATS_STRESS_ROUNDS", "3"))
 def summary_column(summary: str, name: str) -> int:
     """The sum of ``name``'s column in summary.md's first table (papers per topic and author)."""
     table = summary.split("## Papers per topic and author", 1)[1].split("\n## ", 1)[0]
-    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in table.splitlines()
-            if line.startswith("|")]
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in table.splitlines()
+        if line.startswith("|")
+    ]
     column = rows[0].index(name)
     return sum(int(row[column]) for row in rows[2:] if row[0] != "Total")
 
@@ -394,14 +415,20 @@ def test_stress_eight_writers_over_a_stale_lock_many_times(workspace, tmp_path):
         (workspace / "data").mkdir(exist_ok=True)
         (workspace / "data" / ".lock").write_text("999999 import\n", encoding="utf-8")
         titles = [f"Stress paper {round_}-{n}" for n in range(7)]
-        runs = [["import", str(one_row_csv(tmp_path, f"r{round_}_{n}.csv", t)), "-w", str(workspace)]
-                for n, t in enumerate(titles)]
+        runs = [
+            ["import", str(one_row_csv(tmp_path, f"r{round_}_{n}.csv", t)), "-w", str(workspace)]
+            for n, t in enumerate(titles)
+        ]
         runs.insert(round_ % 8, ["report", "-w", str(workspace), "-a", "lecun", "--no-clouds", "--dpi", "50"])
         out = tmp_path / f"out{round_}"
         out.mkdir()
 
-        done = subprocess.run([sys.executable, "-c", EIGHT_AT_ONCE, json.dumps(runs), str(out)],
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-c", EIGHT_AT_ONCE, json.dumps(runs), str(out)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
         assert done.returncode == 0, done.stderr
         codes = json.loads(done.stdout)

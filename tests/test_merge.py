@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from authorstats.analysis.merge import (MERGE_COLUMNS, arxiv_id, is_preprint, merge_publications, normalise_title)
+from authorstats.analysis.merge import MERGE_COLUMNS, arxiv_id, is_preprint, merge_publications, normalise_title
 from authorstats.models import Publication
 
 CASES = list(csv.DictReader((Path(__file__).parent / "data" / "merge_cases.csv").open(encoding="utf-8")))
@@ -23,8 +23,14 @@ def pub(title, year=2021, venue="", doi="", source="import", author="lecun", **k
 def pair(case: dict) -> list[Publication]:
     return [
         pub(case["title_a"], int(case["year_a"]), case["venue_a"], case["doi_a"], case["source_a"]),
-        pub(case["title_b"], int(case["year_b"]), case["venue_b"], case["doi_b"], case["source_b"],
-            author=case["author_b"] or "lecun"),
+        pub(
+            case["title_b"],
+            int(case["year_b"]),
+            case["venue_b"],
+            case["doi_b"],
+            case["source_b"],
+            author=case["author_b"] or "lecun",
+        ),
     ]
 
 
@@ -49,11 +55,20 @@ def test_the_cases_cover_both_outcomes():
 
 
 def test_peer_reviewed_version_is_kept_and_filled_from_the_preprint():
-    preprint = pub("VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning", 2021,
-                   "arXiv preprint arXiv:2105.04906", source="openalex", citations=400,
-                   abstract="Recent self-supervised methods...")
-    proceedings = pub("VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning", 2022,
-                      "ICLR", source="dblp")
+    preprint = pub(
+        "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning",
+        2021,
+        "arXiv preprint arXiv:2105.04906",
+        source="openalex",
+        citations=400,
+        abstract="Recent self-supervised methods...",
+    )
+    proceedings = pub(
+        "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning",
+        2022,
+        "ICLR",
+        source="dblp",
+    )
     kept, merges = merge_publications([preprint, proceedings])
     (record,) = kept
     assert record.venue == "ICLR" and record.source == "dblp" and record.year == 2022
@@ -64,12 +79,21 @@ def test_peer_reviewed_version_is_kept_and_filled_from_the_preprint():
 
 def test_same_paper_three_ways_counts_once_with_a_reason_for_each_drop():
     rows = [
-        pub("VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning", 2021,
-            "arXiv preprint arXiv:2105.04906"),
-        pub("Vicreg - variance invariance covariance regularization for self supervised learning", 2022,
-            "International Conference on Learning Representations"),
-        pub("VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning", 2021,
-            "arXiv preprint arXiv:2105.04906"),
+        pub(
+            "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning",
+            2021,
+            "arXiv preprint arXiv:2105.04906",
+        ),
+        pub(
+            "Vicreg - variance invariance covariance regularization for self supervised learning",
+            2022,
+            "International Conference on Learning Representations",
+        ),
+        pub(
+            "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning",
+            2021,
+            "arXiv preprint arXiv:2105.04906",
+        ),
         pub("VICRegL: Self-Supervised Learning of Local Visual Features", 2022, "NeurIPS"),
     ]
     kept, merges = merge_publications(rows)
@@ -101,35 +125,44 @@ def test_order_of_works_is_kept_and_other_records_pass_unchanged():
     assert kept[1] is records[1] and len(merges) == 1
 
 
-@pytest.mark.parametrize("record, expected", [
-    (pub("t", venue="arXiv preprint arXiv:2105.04906"), True),
-    (pub("t", venue="CoRR", extra={"publtype": "informal"}), True),
-    (pub("t", venue=""), True),
-    (pub("t", venue="ICLR"), False),
-    (pub("t", venue="Nature"), False),
-    (pub("t", venue="arXiv (Cornell University)", extra={"venue_type": "repository"}), True),
-])
+@pytest.mark.parametrize(
+    "record, expected",
+    [
+        (pub("t", venue="arXiv preprint arXiv:2105.04906"), True),
+        (pub("t", venue="CoRR", extra={"publtype": "informal"}), True),
+        (pub("t", venue=""), True),
+        (pub("t", venue="ICLR"), False),
+        (pub("t", venue="Nature"), False),
+        (pub("t", venue="arXiv (Cornell University)", extra={"venue_type": "repository"}), True),
+    ],
+)
 def test_is_preprint(record, expected):
     assert is_preprint(record) is expected
 
 
-@pytest.mark.parametrize("record, expected", [
-    (pub("t", doi="10.48550/arXiv.2105.04906"), "2105.04906"),
-    (pub("t", venue="arXiv preprint arXiv:2301.08243v3"), "2301.08243"),
-    (pub("t", source_id="https://arxiv.org/abs/1706.03762v5"), "1706.03762"),
-    (pub("t", extra={"arxiv_id": "2204.07141v1"}), "2204.07141"),
-    (pub("t", venue="CoRR abs/2105.04906"), "2105.04906"),
-    (pub("t", venue="ICLR", doi="10.1038/nature14539"), ""),
-])
+@pytest.mark.parametrize(
+    "record, expected",
+    [
+        (pub("t", doi="10.48550/arXiv.2105.04906"), "2105.04906"),
+        (pub("t", venue="arXiv preprint arXiv:2301.08243v3"), "2301.08243"),
+        (pub("t", source_id="https://arxiv.org/abs/1706.03762v5"), "1706.03762"),
+        (pub("t", extra={"arxiv_id": "2204.07141v1"}), "2204.07141"),
+        (pub("t", venue="CoRR abs/2105.04906"), "2105.04906"),
+        (pub("t", venue="ICLR", doi="10.1038/nature14539"), ""),
+    ],
+)
 def test_arxiv_id(record, expected):
     assert arxiv_id(record) == expected
 
 
 def test_normalise_title():
-    assert normalise_title("  On the {C}onvergence of \\emph{Adam}: the $\\beta_2$ Case.  ") == \
-        "on the convergence of adam the β2 case" == normalise_title("On the convergence of Adam: the β2 case")
-    assert normalise_title("Schr\\\"{o}dinger & Na\\\"ive Bayes") == "schrodinger and naive bayes"
-    assert normalise_title("Don’t – “quoted” …") == normalise_title("Don't - \"quoted\" ...") == "don t quoted"
+    assert (
+        normalise_title("  On the {C}onvergence of \\emph{Adam}: the $\\beta_2$ Case.  ")
+        == "on the convergence of adam the β2 case"
+        == normalise_title("On the convergence of Adam: the β2 case")
+    )
+    assert normalise_title('Schr\\"{o}dinger & Na\\"ive Bayes') == "schrodinger and naive bayes"
+    assert normalise_title("Don’t – “quoted” …") == normalise_title('Don\'t - "quoted" ...') == "don t quoted"
     assert normalise_title("$\\ell_1$-Regularised") == normalise_title("l1 regularised")
 
 
@@ -147,6 +180,7 @@ def test_every_record_is_either_kept_or_listed_as_dropped(rows):
 
 
 # --- blocking: the pairs compared are fewer, the decisions those of comparing every pair ------------
+
 
 def _every_pair(group):
     return [(i, j) for i in range(len(group)) for j in range(i + 1, len(group))]
@@ -185,13 +219,15 @@ def _versions(seed: int, n: int) -> list[Publication]:
             title = " ".join(words)
         elif change == 3:
             k = rng.randrange(len(title))
-            title = title[:k] + title[k + 1:]
+            title = title[:k] + title[k + 1 :]
         elif change == 4:
             title = "{" + title + "}."
         elif change == 5:
             title = title + " " + rng.choice(("II", "2", "revisited", "(extended abstract)"))
         doi = rng.choice(("", "", "", f"10.1/{number % 40}"))
-        venue = rng.choice(("", "NeurIPS", "arXiv preprint arXiv:21{:02d}.0{:04d}".format(number % 12 + 1, number % 50)))
+        venue = rng.choice(
+            ("", "NeurIPS", f"arXiv preprint arXiv:21{number % 12 + 1:02d}.0{number % 50:04d}")
+        )
         out.append(pub(title, year + rng.choice((0, 0, 1)), venue, doi, author=author))
     return out
 
@@ -225,13 +261,17 @@ def test_blocking_misses_no_pair_of_near_titles(rows, edits):
     from authorstats.analysis import blocking
 
     records = [pub(t, y) for t, y in rows if t.strip()]
-    records += [pub(r.title[:-edits or None] + "x" * edits, r.year) for r in records]
+    records += [pub(r.title[: -edits or None] + "x" * edits, r.year) for r in records]
     norms = [normalise_title(r.title) for r in records]
     found = set(blocking.candidate_pairs([("", "", "")] * len(records), norms, [r.year for r in records], 1))
     for i in range(len(records)):
         for j in range(i + 1, len(records)):
-            if norms[i] and norms[j] and abs(records[i].year - records[j].year) <= 1 \
-                    and fuzz.ratio(norms[i], norms[j]) >= 95:
+            if (
+                norms[i]
+                and norms[j]
+                and abs(records[i].year - records[j].year) <= 1
+                and fuzz.ratio(norms[i], norms[j]) >= 95
+            ):
                 assert (i, j) in found
 
 
@@ -262,8 +302,14 @@ def test_the_report_draws_a_merge_bar_only_for_many_records(monkeypatch):
         assert advance is None and drawn == []  # the bundled data merges in well under a second
     monkeypatch.setattr(reporting, "MERGE_BAR_FROM", 10)
     with reporting.merge_progress(records + [pub("x", author="not on the roster")], roster, bar) as advance:
-        compute_report(records, roster=roster, taxonomy=load_taxonomy(None), years="2021-2022",
-                       options=ReportOptions(clouds=False), progress=advance)
+        compute_report(
+            records,
+            roster=roster,
+            taxonomy=load_taxonomy(None),
+            years="2021-2022",
+            options=ReportOptions(clouds=False),
+            progress=advance,
+        )
     assert drawn == [[len(roster_records), "Merging versions of each work", len(roster_records)]]
 
 

@@ -16,7 +16,7 @@ runner = CliRunner()
 
 def methods_of(root) -> str:
     text = (root / "reports" / "index.html").read_text(encoding="utf-8")
-    return text[text.index('id="methods"'):]
+    return text[text.index('id="methods"') :]
 
 
 def test_two_labels_matching_four_records_say_so_and_no_local_path_is_shown(tmp_path):
@@ -26,13 +26,29 @@ def test_two_labels_matching_four_records_say_so_and_no_local_path_is_shown(tmp_
     (root / "data" / "labels.csv").write_text(
         "title,source_id,topic\nDeep Learning for AI,,Other\n"
         "Understanding Dimensional Collapse in Contrastive Self-supervised Learning,,Contrastive\n"
-        "A title in no list,,Physics\n", encoding="utf-8")
+        "A title in no list,,Physics\n",
+        encoding="utf-8",
+    )
     taxonomy = tmp_path / "my_taxonomy.toml"
     taxonomy.write_bytes(page_taxonomy_bytes())
     stopwords = tmp_path / "my_stopwords.txt"
     stopwords.write_text("learning\n", encoding="utf-8")
-    result = runner.invoke(app, ["report", "-w", str(root), "--taxonomy", str(taxonomy), "--stopwords",
-                                 str(stopwords), "--cloud-size", "300x150", "--dpi", "50"])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "-w",
+            str(root),
+            "--taxonomy",
+            str(taxonomy),
+            "--stopwords",
+            str(stopwords),
+            "--cloud-size",
+            "300x150",
+            "--dpi",
+            "50",
+        ],
+    )
     assert result.exit_code == 0, result.output
     methods = methods_of(root)
     assert "Manual labels: 2 labels in data/labels.csv matched 4 records" in methods
@@ -58,10 +74,14 @@ def test_without_a_labels_file_the_page_says_none_and_names_the_bundled_taxonomy
 
 
 def test_matched_labels_counts_labels_not_records():
-    labels = label_map(pd.DataFrame({"title": ["Same Title", "Other Paper", "Nowhere"],
-                                     "source_id": ["", "", ""], "topic": ["RL", "RL", "RL"]}))
-    frame = pd.DataFrame({"title": ["Same title", "SAME TITLE", "Other Paper", "Unlabelled"],
-                          "source_id": ["a", "b", "c", "d"]})
+    labels = label_map(
+        pd.DataFrame(
+            {"title": ["Same Title", "Other Paper", "Nowhere"], "source_id": ["", "", ""], "topic": ["RL", "RL", "RL"]}
+        )
+    )
+    frame = pd.DataFrame(
+        {"title": ["Same title", "SAME TITLE", "Other Paper", "Unlabelled"], "source_id": ["a", "b", "c", "d"]}
+    )
     assert matched_labels(frame, labels) == 2
     assert matched_labels(frame.iloc[:0], labels) == 0 and matched_labels(frame, {}) == 0
 
@@ -69,7 +89,8 @@ def test_matched_labels_counts_labels_not_records():
 def test_the_labels_sentence_and_the_taxonomy_name():
     assert page.labels_sentence("data/labels.csv", True, 1, 1) == "1 label in data/labels.csv matched 1 record"
     assert page.labels_sentence("data/labels.csv", True, 0, 0) == (
-        "none of the labels in data/labels.csv matched a record in the window")
+        "none of the labels in data/labels.csv matched a record in the window"
+    )
     assert page.taxonomy_name("/usr/lib/python3/site-packages/authorstats/data/taxonomy.toml") == "bundled taxonomy"
     assert page.taxonomy_name("/home/ann/work/mine.toml") == "mine.toml"
 

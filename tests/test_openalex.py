@@ -44,8 +44,10 @@ def test_key_is_read_from_the_environment():
 @respx.mock
 def test_fetch_follows_the_cursor_and_filters_years_on_the_server(client):
     route = respx.get("https://api.openalex.org/works").mock(
-        side_effect=[httpx.Response(200, json=fixture("works_page1.json")),
-                     httpx.Response(200, json=fixture("works_page2.json"))]
+        side_effect=[
+            httpx.Response(200, json=fixture("works_page1.json")),
+            httpx.Response(200, json=fixture("works_page2.json")),
+        ]
     )
     records = list(openalex.OpenAlexSource(client, KEY).fetch(LECUN, WINDOW))
 
@@ -62,8 +64,7 @@ def test_fetch_follows_the_cursor_and_filters_years_on_the_server(client):
 
 @respx.mock
 def test_work_fields_are_mapped(client):
-    respx.get("https://api.openalex.org/works").mock(
-        return_value=httpx.Response(200, json=fixture("works_page2.json")))
+    respx.get("https://api.openalex.org/works").mock(return_value=httpx.Response(200, json=fixture("works_page2.json")))
     (record,) = openalex.OpenAlexSource(client, KEY).fetch(LECUN, WINDOW)
     assert record.source == "openalex" and record.author == "lecun" and record.year == 2022
     assert record.venue.startswith("2022 IEEE/CVF Conference on Computer Vision")
@@ -81,8 +82,9 @@ def test_work_fields_are_mapped(client):
 def test_abstract_is_rebuilt_in_word_order_with_repeated_words():
     work = fixture("works_page1.json")["results"][0]
     record = openalex.parse_work(work, "lecun")
-    assert record.abstract == ("Recent self-supervised methods for image representation learning "
-                               "maximize the self-supervised agreement.")
+    assert record.abstract == (
+        "Recent self-supervised methods for image representation learning maximize the self-supervised agreement."
+    )
     assert record.extra["arxiv_id"] == "2105.04906"  # from the arXiv DOI
     assert record.extra["venue_type"] == "repository"
 
@@ -102,10 +104,12 @@ def test_author_without_openalex_id_is_told_to_resolve(client):
 @respx.mock
 def test_429_with_a_short_retry_after_is_waited_for_once(client):
     waits = []
-    respx.get("https://api.openalex.org/works").mock(side_effect=[
-        httpx.Response(429, headers={"Retry-After": "2"}, json=fixture("error_429.json")),
-        httpx.Response(200, json=fixture("works_page2.json")),
-    ])
+    respx.get("https://api.openalex.org/works").mock(
+        side_effect=[
+            httpx.Response(429, headers={"Retry-After": "2"}, json=fixture("error_429.json")),
+            httpx.Response(200, json=fixture("works_page2.json")),
+        ]
+    )
     records = list(openalex.OpenAlexSource(client, KEY, sleep=waits.append).fetch(LECUN, WINDOW))
     assert waits == [2.0] and len(records) == 1
 
@@ -114,7 +118,8 @@ def test_429_with_a_short_retry_after_is_waited_for_once(client):
 def test_429_with_a_long_retry_after_fails_with_the_services_words_and_no_key(client):
     waits = []
     respx.get("https://api.openalex.org/works").mock(
-        return_value=httpx.Response(429, headers={"Retry-After": "86400"}, json=fixture("error_429.json")))
+        return_value=httpx.Response(429, headers={"Retry-After": "86400"}, json=fixture("error_429.json"))
+    )
     with pytest.raises(SourceUnavailableError) as caught:
         list(openalex.OpenAlexSource(client, KEY, sleep=waits.append).fetch(LECUN, WINDOW))
     message = str(caught.value)
@@ -133,7 +138,8 @@ def test_403_is_reported_as_refusal(client):
 @respx.mock
 def test_network_failure_is_a_clear_error_without_the_key(client):
     respx.get("https://api.openalex.org/works").mock(
-        side_effect=httpx.ConnectError(f"cannot connect to https://api.openalex.org/works?api_key={KEY}"))
+        side_effect=httpx.ConnectError(f"cannot connect to https://api.openalex.org/works?api_key={KEY}")
+    )
     with pytest.raises(SourceUnavailableError) as caught:
         list(openalex.OpenAlexSource(client, KEY).fetch(LECUN, WINDOW))
     assert "could not be reached" in str(caught.value)
@@ -150,7 +156,8 @@ def test_blocked_network_ends_quickly_with_a_clear_error():
 @respx.mock
 def test_author_search_by_name_lists_every_candidate(client):
     route = respx.get("https://api.openalex.org/authors").mock(
-        return_value=httpx.Response(200, json=fixture("authors_search.json")))
+        return_value=httpx.Response(200, json=fixture("authors_search.json"))
+    )
     found = openalex.OpenAlexSource(client, KEY).search_authors("Yann LeCun")
     assert [c.id for c in found] == ["A5000000001", "A5000000002", "A5000000003"]
     assert found[0].affiliation == "New York University; Meta (United States)"
@@ -161,7 +168,8 @@ def test_author_search_by_name_lists_every_candidate(client):
 @respx.mock
 def test_author_search_by_orcid_gives_the_one_person(client):
     respx.get("https://api.openalex.org/authors/orcid:0000-0002-1825-0097").mock(
-        return_value=httpx.Response(200, json=fixture("author_orcid.json")))
+        return_value=httpx.Response(200, json=fixture("author_orcid.json"))
+    )
     (found,) = openalex.OpenAlexSource(client, KEY).search_authors("Josiah Carberry", orcid="0000-0002-1825-0097")
     assert found.id == "A5000000004" and found.by_orcid and found.orcid == "0000-0002-1825-0097"
 
@@ -169,17 +177,25 @@ def test_author_search_by_orcid_gives_the_one_person(client):
 @respx.mock
 def test_unknown_orcid_falls_back_to_the_name(client):
     respx.get("https://api.openalex.org/authors/orcid:0000-0002-1825-0097").mock(
-        return_value=httpx.Response(404, json={"error": "not found"}))
+        return_value=httpx.Response(404, json={"error": "not found"})
+    )
     respx.get("https://api.openalex.org/authors").mock(
-        return_value=httpx.Response(200, json=fixture("authors_search.json")))
+        return_value=httpx.Response(200, json=fixture("authors_search.json"))
+    )
     found = openalex.OpenAlexSource(client, KEY).search_authors("Yann LeCun", orcid="0000-0002-1825-0097")
     assert len(found) == 3 and not any(c.by_orcid for c in found)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("A5000000001", "A5000000001"), ("https://openalex.org/A5000000001", "A5000000001"),
-    ("a123", "A123"), ("W123", ""), ("", ""),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("A5000000001", "A5000000001"),
+        ("https://openalex.org/A5000000001", "A5000000001"),
+        ("a123", "A123"),
+        ("W123", ""),
+        ("", ""),
+    ],
+)
 def test_short_id(value, expected):
     assert openalex.short_id(value) == expected
 
@@ -188,7 +204,8 @@ def test_short_id(value, expected):
 def test_pages_resume_at_a_cursor_and_say_where_the_next_starts(client):
     cursor = fixture("works_page1.json")["meta"]["next_cursor"]
     route = respx.get("https://api.openalex.org/works").mock(
-        return_value=httpx.Response(200, json=fixture("works_page2.json")))
+        return_value=httpx.Response(200, json=fixture("works_page2.json"))
+    )
     (page,) = openalex.OpenAlexSource(client, KEY).pages(LECUN, WINDOW, cursor=cursor)
     assert route.calls[0].request.url.params["cursor"] == cursor
     assert page.cursor is None and len(page.records) == 1 and page.info == {"openalex": "A5000000001"}

@@ -68,8 +68,11 @@ def test_a_work_of_two_cohort_authors_belongs_to_both(client):
     assert titles(first.records["bardes"]) == [vicreg]  # Bardes and LeCun wrote it together
     assert first.records["assran"] == []
     assert [r.author for r in first.records["bardes"]] == ["bardes"]
-    assert titles(second.records["assran"]) == titles(second.records["lecun"]) == [
-        "Masked Siamese Networks for Label-Efficient Learning"]
+    assert (
+        titles(second.records["assran"])
+        == titles(second.records["lecun"])
+        == ["Masked Siamese Networks for Label-Efficient Learning"]
+    )
 
 
 @respx.mock
@@ -77,8 +80,10 @@ def test_co_authors_outside_the_cohort_get_nothing(client):
     respx.get(WORKS).mock(side_effect=both_pages())
     pages = list(source(client).cohort_pages([BARDES, ASSRAN], WINDOW))
     given = {key: titles(records) for p in pages for key, records in p.records.items() if records}
-    assert given == {"bardes": ["VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning"],
-                     "assran": ["Masked Siamese Networks for Label-Efficient Learning"]}
+    assert given == {
+        "bardes": ["VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning"],
+        "assran": ["Masked Siamese Networks for Label-Efficient Learning"],
+    }
 
 
 def test_a_cohort_larger_than_the_or_limit_is_refused(client):
@@ -98,27 +103,40 @@ def test_fetch_writes_each_author_as_if_alone_and_a_second_run_asks_nothing(clie
     route = respx.get(WORKS).mock(side_effect=both_pages())
     ws = store.Workspace(workspace)
     lines: list[str] = []
-    report = fetch.run(ws, [LECUN, BARDES, ASSRAN], WINDOW, fetch.FetchOptions(source="openalex"),
-                       source=source(client), echo=lines.append)
+    report = fetch.run(
+        ws,
+        [LECUN, BARDES, ASSRAN],
+        WINDOW,
+        fetch.FetchOptions(source="openalex"),
+        source=source(client),
+        echo=lines.append,
+    )
     assert route.call_count == 2 and report.done == 3 and report.exit_code == 0
     assert {k: len(list(store.read_jsonl(ws.raw_file("openalex", k)))) for k in ("lecun", "bardes", "assran")} == {
-        "lecun": 3, "bardes": 1, "assran": 1}
+        "lecun": 3,
+        "bardes": 1,
+        "assran": 1,
+    }
     manifest = store.read_json(ws.manifest_file("openalex"))
     assert manifest["authors"]["bardes"]["cohort"] == 3 and manifest["authors"]["bardes"]["requests"] == 2
     assert lines[0] == "lecun: done, 3 publications in 2021-2022 (2 requests shared by a cohort of 3 authors)"
     partial = ws.raw / "openalex" / ".partial"
     assert not partial.exists() or not any(partial.iterdir())
 
-    again = fetch.run(ws, [LECUN, BARDES, ASSRAN], WINDOW, fetch.FetchOptions(source="openalex"),
-                      source=source(client))
+    again = fetch.run(ws, [LECUN, BARDES, ASSRAN], WINDOW, fetch.FetchOptions(source="openalex"), source=source(client))
     assert route.call_count == 2 and again.cached == 3  # a repeated fetch: 0 requests
 
 
 @respx.mock
 def test_an_author_without_an_id_fails_alone_and_the_cohort_is_fetched(client, workspace):
     respx.get(WORKS).mock(side_effect=both_pages())
-    report = fetch.run(store.Workspace(workspace), [NO_ID, LECUN, ASSRAN], WINDOW,
-                       fetch.FetchOptions(source="openalex"), source=source(client))
+    report = fetch.run(
+        store.Workspace(workspace),
+        [NO_ID, LECUN, ASSRAN],
+        WINDOW,
+        fetch.FetchOptions(source="openalex"),
+        source=source(client),
+    )
     assert [(r.author, r.status) for r in report.results] == [("noid", "failed"), ("lecun", "done"), ("assran", "done")]
     assert "authors resolve noid" in str(report.results[0].error)
 
@@ -133,8 +151,9 @@ def test_a_cohort_refused_midway_resumes_at_its_cursor_keeping_the_first_page(cl
 
     route.side_effect = [page("works_page2.json")]
     lines: list[str] = []
-    report = fetch.run(ws, [LECUN, BARDES], WINDOW, fetch.FetchOptions(source="openalex"),
-                       source=source(client), echo=lines.append)
+    report = fetch.run(
+        ws, [LECUN, BARDES], WINDOW, fetch.FetchOptions(source="openalex"), source=source(client), echo=lines.append
+    )
     assert report.done == 2 and route.call_count == 3
     cursor = json.loads((FIXTURES / "works_page1.json").read_text(encoding="utf-8"))["meta"]["next_cursor"]
     assert route.calls[-1].request.url.params["cursor"] == cursor  # page 1 is not asked again
@@ -147,17 +166,25 @@ def test_a_cohort_refused_midway_resumes_at_its_cursor_keeping_the_first_page(cl
 @respx.mock
 def test_a_failed_cohort_request_fails_its_authors_once(client, workspace):
     route = respx.get(WORKS).mock(return_value=httpx.Response(200, json={"meta": {}}))
-    report = fetch.run(store.Workspace(workspace), [LECUN, BARDES], WINDOW, fetch.FetchOptions(source="openalex"),
-                       source=source(client))
+    report = fetch.run(
+        store.Workspace(workspace),
+        [LECUN, BARDES],
+        WINDOW,
+        fetch.FetchOptions(source="openalex"),
+        source=source(client),
+    )
     assert route.call_count == 1 and report.failed == 2
     assert report.results[0].error is report.results[1].error
 
 
 @respx.mock
 def test_retry_after_is_honoured_in_a_cohort(client):
-    route = respx.get(WORKS).mock(side_effect=[
-        httpx.Response(429, headers={"Retry-After": "3"}, json={"error": "Rate limit exceeded"}),
-        page("works_page2.json")])
+    route = respx.get(WORKS).mock(
+        side_effect=[
+            httpx.Response(429, headers={"Retry-After": "3"}, json={"error": "Rate limit exceeded"}),
+            page("works_page2.json"),
+        ]
+    )
     waits: list[float] = []
     (only,) = source(client, waits).cohort_pages([LECUN, ASSRAN], WINDOW)
     assert route.call_count == 2 and 3.0 in waits and len(only.records["assran"]) == 1
@@ -195,7 +222,11 @@ def test_cached_authors_stay_out_of_the_cohort(client, workspace):
     assert route.calls[-1].request.url.params["filter"].startswith("author.id:A5000000001,")  # alone: as before
 
     route.side_effect = both_pages()
-    report = fetch.run(ws, [LECUN, BARDES, ASSRAN], WINDOW, fetch.FetchOptions(source="openalex"), source=source(client))
+    report = fetch.run(
+        ws, [LECUN, BARDES, ASSRAN], WINDOW, fetch.FetchOptions(source="openalex"), source=source(client)
+    )
     assert [r.status for r in report.results] == ["cached", "done", "done"]
-    assert route.calls[-1].request.url.params["filter"] == "author.id:A5000000101|A5000000103,publication_year:2021-2022"
+    assert (
+        route.calls[-1].request.url.params["filter"] == "author.id:A5000000101|A5000000103,publication_year:2021-2022"
+    )
     assert len(list(store.read_jsonl(ws.raw_file("openalex", "bardes")))) == 1

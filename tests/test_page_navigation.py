@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 from html.parser import HTMLParser
 
@@ -51,8 +50,9 @@ class Outline(HTMLParser):
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     root = tmp_path_factory.mktemp("ws")
-    result = CliRunner().invoke(app, ["report", "-w", str(root), "-a", "lecun", "-a", "hinton",
-                                      "--cloud-size", "400x200", "--dpi", "50"])
+    result = CliRunner().invoke(
+        app, ["report", "-w", str(root), "-a", "lecun", "-a", "hinton", "--cloud-size", "400x200", "--dpi", "50"]
+    )
     assert result.exit_code == 0, result.output
     return root, (root / "reports" / "index.html").read_text(encoding="utf-8")
 
@@ -62,21 +62,29 @@ def test_each_author_has_h3_headings_for_charts_cloud_and_papers(report):
     outline = Outline(page)
     for key, name in (("lecun", "Yann LeCun"), ("hinton", "Geoffrey Hinton")):
         start = outline.headings.index(("h2", "", name))
-        following = outline.headings[start + 1:start + 5]
+        following = outline.headings[start + 1 : start + 5]
         assert [(tag, ident) for tag, ident, _ in following] == [
-            ("h3", f"author-{key}-topics"), ("h3", f"author-{key}-years"), ("h3", f"author-{key}-cloud"),
-            ("h3", f"author-{key}-papers")]
+            ("h3", f"author-{key}-topics"),
+            ("h3", f"author-{key}-years"),
+            ("h3", f"author-{key}-cloud"),
+            ("h3", f"author-{key}-papers"),
+        ]
         assert all(name in text for _, _, text in following)
 
 
 def test_the_contents_link_every_section_and_every_section_links_back_to_the_top(report):
     _, page = report
     outline = Outline(page)
-    contents = page[page.index('<nav class="contents"'):page.index("</nav>")]
+    contents = page[page.index('<nav class="contents"') : page.index("</nav>")]
     targets = re.findall(r'href="#([^"]+)"', contents)
     assert targets[0] == "overview" and targets[-1] == "methods"
-    assert {"author-lecun-topics", "author-lecun-years", "author-lecun-cloud", "author-lecun-papers",
-            "author-hinton-papers"} <= set(targets)
+    assert {
+        "author-lecun-topics",
+        "author-lecun-years",
+        "author-lecun-cloud",
+        "author-lecun-papers",
+        "author-hinton-papers",
+    } <= set(targets)
     assert set(outline.links) <= outline.ids  # no link leads nowhere
     assert "top" in outline.ids and outline.links.count("top") == 2 + 2  # overview, two authors, methods
 
@@ -97,14 +105,15 @@ def test_alt_texts_say_what_each_chart_shows(report):
 def test_cloud_alt_names_the_ten_heaviest_words_heaviest_first():
     weights = {f"w{i:02d}": float(i) for i in range(15)}
     assert pictures.cloud_alt("Ann", weights) == (
-        "Word cloud of Ann; the ten biggest words: w14, w13, w12, w11, w10, w09, w08, w07, w06, w05")
+        "Word cloud of Ann; the ten biggest words: w14, w13, w12, w11, w10, w09, w08, w07, w06, w05"
+    )
 
 
 def test_the_paper_list_shows_each_papers_confidence(report):
     root, page = report
     with open(root / "data" / "processed" / "publications.csv", encoding="utf-8") as handle:
         records = [r for r in csv.DictReader(handle) if r["author"] == "hinton"]
-    section = page[page.index('id="author-hinton"'):page.index('id="methods"')]
+    section = page[page.index('id="author-hinton"') : page.index('id="methods"')]
     assert '<th class="num">Confidence</th>' in section
     shown = re.findall(r'</td><td class="num">(\d\.\d\d)</td><td>', section)
     assert sorted(shown) == sorted(f"{float(r['confidence']):.2f}" for r in records)

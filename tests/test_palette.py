@@ -43,8 +43,26 @@ def test_the_simulation_finds_the_confusions_the_issue_reported_in_the_old_palet
     """Tableau's colours as the report used them: RL and Science & Health browns, Object Detection and
     Language & Multimodal pinks; and red against green, the classic deuteranope confusion."""
     assert palette.delta_e("#e15759", "#59a14f", palette.DEUTERANOPIA) < 2 < palette.delta_e("#e15759", "#59a14f")
-    old = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
-           "#bab0ac", "#1f77b4", "#aec7e8", "#ffbb78", "#98df8a", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7"]
+    old = [
+        "#4e79a7",
+        "#f28e2b",
+        "#e15759",
+        "#76b7b2",
+        "#59a14f",
+        "#edc948",
+        "#b07aa1",
+        "#ff9da7",
+        "#9c755f",
+        "#bab0ac",
+        "#1f77b4",
+        "#aec7e8",
+        "#ffbb78",
+        "#98df8a",
+        "#c5b0d5",
+        "#c49c94",
+        "#f7b6d2",
+        "#c7c7c7",
+    ]
     assert closest(old, palette.DEUTERANOPIA) < COLOUR_BLIND_MIN
 
 
@@ -61,8 +79,9 @@ def test_segment_labels_are_black_on_light_colours_and_white_on_dark():
     assert palette.text_color("#F7F056") == "black" and palette.text_color("#72190E") == "white"
 
 
-FRAME = pd.DataFrame({"author": ["a"] * 9 + ["b"] * 2, "topic": ["RL"] * 6 + ["Physics"] * 3 + ["RL", "Physics"],
-                      "year": 2021})
+FRAME = pd.DataFrame(
+    {"author": ["a"] * 9 + ["b"] * 2, "topic": ["RL"] * 6 + ["Physics"] * 3 + ["RL", "Physics"], "year": 2021}
+)
 TOPICS = ["RL", "Physics", "Other"]
 
 
@@ -86,12 +105,26 @@ def test_report_heatmap_option_and_its_default(tmp_path):
 
     from authorstats.cli import app
 
-    result = CliRunner().invoke(app, ["report", "--workspace", str(tmp_path), "--no-clouds", "--dpi", "50",
-                                      "--heatmap", "counts", "--format", "svg"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "--workspace",
+            str(tmp_path),
+            "--no-clouds",
+            "--dpi",
+            "50",
+            "--heatmap",
+            "counts",
+            "--format",
+            "svg",
+        ],
+    )
     assert result.exit_code == 0, result.output
     svg = (tmp_path / "reports" / "topic_heatmap.svg").read_text(encoding="utf-8")
     assert "shaded by share" not in svg
-    result = CliRunner().invoke(app, ["report", "--workspace", str(tmp_path), "--no-clouds", "--dpi", "50",
-                                      "--format", "svg"])
+    result = CliRunner().invoke(
+        app, ["report", "--workspace", str(tmp_path), "--no-clouds", "--dpi", "50", "--format", "svg"]
+    )
     assert result.exit_code == 0, result.output  # the bundled authors: 72, 33 and 15 papers, so shares
     assert "shaded by share" in (tmp_path / "reports" / "topic_heatmap.svg").read_text(encoding="utf-8")

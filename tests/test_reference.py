@@ -28,30 +28,46 @@ def rows(text: str) -> list[dict[str, str]]:
 def author_data(key: str, name: str, counts: dict[str, int]) -> AuthorData:
     """An author's part of a report with the seminar-shaped table of ``counts`` (Total first)."""
     table = pd.DataFrame([("Total", sum(counts.values())), *counts.items()], columns=["Topic", "Count"])
-    return AuthorData(Author(key, name), Provenance(key, ("scholar",), sum(counts.values()), sum(counts.values())),
-                      table, pd.DataFrame(), pd.DataFrame())
+    return AuthorData(
+        Author(key, name),
+        Provenance(key, ("scholar",), sum(counts.values()), sum(counts.values())),
+        table,
+        pd.DataFrame(),
+        pd.DataFrame(),
+    )
 
 
 def test_a_reference_keeps_its_total_rows_and_unknown_topics():
-    ref = parse_reference(rows("""
+    ref = parse_reference(
+        rows("""
 author,topic,count
 ann,Total,5
 ann,Architecture,3
 ann,Quantum Gardening,2
 bob,total,110
-"""), "ref.csv")
+"""),
+        "ref.csv",
+    )
     assert [(a.author, a.topics, a.total) for a in ref.authors] == [
-        ("ann", (("Architecture", 3), ("Quantum Gardening", 2)), 5), ("bob", (), 110)]
+        ("ann", (("Architecture", 3), ("Quantum Gardening", 2)), 5),
+        ("bob", (), 110),
+    ]
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("author,topic\nann,RL", "no count column"),
-    ("author,topic,count\nann,RL,two", "count 'two' is not a whole number"),
-    ("author,topic,count\nann,RL,-1", "count '-1' is not a whole number"),
-    ("author,topic,count\nann,RL,1\nann,RL,2", "'ann' has 'RL' twice"),
-    ("author,topic,count\nann,Total,2\nann,RL,3", "the Total of 'ann' (2) is smaller than its topics add up to (3)"),
-    ("author,topic,count\n,RL,3", "line 2: no author"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("author,topic\nann,RL", "no count column"),
+        ("author,topic,count\nann,RL,two", "count 'two' is not a whole number"),
+        ("author,topic,count\nann,RL,-1", "count '-1' is not a whole number"),
+        ("author,topic,count\nann,RL,1\nann,RL,2", "'ann' has 'RL' twice"),
+        (
+            "author,topic,count\nann,Total,2\nann,RL,3",
+            "the Total of 'ann' (2) is smaller than its topics add up to (3)",
+        ),
+        ("author,topic,count\n,RL,3", "line 2: no author"),
+    ],
+)
 def test_a_bad_reference_is_refused_naming_the_problem(text, problem):
     with pytest.raises(BadInputError, match="reference file ref.csv") as caught:
         parse_reference(rows(text), "ref.csv")
@@ -67,19 +83,30 @@ def test_agreement_is_one_minus_the_total_variation_distance():
 
 
 def test_the_comparison_shows_unknown_topics_and_missing_authors():
-    ref = parse_reference(rows("""
+    ref = parse_reference(
+        rows("""
 author,topic,count
 Ann Lee,Architecture,3
 Ann Lee,Quantum Gardening,1
 zoe,RL,4
-"""), "ref.csv")
-    taxonomy = parse_taxonomy("[[topic]]\nname = 'Architecture'\n[topic.terms]\n'layer' = 2\n"
-                              "[[topic]]\nname = 'RL'\n[topic.terms]\n'reward' = 2\n")
-    result = compare([author_data("ann", "Ann Lee", {"Architecture": 2, "RL": 2}),
-                      author_data("bob", "Bob Ray", {"RL": 1})], ref, taxonomy)
+"""),
+        "ref.csv",
+    )
+    taxonomy = parse_taxonomy(
+        "[[topic]]\nname = 'Architecture'\n[topic.terms]\n'layer' = 2\n"
+        "[[topic]]\nname = 'RL'\n[topic.terms]\n'reward' = 2\n"
+    )
+    result = compare(
+        [author_data("ann", "Ann Lee", {"Architecture": 2, "RL": 2}), author_data("bob", "Bob Ray", {"RL": 1})],
+        ref,
+        taxonomy,
+    )
     ann, bob = result.authors
     assert [(t.topic, t.reference, t.ours, t.difference, t.in_taxonomy) for t in ann.topics] == [
-        ("Architecture", 3, 2, -1, True), ("Quantum Gardening", 1, 0, -1, False), ("RL", 0, 2, 2, True)]
+        ("Architecture", 3, 2, -1, True),
+        ("Quantum Gardening", 1, 0, -1, False),
+        ("RL", 0, 2, 2, True),
+    ]
     assert ann.agreement == pytest.approx(0.5) and ann.coverage_gap == 0
     assert "Quantum Gardening" in ann.explanation() and "not topics of the taxonomy" in ann.explanation().lower()
     assert bob.reference_total is None and bob.agreement is None  # in the report, not in the reference
@@ -105,16 +132,40 @@ def test_the_bundled_report_is_compared_with_the_seminar_by_default(seminar_repo
     totals = table[table["topic"] == "Total"].set_index("author")
     # the seminar's totals beside the snapshot's 72/33/15
     assert totals[["reference", "authorstats"]].to_dict("index") == {
-        "bengio": {"reference": "110", "authorstats": "72"}, "lecun": {"reference": "27", "authorstats": "33"},
-        "hinton": {"reference": "15", "authorstats": "15"}}
+        "bengio": {"reference": "110", "authorstats": "72"},
+        "lecun": {"reference": "27", "authorstats": "33"},
+        "hinton": {"reference": "15", "authorstats": "15"},
+    }
     lecun = table[(table["author"] == "lecun") & (table["topic"] != "Total")].set_index("topic")["reference"]
-    assert lecun.astype(int).to_dict() == {"Self-Supervised": 13, "Architecture": 4, "Optimization": 2,
-                                           "Representation": 2, "Augmentation": 1, "Contrastive": 1,
-                                           "Generation": 1, "Physics": 1, "RL": 1, "Robotics": 1,
-                                           **{t: 0 for t in lecun.index if t not in {
-                                               "Self-Supervised", "Architecture", "Optimization", "Representation",
-                                               "Augmentation", "Contrastive", "Generation", "Physics", "RL",
-                                               "Robotics"}}}
+    assert lecun.astype(int).to_dict() == {
+        "Self-Supervised": 13,
+        "Architecture": 4,
+        "Optimization": 2,
+        "Representation": 2,
+        "Augmentation": 1,
+        "Contrastive": 1,
+        "Generation": 1,
+        "Physics": 1,
+        "RL": 1,
+        "Robotics": 1,
+        **{
+            t: 0
+            for t in lecun.index
+            if t
+            not in {
+                "Self-Supervised",
+                "Architecture",
+                "Optimization",
+                "Representation",
+                "Augmentation",
+                "Contrastive",
+                "Generation",
+                "Physics",
+                "RL",
+                "Robotics",
+            }
+        },
+    }
     assert totals.loc["bengio", "agreement"] == ""  # the seminar gives Bengio's total only
     assert 0 < float(totals.loc["lecun", "agreement"]) < 1 and 0 < float(totals.loc["hinton", "agreement"]) < 1
     page = html.unescape((root / "reports" / "index.html").read_text(encoding="utf-8"))
@@ -122,7 +173,9 @@ def test_the_bundled_report_is_compared_with_the_seminar_by_default(seminar_repo
     for text in (page, summary):
         assert "Coverage: the seminar counts 27 works, authorstats' data holds 33 (6 more)" in text
         assert "Classification: the topic shares agree" in text
-    assert (root / "reports" / "lecun_reference.png").is_file() and not (root / "reports" / "bengio_reference.png").exists()
+    assert (root / "reports" / "lecun_reference.png").is_file() and not (
+        root / "reports" / "bengio_reference.png"
+    ).exists()
     assert "Compared with the seminar's tables" in output
 
 
@@ -139,8 +192,9 @@ def test_reference_none_turns_the_comparison_off_and_another_window_has_none(tmp
 def test_a_reference_file_of_ones_own(tmp_path):
     ref = tmp_path / "mine.csv"
     ref.write_text("author,topic,count\nHinton,Total,9\nhinton,Dreams,9\n", encoding="utf-8")
-    result = runner.invoke(app, ["report", "-w", str(tmp_path), "-a", "hinton", "--no-clouds", "--dpi", "50",
-                                 "--reference", str(ref)])
+    result = runner.invoke(
+        app, ["report", "-w", str(tmp_path), "-a", "hinton", "--no-clouds", "--dpi", "50", "--reference", str(ref)]
+    )
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "reports" / "reference_comparison.csv", dtype=str, keep_default_na=False)
     dreams = table[table["topic"] == "Dreams"].iloc[0]

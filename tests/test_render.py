@@ -26,9 +26,14 @@ def build(root, workers, clouds=True):
     root.mkdir()
     ws, authors = store.Workspace(root), config_files.load_roster()
     gathered = report.read_records(ws, authors)
-    data = analysis.compute_report(gathered.records, roster=authors, taxonomy=config_files.load_taxonomy(None),
-                                   years=YearWindow(2021, 2022), options=analysis.ReportOptions(clouds=clouds),
-                                   sources=gathered.sources)
+    data = analysis.compute_report(
+        gathered.records,
+        roster=authors,
+        taxonomy=config_files.load_taxonomy(None),
+        years=YearWindow(2021, 2022),
+        options=analysis.ReportOptions(clouds=clouds),
+        sources=gathered.sources,
+    )
     options = report.SaveOptions(workers=workers, cloud_width=300, cloud_height=150, chart_dpi=50)
     return report.save_report(ws, data, options)
 
@@ -45,8 +50,10 @@ def test_workers_draw_the_same_files_as_one_process(tmp_path):
     for name in names:
         one, two = ((tmp_path / ws / "reports" / name).read_bytes() for ws in ("alone", "shared"))
         if name == "index.html":  # written at a different second, naming its own workspace
-            one, two = (re.sub(rb"on \d{4}-\d\d-\d\d[^<]*", b"", page).replace(str(tmp_path / ws).encode(), b"WS")
-                        for page, ws in ((one, "alone"), (two, "shared")))
+            one, two = (
+                re.sub(rb"on \d{4}-\d\d-\d\d[^<]*", b"", page).replace(str(tmp_path / ws).encode(), b"WS")
+                for page, ws in ((one, "alone"), (two, "shared"))
+            )
         assert one == two, name
     # per author: the topics CSV and four pictures (bars, by year, cloud, table)
     assert [len(a.files) for a in alone.authors] == [len(a.files) for a in shared.authors] == [5, 5, 5]
@@ -110,10 +117,10 @@ def test_beyond_the_cap_the_overview_shows_the_top_authors_and_the_page_links_th
     # Bengio (72 papers) and LeCun (33) are drawn and embedded; Hinton (15) is counted and linked
     assert set(pd.read_csv(reports / "topic_counts.csv")["author"]) == {"bengio", "lecun", "hinton"}
     start = page.index('id="author-hinton"')
-    hinton = page[start:page.index("</section>", start)]
+    hinton = page[start : page.index("</section>", start)]
     assert '<a href="hinton_topics.png">' in hinton and '<a href="hinton_by_year.png">' in hinton
     assert "<img" not in hinton
     assert (reports / "hinton_topics.png").is_file() and (reports / "hinton_by_year.png").is_file()
-    lecun = page[page.index('id="author-lecun"'):page.index('id="author-hinton"')]
+    lecun = page[page.index('id="author-lecun"') : page.index('id="author-hinton"')]
     assert lecun.count('<img src="data:image/png;base64,') == 2
-    assert "<tr><td>Geoffrey Hinton</td>" in page[page.index('id="methods"'):]  # every author in the methods
+    assert "<tr><td>Geoffrey Hinton</td>" in page[page.index('id="methods"') :]  # every author in the methods

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import html
-import io
 import json
 import re
 from collections import Counter
@@ -41,7 +40,8 @@ def test_report_on_the_bundled_snapshot_has_the_known_totals(bundled_report):
     assert result.exit_code == 0, result.output
     totals = {key: pd.read_csv(root / "reports" / f"{key}_topics.csv").iloc[0] for key in ("bengio", "lecun", "hinton")}
     assert {k: (row["Topic"], row["Count"]) for k, row in totals.items()} == {
-        key: ("Total", count) for key, count in snapshot_counts().items()}
+        key: ("Total", count) for key, count in snapshot_counts().items()
+    }
     assert dict(snapshot_counts()) == {"bengio": 72, "lecun": 33, "hinton": 15}  # the shipped snapshot v2
     assert "bundled snapshot" in result.output
 
@@ -55,11 +55,13 @@ def test_the_bundled_arxiv_versions_are_merged_into_their_conference_papers(bund
     assert len(versions) == 9
     assert sorted(zip(merges["author"], merges["kept_title"], merges["dropped_title"], merges["reason"])) == sorted(
         (v["author_key"], v["conference_title_in_snapshot"], v["title_as_on_arxiv"], f"same arXiv id {v['arxiv_id']}")
-        for v in versions)
+        for v in versions
+    )
     assert set(merges["kept_source"]) == {"snapshot"} and set(merges["dropped_source"]) == {"snapshot-arxiv"}
     # the one whose arXiv title differs is joined by its arXiv id, not by its title
     assert "Discrete Factorial Representations as an Abstraction for Goal Conditioned Reinforcement Learning" in set(
-        merges["dropped_title"])
+        merges["dropped_title"]
+    )
 
 
 def test_seminar_tables_list_topics_by_count_and_add_up_to_total(bundled_report):
@@ -111,8 +113,12 @@ def test_fetched_data_is_preferred_over_the_snapshot(workspace):
     raw.mkdir(parents=True)
     records = [
         {"author": "hinton", "title": "The Forward-Forward Algorithm", "year": 2022, "source": "scholar"},
-        {"author": "hinton", "title": "How to represent part-whole hierarchies in a neural network",
-         "year": 2021, "source": "scholar"},
+        {
+            "author": "hinton",
+            "title": "How to represent part-whole hierarchies in a neural network",
+            "year": 2021,
+            "source": "scholar",
+        },
         {"author": "hinton", "title": "An old paper", "year": 2012, "source": "scholar"},
     ]
     (raw / "hinton.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
@@ -165,7 +171,7 @@ def test_generation_time_is_now_without_source_date_epoch():
 
     assert generation_time({"SOURCE_DATE_EPOCH": "0"}) == "1970-01-01T00:00:00+00:00"
     written = dt.datetime.fromisoformat(generation_time({}))
-    assert abs((dt.datetime.now(dt.timezone.utc) - written).total_seconds()) < 60
+    assert abs((dt.datetime.now(dt.UTC) - written).total_seconds()) < 60
 
 
 def test_the_bundled_papers_link_to_the_pages_the_snapshot_gives(bundled_report):
@@ -186,23 +192,24 @@ def test_each_paper_links_to_its_own_page_doi_or_arxiv_and_only_over_http(worksp
     raw = workspace / "data" / "raw" / "scholar"
     raw.mkdir(parents=True)
     records = [
-        {"title": "Own page", "extra": {"url": "https://example.org/paper?id=1&v=\"2\"<x>"}},
+        {"title": "Own page", "extra": {"url": 'https://example.org/paper?id=1&v="2"<x>'}},
         {"title": "Script link", "extra": {"url": "javascript:alert(document.cookie)"}},
         {"title": "Script link with a DOI", "doi": "10.1000/XYZ(1)", "extra": {"url": " JavaScript:alert(1)"}},
         {"title": "Data link", "extra": {"url": "data:text/html;base64,PHNjcmlwdD4="}},
         {"title": "Only an arXiv id", "extra": {"arxiv_id": "2204.03632"}},
         {"title": "Nothing known"},
     ]
-    (raw / "hinton.jsonl").write_text("".join(
-        json.dumps({"author": "hinton", "year": 2022, "source": "scholar", **r}) + "\n" for r in records),
-        encoding="utf-8")
+    (raw / "hinton.jsonl").write_text(
+        "".join(json.dumps({"author": "hinton", "year": 2022, "source": "scholar", **r}) + "\n" for r in records),
+        encoding="utf-8",
+    )
 
     result = run("report", "--workspace", str(workspace), "--no-clouds", "--author", "hinton", "--dpi", "50")
 
     assert result.exit_code == 0, result.output
     page = (workspace / "reports" / "index.html").read_text(encoding="utf-8")
-    papers = page[page.index('<table class="papers">'):]
-    papers = papers[:papers.index("</table>")]
+    papers = page[page.index('<table class="papers">') :]
+    papers = papers[: papers.index("</table>")]
     links = dict((title, href) for href, title in re.findall(r'<a href="([^"]*)">([^<]*)</a>', papers))
     assert links == {
         "Own page": "https://example.org/paper?id=1&amp;v=&quot;2&quot;&lt;x&gt;",  # escaped, as given

@@ -48,8 +48,9 @@ def test_a_report_file_the_user_changed_since_is_kept(workspace):
     report(workspace, "--author", "lecun", "--author", "hinton")
     cloud = workspace / "reports" / "lecun_wordcloud.png"
     cloud.write_bytes(b"the user's own edit")
-    result = runner.invoke(app, ["report", "--workspace", str(workspace), *SMALL, "--no-clouds",
-                                    "--author", "lecun", "--author", "hinton"])
+    result = runner.invoke(
+        app, ["report", "--workspace", str(workspace), *SMALL, "--no-clouds", "--author", "lecun", "--author", "hinton"]
+    )
     assert result.exit_code == 0
     assert cloud.read_bytes() == b"the user's own edit"
     assert not (workspace / "reports" / "hinton_wordcloud.png").exists()
@@ -67,10 +68,15 @@ def test_a_workspace_without_a_manifest_loses_nothing(workspace):
 def test_a_manifest_naming_files_outside_the_report_folders_removes_none_of_them(workspace, tmp_path):
     report(workspace, "--author", "lecun", "--no-clouds")
     outside = tmp_path / "outside.txt"
-    targets = {"../outside.txt": outside, str(outside): outside, "reports/../../outside.txt": outside,
-               "data/raw/scholar/lecun.jsonl": workspace / "data" / "raw" / "scholar" / "lecun.jsonl",
-               "authors.toml": workspace / "authors.toml", "reports": workspace / "reports",
-               "data/processed": workspace / "data" / "processed"}
+    targets = {
+        "../outside.txt": outside,
+        str(outside): outside,
+        "reports/../../outside.txt": outside,
+        "data/raw/scholar/lecun.jsonl": workspace / "data" / "raw" / "scholar" / "lecun.jsonl",
+        "authors.toml": workspace / "authors.toml",
+        "reports": workspace / "reports",
+        "data/processed": workspace / "data" / "processed",
+    }
     for target in targets.values():
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +88,10 @@ def test_a_manifest_naming_files_outside_the_report_folders_removes_none_of_them
     report(workspace, "--author", "lecun", "--no-clouds")
     assert all(target.exists() for target in targets.values())
     assert set(manifest(workspace)["files"]) == listing(workspace) - {
-        "data/processed/report_manifest.json", "authors.toml", "data/raw/scholar/lecun.jsonl"}
+        "data/processed/report_manifest.json",
+        "authors.toml",
+        "data/raw/scholar/lecun.jsonl",
+    }
 
 
 def test_a_damaged_manifest_removes_nothing_and_is_rewritten(workspace):

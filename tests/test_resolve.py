@@ -9,12 +9,10 @@ import pytest
 import respx
 from typer.testing import CliRunner
 
-from authorstats.shell import resolve
-
-from authorstats.shell import store
 from authorstats.cli import app
 from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Author
+from authorstats.shell import resolve, store
 from authorstats.shell.config_files import default_roster_path, load_roster
 from authorstats.sources.http import Candidate
 
@@ -40,7 +38,9 @@ note = "not an author"
 
 def test_set_roster_value_adds_one_line_to_that_table_only():
     edited = resolve.set_roster_value(ROSTER, "lecun", "openalex", "A5000000001")
-    assert edited == ROSTER.replace('scholar = "WLN3QrAAAAAJ"\n', 'scholar = "WLN3QrAAAAAJ"\nopenalex = "A5000000001"\n')
+    assert edited == ROSTER.replace(
+        'scholar = "WLN3QrAAAAAJ"\n', 'scholar = "WLN3QrAAAAAJ"\nopenalex = "A5000000001"\n'
+    )
 
 
 def test_set_roster_value_replaces_an_existing_line_in_place():
@@ -153,7 +153,8 @@ def test_cli_openalex_without_key_says_how_to_get_one(workspace):
 def test_cli_several_candidates_are_listed_and_nothing_is_written(workspace, monkeypatch):
     monkeypatch.setenv("OPENALEX_API_KEY", "k-123")
     respx.get("https://api.openalex.org/authors").mock(
-        return_value=httpx.Response(200, content=(FIXTURES / "openalex" / "authors_search.json").read_bytes()))
+        return_value=httpx.Response(200, content=(FIXTURES / "openalex" / "authors_search.json").read_bytes())
+    )
     result = runner.invoke(app, ["authors", "resolve", "lecun", "--source", "openalex", "-w", str(workspace)])
     assert result.exit_code == 2
     assert "1. A5000000001" in result.stdout and "New York University" in result.stdout and "412 works" in result.stdout
@@ -167,9 +168,11 @@ def test_cli_several_candidates_are_listed_and_nothing_is_written(workspace, mon
 def test_cli_choose_writes_into_a_copy_of_the_bundled_roster_and_says_where(workspace, monkeypatch):
     monkeypatch.setenv("OPENALEX_API_KEY", "k-123")
     respx.get("https://api.openalex.org/authors").mock(
-        return_value=httpx.Response(200, content=(FIXTURES / "openalex" / "authors_search.json").read_bytes()))
-    result = runner.invoke(app, ["authors", "resolve", "lecun", "--source", "openalex", "--choose", "1",
-                                 "-w", str(workspace)])
+        return_value=httpx.Response(200, content=(FIXTURES / "openalex" / "authors_search.json").read_bytes())
+    )
+    result = runner.invoke(
+        app, ["authors", "resolve", "lecun", "--source", "openalex", "--choose", "1", "-w", str(workspace)]
+    )
     assert result.exit_code == 0, result.output
     roster_file = workspace / "authors.toml"
     assert f"Copied the bundled roster to {roster_file}" in result.stdout
@@ -182,7 +185,8 @@ def test_cli_single_exact_dblp_candidate_is_taken_into_the_given_roster(tmp_path
     path = tmp_path / "mine.toml"
     path.write_text(ROSTER, encoding="utf-8")
     respx.get("https://dblp.org/search/author/api").mock(
-        return_value=httpx.Response(200, content=(FIXTURES / "dblp" / "author_search_one.json").read_bytes()))
+        return_value=httpx.Response(200, content=(FIXTURES / "dblp" / "author_search_one.json").read_bytes())
+    )
     result = runner.invoke(app, ["authors", "resolve", "hinton", "--source", "dblp", "--roster", str(path)])
     assert result.exit_code == 0, result.output
     assert "the only candidate, and its name matches the roster exactly" in result.stdout
@@ -206,21 +210,26 @@ def test_writing_the_workspace_roster_refuses_while_another_run_holds_the_lock(w
     from test_lock import held_elsewhere
 
     respx.get("https://dblp.org/search/author/api").mock(
-        return_value=httpx.Response(200, content=(FIXTURES / "dblp" / "author_search_one.json").read_bytes()))
+        return_value=httpx.Response(200, content=(FIXTURES / "dblp" / "author_search_one.json").read_bytes())
+    )
     mine = tmp_path / "mine.toml"
     mine.write_text(ROSTER, encoding="utf-8")
     with held_elsewhere(workspace, "import") as (_, (pid,)):
-        busy = runner.invoke(app, ["authors", "resolve", "hinton", "--source", "dblp", "--choose", "1",
-                                   "-w", str(workspace)])
-        elsewhere = runner.invoke(app, ["authors", "resolve", "hinton", "--source", "dblp", "--roster", str(mine),
-                                        "-w", str(workspace)])
+        busy = runner.invoke(
+            app, ["authors", "resolve", "hinton", "--source", "dblp", "--choose", "1", "-w", str(workspace)]
+        )
+        elsewhere = runner.invoke(
+            app, ["authors", "resolve", "hinton", "--source", "dblp", "--roster", str(mine), "-w", str(workspace)]
+        )
 
     assert busy.exit_code == 6 and f"another authorstats run ({pid} import" in busy.stderr
     assert not (workspace / "authors.toml").exists()
     assert elsewhere.exit_code == 0, elsewhere.output  # a roster outside the workspace needs no lock
     assert 'dblp = "10/3248"' in mine.read_text(encoding="utf-8")
 
-    done = runner.invoke(app, ["authors", "resolve", "hinton", "--source", "dblp", "--choose", "1", "-w", str(workspace)])
+    done = runner.invoke(
+        app, ["authors", "resolve", "hinton", "--source", "dblp", "--choose", "1", "-w", str(workspace)]
+    )
     assert done.exit_code == 0, done.output
     assert {a.key: a.dblp for a in load_roster(workspace / "authors.toml")}["hinton"] == "10/3248"
     assert sorted(p.name for p in (workspace / "data").iterdir()) == []  # the lock let go, leaving nothing

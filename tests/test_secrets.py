@@ -15,13 +15,13 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
+from conftest import files_under
 from typer.testing import CliRunner
 
-from authorstats.shell import fetch
 from authorstats.cli import app
-from authorstats.sources.masking import known_secrets, mask, mask_url
+from authorstats.shell import fetch
 from authorstats.sources import scholar
-from conftest import files_under
+from authorstats.sources.masking import known_secrets, mask, mask_url
 
 runner = CliRunner()
 FIXTURES = Path(__file__).parent / "fixtures" / "openalex"
@@ -53,7 +53,9 @@ def assert_no_secret(text: str) -> None:
 def test_fetch_and_report_with_every_secret_set_print_and_write_none(secret_env, workspace, tmp_path, caplog):
     roster = tmp_path / "roster.toml"
     roster.write_text(ROSTER, encoding="utf-8")
-    pages = [json.loads((FIXTURES / name).read_text(encoding="utf-8")) for name in ("works_page1.json", "works_page2.json")]
+    pages = [
+        json.loads((FIXTURES / name).read_text(encoding="utf-8")) for name in ("works_page1.json", "works_page2.json")
+    ]
     proxy = f"http://alice:{PROXY_PASSWORD}@127.0.0.1:3128"
     caplog.set_level(logging.DEBUG)
 
@@ -62,8 +64,9 @@ def test_fetch_and_report_with_every_secret_set_print_and_write_none(secret_env,
         works = mock.get("https://api.openalex.org/works")
         works.side_effect = [httpx.Response(200, json=page) for page in pages]
         fetched = runner.invoke(app, ["fetch", "-w", str(workspace), "--roster", str(roster), "--proxy", proxy])
-    reported = runner.invoke(app, ["report", "-w", str(workspace), "--roster", str(roster), "--dpi", "50",
-                                   "--cloud-size", "300x150"])
+    reported = runner.invoke(
+        app, ["report", "-w", str(workspace), "--roster", str(roster), "--dpi", "50", "--cloud-size", "300x150"]
+    )
 
     assert fetched.exit_code == 0, fetched.output
     assert "trying OpenAlex" in fetched.stderr and "lecun: data from OpenAlex" in fetched.stderr
@@ -71,8 +74,9 @@ def test_fetch_and_report_with_every_secret_set_print_and_write_none(secret_env,
     assert reported.exit_code == 0, reported.output
     files = files_under(workspace)
     assert "data/raw/openalex/manifest.json" in files and "reports/index.html" in files
-    everything = "\n".join([fetched.output, reported.output, caplog.text,
-                            *(data.decode("utf-8", "replace") for data in files.values())])
+    everything = "\n".join(
+        [fetched.output, reported.output, caplog.text, *(data.decode("utf-8", "replace") for data in files.values())]
+    )
     assert_no_secret(everything)
 
 
@@ -87,6 +91,7 @@ def test_a_scholar_failure_through_the_scraperapi_proxy_does_not_show_the_key(se
 
 def leaking_run(monkeypatch, exc: BaseException | None = None, warning: str | None = None):
     """Make fetch fail (or warn) with a message that carries every secret, as a careless library might."""
+
     def run(*args, **kwargs):
         if warning:
             logging.getLogger("authorstats.shell.fetch").warning(warning)
@@ -97,14 +102,29 @@ def leaking_run(monkeypatch, exc: BaseException | None = None, warning: str | No
     monkeypatch.setattr(fetch, "run", run)
 
 
-LEAK = (f"GET https://api.openalex.org/works?api_key={OPENALEX_KEY} via "
-        f"http://alice:{PROXY_PASSWORD}@127.0.0.1:3128 and http://scraperapi:{SCRAPER_KEY}@proxy-server.scraperapi.com:8001 "
-        f"(env proxy {ENV_PROXY_PASSWORD})")
+LEAK = (
+    f"GET https://api.openalex.org/works?api_key={OPENALEX_KEY} via "
+    f"http://alice:{PROXY_PASSWORD}@127.0.0.1:3128 and http://scraperapi:{SCRAPER_KEY}@proxy-server.scraperapi.com:8001 "
+    f"(env proxy {ENV_PROXY_PASSWORD})"
+)
 
 
 def fetch_with_proxy(*extra: str):
-    return runner.invoke(app, [*extra, "fetch", "-w", ".", "--source", "scholar", "--author", "lecun",
-                               "--proxy", f"http://alice:{PROXY_PASSWORD}@127.0.0.1:3128"])
+    return runner.invoke(
+        app,
+        [
+            *extra,
+            "fetch",
+            "-w",
+            ".",
+            "--source",
+            "scholar",
+            "--author",
+            "lecun",
+            "--proxy",
+            f"http://alice:{PROXY_PASSWORD}@127.0.0.1:3128",
+        ],
+    )
 
 
 def test_an_internal_error_line_masks_secrets(secret_env, monkeypatch):
@@ -112,7 +132,9 @@ def test_an_internal_error_line_masks_secrets(secret_env, monkeypatch):
 
     result = fetch_with_proxy()
 
-    assert result.exit_code == 1 and result.stderr.startswith("Internal error: RuntimeError: GET https://api.openalex.org")
+    assert result.exit_code == 1 and result.stderr.startswith(
+        "Internal error: RuntimeError: GET https://api.openalex.org"
+    )
     assert "api_key=***" in result.stderr and "http://***@127.0.0.1:3128" in result.stderr
     assert_no_secret(result.output)
 
@@ -150,16 +172,35 @@ def test_known_secrets_come_from_the_environment_and_proxy_urls():
 
 SLASHED = "Px/Pass-w0rd"  # httpx cuts it at the "/": "Invalid port: 'Px'"
 SHAPES = {
-    "--proxy without a scheme": ("proxyuser:Secret-pw9", ["--proxy", "proxyuser:Secret-pw9@127.0.0.1:9"], {}, 3,
-                                 "Error: Google Scholar could not be reached: could not connect to the proxy "
-                                 "http://***@127.0.0.1:9 ("),
-    "--proxy with a / in the password": (SLASHED, ["--proxy", f"http://u:{SLASHED}@127.0.0.1:9"], {}, 2,
-                                         "Error: --proxy 'http://***@127.0.0.1:9' is not a proxy URL: its user name "
-                                         "or password holds / ? or #. Percent-encode them"),
-    "HTTPS_PROXY with a / in the password": (SLASHED, [], {"HTTPS_PROXY": f"http://u:{SLASHED}@127.0.0.1:9"}, 2,
-                                             "Error: HTTPS_PROXY 'http://***@127.0.0.1:9' is not a proxy URL"),
-    "SCRAPERAPI_KEY with a / in it": ("Kq7/Zx-0123456789abc", [], {"SCRAPERAPI_KEY": "Kq7/Zx-0123456789abc"}, 3,
-                                      "Error: Google Scholar could not be reached: could not connect to the ScraperAPI"),
+    "--proxy without a scheme": (
+        "proxyuser:Secret-pw9",
+        ["--proxy", "proxyuser:Secret-pw9@127.0.0.1:9"],
+        {},
+        3,
+        "Error: Google Scholar could not be reached: could not connect to the proxy http://***@127.0.0.1:9 (",
+    ),
+    "--proxy with a / in the password": (
+        SLASHED,
+        ["--proxy", f"http://u:{SLASHED}@127.0.0.1:9"],
+        {},
+        2,
+        "Error: --proxy 'http://***@127.0.0.1:9' is not a proxy URL: its user name "
+        "or password holds / ? or #. Percent-encode them",
+    ),
+    "HTTPS_PROXY with a / in the password": (
+        SLASHED,
+        [],
+        {"HTTPS_PROXY": f"http://u:{SLASHED}@127.0.0.1:9"},
+        2,
+        "Error: HTTPS_PROXY 'http://***@127.0.0.1:9' is not a proxy URL",
+    ),
+    "SCRAPERAPI_KEY with a / in it": (
+        "Kq7/Zx-0123456789abc",
+        [],
+        {"SCRAPERAPI_KEY": "Kq7/Zx-0123456789abc"},
+        3,
+        "Error: Google Scholar could not be reached: could not connect to the ScraperAPI",
+    ),
 }
 
 
@@ -176,8 +217,20 @@ def test_no_piece_of_a_secret_of_any_shape_is_printed_or_written(shape, debug, w
         monkeypatch.setenv(name, value)
     (workspace / "notes.txt").write_text("mine\n", encoding="utf-8")
 
-    result = runner.invoke(app, [*(["--debug"] if debug else []), "fetch", "-w", str(workspace), "--source", "scholar",
-                                 "--author", "hinton", *options])
+    result = runner.invoke(
+        app,
+        [
+            *(["--debug"] if debug else []),
+            "fetch",
+            "-w",
+            str(workspace),
+            "--source",
+            "scholar",
+            "--author",
+            "hinton",
+            *options,
+        ],
+    )
 
     assert result.exit_code == exit_code, result.output
     last = result.stderr.rstrip("\n").splitlines()[-1]
@@ -193,8 +246,20 @@ def test_no_piece_of_a_secret_of_any_shape_is_printed_or_written(shape, debug, w
 
 
 def test_a_one_letter_user_name_does_not_garble_the_message(workspace):
-    result = runner.invoke(app, ["fetch", "-w", str(workspace), "--source", "scholar", "--author", "hinton",
-                                 "--proxy", "http://e:Secret-pw9@127.0.0.1:9"])
+    result = runner.invoke(
+        app,
+        [
+            "fetch",
+            "-w",
+            str(workspace),
+            "--source",
+            "scholar",
+            "--author",
+            "hinton",
+            "--proxy",
+            "http://e:Secret-pw9@127.0.0.1:9",
+        ],
+    )
 
     assert result.exit_code == 3
     assert "could not connect to the proxy http://***@127.0.0.1:9" in result.stderr

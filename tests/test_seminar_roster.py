@@ -8,12 +8,12 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
+from conftest import files_under
 from typer.testing import CliRunner
 
 import authorstats
 from authorstats.cli import app
 from authorstats.sources import scholar
-from conftest import files_under
 
 runner = CliRunner()
 DBLP_XML = (Path(__file__).parent / "fixtures" / "dblp" / "person.xml").read_text(encoding="ascii")
@@ -40,7 +40,10 @@ def test_the_bundled_roster_carries_the_public_ids():
     roster = {a.key: a for a in authorstats.load_roster()}
     assert {key: a.dblp for key, a in roster.items()} == BUNDLED_PIDS
     assert {key: a.openalex for key, a in roster.items()} == {
-        "bengio": "A5086198262", "lecun": "A5001226970", "hinton": "A5108093963"}
+        "bengio": "A5086198262",
+        "lecun": "A5001226970",
+        "hinton": "A5108093963",
+    }
     assert roster["bengio"].orcid == "0000-0002-9322-3515"
 
 
@@ -67,10 +70,14 @@ def test_dblp_works_out_of_the_box_for_a_bundled_author(mock, workspace):
 
 def test_auto_falls_back_from_a_refused_scholar_to_dblp_for_the_bundled_authors(mock, workspace):
     refused = mock.get(url__startswith="https://scholar.google.com/citations").mock(
-        return_value=httpx.Response(429, text="Too Many Requests"))
-    pid_routes = {key: mock.get(f"https://dblp.org/pid/{pid}.xml").mock(
-                      return_value=httpx.Response(200, text=DBLP_XML.replace("l/YannLeCun", pid)))
-                  for key, pid in BUNDLED_PIDS.items()}
+        return_value=httpx.Response(429, text="Too Many Requests")
+    )
+    pid_routes = {
+        key: mock.get(f"https://dblp.org/pid/{pid}.xml").mock(
+            return_value=httpx.Response(200, text=DBLP_XML.replace("l/YannLeCun", pid))
+        )
+        for key, pid in BUNDLED_PIDS.items()
+    }
 
     result = fetch(workspace)  # the default source: auto; no OpenAlex key, so OpenAlex is skipped
 
@@ -91,6 +98,7 @@ def test_auto_offline_tries_scholar_then_dblp_and_ends_with_one_error_naming_dbl
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert [line for line in lines if line.startswith("Error:")] == [lines[-1]]
     assert lines[-1].startswith("Error: dblp could not be reached") and "not fetched: hinton" in lines[-1]
-    assert any(line.startswith("Google Scholar did not serve hinton") and line.endswith("trying dblp.")
-               for line in lines)
+    assert any(
+        line.startswith("Google Scholar did not serve hinton") and line.endswith("trying dblp.") for line in lines
+    )
     assert files_under(workspace / "data" / "raw") == {}

@@ -13,11 +13,10 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
+from browser import chromium, needs_chromium
 from typer.testing import CliRunner
 
 from authorstats.cli import app
-
-from browser import chromium, needs_chromium
 
 runner = CliRunner()
 START_TIMEOUT = 120  # seconds for the server to say where it listens (the machine may be busy)
@@ -38,14 +37,20 @@ def server(reported):
     also when a test fails."""
     process = subprocess.Popen(
         [sys.executable, "-m", "authorstats", "serve", "-w", str(reported), "--no-open", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
     try:
         lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
         try:
             first = lines.get(timeout=START_TIMEOUT)
         except queue.Empty:
-            pytest.fail(f"serve printed nothing in {START_TIMEOUT} s; stderr: {process.stderr.read() if process.poll() is not None else ''}")
+            pytest.fail(
+                f"serve printed nothing in {START_TIMEOUT} s; stderr: {process.stderr.read() if process.poll() is not None else ''}"
+            )
         assert first.startswith("Serving ") and " at http://127.0.0.1:" in first, first
         url = first.split(" at ", 1)[1].split()[0]
         parts = urlsplit(url)
@@ -95,7 +100,9 @@ def test_the_works_page_shows_the_facets_in_a_browser(server, tmp_path):
         browser.get(f"{server}/authorstats/works")
         facets = [f.get_attribute("data-column") for f in browser.find_elements(By.CSS_SELECTOR, ".facet-info")]
         assert sorted(facets) == ["author_key", "topic", "venue", "year"]
-        assert "Yann LeCun 33" in browser.find_element(By.CSS_SELECTOR, ".facet-results").text  # the author facet, by name
+        assert (
+            "Yann LeCun 33" in browser.find_element(By.CSS_SELECTOR, ".facet-results").text
+        )  # the author facet, by name
         assert browser.find_elements(By.CSS_SELECTOR, "input[name=_search]")  # the full-text search box
     finally:
         browser.quit()

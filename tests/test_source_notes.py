@@ -19,8 +19,10 @@ SNAPSHOT_LECUN = "bundled snapshot: 33 verified works, not Google Scholar's full
 def test_the_source_note_names_source_and_coverage():
     assert source_note(("snapshot",), 33, "not recorded") == SNAPSHOT_LECUN
     assert source_note(("scholar",), 40, "2026-12-02") == "Google Scholar, fetched 2026-12-02"
-    assert source_note(("openalex", "dblp"), 4, "2026-11-30 to 2026-12-02") == \
-        "OpenAlex + dblp, fetched 2026-11-30 to 2026-12-02"
+    assert (
+        source_note(("openalex", "dblp"), 4, "2026-11-30 to 2026-12-02")
+        == "OpenAlex + dblp, fetched 2026-11-30 to 2026-12-02"
+    )
     assert source_note(("my-list",), 4, "not recorded") == "my-list (imported), fetch date not recorded"
     assert source_note((), 0, "not recorded") == "no data found"
 
@@ -44,7 +46,7 @@ def test_page_summary_and_terminal_name_the_source(lecun_report):
     root, output = lecun_report
     page = (root / "reports" / "index.html").read_text(encoding="utf-8").replace("&#x27;", "'")
     summary = (root / "reports" / "summary.md").read_text(encoding="utf-8")
-    top = page[:page.index('<section id="overview">')]  # the first screen, before any number
+    top = page[: page.index('<section id="overview">')]  # the first screen, before any number
     assert f"Data: Yann LeCun: {SNAPSHOT_LECUN}." in top
     assert summary.splitlines()[2] == f"Data: Yann LeCun: {SNAPSHOT_LECUN}."
     assert f"Data: {SNAPSHOT_LECUN}." in summary.split("## Yann LeCun")[1]
@@ -52,14 +54,17 @@ def test_page_summary_and_terminal_name_the_source(lecun_report):
 
 
 def test_the_pictures_carry_the_source(lecun_report):
-    from authorstats.render import pictures
-
     import authorstats
     from authorstats.analysis.report import ReportOptions
+    from authorstats.render import pictures
 
-    data = authorstats.compute_report(authorstats.snapshot_records(), roster=authorstats.load_roster()[1:2],
-                                      taxonomy=authorstats.load_taxonomy(), years="2021-2022",
-                                      options=ReportOptions(stopwords=frozenset()))
+    data = authorstats.compute_report(
+        authorstats.snapshot_records(),
+        roster=authorstats.load_roster()[1:2],
+        taxonomy=authorstats.load_taxonomy(),
+        years="2021-2022",
+        options=ReportOptions(stopwords=frozenset()),
+    )
     jobs = {job.part: job.job for job in pictures.report_pictures(data, cloud_size=(400, 200), dpi=50)}
     for part in ("bars", "by_year", "table"):
         assert jobs[part].args[-1] == SNAPSHOT_LECUN, part  # type: ignore[union-attr]  # the subtitle
@@ -78,10 +83,15 @@ def test_the_overview_study_and_reference_charts_carry_the_source():
     from authorstats.render.comparison import comparison_pictures
     from authorstats.render.study_pictures import study_pictures
 
-    data = authorstats.compute_report(authorstats.snapshot_records(), roster=authorstats.load_roster()[1:3],
-                                      taxonomy=authorstats.load_taxonomy(), years="2021-2022",
-                                      options=ReportOptions(clouds=False), reference=authorstats.load_reference(),
-                                      group_by="seminar")
+    data = authorstats.compute_report(
+        authorstats.snapshot_records(),
+        roster=authorstats.load_roster()[1:3],
+        taxonomy=authorstats.load_taxonomy(),
+        years="2021-2022",
+        options=ReportOptions(clouds=False),
+        reference=authorstats.load_reference(),
+        group_by="seminar",
+    )
     study = {job.part: job.job.args for job in study_pictures(data, dpi=50)}  # type: ignore[union-attr]
     assert set(study) == {"network", "trends"}  # no citation counts in the snapshot: no impact chart
     for part, args in study.items():
@@ -104,7 +114,9 @@ def test_the_table_picture_is_the_seminar_table(lecun_report):
 def test_a_window_outside_the_snapshot_warns(tmp_path):
     result = runner.invoke(app, ["report", "-w", str(tmp_path), "--years", "1990", "--no-clouds", "--dpi", "50"])
     assert result.exit_code == 0, result.output
-    assert "warning: the bundled snapshot covers only 2021-2022, so 1990 reports no paper of bengio, lecun, hinton" \
+    assert (
+        "warning: the bundled snapshot covers only 2021-2022, so 1990 reports no paper of bengio, lecun, hinton"
         in result.output
+    )
     assert "covers only 2021-2022" in (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
     assert "covers only 2021-2022" in (tmp_path / "reports" / "summary.md").read_text(encoding="utf-8")

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from authorstats.render.spreadsheet import neutralise_frame
-from authorstats.shell import csv_writer, store
 from authorstats.errors import OutputError
+from authorstats.render.spreadsheet import neutralise_frame
+from authorstats.shell import csv_writer
 
 
 def test_writes_what_to_csv_gives(tmp_path):
@@ -38,11 +38,22 @@ def test_a_failure_while_writing_keeps_the_old_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
-TRICKY = pd.DataFrame({
-    "title": ["plain", 'a "quoted", title', "line\nbreak", "carriage\rreturn", "", " spaced ", "Réseaux — «x»", None],
-    "year": ["2021", "", "2022", "x,y", '"', "2021", "", "2020"],
-    "score": [1.5, 0.0, float("nan"), -0.0, 1e16, 1e-05, 0.1 + 0.2, 123456789.125],
-})
+TRICKY = pd.DataFrame(
+    {
+        "title": [
+            "plain",
+            'a "quoted", title',
+            "line\nbreak",
+            "carriage\rreturn",
+            "",
+            " spaced ",
+            "Réseaux — «x»",
+            None,
+        ],
+        "year": ["2021", "", "2022", "x,y", '"', "2021", "", "2020"],
+        "score": [1.5, 0.0, float("nan"), -0.0, 1e16, 1e-05, 0.1 + 0.2, 123456789.125],
+    }
+)
 
 
 def test_text_and_float_columns_are_written_as_to_csv_writes_them(tmp_path):
@@ -73,8 +84,9 @@ def test_other_frames_are_left_to_to_csv(tmp_path):
 def test_added_columns_follow_the_frame_each_distinct_row_where_its_code_says(tmp_path):
     rows = [("Vision, mostly", 1.5, "a;b"), ("Other", -0.0, ""), ('say "x"', float("nan"), "c")]
     codes = [2, 0, 0, 1, 2, 1, 0, 1]
-    expected = TRICKY.assign(topic=[rows[c][0] for c in codes], score2=[rows[c][1] for c in codes],
-                             evidence=[rows[c][2] for c in codes])
+    expected = TRICKY.assign(
+        topic=[rows[c][0] for c in codes], score2=[rows[c][1] for c in codes], evidence=[rows[c][2] for c in codes]
+    )
     path = csv_writer.write_output_csv(tmp_path / "out.csv", TRICKY, (["topic", "score2", "evidence"], rows, codes))
     assert path.read_bytes() == expected.to_csv(index=False).encode("utf-8")
     counted = TRICKY.assign(count=range(len(TRICKY)))  # an integer column (a year, say): encoded here too, same bytes
@@ -84,8 +96,13 @@ def test_added_columns_follow_the_frame_each_distinct_row_where_its_code_says(tm
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.text(), st.text(alphabet=',"\n\r ab=+-@\t\''), st.floats(allow_nan=True, allow_infinity=True)),
-                min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.tuples(st.text(), st.text(alphabet=",\"\n\r ab=+-@\t'"), st.floats(allow_nan=True, allow_infinity=True)),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_any_text_and_numbers_give_the_bytes_of_to_csv(rows):
     frame = pd.DataFrame(rows, columns=["title", "note", "score"]).astype({"title": "str", "note": "str"})
     chunks = csv_writer._csv_chunks(frame, rows=3)

@@ -6,13 +6,12 @@ import tomllib
 
 import pandas as pd
 import pytest
+from conftest import DATA
 from typer.testing import CliRunner
 
 from authorstats.analysis import suggest
 from authorstats.cli import app
 from authorstats.config.taxonomy import OTHER, parse_taxonomy
-
-from conftest import DATA
 
 runner = CliRunner()
 TITLES = DATA / "three_fields_titles.csv"
@@ -72,8 +71,11 @@ def test_the_file_is_a_taxonomy_in_the_bundled_format(suggested):
 def test_it_prints_what_each_topic_would_take(suggested):
     out, result, tagged = suggested
     counts = tagged["topic"].value_counts()
-    lines = {line.rsplit(None, 1)[0].strip(): int(line.rsplit(None, 1)[1]) for line in result.stdout.splitlines()
-             if line.startswith("  ")}
+    lines = {
+        line.rsplit(None, 1)[0].strip(): int(line.rsplit(None, 1)[1])
+        for line in result.stdout.splitlines()
+        if line.startswith("  ")
+    }
     assert lines == {name: int(counts.get(name, 0)) for name in parse_taxonomy(out.read_text(), out).names}
     assert "chose" in result.stdout and f"Wrote {out}" in result.stdout
 
@@ -115,7 +117,7 @@ def test_extend_adds_topics_for_what_the_taxonomy_leaves_over(tmp_path):
     extended = parse_taxonomy(text, out)
     original = parse_taxonomy(bundled)
     new = [name for name in extended.names if name not in original.names]
-    assert new and extended.names[:len(original.names) - 1] == original.names[:-1]
+    assert new and extended.names[: len(original.names) - 1] == original.names[:-1]
     assert f"{len(new)} new topics fitted on" in result.stdout
     assert [line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")][-1] == OTHER
 
@@ -130,8 +132,9 @@ def test_too_few_titles_is_exit_2(tmp_path):
 
 
 def test_titles_with_quotes_and_control_characters_stay_comments():
-    titles = [f'Galaxy "clusters" {i}\nand\x1b[31m dark matter halos' for i in range(6)] + \
-             [f"Bread prices and wages in early modern Europe {i}" for i in range(6)]
+    titles = [f'Galaxy "clusters" {i}\nand\x1b[31m dark matter halos' for i in range(6)] + [
+        f"Bread prices and wages in early modern Europe {i}" for i in range(6)
+    ]
     result = suggest.suggest_topics(titles, topics=2)
     text = suggest.taxonomy_text(result, source="a list\nwith a line break")
     taxonomy = parse_taxonomy(text)
@@ -140,8 +143,9 @@ def test_titles_with_quotes_and_control_characters_stay_comments():
 
 
 def test_names_never_clash_with_a_taxonomy_they_extend():
-    titles = [f"Dark matter halos of dwarf galaxies {i}" for i in range(6)] + \
-             [f"Wages and prices in early modern Europe {i}" for i in range(6)]
+    titles = [f"Dark matter halos of dwarf galaxies {i}" for i in range(6)] + [
+        f"Wages and prices in early modern Europe {i}" for i in range(6)
+    ]
     first = suggest.suggest_topics(titles, topics=2)
     again = suggest.suggest_topics(titles, topics=2, taken=[t.name for t in first.topics])
     assert not {t.name.casefold() for t in first.topics} & {t.name.casefold() for t in again.topics}

@@ -8,8 +8,15 @@ def frame(rows):
 
 
 def test_topic_table_starts_with_total_then_topics_by_count_descending():
-    records = frame([("a", 2021, "RL"), ("a", 2021, "Architecture"), ("a", 2022, "Architecture"),
-                     ("a", 2022, "Generation"), ("a", 2022, "Architecture")])
+    records = frame(
+        [
+            ("a", 2021, "RL"),
+            ("a", 2021, "Architecture"),
+            ("a", 2022, "Architecture"),
+            ("a", 2022, "Generation"),
+            ("a", 2022, "Architecture"),
+        ]
+    )
     table = tables.topic_table(records)
     assert list(table.columns) == ["Topic", "Count"]
     assert table.values.tolist() == [["Total", 5], ["Architecture", 3], ["Generation", 1], ["RL", 1]]

@@ -6,14 +6,37 @@ from pathlib import Path
 
 import pytest
 
+from authorstats.config.taxonomy import (
+    LIST_SETTINGS,
+    OTHER,
+    SETTINGS,
+    Settings,
+    literal_prefix,
+    parse_taxonomy,
+    split_words,
+)
 from authorstats.errors import BadInputError
-from authorstats.config.taxonomy import LIST_SETTINGS, OTHER, SETTINGS, Settings, literal_prefix, parse_taxonomy, split_words
 from authorstats.shell.config_files import default_taxonomy_path, load_taxonomy
 
 TOPICS_MD = [
-    "Self-Supervised", "Contrastive", "Representation", "Architecture", "Optimization", "Augmentation",
-    "Generation", "Object Detection", "RL", "Robotics", "Physics", "Causality", "Generalization", "Reasoning",
-    "Neuroscience", "Science & Health", "Language & Multimodal", "Other",
+    "Self-Supervised",
+    "Contrastive",
+    "Representation",
+    "Architecture",
+    "Optimization",
+    "Augmentation",
+    "Generation",
+    "Object Detection",
+    "RL",
+    "Robotics",
+    "Physics",
+    "Causality",
+    "Generalization",
+    "Reasoning",
+    "Neuroscience",
+    "Science & Health",
+    "Language & Multimodal",
+    "Other",
 ]
 
 
@@ -34,7 +57,7 @@ def test_bundled_taxonomy_has_the_18_topics_of_topics_md_in_order():
 
 
 def test_a_users_taxonomy_without_other_gets_other_appended(tmp_path):
-    path = write(tmp_path, '[[topic]]\nname = "Vision"\n[topic.terms]\n\'images?\' = 2\n')
+    path = write(tmp_path, "[[topic]]\nname = \"Vision\"\n[topic.terms]\n'images?' = 2\n")
     taxonomy = load_taxonomy(path)
     assert taxonomy.names == ("Vision", OTHER)
     assert taxonomy.path == path
@@ -45,14 +68,19 @@ def test_a_users_taxonomy_without_other_gets_other_appended(tmp_path):
     [
         ("[[topic]\nname = 'x'", "not valid TOML"),
         ('[[topic]]\nname = "Vision"\n', "topic 'Vision' has no terms"),
-        ('[[topic]]\nname = "A"\n[topic.terms]\n"a" = 1\n[[topic]]\nname = "a"\n[topic.terms]\n"b" = 1\n',
-         "lists the topic 'a' twice"),
-        ('[[topic]]\nname = "Vision"\n[topic.terms]\n\'imag(e\' = 2\n', "topic 'Vision': term 'imag(e' is not a valid pattern"),
-        ('[[topic]]\nname = "Vision"\n[topic.terms]\n\'x*\' = 2\n', "can match an empty word"),
-        ('[[topic]]\nname = "Vision"\n[topic.terms]\n\'image\' = 0\n', "has weight 0"),
+        (
+            '[[topic]]\nname = "A"\n[topic.terms]\n"a" = 1\n[[topic]]\nname = "a"\n[topic.terms]\n"b" = 1\n',
+            "lists the topic 'a' twice",
+        ),
+        (
+            "[[topic]]\nname = \"Vision\"\n[topic.terms]\n'imag(e' = 2\n",
+            "topic 'Vision': term 'imag(e' is not a valid pattern",
+        ),
+        ("[[topic]]\nname = \"Vision\"\n[topic.terms]\n'x*' = 2\n", "can match an empty word"),
+        ("[[topic]]\nname = \"Vision\"\n[topic.terms]\n'image' = 0\n", "has weight 0"),
         ('[[topic]]\nname = "Vision"\ncolour = "red"\n[topic.terms]\n\'image\' = 1\n', "unknown field(s) colour"),
-        ('[[topic]]\n[topic.terms]\n\'image\' = 1\n', "topic #1 has no name"),
-        ('[settings]\ndecay = 7\n[[topic]]\nname = "V"\n[topic.terms]\n\'image\' = 1\n', "setting decay = 7"),
+        ("[[topic]]\n[topic.terms]\n'image' = 1\n", "topic #1 has no name"),
+        ("[settings]\ndecay = 7\n[[topic]]\nname = \"V\"\n[topic.terms]\n'image' = 1\n", "setting decay = 7"),
         ("title = 'no topics'\n", "unknown section"),
         ("", "lists no topics"),
     ],
@@ -94,14 +122,15 @@ def test_the_bundled_taxonomy_is_parsed_from_the_packages_own_file():
 def test_every_setting_is_a_typed_field_with_its_default():
     """The Settings type names exactly the settings the parser accepts (numbers as float, markers as word tuples)."""
     assert set(Settings.__annotations__) == set(SETTINGS) | set(LIST_SETTINGS)
-    defaults = parse_taxonomy('[[topic]]\nname = "Vision"\n[topic.terms]\n\'images?\' = 2\n').settings
+    defaults = parse_taxonomy("[[topic]]\nname = \"Vision\"\n[topic.terms]\n'images?' = 2\n").settings
     assert defaults == {**{name: low_high[0] for name, low_high in SETTINGS.items()}, **LIST_SETTINGS}
     assert all(type(defaults[name]) is float for name in SETTINGS)
 
 
 def test_taxonomy_text_parses_without_a_file_and_errors_name_its_origin():
-    taxonomy = parse_taxonomy('[settings]\ndecay = 0.25\n[[topic]]\nname = "Vision"\n[topic.terms]\n\'images?\' = 2\n',
-                              "team-topics.toml")
+    taxonomy = parse_taxonomy(
+        "[settings]\ndecay = 0.25\n[[topic]]\nname = \"Vision\"\n[topic.terms]\n'images?' = 2\n", "team-topics.toml"
+    )
     assert taxonomy.names == ("Vision", OTHER)
     assert taxonomy.settings["decay"] == 0.25
     assert taxonomy.topic("Vision").terms[0].words == ("images?",)

@@ -22,10 +22,15 @@ def frame(rows):
 
 
 def test_a_work_of_two_roster_authors_counts_once():
-    works = frame([("a", 2021, "Deep Learning for AI", "Other", "10.1145/3448250"),
-                   ("b", 2021, "Deep learning for AI.", "Other", "https://doi.org/10.1145/3448250"),
-                   ("b", 2021, "Same Title", "Vision", ""), ("a", 2021, "Same title!", "Vision", ""),
-                   ("a", 2022, "Same title", "Vision", "")])
+    works = frame(
+        [
+            ("a", 2021, "Deep Learning for AI", "Other", "10.1145/3448250"),
+            ("b", 2021, "Deep learning for AI.", "Other", "https://doi.org/10.1145/3448250"),
+            ("b", 2021, "Same Title", "Vision", ""),
+            ("a", 2021, "Same title!", "Vision", ""),
+            ("a", 2022, "Same title", "Vision", ""),
+        ]
+    )
     out = distinct_works(works)
     assert out["roster_authors"].tolist() == ["a; b", "b; a", "a"]
     shares = topic_trends(works, ["Vision", "Other"], W)
@@ -33,8 +38,13 @@ def test_a_work_of_two_roster_authors_counts_once():
 
 
 def test_shares_of_the_snapshot_add_up_to_one_per_year_and_count_shared_works_once():
-    data = compute_report(authorstats.snapshot_records(), roster=authorstats.load_roster(),
-                          taxonomy=authorstats.load_taxonomy(), years="2021-2022", options=ReportOptions(clouds=False))
+    data = compute_report(
+        authorstats.snapshot_records(),
+        roster=authorstats.load_roster(),
+        taxonomy=authorstats.load_taxonomy(),
+        years="2021-2022",
+        options=ReportOptions(clouds=False),
+    )
     assert data.trends is not None
     assert list(data.trends.index) == [2021, 2022]
     assert all(abs(total - 1) < 1e-9 for total in data.trends.sum(axis=1))
@@ -59,14 +69,18 @@ def test_the_sentence_names_top_topics_and_the_biggest_change_by_hand():
     assert trend.change is not None and trend.change.topic == "Theory"
     assert trend_sentence(trend) == (
         "Ada Lovelace: 8 papers; top topics Theory (4, 50%) and Vision (4, 50%). Biggest change from 2021 to "
-        "2022: Theory rose from 25% (1 of the year's papers) to 75% (3).")
+        "2022: Theory rose from 25% (1 of the year's papers) to 75% (3)."
+    )
 
 
-@pytest.mark.parametrize("years, by_year, why", [
-    (YearWindow(2021, 2021), {2021: [2]}, "the window is one year (2021)"),
-    (YearWindow(2020, 2022), {2021: [1], 2022: [1]}, "no papers in 2020"),
-    (W, {2021: [1], 2022: [3]}, "every topic kept its share from 2021 to 2022"),
-])
+@pytest.mark.parametrize(
+    "years, by_year, why",
+    [
+        (YearWindow(2021, 2021), {2021: [2]}, "the window is one year (2021)"),
+        (YearWindow(2020, 2022), {2021: [1], 2022: [1]}, "no papers in 2020"),
+        (W, {2021: [1], 2022: [3]}, "every topic kept its share from 2021 to 2022"),
+    ],
+)
 def test_no_change_is_invented(years, by_year, why):
     frame_ = pd.DataFrame.from_dict(by_year, orient="index", columns=["Vision"])
     trend = author_trend("x", "Ada", table({"Vision": int(frame_.sum().sum())}), frame_, years)

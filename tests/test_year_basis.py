@@ -11,12 +11,25 @@ from authorstats.models import Author, Publication
 
 ROSTER = [Author("ann", "Ann Lee")]
 # One work in two versions: the arXiv preprint of 2022 and the ICLR paper of 2023 (same arXiv id).
-PREPRINT = Publication(author="ann", title="Sparse Mixtures of Experts for Image Segmentation", year=2022,
-                       source="scholar", venue="arXiv preprint arXiv:2209.01234", extra={"arxiv_id": "2209.01234"})
-PAPER = Publication(author="ann", title="Sparse Mixtures of Experts for Image Segmentation", year=2023,
-                    source="scholar", venue="ICLR 2023", extra={"arxiv_id": "2209.01234"})
-OTHER = Publication(author="ann", title="Contrastive Learning of Speech", year=2023, source="scholar",
-                    venue="ICASSP 2023")
+PREPRINT = Publication(
+    author="ann",
+    title="Sparse Mixtures of Experts for Image Segmentation",
+    year=2022,
+    source="scholar",
+    venue="arXiv preprint arXiv:2209.01234",
+    extra={"arxiv_id": "2209.01234"},
+)
+PAPER = Publication(
+    author="ann",
+    title="Sparse Mixtures of Experts for Image Segmentation",
+    year=2023,
+    source="scholar",
+    venue="ICLR 2023",
+    extra={"arxiv_id": "2209.01234"},
+)
+OTHER = Publication(
+    author="ann", title="Contrastive Learning of Speech", year=2023, source="scholar", venue="ICASSP 2023"
+)
 
 
 def report(years: str, basis: str):
@@ -24,16 +37,24 @@ def report(years: str, basis: str):
     from authorstats.shell.config_files import default_taxonomy_path
 
     taxonomy = parse_taxonomy(default_taxonomy_path().read_text(encoding="utf-8"), "taxonomy.toml")
-    return compute_report([PREPRINT, PAPER, OTHER], roster=ROSTER, taxonomy=taxonomy, years=years,
-                          options=ReportOptions(clouds=False, year_basis=basis))
+    return compute_report(
+        [PREPRINT, PAPER, OTHER],
+        roster=ROSTER,
+        taxonomy=taxonomy,
+        years=years,
+        options=ReportOptions(clouds=False, year_basis=basis),
+    )
 
 
-@pytest.mark.parametrize("years, basis, papers", [
-    ("2022", "first", ["Sparse Mixtures of Experts for Image Segmentation"]),
-    ("2023", "first", ["Contrastive Learning of Speech"]),
-    ("2022", "published", []),
-    ("2023", "published", ["Contrastive Learning of Speech", "Sparse Mixtures of Experts for Image Segmentation"]),
-])
+@pytest.mark.parametrize(
+    "years, basis, papers",
+    [
+        ("2022", "first", ["Sparse Mixtures of Experts for Image Segmentation"]),
+        ("2023", "first", ["Contrastive Learning of Speech"]),
+        ("2022", "published", []),
+        ("2023", "published", ["Contrastive Learning of Speech", "Sparse Mixtures of Experts for Image Segmentation"]),
+    ],
+)
 def test_a_merged_work_counts_in_the_year_its_basis_gives(years, basis, papers):
     data = report(years, basis)
     assert sorted(data.publications["title"]) == papers

@@ -69,11 +69,22 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names l
     from authorstats.classification.engine import Classification, classify, classify_frame
     from authorstats.config.reference import Reference
     from authorstats.config.taxonomy import Taxonomy
-    from authorstats.errors import (AuthorstatsError, BadInputError, OutputError, SourceUnavailableError,
-                                    WorkspaceBusyError)
+    from authorstats.errors import (
+        AuthorstatsError,
+        BadInputError,
+        OutputError,
+        SourceUnavailableError,
+        WorkspaceBusyError,
+    )
     from authorstats.models import Author, Publication, YearWindow
-    from authorstats.shell.config_files import (load_labels, load_reference, load_roster, load_stopwords, load_taxonomy,
-                                                load_venues)
+    from authorstats.shell.config_files import (
+        load_labels,
+        load_reference,
+        load_roster,
+        load_stopwords,
+        load_taxonomy,
+        load_venues,
+    )
     from authorstats.shell.importer import read_export_file as read_export
     from authorstats.shell.report import compute_report
     from authorstats.sources.snapshot import read_snapshot as snapshot_records

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from authorstats.errors import BadInputError
 
@@ -19,7 +20,7 @@ YEARS = range(dt.MINYEAR, dt.MAXYEAR + 1)
 
 def utc_now() -> str:
     """The current time as an ISO 8601 UTC string, to the second."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Publication:
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Publication":
+    def from_dict(cls, data: Mapping[str, Any]) -> Publication:
         """Build a record from a dict; unknown keys go to ``extra``, bad types raise ValueError."""
         known = {f.name for f in dataclasses.fields(cls)}
         kwargs = {k: v for k, v in data.items() if k in known}
@@ -111,7 +112,7 @@ class YearWindow:
         return f"{self.start}-{self.end}" if self.start != self.end else str(self.start)
 
     @classmethod
-    def parse(cls, text: str, *, today: dt.date | None = None) -> "YearWindow":
+    def parse(cls, text: str, *, today: dt.date | None = None) -> YearWindow:
         """Parse ``2021-2022`` or ``2021``; raise BadInputError with a fix otherwise."""
         match = _WINDOW.match(text or "")
         if not match:
@@ -122,9 +123,7 @@ class YearWindow:
         start = int(match.group(1))
         end = int(match.group(2) or start)
         if start > end:
-            raise BadInputError(
-                f"--years {text} starts after it ends", f"Did you mean --years {end}-{start}?"
-            )
+            raise BadInputError(f"--years {text} starts after it ends", f"Did you mean --years {end}-{start}?")
         this_year = (today or dt.date.today()).year
         if start < EARLIEST_YEAR:
             raise BadInputError(

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,8 +31,9 @@ if TYPE_CHECKING:
 Q = 3  # characters per gram
 
 
-def candidate_pairs(keys: Sequence[tuple[str, str, str]], titles: Sequence[str],
-                    years: Sequence[int | None], max_year_gap: int) -> list[tuple[int, int]]:
+def candidate_pairs(
+    keys: Sequence[tuple[str, str, str]], titles: Sequence[str], years: Sequence[int | None], max_year_gap: int
+) -> list[tuple[int, int]]:
     """Every pair ``(i, j)``, ``i < j``, of positions that can be one work, in the order i, then j.
 
     ``keys``: each record's exact keys (DOI, arXiv id, title without spaces; "" for none); ``titles``:
@@ -46,7 +48,7 @@ def candidate_pairs(keys: Sequence[tuple[str, str, str]], titles: Sequence[str],
                 same.setdefault(key[field], []).append(position)
         for positions in same.values():
             for number, i in enumerate(positions):
-                found.update(i * n + j for j in positions[number + 1:])
+                found.update(i * n + j for j in positions[number + 1 :])
     found.update(_near_pairs(titles, years, max_year_gap))
     return [divmod(code, n) for code in sorted(found)]
 
@@ -65,7 +67,7 @@ def _near_pairs(titles: Sequence[str], years: Sequence[int | None], max_year_gap
     places: list[dict[str, int] | None] = [None] * n  # trigram -> where it starts; -1: more than once
     for position, (title, year) in enumerate(zip(titles, years)):
         if title and year is not None:
-            grams = [title[k:k + Q] for k in range(len(title) - Q + 1)]
+            grams = [title[k : k + Q] for k in range(len(title) - Q + 1)]
             mine = dict(zip(reversed(grams), range(len(grams) - 1, -1, -1)))  # each at its first place
             if len(mine) < len(grams):
                 for gram, count in Counter(grams).items():
@@ -90,8 +92,11 @@ def _near_pairs(titles: Sequence[str], years: Sequence[int | None], max_year_gap
         entries += sorted([rank[g] * room + k + 1 for g, k in found.items()])[:width]
         owners += [position] * width
     coded = np.array(entries, dtype=np.int64)
-    pairs = set(_sharing(coded // room, np.array(owners, dtype=np.int64), coded % room - 1,
-                         titles, years, max_year_gap).tolist())
+    pairs = set(
+        _sharing(
+            coded // room, np.array(owners, dtype=np.int64), coded % room - 1, titles, years, max_year_gap
+        ).tolist()
+    )
     for position in short:
         year = years[position]
         for other in eligible:
@@ -100,8 +105,14 @@ def _near_pairs(titles: Sequence[str], years: Sequence[int | None], max_year_gap
     return pairs
 
 
-def _sharing(tokens: "np.ndarray", owners: "np.ndarray", starts: "np.ndarray", titles: Sequence[str],
-             years: Sequence[int | None], max_year_gap: int) -> "np.ndarray":
+def _sharing(
+    tokens: np.ndarray,
+    owners: np.ndarray,
+    starts: np.ndarray,
+    titles: Sequence[str],
+    years: Sequence[int | None],
+    max_year_gap: int,
+) -> np.ndarray:
     """Codes ``i * n + j`` of the titles ``i < j`` with an entry of the same trigram, at places at most d apart
     (or a trigram that occurs twice in one of them), and whose years and lengths pass same_work's tests."""
     import numpy as np
@@ -110,7 +121,7 @@ def _sharing(tokens: "np.ndarray", owners: "np.ndarray", starts: "np.ndarray", t
     order = np.lexsort((owners, tokens))
     tokens, owners, starts = tokens[order], owners[order], starts[order]
     lengths = np.array([len(t) for t in titles], dtype=np.int64)
-    year_of = np.array([-10**6 if y is None else y for y in years], dtype=np.int64)
+    year_of = np.array([-(10**6) if y is None else y for y in years], dtype=np.int64)
     found = [np.empty(0, dtype=np.int64)]
     same = np.arange(len(tokens) - 1)
     step = 1
@@ -121,8 +132,11 @@ def _sharing(tokens: "np.ndarray", owners: "np.ndarray", starts: "np.ndarray", t
         a, b = owners[same], owners[same + step]
         la, lb = lengths[a], lengths[b]
         shift = np.abs(starts[same] - starts[same + step])
-        keep = ((np.abs(year_of[a] - year_of[b]) <= max_year_gap) & (200 * np.minimum(la, lb) >= 95 * (la + lb))
-                & ((starts[same] < 0) | (starts[same + step] < 0) | (shift <= np.minimum(la, lb) * 10 // 95)))
+        keep = (
+            (np.abs(year_of[a] - year_of[b]) <= max_year_gap)
+            & (200 * np.minimum(la, lb) >= 95 * (la + lb))
+            & ((starts[same] < 0) | (starts[same + step] < 0) | (shift <= np.minimum(la, lb) * 10 // 95))
+        )
         found.append(a[keep] * n + b[keep])
         step += 1
     return np.unique(np.concatenate(found))

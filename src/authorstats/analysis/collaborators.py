@@ -9,8 +9,9 @@ a form the roster lists) is left out of their list.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from authorstats.text import fold
 
@@ -111,10 +112,17 @@ def collaborators(frame: pd.DataFrame, roster: Sequence[Author]) -> Collaboratio
     for (author, key), papers in joint.items():
         topics = Counter(t for _, t in papers)
         years = [int(y) for y, _ in papers if isinstance(y, (int, float)) and not pd.isna(y)]
-        out.append({"author_key": author, "coauthor": shown[key], "papers": len(papers),
-                    "topics": SEPARATOR.join(f"{t} ({n})" for t, n in sorted(topics.items(), key=lambda i: (-i[1], i[0]))),
-                    "first_year": min(years) if years else None, "last_year": max(years) if years else None,
-                    "_order": order[author]})
+        out.append(
+            {
+                "author_key": author,
+                "coauthor": shown[key],
+                "papers": len(papers),
+                "topics": SEPARATOR.join(f"{t} ({n})" for t, n in sorted(topics.items(), key=lambda i: (-i[1], i[0]))),
+                "first_year": min(years) if years else None,
+                "last_year": max(years) if years else None,
+                "_order": order[author],
+            }
+        )
     table = pd.DataFrame(out, columns=[*COLUMNS, "_order"])
     table = table.sort_values(["_order", "papers", "coauthor"], ascending=[True, False, True], kind="stable")
     table = table.drop(columns="_order").reset_index(drop=True)

@@ -6,7 +6,7 @@ e.g. "bundled snapshot: 33 verified works, not Google Scholar's full list" or "G
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from authorstats.models import YearWindow
 from authorstats.sources import SERVICE_NAMES, service_name, snapshot
@@ -41,6 +41,8 @@ def snapshot_gap(window: YearWindow, keys: Sequence[str]) -> str:
     start, end = snapshot.YEARS
     if not keys or (window.start >= start and window.end <= end):
         return ""
-    return (f"the bundled snapshot covers only {start}-{end}, so {window} reports no paper of "
-            f"{', '.join(keys)} outside those years; fetch their data (authorstats fetch --years {window}) "
-            "for other years")
+    return (
+        f"the bundled snapshot covers only {start}-{end}, so {window} reports no paper of "
+        f"{', '.join(keys)} outside those years; fetch their data (authorstats fetch --years {window}) "
+        "for other years"
+    )

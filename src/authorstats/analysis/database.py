@@ -7,8 +7,9 @@ database never holds an empty stand-in for an analysis that was not made.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,9 +33,26 @@ class Table:
 
 
 WORKS_COLUMNS: ColumnTypes = {
-    "id": int, "author_key": str, "title": str, "year": int, "venue": str, "venue_name": str, "topic": str,
-    "topics": str, "score": float, "confidence": float, "evidence": str, "manual": int, "url": str, "doi": str,
-    "arxiv_id": str, "citations": int, "source": str, "source_id": str, "authors": str, "abstract": str,
+    "id": int,
+    "author_key": str,
+    "title": str,
+    "year": int,
+    "venue": str,
+    "venue_name": str,
+    "topic": str,
+    "topics": str,
+    "score": float,
+    "confidence": float,
+    "evidence": str,
+    "manual": int,
+    "url": str,
+    "doi": str,
+    "arxiv_id": str,
+    "citations": int,
+    "source": str,
+    "source_id": str,
+    "authors": str,
+    "abstract": str,
     "fetched_at": str,
 }
 WORKS_DESCRIPTIONS = {
@@ -61,40 +79,84 @@ WORKS_DESCRIPTIONS = {
     "fetched_at": "When the record was fetched (UTC)",
 }
 VERSIONS_COLUMNS: ColumnTypes = {
-    "id": int, "work_id": int, "author_key": str, "title": str, "year": int, "venue": str, "source": str,
-    "kept": int, "reason": str,
+    "id": int,
+    "work_id": int,
+    "author_key": str,
+    "title": str,
+    "year": int,
+    "venue": str,
+    "source": str,
+    "kept": int,
+    "reason": str,
 }
 AUTHORS_COLUMNS: ColumnTypes = {
-    "key": str, "name": str, "scholar_id": str, "openalex": str, "dblp": str, "orcid": str, "sources": str,
-    "fetched": str, "records_read": int, "records_merged": int, "works": int,
+    "key": str,
+    "name": str,
+    "scholar_id": str,
+    "openalex": str,
+    "dblp": str,
+    "orcid": str,
+    "sources": str,
+    "fetched": str,
+    "records_read": int,
+    "records_merged": int,
+    "works": int,
 }
 TOPIC_COUNTS_COLUMNS: ColumnTypes = {"author_key": str, "topic": str, "count": int}
 
 
-
 # What each table and column holds, in words: Datasette shows these (shell/serve.py), docs/database.md repeats them.
 DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
-    "authors": ("The roster: one row per author in the report, with where their data came from and when", {
-        "key": "Roster key", "name": "Display name", "scholar_id": "Google Scholar profile id",
-        "openalex": "OpenAlex author id", "dblp": "dblp person id", "orcid": "ORCID",
-        "sources": "Sources the author's records came from, joined by +",
-        "fetched": "When those records were fetched", "records_read": "Records read, every year",
-        "records_merged": "Records counted as versions of another work",
-        "works": "Works in the report's year window"}),
+    "authors": (
+        "The roster: one row per author in the report, with where their data came from and when",
+        {
+            "key": "Roster key",
+            "name": "Display name",
+            "scholar_id": "Google Scholar profile id",
+            "openalex": "OpenAlex author id",
+            "dblp": "dblp person id",
+            "orcid": "ORCID",
+            "sources": "Sources the author's records came from, joined by +",
+            "fetched": "When those records were fetched",
+            "records_read": "Records read, every year",
+            "records_merged": "Records counted as versions of another work",
+            "works": "Works in the report's year window",
+        },
+    ),
     "works": ("One row per merged work in the report's year window, with its topic", WORKS_DESCRIPTIONS),
-    "versions": ("Every record read for a work in the window: the kept version and each version merged into it", {
-        "id": "Row number", "work_id": "The work this record is a version of (works.id)",
-        "author_key": "Roster key of the author", "title": "Title as this version has it",
-        "year": "Year of this version", "venue": "Venue of this version", "source": "Where this version came from",
-        "kept": "1 for the version the work shows, 0 for one merged into it",
-        "reason": "Why the record counts as a version of the work ('kept' for the kept one)"}),
-    "topic_counts": ("Works per author and topic, as reports/topic_counts.csv", {
-        "author_key": "Roster key of the author", "topic": "Topic",
-        "count": "Number of the author's works with this topic"}),
-    "collaborators": ("Co-authors of each author, as reports/collaborators.csv", {
-        "author_key": "Roster key of the author", "coauthor": "Co-author's name (spellings merged)",
-        "papers": "Works the two share in the window", "topics": "Topics of those works",
-        "first_year": "Year of their first shared work in the window", "last_year": "Year of their last"}),
+    "versions": (
+        "Every record read for a work in the window: the kept version and each version merged into it",
+        {
+            "id": "Row number",
+            "work_id": "The work this record is a version of (works.id)",
+            "author_key": "Roster key of the author",
+            "title": "Title as this version has it",
+            "year": "Year of this version",
+            "venue": "Venue of this version",
+            "source": "Where this version came from",
+            "kept": "1 for the version the work shows, 0 for one merged into it",
+            "reason": "Why the record counts as a version of the work ('kept' for the kept one)",
+        },
+    ),
+    "topic_counts": (
+        "Works per author and topic, as reports/topic_counts.csv",
+        {
+            "author_key": "Roster key of the author",
+            "topic": "Topic",
+            "count": "Number of the author's works with this topic",
+        },
+    ),
+    "collaborators": (
+        "Co-authors of each author, as reports/collaborators.csv",
+        {
+            "author_key": "Roster key of the author",
+            "coauthor": "Co-author's name (spellings merged)",
+            "papers": "Works the two share in the window",
+            "topics": "Topics of those works",
+            "first_year": "Year of their first shared work in the window",
+            "last_year": "Year of their last",
+        },
+    ),
 }
 
 
@@ -105,10 +167,20 @@ def database_tables(data: ReportData) -> list[Table]:
     tables = [
         Table("authors", AUTHORS_COLUMNS, authors_rows(data), "key"),
         Table("works", WORKS_COLUMNS, works, "id", (("author_key", "authors", "key"),), ("title", "abstract")),
-        Table("versions", VERSIONS_COLUMNS, versions_rows(works, data.merges), "id",
-              (("work_id", "works", "id"), ("author_key", "authors", "key"))),
-        Table("topic_counts", TOPIC_COUNTS_COLUMNS, frame_rows(counts, TOPIC_COUNTS_COLUMNS), ("author_key", "topic"),
-              (("author_key", "authors", "key"),)),
+        Table(
+            "versions",
+            VERSIONS_COLUMNS,
+            versions_rows(works, data.merges),
+            "id",
+            (("work_id", "works", "id"), ("author_key", "authors", "key")),
+        ),
+        Table(
+            "topic_counts",
+            TOPIC_COUNTS_COLUMNS,
+            frame_rows(counts, TOPIC_COUNTS_COLUMNS),
+            ("author_key", "topic"),
+            (("author_key", "authors", "key"),),
+        ),
     ]
     if data.collaboration is not None and len(data.collaboration.table):  # ReportData.collaboration (issue 14)
         tables.append(frame_table("collaborators", data.collaboration.table))
@@ -129,16 +201,34 @@ def versions_rows(works: list[dict[str, Any]], merges: Iterable[Any]) -> list[di
     work_of: dict[tuple[object, ...], int] = {}
     for work in works:
         work_of.setdefault((work["author_key"], work["title"], work["source"], work["year"]), work["id"])
-        rows.append({"work_id": work["id"], "author_key": work["author_key"], "title": work["title"],
-                     "year": work["year"], "venue": work["venue"], "source": work["source"], "kept": 1,
-                     "reason": "kept"})
+        rows.append(
+            {
+                "work_id": work["id"],
+                "author_key": work["author_key"],
+                "title": work["title"],
+                "year": work["year"],
+                "venue": work["venue"],
+                "source": work["source"],
+                "kept": 1,
+                "reason": "kept",
+            }
+        )
     for merge in merges:
         work_id = work_of.get((merge.author, merge.kept_title, merge.kept_source, merge.kept_year))
         if work_id is None:  # the kept version is outside the report (another window): no work to point at
             continue
-        rows.append({"work_id": work_id, "author_key": merge.author, "title": merge.dropped_title,
-                     "year": merge.dropped_year, "venue": merge.dropped_venue, "source": merge.dropped_source,
-                     "kept": 0, "reason": merge.reason})
+        rows.append(
+            {
+                "work_id": work_id,
+                "author_key": merge.author,
+                "title": merge.dropped_title,
+                "year": merge.dropped_year,
+                "venue": merge.dropped_venue,
+                "source": merge.dropped_source,
+                "kept": 0,
+                "reason": merge.reason,
+            }
+        )
     rows.sort(key=lambda row: (row["work_id"], -row["kept"]))
     for number, row in enumerate(rows, start=1):
         row["id"] = number
@@ -149,10 +239,21 @@ def authors_rows(data: ReportData) -> list[dict[str, Any]]:
     rows = []
     for item in data.authors:
         author, prov = item.author, item.provenance
-        rows.append({"key": author.key, "name": author.name, "scholar_id": author.scholar_id,
-                     "openalex": author.openalex, "dblp": author.dblp, "orcid": author.orcid,
-                     "sources": prov.label, "fetched": item.fetched, "records_read": prov.records_read,
-                     "records_merged": prov.records_merged, "works": prov.records_in_window})
+        rows.append(
+            {
+                "key": author.key,
+                "name": author.name,
+                "scholar_id": author.scholar_id,
+                "openalex": author.openalex,
+                "dblp": author.dblp,
+                "orcid": author.orcid,
+                "sources": prov.label,
+                "fetched": item.fetched,
+                "records_read": prov.records_read,
+                "records_merged": prov.records_merged,
+                "works": prov.records_in_window,
+            }
+        )
     return rows
 
 
@@ -225,22 +326,27 @@ def datasette_metadata(database: str) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     for name, (description, columns) in DESCRIPTIONS.items():
         tables[name] = {"description": description, "columns": dict(columns)}
-    tables["works"].update({"facets": list(WORKS_FACETS), "fts_table": "works_fts", "fts_pk": "id",
-                            "sort_desc": "year", "size": 50})
+    tables["works"].update(
+        {"facets": list(WORKS_FACETS), "fts_table": "works_fts", "fts_pk": "id", "sort_desc": "year", "size": 50}
+    )
     tables["versions"]["facets"] = ["author_key", "kept", "source"]
     tables["topic_counts"]["facets"] = ["author_key", "topic"]
     return {
         "title": "authorstats",
         "description": "The last report's data: works with their topics, merged versions, authors, topic counts. "
-                       "Written by `authorstats report`; see docs/database.md.",
-        "databases": {database: {
-            "description": "data/processed/authorstats.db",
-            "tables": tables,
-            "queries": {"topic_table": {
-                "title": "Topic table for an author and window",
-                "description": "The seminar's table for one author (roster key) and years START to END: "
-                               "Total first, then the topics by number of works.",
-                "sql": TOPIC_TABLE_SQL,
-            }},
-        }},
+        "Written by `authorstats report`; see docs/database.md.",
+        "databases": {
+            database: {
+                "description": "data/processed/authorstats.db",
+                "tables": tables,
+                "queries": {
+                    "topic_table": {
+                        "title": "Topic table for an author and window",
+                        "description": "The seminar's table for one author (roster key) and years START to END: "
+                        "Total first, then the topics by number of works.",
+                        "sql": TOPIC_TABLE_SQL,
+                    }
+                },
+            }
+        },
     }

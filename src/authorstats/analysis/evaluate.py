@@ -34,8 +34,9 @@ def evaluate(gold: pd.DataFrame, taxonomy: Taxonomy) -> Evaluation:
     unknown = sorted(set(gold["topic"]) - set(taxonomy.names))
     if unknown:
         log.warning("labels use topic(s) not in taxonomy %s: %s", taxonomy.path, ", ".join(unknown))
-    frame = classifier.classify_frame(gold.drop(columns=["abstract"], errors="ignore")
-                                      if "abstract" not in gold else gold, taxonomy)
+    frame = classifier.classify_frame(
+        gold.drop(columns=["abstract"], errors="ignore") if "abstract" not in gold else gold, taxonomy
+    )
     frame = frame.rename(columns={"topic": "predicted"})
     frame["topic"] = gold["topic"].str.strip().values
     ok = [
@@ -56,8 +57,16 @@ def evaluate(gold: pd.DataFrame, taxonomy: Taxonomy) -> Evaluation:
         precision = hits / predicted if predicted else 0.0
         recall = hits / support if support else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        rows.append({"topic": name, "support": support, "predicted": predicted,
-                     "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)})
+        rows.append(
+            {
+                "topic": name,
+                "support": support,
+                "predicted": predicted,
+                "precision": round(precision, 3),
+                "recall": round(recall, 3),
+                "f1": round(f1, 3),
+            }
+        )
     per_topic = pd.DataFrame(rows, columns=["topic", "support", "predicted", "precision", "recall", "f1"])
 
     confusion = pd.crosstab(frame["topic"], frame["predicted"]).reindex(index=order, columns=order, fill_value=0)
@@ -97,7 +106,8 @@ def format_evaluation(result: Evaluation) -> str:
         lines += ["", "misclassified (strict):"]
         wrong = result.misclassified
         for lenient_ok, topic, predicted, title, evidence in zip(
-                wrong["lenient_ok"], wrong["topic"], wrong["predicted"], wrong["title"], wrong["evidence"]):
+            wrong["lenient_ok"], wrong["topic"], wrong["predicted"], wrong["title"], wrong["evidence"]
+        ):
             mark = "~" if lenient_ok else "x"
             lines.append(f"  {mark} [{topic} -> {predicted}] {title}  ({evidence or 'no evidence'})")
         lines.append("  (~ = accepted by also_ok, x = wrong)")

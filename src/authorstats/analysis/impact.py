@@ -7,14 +7,25 @@ An author none of whose records has a count gets no row: the report says there a
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
 
-COLUMNS = ["author_key", "topic", "papers", "papers_with_citations", "citations", "median_citations",
-           "most_cited", "most_cited_citations", "h_index", "fetched"]
+COLUMNS = [
+    "author_key",
+    "topic",
+    "papers",
+    "papers_with_citations",
+    "citations",
+    "median_citations",
+    "most_cited",
+    "most_cited_citations",
+    "h_index",
+    "fetched",
+]
 ALL_TOPICS = "All topics"
 # The sources that give citation counts, as the report names them where a count is missing.
 COUNTING_SOURCES = "Google Scholar (fetch --source scholar) and OpenAlex (fetch --source openalex)"
@@ -41,16 +52,26 @@ _Paper = tuple[str, "int | None", object]  # (title, citations or None when unkn
 def _row(key: str, topic: str, papers: Sequence[_Paper]) -> dict[str, object]:
     known = [(title, count, fetched) for title, count, fetched in papers if count is not None]
     counts = [count for _, count, _ in known]
-    row: dict[str, object] = {"author_key": key, "topic": topic, "papers": len(papers),
-                              "papers_with_citations": len(counts)}
+    row: dict[str, object] = {
+        "author_key": key,
+        "topic": topic,
+        "papers": len(papers),
+        "papers_with_citations": len(counts),
+    }
     if counts:
         # the most cited, ties to the first title in order (as a stable sort by citations, then title)
         title, most = min(((title, count) for title, count, _ in known), key=lambda paper: (-paper[1], paper[0]))
         stamps = sorted(str(t)[:10] for _, _, t in known if isinstance(t, str) and t.strip())
-        row.update(citations=sum(counts), median_citations=float(statistics.median(counts)),
-                   most_cited=title, most_cited_citations=most, h_index=h_index(counts),
-                   fetched=(stamps[0] if stamps[0] == stamps[-1] else f"{stamps[0]} to {stamps[-1]}")
-                   if stamps else "not recorded")
+        row.update(
+            citations=sum(counts),
+            median_citations=float(statistics.median(counts)),
+            most_cited=title,
+            most_cited_citations=most,
+            h_index=h_index(counts),
+            fetched=(stamps[0] if stamps[0] == stamps[-1] else f"{stamps[0]} to {stamps[-1]}")
+            if stamps
+            else "not recorded",
+        )
     return row
 
 
@@ -69,8 +90,10 @@ def impact(frame: pd.DataFrame, authors: Sequence[str], sources: dict[str, tuple
     topics: list[str] = []
     if len(frame):  # an empty frame may lack the columns
         known = frame["citations"].notna().tolist()
-        papers = [(str(title), int(count) if ok else None, fetched) for title, count, fetched, ok in
-                  zip(frame["title"], frame["citations"], frame["fetched_at"], known)]
+        papers = [
+            (str(title), int(count) if ok else None, fetched)
+            for title, count, fetched, ok in zip(frame["title"], frame["citations"], frame["fetched_at"], known)
+        ]
         topics = [str(t) for t in frame["topic"]]
     for key in authors:
         mine = groups.get(key, [])

@@ -13,38 +13,112 @@ import dataclasses
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from rapidfuzz import fuzz
 
 from authorstats.analysis import blocking
-from authorstats.identifiers import ARXIV_DOI as _ARXIV_DOI, normalise_doi
+from authorstats.identifiers import ARXIV_DOI as _ARXIV_DOI
+from authorstats.identifiers import normalise_doi
 from authorstats.models import Publication
 from authorstats.text import strip_accents
 
 FUZZY_MIN = 95.0
 MAX_YEAR_GAP = 1
-MERGE_COLUMNS = ("author", "kept_title", "kept_source", "kept_year", "kept_venue",
-                 "dropped_title", "dropped_source", "dropped_year", "dropped_venue", "reason", "counted_year")
+MERGE_COLUMNS = (
+    "author",
+    "kept_title",
+    "kept_source",
+    "kept_year",
+    "kept_venue",
+    "dropped_title",
+    "dropped_source",
+    "dropped_year",
+    "dropped_venue",
+    "reason",
+    "counted_year",
+)
 
 _PREPRINT = re.compile(
     r"\b(arxiv|corr|preprints?|biorxiv|medrxiv|chemrxiv|techrxiv|ssrn|research square|"
-    r"openreview\.net|submitted|under review)\b", re.IGNORECASE)
+    r"openreview\.net|submitted|under review)\b",
+    re.IGNORECASE,
+)
 _ARXIV_TEXT = re.compile(
     r"(?:arxiv[:\s/]*|arxiv\.org/(?:abs|pdf)/|abs/)(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _ARXIV_BARE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?$", re.IGNORECASE)
 # LaTeX: accents (\'e, \"{o}, \c{c}) keep their letter; other commands vanish, their {arguments} stay.
 _LATEX_ACCENT = re.compile(r"\\[`'^\"~=.]\s*\{?\s*([A-Za-z])\s*\}?|\\[cvuHkrdbt]\s*\{\s*([A-Za-z])\s*\}")
-_LATEX_LETTERS = {r"\ss": "ss", r"\o": "o", r"\O": "O", r"\ae": "ae", r"\AE": "AE", r"\oe": "oe",
-                  r"\OE": "OE", r"\aa": "a", r"\AA": "A", r"\l": "l", r"\L": "L", r"\i": "i", r"\&": " and "}
+_LATEX_LETTERS = {
+    r"\ss": "ss",
+    r"\o": "o",
+    r"\O": "O",
+    r"\ae": "ae",
+    r"\AE": "AE",
+    r"\oe": "oe",
+    r"\OE": "OE",
+    r"\aa": "a",
+    r"\AA": "A",
+    r"\l": "l",
+    r"\L": "L",
+    r"\i": "i",
+    r"\&": " and ",
+}
 _LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)\*?|\\.")
-_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda",
-          "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"}
+_GREEK = {
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "omicron",
+    "pi",
+    "rho",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "chi",
+    "psi",
+    "omega",
+}
 _ROMAN = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"}
-_SMALL_WORDS = {"a", "an", "the", "of", "for", "on", "in", "with", "and", "to", "via", "using", "by",
-                "from", "at", "towards", "toward", "its", "their", "is", "are"}
+_SMALL_WORDS = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "for",
+    "on",
+    "in",
+    "with",
+    "and",
+    "to",
+    "via",
+    "using",
+    "by",
+    "from",
+    "at",
+    "towards",
+    "toward",
+    "its",
+    "their",
+    "is",
+    "are",
+}
 
 
 @dataclass(frozen=True)
@@ -68,6 +142,7 @@ class Merge:
 
 
 # --- normalising ---------------------------------------------------------------------------------
+
 
 def _delatex(text: str) -> str:
     if "\\" in text:  # accents, letters and commands all start with a backslash
@@ -108,7 +183,11 @@ def _acronyms(plain: str) -> set[str]:
     found = set()
     for word in re.findall(r"[^\W_]+", plain):
         upper = sum(ch.isupper() for ch in word)
-        if upper >= 2 or (upper >= 1 and any(ch.isdigit() for ch in word)) or (word[1:] and upper and not word[0].isupper()):
+        if (
+            upper >= 2
+            or (upper >= 1 and any(ch.isdigit() for ch in word))
+            or (word[1:] and upper and not word[0].isupper())
+        ):
             found.add(word.casefold())
     return found
 
@@ -142,7 +221,10 @@ def is_preprint(record: Publication) -> bool:
     extra = record.extra
     if str(extra.get("publtype", "")).lower() == "informal":
         return True
-    if str(extra.get("openalex_type", "")).lower() == "preprint" or str(extra.get("venue_type", "")).lower() == "repository":
+    if (
+        str(extra.get("openalex_type", "")).lower() == "preprint"
+        or str(extra.get("venue_type", "")).lower() == "repository"
+    ):
         return True
     if _ARXIV_DOI.match(normalise_doi(record.doi)):
         return True
@@ -151,6 +233,7 @@ def is_preprint(record: Publication) -> bool:
 
 
 # --- deciding ------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Item:
@@ -166,8 +249,7 @@ class _Item:
 def _item(index: int, record: Publication) -> _Item:
     plain = _plain(record.title)  # once: both the normal form and the acronyms start from it
     norm = _normalise_plain(plain)
-    return _Item(index, record, norm, norm.replace(" ", ""), _acronyms(plain),
-                 _published_doi(record), arxiv_id(record))
+    return _Item(index, record, norm, norm.replace(" ", ""), _acronyms(plain), _published_doi(record), arxiv_id(record))
 
 
 def _near_miss(a: _Item, b: _Item) -> str:
@@ -247,8 +329,11 @@ def _enrich(kept: Publication, others: Sequence[Publication]) -> Publication:
     changes: dict[str, Any] = {}  # field name -> value, for dataclasses.replace
     for other in others:
         for name in ("abstract", "doi"):
-            if not (changes.get(name) or getattr(kept, name)) and getattr(other, name) and not (
-                    name == "doi" and _ARXIV_DOI.match(normalise_doi(other.doi))):
+            if (
+                not (changes.get(name) or getattr(kept, name))
+                and getattr(other, name)
+                and not (name == "doi" and _ARXIV_DOI.match(normalise_doi(other.doi)))
+            ):
                 changes[name] = getattr(other, name)
         if not (changes.get("authors") or kept.authors) and other.authors:
             changes["authors"] = other.authors
@@ -266,8 +351,9 @@ def _enrich(kept: Publication, others: Sequence[Publication]) -> Publication:
     return dataclasses.replace(kept, **changes, extra=extra)
 
 
-def merge_publications(records: Iterable[Publication],
-                       progress: Callable[[int], None] | None = None) -> tuple[list[Publication], list[Merge]]:
+def merge_publications(
+    records: Iterable[Publication], progress: Callable[[int], None] | None = None
+) -> tuple[list[Publication], list[Merge]]:
     """Collapse versions of one work into one record per work (per author).
 
     Returns the kept records (in the order their works first appear) and one Merge per dropped record.
@@ -309,18 +395,32 @@ def merge_publications(records: Iterable[Publication],
         kept.append(_enrich(best.record, [i.record for i in dropped]) if dropped else best.record)
         for item in dropped:
             reason = same_work(best, item) or "same work as another merged version: " + next(
-                (same_work(other, item) for other in group if other is not item and same_work(other, item)), "")
+                (same_work(other, item) for other in group if other is not item and same_work(other, item)), ""
+            )
             merges.append(_merge(best.record, item.record, reason))
     return kept, merges
 
 
 def _pairs(group: list[_Item]) -> list[tuple[int, int]]:
     """The pairs of one author's records same_work can join (positions in ``group``), a before b."""
-    return blocking.candidate_pairs([(i.doi, i.arxiv, i.compact if i.norm else "") for i in group],
-                                    [i.norm for i in group], [i.record.year for i in group], MAX_YEAR_GAP)
+    return blocking.candidate_pairs(
+        [(i.doi, i.arxiv, i.compact if i.norm else "") for i in group],
+        [i.norm for i in group],
+        [i.record.year for i in group],
+        MAX_YEAR_GAP,
+    )
 
 
 def _merge(kept: Publication, dropped: Publication, reason: str) -> Merge:
-    return Merge(author=kept.author, kept_title=kept.title, kept_source=kept.source, kept_year=kept.year,
-                 kept_venue=kept.venue, dropped_title=dropped.title, dropped_source=dropped.source,
-                 dropped_year=dropped.year, dropped_venue=dropped.venue, reason=reason)
+    return Merge(
+        author=kept.author,
+        kept_title=kept.title,
+        kept_source=kept.source,
+        kept_year=kept.year,
+        kept_venue=kept.venue,
+        dropped_title=dropped.title,
+        dropped_source=dropped.source,
+        dropped_year=dropped.year,
+        dropped_venue=dropped.venue,
+        reason=reason,
+    )

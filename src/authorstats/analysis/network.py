@@ -7,8 +7,9 @@ then each author's most frequent ones in turn. A co-author who is a roster autho
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from authorstats.analysis.collaborators import SEPARATOR, Collaboration, name_key
 from authorstats.sources.names import NameMatcher
@@ -49,8 +50,12 @@ def _top(counts: Counter[str]) -> str:
     return sorted(counts.items(), key=lambda i: (-i[1], i[0]))[0][0] if counts else ""
 
 
-def network(collaboration: Collaboration, roster: Sequence[Author], main_topics: Mapping[str, str] | None = None,
-            max_nodes: int = MAX_NODES) -> Network:
+def network(
+    collaboration: Collaboration,
+    roster: Sequence[Author],
+    main_topics: Mapping[str, str] | None = None,
+    max_nodes: int = MAX_NODES,
+) -> Network:
     """The nodes and edges of the co-authorship picture (see the module's docstring). ``main_topics``: each
     roster author's most frequent topic, their node's colour (default: that of their co-authored papers)."""
     table = collaboration.table
@@ -59,7 +64,7 @@ def network(collaboration: Collaboration, roster: Sequence[Author], main_topics:
     for key, _, papers, _ in rows:
         papers_of[key] += int(papers)
     with_coauthors = [a for a in roster if papers_of[a.key]]
-    ranked = sorted(with_coauthors, key=lambda a: -papers_of[a.key])[:min(MAX_ROSTER, max_nodes)]
+    ranked = sorted(with_coauthors, key=lambda a: -papers_of[a.key])[: min(MAX_ROSTER, max_nodes)]
     shown = [a for a in with_coauthors if a in ranked]  # roster order
     keys = {a.key for a in shown}
 
@@ -84,8 +89,15 @@ def network(collaboration: Collaboration, roster: Sequence[Author], main_topics:
     budget = max(0, max_nodes - len(shown))
     shared = sorted((p for p in outsiders if len(people[p]) > 1), key=lambda p: (-sum(people[p].values()), labels[p]))
     chosen = shared[:budget]
-    queues = {a.key: [p for p, _ in sorted(((p, people[p][a.key]) for p in outsiders if a.key in people[p]),
-                                           key=lambda i: (-i[1], labels[i[0]]))] for a in shown}
+    queues = {
+        a.key: [
+            p
+            for p, _ in sorted(
+                ((p, people[p][a.key]) for p in outsiders if a.key in people[p]), key=lambda i: (-i[1], labels[i[0]])
+            )
+        ]
+        for a in shown
+    }
     while len(chosen) < budget and any(queues.values()):
         for a in shown:  # each author's next most frequent co-author in turn
             queue = queues[a.key]
@@ -97,8 +109,7 @@ def network(collaboration: Collaboration, roster: Sequence[Author], main_topics:
     roster_topics: dict[str, Counter[str]] = defaultdict(Counter)
     for key, _, _, cell in rows:
         roster_topics[key].update(_topic_counts(cell))
-    nodes = [Node(a.key, a.name, "roster", (main_topics or {}).get(a.key) or _top(roster_topics[a.key]))
-             for a in shown]
+    nodes = [Node(a.key, a.name, "roster", (main_topics or {}).get(a.key) or _top(roster_topics[a.key])) for a in shown]
     nodes += [Node(p, labels[p], "shared" if len(people[p]) > 1 else "coauthor", _top(topics[p])) for p in chosen]
     edges: dict[tuple[str, str], int] = {}
     for person, links in people.items():
@@ -109,5 +120,9 @@ def network(collaboration: Collaboration, roster: Sequence[Author], main_topics:
                 continue
             first, second = sorted((key, person)) if person in keys else (key, person)
             edges[first, second] = max(edges.get((first, second), 0), papers)  # both directions: the larger count
-    return Network(tuple(nodes), tuple((a, b, n) for (a, b), n in edges.items()),
-                   len([p for p in outsiders if p not in picked]), len(with_coauthors) - len(shown))
+    return Network(
+        tuple(nodes),
+        tuple((a, b, n) for (a, b), n in edges.items()),
+        len([p for p in outsiders if p not in picked]),
+        len(with_coauthors) - len(shown),
+    )

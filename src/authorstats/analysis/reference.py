@@ -9,8 +9,9 @@ coverage (how many works each holds) and classification (which topic each work i
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from authorstats.config.reference import Reference, ReferenceAuthor
 
@@ -22,8 +23,16 @@ if TYPE_CHECKING:
     from authorstats.config.taxonomy import Taxonomy
 
 # reports/reference_comparison.csv: one row per author and topic, the Total row first with the agreement.
-COMPARISON_COLUMNS = ["author", "topic", "in_taxonomy", "reference", "authorstats", "difference", "agreement",
-                      "agreement_taxonomy"]
+COMPARISON_COLUMNS = [
+    "author",
+    "topic",
+    "in_taxonomy",
+    "reference",
+    "authorstats",
+    "difference",
+    "agreement",
+    "agreement_taxonomy",
+]
 
 
 @dataclass(frozen=True)
@@ -68,25 +77,34 @@ class AuthorComparison:
             return f"{reference_name} has no table of {self.name}."
         gap = self.coverage_gap or 0
         more = f"{abs(gap)} {'more' if gap > 0 else 'fewer'}" if gap else "as many"
-        words = [f"Coverage: {reference_name} counts {self.reference_total} works, authorstats' data holds "
-                 f"{self.ours_total} ({more}); only the totals can be compared, as a table of counts does not "
-                 "say which works it counted."]
+        words = [
+            f"Coverage: {reference_name} counts {self.reference_total} works, authorstats' data holds "
+            f"{self.ours_total} ({more}); only the totals can be compared, as a table of counts does not "
+            "say which works it counted."
+        ]
         if self.agreement is None:
-            words.append(f"Classification: not comparable, {reference_name} gives {self.name}'s total only."
-                         if self.reference_total and not self.topics else
-                         "Classification: not comparable, one of the tables has no papers.")
+            words.append(
+                f"Classification: not comparable, {reference_name} gives {self.name}'s total only."
+                if self.reference_total and not self.topics
+                else "Classification: not comparable, one of the tables has no papers."
+            )
         else:
             elsewhere = self.papers_elsewhere or 0.0
-            words.append(f"Classification: the topic shares agree {self.agreement:.0%} (1 - total variation "
-                         f"distance), so about {elsewhere:.0f} of authorstats' {self.ours_total} papers are counted "
-                         f"under other topics than {reference_name}'s shares would put them.")
+            words.append(
+                f"Classification: the topic shares agree {self.agreement:.0%} (1 - total variation "
+                f"distance), so about {elsewhere:.0f} of authorstats' {self.ours_total} papers are counted "
+                f"under other topics than {reference_name}'s shares would put them."
+            )
             if self.agreement_taxonomy is not None:
-                words.append(f"Counted in the full taxonomy's topics instead of {reference_name}'s categories, they "
-                             f"agree {self.agreement_taxonomy:.0%}.")
+                words.append(
+                    f"Counted in the full taxonomy's topics instead of {reference_name}'s categories, they "
+                    f"agree {self.agreement_taxonomy:.0%}."
+                )
             lacking = [t.topic for t in self.topics if not t.in_taxonomy]
             if lacking:
-                words.append(f"Not topics of the taxonomy (authorstats cannot count a paper there): "
-                             f"{', '.join(lacking)}.")
+                words.append(
+                    f"Not topics of the taxonomy (authorstats cannot count a paper there): {', '.join(lacking)}."
+                )
         return " ".join(words)
 
 
@@ -112,15 +130,31 @@ class Comparison:
         for item in self.authors:
             if item.reference_total is None:
                 continue
-            rows.append({"author": item.key, "topic": "Total", "in_taxonomy": "", "reference": item.reference_total,
-                         "authorstats": item.ours_total, "difference": item.coverage_gap,
-                         "agreement": "" if item.agreement is None else f"{item.agreement:.3f}",
-                         "agreement_taxonomy": "" if item.agreement_taxonomy is None else
-                         f"{item.agreement_taxonomy:.3f}"})
-            rows += [{"author": item.key, "topic": t.topic, "in_taxonomy": "yes" if t.in_taxonomy else "no",
-                      "reference": t.reference, "authorstats": t.ours, "difference": t.difference, "agreement": "",
-                      "agreement_taxonomy": ""}
-                     for t in item.topics]
+            rows.append(
+                {
+                    "author": item.key,
+                    "topic": "Total",
+                    "in_taxonomy": "",
+                    "reference": item.reference_total,
+                    "authorstats": item.ours_total,
+                    "difference": item.coverage_gap,
+                    "agreement": "" if item.agreement is None else f"{item.agreement:.3f}",
+                    "agreement_taxonomy": "" if item.agreement_taxonomy is None else f"{item.agreement_taxonomy:.3f}",
+                }
+            )
+            rows += [
+                {
+                    "author": item.key,
+                    "topic": t.topic,
+                    "in_taxonomy": "yes" if t.in_taxonomy else "no",
+                    "reference": t.reference,
+                    "authorstats": t.ours,
+                    "difference": t.difference,
+                    "agreement": "",
+                    "agreement_taxonomy": "",
+                }
+                for t in item.topics
+            ]
         return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 
@@ -166,8 +200,7 @@ def compare(authors: Sequence[AuthorData], reference: Reference, taxonomy: Taxon
             compared = dataclasses.replace(compared, agreement_taxonomy=agreement(fine, ref.counts))
         out.append(compared)
     unmatched = tuple(r.author for r in reference.authors if r.author not in used)
-    return Comparison(reference.origin, reference.description, tuple(out), unmatched,
-                      grouping.name if grouping else "")
+    return Comparison(reference.origin, reference.description, tuple(out), unmatched, grouping.name if grouping else "")
 
 
 def _grouping(taxonomy: Taxonomy, name: str) -> Grouping | None:
@@ -183,8 +216,9 @@ def _topic_counts(item: AuthorData) -> dict[str, int]:
     return {str(t): int(c) for t, c in papers[column].value_counts().items()}
 
 
-def _compare_one(item: AuthorData, ref: ReferenceAuthor, ours: dict[str, int], ours_total: int,
-                 known: set[str]) -> AuthorComparison:
+def _compare_one(
+    item: AuthorData, ref: ReferenceAuthor, ours: dict[str, int], ours_total: int, known: set[str]
+) -> AuthorComparison:
     theirs = ref.counts
     if not theirs:  # a total only: nothing to compare topic by topic
         return AuthorComparison(item.author.key, item.author.name, ours_total, ref.total, (), None)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from authorstats.models import Author, Publication, YearWindow
 from authorstats.sources import snapshot
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
     from authorstats.analysis.collaborators import Collaboration
     from authorstats.analysis.impact import Impact
     from authorstats.analysis.merge import Merge
-    from authorstats.analysis.trends import AuthorTrend
     from authorstats.analysis.reference import Comparison
+    from authorstats.analysis.trends import AuthorTrend
     from authorstats.config.reference import Reference
     from authorstats.config.taxonomy import Taxonomy
     from authorstats.config.venues import VenueAliases
@@ -27,13 +28,40 @@ log = logging.getLogger(__name__)
 
 # data/processed/publications.csv: one row per record, in this order.
 PROCESSED_COLUMNS = [
-    "author", "year", "title", "topic", "score", "confidence", "evidence", "topics", "manual",
-    "venue", "authors", "citations", "doi", "source", "source_id", "fetched_at",
+    "author",
+    "year",
+    "title",
+    "topic",
+    "score",
+    "confidence",
+    "evidence",
+    "topics",
+    "manual",
+    "venue",
+    "authors",
+    "citations",
+    "doi",
+    "source",
+    "source_id",
+    "fetched_at",
 ]
 # The papers listed in each author's section of the page.
 PAPER_COLUMNS = ["year", "title", "venue", "topic", "confidence", "evidence", "manual"]
-_FRAME_COLUMNS = ["author", "year", "title", "abstract", "venue", "authors", "citations", "doi", "source",
-                  "source_id", "fetched_at", "url", "arxiv_id"]
+_FRAME_COLUMNS = [
+    "author",
+    "year",
+    "title",
+    "abstract",
+    "venue",
+    "authors",
+    "citations",
+    "doi",
+    "source",
+    "source_id",
+    "fetched_at",
+    "url",
+    "arxiv_id",
+]
 
 # The heatmap and share charts compare at most this many authors (those with the most papers), and
 # index.html embeds the charts of those authors only: beyond it, a chart would be too big to read
@@ -160,8 +188,9 @@ class ReportData:
         """The warning when the window reaches outside the years the snapshot covers ("" when it does not)."""
         from authorstats.analysis.coverage import snapshot_gap
 
-        return snapshot_gap(self.window, [a.author.key for a in self.authors
-                                          if a.provenance.sources == (snapshot.NAME,)])
+        return snapshot_gap(
+            self.window, [a.author.key for a in self.authors if a.provenance.sources == (snapshot.NAME,)]
+        )
 
     @property
     def sources_note(self) -> str:
@@ -175,13 +204,20 @@ class ReportData:
         """Notes under the tables (summary.md) and in the methods section."""
         notes = [f"Authors without fetched data used {snapshot.DESCRIPTION}."] if self.used_snapshot else []
         if self.merges:
-            notes.append("A merged work counts in " + (
-                "its earliest public version's year (`--year-basis first`)" if self.options.year_basis == "first"
-                else "the year of the version kept, the peer-reviewed one when there is one (`--year-basis published`)")
-                + "; data/processed/duplicates.csv gives each version's year and the year counted.")
+            notes.append(
+                "A merged work counts in "
+                + (
+                    "its earliest public version's year (`--year-basis first`)"
+                    if self.options.year_basis == "first"
+                    else "the year of the version kept, the peer-reviewed one when there is one (`--year-basis published`)"
+                )
+                + "; data/processed/duplicates.csv gives each version's year and the year counted."
+            )
         if self.group_by:
-            notes.append(f"Tables count each paper under its topic's category in the taxonomy's {self.group_by!r} "
-                         "grouping (`--group-by`); the paper list and publications.csv's taxonomy_topic keep the topic.")
+            notes.append(
+                f"Tables count each paper under its topic's category in the taxonomy's {self.group_by!r} "
+                "grouping (`--group-by`); the paper list and publications.csv's taxonomy_topic keep the topic."
+            )
         gap = self.snapshot_gap
         return notes + ([f"Warning: {gap}."] if gap else [])
 
@@ -191,12 +227,19 @@ class ReportData:
         return int(self.publications["manual"].astype(bool).sum()) if "manual" in self.publications else 0
 
 
-def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], taxonomy: Taxonomy,
-                   years: str | YearWindow, labels: Mapping[str, str] | None = None,
-                   options: ReportOptions = ReportOptions(),
-                   sources: Mapping[str, Sequence[str]] | None = None,
-                   progress: Callable[[int], None] | None = None,
-                   reference: Reference | None = None, group_by: str | None = None) -> ReportData:
+def compute_report(
+    records: Iterable[Publication],
+    *,
+    roster: Sequence[Author],
+    taxonomy: Taxonomy,
+    years: str | YearWindow,
+    labels: Mapping[str, str] | None = None,
+    options: ReportOptions = ReportOptions(),
+    sources: Mapping[str, Sequence[str]] | None = None,
+    progress: Callable[[int], None] | None = None,
+    reference: Reference | None = None,
+    group_by: str | None = None,
+) -> ReportData:
     """The report of ``roster``'s authors in ``years`` from ``records``: pure, values in and values out.
 
     Versions of one work are merged (the peer-reviewed one kept), records outside the window dropped,
@@ -232,9 +275,14 @@ def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], 
     return data
 
 
-def select_records(records: Iterable[Publication], authors: Sequence[Author], window: YearWindow,
-                   sources: Mapping[str, Sequence[str]] | None = None, year_basis: str = "first",
-                   progress: Callable[[int], None] | None = None) -> Selection:
+def select_records(
+    records: Iterable[Publication],
+    authors: Sequence[Author],
+    window: YearWindow,
+    sources: Mapping[str, Sequence[str]] | None = None,
+    year_basis: str = "first",
+    progress: Callable[[int], None] | None = None,
+) -> Selection:
     """Each author's in-window records, one per work, and the merges that made them one.
 
     Merging happens before the year filter. A merged work whose versions have different years counts in its
@@ -262,8 +310,11 @@ def select_records(records: Iterable[Publication], authors: Sequence[Author], wi
         in_window = [r for r in kept if r.year in window]
         kept_records.extend(in_window)
         merges.extend(m for m in merged if m.counted_year in window)
-        names = tuple(sources[author.key]) if sources is not None and author.key in sources else \
-            tuple(dict.fromkeys(r.source for r in found))
+        names = (
+            tuple(sources[author.key])
+            if sources is not None and author.key in sources
+            else tuple(dict.fromkeys(r.source for r in found))
+        )
         provenance[author.key] = Provenance(author.key, names, len(in_window), len(found), len(found) - len(kept))
     return Selection(kept_records, provenance, merges)
 
@@ -279,10 +330,16 @@ def _first_years(kept: list[Publication], merges: list[Merge]) -> tuple[list[Pub
         years = [y for y in (m.kept_year, m.dropped_year, earliest.get(key)) if y is not None]
         if years:
             earliest[key] = min(years)
-    dated = [dataclasses.replace(r, year=earliest[key]) if (key := (r.title, r.source, r.year)) in earliest
-             and earliest[key] != r.year else r for r in kept]
-    counted = [dataclasses.replace(m, counted_year=earliest.get((m.kept_title, m.kept_source, m.kept_year),
-                                                                m.kept_year)) for m in merges]
+    dated = [
+        dataclasses.replace(r, year=earliest[key])
+        if (key := (r.title, r.source, r.year)) in earliest and earliest[key] != r.year
+        else r
+        for r in kept
+    ]
+    counted = [
+        dataclasses.replace(m, counted_year=earliest.get((m.kept_title, m.kept_source, m.kept_year), m.kept_year))
+        for m in merges
+    ]
     return dated, counted
 
 
@@ -294,10 +351,15 @@ def printable(record: Publication) -> Publication:
     if all(text.isprintable() for text in texts):
         return record
     return dataclasses.replace(
-        record, title=clean_control(record.title), venue=clean_control(record.venue),
-        abstract=clean_control(record.abstract), doi=clean_control(record.doi),
-        source_id=clean_control(record.source_id), authors=tuple(clean_control(a) for a in record.authors),
-        extra={k: clean_control(v) if isinstance(v, str) else v for k, v in record.extra.items()})
+        record,
+        title=clean_control(record.title),
+        venue=clean_control(record.venue),
+        abstract=clean_control(record.abstract),
+        doi=clean_control(record.doi),
+        source_id=clean_control(record.source_id),
+        authors=tuple(clean_control(a) for a in record.authors),
+        extra={k: clean_control(v) if isinstance(v, str) else v for k, v in record.extra.items()},
+    )
 
 
 def publications_frame(records: Sequence[Publication]) -> pd.DataFrame:
@@ -306,11 +368,20 @@ def publications_frame(records: Sequence[Publication]) -> pd.DataFrame:
 
     rows = [
         {
-            "author": r.author, "year": r.year, "title": r.title, "abstract": r.abstract, "venue": r.venue,
-            "authors": "; ".join(r.authors), "citations": r.citations, "doi": r.doi, "source": r.source,
-            "source_id": r.source_id, "fetched_at": r.fetched_at,
+            "author": r.author,
+            "year": r.year,
+            "title": r.title,
+            "abstract": r.abstract,
+            "venue": r.venue,
+            "authors": "; ".join(r.authors),
+            "citations": r.citations,
+            "doi": r.doi,
+            "source": r.source,
+            "source_id": r.source_id,
+            "fetched_at": r.fetched_at,
             # the paper's own page and arXiv id as the source gave them (the page links the title to one)
-            "url": str(r.extra.get("url") or ""), "arxiv_id": str(r.extra.get("arxiv_id") or ""),
+            "url": str(r.extra.get("url") or ""),
+            "arxiv_id": str(r.extra.get("arxiv_id") or ""),
         }
         for r in records
     ]
@@ -329,8 +400,14 @@ def classify_records(records: Sequence[Publication], taxonomy: Taxonomy, labels:
     return frame.sort_values(["author", "year", "title"], kind="stable").reset_index(drop=True)
 
 
-def tabulate(frame: pd.DataFrame, selection: Selection, authors: Sequence[Author], window: YearWindow,
-             taxonomy: Taxonomy, options: ReportOptions = ReportOptions()) -> ReportData:
+def tabulate(
+    frame: pd.DataFrame,
+    selection: Selection,
+    authors: Sequence[Author],
+    window: YearWindow,
+    taxonomy: Taxonomy,
+    options: ReportOptions = ReportOptions(),
+) -> ReportData:
     """Every table of the report from the classified records, and the word-cloud weights."""
     from authorstats.analysis import tables
 
@@ -347,26 +424,50 @@ def tabulate(frame: pd.DataFrame, selection: Selection, authors: Sequence[Author
         mine = rows(author.key)
         weights, caption = clouds.get(author.key, ({}, ""))
         shown = author if author.name.isprintable() else dataclasses.replace(author, name=clean_control(author.name))
-        items.append(AuthorData(shown, selection.provenance[author.key], tables.topic_table(mine),
-                                tables.topics_by_year(mine, taxonomy.names), mine, weights, caption,
-                                _fetched(mine)))
+        items.append(
+            AuthorData(
+                shown,
+                selection.provenance[author.key],
+                tables.topic_table(mine),
+                tables.topics_by_year(mine, taxonomy.names),
+                mine,
+                weights,
+                caption,
+                _fetched(mine),
+            )
+        )
     limit = OVERVIEW_AUTHORS if options.overview_authors is None else options.overview_authors
-    return ReportData(window, taxonomy, options, items, frame, selection.merges, tables.topic_counts(frame, keys),
-                      matrix, tables.topic_shares(matrix), overview_authors(matrix, limit),
-                      *beyond_topics(frame, selection, authors, options), *trends(frame, items, window, taxonomy))
+    return ReportData(
+        window,
+        taxonomy,
+        options,
+        items,
+        frame,
+        selection.merges,
+        tables.topic_counts(frame, keys),
+        matrix,
+        tables.topic_shares(matrix),
+        overview_authors(matrix, limit),
+        *beyond_topics(frame, selection, authors, options),
+        *trends(frame, items, window, taxonomy),
+    )
 
 
-def trends(frame: pd.DataFrame, items: Sequence[AuthorData], window: YearWindow, taxonomy: Taxonomy
-           ) -> tuple[pd.DataFrame, list[AuthorTrend]]:
+def trends(
+    frame: pd.DataFrame, items: Sequence[AuthorData], window: YearWindow, taxonomy: Taxonomy
+) -> tuple[pd.DataFrame, list[AuthorTrend]]:
     """Each topic's share of the roster's works by year, and each author's top topics and biggest change."""
     from authorstats.analysis.trends import author_trend, topic_trends
 
-    return (topic_trends(frame, taxonomy.names, window),
-            [author_trend(a.author.key, a.author.name, a.table, a.by_year, window) for a in items])
+    return (
+        topic_trends(frame, taxonomy.names, window),
+        [author_trend(a.author.key, a.author.name, a.table, a.by_year, window) for a in items],
+    )
 
 
-def beyond_topics(frame: pd.DataFrame, selection: Selection, authors: Sequence[Author], options: ReportOptions
-                  ) -> tuple[Collaboration, pd.DataFrame, Impact]:
+def beyond_topics(
+    frame: pd.DataFrame, selection: Selection, authors: Sequence[Author], options: ReportOptions
+) -> tuple[Collaboration, pd.DataFrame, Impact]:
     """The co-authors, the venue x topic table and the citations of the classified records ``frame``."""
     from authorstats.analysis.collaborators import collaborators
     from authorstats.analysis.impact import impact
@@ -374,8 +475,7 @@ def beyond_topics(frame: pd.DataFrame, selection: Selection, authors: Sequence[A
 
     keys = [a.key for a in authors]
     sources = {key: selection.provenance[key].sources for key in keys if key in selection.provenance}
-    return (collaborators(frame, authors), venue_table(frame, keys, options.venues),
-            impact(frame, keys, sources))
+    return (collaborators(frame, authors), venue_table(frame, keys, options.venues), impact(frame, keys, sources))
 
 
 def overview_authors(matrix: pd.DataFrame, limit: int) -> list[str]:
@@ -405,8 +505,10 @@ def _cloud_texts(mine: pd.DataFrame, key: str, cloud_from: str) -> tuple[list[st
         if abstracts:
             return abstracts, f"abstracts of {len(abstracts)} of {len(mine)} papers"
         if titles:
-            log.warning("%s: no abstracts known; the word cloud uses titles instead "
-                        "(fetch with --details to get abstracts)", key)
+            log.warning(
+                "%s: no abstracts known; the word cloud uses titles instead (fetch with --details to get abstracts)",
+                key,
+            )
     return titles, f"titles of {len(titles)} papers"
 
 
@@ -415,8 +517,12 @@ def cloud_phrases(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
     return [term.words for topic in taxonomy.topics for term in topic.terms if len(term.words) > 1]
 
 
-def cloud_weights(rows: Callable[[str], pd.DataFrame], authors: Sequence[Author], options: ReportOptions,
-                  phrases: Sequence[Sequence[str]] = ()) -> dict[str, tuple[dict[str, float], str]]:
+def cloud_weights(
+    rows: Callable[[str], pd.DataFrame],
+    authors: Sequence[Author],
+    options: ReportOptions,
+    phrases: Sequence[Sequence[str]] = (),
+) -> dict[str, tuple[dict[str, float], str]]:
     """Per author: the word weights for the cloud (plain counts or distinctiveness) and its caption.
 
     ``rows(key)`` gives one author's classified rows; ``phrases``: multi-word terms counted as one
@@ -436,8 +542,9 @@ def cloud_weights(rows: Callable[[str], pd.DataFrame], authors: Sequence[Author]
             caption = f"Distinctive words of {author.name} against the other authors ({what})"
         else:
             if options.distinctive:
-                log.warning("%s: no other author's texts to compare with; the word cloud shows plain counts",
-                            author.key)
+                log.warning(
+                    "%s: no other author's texts to compare with; the word cloud shows plain counts", author.key
+                )
             weights = dict(words.word_frequencies(mine, stopwords, phrases))
             caption = f"Word cloud of {author.name} ({what})"
         if not weights:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from authorstats.text import clean_control
 
@@ -33,8 +34,25 @@ COHERENCE_TERMS = 10  # the top terms whose pairs the coherence criterion scores
 TITLES_PER_TOPIC = 10  # the titles written as comments under each topic
 DOCS_PER_TOPIC = 5  # the fewest texts per topic: fewer texts than MIN_TOPICS * this cannot be modelled
 # Words that say nothing about a field, on top of scikit-learn's English stop words.
-EXTRA_STOPWORDS = ("using", "based", "new", "towards", "toward", "via", "case", "study", "studies", "approach",
-                   "results", "evidence", "analysis", "effects", "effect", "role", "note")
+EXTRA_STOPWORDS = (
+    "using",
+    "based",
+    "new",
+    "towards",
+    "toward",
+    "via",
+    "case",
+    "study",
+    "studies",
+    "approach",
+    "results",
+    "evidence",
+    "analysis",
+    "effects",
+    "effect",
+    "role",
+    "note",
+)
 _TOKEN = r"(?u)\b[^\W\d_][^\W\d_]+\b"  # words of two letters or more, no digits
 
 
@@ -57,9 +75,15 @@ class TooFewTexts(ValueError):
     """Not enough usable texts (or distinct words) to fit the model."""
 
 
-def suggest_topics(texts: Sequence[str], titles: Sequence[str] | None = None, *, topics: int | None = None,
-                   seed: int = SEED, taken: Sequence[str] = (), progress: Callable[[int], None] | None = None
-                   ) -> Suggestion:
+def suggest_topics(
+    texts: Sequence[str],
+    titles: Sequence[str] | None = None,
+    *,
+    topics: int | None = None,
+    seed: int = SEED,
+    taken: Sequence[str] = (),
+    progress: Callable[[int], None] | None = None,
+) -> Suggestion:
     """Topics for ``texts`` (title plus abstract where known); ``titles`` are shown as comments (default: ``texts``).
 
     ``topics``: how many; None picks it by coherence. ``taken``: names already in use (an existing taxonomy).
@@ -72,8 +96,14 @@ def suggest_topics(texts: Sequence[str], titles: Sequence[str] | None = None, *,
     shown = list(titles) if titles is not None else list(texts)
     if len(texts) < MIN_TOPICS * DOCS_PER_TOPIC:
         raise TooFewTexts(f"{len(texts)} texts; a topic model needs at least {MIN_TOPICS * DOCS_PER_TOPIC}")
-    vectorizer = TfidfVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | set(EXTRA_STOPWORDS)), token_pattern=_TOKEN,
-                                 ngram_range=(1, 2), min_df=2, max_df=0.5, sublinear_tf=True)
+    vectorizer = TfidfVectorizer(
+        stop_words=sorted(ENGLISH_STOP_WORDS | set(EXTRA_STOPWORDS)),
+        token_pattern=_TOKEN,
+        ngram_range=(1, 2),
+        min_df=2,
+        max_df=0.5,
+        sublinear_tf=True,
+    )
     try:
         matrix = vectorizer.fit_transform(texts)
     except ValueError:  # no word occurs in two texts
@@ -81,8 +111,10 @@ def suggest_topics(texts: Sequence[str], titles: Sequence[str] | None = None, *,
     vocabulary = vectorizer.get_feature_names_out()
     most = min(MAX_TOPICS, len(texts) // DOCS_PER_TOPIC, len(vocabulary) - 1)
     if topics is not None and topics > min(len(texts), len(vocabulary)):
-        raise TooFewTexts(f"{topics} topics need more texts or words than these {len(texts)} texts "
-                          f"with {len(vocabulary)} words in common")
+        raise TooFewTexts(
+            f"{topics} topics need more texts or words than these {len(texts)} texts "
+            f"with {len(vocabulary)} words in common"
+        )
     candidates = [topics] if topics is not None else list(range(MIN_TOPICS, max(MIN_TOPICS, most) + 1))
     present = (matrix > 0).astype("int64").tocsc()
     coherence: dict[int, float] = {}
@@ -154,8 +186,9 @@ def _mean_npmi(components: np.ndarray, present: csr_matrix) -> float:
     return sum(scores) / len(scores)
 
 
-def _topics(weights: np.ndarray, components: np.ndarray, vocabulary: Sequence[str], titles: Sequence[str],
-            taken: Sequence[str]) -> tuple[SuggestedTopic, ...]:
+def _topics(
+    weights: np.ndarray, components: np.ndarray, vocabulary: Sequence[str], titles: Sequence[str], taken: Sequence[str]
+) -> tuple[SuggestedTopic, ...]:
     used = {name.casefold() for name in [*taken, "Other", "Total"]}
     strongest = weights.argmax(axis=1)
     has_any = weights.max(axis=1) > 0
@@ -211,12 +244,17 @@ def taxonomy_text(suggestion: Suggestion, *, source: str, extend: str | None = N
         ]
     else:
         kept, dropped = without_groupings(extend)
-        lines += [kept.rstrip("\n"), "",
-                  "# Topics suggested by `authorstats taxonomy suggest --extend` from " + _comment(source) + ",",
-                  "# fitted on the records this taxonomy leaves in Other or tags with low confidence."]
+        lines += [
+            kept.rstrip("\n"),
+            "",
+            "# Topics suggested by `authorstats taxonomy suggest --extend` from " + _comment(source) + ",",
+            "# fitted on the records this taxonomy leaves in Other or tags with low confidence.",
+        ]
         if dropped:
-            lines += ["# The taxonomy's groupings (" + ", ".join(dropped) + ") were left out: every topic must be in one of",
-                      "# their categories, so put the new topics into categories and copy the groupings back."]
+            lines += [
+                "# The taxonomy's groupings (" + ", ".join(dropped) + ") were left out: every topic must be in one of",
+                "# their categories, so put the new topics into categories and copy the groupings back.",
+            ]
         lines.append("")
     for topic in suggestion.topics:
         about = f"Suggested from {topic.size} texts; top terms: {', '.join(t for t, _ in topic.terms[:5])}."

@@ -3,8 +3,9 @@ and the biggest change between the first and last year of the window, as values 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from authorstats.analysis.tables import TOTAL
 
@@ -58,8 +59,9 @@ class AuthorTrend:
     no_change: str = ""  # why there is no change to report
 
 
-def author_trend(key: str, name: str, table: pd.DataFrame, by_year: pd.DataFrame, window: YearWindow,
-                 top: int = TOP_TOPICS) -> AuthorTrend:
+def author_trend(
+    key: str, name: str, table: pd.DataFrame, by_year: pd.DataFrame, window: YearWindow, top: int = TOP_TOPICS
+) -> AuthorTrend:
     """``table``: the author's seminar table (Total first, topics by count, ties by name); ``by_year``: years x
     topics counts. The change compares the shares of the window's first and last year; ties go to the topic
     first in name order."""

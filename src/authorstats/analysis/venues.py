@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from authorstats.config.venues import VenueAliases
 from authorstats.text import fold
@@ -71,13 +72,21 @@ def venue_table(frame: pd.DataFrame, authors: Sequence[str], aliases: VenueAlias
 
     if frame.empty:
         return pd.DataFrame(columns=COLUMNS)
-    named = pd.DataFrame({"author_key": frame["author"], "topic": frame["topic"].astype(str),
-                          "venue": [venue_name(v, aliases) for v in frame["venue"]]})
+    named = pd.DataFrame(
+        {
+            "author_key": frame["author"],
+            "topic": frame["topic"].astype(str),
+            "venue": [venue_name(v, aliases) for v in frame["venue"]],
+        }
+    )
     counts = named.groupby(["author_key", "venue", "topic"], sort=False).size().reset_index(name="papers")
     counts["_venue_papers"] = counts.groupby(["author_key", "venue"])["papers"].transform("sum")
     counts["_order"] = counts["author_key"].map({a: i for i, a in enumerate(authors)})
-    counts = counts.sort_values(["_order", "_venue_papers", "venue", "papers", "topic"],
-                                ascending=[True, False, True, False, True], kind="stable")
+    counts = counts.sort_values(
+        ["_order", "_venue_papers", "venue", "papers", "topic"],
+        ascending=[True, False, True, False, True],
+        kind="stable",
+    )
     return counts.reindex(columns=COLUMNS).reset_index(drop=True)
 
 
@@ -87,5 +96,10 @@ def venue_totals(table: pd.DataFrame) -> dict[str, list[tuple[str, int, str]]]:
     found: dict[str, dict[str, list[tuple[str, int]]]] = {}
     for key, venue, topic, papers in zip(table["author_key"], table["venue"], table["topic"], table["papers"]):
         found.setdefault(str(key), {}).setdefault(str(venue), []).append((str(topic), int(papers)))
-    return {key: [(venue, sum(n for _, n in topics), "; ".join(f"{t} ({n})" for t, n in topics))
-                  for venue, topics in venues.items()] for key, venues in found.items()}
+    return {
+        key: [
+            (venue, sum(n for _, n in topics), "; ".join(f"{t} ({n})" for t, n in topics))
+            for venue, topics in venues.items()
+        ]
+        for key, venues in found.items()
+    }

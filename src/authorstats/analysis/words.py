@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 # A multi-word term as the taxonomy gives it: one regex per word, each matching a whole lower-case word.
 Phrase = Sequence[str]
@@ -34,8 +34,22 @@ def singular(word: str) -> str:
 # Inflections of one word, folded by suffix (after plurals): generation, generative, generating, generated and
 # generate are one theme ("gener"). The longest suffix that leaves a stem of at least MIN_STEM letters goes;
 # British -is- spellings join the -iz- ones first (generalisation with generalization).
-_SUFFIXES = ("ations", "ation", "atives", "ative", "ating", "ated", "ate", "ions", "ion", "ives", "ive",
-             "ings", "ing", "ed")
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "atives",
+    "ative",
+    "ating",
+    "ated",
+    "ate",
+    "ions",
+    "ion",
+    "ives",
+    "ive",
+    "ings",
+    "ing",
+    "ed",
+)
 MIN_STEM = 4
 _BRITISH = re.compile(r"is(ations?|ing|ed|es?)$")
 
@@ -67,14 +81,18 @@ def _phrase_at(tokens: Sequence[str], start: int, phrases: Sequence[Sequence[re.
     best = 0
     for phrase in phrases:
         size = len(phrase)
-        if size > best and start + size <= len(tokens) and all(
-                pattern.fullmatch(tokens[start + k].lower()) for k, pattern in enumerate(phrase)):
+        if (
+            size > best
+            and start + size <= len(tokens)
+            and all(pattern.fullmatch(tokens[start + k].lower()) for k, pattern in enumerate(phrase))
+        ):
             best = size
     return best
 
 
-def word_counts(texts: Iterable[str], stopwords: frozenset[str], phrases: Sequence[Phrase] = ()
-                ) -> tuple[Counter[str], dict[str, Counter[str]]]:
+def word_counts(
+    texts: Iterable[str], stopwords: frozenset[str], phrases: Sequence[Phrase] = ()
+) -> tuple[Counter[str], dict[str, Counter[str]]]:
     """Counts of folded words (lower case, plurals and inflections folded: ``theme_key``) in ``texts``, and the
     forms each was written in. A run of words matching one of ``phrases`` counts as one term."""
     compiled = [[re.compile(word) for word in phrase] for phrase in phrases if len(phrase) > 1]
@@ -86,7 +104,7 @@ def word_counts(texts: Iterable[str], stopwords: frozenset[str], phrases: Sequen
         while position < len(tokens):
             size = _phrase_at(tokens, position, compiled) if compiled else 0
             if size:
-                written = tokens[position:position + size]
+                written = tokens[position : position + size]
                 position += size
                 if all(theme_key(w) in stopwords or w.lower() in stopwords for w in written):
                     continue  # a term of filler words only ("neural networks"): no theme
@@ -104,8 +122,7 @@ def word_counts(texts: Iterable[str], stopwords: frozenset[str], phrases: Sequen
     return counts, forms
 
 
-def word_frequencies(texts: Iterable[str], stopwords: frozenset[str], phrases: Sequence[Phrase] = ()
-                     ) -> dict[str, int]:
+def word_frequencies(texts: Iterable[str], stopwords: frozenset[str], phrases: Sequence[Phrase] = ()) -> dict[str, int]:
     """Count the theme words of ``texts``: stop words dropped, plurals and inflections folded (each shown in its
     most frequent form), hyphenated terms and the multi-word ``phrases`` (the taxonomy's terms) whole."""
     counts, forms = word_counts(texts, stopwords, phrases)
@@ -125,15 +142,21 @@ def log_odds_z(mine: Mapping[str, int], others: Mapping[str, int]) -> dict[str, 
     scores = {}
     for word, prior in pooled.items():
         y_mine, y_others = mine.get(word, 0), others.get(word, 0)
-        delta = (math.log((y_mine + prior) / (n_mine + a0 - y_mine - prior))
-                 - math.log((y_others + prior) / (n_others + a0 - y_others - prior)))
+        delta = math.log((y_mine + prior) / (n_mine + a0 - y_mine - prior)) - math.log(
+            (y_others + prior) / (n_others + a0 - y_others - prior)
+        )
         variance = 1 / (y_mine + prior) + 1 / (y_others + prior)
         scores[word] = delta / math.sqrt(variance)
     return scores
 
 
-def distinctive_frequencies(texts: Iterable[str], other_texts: Iterable[str], stopwords: frozenset[str],
-                            min_z: float = 0.0, phrases: Sequence[Phrase] = ()) -> dict[str, float]:
+def distinctive_frequencies(
+    texts: Iterable[str],
+    other_texts: Iterable[str],
+    stopwords: frozenset[str],
+    min_z: float = 0.0,
+    phrases: Sequence[Phrase] = (),
+) -> dict[str, float]:
     """Cloud weights of the words over-represented in ``texts`` compared with ``other_texts`` (z > ``min_z``)."""
     counts, forms = word_counts(texts, stopwords, phrases)
     other_counts, _ = word_counts(other_texts, stopwords, phrases)

@@ -12,7 +12,7 @@ import functools
 import gc
 import itertools
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from authorstats.classification.spec import ABSTRACT, NOTHING, Classification, normalise, words
 from authorstats.config.taxonomy import Taxonomy, literal_prefix
@@ -34,7 +34,9 @@ _MEMO = 50_000  # bound on each memo of results: about 1 kB per title over the t
 
 _Match = tuple[int, float, str]  # (topic index, value or weight, matched text)
 _Event = int | _Match  # a marker kind (_COLON, ...) or a match
-_Start = tuple[int, float, tuple[int, ...]]  # a term that can start at a word: (topic index, weight, ids of its further words)
+_Start = tuple[
+    int, float, tuple[int, ...]
+]  # a term that can start at a word: (topic index, weight, ids of its further words)
 _Entry = tuple[tuple[_Start, ...], frozenset[int], int]  # what a word is: see _Index.entry
 
 
@@ -109,13 +111,18 @@ class _Index:
         self.entries: dict[str, _Entry] = {}  # word of a class -> (terms it can start, its word-regex ids, marker kind)
         self.class_of: dict[tuple[frozenset[int], int], str] = {}  # (word-regex ids, marker kind) -> class
         self.class_entries: list[_Entry] = []  # class - _FIRST_SYMBOL -> entry of its words
-        self.events: dict[str, tuple[_Event, ...]] = {}  # symbol -> its markers and matches in order: kind or (topic, weight, text)
+        self.events: dict[
+            str, tuple[_Event, ...]
+        ] = {}  # symbol -> its markers and matches in order: kind or (topic, weight, text)
         self.spans: dict[tuple[str, bool], str] = {}  # (words of a term match, hyphenated) -> its symbol
         self.next_symbol = _FIRST_SYMBOL
         self.pattern: re.Pattern[str] | None = None
         self.pattern_stale = False
         self.results: dict[str, Classification] = {}  # key of a title -> its result
-        self.key_matches: tuple[dict[str, list[_Match]], dict[str, list[_Match]]] = ({}, {})  # [weighted] key -> its matches
+        self.key_matches: tuple[dict[str, list[_Match]], dict[str, list[_Match]]] = (
+            {},
+            {},
+        )  # [weighted] key -> its matches
         self.scored: dict[tuple[_Match, ...], Classification] = {}  # matches -> result
 
     def entry(self, token: str) -> _Entry:
@@ -126,8 +133,17 @@ class _Index:
                 break
             candidates.extend(self.by_prefix.get(token[:length], ()))
         ids = frozenset(i for i in candidates if self.regexes[i].fullmatch(token))
-        kind = (_COLON if token == ":" else _METHOD if token in self.method else _SETTING if token in self.setting
-                else _RESET if token in self.reset else 0)
+        kind = (
+            _COLON
+            if token == ":"
+            else _METHOD
+            if token in self.method
+            else _SETTING
+            if token in self.setting
+            else _RESET
+            if token in self.reset
+            else 0
+        )
         starts = sorted(
             (t for i in ids for t in self.by_first.get(i, ())),
             key=lambda t: (-len(self.terms[t][2]), -self.terms[t][1], t),
@@ -137,8 +153,10 @@ class _Index:
 
     def _symbol(self, events: tuple[_Event, ...]) -> str:
         if self.next_symbol > 0x10FFFF:
-            raise BadInputError("a title is too long to classify (over a million different matching words)",
-                                "Check the file's quoting: a stray quote can make the rest of the file one title")
+            raise BadInputError(
+                "a title is too long to classify (over a million different matching words)",
+                "Check the file's quoting: a stray quote can make the rest of the file one title",
+            )
         symbol = chr(self.next_symbol)
         self.next_symbol += 1
         self.events[symbol] = events
@@ -187,8 +205,11 @@ class _Index:
         """The symbol of a term match over ``words``: the first word's marker, the match, the later words' markers."""
         entries = [self.entries[w] for w in words]
         more = len(words) - 1
-        topic, weight = next((topic, weight) for topic, weight, rest in entries[0][0]
-                             if len(rest) == more and all(w in entries[k + 1][1] for k, w in enumerate(rest)))
+        topic, weight = next(
+            (topic, weight)
+            for topic, weight, rest in entries[0][0]
+            if len(rest) == more and all(w in entries[k + 1][1] for k, w in enumerate(rest))
+        )
         match = (topic, weight, "-".join(words) if hyphenated else " ".join(words))
         kinds = [e[2] for e in entries]
         symbol = self._symbol(((kinds[0],) if kinds[0] else ()) + (match,) + tuple(k for k in kinds[1:] if k))
@@ -220,7 +241,9 @@ class _Index:
                 hyphenated = False
                 if dashes:
                     if title_starts is None:
-                        title_starts = list(itertools.accumulate(map(len, classes.split(_SEP)), lambda a, b: a + b + 1, initial=0))
+                        title_starts = list(
+                            itertools.accumulate(map(len, classes.split(_SEP)), lambda a, b: a + b + 1, initial=0)
+                        )
                     text = normalised[bisect.bisect_right(title_starts, start) - 1]
                     hyphenated = "-".join(words) in text  # the evidence is written as the title writes it
                 pieces.append(symbols[done:start])
@@ -280,16 +303,27 @@ class _Index:
         # ASCII texts are cut into words together; those without a '-' need no look at their spelling
         groups: tuple[list[int], list[int], list[int]] = ([], [], [])  # plain ASCII, ASCII with '-', others
         for i, text in enumerate(texts):
-            groups[0 if text.isascii() and "-" not in text and _SEP not in text else
-                   1 if text.isascii() and _SEP not in text else 2].append(i)
+            groups[
+                0
+                if text.isascii() and "-" not in text and _SEP not in text
+                else 1
+                if text.isascii() and _SEP not in text
+                else 2
+            ].append(i)
         with no_collection():
             for group, dashes in zip(groups, (False, True, True)):
                 for batch in _batches(group, texts):
                     self._classify_batch(batch, titles, abstracts, results, dashes)
         return results
 
-    def _classify_batch(self, batch: list[int], titles: list[str], abstracts: list[str] | None, results: list[Classification],
-                        dashes: bool) -> None:
+    def _classify_batch(
+        self,
+        batch: list[int],
+        titles: list[str],
+        abstracts: list[str] | None,
+        results: list[Classification],
+        dashes: bool,
+    ) -> None:
         if self.next_symbol - _FIRST_SYMBOL > _RENEW_AFTER or len(self.chars) > _RENEW_AFTER:
             self._start_afresh()  # bounds the memory a stream of new words takes
         keys = self.keys([titles[i] for i in batch], True, dashes)

@@ -18,8 +18,18 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["COLUMNS", "NOTHING", "Classification", "ResultTable", "classify", "classify_frame", "classify_table",
-           "format_topics", "normalise", "words"]
+__all__ = [
+    "COLUMNS",
+    "NOTHING",
+    "Classification",
+    "ResultTable",
+    "classify",
+    "classify_frame",
+    "classify_table",
+    "format_topics",
+    "normalise",
+    "words",
+]
 
 COLUMNS = ("topic", "score", "evidence", "topics", "confidence")  # what classify_frame adds
 _KINDS = (object, float, object, object, float)
@@ -31,21 +41,24 @@ class ResultTable:
     the number of its result."""
 
     results: tuple[Classification, ...]
-    codes: "np.ndarray"
+    codes: np.ndarray
 
     def cells(self) -> list[tuple[str, float, str, str, float]]:
         """The COLUMNS cells of each distinct result, as classify_frame writes them."""
         with batch.no_collection():  # results from the second process are new objects: a collection pass doubled this
-            return [(r.topic, r.score, ";".join(r.evidence), format_topics(r.topics), r.confidence) for r in self.results]
+            return [
+                (r.topic, r.score, ";".join(r.evidence), format_topics(r.topics), r.confidence) for r in self.results
+            ]
 
 
 def classify(title: str, abstract: str = "", *, taxonomy: Taxonomy) -> Classification:
     """Classify one title (and its abstract, weighted lower). Deterministic; nothing matched -> Other."""
-    return batch.index(taxonomy).classify([title if isinstance(title, str) else ""],
-                                          [abstract if isinstance(abstract, str) else ""])[0]
+    return batch.index(taxonomy).classify(
+        [title if isinstance(title, str) else ""], [abstract if isinstance(abstract, str) else ""]
+    )[0]
 
 
-def classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
+def classify_frame(df: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     """A copy of ``df`` with topic, score, evidence, topics and confidence columns, from ``title`` (+ ``abstract``).
 
     Each distinct (title, abstract) pair is classified once, so a million rows of repeated titles cost
@@ -62,7 +75,7 @@ def classify_frame(df: "pd.DataFrame", taxonomy: Taxonomy) -> "pd.DataFrame":
     return out
 
 
-def classify_table(df: "pd.DataFrame", taxonomy: Taxonomy, *, workers: int = 1) -> ResultTable:
+def classify_table(df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1) -> ResultTable:
     """The classification of every row of ``df`` (its ``title``, and ``abstract`` if it has one).
 
     ``workers=2`` or more lets a large table be classified in two processes (parallel.py); the default
@@ -78,11 +91,16 @@ def classify_table(df: "pd.DataFrame", taxonomy: Taxonomy, *, workers: int = 1) 
             abstracts = df["abstract"].fillna("").astype(str)
             abstract_codes, abstract_values = pd.factorize(abstracts, use_na_sentinel=False)
             width = max(len(abstract_values), 1)
-            pair_codes, pairs = pd.factorize(title_codes.astype(np.int64) * width + abstract_codes,
-                                             use_na_sentinel=False)
+            pair_codes, pairs = pd.factorize(
+                title_codes.astype(np.int64) * width + abstract_codes, use_na_sentinel=False
+            )
             numbers = pairs.tolist()
-            distinct, result_of_pair = parallel.classify(taxonomy, [title_values[p // width] for p in numbers],
-                                                         [abstract_values[p % width] for p in numbers], workers)
+            distinct, result_of_pair = parallel.classify(
+                taxonomy,
+                [title_values[p // width] for p in numbers],
+                [abstract_values[p % width] for p in numbers],
+                workers,
+            )
         else:
             pair_codes = title_codes
             distinct, result_of_pair = parallel.classify(taxonomy, title_values.tolist(), None, workers)

@@ -23,25 +23,36 @@ from authorstats.config.taxonomy import Taxonomy
 PARALLEL_FROM = 50_000
 
 
-def classify(taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None,
-             workers: int) -> tuple[list[Classification], list[int]]:
+def classify(
+    taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, workers: int
+) -> tuple[list[Classification], list[int]]:
     """Each distinct result once and the number of each title's result, from one or two processes."""
     if workers < 2 or len(titles) < PARALLEL_FROM:
         return numbered(batch.index(taxonomy).classify(titles, abstracts))
     # fork (Linux) starts at once with everything imported and the inputs in memory; spawn elsewhere
-    context: multiprocessing.context.DefaultContext | multiprocessing.context.ForkContext | \
-        multiprocessing.context.SpawnContext
-    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else \
-        multiprocessing.get_context("spawn")
+    context: (
+        multiprocessing.context.DefaultContext
+        | multiprocessing.context.ForkContext
+        | multiprocessing.context.SpawnContext
+    )
+    context = (
+        multiprocessing.get_context("fork")
+        if sys.platform.startswith("linux")
+        else multiprocessing.get_context("spawn")
+    )
     half = len(titles) // 2
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_second_half, daemon=True, args=(
-        taxonomy, titles[half:], None if abstracts is None else abstracts[half:], send))
+    child = context.Process(
+        target=_second_half,
+        daemon=True,
+        args=(taxonomy, titles[half:], None if abstracts is None else abstracts[half:], send),
+    )
     child.start()
     send.close()
     try:
-        first, codes = numbered(batch.index(taxonomy).classify(
-            titles[:half], None if abstracts is None else abstracts[:half]))
+        first, codes = numbered(
+            batch.index(taxonomy).classify(titles[:half], None if abstracts is None else abstracts[:half])
+        )
         done, answer = receive.recv()
         child.join()
     finally:  # an error or Ctrl-C here: the child's half is not wanted any more

@@ -15,11 +15,18 @@ from typing import NamedTuple
 from authorstats.config.taxonomy import OTHER, Taxonomy
 from authorstats.text import strip_accents
 
-_SEPARATORS = str.maketrans({
-    "\u2014": " : ", "\u2015": " : ",  # em dash, horizontal bar: a subtitle separator
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-",  # hyphen-like dashes
-    "\u0131": "i",  # dotless i, so that "I".lower() and "ı" agree
-})
+_SEPARATORS = str.maketrans(
+    {
+        "\u2014": " : ",
+        "\u2015": " : ",  # em dash, horizontal bar: a subtitle separator
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2212": "-",  # hyphen-like dashes
+        "\u0131": "i",  # dotless i, so that "I".lower() and "ı" agree
+    }
+)
 _WORD = re.compile(r"[^\W_]+|:")  # a run of letters and digits, or a colon (it ends a title's head)
 ABSTRACT = " (abstract)"  # added to the evidence an abstract gives
 
@@ -114,8 +121,11 @@ def find_matches(text: str, taxonomy: Taxonomy, *, title: bool) -> list[Match]:
             continue  # inside the term matched last
         for term in _terms(taxonomy):
             end = i + len(term.words)
-            if term.words[0].fullmatch(word) and end <= len(tokens) and all(
-                    pattern.fullmatch(w) for pattern, w in zip(term.words, tokens[i:end])):
+            if (
+                term.words[0].fullmatch(word)
+                and end <= len(tokens)
+                and all(pattern.fullmatch(w) for pattern, w in zip(term.words, tokens[i:end]))
+            ):
                 hyphenated = "-".join(tokens[i:end])  # the evidence is written as the text writes it
                 matched = hyphenated if hyphenated in text else " ".join(tokens[i:end])
                 found.append(Match(term.topic, term.weight * head * mode, matched))
@@ -163,6 +173,7 @@ def classify(title: str, abstract: str = "", *, taxonomy: Taxonomy) -> Classific
     matches = find_matches(title, taxonomy, title=True)
     share = taxonomy.settings["abstract_weight"]
     if abstract and share > 0:
-        matches += [Match(m.topic, m.value * share, m.text + ABSTRACT)
-                    for m in find_matches(abstract, taxonomy, title=False)]
+        matches += [
+            Match(m.topic, m.value * share, m.text + ABSTRACT) for m in find_matches(abstract, taxonomy, title=False)
+        ]
     return score(matches, taxonomy)

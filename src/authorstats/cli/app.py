@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,21 +22,25 @@ app = App(
 
 # Options shared by several commands.
 WorkspaceOpt = Annotated[
-    Path, typer.Option("--workspace", "-w", metavar="FOLDER", help="Folder holding data/ and reports/.",
-                       show_default="current folder")
+    Path,
+    typer.Option(
+        "--workspace", "-w", metavar="FOLDER", help="Folder holding data/ and reports/.", show_default="current folder"
+    ),
 ]
 YearsOpt = Annotated[str, typer.Option("--years", "-y", metavar="YEARS", help="Year window, START-END or one year.")]
 AuthorOpt = Annotated[
-    Optional[list[str]], typer.Option("--author", "-a", metavar="KEY",
-                                     help="Roster key of an author; repeat for several. Default: all.")
+    list[str] | None,
+    typer.Option("--author", "-a", metavar="KEY", help="Roster key of an author; repeat for several. Default: all."),
 ]
 RosterOpt = Annotated[
-    Optional[Path], typer.Option("--roster", metavar="FILE", help="Your own roster TOML file.",
-                                   show_default="the bundled roster")
+    Path | None,
+    typer.Option("--roster", metavar="FILE", help="Your own roster TOML file.", show_default="the bundled roster"),
 ]
 TaxonomyOpt = Annotated[
-    Optional[Path], typer.Option("--taxonomy", metavar="FILE", help="Your own taxonomy TOML file.",
-                                   show_default="the bundled taxonomy")
+    Path | None,
+    typer.Option(
+        "--taxonomy", metavar="FILE", help="Your own taxonomy TOML file.", show_default="the bundled taxonomy"
+    ),
 ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,8 +16,12 @@ from authorstats.shell.console import command, progress_bar
 def topics(
     taxonomy: TaxonomyOpt = None,
     group_by: Annotated[
-        Optional[str], typer.Option("--group-by", metavar="NAME",
-                                    help="List one of the taxonomy's groupings instead: its categories and the topics each takes.")
+        str | None,
+        typer.Option(
+            "--group-by",
+            metavar="NAME",
+            help="List one of the taxonomy's groupings instead: its categories and the topics each takes.",
+        ),
     ] = None,
 ) -> None:
     """List the topics of the taxonomy: each one's name, description and strongest match terms.
@@ -42,19 +46,33 @@ def topics(
 @app.command("classify", short_help="Tag every row of a CSV file with a topic.")
 @command
 def classify_file(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="CSV with a title column (and optionally abstract), or a .parquet file.")],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="CSV with a title column (and optionally abstract), or a .parquet file."),
+    ],
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the result here (.parquet: as Parquet).",
-                                     show_default="CSV on standard output")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the result here (.parquet: as Parquet).",
+            show_default="CSV on standard output",
+        ),
     ] = None,
     taxonomy: TaxonomyOpt = None,
     replace: Annotated[
-        bool, typer.Option("--replace", help="Overwrite input columns named topic, score, evidence, topics or confidence.")
+        bool,
+        typer.Option("--replace", help="Overwrite input columns named topic, score, evidence, topics or confidence."),
     ] = False,
     scheduler: Annotated[
-        Optional[str], typer.Option("--scheduler", metavar="ADDRESS|local",
-                                    help="Classify on a Dask cluster: a scheduler's address (tcp://host:8786), or "
-                                         "local for one on this machine. Needs authorstats[dask]; see docs/scale.md.")
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS|local",
+            help="Classify on a Dask cluster: a scheduler's address (tcp://host:8786), or "
+            "local for one on this machine. Needs authorstats[dask]; see docs/scale.md.",
+        ),
     ] = None,
 ) -> None:
     """Tag every row of a CSV or Parquet file with a topic: adds topic, score, evidence, topics and confidence columns.
@@ -79,10 +97,15 @@ def classify_file(
 @app.command(short_help="Measure the classifier's accuracy on labelled titles.")
 @command
 def evaluate(
-    labels: Annotated[Path, typer.Argument(metavar="FILE", help="CSV with title, topic and optional also_ok (semicolon-separated).")],
+    labels: Annotated[
+        Path, typer.Argument(metavar="FILE", help="CSV with title, topic and optional also_ok (semicolon-separated).")
+    ],
     taxonomy: TaxonomyOpt = None,
     out: Annotated[
-        Optional[Path], typer.Option("--out", metavar="FOLDER", help="Also write confusion.png, misclassified.csv and per_topic.csv here.")
+        Path | None,
+        typer.Option(
+            "--out", metavar="FOLDER", help="Also write confusion.png, misclassified.csv and per_topic.csv here."
+        ),
     ] = None,
 ) -> None:
     """Measure the classifier on labelled titles: strict and lenient accuracy, per-topic precision/recall/F1, confusion.
@@ -105,15 +128,28 @@ def evaluate(
 def review(
     workspace: WorkspaceOpt = Path("."),
     below: Annotated[
-        float, typer.Option("--below", min=0.0, max=1.0, metavar="CONFIDENCE",
-                            help="List records whose topic confidence is under this (0 to 1).")
+        float,
+        typer.Option(
+            "--below",
+            min=0.0,
+            max=1.0,
+            metavar="CONFIDENCE",
+            help="List records whose topic confidence is under this (0 to 1).",
+        ),
     ] = 0.5,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Where to write the review CSV.",
-                                   show_default="WORKSPACE/data/review.csv")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write the review CSV.",
+            show_default="WORKSPACE/data/review.csv",
+        ),
     ] = None,
     apply: Annotated[
-        Optional[Path], typer.Option("--apply", metavar="FILE", help="Merge a filled review CSV into WORKSPACE/data/labels.csv.")
+        Path | None,
+        typer.Option("--apply", metavar="FILE", help="Merge a filled review CSV into WORKSPACE/data/labels.csv."),
     ] = None,
     taxonomy: TaxonomyOpt = None,
 ) -> None:
@@ -130,18 +166,23 @@ def review(
     if apply is not None:
         filled = csv_files.read_review(apply)
         with lock.workspace_lock(ws, "review --apply"):
-            merged, added, changed = manual.merge_review(config_files.read_labels(ws.labels, tax.names), filled, tax.names, apply)
+            merged, added, changed = manual.merge_review(
+                config_files.read_labels(ws.labels, tax.names), filled, tax.names, apply
+            )
             store.atomic_write_text(ws.labels, csv_files.csv_text(merged))
-        typer.echo(f"Merged {added} new and {changed} changed label(s) into {ws.labels} ({len(merged)} in all). "
-                   "Run `authorstats report` to apply them.")
+        typer.echo(
+            f"Merged {added} new and {changed} changed label(s) into {ws.labels} ({len(merged)} in all). "
+            "Run `authorstats report` to apply them."
+        )
         return
     table = manual.review_table(csv_files.read_processed(ws), below)
     target = output or ws.root / "data" / "review.csv"
     config_files.keep_corrections(target, ws.labels)
     (store.write_output_text if output else store.atomic_write_text)(target, csv_files.csv_text(table))
     typer.echo(f"Wrote {len(table)} record(s) with confidence under {below:g} to {target}.")
-    typer.echo(f"Fill correct_topic with one of: {', '.join(tax.names)}; then run "
-               f"`authorstats review --apply {target}`.")
+    typer.echo(
+        f"Fill correct_topic with one of: {', '.join(tax.names)}; then run `authorstats review --apply {target}`."
+    )
 
 
 taxonomy_app = typer.Typer(help="Start a taxonomy for your own field.", no_args_is_help=True)
@@ -152,18 +193,38 @@ app.add_typer(taxonomy_app, name="taxonomy")
 @command
 def taxonomy_suggest(
     source: Annotated[
-        Optional[Path], typer.Option("--from", metavar="FILE.csv", help="CSV with a title column (and optionally abstract) to model.", show_default="the workspace's records")
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="FILE.csv",
+            help="CSV with a title column (and optionally abstract) to model.",
+            show_default="the workspace's records",
+        ),
     ] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the suggested taxonomy.")] = Path("taxonomy.suggested.toml"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the suggested taxonomy.")] = Path(
+        "taxonomy.suggested.toml"
+    ),
     topics: Annotated[
-        Optional[int], typer.Option("--topics", min=2, max=50, help="How many topics to propose.", show_default="the most coherent number from 2 to 12")
+        int | None,
+        typer.Option(
+            "--topics",
+            min=2,
+            max=50,
+            help="How many topics to propose.",
+            show_default="the most coherent number from 2 to 12",
+        ),
     ] = None,
     extend: Annotated[
-        bool, typer.Option("--extend", help="Propose topics only for the records the taxonomy leaves in Other or tags with confidence under 0.5, and write the taxonomy with them added.")
+        bool,
+        typer.Option(
+            "--extend",
+            help="Propose topics only for the records the taxonomy leaves in Other or tags with confidence under 0.5, and write the taxonomy with them added.",
+        ),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
     taxonomy: Annotated[
-        Optional[Path], typer.Option("--taxonomy", help="The taxonomy --extend adds to.", show_default="the bundled taxonomy")
+        Path | None,
+        typer.Option("--taxonomy", help="The taxonomy --extend adds to.", show_default="the bundled taxonomy"),
     ] = None,
     roster: RosterOpt = None,
     workspace: WorkspaceOpt = Path("."),
@@ -175,15 +236,18 @@ def taxonomy_suggest(
     from authorstats.shell import store
     from authorstats.shell import suggest as suggesting
 
-    options = suggesting.SuggestOptions(output=output, topics=topics, extend=extend, force=force, source=source,
-                                        taxonomy=taxonomy, roster=roster)
+    options = suggesting.SuggestOptions(
+        output=output, topics=topics, extend=extend, force=force, source=source, taxonomy=taxonomy, roster=roster
+    )
     result = suggesting.suggest(store.Workspace(workspace), options, progress=progress_bar)
     if topics is None:
         tried = ", ".join(f"{n}: {score:.3f}" for n, score in result.coherence.items())
         typer.echo(f"Coherence (mean NPMI of the top terms) by number of topics: {tried}; chose {result.chosen}.")
     what = "new topic" if extend else "topic"
-    typer.echo(f"{len(result.new_topics)} {what}s fitted on {result.texts} titles; records of the {result.read} "
-               "each topic would take with this taxonomy:")
+    typer.echo(
+        f"{len(result.new_topics)} {what}s fitted on {result.texts} titles; records of the {result.read} "
+        "each topic would take with this taxonomy:"
+    )
     width = max(len(name) for name in result.counts)
     for name, count in result.counts.items():
         typer.echo(f"  {name:<{width}}  {count:>5}")

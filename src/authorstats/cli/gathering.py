@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,19 +19,38 @@ def fetch(
     years: YearsOpt = "2021-2022",
     author: AuthorOpt = None,
     roster: RosterOpt = None,
-    source: Annotated[str, typer.Option("--source", "-s", metavar="SOURCE", help="Where to fetch from: auto (Google Scholar, then OpenAlex if OPENALEX_API_KEY is set, then dblp, for authors with those ids), scholar, openalex or dblp.")] = "auto",
-    refresh: Annotated[bool, typer.Option("--refresh", help="Fetch again even when cached data is young enough.")] = False,
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            "-s",
+            metavar="SOURCE",
+            help="Where to fetch from: auto (Google Scholar, then OpenAlex if OPENALEX_API_KEY is set, then dblp, for authors with those ids), scholar, openalex or dblp.",
+        ),
+    ] = "auto",
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Fetch again even when cached data is young enough.")
+    ] = False,
     max_age: Annotated[
         float, typer.Option("--max-age", metavar="DAYS", help="Reuse fetched data younger than this many days.")
     ] = 7,
     details: Annotated[
-        bool, typer.Option("--details", help="Also read each publication's page (authors, venue, abstract): one request each.")
+        bool,
+        typer.Option(
+            "--details", help="Also read each publication's page (authors, venue, abstract): one request each."
+        ),
     ] = False,
     proxy: Annotated[
-        Optional[str], typer.Option("--proxy", metavar="URL", help="Send requests through this proxy, e.g. http://HOST:PORT.")
+        str | None,
+        typer.Option("--proxy", metavar="URL", help="Send requests through this proxy, e.g. http://HOST:PORT."),
     ] = None,
     deadline: Annotated[
-        float, typer.Option("--deadline", metavar="SECONDS", help="Give up after this many seconds; what was fetched is kept and resumed.")
+        float,
+        typer.Option(
+            "--deadline",
+            metavar="SECONDS",
+            help="Give up after this many seconds; what was fetched is kept and resumed.",
+        ),
     ] = 30,
 ) -> None:
     """Fetch the authors' publications in the year window into WORKSPACE/data/raw/<source>/.
@@ -48,8 +67,13 @@ def fetch(
     from authorstats.shell import fetch as fetching
 
     options = fetching.FetchOptions(
-        source=source, refresh=refresh, max_age_days=max_age, details=details, proxy=proxy,
-        scraperapi_key=os.environ.get("SCRAPERAPI_KEY") or None, deadline=deadline,
+        source=source,
+        refresh=refresh,
+        max_age_days=max_age,
+        details=details,
+        proxy=proxy,
+        scraperapi_key=os.environ.get("SCRAPERAPI_KEY") or None,
+        deadline=deadline,
     )
     fetching.check_limits(options)  # before any source (auto's too) is opened
     window = YearWindow.parse(years)
@@ -57,8 +81,9 @@ def fetch(
     if source == "auto":  # Scholar, then OpenAlex, then dblp for the authors Scholar did not serve
         from authorstats.shell import fallback
 
-        report = fallback.run_auto(store.Workspace(workspace), authors, window, options,
-                                   echo=say, progress=progress_bar)
+        report = fallback.run_auto(
+            store.Workspace(workspace), authors, window, options, echo=say, progress=progress_bar
+        )
     else:
         report = fetching.run(store.Workspace(workspace), authors, window, options, echo=say, progress=progress_bar)
     for line in report.closing_lines():
@@ -73,11 +98,43 @@ def fetch(
 @app.command("import", short_help="Import an exported list: Publish or Perish, Zotero, BibTeX, RIS.")
 @command
 def import_publications(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The exported list: a Publish or Perish or Zotero CSV, a BibTeX (.bib) or RIS (.ris) file, or a CSV with columns author, title, year (see docs/import.md).")],
-    author: Annotated[Optional[str], typer.Option("--author", "-a", metavar="KEY", help="Roster key of the researcher whose list this is: every row goes to them. Without it, each row goes to the roster authors among the paper's authors (or in an author column).")] = None,
-    file_format: Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", help="The file's format, when detection guesses wrong: csv, pop, zotero, bibtex or ris.", show_default="detected from the file")] = None,
-    source: Annotated[str, typer.Option("--source", "-s", metavar="NAME", help="Name of this list; it goes to data/raw/NAME/.")] = "import",
-    name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="Identifies this list: importing again under the same name replaces what it gave, wherever the file is. Default: the file's full path.")] = None,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="The exported list: a Publish or Perish or Zotero CSV, a BibTeX (.bib) or RIS (.ris) file, or a CSV with columns author, title, year (see docs/import.md).",
+        ),
+    ],
+    author: Annotated[
+        str | None,
+        typer.Option(
+            "--author",
+            "-a",
+            metavar="KEY",
+            help="Roster key of the researcher whose list this is: every row goes to them. Without it, each row goes to the roster authors among the paper's authors (or in an author column).",
+        ),
+    ] = None,
+    file_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="The file's format, when detection guesses wrong: csv, pop, zotero, bibtex or ris.",
+            show_default="detected from the file",
+        ),
+    ] = None,
+    source: Annotated[
+        str, typer.Option("--source", "-s", metavar="NAME", help="Name of this list; it goes to data/raw/NAME/.")
+    ] = "import",
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            metavar="NAME",
+            help="Identifies this list: importing again under the same name replaces what it gave, wherever the file is. Default: the file's full path.",
+        ),
+    ] = None,
     workspace: WorkspaceOpt = Path("."),
     roster: RosterOpt = None,
 ) -> None:
@@ -99,20 +156,24 @@ def import_publications(
     for warning in result.warnings:
         typer.echo(f"warning: {file.name} {warning}", err=True)
     if not result.added:
-        raise BadInputError(f"no usable rows in {file} ({len(result.bad_rows)} skipped)",
-                            "Fix the rows listed above and import again")
+        raise BadInputError(
+            f"no usable rows in {file} ({len(result.bad_rows)} skipped)", "Fix the rows listed above and import again"
+        )
     for key, count in result.added.items():
         earlier = f", kept {result.kept[key]} earlier" if result.kept[key] else ""
-        typer.echo(f"{key}: {count} publications from {file.name} ({result.format}){earlier} -> "
-                   f"{ws.raw_file(result.source, key)}")
+        typer.echo(
+            f"{key}: {count} publications from {file.name} ({result.format}){earlier} -> "
+            f"{ws.raw_file(result.source, key)}"
+        )
     if result.replaced:
         typer.echo(f"Replaced {result.replaced} records of an earlier import of {name or file.name}.")
     if result.bad_rows:
         typer.echo(f"Skipped {len(result.bad_rows)} bad row(s); see the lines above.", err=True)
 
 
-authors_app = App(help="Look up the authors of your roster in other sources.", no_args_is_help=True,
-                  rich_markup_mode=None)
+authors_app = App(
+    help="Look up the authors of your roster in other sources.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(authors_app, name="authors")
 
 
@@ -120,12 +181,21 @@ app.add_typer(authors_app, name="authors")
 @command
 def authors_resolve(
     key: Annotated[str, typer.Argument(metavar="KEY", help="Roster key of the author, e.g. lecun.")],
-    source: Annotated[str, typer.Option("--source", "-s", metavar="SOURCE", help="Where to look the author up: openalex or dblp.")],
+    source: Annotated[
+        str, typer.Option("--source", "-s", metavar="SOURCE", help="Where to look the author up: openalex or dblp.")
+    ],
     roster: Annotated[
-        Optional[Path], typer.Option("--roster", metavar="FILE", help="Your roster TOML file; the id is written into it.",
-                                     show_default="WORKSPACE/authors.toml, copied from the bundled roster")
+        Path | None,
+        typer.Option(
+            "--roster",
+            metavar="FILE",
+            help="Your roster TOML file; the id is written into it.",
+            show_default="WORKSPACE/authors.toml, copied from the bundled roster",
+        ),
     ] = None,
-    choose: Annotated[Optional[int], typer.Option("--choose", min=1, metavar="N", help="Take candidate N of the list shown.")] = None,
+    choose: Annotated[
+        int | None, typer.Option("--choose", min=1, metavar="N", help="Take candidate N of the list shown.")
+    ] = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Find an author's OpenAlex or dblp id by name (OpenAlex: by ORCID first) and write it into your roster.
@@ -146,8 +216,11 @@ def authors_resolve(
         again = f"authorstats authors resolve {key} --source {source} --choose N"
         if roster is not None:
             again += f" --roster {roster}"
-        raise BadInputError(f"{len(result.candidates)} candidate(s) for {result.author.name!r} and none is certain; "
-                            "nothing was written", f"Pick one from the list: {again}")
+        raise BadInputError(
+            f"{len(result.candidates)} candidate(s) for {result.author.name!r} and none is certain; "
+            "nothing was written",
+            f"Pick one from the list: {again}",
+        )
     path = result.target.path
     if result.target.copy_from is not None:
         typer.echo(f"Copied the bundled roster to {path}.")

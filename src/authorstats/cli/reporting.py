@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,7 +18,9 @@ def _parse_size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError:
-        raise BadInputError(f"--cloud-size {text!r} is not WIDTHxHEIGHT", "Write it like --cloud-size 1600x800") from None
+        raise BadInputError(
+            f"--cloud-size {text!r} is not WIDTHxHEIGHT", "Write it like --cloud-size 1600x800"
+        ) from None
     if not (100 <= width <= 8000 and 100 <= height <= 8000):
         raise BadInputError(f"--cloud-size {text} is out of range", "Use 100 to 8000 pixels per side")
     return width, height
@@ -32,6 +34,8 @@ class ChartFormat(str, Enum):
 class HeatmapScale(str, Enum):
     shares = "shares"
     counts = "counts"
+
+
 class YearBasis(str, Enum):
     first = "first"
     published = "published"
@@ -57,50 +61,90 @@ def report(
     taxonomy: TaxonomyOpt = None,
     roster: RosterOpt = None,
     clouds: Annotated[bool, typer.Option("--clouds/--no-clouds", help="Draw word clouds.")] = True,
-    cloud_size: Annotated[str, typer.Option(metavar="WxH", help="Word cloud size in pixels, WIDTHxHEIGHT.")] = "1600x800",
-    dpi: Annotated[int, typer.Option(min=50, max=600, metavar="DPI",
-                                          help="Resolution of the charts, 50 to 600 dots per inch.")] = 150,
+    cloud_size: Annotated[
+        str, typer.Option(metavar="WxH", help="Word cloud size in pixels, WIDTHxHEIGHT.")
+    ] = "1600x800",
+    dpi: Annotated[
+        int, typer.Option(min=50, max=600, metavar="DPI", help="Resolution of the charts, 50 to 600 dots per inch.")
+    ] = 150,
     stopwords: Annotated[
-        Optional[Path], typer.Option(metavar="FILE", help="Your own filler-word list for word clouds.",
-                                         show_default="the bundled list")
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Your own filler-word list for word clouds.", show_default="the bundled list"
+        ),
     ] = None,
     chart_format: Annotated[
-        ChartFormat, typer.Option("--format", metavar="[png|svg]", help="File format of the charts (word clouds are always PNG).")
+        ChartFormat,
+        typer.Option("--format", metavar="[png|svg]", help="File format of the charts (word clouds are always PNG)."),
     ] = ChartFormat.png,
     heatmap: Annotated[
-        Optional[HeatmapScale], typer.Option(metavar="[shares|counts]", help="Shade the heatmap by each author's "
-                                             "shares or by paper counts; the cells show counts either way.",
-                                             show_default="shares when the authors' totals differ over 2x")
+        HeatmapScale | None,
+        typer.Option(
+            metavar="[shares|counts]",
+            help="Shade the heatmap by each author's shares or by paper counts; the cells show counts either way.",
+            show_default="shares when the authors' totals differ over 2x",
+        ),
     ] = None,
     cloud_from: Annotated[
-        CloudFrom, typer.Option(metavar="[titles|abstracts]",
-                                help="Draw word clouds from titles, or from abstracts where known.")
+        CloudFrom,
+        typer.Option(metavar="[titles|abstracts]", help="Draw word clouds from titles, or from abstracts where known."),
     ] = CloudFrom.titles,
     distinctive: Annotated[
-        bool, typer.Option("--distinctive", help="Word clouds of the words over-represented for each author compared with the others.")
+        bool,
+        typer.Option(
+            "--distinctive", help="Word clouds of the words over-represented for each author compared with the others."
+        ),
     ] = False,
     open_report: Annotated[
         bool, typer.Option("--open", help="Open reports/index.html in the default browser when done.")
     ] = False,
     tables_only: Annotated[
-        bool, typer.Option("--tables-only", help="Write only the CSV tables, summary.md and authorstats.db: no pictures, no HTML (fast for large rosters).")
+        bool,
+        typer.Option(
+            "--tables-only",
+            help="Write only the CSV tables, summary.md and authorstats.db: no pictures, no HTML (fast for large rosters).",
+        ),
     ] = False,
     author_charts: Annotated[
-        AuthorCharts, typer.Option("--author-charts", metavar="[all|top40|none]", help="Whose own charts and word clouds to draw: all, top40 (the 40 with the most papers) or none; the overview charts are always drawn.")
+        AuthorCharts,
+        typer.Option(
+            "--author-charts",
+            metavar="[all|top40|none]",
+            help="Whose own charts and word clouds to draw: all, top40 (the 40 with the most papers) or none; the overview charts are always drawn.",
+        ),
     ] = AuthorCharts.all,
     venues: Annotated[
-        Optional[Path], typer.Option("--venues", metavar="FILE", help="Your own venue-alias TOML file (how venue strings are named).",
-                                     show_default="the bundled aliases")
+        Path | None,
+        typer.Option(
+            "--venues",
+            metavar="FILE",
+            help="Your own venue-alias TOML file (how venue strings are named).",
+            show_default="the bundled aliases",
+        ),
     ] = None,
     year_basis: Annotated[
-        YearBasis, typer.Option("--year-basis", help="The year a merged work counts in when its versions' years differ: its earliest public version's (first) or the kept, peer-reviewed version's (published).")
+        YearBasis,
+        typer.Option(
+            "--year-basis",
+            help="The year a merged work counts in when its versions' years differ: its earliest public version's (first) or the kept, peer-reviewed version's (published).",
+        ),
     ] = YearBasis.first,
     group_by: Annotated[
-        Optional[str], typer.Option("--group-by", metavar="NAME", help="Count each paper under its topic's category in one of the taxonomy's groupings (the bundled taxonomy has 'seminar', the seminar's 11 categories, and 'broad'; see its [groupings] tables).")
+        str | None,
+        typer.Option(
+            "--group-by",
+            metavar="NAME",
+            help="Count each paper under its topic's category in one of the taxonomy's groupings (the bundled taxonomy has 'seminar', the seminar's 11 categories, and 'broad'; see its [groupings] tables).",
+        ),
     ] = None,
     reference: Annotated[
-        Optional[str], typer.Option("--reference", metavar="FILE.csv", show_default="the seminar's tables with the bundled roster and 2021-2022, else none",
-                                    help="Set each author's table beside a reference table (columns author, topic, count; a Total row allowed); 'none': no comparison.")
+        str | None,
+        typer.Option(
+            "--reference",
+            metavar="FILE.csv",
+            show_default="the seminar's tables with the bundled roster and 2021-2022, else none",
+            help="Set each author's table beside a reference table (columns author, topic, count; a Total row allowed); 'none': no comparison.",
+        ),
     ] = None,
 ) -> None:
     """Tag every publication in the window with a topic; write topic tables, charts, word clouds, index.html and summary.md.
@@ -125,18 +169,41 @@ def report(
         gathered = reporting.read_records(ws, authors)
         labels = config_files.load_labels(ws.labels, tax.names)
         clouds = clouds and not tables_only
-        options = ReportOptions(clouds=clouds, cloud_from=cloud_from.value, distinctive=distinctive,
-                                year_basis=year_basis.value,
-                                stopwords=config_files.load_stopwords(stopwords) if clouds else None,
-                                venues=config_files.load_venues(venues))
+        options = ReportOptions(
+            clouds=clouds,
+            cloud_from=cloud_from.value,
+            distinctive=distinctive,
+            year_basis=year_basis.value,
+            stopwords=config_files.load_stopwords(stopwords) if clouds else None,
+            venues=config_files.load_venues(venues),
+        )
         with reporting.merge_progress(gathered.records, authors, progress_bar) as advance:
-            data = compute_report(gathered.records, roster=authors, taxonomy=tax, years=window, labels=labels,
-                                  options=options, sources=gathered.sources, progress=advance,
-                                  reference=compared, group_by=group_by)
-        result = reporting.save_report(ws, data, reporting.SaveOptions(
-            cloud_width=width, cloud_height=height, chart_dpi=dpi, chart_format=chart_format.value,
-            stopwords=stopwords, tables_only=tables_only, author_charts=author_charts.value,
-            heatmap=heatmap.value if heatmap else None))
+            data = compute_report(
+                gathered.records,
+                roster=authors,
+                taxonomy=tax,
+                years=window,
+                labels=labels,
+                options=options,
+                sources=gathered.sources,
+                progress=advance,
+                reference=compared,
+                group_by=group_by,
+            )
+        result = reporting.save_report(
+            ws,
+            data,
+            reporting.SaveOptions(
+                cloud_width=width,
+                cloud_height=height,
+                chart_dpi=dpi,
+                chart_format=chart_format.value,
+                stopwords=stopwords,
+                tables_only=tables_only,
+                author_charts=author_charts.value,
+                heatmap=heatmap.value if heatmap else None,
+            ),
+        )
     print_report(result, workspace)
     if open_report and result.index is not None:
         import webbrowser
@@ -156,12 +223,17 @@ class ExportFormat(str, Enum):
 @command
 def export(
     export_format: Annotated[
-        ExportFormat, typer.Option("--format", "-f", metavar="[bibtex|ris|csljson|csv]", help="bibtex (LaTeX, Zotero), ris (reference managers), "
-                                   "csljson (Zotero, citeproc, pandoc) or csv.")
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="[bibtex|ris|csljson|csv]",
+            help="bibtex (LaTeX, Zotero), ris (reference managers), csljson (Zotero, citeproc, pandoc) or csv.",
+        ),
     ] = ExportFormat.bibtex,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the file here.",
-                                     show_default="standard output")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the file here.", show_default="standard output"),
     ] = None,
     workspace: WorkspaceOpt = Path("."),
     years: YearsOpt = "2021-2022",
@@ -169,8 +241,10 @@ def export(
     taxonomy: TaxonomyOpt = None,
     roster: RosterOpt = None,
     venues: Annotated[
-        Optional[Path], typer.Option("--venues", metavar="FILE", help="Your own venue-alias TOML file.",
-                                     show_default="the bundled aliases")
+        Path | None,
+        typer.Option(
+            "--venues", metavar="FILE", help="Your own venue-alias TOML file.", show_default="the bundled aliases"
+        ),
     ] = None,
 ) -> None:
     """Write the window's works as a bibliography: one entry per work, its topic as a keyword, with its DOI, link and arXiv id when known.
@@ -183,8 +257,13 @@ def export(
 
     window = YearWindow.parse(years)
     authors = rosters.select(config_files.load_roster(roster), author or [])
-    items = exporting.window_works(store.Workspace(workspace), authors, config_files.load_taxonomy(taxonomy), window,
-                                   config_files.load_venues(venues))
+    items = exporting.window_works(
+        store.Workspace(workspace),
+        authors,
+        config_files.load_taxonomy(taxonomy),
+        window,
+        config_files.load_venues(venues),
+    )
     text = exporting.export_text(items, export_format.value)
     if output is None:
         typer.echo(text, nl=False)
@@ -197,9 +276,17 @@ def export(
 @command
 def serve(
     workspace: WorkspaceOpt = Path("."),
-    host: Annotated[str, typer.Option("--host", help="Interface to listen on. Anything but 127.0.0.1 or localhost lets other machines read the data (a warning says so).")] = "127.0.0.1",
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Interface to listen on. Anything but 127.0.0.1 or localhost lets other machines read the data (a warning says so).",
+        ),
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on; 0 picks a free one.")] = 0,
-    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the works table in the default browser.")] = True,
+    open_browser: Annotated[
+        bool, typer.Option("--open/--no-open", help="Open the works table in the default browser.")
+    ] = True,
 ) -> None:
     """Browse the last report's data in Datasette: facets, full-text search, SQL, JSON and CSV of every view.
 

@@ -9,8 +9,8 @@ text-column DataFrames (authorstats.shell.csv_files); this module only checks an
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
 
 import pandas as pd
 
@@ -49,13 +49,17 @@ def parse_labels(frame: pd.DataFrame, origin: str | Path, known_topics: Iterable
     keys: dict[str, tuple[str, int]] = {}
     for number, (title, source_id, topic) in enumerate(_rows(frame), start=2):  # line 1 is the header
         if not title and not source_id:
-            raise BadInputError(f"labels file {origin}, line {number}: no title and no source_id",
-                                "Fill one of them, or delete the line")
+            raise BadInputError(
+                f"labels file {origin}, line {number}: no title and no source_id",
+                "Fill one of them, or delete the line",
+            )
         if not topic:
             raise BadInputError(f"labels file {origin}, line {number}: no topic", "Fill the topic, or delete the line")
         if known is not None and topic not in known:
-            raise BadInputError(f"labels file {origin}, line {number}: {topic!r} is not a topic of the taxonomy",
-                                _use_one_of(topic, known))
+            raise BadInputError(
+                f"labels file {origin}, line {number}: {topic!r} is not a topic of the taxonomy",
+                _use_one_of(topic, known),
+            )
         for key in _keys(title, source_id):
             earlier = keys.get(key)
             if earlier and earlier[0] != topic:
@@ -141,16 +145,19 @@ def review_table(processed: pd.DataFrame, below: float) -> pd.DataFrame:
     return chosen[REVIEW_COLUMNS].reset_index(drop=True)
 
 
-def merge_review(existing: pd.DataFrame, filled: pd.DataFrame, known_topics: Iterable[str], path: Path
-                 ) -> tuple[pd.DataFrame, int, int]:
+def merge_review(
+    existing: pd.DataFrame, filled: pd.DataFrame, known_topics: Iterable[str], path: Path
+) -> tuple[pd.DataFrame, int, int]:
     """Merge the rows of a filled review file that have ``correct_topic`` into the labels.
 
     Returns the new labels, and how many were added and changed. A filled topic outside the taxonomy
     is an error naming its line, and nothing is merged.
     """
     if "correct_topic" not in filled.columns or not ({"title", "source_id"} & set(filled.columns)):
-        raise BadInputError(f"review file {path} has no correct_topic column or no title/source_id column",
-                            "Use the file written by `authorstats review` and fill its correct_topic column")
+        raise BadInputError(
+            f"review file {path} has no correct_topic column or no title/source_id column",
+            "Use the file written by `authorstats review` and fill its correct_topic column",
+        )
     known = set(known_topics)
     rows: list[dict[str, str]] = []
     for number, row in enumerate(filled.to_dict("records"), start=2):
@@ -158,15 +165,21 @@ def merge_review(existing: pd.DataFrame, filled: pd.DataFrame, known_topics: Ite
         if not topic:
             continue
         if topic not in known:
-            raise BadInputError(f"review file {path}, line {number}: {topic!r} is not a topic of the taxonomy",
-                                _use_one_of(topic, known))
+            raise BadInputError(
+                f"review file {path}, line {number}: {topic!r} is not a topic of the taxonomy",
+                _use_one_of(topic, known),
+            )
         title, source_id = str(row.get("title", "")).strip(), str(row.get("source_id", "")).strip()
         if not title and not source_id:
-            raise BadInputError(f"review file {path}, line {number}: no title and no source_id",
-                                "Keep the title or source_id the review file came with")
+            raise BadInputError(
+                f"review file {path}, line {number}: no title and no source_id",
+                "Keep the title or source_id the review file came with",
+            )
         rows.append({"title": title, "source_id": source_id, "topic": topic})
-    merged = {tuple(_keys(title, source_id)): {"title": title, "source_id": source_id, "topic": topic}
-              for title, source_id, topic in _rows(existing)}
+    merged = {
+        tuple(_keys(title, source_id)): {"title": title, "source_id": source_id, "topic": topic}
+        for title, source_id, topic in _rows(existing)
+    }
     added = changed = 0
     for label in rows:
         key = tuple(_keys(label["title"], label["source_id"]))
@@ -190,7 +203,8 @@ def unapplied_corrections(review: pd.DataFrame, labels: pd.DataFrame) -> list[in
     rows = review.reindex(columns=["title", "source_id", "correct_topic"], fill_value="")
     lines = []
     for number, (title, source_id, topic) in enumerate(
-            zip(rows["title"], rows["source_id"], rows["correct_topic"]), start=2):  # line 1 is the header
+        zip(rows["title"], rows["source_id"], rows["correct_topic"]), start=2
+    ):  # line 1 is the header
         topic = str(topic).strip()
         if topic and have.get(_keys(str(title).strip(), str(source_id).strip())[0]) != topic:
             lines.append(number)
@@ -200,6 +214,7 @@ def unapplied_corrections(review: pd.DataFrame, labels: pd.DataFrame) -> list[in
 def check_processed(frame: pd.DataFrame, origin: str | Path) -> pd.DataFrame:
     """data/processed/publications.csv as `authorstats report` wrote it: it needs its title and confidence columns."""
     if "title" not in frame.columns or "confidence" not in frame.columns:
-        raise BadInputError(f"{origin} has no title or confidence column", "Run `authorstats report` again to rewrite it")
+        raise BadInputError(
+            f"{origin} has no title or confidence column", "Run `authorstats report` again to rewrite it"
+        )
     return frame
-

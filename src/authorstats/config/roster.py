@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from authorstats.config.toml_text import parse_toml
 from authorstats.errors import BadInputError
@@ -41,8 +41,9 @@ def parse_roster(text: str, origin: str | Path = "<text>") -> list[Author]:
             )
         names = entry.get("names", [])
         if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-            raise BadInputError(f"{where}: names must be a list of names",
-                                'Write it as names = ["Y. LeCun", "Yann Le Cun"]')
+            raise BadInputError(
+                f"{where}: names must be a list of names", 'Write it as names = ["Y. LeCun", "Yann Le Cun"]'
+            )
         values = {k: entry.get(k, "") for k in FIELDS - {"names"}}
         for name, value in values.items():
             if not isinstance(value, str):
@@ -50,8 +51,10 @@ def parse_roster(text: str, origin: str | Path = "<text>") -> list[Author]:
         key = values["key"].strip()
         where = f"roster {origin}, author {key!r}" if key else where
         if len(key) > KEY_MAX:
-            raise BadInputError(f"roster {origin}, author #{number}: the key is {len(key)} characters long",
-                                f"Use at most {KEY_MAX}, e.g. key = \"lastname\"")
+            raise BadInputError(
+                f"roster {origin}, author #{number}: the key is {len(key)} characters long",
+                f'Use at most {KEY_MAX}, e.g. key = "lastname"',
+            )
         if not KEY.match(key):
             raise BadInputError(f"{where}: key must be letters, digits, _ or -", 'Set key = "lastname" or similar')
         # Keys name files, and Windows and macOS file names ignore case: Smith and smith would share them.
@@ -59,8 +62,10 @@ def parse_roster(text: str, origin: str | Path = "<text>") -> list[Author]:
         if first == key:
             raise BadInputError(f"roster {origin} lists the key {key!r} twice", "Give every author a different key")
         if first is not None:
-            raise BadInputError(f"roster {origin} lists the keys {first!r} and {key!r}, which differ only in case",
-                                "Give every author a different key: keys ignore case")
+            raise BadInputError(
+                f"roster {origin} lists the keys {first!r} and {key!r}, which differ only in case",
+                "Give every author a different key: keys ignore case",
+            )
         seen[key.casefold()] = key
         if not values["name"].strip():
             raise BadInputError(f"{where} has no name", 'Add name = "Full Name"')
@@ -77,8 +82,15 @@ def parse_roster(text: str, origin: str | Path = "<text>") -> list[Author]:
         if openalex and not OPENALEX_ID.match(openalex):
             raise BadInputError(f"{where}: {openalex!r} is not an OpenAlex author id", "It looks like A5012345678")
         authors.append(
-            Author(key=key, name=values["name"].strip(), scholar_id=scholar, openalex=openalex,
-                   dblp=values["dblp"].strip(), orcid=orcid, names=tuple(" ".join(n.split()) for n in names))
+            Author(
+                key=key,
+                name=values["name"].strip(),
+                scholar_id=scholar,
+                openalex=openalex,
+                dblp=values["dblp"].strip(),
+                orcid=orcid,
+                names=tuple(" ".join(n.split()) for n in names),
+            )
         )
     return authors
 

@@ -91,8 +91,10 @@ class Taxonomy:
             if grouping.name == name:
                 return grouping
         there = ", ".join(g.name for g in self.groupings)
-        raise BadInputError(f"taxonomy {self.path} has no grouping {name!r}",
-                            f"Use one of: {there}" if there else "Add a [groupings.NAME] table to the taxonomy")
+        raise BadInputError(
+            f"taxonomy {self.path} has no grouping {name!r}",
+            f"Use one of: {there}" if there else "Add a [groupings.NAME] table to the taxonomy",
+        )
 
 
 def split_words(pattern: str) -> list[str]:
@@ -171,14 +173,20 @@ def parse_taxonomy(text: str, origin: str | Path = "<text>") -> Taxonomy:
     for number, entry in enumerate(entries, start=1):
         topic = _topic(path, number, entry)
         if topic.name.casefold() in {r.casefold() for r in RESERVED}:
-            raise BadInputError(f"taxonomy {path}, topic #{number}: the name {topic.name!r} is reserved for the tables' "
-                                "sums", "Rename the topic")
+            raise BadInputError(
+                f"taxonomy {path}, topic #{number}: the name {topic.name!r} is reserved for the tables' sums",
+                "Rename the topic",
+            )
         if topic.name.casefold() in seen:
-            raise BadInputError(f"taxonomy {path} lists the topic {topic.name!r} twice", "Give every topic a different name")
+            raise BadInputError(
+                f"taxonomy {path} lists the topic {topic.name!r} twice", "Give every topic a different name"
+            )
         seen.add(topic.name.casefold())
         topics.append(topic)
     others = [t for t in topics if t.name == OTHER]
-    topics = [t for t in topics if t.name != OTHER] + (others or [Topic(OTHER, "anything the topics above do not cover", ())])
+    topics = [t for t in topics if t.name != OTHER] + (
+        others or [Topic(OTHER, "anything the topics above do not cover", ())]
+    )
     names = tuple(t.name for t in topics)
     groupings = parse_groupings(path, data["groupings"], names) if "groupings" in data else ()
     return Taxonomy(path=path, topics=tuple(topics), settings=settings, names=names, groupings=groupings)
@@ -206,13 +214,21 @@ def _settings(path: Path, raw: object) -> Settings:
     for name, words in LIST_SETTINGS.items():
         listed = raw.get(name, list(words))
         if not isinstance(listed, list) or not all(isinstance(v, str) and v.strip() for v in listed):
-            raise BadInputError(f"taxonomy {path}: setting {name} must be a list of words", f'Write {name} = ["via", "with"]')
+            raise BadInputError(
+                f"taxonomy {path}: setting {name} must be a list of words", f'Write {name} = ["via", "with"]'
+            )
         markers[name] = tuple(v.strip().casefold() for v in listed)
     return Settings(
-        threshold=numbers["threshold"], abstract_weight=numbers["abstract_weight"], head_boost=numbers["head_boost"],
-        method_weight=numbers["method_weight"], setting_weight=numbers["setting_weight"], decay=numbers["decay"],
-        strong_score=numbers["strong_score"], method_markers=markers["method_markers"],
-        setting_markers=markers["setting_markers"], reset_markers=markers["reset_markers"],
+        threshold=numbers["threshold"],
+        abstract_weight=numbers["abstract_weight"],
+        head_boost=numbers["head_boost"],
+        method_weight=numbers["method_weight"],
+        setting_weight=numbers["setting_weight"],
+        decay=numbers["decay"],
+        strong_score=numbers["strong_score"],
+        method_markers=markers["method_markers"],
+        setting_markers=markers["setting_markers"],
+        reset_markers=markers["reset_markers"],
     )
 
 
@@ -227,7 +243,9 @@ def _topic(path: Path, number: int, entry: object) -> Topic:
     where = f"taxonomy {path}, topic {name!r}"
     unknown = set(entry) - TOPIC_FIELDS
     if unknown:
-        raise BadInputError(f"{where} has unknown field(s) {', '.join(sorted(unknown))}", f"Use only {', '.join(sorted(TOPIC_FIELDS))}")
+        raise BadInputError(
+            f"{where} has unknown field(s) {', '.join(sorted(unknown))}", f"Use only {', '.join(sorted(TOPIC_FIELDS))}"
+        )
     description = entry.get("description", "")
     if not isinstance(description, str):
         raise BadInputError(f"{where}: description must be a string", 'Write description = "..."')
@@ -236,7 +254,9 @@ def _topic(path: Path, number: int, entry: object) -> Topic:
         raise BadInputError(f"{where}: boost = {boost!r} is out of range", "Use a number above 0 and at most 10")
     raw_terms = entry.get("terms", {})
     if not isinstance(raw_terms, dict):
-        raise BadInputError(f"{where}: terms must be a table of pattern = weight", "Write [topic.terms] then 'pattern' = 2")
+        raise BadInputError(
+            f"{where}: terms must be a table of pattern = weight", "Write [topic.terms] then 'pattern' = 2"
+        )
     if not raw_terms and name != OTHER:
         raise BadInputError(f"{where} has no terms", "Add a [topic.terms] table with at least one 'pattern' = weight")
     terms = tuple(_term(where, pattern, weight) for pattern, weight in raw_terms.items())

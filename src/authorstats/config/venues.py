@@ -40,8 +40,10 @@ def parse_venues(text: str, origin: str | Path = "<text>") -> VenueAliases:
     data = parse_toml(text, origin, "venue aliases")
     entries = data.get("venue", [])
     if set(data) - {"venue"} or not isinstance(entries, list):
-        raise BadInputError(f"venue aliases {origin} hold something other than [[venue]] tables",
-                            'Write one [[venue]] table per venue: name = "NeurIPS", aliases = ["NeurIPS", "NIPS"]')
+        raise BadInputError(
+            f"venue aliases {origin} hold something other than [[venue]] tables",
+            'Write one [[venue]] table per venue: name = "NeurIPS", aliases = ["NeurIPS", "NIPS"]',
+        )
     names: list[str] = []
     aliases: list[tuple[str, str]] = []
     kinds: list[tuple[str, str]] = []
@@ -49,30 +51,35 @@ def parse_venues(text: str, origin: str | Path = "<text>") -> VenueAliases:
     for number, entry in enumerate(entries, start=1):
         where = f"venue aliases {origin}, venue #{number}"
         if not isinstance(entry, dict) or set(entry) - FIELDS:
-            raise BadInputError(f"{where} is not a table of name and aliases",
-                                'Write it as name = "NeurIPS" and aliases = ["NeurIPS", "NIPS"]')
+            raise BadInputError(
+                f"{where} is not a table of name and aliases",
+                'Write it as name = "NeurIPS" and aliases = ["NeurIPS", "NIPS"]',
+            )
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip() or not name.isprintable():
             raise BadInputError(f"{where} has no name", 'Add name = "Venue name"')
         name = " ".join(name.split())
         listed = entry.get("aliases", [name])
         if not isinstance(listed, list) or not all(isinstance(a, str) for a in listed):
-            raise BadInputError(f"{where} ({name}): aliases must be a list of strings",
-                                f'Write aliases = ["{name}"]')
+            raise BadInputError(f"{where} ({name}): aliases must be a list of strings", f'Write aliases = ["{name}"]')
         for alias in [name, *listed]:
             folded = fold(alias)
             if not folded:
                 raise BadInputError(f"{where} ({name}) has an empty alias", "Remove it or write the venue's name")
             if seen.get(folded, name) != name:
-                raise BadInputError(f"venue aliases {origin}: {alias!r} is an alias of both {seen[folded]} and {name}",
-                                    "Keep it under one venue")
+                raise BadInputError(
+                    f"venue aliases {origin}: {alias!r} is an alias of both {seen[folded]} and {name}",
+                    "Keep it under one venue",
+                )
             if folded not in seen:
                 seen[folded] = name
                 aliases.append((folded, name))
         kind = entry.get("kind", "")
         if kind not in ("", *KINDS):
-            raise BadInputError(f"{where} ({name}): kind {kind!r} is not one of {', '.join(KINDS)}",
-                                'Write kind = "conference", "journal" or "preprint", or leave it out')
+            raise BadInputError(
+                f"{where} ({name}): kind {kind!r} is not one of {', '.join(KINDS)}",
+                'Write kind = "conference", "journal" or "preprint", or leave it out',
+            )
         if name not in names:
             names.append(name)
             if kind:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence, cast
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 import matplotlib
 
@@ -70,8 +71,12 @@ def _place(ax: Axes, left: float, right: float, top: float, bottom: float) -> No
     fig = _figure(ax)
     width, height = fig.get_size_inches()
     left_f, bottom_f = min(left / width, 0.7), min(bottom / height, 0.7)
-    fig.subplots_adjust(left=left_f, right=max(1 - right / width, left_f + 0.1),
-                        bottom=bottom_f, top=max(1 - top / height, bottom_f + 0.1))
+    fig.subplots_adjust(
+        left=left_f,
+        right=max(1 - right / width, left_f + 0.1),
+        bottom=bottom_f,
+        top=max(1 - top / height, bottom_f + 0.1),
+    )
 
 
 _PAD = 0.12  # inches between the figure edge and the outermost text
@@ -87,8 +92,17 @@ def titled(ax: Axes, title: str, subtitle: str = "", size: float = 14) -> None:
         return
     gap = _extent(_figure(ax), [subtitle], SUBTITLE_SIZE)[1] * 72 + 4  # points
     ax.set_title(title, fontsize=size, loc="left", y=1.0, pad=6 + gap)
-    ax.annotate(subtitle, xy=(0, 1), xycoords="axes fraction", xytext=(0, 6), textcoords="offset points",
-                fontsize=SUBTITLE_SIZE, color=SUBTITLE_COLOR, ha="left", va="bottom")
+    ax.annotate(
+        subtitle,
+        xy=(0, 1),
+        xycoords="axes fraction",
+        xytext=(0, 6),
+        textcoords="offset points",
+        fontsize=SUBTITLE_SIZE,
+        color=SUBTITLE_COLOR,
+        ha="left",
+        va="bottom",
+    )
 
 
 def title_height(fig: Figure, title: str, subtitle: str = "", size: float = 14) -> float:
@@ -115,9 +129,13 @@ def draw_topic_bars(ax: Axes, table: pd.DataFrame, colors: dict[str, str], title
     ax.margins(x=0.12)
     cast("MaxNLocator", ax.xaxis.get_major_locator()).set_params(integer=True)  # an AutoLocator
     fig = _figure(ax)
-    _place(ax, left=_extent(fig, rows["Topic"], 12)[0] + _TICKS + _PAD, right=0.35,
-           top=title_height(fig, ax.get_title(loc="left"), subtitle),
-           bottom=_extent(fig, ["0123456789"], 10)[1] + _extent(fig, ["papers"], 11)[1] + _TICKS + 0.06 + _PAD)
+    _place(
+        ax,
+        left=_extent(fig, rows["Topic"], 12)[0] + _TICKS + _PAD,
+        right=0.35,
+        top=title_height(fig, ax.get_title(loc="left"), subtitle),
+        bottom=_extent(fig, ["0123456789"], 10)[1] + _extent(fig, ["papers"], 11)[1] + _TICKS + 0.06 + _PAD,
+    )
 
 
 _PNG = {"pil_kwargs": PIL_PNG_OPTIONS}
@@ -142,8 +160,9 @@ def close(fig: Figure) -> None:
 HEATMAP_CELL = (0.62, 0.42)  # inches per topic column and per author row: the chart grows a row per author
 
 
-def draw_heatmap(ax: Axes, matrix: pd.DataFrame, names: dict[str, str] | None = None, title: str = "",
-                 scale: str = "counts") -> AxesImage:
+def draw_heatmap(
+    ax: Axes, matrix: pd.DataFrame, names: dict[str, str] | None = None, title: str = "", scale: str = "counts"
+) -> AxesImage:
     """Authors (rows) x topics (columns) paper counts as a shaded grid with the count in each cell.
 
     ``matrix`` is authors x topics (as tables.author_topic_matrix gives) and ``names`` turns author
@@ -166,8 +185,15 @@ def draw_heatmap(ax: Axes, matrix: pd.DataFrame, names: dict[str, str] | None = 
     ax.xaxis.tick_top()
     for (row, col), value in _cells(values):
         dark = peak > 0 and value > 0.6 * peak
-        ax.text(col, row, f"{int(counts[row, col])}", ha="center", va="center", fontsize=11,
-                color="white" if dark else "black")
+        ax.text(
+            col,
+            row,
+            f"{int(counts[row, col])}",
+            ha="center",
+            va="center",
+            fontsize=11,
+            color="white" if dark else "black",
+        )
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -195,16 +221,25 @@ def _cells(values: np.ndarray) -> Iterator[tuple[tuple[int, int], float]]:
             yield (row, col), values[row, col]
 
 
-def draw_topics_by_year(ax: Axes, by_year: pd.DataFrame, colors: dict[str, str], title: str,
-                        subtitle: str = "") -> None:
+def draw_topics_by_year(
+    ax: Axes, by_year: pd.DataFrame, colors: dict[str, str], title: str, subtitle: str = ""
+) -> None:
     """Stacked bars: one bar per year, one segment per topic (years x topics count matrix)."""
     by_year = by_year.loc[:, by_year.sum(axis=0) > 0] if not by_year.empty else by_year
     years = [str(y) for y in by_year.index]
     bottom = [0] * len(years)
     for topic in by_year.columns:
         counts = by_year[topic].tolist()
-        ax.bar(years, counts, bottom=bottom, color=colors.get(topic, OTHER_COLOR), label=topic,
-               edgecolor="white", linewidth=0.8, width=0.6)
+        ax.bar(
+            years,
+            counts,
+            bottom=bottom,
+            color=colors.get(topic, OTHER_COLOR),
+            label=topic,
+            edgecolor="white",
+            linewidth=0.8,
+            width=0.6,
+        )
         bottom = [b + c for b, c in zip(bottom, counts)]
     for x, total in enumerate(bottom):
         ax.text(x, total, f"{int(total)}", ha="center", va="bottom", fontsize=12)
@@ -219,27 +254,57 @@ def draw_topics_by_year(ax: Axes, by_year: pd.DataFrame, colors: dict[str, str],
     if len(by_year.columns):
         handles, labels = ax.get_legend_handles_labels()
         # Reversed so the legend reads top-down in the same order as the stack.
-        legend = ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=10,
-                           frameon=False, ncols=1 if len(labels) <= 14 else 2)
+        legend = ax.legend(
+            handles[::-1],
+            labels[::-1],
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1),
+            fontsize=10,
+            frameon=False,
+            ncols=1 if len(labels) <= 14 else 2,
+        )
         legend_w = legend.get_window_extent(_renderer(fig)).width / fig.dpi
     widest_tick = str(int(max(bottom, default=0) * 1.1) + 1)
-    _place(ax, left=_extent(fig, ["papers"], 11, rotation=90)[0] + 0.06 + _extent(fig, [widest_tick], 10)[0]
-           + _TICKS + _PAD, right=legend_w + 0.15 + _PAD, top=title_height(fig, title, subtitle),
-           bottom=_extent(fig, years or ["0"], 12)[1] + _TICKS + _PAD)
+    _place(
+        ax,
+        left=_extent(fig, ["papers"], 11, rotation=90)[0] + 0.06 + _extent(fig, [widest_tick], 10)[0] + _TICKS + _PAD,
+        right=legend_w + 0.15 + _PAD,
+        top=title_height(fig, title, subtitle),
+        bottom=_extent(fig, years or ["0"], 12)[1] + _TICKS + _PAD,
+    )
 
 
-def draw_shares(ax: Axes, shares: pd.DataFrame, colors: dict[str, str], names: dict[str, str] | None = None,
-                title: str = "", subtitle: str = "") -> None:
+def draw_shares(
+    ax: Axes,
+    shares: pd.DataFrame,
+    colors: dict[str, str],
+    names: dict[str, str] | None = None,
+    title: str = "",
+    subtitle: str = "",
+) -> None:
     """One 100% bar per author, split into topic shares (authors x topics matrix of 0..1), side by side."""
     shares = shares.loc[:, shares.sum(axis=0) > 0] if not shares.empty else shares
     labels = [(names or {}).get(a, a) for a in shares.index][::-1]
     left = [0.0] * len(labels)
     for topic in shares.columns:
         values = shares[topic].tolist()[::-1]
-        bars = ax.barh(labels, values, left=left, color=colors.get(topic, OTHER_COLOR), label=topic,
-                       edgecolor="white", linewidth=0.8, height=0.6)
-        ax.bar_label(bars, labels=[f"{v:.0%}" if v >= 0.07 else "" for v in values], label_type="center",
-                     fontsize=10, color=text_color(colors.get(topic, OTHER_COLOR)))
+        bars = ax.barh(
+            labels,
+            values,
+            left=left,
+            color=colors.get(topic, OTHER_COLOR),
+            label=topic,
+            edgecolor="white",
+            linewidth=0.8,
+            height=0.6,
+        )
+        ax.bar_label(
+            bars,
+            labels=[f"{v:.0%}" if v >= 0.07 else "" for v in values],
+            label_type="center",
+            fontsize=10,
+            color=text_color(colors.get(topic, OTHER_COLOR)),
+        )
         left = [a + v for a, v in zip(left, values)]
     ax.set_xlim(0, 1)
     from matplotlib.ticker import PercentFormatter
@@ -253,9 +318,13 @@ def draw_shares(ax: Axes, shares: pd.DataFrame, colors: dict[str, str], names: d
     if len(shares.columns):
         legend = fig.legend(loc="lower center", ncols=min(6, len(shares.columns)), fontsize=10, frameon=False)
         legend_h = legend.get_window_extent(_renderer(fig)).height / fig.dpi + 0.1
-    _place(ax, left=_extent(fig, labels, 12)[0] + _TICKS + _PAD, right=0.35,
-           top=title_height(fig, title, subtitle),
-           bottom=legend_h + _extent(fig, ["100%"], 10)[1] + _TICKS + 0.1)
+    _place(
+        ax,
+        left=_extent(fig, labels, 12)[0] + _TICKS + _PAD,
+        right=0.35,
+        top=title_height(fig, title, subtitle),
+        bottom=legend_h + _extent(fig, ["100%"], 10)[1] + _TICKS + 0.1,
+    )
 
 
 def draw_confusion(ax: Axes, matrix_df: pd.DataFrame) -> Figure:
@@ -278,8 +347,11 @@ def draw_confusion(ax: Axes, matrix_df: pd.DataFrame) -> Figure:
         for j, predicted in enumerate(cols):
             value = values[i, j]
             if name == predicted:
-                ax.add_patch(matplotlib.patches.Rectangle((j - 0.5, i - 0.5), 1, 1, color="#59a14f",
-                                                          alpha=0.25 + 0.75 * value / peak))
+                ax.add_patch(
+                    matplotlib.patches.Rectangle(
+                        (j - 0.5, i - 0.5), 1, 1, color="#59a14f", alpha=0.25 + 0.75 * value / peak
+                    )
+                )
             if value:
                 ax.text(j, i, f"{int(value)}", ha="center", va="center", fontsize=9)
     ax.set_xticks(range(len(cols)), cols, rotation=60, ha="right", fontsize=9)
@@ -291,7 +363,11 @@ def draw_confusion(ax: Axes, matrix_df: pd.DataFrame) -> Figure:
     ax.set_title(f"Confusion matrix: {int(right)} of {int(total)} right", loc="left", fontsize=12, y=1.0)
     fig = _figure(ax)
     label_h = _extent(fig, ["predicted topic"], 10)[1] + 0.06
-    _place(ax, left=_extent(fig, rows, 9)[0] + label_h + _TICKS + _PAD, right=0.25,
-           top=_extent(fig, [ax.get_title(loc="left")], 12)[1] + 0.1 + _PAD,
-           bottom=_extent(fig, cols, 9, rotation=60)[1] + label_h + _TICKS + _PAD)
+    _place(
+        ax,
+        left=_extent(fig, rows, 9)[0] + label_h + _TICKS + _PAD,
+        right=0.25,
+        top=_extent(fig, [ax.get_title(loc="left")], 12)[1] + 0.1 + _PAD,
+        bottom=_extent(fig, cols, 9, rotation=60)[1] + label_h + _TICKS + _PAD,
+    )
     return fig

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import random
-from typing import TYPE_CHECKING, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from authorstats.errors import BadInputError
 from authorstats.render.png import PIL_PNG_OPTIONS
@@ -33,6 +34,7 @@ MIN_CONTRAST = 3.0  # against the white background: no word is paler than this (
 
 def contrast_with_white(rgb: tuple[float, float, float]) -> float:
     """WCAG 2 contrast ratio of a colour (channels 0..1) against white: 1 (white) to 21 (black)."""
+
     def linear(c: float) -> float:
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
@@ -48,21 +50,30 @@ def readable_palette() -> tuple[str, ...]:
 
     viridis = colormaps["viridis"]
     colors = [viridis(i / 255)[:3] for i in range(256)]
-    return tuple(f"rgb({round(r * 255)}, {round(g * 255)}, {round(b * 255)})" for r, g, b in colors
-                 if contrast_with_white((round(r * 255) / 255, round(g * 255) / 255, round(b * 255) / 255))
-                 >= MIN_CONTRAST)
+    return tuple(
+        f"rgb({round(r * 255)}, {round(g * 255)}, {round(b * 255)})"
+        for r, g, b in colors
+        if contrast_with_white((round(r * 255) / 255, round(g * 255) / 255, round(b * 255) / 255)) >= MIN_CONTRAST
+    )
 
 
-def _readable_color(word: str, font_size: int, position: tuple[int, int], orientation: object,
-                    random_state: random.Random | None = None, **_: object) -> str:
+def _readable_color(
+    word: str,
+    font_size: int,
+    position: tuple[int, int],
+    orientation: object,
+    random_state: random.Random | None = None,
+    **_: object,
+) -> str:
     """wordcloud's colour function: a colour of ``readable_palette``, drawn from the cloud's seeded random state."""
     palette = readable_palette()
     chooser = random_state if random_state is not None else random.Random(SEED)
     return palette[chooser.randint(0, len(palette) - 1)]
 
 
-def make_cloud(frequencies: Mapping[str, float], *, width: int = 1600, height: int = 800,
-               seed: int = SEED) -> WordCloud:
+def make_cloud(
+    frequencies: Mapping[str, float], *, width: int = 1600, height: int = 800, seed: int = SEED
+) -> WordCloud:
     """A WordCloud of exactly ``width`` x ``height`` pixels drawn from ``frequencies``; deterministic for a seed.
 
     The layout is computed at most LAYOUT_WIDTH pixels wide and drawn ``scale`` times larger, which keeps a

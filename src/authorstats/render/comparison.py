@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Sequence, cast
+from typing import TYPE_CHECKING, cast
 
 from authorstats.render import markdown
 from authorstats.render.pictures import Chart, PictureJob
@@ -21,8 +22,9 @@ REFERENCE_COLOR, OURS_COLOR = "#bab0ac", "#4e79a7"
 NOT_IN_TAXONOMY = "not a topic of the taxonomy"
 
 
-def draw_reference_bars(ax: Axes, rows: Sequence[tuple[str, int, int]], labels: tuple[str, str], title: str,
-                        subtitle: str = "") -> None:
+def draw_reference_bars(
+    ax: Axes, rows: Sequence[tuple[str, int, int]], labels: tuple[str, str], title: str, subtitle: str = ""
+) -> None:
     """Grouped horizontal bars: per topic (first on top) the reference's count and authorstats' side by side.
 
     ``rows``: (topic, reference count, authorstats count); ``labels``: the two tables' names for the legend.
@@ -32,10 +34,16 @@ def draw_reference_bars(ax: Axes, rows: Sequence[tuple[str, int, int]], labels: 
     topics = [t for t, _, _ in rows][::-1]
     positions = list(range(len(topics)))
     height = 0.38
-    theirs = ax.barh([p + height / 2 for p in positions], [r for _, r, _ in rows][::-1], height,
-                     color=REFERENCE_COLOR, label=labels[0])
-    ours = ax.barh([p - height / 2 for p in positions], [o for _, _, o in rows][::-1], height,
-                   color=OURS_COLOR, label=labels[1])
+    theirs = ax.barh(
+        [p + height / 2 for p in positions],
+        [r for _, r, _ in rows][::-1],
+        height,
+        color=REFERENCE_COLOR,
+        label=labels[0],
+    )
+    ours = ax.barh(
+        [p - height / 2 for p in positions], [o for _, _, o in rows][::-1], height, color=OURS_COLOR, label=labels[1]
+    )
     for bars in (theirs, ours):
         ax.bar_label(bars, padding=3, fontsize=10)
     ax.set_yticks(positions, topics, fontsize=11)
@@ -47,9 +55,13 @@ def draw_reference_bars(ax: Axes, rows: Sequence[tuple[str, int, int]], labels: 
     charts.titled(ax, title, subtitle)
     fig = charts.figure_of(ax)
     legend.set_loc("lower right")
-    charts.place(ax, left=charts.extent(fig, topics or [""], 11)[0] + 0.22, right=0.35,
-                 top=charts.title_height(fig, title, subtitle),
-                 bottom=charts.extent(fig, ["0123456789"], 10)[1] + charts.extent(fig, ["papers"], 11)[1] + 0.34)
+    charts.place(
+        ax,
+        left=charts.extent(fig, topics or [""], 11)[0] + 0.22,
+        right=0.35,
+        top=charts.title_height(fig, title, subtitle),
+        bottom=charts.extent(fig, ["0123456789"], 10)[1] + charts.extent(fig, ["papers"], 11)[1] + 0.34,
+    )
 
 
 def comparison_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -> list[PictureJob]:
@@ -61,26 +73,36 @@ def comparison_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -
     for item in data.comparison.authors:
         if not item.topics:
             continue
-        rows = tuple((t.topic if t.in_taxonomy else f"{t.topic} (not in taxonomy)", t.reference, t.ours)
-                     for t in item.topics)
+        rows = tuple(
+            (t.topic if t.in_taxonomy else f"{t.topic} (not in taxonomy)", t.reference, t.ours) for t in item.topics
+        )
         title = f"{item.name}, {data.window}: {short_name(data.comparison)} against authorstats"
-        subtitle = (f"Totals {item.reference_total} and {item.ours_total}; agreement of the topic shares "
-                    f"{item.agreement:.0%}" if item.agreement is not None else
-                    f"Totals {item.reference_total} and {item.ours_total}")
+        subtitle = (
+            f"Totals {item.reference_total} and {item.ours_total}; agreement of the topic shares {item.agreement:.0%}"
+            if item.agreement is not None
+            else f"Totals {item.reference_total} and {item.ours_total}"
+        )
         # where each side's numbers come from, as on every chart
         subtitle += f"\n{short_name(data.comparison)}: {data.comparison.name}\nauthorstats: {sources.get(item.key, '')}"
         labels = (f"{short_name(data.comparison)} ({item.reference_total})", f"authorstats ({item.ours_total})")
-        out.append(PictureJob(item.key, PART, f"{item.key}_reference.{fmt}",
-                              reference_alt(item, short_name(data.comparison)),
-                              Chart(draw_reference_bars, (rows, labels, title, subtitle),
-                                    (8, 2.0 + 0.45 * len(rows)), dpi, fmt)))
+        out.append(
+            PictureJob(
+                item.key,
+                PART,
+                f"{item.key}_reference.{fmt}",
+                reference_alt(item, short_name(data.comparison)),
+                Chart(draw_reference_bars, (rows, labels, title, subtitle), (8, 2.0 + 0.45 * len(rows)), dpi, fmt),
+            )
+        )
     return out
 
 
 def reference_alt(item: AuthorComparison, reference: str) -> str:
     """The grouped bars' alt text: the two totals, the agreement and the largest differences, with numbers."""
-    text = (f"Grouped bars of {item.name}'s topics, {reference} against authorstats: "
-            f"totals {item.reference_total} and {item.ours_total}")
+    text = (
+        f"Grouped bars of {item.name}'s topics, {reference} against authorstats: "
+        f"totals {item.reference_total} and {item.ours_total}"
+    )
     if item.agreement is not None:
         text += f", agreement {item.agreement:.0%}"
     differing = sorted((t for t in item.topics if t.ours != t.reference), key=lambda t: -abs(t.ours - t.reference))
@@ -126,12 +148,19 @@ def page_view(comparison: Comparison | None, pictures: Mapping[tuple[str, str], 
         return None
     label = short_name(comparison)
     authors = tuple(
-        AuthorView(a.key, a.name, a.reference_total, a.ours_total,
-                   "" if a.agreement is None else f"{a.agreement:.0%}",
-                   "" if a.agreement_taxonomy is None else f"{a.agreement_taxonomy:.0%}", a.explanation(_named(comparison)),
-                   tuple((t.topic, t.reference, t.ours, f"{t.difference:+d}", t.in_taxonomy) for t in a.topics),
-                   pictures.get((a.key, PART)))
-        for a in comparison.authors)
+        AuthorView(
+            a.key,
+            a.name,
+            a.reference_total,
+            a.ours_total,
+            "" if a.agreement is None else f"{a.agreement:.0%}",
+            "" if a.agreement_taxonomy is None else f"{a.agreement_taxonomy:.0%}",
+            a.explanation(_named(comparison)),
+            tuple((t.topic, t.reference, t.ours, f"{t.difference:+d}", t.in_taxonomy) for t in a.topics),
+            pictures.get((a.key, PART)),
+        )
+        for a in comparison.authors
+    )
     return View(comparison.description, comparison.origin, label, authors, comparison.unmatched, comparison.grouping)
 
 
@@ -144,14 +173,22 @@ def _author_markdown(item: AuthorComparison, comparison: Comparison) -> list[str
     out = [f"### {markdown.cell(item.name)}", ""]
     if item.reference_total is not None:
         agreement = "not comparable" if item.agreement is None else f"{item.agreement:.0%}"
-        rows: list[list[object]] = [[markdown.Markdown("**Total**"), item.reference_total, item.ours_total,
-                                     f"{item.coverage_gap:+d}"]]
-        rows += [[t.topic if t.in_taxonomy else f"{t.topic} ({NOT_IN_TAXONOMY})", t.reference, t.ours,
-                  f"{t.difference:+d}"] for t in item.topics]
-        both = "" if item.agreement_taxonomy is None else \
-            f" ({item.agreement_taxonomy:.0%} in the full taxonomy's topics)"
-        out += [markdown.table(["Topic", label, "authorstats", "Difference"], rows, [False, True, True, True]), "",
-                f"Agreement of the topic shares: {agreement}{both}.", ""]
+        rows: list[list[object]] = [
+            [markdown.Markdown("**Total**"), item.reference_total, item.ours_total, f"{item.coverage_gap:+d}"]
+        ]
+        rows += [
+            [t.topic if t.in_taxonomy else f"{t.topic} ({NOT_IN_TAXONOMY})", t.reference, t.ours, f"{t.difference:+d}"]
+            for t in item.topics
+        ]
+        both = (
+            "" if item.agreement_taxonomy is None else f" ({item.agreement_taxonomy:.0%} in the full taxonomy's topics)"
+        )
+        out += [
+            markdown.table(["Topic", label, "authorstats", "Difference"], rows, [False, True, True, True]),
+            "",
+            f"Agreement of the topic shares: {agreement}{both}.",
+            "",
+        ]
     out += [markdown.cell(item.explanation(_named(comparison))), ""]
     return out
 
@@ -160,9 +197,13 @@ def markdown_section(comparison: Comparison | None) -> str:
     """summary.md's comparison section ("" without a reference)."""
     if comparison is None:
         return ""
-    out = [f"## Compared with {markdown.cell(comparison.name)}", "",
-           f"Reference: {markdown.cell(comparison.origin)}. Agreement = 1 - total variation distance between the "
-           "two topic distributions; the totals are compared separately." + grouping_sentence(comparison), ""]
+    out = [
+        f"## Compared with {markdown.cell(comparison.name)}",
+        "",
+        f"Reference: {markdown.cell(comparison.origin)}. Agreement = 1 - total variation distance between the "
+        "two topic distributions; the totals are compared separately." + grouping_sentence(comparison),
+        "",
+    ]
     for item in comparison.authors:
         out += _author_markdown(item, comparison)
     if comparison.unmatched:
@@ -171,9 +212,11 @@ def markdown_section(comparison: Comparison | None) -> str:
 
 
 def grouping_sentence(comparison: Comparison) -> str:
-    """" Counted in the categories of the taxonomy's grouping NAME (...)." ("" when compared in the report's tables)."""
+    """ " Counted in the categories of the taxonomy's grouping NAME (...)." ("" when compared in the report's tables)."""
     if not comparison.grouping:
         return ""
-    return (f" Counted in the categories of the taxonomy's {comparison.grouping!r} grouping (as `--group-by "
-            f"{comparison.grouping}` counts them), each author's topics rolled up into {_named(comparison)}'s "
-            "categories; the agreement in the full taxonomy's topics is given too.")
+    return (
+        f" Counted in the categories of the taxonomy's {comparison.grouping!r} grouping (as `--group-by "
+        f"{comparison.grouping}` counts them), each author's topics rolled up into {_named(comparison)}'s "
+        "categories; the agreement in the full taxonomy's topics is given too."
+    )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from authorstats.text import clean_control, strip_accents
 
@@ -20,8 +21,20 @@ if TYPE_CHECKING:
     from authorstats.config.venues import VenueAliases
 
 FORMATS = ("bibtex", "ris", "csljson", "csv")
-CSV_COLUMNS = ["key", "type", "title", "authors", "year", "venue", "venue_name", "topic", "doi", "url", "arxiv_id",
-               "roster_authors"]
+CSV_COLUMNS = [
+    "key",
+    "type",
+    "title",
+    "authors",
+    "year",
+    "venue",
+    "venue_name",
+    "topic",
+    "doi",
+    "url",
+    "arxiv_id",
+    "roster_authors",
+]
 # Family-name particles kept with the family name ("Rémi Le Priol": family "Le Priol").
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "le", "la", "ter", "zu"}
 
@@ -52,8 +65,14 @@ def _text(value: object) -> str:
 
 def _key_base(authors: Sequence[str], year: int | None, title: str) -> str:
     family = _split_name(authors[0])[1] if authors else "anon"
-    word = next((w for w in re.findall(r"[A-Za-z0-9]+", strip_accents(title))
-                 if w.lower() not in {"a", "an", "the", "on", "of", "to", "in", "for"}), "work")
+    word = next(
+        (
+            w
+            for w in re.findall(r"[A-Za-z0-9]+", strip_accents(title))
+            if w.lower() not in {"a", "an", "the", "on", "of", "to", "in", "for"}
+        ),
+        "work",
+    )
     base = re.sub(r"[^A-Za-z0-9]", "", strip_accents(family)).lower() or "anon"
     return f"{base}{year or 'nd'}{word.lower()}"
 
@@ -68,7 +87,8 @@ def works(frame: pd.DataFrame, names: dict[str, str], aliases: VenueAliases | No
     used: set[str] = set()
     for row in frame.to_dict("records"):
         authors = tuple(_text(a) for a in split_names(row.get("authors"))) or tuple(
-            names.get(k, k) for k in str(row.get("roster_authors") or row.get("author") or "").split("; ") if k)
+            names.get(k, k) for k in str(row.get("roster_authors") or row.get("author") or "").split("; ") if k
+        )
         year = int(row["year"]) if isinstance(row.get("year"), (int, float)) and row["year"] == row["year"] else None
         title = _text(row.get("title"))
         venue = _text(row.get("venue"))
@@ -80,9 +100,22 @@ def works(frame: pd.DataFrame, names: dict[str, str], aliases: VenueAliases | No
             n += 1
             key = base + _suffix(n)
         used.add(key)
-        out.append(Work(key, kind, title, authors, year, venue, "" if named == NO_VENUE else named,
-                        _text(row.get("topic")), _text(row.get("doi")), _text(row.get("url")),
-                        _text(row.get("arxiv_id")), _text(row.get("roster_authors"))))
+        out.append(
+            Work(
+                key,
+                kind,
+                title,
+                authors,
+                year,
+                venue,
+                "" if named == NO_VENUE else named,
+                _text(row.get("topic")),
+                _text(row.get("doi")),
+                _text(row.get("url")),
+                _text(row.get("arxiv_id")),
+                _text(row.get("roster_authors")),
+            )
+        )
     return out
 
 
@@ -110,8 +143,18 @@ def _split_name(name: str) -> tuple[str, str]:
 
 # --- BibTeX -----------------------------------------------------------------------------------------
 
-_LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$", "#": r"\#",
-          "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_LATEX = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 _LATEX_SPECIAL = re.compile(r"[\\{}%&$#_~^]")
 
 
@@ -223,9 +266,23 @@ def table(items: Sequence[Work]) -> pd.DataFrame:
     """CSV_COLUMNS, one row per work; the shell writes it spreadsheet-safe."""
     import pandas as pd
 
-    rows = [{"key": w.key, "type": w.kind, "title": w.title, "authors": "; ".join(w.authors), "year": w.year,
-             "venue": w.venue, "venue_name": w.venue_name, "topic": w.topic, "doi": w.doi, "url": w.url,
-             "arxiv_id": w.arxiv_id, "roster_authors": w.roster_authors} for w in items]
+    rows = [
+        {
+            "key": w.key,
+            "type": w.kind,
+            "title": w.title,
+            "authors": "; ".join(w.authors),
+            "year": w.year,
+            "venue": w.venue,
+            "venue_name": w.venue_name,
+            "topic": w.topic,
+            "doi": w.doi,
+            "url": w.url,
+            "arxiv_id": w.arxiv_id,
+            "roster_authors": w.roster_authors,
+        }
+        for w in items
+    ]
     frame = pd.DataFrame(rows, columns=CSV_COLUMNS)
     frame["year"] = frame["year"].astype("Int64")
     return frame

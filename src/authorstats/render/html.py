@@ -72,7 +72,9 @@ class Methods:
     versions: dict[str, str]
     cloud_method: str
     notes: list[str] = field(default_factory=list)
-    labels: str = ""  # what the manual labels did, as the page says it ("2 labels in data/labels.csv matched 4 records")
+    labels: str = (
+        ""  # what the manual labels did, as the page says it ("2 labels in data/labels.csv matched 4 records")
+    )
 
 
 @dataclass
@@ -161,8 +163,12 @@ def code_spans(text: object) -> markupsafe.Markup:
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("authorstats", "data/templates"),
-        autoescape=True, finalize=_escape_output, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        autoescape=True,
+        finalize=_escape_output,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
     environment.filters["code_spans"] = code_spans
     return environment
@@ -170,17 +176,27 @@ def _environment() -> jinja2.Environment:
 
 def _topic_rows(table: pd.DataFrame, colors: dict[str, str]) -> list[_TopicRow]:
     """The seminar's Topic | Count table, Total first, each topic with its chart colour."""
-    return [_TopicRow(str(topic), int(count), "" if topic == "Total" else colors.get(topic, OTHER_COLOR),
-                      topic == "Total")
-            for topic, count in table.itertuples(index=False)]
+    return [
+        _TopicRow(str(topic), int(count), "" if topic == "Total" else colors.get(topic, OTHER_COLOR), topic == "Total")
+        for topic, count in table.itertuples(index=False)
+    ]
 
 
 def _paper_rows(papers: pd.DataFrame) -> list[_PaperRow]:
     """Every paper of one author with its topic and the words that decided it."""
-    return [_PaperRow(_text(row.year), _text(row.title), _text(row.venue), _text(row.topic), _text(row.evidence),
-                      truthy(getattr(row, "manual", False)), _text(getattr(row, "link", "")),
-                      _confidence(getattr(row, "confidence", None)))
-            for row in papers.itertuples(index=False)]
+    return [
+        _PaperRow(
+            _text(row.year),
+            _text(row.title),
+            _text(row.venue),
+            _text(row.topic),
+            _text(row.evidence),
+            truthy(getattr(row, "manual", False)),
+            _text(getattr(row, "link", "")),
+            _confidence(getattr(row, "confidence", None)),
+        )
+        for row in papers.itertuples(index=False)
+    ]
 
 
 def _confidence(value: object) -> str:
@@ -195,9 +211,13 @@ def _overview(matrix: pd.DataFrame, names: dict[str, str]) -> _Overview:
     """Topics (rows) x authors (columns): papers and the share of the author's papers; unused topics left out."""
     matrix = matrix.loc[:, matrix.sum(axis=0) > 0]
     totals = dict(matrix.sum(axis=1).items())  # author -> papers
-    rows = [(str(topic), [(int(papers), f"{papers / totals[a] if totals[a] else 0:.0%}")
-                          for a, papers in matrix[topic].items()])
-            for topic in matrix.columns]
+    rows = [
+        (
+            str(topic),
+            [(int(papers), f"{papers / totals[a] if totals[a] else 0:.0%}") for a, papers in matrix[topic].items()],
+        )
+        for topic in matrix.columns
+    ]
     return _Overview([names.get(a, str(a)) for a in matrix.index], rows, [int(totals[a]) for a in matrix.index])
 
 
@@ -230,13 +250,22 @@ def render(page: Page) -> str:
     overview = _overview(page.matrix, {a.key: a.name for a in page.authors}) if page.authors else None
     if page.author_folder:
         listed = [(a, _papers_total(a)) for a in page.authors]
-        return _environment().get_template("report.html.j2").render(
-            page=page, overview=overview, authors=[], listed=listed)
-    return _environment().get_template("report.html.j2").render(
-        page=page, overview=overview, authors=[_author_view(a, page.colors) for a in page.authors], listed=[])
+        return (
+            _environment()
+            .get_template("report.html.j2")
+            .render(page=page, overview=overview, authors=[], listed=listed)
+        )
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(page=page, overview=overview, authors=[_author_view(a, page.colors) for a in page.authors], listed=[])
+    )
 
 
 def render_author(page: AuthorPage) -> str:
     """One author's page, with the head, Content-Security-Policy and escaping of the main page."""
-    return _environment().get_template("author_page.html.j2").render(
-        page=page, view=_author_view(page.author, page.colors))
+    return (
+        _environment()
+        .get_template("author_page.html.j2")
+        .render(page=page, view=_author_view(page.author, page.colors))
+    )

@@ -12,15 +12,26 @@ if TYPE_CHECKING:
 
 
 def coauthors_section(study: Study, window: str) -> str:
-    out = [f"## Co-authors, {window}", "",
-           f"Top {study.top} per author by joint papers (all in collaborators.csv); {study.name_merges} name "
-           "spelling(s) merged (data/processed/name_merges.csv).", ""]
+    out = [
+        f"## Co-authors, {window}",
+        "",
+        f"Top {study.top} per author by joint papers (all in collaborators.csv); {study.name_merges} name "
+        "spelling(s) merged (data/processed/name_merges.csv).",
+        "",
+    ]
     for a in study.authors:
         out += [f"### {cell(a.name)}: co-authors", ""]
         if a.coauthors:
-            out += [table(["Co-author", "Papers", "Topics of the joint papers", "Years"],
-                          [(c.name, c.papers, c.topics, c.years) for c in a.coauthors], [False, True, False, False]),
-                    "", f"{len(a.coauthors)} of {a.coauthors_total} co-authors shown.", ""]
+            out += [
+                table(
+                    ["Co-author", "Papers", "Topics of the joint papers", "Years"],
+                    [(c.name, c.papers, c.topics, c.years) for c in a.coauthors],
+                    [False, True, False, False],
+                ),
+                "",
+                f"{len(a.coauthors)} of {a.coauthors_total} co-authors shown.",
+                "",
+            ]
         else:
             out += ["No co-authors in this data.", ""]
         if a.coauthor_note:
@@ -32,8 +43,14 @@ def venues_section(study: Study, window: str) -> str:
     out = [f"## Venues, {window}", ""]
     for a in study.authors:
         out += [f"### {cell(a.name)}: venues", ""]
-        out += [table(["Venue", "Papers", "Topics"], [(v.venue, v.papers, v.topics) for v in a.venues],
-                      [False, True, False]) if a.venues else "No papers in this window.", ""]
+        out += [
+            table(
+                ["Venue", "Papers", "Topics"], [(v.venue, v.papers, v.topics) for v in a.venues], [False, True, False]
+            )
+            if a.venues
+            else "No papers in this window.",
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -42,22 +59,39 @@ def impact_section(study: Study, window: str) -> str:
     for a in study.authors:
         out += [f"### {cell(a.name)}: citations", ""]
         if a.impact:
-            out += [table(["Topic", "Papers", "With counts", "Citations", "Median", "h-index", "Most cited", "Fetched"],
-                          [(r.topic, r.papers, r.with_counts, r.citations, r.median, r.h_index, r.most_cited, r.fetched)
-                           for r in a.impact], [False, True, True, True, True, True, False, False]), ""]
+            out += [
+                table(
+                    ["Topic", "Papers", "With counts", "Citations", "Median", "h-index", "Most cited", "Fetched"],
+                    [
+                        (r.topic, r.papers, r.with_counts, r.citations, r.median, r.h_index, r.most_cited, r.fetched)
+                        for r in a.impact
+                    ],
+                    [False, True, True, True, True, True, False, False],
+                ),
+                "",
+            ]
         else:
             out += [cell(a.impact_note), ""]
     return "\n".join(out)
 
 
 def trends_section(study: Study, window: str) -> str:
-    out = [f"## Topic trends, {window}", "", "Each topic's share of all the roster's works by year is the chart "
-           "topic_trends.png. Per author, computed from the topic tables:", ""]
+    out = [
+        f"## Topic trends, {window}",
+        "",
+        "Each topic's share of all the roster's works by year is the chart "
+        "topic_trends.png. Per author, computed from the topic tables:",
+        "",
+    ]
     out += [part for sentence in study.trend_sentences for part in (cell(sentence), "")]
     return "\n".join(out)
 
 
 def sections(study: Study, window: str) -> list[str]:
     """Every section of summary.md beyond the topic tables, in page order."""
-    return [trends_section(study, window), coauthors_section(study, window), venues_section(study, window),
-            impact_section(study, window)]
+    return [
+        trends_section(study, window),
+        coauthors_section(study, window),
+        venues_section(study, window),
+        impact_section(study, window),
+    ]

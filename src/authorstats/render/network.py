@@ -28,14 +28,21 @@ def layout(net: Network) -> dict[str, tuple[float, float]]:
     graph.add_nodes_from(n.id for n in net.nodes)
     graph.add_weighted_edges_from(net.edges)
     roster = [n.id for n in net.nodes if n.kind == "roster"]
-    ring = {key: (math.cos(2 * math.pi * i / len(roster) + math.pi / 2) * 0.55,
-                  math.sin(2 * math.pi * i / len(roster) + math.pi / 2) * 0.55) if len(roster) > 1 else (0.0, 0.0)
-            for i, key in enumerate(roster)}
+    ring = {
+        key: (
+            math.cos(2 * math.pi * i / len(roster) + math.pi / 2) * 0.55,
+            math.sin(2 * math.pi * i / len(roster) + math.pi / 2) * 0.55,
+        )
+        if len(roster) > 1
+        else (0.0, 0.0)
+        for i, key in enumerate(roster)
+    }
     if not graph.number_of_nodes():
         return {}
     spread = 2.2 / math.sqrt(max(graph.number_of_nodes(), 1))
-    placed = nx.spring_layout(graph, pos=ring or None, fixed=list(ring) or None, seed=SEED, k=spread,
-                              iterations=200, weight=None)
+    placed = nx.spring_layout(
+        graph, pos=ring or None, fixed=list(ring) or None, seed=SEED, k=spread, iterations=200, weight=None
+    )
     return {str(node): (float(x), float(y)) for node, (x, y) in placed.items()}
 
 
@@ -49,25 +56,65 @@ def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, sou
     widest = max((n for _, _, n in net.edges), default=1)
     for a, b, papers in net.edges:
         (x1, y1), (x2, y2) = pos[a], pos[b]
-        ax.plot([x1, x2], [y1, y2], color="#9aa5b1", linewidth=0.6 + 4.4 * papers / widest, alpha=0.7,
-                zorder=1, solid_capstyle="round")
+        ax.plot(
+            [x1, x2],
+            [y1, y2],
+            color="#9aa5b1",
+            linewidth=0.6 + 4.4 * papers / widest,
+            alpha=0.7,
+            zorder=1,
+            solid_capstyle="round",
+        )
     for node in net.nodes:
         x, y = pos[node.id]
-        ax.scatter([x], [y], s=_SIZES[node.kind], color=colors.get(node.topic, OTHER_COLOR),
-                   edgecolors="#222222" if node.kind != "coauthor" else "white",
-                   linewidths=2.0 if node.kind == "shared" else 1.0, zorder=3)
+        ax.scatter(
+            [x],
+            [y],
+            s=_SIZES[node.kind],
+            color=colors.get(node.topic, OTHER_COLOR),
+            edgecolors="#222222" if node.kind != "coauthor" else "white",
+            linewidths=2.0 if node.kind == "shared" else 1.0,
+            zorder=3,
+        )
         radius_pt = math.sqrt(_SIZES[node.kind]) / 2 + 3  # the dot's radius in points, and a gap
-        ax.annotate(node.label, (x, y), xytext=(radius_pt, 0), textcoords="offset points", va="center",
-                    ha="left", fontsize=11 if node.kind == "roster" else 7.5,
-                    fontweight="bold" if node.kind != "coauthor" else "normal", zorder=4,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        ax.annotate(
+            node.label,
+            (x, y),
+            xytext=(radius_pt, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize=11 if node.kind == "roster" else 7.5,
+            fontweight="bold" if node.kind != "coauthor" else "normal",
+            zorder=4,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+        )
     used = sorted({n.topic for n in net.nodes if n.topic})
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=8, color=colors.get(t, OTHER_COLOR), label=t)
-               for t in used]
-    handles.append(Line2D([], [], marker="o", linestyle="", markersize=8, color="white", markeredgecolor="#222222",
-                          markeredgewidth=2, label="co-author of several roster authors"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9, frameon=False,
-              title="main topic of the joint papers", title_fontsize=9)
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markersize=8, color=colors.get(t, OTHER_COLOR), label=t) for t in used
+    ]
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=8,
+            color="white",
+            markeredgecolor="#222222",
+            markeredgewidth=2,
+            label="co-author of several roster authors",
+        )
+    )
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        fontsize=9,
+        frameon=False,
+        title="main topic of the joint papers",
+        title_fontsize=9,
+    )
     hidden = []
     if net.hidden_people:
         hidden.append(f"{net.hidden_people} more co-authors")
@@ -75,8 +122,15 @@ def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, sou
         hidden.append(f"{net.hidden_authors} more roster authors")
     note = f"Not shown: {' and '.join(hidden)} (all in collaborators.csv). " if hidden else ""
     ax.set_title(title, fontsize=14, loc="left")
-    ax.text(0.0, -0.02, note + "Line width: joint papers." + (f"\n{source}" if source else ""), transform=ax.transAxes,
-            fontsize=9, va="top", color="#555555")
+    ax.text(
+        0.0,
+        -0.02,
+        note + "Line width: joint papers." + (f"\n{source}" if source else ""),
+        transform=ax.transAxes,
+        fontsize=9,
+        va="top",
+        color="#555555",
+    )
     ax.set_axis_off()
     ax.margins(0.08)
     ax.figure.subplots_adjust(left=0.02, right=0.78, top=0.93, bottom=0.05)

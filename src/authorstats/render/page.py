@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from authorstats.identifiers import normalise_doi
@@ -30,9 +31,11 @@ def paper_link(url: object = "", doi: object = "", arxiv_id: object = "") -> str
     spaces or control characters, is passed over (the template escapes whatever it prints).
     """
     doi_text, arxiv_text = _text(doi), _text(arxiv_id)
-    for link in (_text(url),
-                 "https://doi.org/" + quote(normalise_doi(doi_text), safe="/:;()") if doi_text else "",
-                 "https://arxiv.org/abs/" + quote(arxiv_text, safe="/") if arxiv_text else ""):
+    for link in (
+        _text(url),
+        "https://doi.org/" + quote(normalise_doi(doi_text), safe="/:;()") if doi_text else "",
+        "https://arxiv.org/abs/" + quote(arxiv_text, safe="/") if arxiv_text else "",
+    ):
         if link and is_web_link(link):
             return link
     return ""
@@ -61,8 +64,10 @@ def _paper_list(papers: pd.DataFrame) -> pd.DataFrame:
     columns = [papers[name] if name in papers else [""] * len(papers) for name in ("url", "doi", "arxiv_id")]
     shown["link"] = [paper_link(*values) for values in zip(*columns)]
     if "taxonomy_topic" in papers:  # grouped (report --group-by): the category, and the topic it came from
-        shown["topic"] = [category if topic == category else f"{category} ({topic})"
-                          for category, topic in zip(papers["topic"], papers["taxonomy_topic"])]
+        shown["topic"] = [
+            category if topic == category else f"{category} ({topic})"
+            for category, topic in zip(papers["topic"], papers["taxonomy_topic"])
+        ]
     return shown
 
 
@@ -86,9 +91,16 @@ def shown_picture(data: ReportData, picture: PictureJob, drawn: bytes) -> html.P
     return html.Picture(drawn, picture.fmt, picture.alt, width)
 
 
-def report_page(data: ReportData, pictures: Mapping[PictureKey, html.Picture], *, generated: str,
-                versions: Mapping[str, str], labels_path: str, stopwords: str = BUNDLED_STOPWORDS,
-                labels_found: bool = True) -> html.Page:
+def report_page(
+    data: ReportData,
+    pictures: Mapping[PictureKey, html.Picture],
+    *,
+    generated: str,
+    versions: Mapping[str, str],
+    labels_path: str,
+    stopwords: str = BUNDLED_STOPWORDS,
+    labels_found: bool = True,
+) -> html.Page:
     """The page of ``data``: every author's section, the overview and the methods.
 
     ``pictures``: the drawn pictures by (author key, part) (``shown_picture`` makes them); a picture left
@@ -103,21 +115,34 @@ def report_page(data: ReportData, pictures: Mapping[PictureKey, html.Picture], *
     sections = [author_section(data, item.author.key, pictures, papers=not pages) for item in data.authors]
     shown_count, total = len(data.overview), len(data.authors)
     if pages:
-        note = (f"The heatmap, the share chart and the table show the {shown_count} authors with the most papers "
-                f"{overview_note(shown_count, total)}. Every author has a page of their own, listed below; "
-                f"charts are embedded in the pages of these {shown_count} authors, the other pages link to "
-                "their chart files.")
+        note = (
+            f"The heatmap, the share chart and the table show the {shown_count} authors with the most papers "
+            f"{overview_note(shown_count, total)}. Every author has a page of their own, listed below; "
+            f"charts are embedded in the pages of these {shown_count} authors, the other pages link to "
+            "their chart files."
+        )
     else:
-        note = "" if shown_count == total else (
-            f"The heatmap and the share chart show the {shown_count} authors with the most papers "
-            f"{overview_note(shown_count, total)}. Charts are embedded for these {shown_count} authors; "
-            "the other authors' charts are the files linked from their sections, next to this page.")
+        note = (
+            ""
+            if shown_count == total
+            else (
+                f"The heatmap and the share chart show the {shown_count} authors with the most papers "
+                f"{overview_note(shown_count, total)}. Charts are embedded for these {shown_count} authors; "
+                "the other authors' charts are the files linked from their sections, next to this page."
+            )
+        )
     return html.Page(
-        title=TITLE, window=str(data.window), generated=generated, version=versions["authorstats"],
-        authors=sections, colors=charts.topic_colors(data.taxonomy.names),
+        title=TITLE,
+        window=str(data.window),
+        generated=generated,
+        version=versions["authorstats"],
+        authors=sections,
+        colors=charts.topic_colors(data.taxonomy.names),
         matrix=data.matrix.loc[data.overview] if pages else data.matrix,
-        heatmap=pictures.get(("", "heatmap")), shares=pictures.get(("", "shares")),
-        methods=_methods(data, versions, labels_path, stopwords, labels_found), overview_note=note,
+        heatmap=pictures.get(("", "heatmap")),
+        shares=pictures.get(("", "shares")),
+        methods=_methods(data, versions, labels_path, stopwords, labels_found),
+        overview_note=note,
         author_folder=AUTHOR_FOLDER if pages else "",
         study=study_page.study(data, pictures, only=data.overview if pages else None),
         warnings=[data.snapshot_gap] if data.snapshot_gap else [],
@@ -125,25 +150,39 @@ def report_page(data: ReportData, pictures: Mapping[PictureKey, html.Picture], *
     )
 
 
-def author_section(data: ReportData, key: str, pictures: Mapping[PictureKey, html.Picture],
-                   papers: bool = True) -> html.AuthorSection:
+def author_section(
+    data: ReportData, key: str, pictures: Mapping[PictureKey, html.Picture], papers: bool = True
+) -> html.AuthorSection:
     """One author's section: topic table, pictures and (unless ``papers`` is False) the paper list."""
     item = data.author(key)
     part = {name: pictures.get((key, name)) for name in ("bars", "by_year", "cloud")}
     listed = _paper_list(item.papers) if papers else _paper_list(item.papers.iloc[:0])
-    return html.AuthorSection(key, item.author.name, item.table, listed,
-                              cloud_note=item.cloud_caption if data.options.clouds else "",
-                              source_note=item.source_note, **part)
+    return html.AuthorSection(
+        key,
+        item.author.name,
+        item.table,
+        listed,
+        cloud_note=item.cloud_caption if data.options.clouds else "",
+        source_note=item.source_note,
+        **part,
+    )
 
 
-def author_page(data: ReportData, key: str, pictures: Mapping[PictureKey, html.Picture], *, generated: str,
-                version: str) -> html.AuthorPage:
+def author_page(
+    data: ReportData, key: str, pictures: Mapping[PictureKey, html.Picture], *, generated: str, version: str
+) -> html.AuthorPage:
     """The page of one author of a large report (reports/authors/<key>.html), linking back to index.html."""
     from authorstats.render import charts
 
-    return html.AuthorPage(f"{TITLE}: {data.author(key).author.name}", str(data.window), generated, version,
-                           author_section(data, key, pictures), charts.topic_colors(data.taxonomy.names),
-                           home="../index.html")
+    return html.AuthorPage(
+        f"{TITLE}: {data.author(key).author.name}",
+        str(data.window),
+        generated,
+        version,
+        author_section(data, key, pictures),
+        charts.topic_colors(data.taxonomy.names),
+        home="../index.html",
+    )
 
 
 def taxonomy_name(path: object) -> str:
@@ -161,22 +200,43 @@ def labels_sentence(path: str, found: bool, labels: int, records: int) -> str:
         return f"none (no {path})"
     if not labels:
         return f"none of the labels in {path} matched a record in the window"
-    return (f"{labels} label{'s' if labels != 1 else ''} in {path} matched {records} "
-            f"record{'s' if records != 1 else ''}")
+    return f"{labels} label{'s' if labels != 1 else ''} in {path} matched {records} record{'s' if records != 1 else ''}"
 
 
-def _methods(data: ReportData, versions: Mapping[str, str], labels_path: str, stopwords: str,
-             labels_found: bool = True) -> html.Methods:
-    rows = [html.MethodsRow(a.author.name, a.provenance.label, a.fetched, a.provenance.records_read,
-                            a.provenance.records_merged, a.provenance.records_in_window)
-            for a in data.authors]
+def _methods(
+    data: ReportData, versions: Mapping[str, str], labels_path: str, stopwords: str, labels_found: bool = True
+) -> html.Methods:
+    rows = [
+        html.MethodsRow(
+            a.author.name,
+            a.provenance.label,
+            a.fetched,
+            a.provenance.records_read,
+            a.provenance.records_merged,
+            a.provenance.records_in_window,
+        )
+        for a in data.authors
+    ]
     if not data.options.clouds:
         cloud_method = "not drawn (--no-clouds)"
     else:
-        cloud_method = (f"from {data.options.cloud_from}, "
-                        + ("distinctive words (smoothed log-odds z-scores against the other authors)"
-                           if data.options.distinctive else "word counts")
-                        + f", stop words from {stopwords}")
-    return html.Methods(str(data.window), taxonomy_name(data.taxonomy.path), labels_path, data.manual_labels, rows,
-                        dict(versions), cloud_method, list(data.notes),
-                        labels_sentence(labels_path, labels_found, data.labels_matched, data.manual_labels))
+        cloud_method = (
+            f"from {data.options.cloud_from}, "
+            + (
+                "distinctive words (smoothed log-odds z-scores against the other authors)"
+                if data.options.distinctive
+                else "word counts"
+            )
+            + f", stop words from {stopwords}"
+        )
+    return html.Methods(
+        str(data.window),
+        taxonomy_name(data.taxonomy.path),
+        labels_path,
+        data.manual_labels,
+        rows,
+        dict(versions),
+        cloud_method,
+        list(data.notes),
+        labels_sentence(labels_path, labels_found, data.labels_matched, data.manual_labels),
+    )

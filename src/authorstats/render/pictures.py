@@ -6,8 +6,9 @@ process (the shell's painter) with the same bytes; nothing here writes a file or
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Union
+from typing import TYPE_CHECKING, Any, Union
 
 if TYPE_CHECKING:
     from authorstats.analysis.report import ReportData
@@ -92,7 +93,7 @@ def draw(job: Job) -> bytes:
 
 
 def heatmap_scale(matrix: Any) -> str:
-    """"shares" when the authors' paper totals differ by more than 2x (the smaller rows would look washed out
+    """ "shares" when the authors' paper totals differ by more than 2x (the smaller rows would look washed out
     shaded by count), else "counts"."""
     totals = [t for t in matrix.sum(axis=1).tolist() if t > 0]
     return "shares" if totals and max(totals) > 2 * min(totals) else "counts"
@@ -111,8 +112,15 @@ def charted_authors(data: ReportData, which: str = "all") -> list[str]:
     return list(data.overview) if which == "top40" else [a.author.key for a in data.authors]
 
 
-def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 800), dpi: int = 150,
-                    fmt: str = "png", author_charts: str = "all", heatmap: str | None = None) -> list[PictureJob]:
+def report_pictures(
+    data: ReportData,
+    *,
+    cloud_size: tuple[int, int] = (1600, 800),
+    dpi: int = 150,
+    fmt: str = "png",
+    author_charts: str = "all",
+    heatmap: str | None = None,
+) -> list[PictureJob]:
     """Every picture of a report, longest to draw first (word clouds, then the overview charts), so that
     workers drawing them side by side finish together. ``author_charts`` (see :func:`charted_authors`)
     says whose own pictures are drawn; the overview charts always are. ``heatmap``: shade the heatmap by
@@ -129,9 +137,15 @@ def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 80
         for item in data.authors:
             if item.cloud_weights and item.author.key in charted:
                 caption = f"{item.author.name}, {window}: {item.source_note}"
-                out.append(PictureJob(item.author.key, "cloud", f"{item.author.key}_wordcloud.png",
-                                      cloud_alt(item.author.name, item.cloud_weights),
-                                      Cloud(item.cloud_weights, *cloud_size, caption=caption)))
+                out.append(
+                    PictureJob(
+                        item.author.key,
+                        "cloud",
+                        f"{item.author.key}_wordcloud.png",
+                        cloud_alt(item.author.name, item.cloud_weights),
+                        Cloud(item.cloud_weights, *cloud_size, caption=caption),
+                    )
+                )
     from authorstats.render.study_pictures import study_pictures
 
     out += study_pictures(data, dpi=dpi, fmt=fmt)  # co-authors and citations (the network takes a while)
@@ -141,32 +155,91 @@ def report_pictures(data: ReportData, *, cloud_size: tuple[int, int] = (1600, 80
         note = "" if len(shown) == len(data.authors) else f"\n{overview_note(len(shown), len(data.authors))}"
         grid = matrix.loc[shown, used]
         scale = heatmap or heatmap_scale(grid)
-        shading = ("; shaded by share of each author's papers" if scale == "shares" else "")
-        out.append(PictureJob("", "heatmap", f"topic_heatmap.{fmt}", heatmap_alt(grid, names),
-                              Chart(charts.draw_heatmap, (grid, names,
-                                                          f"Papers per topic, {window}{shading}{note}\n{data.sources_note}",
-                                                          scale),
-                                    (6, 4), dpi, fmt, sizes_itself=True)))
+        shading = "; shaded by share of each author's papers" if scale == "shares" else ""
+        out.append(
+            PictureJob(
+                "",
+                "heatmap",
+                f"topic_heatmap.{fmt}",
+                heatmap_alt(grid, names),
+                Chart(
+                    charts.draw_heatmap,
+                    (grid, names, f"Papers per topic, {window}{shading}{note}\n{data.sources_note}", scale),
+                    (6, 4),
+                    dpi,
+                    fmt,
+                    sizes_itself=True,
+                ),
+            )
+        )
         rows_h = 0.7 if len(shown) <= 8 else 0.45  # the share bars get thinner, not the chart endless
-        out.append(PictureJob("", "shares", f"topic_shares.{fmt}", shares_alt(data.shares.loc[shown], names),
-                              Chart(charts.draw_shares, (data.shares.loc[shown], colors, names,
-                                                         f"Share of each author's papers per topic, {window}{note}",
-                                                         data.sources_note),
-                                    (11, 2.6 + (0.3 if note else 0) + rows_h * len(shown)), dpi, fmt)))
+        out.append(
+            PictureJob(
+                "",
+                "shares",
+                f"topic_shares.{fmt}",
+                shares_alt(data.shares.loc[shown], names),
+                Chart(
+                    charts.draw_shares,
+                    (
+                        data.shares.loc[shown],
+                        colors,
+                        names,
+                        f"Share of each author's papers per topic, {window}{note}",
+                        data.sources_note,
+                    ),
+                    (11, 2.6 + (0.3 if note else 0) + rows_h * len(shown)),
+                    dpi,
+                    fmt,
+                ),
+            )
+        )
     for item in data.authors:
         key, name = item.author.key, item.author.name
         if key not in charted:
             continue
-        out.append(PictureJob(key, "bars", f"{key}_topics.{fmt}", bars_alt(name, item.table),
-                              Chart(charts.draw_topic_bars, (item.table, colors, f"{name}, {window}", item.source_note),
-                                    (8, 5), dpi, fmt)))
-        out.append(PictureJob(key, "table", f"{key}_table.{fmt}", f"Table of {name}'s topics",
-                              Chart(draw_table, (item.table, f"{name}, {window}", item.source_note),
-                                    table_size(item.table), dpi, fmt)))
+        out.append(
+            PictureJob(
+                key,
+                "bars",
+                f"{key}_topics.{fmt}",
+                bars_alt(name, item.table),
+                Chart(
+                    charts.draw_topic_bars,
+                    (item.table, colors, f"{name}, {window}", item.source_note),
+                    (8, 5),
+                    dpi,
+                    fmt,
+                ),
+            )
+        )
+        out.append(
+            PictureJob(
+                key,
+                "table",
+                f"{key}_table.{fmt}",
+                f"Table of {name}'s topics",
+                Chart(
+                    draw_table, (item.table, f"{name}, {window}", item.source_note), table_size(item.table), dpi, fmt
+                ),
+            )
+        )
         if not item.by_year.empty:
-            out.append(PictureJob(key, "by_year", f"{key}_by_year.{fmt}", by_year_alt(name, item.by_year),
-                                  Chart(charts.draw_topics_by_year, (item.by_year, colors, f"{name}: topics by year",
-                                                                     item.source_note), (9, 5), dpi, fmt)))
+            out.append(
+                PictureJob(
+                    key,
+                    "by_year",
+                    f"{key}_by_year.{fmt}",
+                    by_year_alt(name, item.by_year),
+                    Chart(
+                        charts.draw_topics_by_year,
+                        (item.by_year, colors, f"{name}: topics by year", item.source_note),
+                        (9, 5),
+                        dpi,
+                        fmt,
+                    ),
+                )
+            )
     from authorstats.render.comparison import comparison_pictures
 
     return out + comparison_pictures(data, dpi=dpi, fmt=fmt)

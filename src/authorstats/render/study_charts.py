@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from authorstats.render.charts import OTHER_COLOR, _extent, _figure, _place, _renderer, _PAD, _TICKS, title_height, titled
+from authorstats.render.charts import (
+    _PAD,
+    _TICKS,
+    OTHER_COLOR,
+    _extent,
+    _figure,
+    _place,
+    _renderer,
+    title_height,
+    titled,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,13 +29,16 @@ def impact_rows(impact: pd.DataFrame, names: dict[str, str]) -> list[tuple[str, 
     from authorstats.analysis.impact import ALL_TOPICS
 
     rows = impact[(impact["topic"] != ALL_TOPICS) & impact["citations"].notna()]
-    out = [(f"{names.get(str(k), str(k))}: {t}", str(t), int(c), int(h))
-           for k, t, c, h in zip(rows["author_key"], rows["topic"], rows["citations"], rows["h_index"])]
+    out = [
+        (f"{names.get(str(k), str(k))}: {t}", str(t), int(c), int(h))
+        for k, t, c, h in zip(rows["author_key"], rows["topic"], rows["citations"], rows["h_index"])
+    ]
     return sorted(out, key=lambda r: -r[2])[:IMPACT_ROWS]
 
 
-def draw_impact(ax: Axes, rows: list[tuple[str, str, int, int]], colors: dict[str, str], title: str,
-                subtitle: str = "") -> None:
+def draw_impact(
+    ax: Axes, rows: list[tuple[str, str, int, int]], colors: dict[str, str], title: str, subtitle: str = ""
+) -> None:
     """Horizontal bars of citations per author and topic (largest on top), each labelled with its h-index."""
     shown = rows[::-1]
     labels = [r[0] for r in shown]
@@ -37,9 +50,13 @@ def draw_impact(ax: Axes, rows: list[tuple[str, str, int, int]], colors: dict[st
     ax.spines[["top", "right"]].set_visible(False)
     ax.margins(x=0.18)
     fig = _figure(ax)
-    _place(ax, left=_extent(fig, labels or ["x"], 11)[0] + _TICKS + _PAD, right=0.35,
-           top=title_height(fig, title, subtitle),
-           bottom=_extent(fig, ["0123456789"], 10)[1] + _extent(fig, ["citations"], 11)[1] + _TICKS + 0.06 + _PAD)
+    _place(
+        ax,
+        left=_extent(fig, labels or ["x"], 11)[0] + _TICKS + _PAD,
+        right=0.35,
+        top=title_height(fig, title, subtitle),
+        bottom=_extent(fig, ["0123456789"], 10)[1] + _extent(fig, ["citations"], 11)[1] + _TICKS + 0.06 + _PAD,
+    )
 
 
 def draw_trends(ax: Axes, shares: pd.DataFrame, colors: dict[str, str], title: str, subtitle: str = "") -> None:
@@ -61,9 +78,22 @@ def draw_trends(ax: Axes, shares: pd.DataFrame, colors: dict[str, str], title: s
     fig = _figure(ax)
     legend_w = 0.0
     if len(shares.columns):
-        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=10, frameon=False,
-                           ncols=1 if len(shares.columns) <= 14 else 2)
+        legend = ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1),
+            fontsize=10,
+            frameon=False,
+            ncols=1 if len(shares.columns) <= 14 else 2,
+        )
         legend_w = legend.get_window_extent(_renderer(fig)).width / fig.dpi
-    _place(ax, left=_extent(fig, ["share of the year's works"], 11, rotation=90)[0] + 0.06
-           + _extent(fig, ["100%"], 10)[0] + _TICKS + _PAD, right=legend_w + 0.15 + _PAD,
-           top=title_height(fig, title, subtitle), bottom=_extent(fig, ["2021"], 10)[1] + _TICKS + _PAD)
+    _place(
+        ax,
+        left=_extent(fig, ["share of the year's works"], 11, rotation=90)[0]
+        + 0.06
+        + _extent(fig, ["100%"], 10)[0]
+        + _TICKS
+        + _PAD,
+        right=legend_w + 0.15 + _PAD,
+        top=title_height(fig, title, subtitle),
+        bottom=_extent(fig, ["2021"], 10)[1] + _TICKS + _PAD,
+    )

@@ -3,8 +3,9 @@ for the template ``study.html.j2``, built from report data and drawn pictures; p
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from authorstats.analysis.report import ReportData
@@ -83,10 +84,17 @@ def _impact_row(row: Mapping[Any, Any], all_topics: str) -> ImpactRow:
     title = row.get("most_cited")
     most_cited = f"{title} ({_number(row.get('most_cited_citations'))})" if isinstance(title, str) else ""
     fetched = row.get("fetched")
-    return ImpactRow(str(row["topic"]), int(str(row["papers"])), int(str(row["papers_with_citations"])),
-                     _number(row.get("citations")), _number(row.get("median_citations")),  # whole or ending in .5
-                     _number(row.get("h_index")), most_cited, fetched if isinstance(fetched, str) else "",
-                     row["topic"] == all_topics)
+    return ImpactRow(
+        str(row["topic"]),
+        int(str(row["papers"])),
+        int(str(row["papers_with_citations"])),
+        _number(row.get("citations")),
+        _number(row.get("median_citations")),  # whole or ending in .5
+        _number(row.get("h_index")),
+        most_cited,
+        fetched if isinstance(fetched, str) else "",
+        row["topic"] == all_topics,
+    )
 
 
 def no_counts_note(sources: tuple[str, ...]) -> str:
@@ -102,11 +110,17 @@ def author_studies(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorStu
 
     out = []
     # each table's rows per author, found once (filtering each table per author was quadratic in the roster)
-    collaborating = data.collaboration.table.groupby("author_key", sort=False).indices \
-        if data.collaboration is not None and len(data.collaboration.table) else {}
+    collaborating = (
+        data.collaboration.table.groupby("author_key", sort=False).indices
+        if data.collaboration is not None and len(data.collaboration.table)
+        else {}
+    )
     venues_of = venue_totals(data.venues) if data.venues is not None else {}
-    cited = data.impact.table.groupby("author_key", sort=False).indices \
-        if data.impact is not None and len(data.impact.table) else {}
+    cited = (
+        data.impact.table.groupby("author_key", sort=False).indices
+        if data.impact is not None and len(data.impact.table)
+        else {}
+    )
     for item in data.authors:
         key = item.author.key
         coauthors: list[CoauthorRow] = []
@@ -114,9 +128,12 @@ def author_studies(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorStu
         if data.collaboration is not None:
             mine = data.collaboration.table.iloc[collaborating.get(key, [])]
             total = len(mine)
-            coauthors = [CoauthorRow(str(n), int(p), str(t), _years(f, l)) for n, p, t, f, l in
-                         zip(mine["coauthor"], mine["papers"], mine["topics"], mine["first_year"], mine["last_year"])
-                         ][:top]
+            coauthors = [
+                CoauthorRow(str(n), int(p), str(t), _years(f, l))
+                for n, p, t, f, l in zip(
+                    mine["coauthor"], mine["papers"], mine["topics"], mine["first_year"], mine["last_year"]
+                )
+            ][:top]
             missing = data.collaboration.without_authors.get(key, 0)
             if missing:
                 note = f"{missing} of {len(item.papers)} papers have no author list in this data and count for no co-author."
@@ -135,15 +152,21 @@ def author_studies(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorStu
     return out
 
 
-def study(data: ReportData, pictures: Mapping[tuple[str, str], html.Picture],
-          only: Sequence[str] | None = None) -> Study:
+def study(
+    data: ReportData, pictures: Mapping[tuple[str, str], html.Picture], only: Sequence[str] | None = None
+) -> Study:
     """Every section beyond topic counts, with the pictures drawn for them; ``only``: the authors whose tables
     and sentences are shown (a large report's page: the overview's authors; the CSV files have all)."""
     merges = len(data.collaboration.merges) if data.collaboration is not None else 0
     keep = set(only) if only is not None else None
-    return Study([a for a in author_studies(data) if keep is None or a.key in keep], pictures.get(("", "network")),
-                 pictures.get(("", "impact")), pictures.get(("", "trends")),
-                 [trend_sentence(t) for t in data.author_trends if keep is None or t.key in keep], merges)
+    return Study(
+        [a for a in author_studies(data) if keep is None or a.key in keep],
+        pictures.get(("", "network")),
+        pictures.get(("", "impact")),
+        pictures.get(("", "trends")),
+        [trend_sentence(t) for t in data.author_trends if keep is None or t.key in keep],
+        merges,
+    )
 
 
 def trend_sentence(trend: AuthorTrend) -> str:
@@ -157,6 +180,8 @@ def trend_sentence(trend: AuthorTrend) -> str:
     if change is None:
         return f"{text} No change to report: {trend.no_change}."
     verb = "rose" if change.last_share > change.first_share else "fell"
-    return (f"{text} Biggest change from {change.first_year} to {change.last_year}: {change.topic} {verb} from "
-            f"{change.first_share:.0%} ({change.first_papers} of the year's papers) to {change.last_share:.0%} "
-            f"({change.last_papers}).")
+    return (
+        f"{text} Biggest change from {change.first_year} to {change.last_year}: {change.topic} {verb} from "
+        f"{change.first_share:.0%} ({change.first_papers} of the year's papers) to {change.last_share:.0%} "
+        f"({change.last_papers})."
+    )

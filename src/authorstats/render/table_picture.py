@@ -24,9 +24,9 @@ def draw_table(ax: Axes, table: pd.DataFrame, title: str, subtitle: str = "") ->
 
     ``title`` above it (whose and which years), ``subtitle`` under the title (where the data comes from).
     """
-    from authorstats.render import charts
-
     from matplotlib.table import Table
+
+    from authorstats.render import charts
 
     ax.set_axis_off()
     rows = [("Topic", "Papers")] + [(str(topic), str(int(count))) for topic, count in table.itertuples(index=False)]

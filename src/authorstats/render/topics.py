@@ -45,12 +45,22 @@ def format_listing(listing: list[TopicListing], source: str, width: int = 80) ->
         lines.append("")
         lines.append(item.name)
         if item.description:
-            lines.extend(textwrap.wrap(item.description, width, initial_indent="  ", subsequent_indent="  ",
-                                       break_on_hyphens=False))
+            lines.extend(
+                textwrap.wrap(
+                    item.description, width, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False
+                )
+            )
         if item.examples:
             more = f" (of {item.terms})" if item.terms > len(item.examples) else ""
-            lines.extend(textwrap.wrap(f"terms{more}: " + ", ".join(item.examples), width, initial_indent="  ",
-                                       subsequent_indent="    ", break_on_hyphens=False))
+            lines.extend(
+                textwrap.wrap(
+                    f"terms{more}: " + ", ".join(item.examples),
+                    width,
+                    initial_indent="  ",
+                    subsequent_indent="    ",
+                    break_on_hyphens=False,
+                )
+            )
         else:
             lines.append("  terms: none (what no other topic matches)")
     return "\n".join(lines) + "\n"
@@ -65,6 +75,13 @@ def format_grouping(grouping: Grouping, source: str, width: int = 80) -> str:
     for category, topics in grouping.categories:
         lines.append("")
         lines.append(category)
-        lines.extend(textwrap.wrap("takes: " + ", ".join(topics), width, initial_indent="  ",
-                                   subsequent_indent="    ", break_on_hyphens=False))
+        lines.extend(
+            textwrap.wrap(
+                "takes: " + ", ".join(topics),
+                width,
+                initial_indent="  ",
+                subsequent_indent="    ",
+                break_on_hyphens=False,
+            )
+        )
     return "\n".join(lines) + "\n"

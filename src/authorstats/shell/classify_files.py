@@ -10,9 +10,10 @@ chunks on its workers instead (shell/dask_classify.py).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from authorstats.errors import BadInputError
 
@@ -39,7 +40,7 @@ def is_parquet(path: Path) -> bool:
 class Chunk:
     """Rows of the input: as a DataFrame (the columns kept), and as Arrow for a Parquet input (None for CSV)."""
 
-    frame: "pd.DataFrame"
+    frame: pd.DataFrame
     arrow: Any = None
 
 
@@ -72,14 +73,16 @@ def read_chunks(path: Path, replace: bool, rows: int = CHUNK_ROWS, counted: Coun
         titles = chunk.frame["title"].fillna("").astype(str).str.strip()
         empty = [counted.rows + i + 1 for i in (titles == "").to_numpy().nonzero()[0].tolist()]
         counted.untitled += len(empty)
-        counted.first_untitled += empty[:10 - len(counted.first_untitled)]
+        counted.first_untitled += empty[: 10 - len(counted.first_untitled)]
         counted.rows += len(chunk.frame)
         titled = titled or len(empty) < len(chunk.frame)
         held.append(chunk)
         if titled:
             if clash and not replace:  # after the check for titles, as for a whole file
-                raise BadInputError(f"{WHAT} {path} already has the column(s) {', '.join(clash)}, which classify writes",
-                                    "Rename them (e.g. topic to gold_topic), or pass --replace to overwrite them")
+                raise BadInputError(
+                    f"{WHAT} {path} already has the column(s) {', '.join(clash)}, which classify writes",
+                    "Rename them (e.g. topic to gold_topic), or pass --replace to overwrite them",
+                )
             yield from held
             held = []
     if not titled:
@@ -88,8 +91,14 @@ def read_chunks(path: Path, replace: bool, rows: int = CHUNK_ROWS, counted: Coun
         from authorstats.config.taxonomy import OTHER
 
         rows_named = ", ".join(map(str, counted.first_untitled)) + (", ..." if counted.untitled > 10 else "")
-        log.warning("%s %s: %d row(s) without a title (data row %s) are tagged %s; fill in their titles",
-                    WHAT, path, counted.untitled, rows_named, OTHER)
+        log.warning(
+            "%s %s: %d row(s) without a title (data row %s) are tagged %s; fill in their titles",
+            WHAT,
+            path,
+            counted.untitled,
+            rows_named,
+            OTHER,
+        )
 
 
 def _drop(chunk: Chunk, names: Iterable[str]) -> None:
@@ -119,8 +128,9 @@ def _parquet_chunks(path: Path, rows: int) -> Iterator[Chunk]:
     except IsADirectoryError:
         raise BadInputError(f"{WHAT} {path} is a folder", "Point to a Parquet file") from None
     except (pa.ArrowException, OSError) as exc:
-        raise BadInputError(f"{WHAT} {path} is not a readable Parquet file ({exc})",
-                            "Check the file, or give a CSV file (named .csv)") from None
+        raise BadInputError(
+            f"{WHAT} {path} is not a readable Parquet file ({exc})", "Check the file, or give a CSV file (named .csv)"
+        ) from None
     if "title" not in parquet.schema_arrow.names:
         raise BadInputError(f"{WHAT} {path} has no title column", "Give it a column named title")
     with parquet:
@@ -140,7 +150,7 @@ def _parquet_chunks(path: Path, rows: int) -> Iterator[Chunk]:
             yield Chunk(table.to_pandas(), table)
 
 
-def classified(chunks: Iterable[Chunk], taxonomy: "Taxonomy", workers: int) -> Iterator[tuple[Chunk, tuple]]:
+def classified(chunks: Iterable[Chunk], taxonomy: Taxonomy, workers: int) -> Iterator[tuple[Chunk, tuple]]:
     """Each chunk with its classification as csv_writer's ``added`` columns: (names, distinct rows, codes)."""
     from authorstats.classification import engine
 
@@ -158,8 +168,9 @@ def write(output: Path | None, parts: Iterable[tuple[Chunk, tuple]]) -> None:
     if output is not None and is_parquet(output):
         _write_output(output, _parquet_filler(parts))
     else:
-        csv_writer.write_output_csv_parts(Path("-") if output is None else output,
-                                          ((chunk.frame, added) for chunk, added in parts))
+        csv_writer.write_output_csv_parts(
+            Path("-") if output is None else output, ((chunk.frame, added) for chunk, added in parts)
+        )
 
 
 def _parquet_filler(parts: Iterable[tuple[Chunk, tuple]]) -> Callable[[BinaryIO], None]:
@@ -185,8 +196,15 @@ def arrow_table(chunk: Chunk, added: tuple) -> Any:
     import numpy as np
     import pyarrow as pa
 
-    table = chunk.arrow if chunk.arrow is not None else pa.Table.from_pandas(
-        chunk.frame, schema=pa.schema([(str(name), pa.string()) for name in chunk.frame.columns]), preserve_index=False)
+    table = (
+        chunk.arrow
+        if chunk.arrow is not None
+        else pa.Table.from_pandas(
+            chunk.frame,
+            schema=pa.schema([(str(name), pa.string()) for name in chunk.frame.columns]),
+            preserve_index=False,
+        )
+    )
     names, rows, codes = added
     for number, name in enumerate(names):
         values = [row[number] for row in rows]
@@ -196,8 +214,9 @@ def arrow_table(chunk: Chunk, added: tuple) -> Any:
     return table
 
 
-def classify_file(source: Path, output: Path | None, taxonomy: "Taxonomy", *, replace: bool, workers: int,
-                  rows: int = CHUNK_ROWS) -> int:
+def classify_file(
+    source: Path, output: Path | None, taxonomy: Taxonomy, *, replace: bool, workers: int, rows: int = CHUNK_ROWS
+) -> int:
     """Classify the rows of ``source`` into ``output`` (None: CSV on standard output); the number of rows."""
     counted = Counted()
     write(output, classified(read_chunks(source, replace, rows, counted), taxonomy, workers))

@@ -10,7 +10,7 @@ shared by its authors: each manifest entry records the batch's count and the coh
 from __future__ import annotations
 
 import hashlib
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from authorstats.errors import AuthorstatsError
 from authorstats.models import Author, Publication, YearWindow, utc_now
@@ -21,11 +21,12 @@ from authorstats.sources import Source
 
 def batches(authors: Sequence[Author], limit: int) -> list[list[Author]]:
     """``authors`` in roster order, cut into batches of at most ``limit``."""
-    return [list(authors[i:i + limit]) for i in range(0, len(authors), limit)]
+    return [list(authors[i : i + limit]) for i in range(0, len(authors), limit)]
 
 
-def plan(src: Source, authors: Sequence[Author], options: FetchOptions,
-         cached: Callable[[Author], bool]) -> dict[str, list[Author]]:
+def plan(
+    src: Source, authors: Sequence[Author], options: FetchOptions, cached: Callable[[Author], bool]
+) -> dict[str, list[Author]]:
     """Author key -> the batch it is fetched in, for the authors ``src`` can fetch together and that are
     not ``cached``; empty (everyone fetched alone) when the source cannot, details are asked of a
     source that reads them, or fewer than two authors are left."""
@@ -39,8 +40,11 @@ def plan(src: Source, authors: Sequence[Author], options: FetchOptions,
 
 def failed_batch(batch: Sequence[Author], first: Author, error: AuthorstatsError) -> dict[str, AuthorResult]:
     """The other authors of a batch whose request failed, counted with the same error."""
-    return {a.key: AuthorResult(a.key, "failed", error=error, note=f"fetched with {first.key}, which failed")
-            for a in batch if a.key != first.key}
+    return {
+        a.key: AuthorResult(a.key, "failed", error=error, note=f"fetched with {first.key}, which failed")
+        for a in batch
+        if a.key != first.key
+    }
 
 
 def _batch_name(authors: Sequence[Author], window: YearWindow) -> str:
@@ -53,8 +57,14 @@ def _page_file(workspace: store.Workspace, source: str, name: str, number: int):
     return workspace.partial_file(source, f"{name}-p{number}")
 
 
-def _load(workspace: store.Workspace, source: str, name: str, authors: Sequence[Author], window: YearWindow,
-          options: FetchOptions) -> tuple[dict, list[Publication]] | None:
+def _load(
+    workspace: store.Workspace,
+    source: str,
+    name: str,
+    authors: Sequence[Author],
+    window: YearWindow,
+    options: FetchOptions,
+) -> tuple[dict, list[Publication]] | None:
     """What an interrupted run of the same batch and window left, if still young enough to resume."""
     state_path = workspace.partial_state(source, name)
     state = store.read_json(state_path, default=None)
@@ -62,10 +72,13 @@ def _load(workspace: store.Workspace, source: str, name: str, authors: Sequence[
         return None
     pages = state.get("pages") if isinstance(state.get("pages"), int) else -1
     files = [_page_file(workspace, source, name, i) for i in range(max(pages, 0))]
-    usable = (pages >= 0 and state.get("window") == str(window)
-              and state.get("roster_ids") == {a.key: _roster_ids(a) for a in authors}
-              and _age_days(state.get("started_at", "")) < max(options.max_age_days, 1)
-              and all(f.is_file() for f in files))
+    usable = (
+        pages >= 0
+        and state.get("window") == str(window)
+        and state.get("roster_ids") == {a.key: _roster_ids(a) for a in authors}
+        and _age_days(state.get("started_at", "")) < max(options.max_age_days, 1)
+        and all(f.is_file() for f in files)
+    )
     if not usable:
         _remove(workspace, source, name, max(pages, 0))
         return None
@@ -73,12 +86,19 @@ def _load(workspace: store.Workspace, source: str, name: str, authors: Sequence[
 
 
 def _remove(workspace: store.Workspace, source: str, name: str, pages: int) -> None:
-    store.remove_files(workspace.partial_state(source, name),
-                       *(_page_file(workspace, source, name, i) for i in range(pages)))
+    store.remove_files(
+        workspace.partial_state(source, name), *(_page_file(workspace, source, name, i) for i in range(pages))
+    )
 
 
-def fetch_batch(workspace: store.Workspace, src: Source, source: str, authors: Sequence[Author],
-                window: YearWindow, options: FetchOptions) -> list[AuthorResult]:
+def fetch_batch(
+    workspace: store.Workspace,
+    src: Source,
+    source: str,
+    authors: Sequence[Author],
+    window: YearWindow,
+    options: FetchOptions,
+) -> list[AuthorResult]:
     """Fetch one batch (at most ``src.cohort_limit`` authors) and save every author of it; raises what
     the source raises, leaving the pages got so far to resume from."""
     name = _batch_name(authors, window)
@@ -87,9 +107,15 @@ def fetch_batch(workspace: store.Workspace, src: Source, source: str, authors: S
         state, records = loaded
         note = f", resumed with {len(records)} records kept from an interrupted run"
     else:
-        state = {"authors": [a.key for a in authors], "window": str(window),
-                 "roster_ids": {a.key: _roster_ids(a) for a in authors}, "started_at": utc_now(),
-                 "cursor": None, "pages": 0, "requests": 0}
+        state = {
+            "authors": [a.key for a in authors],
+            "window": str(window),
+            "roster_ids": {a.key: _roster_ids(a) for a in authors},
+            "started_at": utc_now(),
+            "cursor": None,
+            "pages": 0,
+            "requests": 0,
+        }
         records, note = [], ""
     earlier_requests = int(state.get("requests", 0))
     start_requests = src.requests
@@ -99,8 +125,11 @@ def fetch_batch(workspace: store.Workspace, src: Source, source: str, authors: S
             records.extend(kept)
             if page.cursor is not None:  # more requests follow: keep what we have, then where to go on
                 store.write_jsonl(_page_file(workspace, source, name, state["pages"]), kept)
-                state.update(pages=state["pages"] + 1, cursor=page.cursor,
-                             requests=earlier_requests + src.requests - start_requests)
+                state.update(
+                    pages=state["pages"] + 1,
+                    cursor=page.cursor,
+                    requests=earlier_requests + src.requests - start_requests,
+                )
                 store.write_json(workspace.partial_state(source, name), state)
             else:
                 state["cursor"] = None
@@ -123,8 +152,15 @@ def fetch_batch(workspace: store.Workspace, src: Source, source: str, authors: S
             "roster_ids": _roster_ids(author),
         }
         shared = f" shared by a cohort of {len(authors)} authors" if len(authors) > 1 else ""
-        results.append(AuthorResult(author.key, "done", records=len(by_author[author.key]),
-                                    requests=src.requests - start_requests, note=shared + note))
+        results.append(
+            AuthorResult(
+                author.key,
+                "done",
+                records=len(by_author[author.key]),
+                requests=src.requests - start_requests,
+                note=shared + note,
+            )
+        )
     store.write_json(workspace.manifest_file(source), manifest)
     _remove(workspace, source, name, state["pages"])
     return results

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from authorstats.shell import store
 
@@ -75,8 +76,9 @@ def load_stopwords(path: Path | None = None) -> frozenset[str]:
     from authorstats.config.stopwords import parse_stopwords
 
     if path:
-        return parse_stopwords(store.read_input_text(Path(path), "stop-word file",
-                                                     fix_encoding="Pass a UTF-8 text file, one word a line"))
+        return parse_stopwords(
+            store.read_input_text(Path(path), "stop-word file", fix_encoding="Pass a UTF-8 text file, one word a line")
+        )
     return parse_stopwords(_bundled("stopwords.txt")[0])
 
 
@@ -144,12 +146,15 @@ def keep_corrections(target: Path, labels: Path) -> None:
     try:
         review = read_workspace_csv(target, "review file")
     except BadInputError as exc:
-        raise BadInputError(f"cannot check {target} for corrections before replacing it: {exc.message}",
-                            f"{exc.hint}, or write the new list elsewhere with -o FILE") from None
+        raise BadInputError(
+            f"cannot check {target} for corrections before replacing it: {exc.message}",
+            f"{exc.hint}, or write the new list elsewhere with -o FILE",
+        ) from None
     lines = unapplied_corrections(review, read_labels(labels))
     if lines:
         shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
         raise BadInputError(
             f"{target} holds {len(lines)} correction(s) not yet merged into {labels} (correct_topic on line {shown})",
             f"Merge them first with `authorstats review --apply {target}`, or write the new list elsewhere "
-            "with -o FILE")
+            "with -o FILE",
+        )

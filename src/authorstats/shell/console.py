@@ -6,8 +6,9 @@ import contextlib
 import functools
 import logging
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -55,8 +56,10 @@ def command(func: Callable) -> Callable:
             say(f"Error: {exc}")
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            say("Interrupted: files written before the interruption are complete and nothing was half-written; "
-                 "run the command again to finish (fetch resumes where it stopped).")
+            say(
+                "Interrupted: files written before the interruption are complete and nothing was half-written; "
+                "run the command again to finish (fetch resumes where it stopped)."
+            )
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except Exception as exc:  # a bug: explain once, keep the traceback behind --debug
             _debug_traceback()
@@ -103,26 +106,38 @@ def print_report(result: ReportResult, workspace: Path) -> None:
 
     if result.used_snapshot:
         keys = [i.author.key for i in result.authors if i.provenance.sources == (snapshot.NAME,)]
-        typer.echo(f"Note: no fetched data for {', '.join(keys)} in {(workspace / 'data' / 'raw').resolve()}; "
-                   f"used {snapshot.DESCRIPTION}.", err=True)
+        typer.echo(
+            f"Note: no fetched data for {', '.join(keys)} in {(workspace / 'data' / 'raw').resolve()}; "
+            f"used {snapshot.DESCRIPTION}.",
+            err=True,
+        )
     for item in result.authors:
         prov = item.provenance
-        typer.echo(f"\n{item.author.name} ({item.author.key}), {result.window}: "
-                   f"{prov.records_in_window} papers from {prov.label}"
-                   + (f" ({item.source_note})" if item.source_note else ""))
+        typer.echo(
+            f"\n{item.author.name} ({item.author.key}), {result.window}: "
+            f"{prov.records_in_window} papers from {prov.label}"
+            + (f" ({item.source_note})" if item.source_note else "")
+        )
         width = max(len(str(t)) for t in item.table["Topic"])
         for topic, count in item.table.itertuples(index=False):
             typer.echo(f"  {topic:<{width}}  {count:>4}")
     if result.comparison is not None:
         print_comparison(result.comparison)
     reports_dir = (workspace / "reports").resolve()
-    typer.echo(f"\nWrote {len(result.files)} files under {reports_dir} and {(workspace / 'data' / 'processed').resolve()}.")
+    typer.echo(
+        f"\nWrote {len(result.files)} files under {reports_dir} and {(workspace / 'data' / 'processed').resolve()}."
+    )
     if result.removed:
-        typer.echo(f"Removed {len(result.removed)} file(s) an earlier report wrote and this one does not: "
-                   f"{', '.join(p.name for p in result.removed)}.")
+        typer.echo(
+            f"Removed {len(result.removed)} file(s) an earlier report wrote and this one does not: "
+            f"{', '.join(p.name for p in result.removed)}."
+        )
     if result.kept:
-        typer.echo(f"Kept {len(result.kept)} file(s) an earlier report wrote, as they were changed since or could "
-                   f"not be removed: {', '.join(p.name for p in result.kept)}.", err=True)
+        typer.echo(
+            f"Kept {len(result.kept)} file(s) an earlier report wrote, as they were changed since or could "
+            f"not be removed: {', '.join(p.name for p in result.kept)}.",
+            err=True,
+        )
     if result.index is not None:
         typer.echo(f"Report: {result.index.resolve()} (tables as Markdown: {result.summary.name}).")
 
@@ -140,10 +155,14 @@ def print_comparison(comparison: Comparison) -> None:
         agreement = "not comparable" if item.agreement is None else f"{item.agreement:.0%}"
         if item.agreement_taxonomy is not None:
             agreement += f" in the {comparison.grouping} categories, {item.agreement_taxonomy:.0%} in the full taxonomy"
-        typer.echo(f"\n{item.name}: Total {item.reference_total} ({label}) against {item.ours_total} "
-                   f"(authorstats); agreement of the topic shares {agreement}")
-        rows = [(t.topic + ("" if t.in_taxonomy else " (not in taxonomy)"), t.reference, t.ours, t.difference)
-                for t in item.topics]
+        typer.echo(
+            f"\n{item.name}: Total {item.reference_total} ({label}) against {item.ours_total} "
+            f"(authorstats); agreement of the topic shares {agreement}"
+        )
+        rows = [
+            (t.topic + ("" if t.in_taxonomy else " (not in taxonomy)"), t.reference, t.ours, t.difference)
+            for t in item.topics
+        ]
         if rows:
             width = max(len(r[0]) for r in rows)
             typer.echo(f"  {'Topic':<{width}}  {label:>8}  {'ours':>5}  {'diff':>5}")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from authorstats.errors import BadInputError
 from authorstats.render.spreadsheet import neutralise_frame, restore_frame
@@ -39,8 +40,7 @@ def read_csv_chunks(path: Path, what: str, required: list[str], rows: int) -> It
 
     path = Path(path)
     with _reading(path, what, required):
-        chunks = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False,
-                             chunksize=rows)
+        chunks = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False, chunksize=rows)
     with chunks:
         first = True
         while True:
@@ -66,8 +66,10 @@ def _reading(path: Path, what: str, required: list[str]) -> Iterator[None]:
             warnings.simplefilter("error", pd.errors.ParserWarning)
             yield
     except pd.errors.ParserWarning:
-        raise BadInputError(f"{what} {path} has rows with more fields than its header row",
-                            "Quote the fields that contain commas, or fix the header") from None
+        raise BadInputError(
+            f"{what} {path} has rows with more fields than its header row",
+            "Quote the fields that contain commas, or fix the header",
+        ) from None
     except FileNotFoundError:
         raise BadInputError(f"{what} {path} does not exist", "Check the path") from None
     except IsADirectoryError:
@@ -75,11 +77,15 @@ def _reading(path: Path, what: str, required: list[str]) -> Iterator[None]:
     except UnicodeDecodeError:
         raise BadInputError(f"{what} {path} is not UTF-8 text", "Save it as UTF-8 CSV") from None
     except pd.errors.EmptyDataError:
-        raise BadInputError(f"{what} {path} is empty", f"Give it a header row naming {', '.join(required)}, then rows") from None
+        raise BadInputError(
+            f"{what} {path} is empty", f"Give it a header row naming {', '.join(required)}, then rows"
+        ) from None
     except pd.errors.ParserError as exc:
         raise BadInputError(f"{what} {path} is not a readable CSV ({exc})", "Fix the CSV") from None
     except OSError as exc:
-        raise BadInputError(f"cannot read {what} {path}: {exc.strerror or exc}", "Check the path and permissions") from None
+        raise BadInputError(
+            f"cannot read {what} {path}: {exc.strerror or exc}", "Check the path and permissions"
+        ) from None
 
 
 def _check_columns(frame: pd.DataFrame, path: Path, what: str, required: list[str]) -> None:
@@ -120,8 +126,14 @@ def read_titles_csv(path: Path, what: str = "input file") -> pd.DataFrame:
         raise BadInputError(f"{what} {path} has no titles", "Add rows with a title under the header row")
     if len(untitled):
         rows = ", ".join(str(i + 1) for i in untitled[:10]) + (", ..." if len(untitled) > 10 else "")
-        log.warning("%s %s: %d row(s) without a title (data row %s) are tagged %s; fill in their titles",
-                    what, path, len(untitled), rows, OTHER)
+        log.warning(
+            "%s %s: %d row(s) without a title (data row %s) are tagged %s; fill in their titles",
+            what,
+            path,
+            len(untitled),
+            rows,
+            OTHER,
+        )
     return frame
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO
 
 from authorstats.render.spreadsheet import neutralise, neutralise_frame, neutralise_texts
 from authorstats.shell.store import _write_output
@@ -30,6 +31,7 @@ def write_output_csv(path: Path, frame, added: tuple | None = None) -> Path:
 def write_output_csv_parts(path: Path, parts: Iterable[tuple[Any, tuple | None]]) -> Path:
     """Consecutive parts of one table, each ``(frame, added)`` as write_output_csv takes them, as one CSV: the
     bytes write_output_csv gives for the whole table, written part by part as ``parts`` yields them."""
+
     def fill(handle: BinaryIO) -> None:
         header = True
         for frame, added in parts:
@@ -93,10 +95,10 @@ def _csv_chunks(frame, added: tuple | None = None, rows: int = 50_000, header: b
         if header:
             yield (",".join(_csv_field(neutralise(name)) for name in names) + end).encode("utf-8")
         for start in range(0, len(frame), rows):
-            part = frame.iloc[start:start + rows]
+            part = frame.iloc[start : start + rows]
             columns = [_csv_column(part.iloc[:, number]) for number in range(frame.shape[1])]
             if ends is not None:
-                columns.append([ends[c] for c in codes[start:start + rows]])
+                columns.append([ends[c] for c in codes[start : start + rows]])
             yield (end.join(map(",".join, zip(*columns))) + end).encode("utf-8")
 
     return chunks()
@@ -110,8 +112,9 @@ def _csv_ready(series) -> bool:
     if series.dtype in (np.float64, np.int64) or isinstance(series.dtype, pd.StringDtype):
         return True
     # numbers or other objects among texts follow to_csv's own rules
-    return series.dtype == object and all(type(c) is str or c is None or (type(c) is float and c != c)
-                                          for c in series.tolist())
+    return series.dtype == object and all(
+        type(c) is str or c is None or (type(c) is float and c != c) for c in series.tolist()
+    )
 
 
 def _csv_column(series) -> list[str]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import collections
 import contextlib
 import logging
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from authorstats.errors import BadInputError, SourceUnavailableError
 from authorstats.shell import classify_files
@@ -26,8 +27,15 @@ CONNECT_SECONDS = 20
 INSTALL = "Install the Dask extra: pip install 'authorstats[dask]'"
 
 
-def classify_file(source: Path, output: Path | None, taxonomy: "Taxonomy", *, replace: bool, scheduler: str,
-                  rows: int = classify_files.CHUNK_ROWS) -> int:
+def classify_file(
+    source: Path,
+    output: Path | None,
+    taxonomy: Taxonomy,
+    *,
+    replace: bool,
+    scheduler: str,
+    rows: int = classify_files.CHUNK_ROWS,
+) -> int:
     """classify_files.classify_file with the chunks classified on the cluster at ``scheduler`` (an address, or
     ``local`` for a LocalCluster of one worker process per CPU); the number of rows."""
     counted = classify_files.Counted()
@@ -47,22 +55,33 @@ def client_for(scheduler: str) -> Iterator[Any]:
     if scheduler == LOCAL:
         from authorstats.shell import processes
 
-        with LocalCluster(n_workers=processes.cpu_count(), threads_per_worker=1, processes=True,
-                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        with (
+            LocalCluster(
+                n_workers=processes.cpu_count(),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
             yield client
         return
     try:
         client = Client(scheduler, timeout=CONNECT_SECONDS)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise SourceUnavailableError(f"cannot reach the Dask scheduler at {scheduler} ({exc})",
-                                     "Start it with `dask scheduler` (and workers with `dask worker ADDRESS`), "
-                                     "check the address, or pass --scheduler local") from None
+        raise SourceUnavailableError(
+            f"cannot reach the Dask scheduler at {scheduler} ({exc})",
+            "Start it with `dask scheduler` (and workers with `dask worker ADDRESS`), "
+            "check the address, or pass --scheduler local",
+        ) from None
     with client:
         yield client
 
 
-def classified_on(client: Any, chunks: Iterable[classify_files.Chunk], taxonomy: "Taxonomy",
-                  ahead: int | None = None) -> Iterator[tuple[classify_files.Chunk, tuple]]:
+def classified_on(
+    client: Any, chunks: Iterable[classify_files.Chunk], taxonomy: Taxonomy, ahead: int | None = None
+) -> Iterator[tuple[classify_files.Chunk, tuple]]:
     """Each chunk with its classification as csv_writer's ``added`` columns, in the chunks' order, classified on
     the cluster with at most ``ahead`` chunks (default: two per worker) in flight, which bounds the memory."""
     from authorstats.classification.engine import COLUMNS
@@ -85,7 +104,7 @@ def classified_on(client: Any, chunks: Iterable[classify_files.Chunk], taxonomy:
             future.cancel()
 
 
-def classify_chunk(frame: Any, taxonomy: "Taxonomy") -> tuple[list, Any]:
+def classify_chunk(frame: Any, taxonomy: Taxonomy) -> tuple[list, Any]:
     """On a worker: the distinct result rows of a chunk and the number of each row's result (one process)."""
     from authorstats.classification import engine
 

@@ -7,8 +7,9 @@ import errno
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Sequence
+from typing import TYPE_CHECKING, BinaryIO
 
 from authorstats.shell import store
 
@@ -58,8 +59,9 @@ def build_database(tables: Sequence[Table], path: Path) -> None:
         db.execute("PRAGMA foreign_keys = ON")
         for table in tables:
             created = db.table(table.name)
-            created.create(table.columns, pk=table.pk, foreign_keys=list(table.foreign_keys),
-                           column_order=list(table.columns))
+            created.create(
+                table.columns, pk=table.pk, foreign_keys=list(table.foreign_keys), column_order=list(table.columns)
+            )
             if table.rows:
                 created.insert_all(table.rows, batch_size=1000)
             if table.fts:
@@ -70,7 +72,9 @@ def build_database(tables: Sequence[Table], path: Path) -> None:
                 db.table("works").create_index([column], if_not_exists=True)
         problems = connection.execute("PRAGMA foreign_key_check").fetchall()
         if problems:  # a bug in the rows, not in the user's data: never write a database that lies
-            raise RuntimeError(f"authorstats.db: {len(problems)} row(s) point at rows that do not exist: {problems[:3]}")
+            raise RuntimeError(
+                f"authorstats.db: {len(problems)} row(s) point at rows that do not exist: {problems[:3]}"
+            )
         connection.commit()
     finally:
         connection.close()

@@ -3,8 +3,9 @@ or CSV, classified as `report` classifies them; reads the workspace, writes only
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from authorstats.shell import store
 
@@ -15,8 +16,9 @@ if TYPE_CHECKING:
     from authorstats.render.export import Work
 
 
-def window_works(workspace: store.Workspace, authors: Sequence[Author], taxonomy: Taxonomy, window: YearWindow,
-                 venues: VenueAliases) -> list[Work]:
+def window_works(
+    workspace: store.Workspace, authors: Sequence[Author], taxonomy: Taxonomy, window: YearWindow, venues: VenueAliases
+) -> list[Work]:
     """The works `report` would count for ``authors`` in ``window``, each once, with the topic it gives them
     (manual labels in data/labels.csv applied)."""
     from authorstats.analysis.report import ReportOptions, compute_report
@@ -27,8 +29,15 @@ def window_works(workspace: store.Workspace, authors: Sequence[Author], taxonomy
 
     gathered = read_records(workspace, authors)
     labels = config_files.load_labels(workspace.labels, taxonomy.names)
-    data = compute_report(gathered.records, roster=authors, taxonomy=taxonomy, years=window, labels=labels,
-                          options=ReportOptions(clouds=False, venues=venues), sources=gathered.sources)
+    data = compute_report(
+        gathered.records,
+        roster=authors,
+        taxonomy=taxonomy,
+        years=window,
+        labels=labels,
+        options=ReportOptions(clouds=False, venues=venues),
+        sources=gathered.sources,
+    )
     return export.works(distinct_works(data.publications), {a.key: a.name for a in authors}, venues)
 
 

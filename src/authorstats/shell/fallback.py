@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from authorstats.models import Author, YearWindow
 from authorstats.shell import fetch, store
@@ -18,10 +18,17 @@ def _has_id(author: Author, name: str) -> bool:
     return bool(author.openalex if name == "openalex" else author.dblp)
 
 
-def run_auto(workspace: store.Workspace, authors: Sequence[Author], window: YearWindow,
-             options: fetch.FetchOptions, *, echo: Callable[[str], None] = fetch._quiet,
-             environ: Mapping[str, str] | None = None, sources: Mapping[str, object] | None = None,
-             **run_kwargs) -> fetch.RunReport:
+def run_auto(
+    workspace: store.Workspace,
+    authors: Sequence[Author],
+    window: YearWindow,
+    options: fetch.FetchOptions,
+    *,
+    echo: Callable[[str], None] = fetch._quiet,
+    environ: Mapping[str, str] | None = None,
+    sources: Mapping[str, object] | None = None,
+    **run_kwargs,
+) -> fetch.RunReport:
     """Fetch from Google Scholar; authors it could not serve go on to OpenAlex, then dblp.
 
     An author goes on to a source only when the roster holds their id there (and, for OpenAlex, when
@@ -54,8 +61,10 @@ def run_auto(workspace: store.Workspace, authors: Sequence[Author], window: Year
             continue
         causes = {str(final[a.key].error) for a in todo}
         cause = f" ({causes.pop()})" if len(causes) == 1 else ""
-        echo(f"{' and '.join(service_name(t) for t in tried)} did not serve {', '.join(a.key for a in todo)}{cause}; "
-             f"trying {service_name(name)}.")
+        echo(
+            f"{' and '.join(service_name(t) for t in tried)} did not serve {', '.join(a.key for a in todo)}{cause}; "
+            f"trying {service_name(name)}."
+        )
         tried.append(name)
         for result in stage(name, todo, f"[{name}] ").results:
             final[result.author] = result
@@ -65,8 +74,10 @@ def run_auto(workspace: store.Workspace, authors: Sequence[Author], window: Year
         return first
     for author in authors:
         if author.key in origin:
-            echo(f"{author.key}: data from {service_name(origin[author.key])} "
-                 f"(data/raw/{origin[author.key]}/{author.key}.jsonl)")
+            echo(
+                f"{author.key}: data from {service_name(origin[author.key])} "
+                f"(data/raw/{origin[author.key]}/{author.key}.jsonl)"
+            )
     report = fetch.RunReport(source=", then ".join(tried), window=window)
     report.results = [final[a.key] for a in authors]
     return report

@@ -17,12 +17,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, ContextManager, Iterator, Sequence
+from typing import ContextManager
 
-from authorstats.shell import lock, store
 from authorstats.errors import AuthorstatsError, BadInputError, ExitCode
 from authorstats.models import Author, Publication, YearWindow, utc_now
+from authorstats.shell import lock, store
 from authorstats.sources import Deadline, Source, SourceRefused, service_name
 
 DEFAULT_SOURCE = "scholar"
@@ -44,8 +45,9 @@ class FetchOptions:
 def _open_scholar(options: FetchOptions, deadline: Deadline, alternatives: Sequence[str]) -> Source:
     from authorstats.sources import scholar
 
-    return scholar.open_source(deadline=deadline, proxy=options.proxy, scraperapi_key=options.scraperapi_key,
-                               alternatives=alternatives)
+    return scholar.open_source(
+        deadline=deadline, proxy=options.proxy, scraperapi_key=options.scraperapi_key, alternatives=alternatives
+    )
 
 
 def _open_openalex(options: FetchOptions, deadline: Deadline, alternatives: Sequence[str]) -> Source:
@@ -62,7 +64,9 @@ def _open_dblp(options: FetchOptions, deadline: Deadline, alternatives: Sequence
 
 # name -> opener(options, deadline, other source names) returning a Source, closed with .close() after the run
 SOURCES: dict[str, Callable[[FetchOptions, Deadline, Sequence[str]], Source]] = {
-    "scholar": _open_scholar, "openalex": _open_openalex, "dblp": _open_dblp,
+    "scholar": _open_scholar,
+    "openalex": _open_openalex,
+    "dblp": _open_dblp,
 }
 
 
@@ -106,11 +110,15 @@ class RunReport:
     def add(self, result: AuthorResult) -> None:
         self.results.append(result)
         if result.status == "cached":
-            self.out(f"{result.author}: cached, {result.records} publications in {self.window} "
-                     f"({result.note}; --refresh fetches again)")
+            self.out(
+                f"{result.author}: cached, {result.records} publications in {self.window} "
+                f"({result.note}; --refresh fetches again)"
+            )
         elif result.status == "done":
-            self.out(f"{result.author}: done, {result.records} publications in {self.window} "
-                     f"({_plural(result.requests, 'request')}{result.note})")
+            self.out(
+                f"{result.author}: done, {result.records} publications in {self.window} "
+                f"({_plural(result.requests, 'request')}{result.note})"
+            )
 
     def _count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -139,8 +147,7 @@ class RunReport:
         return [r for r in self.results if r.status == "failed"]
 
     def __str__(self) -> str:
-        return (f"fetch {self.window} from {self.source}: {self.done} done, {self.cached} cached, "
-                f"{self.failed} failed")
+        return f"fetch {self.window} from {self.source}: {self.done} done, {self.cached} cached, {self.failed} failed"
 
     def error(self) -> AuthorstatsError | None:
         """When nothing was fetched or cached, the run's outcome as one error: the first failure,
@@ -182,7 +189,9 @@ DEADLINE_LIMIT = 7 * 24 * 3600  # seconds
 
 def check_options(options: FetchOptions) -> None:
     if options.source not in SOURCES:
-        raise BadInputError(f"unknown source {options.source!r}", f"Use auto (the default) or one of: {', '.join(sorted(SOURCES))}")
+        raise BadInputError(
+            f"unknown source {options.source!r}", f"Use auto (the default) or one of: {', '.join(sorted(SOURCES))}"
+        )
     check_limits(options)
 
 
@@ -190,19 +199,27 @@ def check_limits(options: FetchOptions) -> None:
     """Refuse --max-age and --deadline values no run can use: negative, nan (which passes every range
     check), infinite or too large to add to a clock."""
     if options.max_age_days < 0:
-        raise BadInputError(f"--max-age {options.max_age_days:g} is negative",
-                            "Give the cache's age limit in days, 0 or more (0 always fetches)")
+        raise BadInputError(
+            f"--max-age {options.max_age_days:g} is negative",
+            "Give the cache's age limit in days, 0 or more (0 always fetches)",
+        )
     if not math.isfinite(options.max_age_days) or options.max_age_days > MAX_AGE_DAYS_LIMIT:
-        raise BadInputError(f"--max-age {options.max_age_days:g} is not a number of days up to {MAX_AGE_DAYS_LIMIT}",
-                            "Give a finite number, e.g. --max-age 7")
+        raise BadInputError(
+            f"--max-age {options.max_age_days:g} is not a number of days up to {MAX_AGE_DAYS_LIMIT}",
+            "Give a finite number, e.g. --max-age 7",
+        )
     if options.deadline is None:
         return
     if options.deadline <= 0:
-        raise BadInputError(f"--deadline {options.deadline:g} is not a positive number of seconds",
-                            "Give the time the run may take, e.g. --deadline 30")
+        raise BadInputError(
+            f"--deadline {options.deadline:g} is not a positive number of seconds",
+            "Give the time the run may take, e.g. --deadline 30",
+        )
     if not math.isfinite(options.deadline) or options.deadline > DEADLINE_LIMIT:
-        raise BadInputError(f"--deadline {options.deadline:g} is not a number of seconds up to {DEADLINE_LIMIT}",
-                            "Give a finite number, e.g. --deadline 30")
+        raise BadInputError(
+            f"--deadline {options.deadline:g} is not a number of seconds up to {DEADLINE_LIMIT}",
+            "Give a finite number, e.g. --deadline 30",
+        )
 
 
 def run(
@@ -229,8 +246,9 @@ def run(
         with _opened(source, options, deadline) as src:
             from authorstats.shell import cohort_fetch
 
-            cohorts = cohort_fetch.plan(src, authors, options,
-                                        lambda a: _cache_entry(workspace, name, a, window, options) is not None)
+            cohorts = cohort_fetch.plan(
+                src, authors, options, lambda a: _cache_entry(workspace, name, a, window, options) is not None
+            )
             settled: dict[str, AuthorResult] = {}  # fetched (or failed) with an earlier author's batch
             refused: SourceRefused | None = None
             for author in authors:
@@ -239,19 +257,33 @@ def run(
                     report.add(settled.pop(author.key))
                     continue
                 if entry is not None:
-                    report.add(AuthorResult(author.key, "cached", records=int(entry.get("records", 0)),
-                                            note=f"fetched {_age_text(entry['fetched_at'])}"))
+                    report.add(
+                        AuthorResult(
+                            author.key,
+                            "cached",
+                            records=int(entry.get("records", 0)),
+                            note=f"fetched {_age_text(entry['fetched_at'])}",
+                        )
+                    )
                     continue
                 if refused is not None:
-                    report.add(AuthorResult(author.key, "failed", error=refused,
-                                            note=f"{service_name(name)} refused earlier in this run"))
+                    report.add(
+                        AuthorResult(
+                            author.key,
+                            "failed",
+                            error=refused,
+                            note=f"{service_name(name)} refused earlier in this run",
+                        )
+                    )
                     continue
                 before = src.requests
                 batch = cohorts.get(author.key)
                 try:
                     if batch:
-                        settled.update((r.author, r) for r in cohort_fetch.fetch_batch(
-                            workspace, src, name, batch, window, options))
+                        settled.update(
+                            (r.author, r)
+                            for r in cohort_fetch.fetch_batch(workspace, src, name, batch, window, options)
+                        )
                         result = settled.pop(author.key)
                     else:
                         result = _fetch_author(workspace, src, name, author, window, options, progress)
@@ -295,8 +327,8 @@ def _age_days(stamp: str) -> float:
     except (TypeError, ValueError):
         return float("inf")
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return (dt.datetime.now(dt.timezone.utc) - when).total_seconds() / 86400
+        when = when.replace(tzinfo=dt.UTC)
+    return (dt.datetime.now(dt.UTC) - when).total_seconds() / 86400
 
 
 def _age_text(stamp: str) -> str:
@@ -323,24 +355,32 @@ def _cache_entry(workspace, source: str, author: Author, window: YearWindow, opt
     if not isinstance(entry, dict):
         return None
     fresh = _age_days(entry.get("fetched_at", "")) < options.max_age_days
-    if (entry.get("window") == str(window) and fresh and entry.get("roster_ids") == _roster_ids(author)
-            and (entry.get("details") or not options.details)
-            and workspace.raw_file(source, author.key).is_file()):
+    if (
+        entry.get("window") == str(window)
+        and fresh
+        and entry.get("roster_ids") == _roster_ids(author)
+        and (entry.get("details") or not options.details)
+        and workspace.raw_file(source, author.key).is_file()
+    ):
         return entry
     return None
 
 
-def _load_partial(workspace, source: str, author: Author, window: YearWindow,
-                  options: FetchOptions) -> tuple[dict, list[Publication]] | None:
+def _load_partial(
+    workspace, source: str, author: Author, window: YearWindow, options: FetchOptions
+) -> tuple[dict, list[Publication]] | None:
     """What an interrupted run of the same author and window left, if still young enough to resume."""
     state_path = workspace.partial_state(source, author.key)
     records_path = workspace.partial_file(source, author.key)
     state = store.read_json(state_path, default=None)
     if not isinstance(state, dict):
         return None
-    usable = (state.get("window") == str(window) and state.get("roster_ids") == _roster_ids(author)
-              and _age_days(state.get("started_at", "")) < max(options.max_age_days, 1)
-              and records_path.is_file())
+    usable = (
+        state.get("window") == str(window)
+        and state.get("roster_ids") == _roster_ids(author)
+        and _age_days(state.get("started_at", "")) < max(options.max_age_days, 1)
+        and records_path.is_file()
+    )
     if not usable:
         store.remove_files(state_path, records_path)
         return None
@@ -355,15 +395,30 @@ def _save_partial(workspace, source: str, author: Author, state: dict, records: 
     store.write_json(workspace.partial_state(source, author.key), {**state, "records": len(records)})
 
 
-def _fetch_author(workspace: store.Workspace, src: Source, name: str, author: Author, window: YearWindow, options: FetchOptions,
-                  progress) -> AuthorResult:
+def _fetch_author(
+    workspace: store.Workspace,
+    src: Source,
+    name: str,
+    author: Author,
+    window: YearWindow,
+    options: FetchOptions,
+    progress,
+) -> AuthorResult:
     loaded = _load_partial(workspace, name, author, window, options)
     if loaded:
         state, records = loaded
         note = f", resumed with {len(records)} records kept from an interrupted run"
     else:
-        state = {"author": author.key, "window": str(window), "roster_ids": _roster_ids(author),
-                 "started_at": utc_now(), "cursor": None, "listed": False, "info": {}, "requests": 0}
+        state = {
+            "author": author.key,
+            "window": str(window),
+            "roster_ids": _roster_ids(author),
+            "started_at": utc_now(),
+            "cursor": None,
+            "listed": False,
+            "info": {},
+            "requests": 0,
+        }
         records, note = [], ""
     earlier_requests = int(state.get("requests", 0))  # made by the interrupted runs
     start_requests = src.requests
@@ -407,4 +462,3 @@ def _fetch_author(workspace: store.Workspace, src: Source, name: str, author: Au
     store.write_json(workspace.manifest_file(name), manifest)
     store.remove_files(workspace.partial_file(name, author.key), workspace.partial_state(name, author.key))
     return AuthorResult(author.key, "done", records=len(records), note=note)
-

@@ -12,9 +12,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication, utc_now
@@ -40,19 +41,37 @@ class ImportResult:
     format: str = ""
 
 
-def read_export(path: Path, authors: Sequence[Author], source: str, fmt: str | None = None,
-                author: Author | None = None) -> Parsed:
+def read_export(
+    path: Path, authors: Sequence[Author], source: str, fmt: str | None = None, author: Author | None = None
+) -> Parsed:
     """Records, bad rows and warnings (with their line numbers) of the exported list at ``path``."""
     path = Path(path)
     fmt = check_format(fmt)
-    text = store.read_input_text(path, "file to import", encoding="utf-8-sig",
-                                 fix_encoding="Export or save it as UTF-8 (Unicode)")
-    return parse_export(text, authors, source, file_name=path.name, where=str(path), fetched_at=utc_now(),
-                        this_year=dt.date.today().year, fmt=fmt, author=author, extra={FROM: path.name})
+    text = store.read_input_text(
+        path, "file to import", encoding="utf-8-sig", fix_encoding="Export or save it as UTF-8 (Unicode)"
+    )
+    return parse_export(
+        text,
+        authors,
+        source,
+        file_name=path.name,
+        where=str(path),
+        fetched_at=utc_now(),
+        this_year=dt.date.today().year,
+        fmt=fmt,
+        author=author,
+        extra={FROM: path.name},
+    )
 
 
-def read_export_file(path: str | Path, *, roster: Sequence[Author], author: str | None = None,
-                     format: str | None = None, source: str = DEFAULT_SOURCE) -> Parsed:
+def read_export_file(
+    path: str | Path,
+    *,
+    roster: Sequence[Author],
+    author: str | None = None,
+    format: str | None = None,
+    source: str = DEFAULT_SOURCE,
+) -> Parsed:
     """The library's ``authorstats.read_export``: the records of an exported list (Publish or Perish, Zotero,
     BibTeX, RIS, authorstats CSV) as Publication objects with the rows skipped and warned about; writes nothing.
     ``author`` is a roster key (whose list it is); ``format`` overrides detection."""
@@ -74,24 +93,40 @@ def _identity(path: Path, name: str | None) -> dict[str, str]:
 
 def _same_list(extra: Mapping[str, Any], identity: Mapping[str, str]) -> bool:
     return (NAME in identity and extra.get(NAME) == identity[NAME]) or (
-        PATH in identity and NAME not in extra and extra.get(PATH) == identity[PATH])
+        PATH in identity and NAME not in extra and extra.get(PATH) == identity[PATH]
+    )
 
 
-def _gave_before(earlier: Sequence[Publication], new: Sequence[Publication], identity: Mapping[str, str],
-                 base_name: str) -> set[int]:
+def _gave_before(
+    earlier: Sequence[Publication], new: Sequence[Publication], identity: Mapping[str, str], base_name: str
+) -> set[int]:
     """Positions in ``earlier`` of the records this list gave before. Records written before imports kept
     their path only have a base name, which two files can share: those count only when the new import
     has the very same record, so replacing them cannot lose anything."""
     unchanged = {dataclasses.replace(r, fetched_at="") for r in new}
-    return {i for i, r in enumerate(earlier)
-            if _same_list(r.extra, identity)
-            or (PATH not in r.extra and NAME not in r.extra and r.extra.get(FROM) == base_name
-                and dataclasses.replace(r, fetched_at="") in unchanged)}
+    return {
+        i
+        for i, r in enumerate(earlier)
+        if _same_list(r.extra, identity)
+        or (
+            PATH not in r.extra
+            and NAME not in r.extra
+            and r.extra.get(FROM) == base_name
+            and dataclasses.replace(r, fetched_at="") in unchanged
+        )
+    }
 
 
-def import_csv(path: Path, workspace: store.Workspace, authors: Sequence[Author],
-               source: str = DEFAULT_SOURCE, name: str | None = None, *, fmt: str | None = None,
-               author: Author | None = None) -> ImportResult:
+def import_csv(
+    path: Path,
+    workspace: store.Workspace,
+    authors: Sequence[Author],
+    source: str = DEFAULT_SOURCE,
+    name: str | None = None,
+    *,
+    fmt: str | None = None,
+    author: Author | None = None,
+) -> ImportResult:
     """Add an exported list's good rows to ``data/raw/<source>/<author>.jsonl``, keeping records already there.
 
     ``fmt`` names the file's format (detected when None); ``author`` is whose list it is (when None, each

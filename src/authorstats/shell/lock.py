@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from filelock import FileLock, Timeout
 
@@ -39,12 +39,16 @@ def workspace_lock(workspace: Workspace, command: str) -> Iterator[Path]:
     require_workspace(workspace)
     path = lock_file(workspace)
     if path.parent.exists() and not path.parent.is_dir():
-        raise OutputError(f"{path.parent} is a file, not a folder",
-                          "Move it away: authorstats keeps the workspace's data in that folder")
+        raise OutputError(
+            f"{path.parent} is a file, not a folder",
+            "Move it away: authorstats keeps the workspace's data in that folder",
+        )
     for name in (path, holder_file(workspace)):
         if name.is_dir():
-            raise OutputError(f"cannot write {name}: it is a folder, not a file",
-                              "Move it away: authorstats keeps its workspace lock in that file")
+            raise OutputError(
+                f"cannot write {name}: it is a folder, not a file",
+                "Move it away: authorstats keeps its workspace lock in that file",
+            )
     lock = FileLock(path, blocking=False)
     try:
         path.parent.mkdir(exist_ok=True)
@@ -59,8 +63,9 @@ def workspace_lock(workspace: Workspace, command: str) -> Iterator[Path]:
         try:
             info.write_text(f"{os.getpid()} {command} {started}\n", encoding="utf-8")
         except OSError as exc:
-            raise OutputError(f"cannot write {info}: {_describe(exc)}",
-                              "Free some space, or use a writable --workspace") from exc
+            raise OutputError(
+                f"cannot write {info}: {_describe(exc)}", "Free some space, or use a writable --workspace"
+            ) from exc
         yield info
     finally:
         with contextlib.suppress(OSError):
@@ -78,9 +83,11 @@ def _busy(workspace: Workspace) -> WorkspaceBusyError:
     try:
         pid, command, started = _parse_holder(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
-        return WorkspaceBusyError(f"another authorstats run is using {workspace.root}",
-                                  "Wait for it to finish: the system frees the lock when that run ends, "
-                                  f"so there is nothing to delete ({path} names the run)")
+        return WorkspaceBusyError(
+            f"another authorstats run is using {workspace.root}",
+            "Wait for it to finish: the system frees the lock when that run ends, "
+            f"so there is nothing to delete ({path} names the run)",
+        )
     return WorkspaceBusyError(
         f"another authorstats run ({pid} {command}, started {started}) is using {workspace.root}",
         f"Wait for it to finish: the system frees the lock when process {pid} ends (`ps -p {pid}` shows whether "

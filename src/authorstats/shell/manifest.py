@@ -6,9 +6,9 @@ import contextlib
 import hashlib
 import logging
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Mapping
 
 from authorstats.shell import store
 
@@ -42,15 +42,18 @@ def read(workspace: store.Workspace) -> dict[str, str]:
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
         return {}
-    return {name: digest for name, digest in files.items()
-            if isinstance(name, str) and isinstance(digest, str) and _allowed(name)}
+    return {
+        name: digest
+        for name, digest in files.items()
+        if isinstance(name, str) and isinstance(digest, str) and _allowed(name)
+    }
 
 
 def _allowed(name: str) -> bool:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or "\\" in name:
         return False
-    return any(path.parts[:len(top)] == top and len(path.parts) > len(top) for top in _FOLDERS)
+    return any(path.parts[: len(top)] == top and len(path.parts) > len(top) for top in _FOLDERS)
 
 
 def _relative(workspace: store.Workspace, path: Path) -> str:
@@ -99,9 +102,13 @@ def replace(workspace: store.Workspace, previous: Mapping[str, str], written: It
             continue
         cleanup.removed.append(path)
         _remove_empty_folders(workspace, path.parent)
-    store.write_json(manifest_path(workspace),
-                     {"about": "Files `authorstats report` wrote; the next report removes those it does not write again.",
-                      "files": {name: digest for name, digest in sorted(files.items()) if digest}})
+    store.write_json(
+        manifest_path(workspace),
+        {
+            "about": "Files `authorstats report` wrote; the next report removes those it does not write again.",
+            "files": {name: digest for name, digest in sorted(files.items()) if digest},
+        },
+    )
     return cleanup
 
 

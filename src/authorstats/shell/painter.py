@@ -14,9 +14,9 @@ import os
 import sys
 import time
 from collections import deque
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import connection
-from typing import Iterator, Sequence
 
 from authorstats.render import pictures
 from authorstats.shell import processes
@@ -43,8 +43,12 @@ class Painter:
         if self.workers >= 2:
             _preload(self.clouds)
             self._before = set(multiprocessing.active_children())
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(),
-                                             initializer=processes.start_worker, initargs=(os.getpid(),))
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=_context(),
+                initializer=processes.start_worker,
+                initargs=(os.getpid(),),
+            )
             self._pool.submit(int)  # starts the workers now (forked: all at once)
         return self
 

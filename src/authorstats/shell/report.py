@@ -7,9 +7,10 @@ import dataclasses
 import datetime as dt
 import logging
 import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ContextManager, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, ContextManager
 
 from authorstats.analysis.report import Provenance, ReportOptions
 from authorstats.errors import BadInputError, OutputError
@@ -90,8 +91,10 @@ def read_records(workspace: store.Workspace, authors: Sequence[Author]) -> Gathe
         for source in fetched_sources:
             path = workspace.raw_file(source, author.key)
             if path.is_dir():  # skipping it would report the snapshot as if nothing had been fetched
-                raise OutputError(f"{path} is a folder, not a file",
-                                  f"Move it away: data/raw/{source}/ holds one <author>.jsonl file per author")
+                raise OutputError(
+                    f"{path} is a folder, not a file",
+                    f"Move it away: data/raw/{source}/ holds one <author>.jsonl file per author",
+                )
             if path.is_file():
                 rows = [r for r in store.read_jsonl(path) if r.author == author.key]
                 if rows:
@@ -107,12 +110,19 @@ def read_records(workspace: store.Workspace, authors: Sequence[Author]) -> Gathe
     return Gathered(records, sources)
 
 
-def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], taxonomy: Taxonomy,
-                   years: str | YearWindow, labels: Mapping[str, str] | None = None,
-                   options: ReportOptions = ReportOptions(),
-                   sources: Mapping[str, Sequence[str]] | None = None,
-                   progress: Callable[[int], None] | None = None,
-                   reference: Reference | None = None, group_by: str | None = None) -> ReportData:
+def compute_report(
+    records: Iterable[Publication],
+    *,
+    roster: Sequence[Author],
+    taxonomy: Taxonomy,
+    years: str | YearWindow,
+    labels: Mapping[str, str] | None = None,
+    options: ReportOptions = ReportOptions(),
+    sources: Mapping[str, Sequence[str]] | None = None,
+    progress: Callable[[int], None] | None = None,
+    reference: Reference | None = None,
+    group_by: str | None = None,
+) -> ReportData:
     """analysis.report.compute_report with the bundled stop-word list when ``options.stopwords`` is None and
     the bundled venue aliases when ``options.venues`` is None (the library's ``authorstats.compute_report``):
     the package's files are read here, not in the pure core. ``progress`` is told the number of records
@@ -126,15 +136,26 @@ def compute_report(records: Iterable[Publication], *, roster: Sequence[Author], 
         from authorstats.shell.config_files import load_venues
 
         options = dataclasses.replace(options, venues=load_venues())
-    return report.compute_report(records, roster=roster, taxonomy=taxonomy, years=years, labels=labels,
-                                 options=options, sources=sources, progress=progress, reference=reference,
-                                 group_by=group_by)
+    return report.compute_report(
+        records,
+        roster=roster,
+        taxonomy=taxonomy,
+        years=years,
+        labels=labels,
+        options=options,
+        sources=sources,
+        progress=progress,
+        reference=reference,
+        group_by=group_by,
+    )
 
 
 @contextlib.contextmanager
-def merge_progress(records: Sequence[Publication], authors: Sequence[Author],
-                   bar: Callable[[int, str], ContextManager[Callable[[int], None]]]
-                   ) -> Iterator[Callable[[int], None] | None]:
+def merge_progress(
+    records: Sequence[Publication],
+    authors: Sequence[Author],
+    bar: Callable[[int, str], ContextManager[Callable[[int], None]]],
+) -> Iterator[Callable[[int], None] | None]:
     """A progress bar (drawn by ``bar``) for merging the roster's records when there are enough of them to
     take more than a few seconds (MERGE_BAR_FROM); yields what compute_report's ``progress`` takes."""
     keys = {a.key for a in authors}
@@ -146,8 +167,14 @@ def merge_progress(records: Sequence[Publication], authors: Sequence[Author],
         yield advance
 
 
-def save_report(workspace: store.Workspace, data: ReportData, options: SaveOptions = SaveOptions(), *,
-                labels: Path | None = None, painter: Painter | None = None) -> ReportResult:
+def save_report(
+    workspace: store.Workspace,
+    data: ReportData,
+    options: SaveOptions = SaveOptions(),
+    *,
+    labels: Path | None = None,
+    painter: Painter | None = None,
+) -> ReportResult:
     """Draw the pictures (in worker processes) and write every file of ``data``: data/processed/*.csv and
     authorstats.db, and
     under reports/ the tables, pictures, summary.md and index.html.
@@ -169,11 +196,14 @@ def save_report(workspace: store.Workspace, data: ReportData, options: SaveOptio
 
 
 @store.all_or_nothing()  # the files replace the previous report together, at the end, or not at all
-def _save_together(workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None,
-                   painter: Painter | None) -> ReportResult:
+def _save_together(
+    workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None, painter: Painter | None
+) -> ReportResult:
     from authorstats.shell.painter import Painter
 
-    store.remove_leftovers(workspace.reports, workspace.reports / "authors", workspace.processed)  # of a run killed before its renames
+    store.remove_leftovers(
+        workspace.reports, workspace.reports / "authors", workspace.processed
+    )  # of a run killed before its renames
     if painter is None:
         drawing = bool(data.authors) and not options.tables_only
         with Painter(options.workers if drawing else 1, clouds=data.options.clouds) as own:
@@ -181,8 +211,9 @@ def _save_together(workspace: store.Workspace, data: ReportData, options: SaveOp
     return _save(workspace, data, options, labels, painter)
 
 
-def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None,
-          painter: Painter) -> ReportResult:
+def _save(
+    workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None, painter: Painter
+) -> ReportResult:
     from authorstats.render import comparison, html, markdown, markdown_study, page, pictures, study_page
     from authorstats.shell import database
     from authorstats.shell.csv_files import csv_text  # spreadsheet-safe: no cell runs as a formula
@@ -198,30 +229,51 @@ def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, la
     for item in data.authors:
         key = item.author.key
         reports[key] = AuthorReport(item.author, item.provenance, item.table, source_note=item.source_note)
-        reports[key].files.append(store.atomic_write_text(workspace.reports / f"{key}_topics.csv",
-                                                          csv_text(item.table)))
+        reports[key].files.append(
+            store.atomic_write_text(workspace.reports / f"{key}_topics.csv", csv_text(item.table))
+        )
         written.append(reports[key].files[-1])
     if data.comparison is not None:
-        written.append(store.atomic_write_text(workspace.reports / "reference_comparison.csv",
-                                               csv_text(data.comparison.table())))
+        written.append(
+            store.atomic_write_text(workspace.reports / "reference_comparison.csv", csv_text(data.comparison.table()))
+        )
 
     written += _write_study_tables(workspace, data)
     by_year = [(a.author.key, a.author.name, a.table, a.by_year) for a in data.authors]
     summary_path = store.atomic_write_text(
         workspace.reports / "summary.md",
-        markdown.render(str(data.window), by_year, data.matrix, data.shares, data.notes,
-                        markdown_study.sections(study_page.study(data, {}), str(data.window)),
-                        {a.author.key: a.source_note for a in data.authors})
-        + ("\n" + comparison.markdown_section(data.comparison) if data.comparison is not None else ""))
+        markdown.render(
+            str(data.window),
+            by_year,
+            data.matrix,
+            data.shares,
+            data.notes,
+            markdown_study.sections(study_page.study(data, {}), str(data.window)),
+            {a.author.key: a.source_note for a in data.authors},
+        )
+        + ("\n" + comparison.markdown_section(data.comparison) if data.comparison is not None else ""),
+    )
     written.append(summary_path)
     if options.tables_only:
-        return ReportResult(data.window, list(reports.values()), written, data.used_snapshot, None, summary_path,
-                            comparison=data.comparison)
+        return ReportResult(
+            data.window,
+            list(reports.values()),
+            written,
+            data.used_snapshot,
+            None,
+            summary_path,
+            comparison=data.comparison,
+        )
 
     # The painter's workers draw the pictures side by side; this process writes them in the same order.
-    jobs = pictures.report_pictures(data, cloud_size=(options.cloud_width, options.cloud_height),
-                                    dpi=options.chart_dpi, fmt=options.chart_format, author_charts=options.author_charts,
-                                    heatmap=options.heatmap)
+    jobs = pictures.report_pictures(
+        data,
+        cloud_size=(options.cloud_width, options.cloud_height),
+        dpi=options.chart_dpi,
+        fmt=options.chart_format,
+        author_charts=options.author_charts,
+        heatmap=options.heatmap,
+    )
     shown: dict[page.PictureKey, html.Picture] = {}
     for picture, drawn in zip(jobs, painter.draw([p.job for p in jobs])):
         path = store.atomic_write_bytes(workspace.reports / picture.name, drawn)
@@ -232,42 +284,61 @@ def _save(workspace: store.Workspace, data: ReportData, options: SaveOptions, la
     jobs.clear()
 
     labels = workspace.labels if labels is None else labels
-    built = page.report_page(data, shown, generated=generated, versions=package_versions(),
-                             labels_path="data/labels.csv" if labels == workspace.labels else Path(labels).name,
-                             labels_found=labels.is_file(),  # names, not local paths: the page is mailed
-                             stopwords=Path(options.stopwords).name if options.stopwords else page.BUNDLED_STOPWORDS)
+    built = page.report_page(
+        data,
+        shown,
+        generated=generated,
+        versions=package_versions(),
+        labels_path="data/labels.csv" if labels == workspace.labels else Path(labels).name,
+        labels_found=labels.is_file(),  # names, not local paths: the page is mailed
+        stopwords=Path(options.stopwords).name if options.stopwords else page.BUNDLED_STOPWORDS,
+    )
     index = store.atomic_write_text(workspace.reports / "index.html", html.render(built))
     written.append(index)
     if built.author_folder:  # a large report: every author's section on a page of its own
         for item in data.authors:
             key = item.author.key
             own = page.author_page(data, key, shown, generated=generated, version=built.version)
-            written.append(store.atomic_write_text(workspace.reports / built.author_folder / f"{key}.html",
-                                                   html.render_author(own)))
+            written.append(
+                store.atomic_write_text(
+                    workspace.reports / built.author_folder / f"{key}.html", html.render_author(own)
+                )
+            )
             reports[key].files.append(written[-1])
-    return ReportResult(data.window, list(reports.values()), written, data.used_snapshot, index, summary_path,
-                        comparison=data.comparison)
+    return ReportResult(
+        data.window,
+        list(reports.values()),
+        written,
+        data.used_snapshot,
+        index,
+        summary_path,
+        comparison=data.comparison,
+    )
 
 
 def _write_study_tables(workspace: store.Workspace, data: ReportData) -> list[Path]:
     """reports/collaborators.csv, venues.csv and impact.csv, and data/processed/name_merges.csv (issue 14)."""
+    import pandas as pd
+
     from authorstats.analysis import collaborators, impact, venues
     from authorstats.shell.csv_files import csv_text
-
-    import pandas as pd
 
     def table(frame: pd.DataFrame | None, columns: list[str]) -> str:
         return csv_text(frame if frame is not None else pd.DataFrame(columns=columns))
 
     collab = data.collaboration
     return [
-        store.atomic_write_text(workspace.reports / "collaborators.csv",
-                                table(collab.table if collab else None, collaborators.COLUMNS)),
-        store.atomic_write_text(workspace.processed / "name_merges.csv",
-                                table(collab.merges if collab else None, collaborators.MERGE_COLUMNS)),
+        store.atomic_write_text(
+            workspace.reports / "collaborators.csv", table(collab.table if collab else None, collaborators.COLUMNS)
+        ),
+        store.atomic_write_text(
+            workspace.processed / "name_merges.csv",
+            table(collab.merges if collab else None, collaborators.MERGE_COLUMNS),
+        ),
         store.atomic_write_text(workspace.reports / "venues.csv", table(data.venues, venues.COLUMNS)),
-        store.atomic_write_text(workspace.reports / "impact.csv",
-                                table(data.impact.table if data.impact else None, impact.COLUMNS)),
+        store.atomic_write_text(
+            workspace.reports / "impact.csv", table(data.impact.table if data.impact else None, impact.COLUMNS)
+        ),
     ]
 
 
@@ -282,15 +353,18 @@ def generation_time(environ: Mapping[str, str] | None = None) -> str:
     try:
         if not value.isascii() or not value.isdigit():
             raise ValueError(value)
-        moment = dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(int(value), dt.UTC)
     except (ValueError, OverflowError, OSError):
-        raise BadInputError(f"SOURCE_DATE_EPOCH is {value!r}, not a number of seconds since 1970-01-01 UTC",
-                            "Set it to a whole number such as the output of `date +%s`, or unset it") from None
+        raise BadInputError(
+            f"SOURCE_DATE_EPOCH is {value!r}, not a number of seconds since 1970-01-01 UTC",
+            "Set it to a whole number such as the output of `date +%s`, or unset it",
+        ) from None
     return moment.isoformat()
 
 
-def package_versions(packages: Sequence[str] = ("authorstats", "pandas", "matplotlib", "wordcloud", "scholarly")
-                     ) -> dict[str, str]:
+def package_versions(
+    packages: Sequence[str] = ("authorstats", "pandas", "matplotlib", "wordcloud", "scholarly"),
+) -> dict[str, str]:
     """Installed versions of the packages that shaped the report ("not installed" when missing)."""
     from importlib import metadata
 

@@ -6,21 +6,22 @@ from __future__ import annotations
 
 import contextlib
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ContextManager, Mapping, Sequence
+from typing import ContextManager
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Table
 
-from authorstats.shell import lock, store
+from authorstats.config.roster import parse_roster
 from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Author
-from authorstats.text import fold
-from authorstats.config.roster import parse_roster
+from authorstats.shell import lock, store
 from authorstats.shell.config_files import default_roster_path, load_roster
 from authorstats.sources.http import Candidate
+from authorstats.text import fold
 
 SOURCES = ("openalex", "dblp")
 FIELD = {"openalex": "openalex", "dblp": "dblp"}  # roster field that holds each source's id
@@ -49,8 +50,10 @@ def find_author(target: RosterTarget, key: str) -> Author:
         if author.key == key:
             return author
     where = "the bundled roster" if target.copy_from else f"roster {target.path}"
-    raise BadInputError(f"unknown author {key!r} in {where}",
-                        f"Use one of {', '.join(sorted(a.key for a in authors))}, or add it to your roster")
+    raise BadInputError(
+        f"unknown author {key!r} in {where}",
+        f"Use one of {', '.join(sorted(a.key for a in authors))}, or add it to your roster",
+    )
 
 
 def check_source(name: str) -> str:
@@ -62,8 +65,9 @@ def check_source(name: str) -> str:
 def choose(candidates: Sequence[Candidate], author: Author, choice: int | None) -> tuple[Candidate | None, str]:
     """The candidate to write and why; (None, "") when the user must choose with --choose N."""
     if not candidates:
-        raise BadInputError(f"no candidates found for {author.name!r}",
-                            "Check the name's spelling in the roster, or add the id by hand")
+        raise BadInputError(
+            f"no candidates found for {author.name!r}", "Check the name's spelling in the roster, or add the id by hand"
+        )
     if choice is not None:
         if not 1 <= choice <= len(candidates):
             raise BadInputError(f"--choose {choice} is not in the list", f"Choose a number from 1 to {len(candidates)}")
@@ -109,8 +113,10 @@ def set_roster_value(text: str, key: str, field: str, value: str) -> str:
             else:
                 entries[index] = _with_new_line(entry, field, value, "\r\n" if "\r\n" in text else "\n")
             return tomlkit.dumps(document)
-    raise BadInputError(f"found no [[author]] table with key = \"{key}\" to edit",
-                        f'Add {field} = "{value}" to that author\'s table by hand')
+    raise BadInputError(
+        f'found no [[author]] table with key = "{key}" to edit',
+        f'Add {field} = "{value}" to that author\'s table by hand',
+    )
 
 
 def _with_new_line(table: Table, field: str, value: str, newline: str) -> Table:
@@ -149,8 +155,10 @@ def write_id(target: RosterTarget, key: str, source: str, value: str) -> Path:
 
 def _check_only_field_changed(original: str, edited: str, key: str, field: str, value: str, path: Path) -> None:
     """Refuse to write unless the edit is a valid roster that differs from the original in exactly this one field."""
-    refused = OutputError(f"could not edit {path} safely; it was left unchanged",
-                          f'Add {field} = "{value}" to the [[author]] table of {key} by hand')
+    refused = OutputError(
+        f"could not edit {path} safely; it was left unchanged",
+        f'Add {field} = "{value}" to the [[author]] table of {key} by hand',
+    )
     try:
         after = tomllib.loads(edited)
     except tomllib.TOMLDecodeError:
@@ -164,8 +172,11 @@ def _check_only_field_changed(original: str, edited: str, key: str, field: str, 
     try:
         parse_roster(edited, path)
     except BadInputError as exc:
-        raise OutputError(f"writing {field} = {value!r} for {key} would make {path} an invalid roster ({exc.message}); "
-                          "it was left unchanged", exc.hint) from None
+        raise OutputError(
+            f"writing {field} = {value!r} for {key} would make {path} an invalid roster ({exc.message}); "
+            "it was left unchanged",
+            exc.hint,
+        ) from None
 
 
 def search(source: str, author: Author, client, environ: Mapping[str, str] | None = None) -> list[Candidate]:
@@ -174,7 +185,8 @@ def search(source: str, author: Author, client, environ: Mapping[str, str] | Non
         from authorstats.sources import openalex
 
         return openalex.OpenAlexSource(client, openalex.api_key_from_env(environ)).search_authors(
-            author.name, orcid=author.orcid)
+            author.name, orcid=author.orcid
+        )
     from authorstats.sources import dblp
 
     return dblp.DblpSource(client).search_authors(author.name)
@@ -189,8 +201,15 @@ class Resolution:
     target: RosterTarget
 
 
-def resolve(workspace: store.Workspace, key: str, source: str, roster: Path | None, choice: int | None,
-            client, environ: Mapping[str, str] | None = None) -> Resolution:
+def resolve(
+    workspace: store.Workspace,
+    key: str,
+    source: str,
+    roster: Path | None,
+    choice: int | None,
+    client,
+    environ: Mapping[str, str] | None = None,
+) -> Resolution:
     """Search ``source`` for roster author ``key`` and write the id when the choice is clear.
 
     Writing the workspace's own roster holds the workspace lock, and decides under it whether the

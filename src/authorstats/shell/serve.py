@@ -9,9 +9,9 @@ import socket
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from authorstats.errors import BadInputError
 from authorstats.shell import database, store
@@ -47,8 +47,9 @@ def check_database(workspace: store.Workspace) -> Path:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
             connection.execute("select count(*) from works").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise BadInputError(f"{path} is not a database authorstats wrote ({exc})",
-                            "Run `authorstats report` to write it again") from None
+        raise BadInputError(
+            f"{path} is not a database authorstats wrote ({exc})", "Run `authorstats report` to write it again"
+        ) from None
     return path
 
 
@@ -59,8 +60,10 @@ def listen(host: str, port: int) -> socket.socket:
         return socket.create_server((host, port), family=family)
     except (OSError, OverflowError) as exc:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise BadInputError(f"cannot listen on {host} port {port}: {why}",
-                            "Choose another --port (0 picks a free one) or another --host") from None
+        raise BadInputError(
+            f"cannot listen on {host} port {port}: {why}",
+            "Choose another --port (0 picks a free one) or another --host",
+        ) from None
 
 
 def serve(workspace: store.Workspace, options: ServeOptions, echo: Callable[[str], None]) -> None:
@@ -68,8 +71,11 @@ def serve(workspace: store.Workspace, options: ServeOptions, echo: Callable[[str
     require_datasette()
     path = check_database(workspace)
     if not is_local(options.host):
-        log.warning("serving on %s: anyone who can reach this machine there can read the database; "
-                    "leave out --host to serve on 127.0.0.1 only", options.host)
+        log.warning(
+            "serving on %s: anyone who can reach this machine there can read the database; "
+            "leave out --host to serve on 127.0.0.1 only",
+            options.host,
+        )
     import uvicorn
     from datasette.app import Datasette
 

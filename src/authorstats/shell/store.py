@@ -13,9 +13,10 @@ import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO
 
 from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Publication
@@ -78,8 +79,9 @@ def require_workspace(workspace: Workspace) -> Workspace:
     root = Path(workspace.root)
     if not root.is_dir():
         problem = "is a file, not a folder" if root.exists() else "does not exist"
-        raise OutputError(f"workspace {root} {problem}",
-                          f"Create the folder first (mkdir {root}) or pass an existing --workspace")
+        raise OutputError(
+            f"workspace {root} {problem}", f"Create the folder first (mkdir {root}) or pass an existing --workspace"
+        )
     return workspace
 
 
@@ -105,7 +107,9 @@ def read_input_text(path: Path, what: str, *, encoding: str = "utf-8", fix_encod
     except UnicodeDecodeError:
         raise BadInputError(f"{what} {path} is not UTF-8 text", fix_encoding) from None
     except OSError as exc:
-        raise BadInputError(f"cannot read {what} {path}: {exc.strerror or exc}", "Check the path and permissions") from None
+        raise BadInputError(
+            f"cannot read {what} {path}: {exc.strerror or exc}", "Check the path and permissions"
+        ) from None
 
 
 def _mode_for(path: Path) -> int:
@@ -165,9 +169,10 @@ def _replace_all(pending: list[tuple[str, Path]]) -> None:
                 kept.update(backup for _, backup in lost if backup)
                 if lost:
                     names = ", ".join(f"{p} (the previous one is {b})" if b else str(p) for p, b in lost)
-                    raise OutputError(f"cannot write {path}: {_describe(exc)}; and could not put back {names}",
-                                      "Move the saved copies back by hand, then free some space or fix the "
-                                      "permissions") from exc
+                    raise OutputError(
+                        f"cannot write {path}: {_describe(exc)}; and could not put back {names}",
+                        "Move the saved copies back by hand, then free some space or fix the permissions",
+                    ) from exc
                 raise OutputError(
                     f"cannot write {path}: {_describe(exc)}",
                     f"Free some space or make it writable; none of the {len(pending)} files was replaced: "
@@ -195,8 +200,10 @@ def _backup(tmp_name: str, path: Path) -> str | None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(backup)
-        raise OutputError(f"cannot write {path}: {_describe(exc)}",
-                          "Free some space or choose a writable location; the previous file was left as it was") from exc
+        raise OutputError(
+            f"cannot write {path}: {_describe(exc)}",
+            "Free some space or choose a writable location; the previous file was left as it was",
+        ) from exc
     return backup
 
 
@@ -277,8 +284,9 @@ def _atomic_write(path: Path, fill: Callable[[BinaryIO], object]) -> Path:
         ) from exc
     tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".authorstats.tmp",
-                                        dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.{os.getpid()}.", suffix=".authorstats.tmp", dir=target.parent
+        )
         os.chmod(tmp_name, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
             fill(handle)
@@ -311,8 +319,9 @@ def _link_target(path: Path) -> Path:
     except FileNotFoundError:
         return Path(os.path.realpath(path))  # a dangling link: its target is created, as a shell's > would
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {_describe(exc)}",
-                          "Point the link at a file, or name another output") from exc
+        raise OutputError(
+            f"cannot write {path}: {_describe(exc)}", "Point the link at a file, or name another output"
+        ) from exc
 
 
 def _special_kind(path: Path) -> str | None:
@@ -373,8 +382,10 @@ def _check_output_folder(path: Path) -> None:
     parent = path.parent
     if not parent.is_dir():
         problem = "is a file, not a folder" if parent.exists() else "does not exist"
-        raise OutputError(f"cannot write {path}: the folder {parent} {problem}",
-                          f"Create it first (mkdir -p {parent}) or choose another --output")
+        raise OutputError(
+            f"cannot write {path}: the folder {parent} {problem}",
+            f"Create it first (mkdir -p {parent}) or choose another --output",
+        )
 
 
 def dumps_jsonl(records: Iterable[Publication]) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ContextManager, Iterator
+from typing import TYPE_CHECKING, ContextManager
 
 from authorstats.errors import BadInputError
 from authorstats.shell import config_files, store
@@ -46,7 +47,9 @@ def suggest(workspace: store.Workspace, options: SuggestOptions, progress: Progr
     from authorstats.config.taxonomy import parse_taxonomy
 
     if options.output.exists() and not options.force:
-        raise BadInputError(f"{options.output} already exists", "Pass --force to replace it, or name another file with -o")
+        raise BadInputError(
+            f"{options.output} already exists", "Pass --force to replace it, or name another file with -o"
+        )
     frame, where = read_texts(workspace, options)
     fitted, base, names = frame, None, ()
     if options.extend:
@@ -58,12 +61,14 @@ def suggest(workspace: store.Workspace, options: SuggestOptions, progress: Progr
     total = model.models_to_fit(len(fitted)) if options.topics is None else 1
     with (progress or _no_progress)(total, "Fitting topic models") as advance:
         try:
-            suggestion = model.suggest_topics(list(fitted["text"]), list(fitted["title"]), topics=options.topics,
-                                              taken=names, progress=advance)
+            suggestion = model.suggest_topics(
+                list(fitted["text"]), list(fitted["title"]), topics=options.topics, taken=names, progress=advance
+            )
         except model.TooFewTexts as exc:
-            raise BadInputError(f"cannot suggest topics from {where}: {exc}",
-                                "Give more titles (--from a larger CSV, or fetch or import more records), "
-                                "or fewer --topics") from None
+            raise BadInputError(
+                f"cannot suggest topics from {where}: {exc}",
+                "Give more titles (--from a larger CSV, or fetch or import more records), or fewer --topics",
+            ) from None
     text = model.taxonomy_text(suggestion, source=where, extend=base)
     try:
         proposed = parse_taxonomy(text, options.output)

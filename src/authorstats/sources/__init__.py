@@ -11,8 +11,9 @@ from __future__ import annotations
 import abc
 import math
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from authorstats.errors import SourceUnavailableError
 from authorstats.models import Author, Publication, YearWindow
@@ -86,8 +87,9 @@ class Source(abc.ABC):
         """Whether ``author`` can be fetched in a cohort (the roster holds a usable id for it)."""
         return False
 
-    def cohort_pages(self, authors: Sequence[Author], window: YearWindow,
-                     cursor: str | None = None) -> Iterator[CohortPage]:
+    def cohort_pages(
+        self, authors: Sequence[Author], window: YearWindow, cursor: str | None = None
+    ) -> Iterator[CohortPage]:
         """The pages of several authors' works together, each work given to every listed author it
         names; only when ``cohort_limit`` is above 1."""
         raise NotImplementedError(f"the {self.name} source does not fetch cohorts")

@@ -38,22 +38,35 @@ def _clean(value: object) -> str:
 def _entry(fields: dict[str, str], line: int) -> Entry:
     authors = tuple(a for a in (_clean(a) for a in _AND.split(fields.get("author", "").strip())) if a and a != "others")
     arxiv = ""
-    if fields.get("archiveprefix", "").strip().lower() == "arxiv" or fields.get("eprinttype", "").strip().lower() == "arxiv":
+    if (
+        fields.get("archiveprefix", "").strip().lower() == "arxiv"
+        or fields.get("eprinttype", "").strip().lower() == "arxiv"
+    ):
         arxiv = _clean(fields.get("eprint"))
-    return Entry(line=line, title=_clean(fields.get("title")), year=_clean(fields.get("year") or fields.get("date")),
-                 authors=authors, venue=_clean(fields.get("journal") or fields.get("booktitle")),
-                 abstract=_clean(fields.get("abstract")), doi=_clean(fields.get("doi")), url=_clean(fields.get("url")),
-                 arxiv=arxiv or _clean(fields.get("journal")))
+    return Entry(
+        line=line,
+        title=_clean(fields.get("title")),
+        year=_clean(fields.get("year") or fields.get("date")),
+        authors=authors,
+        venue=_clean(fields.get("journal") or fields.get("booktitle")),
+        abstract=_clean(fields.get("abstract")),
+        doi=_clean(fields.get("doi")),
+        url=_clean(fields.get("url")),
+        arxiv=arxiv or _clean(fields.get("journal")),
+    )
 
 
 def read_entries(text: str, *, where: str) -> tuple[list[Entry], list[BadRow]]:
     """The entries of a BibTeX file's ``text``, and those that cannot be read (unbalanced braces, or a
     layout the parser drops), each with the line it starts on."""
-    starts = [(m.start(), text.count("\n", 0, m.start()) + 1, m.group(1).lower(), m.group(2))
-              for m in _START.finditer(text)]
+    starts = [
+        (m.start(), text.count("\n", 0, m.start()) + 1, m.group(1).lower(), m.group(2)) for m in _START.finditer(text)
+    ]
     if not any(kind not in _NOT_ENTRIES for _, _, kind, _ in starts):
-        raise BadInputError(f"{where} has no BibTeX entries (no line starting with @article{{, @inproceedings{{, ...)",
-                            "Export the list as BibTeX, or name its format with --format")
+        raise BadInputError(
+            f"{where} has no BibTeX entries (no line starting with @article{{, @inproceedings{{, ...)",
+            "Export the list as BibTeX, or name its format with --format",
+        )
     bad: list[BadRow] = []
     readable: list[str] = []
     expected: list[tuple[int, str]] = []  # (line, key) of each entry handed to the parser
@@ -65,8 +78,12 @@ def read_entries(text: str, *, where: str) -> tuple[list[Entry], list[BadRow]]:
             continue
         if balance:
             what = "'{' never closed" if balance > 0 else "'}' without its '{'"
-            bad.append(BadRow(line, f"unbalanced braces in @{kind}{{{key}: {abs(balance)} {what}; "
-                                    "nothing of this entry was imported"))
+            bad.append(
+                BadRow(
+                    line,
+                    f"unbalanced braces in @{kind}{{{key}: {abs(balance)} {what}; nothing of this entry was imported",
+                )
+            )
             continue
         readable.append(chunk)
         if kind not in _NOT_ENTRIES:
@@ -76,8 +93,10 @@ def read_entries(text: str, *, where: str) -> tuple[list[Entry], list[BadRow]]:
     try:
         parsed = bibtexparser.loads("".join(readable), parser=parser).entries
     except Exception as exc:  # pyparsing raises its own kinds; all mean the same for the user
-        raise BadInputError(f"{where} is not BibTeX the parser can read ({type(exc).__name__}: {exc})",
-                            "Check the file in a BibTeX editor, or export it again") from None
+        raise BadInputError(
+            f"{where} is not BibTeX the parser can read ({type(exc).__name__}: {exc})",
+            "Check the file in a BibTeX editor, or export it again",
+        ) from None
     by_key: dict[str, list[dict[str, str]]] = {}
     for fields in parsed:
         by_key.setdefault(fields.get("ID", ""), []).append(fields)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication
@@ -23,13 +23,21 @@ from authorstats.sources.names import split_authors
 from authorstats.sources.snapshot import NAME as SNAPSHOT
 from authorstats.text import fold
 
-__all__ = ["BadRow", "Layout", "LAYOUTS", "check_source_name", "csv_header", "csv_layout", "parse_csv",
-           "read_entries"]
+__all__ = ["BadRow", "Layout", "LAYOUTS", "check_source_name", "csv_header", "csv_layout", "parse_csv", "read_entries"]
 
 # Other names the authorstats CSV's columns have in common exports and in the bundled snapshot; lower-case.
-ALIASES = {"publication year": "year", "publication title": "venue", "journal": "venue", "booktitle": "venue",
-           "abstract note": "abstract", "cites": "citations", "cited by": "citations", "author key": "author",
-           "arxiv id": "arxiv", "arxiv": "arxiv"}
+ALIASES = {
+    "publication year": "year",
+    "publication title": "venue",
+    "journal": "venue",
+    "booktitle": "venue",
+    "abstract note": "abstract",
+    "cites": "citations",
+    "cited by": "citations",
+    "author key": "author",
+    "arxiv id": "arxiv",
+    "arxiv": "arxiv",
+}
 # Folders `fetch` writes; importing into them would mix hand-made lists with fetched ones.
 RESERVED = {*SERVICE_NAMES, SNAPSHOT}
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -47,18 +55,52 @@ class Layout:
     marks: frozenset[str]  # folded headers that together identify the format
 
 
-POP = Layout("pop", "Publish or Perish CSV", {
-    "citations": "cites", "authors": "authors", "title": "title", "year": "year", "venue": "source",
-    "url": "articleurl", "doi": "doi", "abstract": "abstract", "counted_at": "querydate"},
-    ",", frozenset({"cites", "authors", "title", "year", "articleurl"}))
-ZOTERO = Layout("zotero", "Zotero CSV", {
-    "authors": "author", "title": "title", "year": "publication year", "venue": "publication title",
-    "url": "url", "doi": "doi", "abstract": "abstract note", "arxiv": "extra",
-    "conference": "conference name", "item_type": "item type", "publisher": "publisher"},
-    ";", frozenset({"key", "item type", "publication year", "author", "title"}))
-OURS = Layout("csv", "authorstats CSV: author,title,year", {
-    name: name for name in ("who", "authors", "title", "year", "venue", "abstract", "doi", "citations", "url",
-                            "arxiv")}, None, frozenset({"title"}))
+POP = Layout(
+    "pop",
+    "Publish or Perish CSV",
+    {
+        "citations": "cites",
+        "authors": "authors",
+        "title": "title",
+        "year": "year",
+        "venue": "source",
+        "url": "articleurl",
+        "doi": "doi",
+        "abstract": "abstract",
+        "counted_at": "querydate",
+    },
+    ",",
+    frozenset({"cites", "authors", "title", "year", "articleurl"}),
+)
+ZOTERO = Layout(
+    "zotero",
+    "Zotero CSV",
+    {
+        "authors": "author",
+        "title": "title",
+        "year": "publication year",
+        "venue": "publication title",
+        "url": "url",
+        "doi": "doi",
+        "abstract": "abstract note",
+        "arxiv": "extra",
+        "conference": "conference name",
+        "item_type": "item type",
+        "publisher": "publisher",
+    },
+    ";",
+    frozenset({"key", "item type", "publication year", "author", "title"}),
+)
+OURS = Layout(
+    "csv",
+    "authorstats CSV: author,title,year",
+    {
+        name: name
+        for name in ("who", "authors", "title", "year", "venue", "abstract", "doi", "citations", "url", "arxiv")
+    },
+    None,
+    frozenset({"title"}),
+)
 LAYOUTS = {layout.name: layout for layout in (POP, ZOTERO, OURS)}
 
 
@@ -66,15 +108,18 @@ def check_source_name(name: str) -> str:
     """``name`` as a usable ``data/raw/`` folder for an imported list, or BadInputError saying why not."""
     name = (name or "").strip()
     if not _SOURCE_NAME.match(name):
-        raise BadInputError(f"--source {name!r} is not a usable name",
-                            "Use lower-case letters, digits, _ or -, e.g. --source zotero")
+        raise BadInputError(
+            f"--source {name!r} is not a usable name", "Use lower-case letters, digits, _ or -, e.g. --source zotero"
+        )
     if name in RESERVED:
-        raise BadInputError(f"--source {name} is where `authorstats fetch` keeps its data",
-                            "Pick another name for imported lists, e.g. --source pop or --source zotero")
+        raise BadInputError(
+            f"--source {name} is where `authorstats fetch` keeps its data",
+            "Pick another name for imported lists, e.g. --source pop or --source zotero",
+        )
     return name
 
 
-def _reader(text: str) -> "csv._reader":
+def _reader(text: str) -> csv._reader:
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)  # Excel in some locales writes ';', some tools tabs
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -125,7 +170,8 @@ def _columns(header: Sequence[str], layout: Layout, where: str, assigned: bool) 
         raise BadInputError(
             f"{where} has no {', '.join(shown)} column (its columns: {', '.join(h for h in header if h)})",
             "Add the missing column(s); author holds a roster key or an author's name, e.g. lecun"
-            if layout is OURS else f"Export the list again from {layout.label.rsplit(' ', 1)[0]} with all its columns, or name "
+            if layout is OURS
+            else f"Export the list again from {layout.label.rsplit(' ', 1)[0]} with all its columns, or name "
             "another format with --format",
         )
     return found
@@ -135,8 +181,10 @@ def _check_width(cells: Sequence[str], width: int) -> None:
     """A row with more non-empty cells than the header has columns had a cell split (a comma in an unquoted
     title): refuse it rather than store shifted cells. Missing cells at the end are read as empty."""
     if len(cells) > width and any(c.strip() for c in cells[width:]):
-        raise ValueError(f"{len(cells)} fields but the header has {width} (a comma inside an unquoted title "
-                         "or venue? Put that cell in double quotes)")
+        raise ValueError(
+            f"{len(cells)} fields but the header has {width} (a comma inside an unquoted title "
+            "or venue? Put that cell in double quotes)"
+        )
 
 
 def _counted_at(text: str) -> str:
@@ -155,10 +203,20 @@ def _entry(cells: Sequence[str], columns: dict[str, int], layout: Layout, line: 
     # Zotero: a conference paper without proceedings title has its conference's name; a preprint's
     # repository ("arXiv") is its publisher.
     venue = cell("venue") or cell("conference") or (cell("publisher") if cell("item_type") == "preprint" else "")
-    return Entry(line=line, title=cell("title"), year=cell("year"),
-                 authors=split_authors(cell("authors"), layout.separator), venue=venue,
-                 abstract=cell("abstract"), doi=cell("doi"), url=cell("url"), arxiv=cell("arxiv"),
-                 citations=cell("citations"), counted_at=_counted_at(cell("counted_at")), who=cell("who"))
+    return Entry(
+        line=line,
+        title=cell("title"),
+        year=cell("year"),
+        authors=split_authors(cell("authors"), layout.separator),
+        venue=venue,
+        abstract=cell("abstract"),
+        doi=cell("doi"),
+        url=cell("url"),
+        arxiv=cell("arxiv"),
+        citations=cell("citations"),
+        counted_at=_counted_at(cell("counted_at")),
+        who=cell("who"),
+    )
 
 
 def read_entries(text: str, layout: Layout, *, where: str, assigned: bool = False) -> tuple[list[Entry], list[BadRow]]:
@@ -187,8 +245,9 @@ def read_entries(text: str, layout: Layout, *, where: str, assigned: bool = Fals
     return entries, bad
 
 
-def parse_csv(text: str, authors: Sequence[Author], source: str, *, where: str, origin: str,
-              fetched_at: str, this_year: int) -> tuple[list[Publication], list[BadRow]]:
+def parse_csv(
+    text: str, authors: Sequence[Author], source: str, *, where: str, origin: str, fetched_at: str, this_year: int
+) -> tuple[list[Publication], list[BadRow]]:
     """Good records and bad rows (with their line numbers) of an authorstats CSV's ``text``, each row
     given to the roster author its author column names.
 
@@ -196,6 +255,12 @@ def parse_csv(text: str, authors: Sequence[Author], source: str, *, where: str, 
     ``fetched_at`` stamps the records and ``this_year`` bounds their years.
     """
     entries, bad = read_entries(text, OURS, where=where)
-    built = build_records(entries, Assigner(authors), source=source, extra={"imported_from": origin},
-                          fetched_at=fetched_at, this_year=this_year)
+    built = build_records(
+        entries,
+        Assigner(authors),
+        source=source,
+        extra={"imported_from": origin},
+        fetched_at=fetched_at,
+        this_year=this_year,
+    )
     return built.records, sorted(bad + built.bad, key=lambda b: b.line)

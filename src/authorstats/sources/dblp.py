@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 import time
 import xml.etree.ElementTree as ET
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 
@@ -91,11 +92,13 @@ def parse_person(xml: bytes | str, author_key: str, fetched_at: str = "") -> lis
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
-        raise SourceUnavailableError(f"dblp sent a page that is not valid XML ({exc})",
-                                     "Try again later; the service may be down") from None
+        raise SourceUnavailableError(
+            f"dblp sent a page that is not valid XML ({exc})", "Try again later; the service may be down"
+        ) from None
     if root.tag != "dblpperson":
-        raise SourceUnavailableError(f"dblp sent a <{root.tag}> page instead of a person's bibliography",
-                                     "Check the dblp id in your roster")
+        raise SourceUnavailableError(
+            f"dblp sent a <{root.tag}> page instead of a person's bibliography", "Check the dblp id in your roster"
+        )
     records = []
     for wrapper in root.findall("r"):
         for element in wrapper:
@@ -110,9 +113,16 @@ class DblpSource(Source):
 
     name = NAME
 
-    def __init__(self, client: httpx.Client, *, base_url: str = BASE, interval: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-                 deadline: Deadline | None = None) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        base_url: str = BASE,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        deadline: Deadline | None = None,
+    ) -> None:
         self._client = client
         self._deadline = deadline
         self._base = base_url.rstrip("/")
@@ -122,7 +132,7 @@ class DblpSource(Source):
         self.requests = 0  # sent so far, for fetch's run report
 
     @classmethod
-    def open(cls, *, deadline: Deadline | None = None) -> "DblpSource":
+    def open(cls, *, deadline: Deadline | None = None) -> DblpSource:
         """A source with its own HTTP client, closed by ``close``."""
         from authorstats.sources.http import make_client
 
@@ -137,21 +147,33 @@ class DblpSource(Source):
     def _get(self, path: str, params: dict | None = None, allow: tuple[int, ...] = ()) -> httpx.Response:
         self._throttle.wait()
         self.requests += 1
-        return get(self._client, f"{self._base}{path}", service=SERVICE, params=params,
-                   headers={"User-Agent": USER_AGENT}, hints=HINTS, sleep=self._sleep, allow=allow,
-                   deadline=self._deadline)
+        return get(
+            self._client,
+            f"{self._base}{path}",
+            service=SERVICE,
+            params=params,
+            headers={"User-Agent": USER_AGENT},
+            hints=HINTS,
+            sleep=self._sleep,
+            allow=allow,
+            deadline=self._deadline,
+        )
 
     def pages(self, author: Author, window: YearWindow, cursor: str | None = None) -> Iterator[Page]:
         """The author's publications in ``window`` as one page, from one request for the whole bibliography."""
         pid = normalise_pid(author.dblp)
         if not pid:
             what = f"{author.dblp!r} is not a dblp person id" if author.dblp else "has no dblp id"
-            raise BadInputError(f"author {author.key!r} {what} in the roster",
-                                f"Run: authorstats authors resolve {author.key} --source dblp")
+            raise BadInputError(
+                f"author {author.key!r} {what} in the roster",
+                f"Run: authorstats authors resolve {author.key} --source dblp",
+            )
         response = self._get(f"/pid/{pid}.xml", allow=(404, 410))
         if response.status_code in (404, 410):
-            raise BadInputError(f"dblp has no person {pid} ({author.key})",
-                                f"Run: authorstats authors resolve {author.key} --source dblp")
+            raise BadInputError(
+                f"dblp has no person {pid} ({author.key})",
+                f"Run: authorstats authors resolve {author.key} --source dblp",
+            )
         records = parse_person(response.content, author.key, utc_now())
         return iter([Page([r for r in records if r.year in window], None)])
 
@@ -168,8 +190,14 @@ class DblpSource(Source):
                 continue
             pid = normalise_pid(str(info.get("url", "")))
             if pid:
-                candidates.append(Candidate(id=pid, name=str(info.get("author", "")),
-                                            affiliation=_affiliation(info), url=str(info.get("url", ""))))
+                candidates.append(
+                    Candidate(
+                        id=pid,
+                        name=str(info.get("author", "")),
+                        affiliation=_affiliation(info),
+                        url=str(info.get("url", "")),
+                    )
+                )
         return candidates
 
 

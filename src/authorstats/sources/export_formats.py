@@ -8,17 +8,22 @@ extension; ``--format`` overrides the guess.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Sequence
 
 from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication
 from authorstats.sources import bibtex_import, csv_import, ris_import
 from authorstats.sources.import_rows import Assigner, BadRow, Entry, build_records
 
-FORMATS = {"csv": csv_import.OURS.label, "pop": csv_import.POP.label, "zotero": csv_import.ZOTERO.label,
-           "bibtex": "BibTeX, .bib", "ris": "RIS, .ris"}
+FORMATS = {
+    "csv": csv_import.OURS.label,
+    "pop": csv_import.POP.label,
+    "zotero": csv_import.ZOTERO.label,
+    "bibtex": "BibTeX, .bib",
+    "ris": "RIS, .ris",
+}
 _RIS = re.compile(r"^TY  - ", re.MULTILINE)
 _BIBTEX = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 
@@ -42,7 +47,9 @@ def detect(text: str, file_name: str, *, where: str) -> str:
     suffix = PurePath(file_name).suffix.lower()
     if suffix == ".ris" or _RIS.search(text):
         return "ris"
-    if suffix in (".bib", ".bibtex") or (_BIBTEX.search(text) and not csv_import.csv_layout(csv_import.csv_header(text))):
+    if suffix in (".bib", ".bibtex") or (
+        _BIBTEX.search(text) and not csv_import.csv_layout(csv_import.csv_header(text))
+    ):
         return "bibtex"
     header = csv_import.csv_header(text)
     layout = csv_import.csv_layout(header)
@@ -50,7 +57,8 @@ def detect(text: str, file_name: str, *, where: str) -> str:
         columns = ", ".join(repr(h) for h in header if h.strip()) or "none"
         raise BadInputError(
             f"{where} is in no layout authorstats knows (its columns: {columns}); known formats: {known_formats()}",
-            "Export it again as one of these, rename its columns to author,title,year, or name its format with --format")
+            "Export it again as one of these, rename its columns to author,title,year, or name its format with --format",
+        )
     return layout.name
 
 
@@ -71,9 +79,19 @@ def read_entries(text: str, fmt: str, *, where: str, assigned: bool) -> tuple[li
     return csv_import.read_entries(text, csv_import.LAYOUTS[fmt], where=where, assigned=assigned)
 
 
-def parse_export(text: str, authors: Sequence[Author], source: str, *, file_name: str, where: str,
-                 fetched_at: str, this_year: int, fmt: str | None = None, author: Author | None = None,
-                 extra: dict[str, str] | None = None) -> Parsed:
+def parse_export(
+    text: str,
+    authors: Sequence[Author],
+    source: str,
+    *,
+    file_name: str,
+    where: str,
+    fetched_at: str,
+    this_year: int,
+    fmt: str | None = None,
+    author: Author | None = None,
+    extra: dict[str, str] | None = None,
+) -> Parsed:
     """The records of an exported list's ``text``, in ``fmt`` or the format detected, given to ``author`` or,
     without one, to the roster authors each row names.
 
@@ -86,7 +104,12 @@ def parse_export(text: str, authors: Sequence[Author], source: str, *, file_name
         raise BadInputError(f"{where} is empty", "Export the list again; see docs/import.md for each tool's menu")
     fmt = check_format(fmt) or detect(text, file_name, where=where)
     entries, unreadable = read_entries(text, fmt, where=where, assigned=author is not None)
-    built = build_records(entries, Assigner(authors, author), source=source,
-                          extra={**(extra or {}), "import_format": fmt}, fetched_at=fetched_at,
-                          this_year=this_year)
+    built = build_records(
+        entries,
+        Assigner(authors, author),
+        source=source,
+        extra={**(extra or {}), "import_format": fmt},
+        fetched_at=fetched_at,
+        this_year=this_year,
+    )
     return Parsed(fmt, built.records, sorted(unreadable + built.bad, key=lambda b: b.line), built.warnings)

@@ -6,16 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import httpx
 
-from authorstats.version import __version__
 from authorstats.errors import SourceUnavailableError
-from authorstats.sources import Deadline, SourceRefused
-from authorstats.sources import proxies
+from authorstats.sources import Deadline, SourceRefused, proxies
 from authorstats.sources.masking import mask
+from authorstats.version import __version__
 
 USER_AGENT = f"authorstats/{__version__} (bibliometrics CLI)"
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
@@ -59,8 +58,8 @@ def retry_after_seconds(value: str | None, *, now: dt.datetime | None = None) ->
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    now = now or dt.datetime.now(dt.timezone.utc)
+        when = when.replace(tzinfo=dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
     return max(0.0, (when - now).total_seconds())
 
 
@@ -92,8 +91,10 @@ def get(
         if deadline is not None:
             left = deadline.remaining()
             if left <= 0:
-                raise SourceRefused(f"{service}: the run's time limit passed before the next request",
-                                    "Run again to continue, or allow more time")
+                raise SourceRefused(
+                    f"{service}: the run's time limit passed before the next request",
+                    "Run again to continue, or allow more time",
+                )
             if left < TIMEOUT.read:
                 extra["timeout"] = httpx.Timeout(left, connect=min(left, TIMEOUT.connect))
         try:
@@ -113,8 +114,12 @@ def get(
             return response
         if status == 429:
             wait = retry_after_seconds(response.headers.get("Retry-After"))
-            if attempt == 0 and wait is not None and wait <= MAX_RETRY_AFTER and (
-                    deadline is None or wait < deadline.remaining()):
+            if (
+                attempt == 0
+                and wait is not None
+                and wait <= MAX_RETRY_AFTER
+                and (deadline is None or wait < deadline.remaining())
+            ):
                 sleep(wait)
                 continue
             asked = f", it asks to wait {wait:.0f} s" if wait is not None else ""
@@ -163,8 +168,13 @@ def json_of(response: httpx.Response, service: str) -> object:
 class Throttle:
     """Keeps at least ``interval`` seconds between the starts of successive requests."""
 
-    def __init__(self, interval: float, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        interval: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.interval = interval
         self._clock = clock
         self._sleep = sleep

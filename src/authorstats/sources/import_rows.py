@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from authorstats.errors import BadInputError
 from authorstats.identifiers import arxiv_id_from_doi, arxiv_id_from_url, normalise_doi
@@ -97,18 +97,29 @@ def check_entry(entry: Entry, this_year: int) -> Publication:
     if not entry.title:
         raise ValueError("no title")
     if len(entry.title) > MAX_TITLE:
-        raise ValueError(f"the title is {len(entry.title):,} characters long, more than {MAX_TITLE:,} "
-                         "(an unclosed quote or brace?)")
+        raise ValueError(
+            f"the title is {len(entry.title):,} characters long, more than {MAX_TITLE:,} (an unclosed quote or brace?)"
+        )
     year = _year(entry.year, this_year)
     citations = _citations(entry.citations)
     doi = normalise_doi(entry.doi)
     if doi and not _DOI.match(doi):
         raise ValueError(f"doi {entry.doi!r} is not a DOI (they look like 10.1234/abc)")
     extra = {"url": entry.url, "arxiv_id": arxiv_id_of(entry)}
-    return Publication(author="", title=entry.title, year=year, source="", venue=entry.venue,
-                       authors=entry.authors, citations=citations, abstract=entry.abstract, doi=doi,
-                       source_id=entry.url, fetched_at=entry.counted_at,
-                       extra={k: v for k, v in extra.items() if v})
+    return Publication(
+        author="",
+        title=entry.title,
+        year=year,
+        source="",
+        venue=entry.venue,
+        authors=entry.authors,
+        citations=citations,
+        abstract=entry.abstract,
+        doi=doi,
+        source_id=entry.url,
+        fetched_at=entry.counted_at,
+        extra={k: v for k, v in extra.items() if v},
+    )
 
 
 class Assigner:
@@ -127,8 +138,10 @@ class Assigner:
         if self.author is not None:
             key = self.author.key
             if entry.authors and not any(self.matcher.is_author(key, n) for n in entry.authors):
-                return [key], (f"{self.author.name} is not among the paper's authors ({_short(entry.authors)}); "
-                               f"imported for {key} as --author asks")
+                return [key], (
+                    f"{self.author.name} is not among the paper's authors ({_short(entry.authors)}); "
+                    f"imported for {key} as --author asks"
+                )
             return [key], ""
         if entry.who:
             key = self.lookup.get(entry.who.casefold()) or self.lookup.get(fold(entry.who))
@@ -137,15 +150,18 @@ class Assigner:
             keys = self.matcher.keys_among(split_authors(entry.who))
             if keys:
                 return keys, ""
-            raise ValueError(f"unknown author {entry.who!r} (use a roster key: {self.keys}, "
-                             "or import the file with --author KEY)")
+            raise ValueError(
+                f"unknown author {entry.who!r} (use a roster key: {self.keys}, or import the file with --author KEY)"
+            )
         if not entry.authors:
             raise ValueError(f"no authors (import the file with --author KEY, one of {self.keys})")
         keys = self.matcher.keys_among(entry.authors)
         if not keys:
-            raise ValueError(f"no roster author among the paper's authors ({_short(entry.authors)}); "
-                             f"if the list is one researcher's, import it with --author KEY ({self.keys}), "
-                             "or add the name form to the roster's names")
+            raise ValueError(
+                f"no roster author among the paper's authors ({_short(entry.authors)}); "
+                f"if the list is one researcher's, import it with --author KEY ({self.keys}), "
+                "or add the name form to the roster's names"
+            )
         return keys, ""
 
 
@@ -154,8 +170,9 @@ def _short(names: Sequence[str], limit: int = 6) -> str:
     return shown + (f"; and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def build_records(entries: Sequence[Entry], assigner: Assigner, *, source: str, extra: dict[str, str],
-                  fetched_at: str, this_year: int) -> Built:
+def build_records(
+    entries: Sequence[Entry], assigner: Assigner, *, source: str, extra: dict[str, str], fetched_at: str, this_year: int
+) -> Built:
     """Checked records of ``entries``, one per roster author each belongs to, and the rows skipped or warned
     about. ``extra`` goes into every record (the file, its format); ``fetched_at`` stamps records whose
     file does not say when it counted their citations."""
@@ -170,9 +187,15 @@ def build_records(entries: Sequence[Entry], assigner: Assigner, *, source: str, 
         if warning:
             built.warnings.append(BadRow(entry.line, warning))
         for key in keys:
-            built.records.append(dataclasses.replace(
-                record, author=key, source=source, fetched_at=record.fetched_at or fetched_at,
-                extra={**record.extra, **extra}))
+            built.records.append(
+                dataclasses.replace(
+                    record,
+                    author=key,
+                    source=source,
+                    fetched_at=record.fetched_at or fetched_at,
+                    extra={**record.extra, **extra},
+                )
+            )
     return built
 
 

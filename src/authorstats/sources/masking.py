@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import quote, unquote
 
 KEY_VARIABLES = ("SCRAPERAPI_KEY", "OPENALEX_API_KEY")
@@ -36,7 +36,7 @@ def split_userinfo(url: str) -> tuple[str, str]:
     at = text.rfind("@", start)
     if at < 0:
         return "", text[start:]
-    return text[start:at], text[at + 1:]
+    return text[start:at], text[at + 1 :]
 
 
 def variants(secret: str) -> list[str]:
@@ -60,8 +60,9 @@ def _credentials(url: str) -> list[str]:
     return found
 
 
-def known_secrets(environ: Mapping[str, str] | None = None, urls: Iterable[str | None] = (),
-                  keys: Iterable[str | None] = ()) -> tuple[str, ...]:
+def known_secrets(
+    environ: Mapping[str, str] | None = None, urls: Iterable[str | None] = (), keys: Iterable[str | None] = ()
+) -> tuple[str, ...]:
     """API keys (the environment's and ``keys``) and the credentials of proxy URLs (the environment's and
     ``urls``), with every form and piece of them that could be printed, at least MIN_LENGTH long."""
     environ = os.environ if environ is None else environ
@@ -90,7 +91,7 @@ def mask_url(url: str) -> str:
     if not userinfo:
         return mask(url, ())
     text = url.strip()
-    scheme = text[:text.find("://") + 3] if "://" in text[:len(text) - len(rest)] else ""
+    scheme = text[: text.find("://") + 3] if "://" in text[: len(text) - len(rest)] else ""
     return f"{scheme}***@{rest}"
 
 

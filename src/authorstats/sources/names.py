@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from authorstats.models import Author
 from authorstats.text import fold
@@ -86,7 +86,7 @@ class NameMatcher:
     forms: tuple[tuple[str, tuple[_Split, ...]], ...]  # (author key, readings of each roster name form)
 
     @classmethod
-    def of(cls, authors: Iterable[Author]) -> "NameMatcher":
+    def of(cls, authors: Iterable[Author]) -> NameMatcher:
         forms = []
         for author in authors:
             splits: list[_Split] = []
@@ -124,8 +124,9 @@ def split_authors(text: str, separator: str | None = None) -> tuple[str, ...]:
     if separator is None:
         if ";" in text:
             separator = ";"
-        elif "," in text and all(" " in part.strip() for part in text.split(",")
-                                 if part.strip().casefold() not in _ELLIPSIS):
+        elif "," in text and all(
+            " " in part.strip() for part in text.split(",") if part.strip().casefold() not in _ELLIPSIS
+        ):
             separator = ","
     parts = text.split(separator) if separator else [text]
     return tuple(p for p in (part.strip() for part in parts) if p and p.casefold() not in _ELLIPSIS)

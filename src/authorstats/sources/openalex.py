@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import httpx
 
@@ -38,14 +39,27 @@ REQUESTS_PER_SECOND = 10.0
 MAX_PAGES = 200  # 20,000 works: far above any one author's years; stops a cursor that never ends
 COHORT_MAX_PAGES = 2000  # 400,000 works for up to 100 authors, likewise
 KEY_HINT = "Get a free key at https://openalex.org/settings/api and set it: export OPENALEX_API_KEY=yourkey"
-SELECT = ",".join([
-    "id", "doi", "title", "display_name", "publication_year", "type", "ids", "primary_location",
-    "locations", "authorships", "cited_by_count", "abstract_inverted_index", "primary_topic",
-])
+SELECT = ",".join(
+    [
+        "id",
+        "doi",
+        "title",
+        "display_name",
+        "publication_year",
+        "type",
+        "ids",
+        "primary_location",
+        "locations",
+        "authorships",
+        "cited_by_count",
+        "abstract_inverted_index",
+        "primary_topic",
+    ]
+)
 HINTS = {
     429: "OpenAlex's daily allowance for this key is used up; try again tomorrow, or use --source dblp",
     403: "OpenAlex refuses requests that come too fast or with an invalid key; wait a minute, check "
-         "OPENALEX_API_KEY (https://openalex.org/settings/api) and try again",
+    "OPENALEX_API_KEY (https://openalex.org/settings/api) and try again",
     401: f"Check OPENALEX_API_KEY. {KEY_HINT}",
 }
 _AUTHOR_ID = re.compile(r"^(?:https?://openalex\.org/)?(A\d+)$", re.IGNORECASE)
@@ -161,9 +175,17 @@ class OpenAlexSource(Source):
     name = NAME
     cohort_limit = IDS_PER_REQUEST
 
-    def __init__(self, client: httpx.Client, api_key: str, *, base_url: str = API,
-                 sleep: Callable[[float], None] = time.sleep, deadline: Deadline | None = None,
-                 rate: float = REQUESTS_PER_SECOND, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        api_key: str,
+        *,
+        base_url: str = API,
+        sleep: Callable[[float], None] = time.sleep,
+        deadline: Deadline | None = None,
+        rate: float = REQUESTS_PER_SECOND,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if not api_key:
             raise BadInputError(f"OpenAlex needs an API key and {KEY_ENV} is not set", KEY_HINT)
         self._client = client
@@ -177,7 +199,7 @@ class OpenAlexSource(Source):
         self.requests = 0  # sent so far, for fetch's run report
 
     @classmethod
-    def open(cls, *, deadline: Deadline | None = None, environ: Mapping[str, str] | None = None) -> "OpenAlexSource":
+    def open(cls, *, deadline: Deadline | None = None, environ: Mapping[str, str] | None = None) -> OpenAlexSource:
         """A source with its own HTTP client (closed by ``close``) and the key from the environment."""
         from authorstats.sources.http import make_client
 
@@ -193,9 +215,17 @@ class OpenAlexSource(Source):
     def _get_json(self, path: str, params: dict) -> Any:
         self._throttle.wait()
         self.requests += 1
-        response = get(self._client, f"{self._base}{path}", service=SERVICE, params={**params, "api_key": self._key},
-                       secrets=[self._key], hints=HINTS, sleep=self._sleep, allow=(404,),
-                       deadline=self._deadline)
+        response = get(
+            self._client,
+            f"{self._base}{path}",
+            service=SERVICE,
+            params={**params, "api_key": self._key},
+            secrets=[self._key],
+            hints=HINTS,
+            sleep=self._sleep,
+            allow=(404,),
+            deadline=self._deadline,
+        )
         if response.status_code == 404:
             return None
         return json_of(response, SERVICE)
@@ -221,20 +251,29 @@ class OpenAlexSource(Source):
         fetched_at = utc_now()
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
-            data = self._get_json("/works", {
-                "filter": f"author.id:{author_id},publication_year:{window.start}-{window.end}",
-                "per_page": PER_PAGE,
-                "cursor": cursor,
-                "select": SELECT,
-            })
+            data = self._get_json(
+                "/works",
+                {
+                    "filter": f"author.id:{author_id},publication_year:{window.start}-{window.end}",
+                    "per_page": PER_PAGE,
+                    "cursor": cursor,
+                    "select": SELECT,
+                },
+            )
             if data is None:
-                raise SourceUnavailableError(f"OpenAlex does not know the author id {author_id} ({author.key})",
-                                             f"Run: authorstats authors resolve {author.key} --source openalex")
+                raise SourceUnavailableError(
+                    f"OpenAlex does not know the author id {author_id} ({author.key})",
+                    f"Run: authorstats authors resolve {author.key} --source openalex",
+                )
             if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-                raise SourceUnavailableError("OpenAlex sent a works list without results",
-                                             "Try again later; the API may have changed")
-            records = [r for r in (parse_work(w, author.key, fetched_at) for w in data["results"]
-                                   if isinstance(w, dict)) if r is not None]
+                raise SourceUnavailableError(
+                    "OpenAlex sent a works list without results", "Try again later; the API may have changed"
+                )
+            records = [
+                r
+                for r in (parse_work(w, author.key, fetched_at) for w in data["results"] if isinstance(w, dict))
+                if r is not None
+            ]
             seen.add(cursor)
             next_cursor = (data.get("meta") or {}).get("next_cursor") or None
             if not data["results"] or next_cursor in seen:
@@ -243,14 +282,16 @@ class OpenAlexSource(Source):
             if next_cursor is None:
                 return
             cursor = next_cursor
-        raise SourceUnavailableError(f"OpenAlex kept paging past {MAX_PAGES} pages for {author.key}",
-                                     "Narrow --years and try again")
+        raise SourceUnavailableError(
+            f"OpenAlex kept paging past {MAX_PAGES} pages for {author.key}", "Narrow --years and try again"
+        )
 
     def in_cohort(self, author: Author) -> bool:
         return bool(short_id(author.openalex))
 
-    def cohort_pages(self, authors: Sequence[Author], window: YearWindow,
-                     cursor: str | None = None) -> Iterator[CohortPage]:
+    def cohort_pages(
+        self, authors: Sequence[Author], window: YearWindow, cursor: str | None = None
+    ) -> Iterator[CohortPage]:
         """The works of up to ``IDS_PER_REQUEST`` authors in ``window``, asked with one OR filter
         (``author.id:A1|A2|...``), COHORT_PER_PAGE a page from ``cursor``; each work becomes a record of every
         listed author among its authorships (so a paper of two of them counts for both)."""
@@ -261,22 +302,25 @@ class OpenAlexSource(Source):
             keys_by_id.setdefault(self._author_id(author), []).append(author.key)
         return self._cohort_pages(keys_by_id, window, cursor or "*")
 
-    def _cohort_pages(self, keys_by_id: dict[str, list[str]], window: YearWindow,
-                      cursor: str) -> Iterator[CohortPage]:
+    def _cohort_pages(self, keys_by_id: dict[str, list[str]], window: YearWindow, cursor: str) -> Iterator[CohortPage]:
         fetched_at = utc_now()
         seen: set[str] = set()
         ids = "|".join(keys_by_id)
         received = 0
         for _ in range(COHORT_MAX_PAGES):
-            data = self._get_json("/works", {
-                "filter": f"author.id:{ids},publication_year:{window.start}-{window.end}",
-                "per_page": COHORT_PER_PAGE,
-                "cursor": cursor,
-                "select": SELECT,
-            })
+            data = self._get_json(
+                "/works",
+                {
+                    "filter": f"author.id:{ids},publication_year:{window.start}-{window.end}",
+                    "per_page": COHORT_PER_PAGE,
+                    "cursor": cursor,
+                    "select": SELECT,
+                },
+            )
             if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-                raise SourceUnavailableError("OpenAlex sent a works list without results",
-                                             "Try again later; the API may have changed")
+                raise SourceUnavailableError(
+                    "OpenAlex sent a works list without results", "Try again later; the API may have changed"
+                )
             records: dict[str, list[Publication]] = {key: [] for keys in keys_by_id.values() for key in keys}
             for work in data["results"]:
                 if not isinstance(work, dict):
@@ -297,8 +341,10 @@ class OpenAlexSource(Source):
             if next_cursor is None:
                 return
             cursor = next_cursor
-        raise SourceUnavailableError(f"OpenAlex kept paging past {COHORT_MAX_PAGES} pages for a cohort of "
-                                     f"{len(keys_by_id)} authors", "Narrow --years and try again")
+        raise SourceUnavailableError(
+            f"OpenAlex kept paging past {COHORT_MAX_PAGES} pages for a cohort of {len(keys_by_id)} authors",
+            "Narrow --years and try again",
+        )
 
     def search_authors(self, name: str, orcid: str = "", limit: int = 10) -> list[Candidate]:
         """People OpenAlex knows under ``name`` (or exactly the one with ``orcid``, when given and known)."""

@@ -8,7 +8,7 @@ with its credentials masked, whatever they hold.
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
 import httpx
 
@@ -39,8 +39,10 @@ def check(value: str, origin: str = "--proxy") -> httpx.URL:
     except (httpx.InvalidURL, TypeError, ValueError):
         url = None
     if url is None or any(ch.isspace() for ch in text) or url.scheme not in SCHEMES or not url.host:
-        raise BadInputError(f"{shown} is not a proxy URL",
-                            "Write it as http://HOST:PORT, with USER:PASSWORD@ before HOST if the proxy needs them")
+        raise BadInputError(
+            f"{shown} is not a proxy URL",
+            "Write it as http://HOST:PORT, with USER:PASSWORD@ before HOST if the proxy needs them",
+        )
     return url
 
 

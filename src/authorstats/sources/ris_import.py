@@ -8,7 +8,8 @@ its line number.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import rispy
 
@@ -31,12 +32,16 @@ def _first(record: Mapping[str, Any], *names: str) -> str:
 
 def _entry(record: Mapping[str, Any], line: int) -> Entry:
     authors = [*record.get("authors", []), *record.get("first_authors", [])]
-    return Entry(line=line, title=_first(record, "title", "primary_title"),
-                 year=_first(record, "year", "publication_year"),
-                 authors=tuple(" ".join(str(a).split()) for a in authors if str(a).strip()),
-                 venue=_first(record, "secondary_title", "journal_name"),
-                 abstract=_first(record, "abstract", "notes_abstract"), doi=_first(record, "doi"),
-                 url=_first(record, "urls"))
+    return Entry(
+        line=line,
+        title=_first(record, "title", "primary_title"),
+        year=_first(record, "year", "publication_year"),
+        authors=tuple(" ".join(str(a).split()) for a in authors if str(a).strip()),
+        venue=_first(record, "secondary_title", "journal_name"),
+        abstract=_first(record, "abstract", "notes_abstract"),
+        doi=_first(record, "doi"),
+        url=_first(record, "urls"),
+    )
 
 
 def read_entries(text: str, *, where: str) -> tuple[list[Entry], list[BadRow]]:
@@ -50,7 +55,9 @@ def read_entries(text: str, *, where: str) -> tuple[list[Entry], list[BadRow]]:
         tag = match.group(1) if match else ""
         if tag == "TY":
             if current is not None:
-                bad.append(BadRow(current[0], "the record has no ER line before the next TY; nothing of it was imported"))
+                bad.append(
+                    BadRow(current[0], "the record has no ER line before the next TY; nothing of it was imported")
+                )
             current = (number, [line])
         elif current is not None:
             current[1].append(line)
@@ -58,11 +65,17 @@ def read_entries(text: str, *, where: str) -> tuple[list[Entry], list[BadRow]]:
                 records.append(current)
                 current = None
     if current is not None:
-        bad.append(BadRow(current[0], "the record has no ER line (end of record) before the end of the file; "
-                                      "nothing of it was imported"))
+        bad.append(
+            BadRow(
+                current[0],
+                "the record has no ER line (end of record) before the end of the file; nothing of it was imported",
+            )
+        )
     if not records and not bad:
-        raise BadInputError(f"{where} has no RIS records (no line starting with 'TY  - ')",
-                            "Export the list as RIS, or name its format with --format")
+        raise BadInputError(
+            f"{where} has no RIS records (no line starting with 'TY  - ')",
+            "Export the list as RIS, or name its format with --format",
+        )
     entries = []
     for line, lines in records:
         try:

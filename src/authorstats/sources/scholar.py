@@ -31,9 +31,9 @@ import logging
 import os
 import random
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from types import SimpleNamespace
-from typing import Iterator, Sequence
 
 import httpx
 
@@ -41,7 +41,14 @@ from authorstats.errors import BadInputError, SourceUnavailableError
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.sources import Deadline, Page, Source
 from authorstats.sources.scholar_http import (
-    BASE_URL, DELAY, SERVICE, Connection, NotFound, ScholarHttp, connection, make_client,
+    BASE_URL,
+    DELAY,
+    SERVICE,
+    Connection,
+    NotFound,
+    ScholarHttp,
+    connection,
+    make_client,
 )
 
 log = logging.getLogger(__name__)
@@ -71,8 +78,12 @@ def _scholarly() -> SimpleNamespace:
             for key, value in saved.items():
                 if os.environ.get(key) != value:
                     os.environ[key] = value
-        _modules = SimpleNamespace(AuthorParser=AuthorParser, PublicationParser=PublicationParser,
-                                   PublicationSource=PublicationSource, version=version("scholarly"))
+        _modules = SimpleNamespace(
+            AuthorParser=AuthorParser,
+            PublicationParser=PublicationParser,
+            PublicationSource=PublicationSource,
+            version=version("scholarly"),
+        )
     return _modules
 
 
@@ -130,11 +141,27 @@ class ScholarSource(Source):
     name = NAME
     fills_details = True
 
-    def __init__(self, client: httpx.Client, *, deadline: Deadline | None = None, base_url: str = BASE_URL,
-                 conn: Connection | None = None, delay: tuple[float, float] = DELAY,
-                 rng: random.Random | None = None, alternatives: Sequence[str] = ()) -> None:
-        self.http = ScholarHttp(client, deadline=deadline, base_url=base_url, conn=conn, delay=delay,
-                                rng=rng, alternatives=alternatives, sleep=lambda seconds: polite_sleep(seconds))
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        deadline: Deadline | None = None,
+        base_url: str = BASE_URL,
+        conn: Connection | None = None,
+        delay: tuple[float, float] = DELAY,
+        rng: random.Random | None = None,
+        alternatives: Sequence[str] = (),
+    ) -> None:
+        self.http = ScholarHttp(
+            client,
+            deadline=deadline,
+            base_url=base_url,
+            conn=conn,
+            delay=delay,
+            rng=rng,
+            alternatives=alternatives,
+            sleep=lambda seconds: polite_sleep(seconds),
+        )
         self._nav = _Navigator(self.http)
 
     @property
@@ -217,14 +244,22 @@ class ScholarSource(Source):
             if not title:
                 skipped += 1
                 continue
-            records.append(Publication(
-                author=author.key, title=title, year=year, source=NAME,
-                venue=" ".join(pub["bib"].get("citation", "").split()),
-                citations=pub.get("num_citations"), source_id=pub["author_pub_id"], fetched_at=fetched_at,
-            ))
+            records.append(
+                Publication(
+                    author=author.key,
+                    title=title,
+                    year=year,
+                    source=NAME,
+                    venue=" ".join(pub["bib"].get("citation", "").split()),
+                    citations=pub.get("num_citations"),
+                    source_id=pub["author_pub_id"],
+                    fetched_at=fetched_at,
+                )
+            )
         if skipped:
-            log.warning("%s: skipped %d row(s) of a Scholar list page that had no title or publication id",
-                        author.key, skipped)
+            log.warning(
+                "%s: skipped %d row(s) of a Scholar list page that had no title or publication id", author.key, skipped
+            )
         if not rows and soup.find("div", id="gsc_prf_in") is None:
             raise self._unreadable(f"a list page of {author.key}", None)
         button = soup.find("button", id="gsc_bpf_more")
@@ -239,8 +274,11 @@ class ScholarSource(Source):
         """
         sch = _scholarly()
         pub = {
-            "container_type": "Publication", "source": sch.PublicationSource.AUTHOR_PUBLICATION_ENTRY,
-            "bib": {"title": record.title}, "author_pub_id": record.source_id, "filled": False,
+            "container_type": "Publication",
+            "source": sch.PublicationSource.AUTHOR_PUBLICATION_ENTRY,
+            "bib": {"title": record.title},
+            "author_pub_id": record.source_id,
+            "filled": False,
             "num_citations": record.citations,
         }
         try:
@@ -282,8 +320,9 @@ class ScholarSource(Source):
         self.http.client.close()
 
 
-def open_source(*, deadline: Deadline, proxy: str | None = None, scraperapi_key: str | None = None,
-                alternatives: Sequence[str] = ()) -> ScholarSource:
+def open_source(
+    *, deadline: Deadline, proxy: str | None = None, scraperapi_key: str | None = None, alternatives: Sequence[str] = ()
+) -> ScholarSource:
     """A ScholarSource with its own client, set up from ``--proxy`` / ``SCRAPERAPI_KEY``."""
     conn = connection(proxy, scraperapi_key)
     return ScholarSource(make_client(conn), deadline=deadline, conn=conn, alternatives=alternatives)

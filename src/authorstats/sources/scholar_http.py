@@ -12,15 +12,14 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 from urllib.parse import quote
 
 import httpx
 
 from authorstats.errors import BadInputError, SourceUnavailableError
-from authorstats.sources import Deadline, SourceRefused, service_name
-from authorstats.sources import proxies
+from authorstats.sources import Deadline, SourceRefused, proxies, service_name
 from authorstats.sources.masking import known_secrets, mask, mask_url
 
 SERVICE = service_name("scholar")
@@ -30,12 +29,21 @@ REQUEST_TIMEOUT = 15.0  # scholarly's longest; ScraperAPI needs up to 60 s per r
 SCRAPERAPI_TIMEOUT = 60.0
 MAX_REDIRECTS = 3
 _CAPTCHA_MARKERS = (
-    'id="gs_captcha_ccl"', 'id="recaptcha"', 'id="captcha-form"',  # the ids scholarly looks for
-    'class="g-recaptcha"', 'class="rc-doscaptcha-body"', "google.com/recaptcha/",
+    'id="gs_captcha_ccl"',
+    'id="recaptcha"',
+    'id="captcha-form"',  # the ids scholarly looks for
+    'class="g-recaptcha"',
+    'class="rc-doscaptcha-body"',
+    "google.com/recaptcha/",
 )
 _UNUSUAL_TRAFFIC = re.compile(r"unusual\s+traffic", re.IGNORECASE)
-_DNS_ERRORS = ("name or service not known", "temporary failure in name resolution",
-               "nodename nor servname", "no address associated", "getaddrinfo failed")
+_DNS_ERRORS = (
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname",
+    "no address associated",
+    "getaddrinfo failed",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -67,7 +75,8 @@ def connection(proxy: str | None = None, scraperapi_key: str | None = None) -> C
                 import socksio  # noqa: F401  httpx needs it for SOCKS
             except ImportError:
                 raise BadInputError(
-                    "SOCKS proxies need the socksio package", "Install it (pip install 'httpx[socks]') or use an http:// proxy"
+                    "SOCKS proxies need the socksio package",
+                    "Install it (pip install 'httpx[socks]') or use an http:// proxy",
                 ) from None
         secrets = known_secrets({}, urls=[proxy, str(url)], keys=[scraperapi_key])
         return Connection(proxy=str(url), via=f"proxy {mask_url(str(url))}", secrets=secrets)
@@ -76,9 +85,13 @@ def connection(proxy: str | None = None, scraperapi_key: str | None = None) -> C
         # ScraperAPI's proxy mode, as scholarly's ProxyGenerator.ScraperAPI sets it up; it re-signs
         # TLS, so certificates cannot be verified through it. The key is percent-encoded: a "/" or "@"
         # in it must not change where the URL's password ends.
-        return Connection(proxy=f"http://scraperapi.retry_404=true:{quote(key, safe='')}@proxy-server.scraperapi.com:8001",
-                          via="ScraperAPI", verify=False, request_timeout=SCRAPERAPI_TIMEOUT,
-                          secrets=known_secrets({}, keys=[key]))
+        return Connection(
+            proxy=f"http://scraperapi.retry_404=true:{quote(key, safe='')}@proxy-server.scraperapi.com:8001",
+            via="ScraperAPI",
+            verify=False,
+            request_timeout=SCRAPERAPI_TIMEOUT,
+            secrets=known_secrets({}, keys=[key]),
+        )
     proxies.check_environment()  # httpx uses them: a malformed one would fail inside it, quoting its password
     for var in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
         if os.environ.get(var):
@@ -97,8 +110,7 @@ def _user_agent() -> str:
         finally:
             logging.getLogger("fake_useragent").disabled = False
     except Exception:  # fake_useragent is optional in scholarly; its data can be missing
-        return ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                "Chrome/124.0 Safari/537.36")
+        return "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
 
 
 def make_client(conn: Connection) -> httpx.Client:
@@ -117,12 +129,17 @@ def make_client(conn: Connection) -> httpx.Client:
 
 def ways_out(conn: Connection, alternatives: Sequence[str] = ()) -> str:
     """The hint printed with every refusal: proxy, another source, or the bundled snapshot."""
-    proxy = ("another proxy (--proxy URL, or a ScraperAPI key in SCRAPERAPI_KEY)" if conn.proxied
-             else "a proxy (--proxy URL, or a ScraperAPI key in SCRAPERAPI_KEY)")
-    others = (f"another source (--source {'|'.join(alternatives)})" if alternatives
-              else "another source with --source once one is available")
-    return (f"Ways out: {proxy}, {others}, or `authorstats report`, "
-            "which works on the bundled snapshot without fetching")
+    proxy = (
+        "another proxy (--proxy URL, or a ScraperAPI key in SCRAPERAPI_KEY)"
+        if conn.proxied
+        else "a proxy (--proxy URL, or a ScraperAPI key in SCRAPERAPI_KEY)"
+    )
+    others = (
+        f"another source (--source {'|'.join(alternatives)})"
+        if alternatives
+        else "another source with --source once one is available"
+    )
+    return f"Ways out: {proxy}, {others}, or `authorstats report`, which works on the bundled snapshot without fetching"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,10 +153,18 @@ class NotFound(Exception):
 class ScholarHttp:
     """Sends each request once, pausing politely between requests, and explains every refusal."""
 
-    def __init__(self, client: httpx.Client, *, deadline: Deadline | None = None, base_url: str = BASE_URL,
-                 conn: Connection | None = None, delay: tuple[float, float] = DELAY,
-                 rng: random.Random | None = None, alternatives: Sequence[str] = (),
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        deadline: Deadline | None = None,
+        base_url: str = BASE_URL,
+        conn: Connection | None = None,
+        delay: tuple[float, float] = DELAY,
+        rng: random.Random | None = None,
+        alternatives: Sequence[str] = (),
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.client = client
         self.sleep = sleep
         self.deadline = deadline or Deadline(None)
@@ -165,8 +190,9 @@ class ScholarHttp:
             self._check_page(response)
             self.answered += 1
             return response.text
-        raise SourceUnavailableError(f"{SERVICE} redirected more than {MAX_REDIRECTS} times for {url}",
-                                     "Check the scholar id in the roster")
+        raise SourceUnavailableError(
+            f"{SERVICE} redirected more than {MAX_REDIRECTS} times for {url}", "Check the scholar id in the roster"
+        )
 
     def _send(self, url: str) -> httpx.Response:
         if self.requests and self.delay[1] > 0:
@@ -234,7 +260,7 @@ class ScholarHttp:
         if host.startswith("accounts.google.") or "ServiceLogin" in path:
             raise self._refused(f"it redirected to a Google sign-in page ({host})")
         if path.startswith("/sorry"):
-            raise self._refused(f"it redirected to Google's \"unusual traffic\" page ({host}{path})")
+            raise self._refused(f'it redirected to Google\'s "unusual traffic" page ({host}{path})')
         if host.startswith("consent.google."):
             raise self._refused("it redirected to Google's cookie-consent page, which needs a browser")
         if host != httpx.URL(self.base_url).host:
@@ -247,7 +273,7 @@ class ScholarHttp:
         if response.url.host.startswith("accounts.google.") or "ServiceLogin" in path:
             raise self._refused("it answered with a Google sign-in page")
         if path.startswith("/sorry") or _UNUSUAL_TRAFFIC.search(text):
-            raise self._refused(f"Google's \"unusual traffic\" page (HTTP {status}): it takes this address for a robot")
+            raise self._refused(f'Google\'s "unusual traffic" page (HTTP {status}): it takes this address for a robot')
         if any(marker in text for marker in _CAPTCHA_MARKERS):
             raise self._refused(f"it asks for a CAPTCHA (HTTP {status})")
         if status == 429:

@@ -51,8 +51,9 @@ def read_snapshot(path: Path | None = None) -> list[Publication]:
             authors=tuple(a.strip() for a in row.get("authors", "").split(";") if a.strip()),
             doi=row.get("doi", ""),
             source_id=row.get("source_url", ""),
-            extra=_known(collected_from=row.get("source", ""), url=row.get("url", ""),
-                         arxiv_id=row.get("arxiv_id", "")),
+            extra=_known(
+                collected_from=row.get("source", ""), url=row.get("url", ""), arxiv_id=row.get("arxiv_id", "")
+            ),
         )
         for row in _read_rows(path or snapshot_path())
     ]
