@@ -50,7 +50,7 @@ def whole_table_bytes(path: Path, tmp_path: Path) -> bytes:
     frame = read_titles_csv(path)
     table = engine.classify_table(frame, TAXONOMY)
     out = tmp_path / "whole.csv"
-    csv_writer.write_output_csv(out, frame, (engine.COLUMNS, table.cells(), table.codes))
+    csv_writer.write_output_csv(out, [(frame, (engine.COLUMNS, table.cells(), table.codes))])
     return out.read_bytes()
 
 

@@ -178,6 +178,6 @@ def test_the_streamed_writer_quotes_what_to_csv_of_the_safe_frame_quotes(tmp_pat
     assert b"".join(csv_writer._csv_chunks(frame, added, rows=rows)) == expected.encode("utf-8")
     counted = frame.assign(count=range(-4, 4))  # an integer column, negatives too: encoded here, numbers untouched
     assert csv_writer._csv_chunks(counted, added) is not None
-    path = csv_writer.write_output_csv(tmp_path / "out.csv", counted, added)
+    path = csv_writer.write_output_csv(tmp_path / "out.csv", [(counted, added)])
     assert path.read_bytes() == neutralise_frame(counted.assign(**results)).to_csv(index=False).encode("utf-8")
     assert "'=HYPERLINK" in path.read_text(encoding="utf-8") and "-3.0" in path.read_text(encoding="utf-8")

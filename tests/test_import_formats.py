@@ -16,9 +16,9 @@ from authorstats.cli import app
 from authorstats.config.roster import parse_roster
 from authorstats.errors import BadInputError
 from authorstats.models import Author
+from authorstats.names import NameMatcher, split_authors
 from authorstats.shell import store
 from authorstats.sources import export_formats
-from authorstats.sources.names import NameMatcher, split_authors
 from authorstats.sources.snapshot import snapshot_path
 
 runner = CliRunner()

@@ -13,14 +13,14 @@ from authorstats.shell import csv_writer
 
 def test_writes_what_to_csv_gives(tmp_path):
     frame = pd.DataFrame({"title": ["Réseaux — «x»", 'a "quoted", title', "line\nbreak"], "score": [1.5, 0.0, None]})
-    path = csv_writer.write_output_csv(tmp_path / "out.csv", frame)
+    path = csv_writer.write_output_csv(tmp_path / "out.csv", [(frame, None)])
     assert path.read_bytes() == frame.to_csv(index=False).encode("utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary file left
 
 
 def test_a_missing_folder_is_an_error_and_nothing_is_written(tmp_path):
     with pytest.raises(OutputError, match="does not exist"):
-        csv_writer.write_output_csv(tmp_path / "missing" / "out.csv", pd.DataFrame({"title": ["x"]}))
+        csv_writer.write_output_csv(tmp_path / "missing" / "out.csv", [(pd.DataFrame({"title": ["x"]}), None)])
     assert list(tmp_path.iterdir()) == []
 
 
@@ -33,7 +33,7 @@ def test_a_failure_while_writing_keeps_the_old_file(tmp_path):
             raise OSError(28, "No space left on device")
 
     with pytest.raises(OutputError, match="disk is full"):
-        csv_writer.write_output_csv(target, Broken({"title": ["x"]}))
+        csv_writer.write_output_csv(target, [(Broken({"title": ["x"]}), None)])
     assert target.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
@@ -58,7 +58,7 @@ TRICKY = pd.DataFrame(
 
 def test_text_and_float_columns_are_written_as_to_csv_writes_them(tmp_path):
     for frame in (TRICKY, TRICKY.astype({"title": object}), TRICKY.iloc[:0], TRICKY.fillna("")):
-        path = csv_writer.write_output_csv(tmp_path / "out.csv", frame)
+        path = csv_writer.write_output_csv(tmp_path / "out.csv", [(frame, None)])
         assert path.read_bytes() == frame.to_csv(index=False).encode("utf-8")
 
 
@@ -77,7 +77,7 @@ def test_other_frames_are_left_to_to_csv(tmp_path):
     )
     for frame in others:
         assert csv_writer._csv_chunks(frame) is None
-        path = csv_writer.write_output_csv(tmp_path / "out.csv", frame)
+        path = csv_writer.write_output_csv(tmp_path / "out.csv", [(frame, None)])
         assert path.read_bytes() == frame.to_csv(index=False).encode("utf-8")
 
 
@@ -87,11 +87,11 @@ def test_added_columns_follow_the_frame_each_distinct_row_where_its_code_says(tm
     expected = TRICKY.assign(
         topic=[rows[c][0] for c in codes], score2=[rows[c][1] for c in codes], evidence=[rows[c][2] for c in codes]
     )
-    path = csv_writer.write_output_csv(tmp_path / "out.csv", TRICKY, (["topic", "score2", "evidence"], rows, codes))
+    path = csv_writer.write_output_csv(tmp_path / "out.csv", [(TRICKY, (["topic", "score2", "evidence"], rows, codes))])
     assert path.read_bytes() == expected.to_csv(index=False).encode("utf-8")
     counted = TRICKY.assign(count=range(len(TRICKY)))  # an integer column (a year, say): encoded here too, same bytes
     assert csv_writer._csv_chunks(counted, (["topic"], [("x",), ("y",)], [0, 1] * 4)) is not None
-    path = csv_writer.write_output_csv(tmp_path / "out.csv", counted, (["topic"], [("x",), ("y",)], [0, 1] * 4))
+    path = csv_writer.write_output_csv(tmp_path / "out.csv", [(counted, (["topic"], [("x",), ("y",)], [0, 1] * 4))])
     assert path.read_bytes() == counted.assign(topic=["x", "y"] * 4).to_csv(index=False).encode("utf-8")
 
 

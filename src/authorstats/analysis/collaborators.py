@@ -2,7 +2,7 @@
 
 Names are matched after folding case and accents, dropping punctuation, middle names and middle initials ("Geoffrey E. Hinton" =
 "Geoffrey Hinton", "Yann Lecun" = "Yann LeCun"); every spelling merged into another is listed. A roster
-author is never their own co-author: a name sources.names matches to them ("Y. Bengio", "Bengio, Yoshua",
+author is never their own co-author: a name authorstats.names matches to them ("Y. Bengio", "Bengio, Yoshua",
 a form the roster lists) is left out of their list.
 """
 
@@ -39,14 +39,6 @@ def _parts(name: str) -> list[str]:
         surname, given = name.split(",")
         name = f"{given} {surname}"
     return fold(name, punctuation=False).replace("_", " ").split()
-
-
-def is_same_person(name: str, author: Author) -> bool:
-    """True when ``name`` may be the roster ``author`` written another way ("Y. Bengio", "Bengio, Yoshua", one
-    of the roster's ``names``): sources.names decides, as it does for imports."""
-    from authorstats.sources.names import NameMatcher
-
-    return NameMatcher.of([author]).is_author(author.key, name)
 
 
 def split_names(cell: object) -> list[str]:
@@ -92,7 +84,7 @@ def collaborators(frame: pd.DataFrame, roster: Sequence[Author]) -> Collaboratio
 
     rows = list(zip(frame["author"], frame["year"], frame["topic"], frame["authors"])) if len(frame) else []
     shown, merges = display_names(n for *_, cell in rows for n in split_names(cell))
-    from authorstats.sources.names import NameMatcher
+    from authorstats.names import NameMatcher
 
     names = {a.key: a.name for a in roster}
     matcher = NameMatcher.of(roster)
@@ -129,9 +121,3 @@ def collaborators(frame: pd.DataFrame, roster: Sequence[Author]) -> Collaboratio
     for column in ("first_year", "last_year"):
         table[column] = table[column].astype("Int64")
     return Collaboration(table, pd.DataFrame(merges, columns=MERGE_COLUMNS), dict(without))
-
-
-def main_topic(topics: str) -> str:
-    """The first (most frequent) topic of a ``topics`` cell ("Vision (3); Theory (1)" -> "Vision")."""
-    first = topics.split(SEPARATOR)[0] if topics else ""
-    return first.rsplit(" (", 1)[0] if first.endswith(")") else first

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from authorstats.models import YearWindow
-from authorstats.sources import SERVICE_NAMES, service_name, snapshot
+from authorstats.source_names import SERVICE_NAMES, SNAPSHOT, SNAPSHOT_YEARS, service_name
 
 
 def source_note(sources: Sequence[str], works: int, fetched: str) -> str:
@@ -20,7 +20,7 @@ def source_note(sources: Sequence[str], works: int, fetched: str) -> str:
     """
     if not sources:
         return "no data found"
-    if tuple(sources) == (snapshot.NAME,):
+    if tuple(sources) == (SNAPSHOT,):
         return f"bundled snapshot: {works} verified works, not Google Scholar's full list"
     names = " + ".join(service_name(s) if s in SERVICE_NAMES else f"{s} (imported)" for s in sources)
     return f"{names}, fetched {fetched}" if fetched != "not recorded" else f"{names}, fetch date not recorded"
@@ -38,7 +38,7 @@ def overview_note(notes: Sequence[tuple[str, str]]) -> str:
 
 def snapshot_gap(window: YearWindow, keys: Sequence[str]) -> str:
     """The warning for a window reaching outside the snapshot's years, for authors read from it ("" when none)."""
-    start, end = snapshot.YEARS
+    start, end = SNAPSHOT_YEARS
     if not keys or (window.start >= start and window.end <= end):
         return ""
     return (

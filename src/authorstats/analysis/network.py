@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from authorstats.analysis.collaborators import SEPARATOR, Collaboration, name_key
-from authorstats.sources.names import NameMatcher
+from authorstats.names import NameMatcher
 
 if TYPE_CHECKING:
     from authorstats.models import Author

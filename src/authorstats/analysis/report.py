@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from authorstats.models import Author, Publication, YearWindow
-from authorstats.sources import snapshot
+from authorstats.source_names import SNAPSHOT, SNAPSHOT_DESCRIPTION
 from authorstats.text import clean_control
 
 if TYPE_CHECKING:
@@ -181,16 +181,14 @@ class ReportData:
 
     @property
     def used_snapshot(self) -> bool:
-        return any(a.provenance.sources == (snapshot.NAME,) for a in self.authors)
+        return any(a.provenance.sources == (SNAPSHOT,) for a in self.authors)
 
     @property
     def snapshot_gap(self) -> str:
         """The warning when the window reaches outside the years the snapshot covers ("" when it does not)."""
         from authorstats.analysis.coverage import snapshot_gap
 
-        return snapshot_gap(
-            self.window, [a.author.key for a in self.authors if a.provenance.sources == (snapshot.NAME,)]
-        )
+        return snapshot_gap(self.window, [a.author.key for a in self.authors if a.provenance.sources == (SNAPSHOT,)])
 
     @property
     def sources_note(self) -> str:
@@ -202,7 +200,7 @@ class ReportData:
     @property
     def notes(self) -> list[str]:
         """Notes under the tables (summary.md) and in the methods section."""
-        notes = [f"Authors without fetched data used {snapshot.DESCRIPTION}."] if self.used_snapshot else []
+        notes = [f"Authors without fetched data used {SNAPSHOT_DESCRIPTION}."] if self.used_snapshot else []
         if self.merges:
             notes.append(
                 "A merged work counts in "

@@ -168,7 +168,7 @@ def write(output: Path | None, parts: Iterable[tuple[Chunk, tuple]]) -> None:
     if output is not None and is_parquet(output):
         _write_output(output, _parquet_filler(parts))
     else:
-        csv_writer.write_output_csv_parts(
+        csv_writer.write_output_csv(
             Path("-") if output is None else output, ((chunk.frame, added) for chunk, added in parts)
         )
 

@@ -102,13 +102,13 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
 
 def print_report(result: ReportResult, workspace: Path) -> None:
     """The report's tables on stdout, and where its files are."""
-    from authorstats.sources import snapshot
+    from authorstats.source_names import SNAPSHOT, SNAPSHOT_DESCRIPTION
 
     if result.used_snapshot:
-        keys = [i.author.key for i in result.authors if i.provenance.sources == (snapshot.NAME,)]
+        keys = [i.author.key for i in result.authors if i.provenance.sources == (SNAPSHOT,)]
         typer.echo(
             f"Note: no fetched data for {', '.join(keys)} in {(workspace / 'data' / 'raw').resolve()}; "
-            f"used {snapshot.DESCRIPTION}.",
+            f"used {SNAPSHOT_DESCRIPTION}.",
             err=True,
         )
     for item in result.authors:

@@ -17,20 +17,15 @@ from authorstats.render.spreadsheet import neutralise, neutralise_frame, neutral
 from authorstats.shell.store import _write_output
 
 
-def write_output_csv(path: Path, frame, added: tuple | None = None) -> Path:
-    """A DataFrame as CSV (no index) at a path the user named, as write_output_text would write its to_csv().
+def write_output_csv(path: Path, parts: Iterable[tuple[Any, tuple | None]]) -> Path:
+    """A table as CSV (no index) at a path the user named, from consecutive parts of it as ``parts`` yields them,
+    so a million-row table is never one string in memory.
 
-    ``added``: more columns after the frame's, as ``(names, rows, codes)``: their distinct rows of values
-    and, for each row of the frame, the number of its row (how classify_table gives its results). The
-    rows are streamed into the temporary file, so a million-row table is never one string in memory.
-    Text cells a spreadsheet would run as formulas are quoted (render/spreadsheet.py), numbers never.
+    Each part is ``(frame, added)``: a DataFrame, and more columns after the frame's as ``(names, rows, codes)``:
+    their distinct rows of values and, for each row of the frame, the number of its row (how classify_table
+    gives its results), or None. Text cells a spreadsheet would run as formulas are quoted
+    (render/spreadsheet.py), numbers never.
     """
-    return write_output_csv_parts(path, [(frame, added)])
-
-
-def write_output_csv_parts(path: Path, parts: Iterable[tuple[Any, tuple | None]]) -> Path:
-    """Consecutive parts of one table, each ``(frame, added)`` as write_output_csv takes them, as one CSV: the
-    bytes write_output_csv gives for the whole table, written part by part as ``parts`` yields them."""
 
     def fill(handle: BinaryIO) -> None:
         header = True

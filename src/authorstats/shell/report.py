@@ -16,6 +16,7 @@ from authorstats.analysis.report import Provenance, ReportOptions
 from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.shell import store
+from authorstats.source_names import SNAPSHOT
 from authorstats.sources import snapshot
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def read_records(workspace: store.Workspace, authors: Sequence[Author]) -> Gathe
             if bundled is None:
                 bundled = snapshot.read_bundled()
             found = [r for r in bundled if r.author == author.key]
-            names = [snapshot.NAME] if found else []
+            names = [SNAPSHOT] if found else []
         records.extend(found)
         sources[author.key] = tuple(names)
     return Gathered(records, sources)

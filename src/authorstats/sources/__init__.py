@@ -17,14 +17,8 @@ from typing import Any
 
 from authorstats.errors import SourceUnavailableError
 from authorstats.models import Author, Publication, YearWindow
-
-# The name a source is shown under in messages; the keys are the names of data/raw/ folders.
-SERVICE_NAMES = {"scholar": "Google Scholar", "openalex": "OpenAlex", "dblp": "dblp"}
-
-
-def service_name(source: str) -> str:
-    """``scholar`` -> ``Google Scholar``; a name without a display name is shown as it is."""
-    return SERVICE_NAMES.get(source, source)
+from authorstats.source_names import SERVICE_NAMES as SERVICE_NAMES
+from authorstats.source_names import service_name as service_name
 
 
 class SourceRefused(SourceUnavailableError):

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication
+from authorstats.names import split_authors
 from authorstats.sources import SERVICE_NAMES
 from authorstats.sources.import_rows import Assigner, BadRow, Entry, build_records
-from authorstats.sources.names import split_authors
 from authorstats.sources.snapshot import NAME as SNAPSHOT
 from authorstats.text import fold
 

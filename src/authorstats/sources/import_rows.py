@@ -13,10 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from authorstats.errors import BadInputError
 from authorstats.identifiers import arxiv_id_from_doi, arxiv_id_from_url, normalise_doi
 from authorstats.models import EARLIEST_YEAR, MAX_CITATIONS, Author, Publication
-from authorstats.sources.names import NameMatcher, split_authors
+from authorstats.names import NameMatcher, split_authors
 from authorstats.text import fold
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -197,7 +196,3 @@ def build_records(
                 )
             )
     return built
-
-
-def no_rows(where: str) -> BadInputError:
-    return BadInputError(f"{where} has no records", "Export at least one publication into the file")

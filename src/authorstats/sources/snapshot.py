@@ -7,14 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from authorstats.models import Publication
-
-NAME = "snapshot"
-YEARS = (2021, 2022)  # the years the snapshot covers (SNAPSHOT.md)
-ARXIV_NAME = "snapshot-arxiv"  # the arXiv versions: a second source, so that merging has real work to do
-DESCRIPTION = (
-    "the bundled snapshot (2021-22 works checked against public pages: conference papers, preprints, "
-    "workshop and journal papers; smaller than Google Scholar's lists; `authorstats fetch` gets fresh data)"
-)
+from authorstats.source_names import SNAPSHOT, SNAPSHOT_ARXIV
 
 
 def _data_file(name: str) -> Path:
@@ -46,7 +39,7 @@ def read_snapshot(path: Path | None = None) -> list[Publication]:
             author=row["author_key"],
             title=row["title"],
             year=int(row["year"]),
-            source=NAME,
+            source=SNAPSHOT,
             venue=row.get("venue", ""),
             authors=tuple(a.strip() for a in row.get("authors", "").split(";") if a.strip()),
             doi=row.get("doi", ""),
@@ -67,7 +60,7 @@ def read_arxiv_versions(path: Path | None = None) -> list[Publication]:
             author=row["author_key"],
             title=row["title_as_on_arxiv"],
             year=int(row["first_version_year"]),
-            source=ARXIV_NAME,
+            source=SNAPSHOT_ARXIV,
             venue="arXiv preprint",
             source_id=row.get("source_url", ""),
             extra={"arxiv_id": row["arxiv_id"], "url": f"https://arxiv.org/abs/{row['arxiv_id']}"},
