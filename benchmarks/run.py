@@ -212,6 +212,7 @@ from pathlib import Path
 from authorstats.analysis import report as analysis
 from authorstats.models import YearWindow
 from authorstats.render import pictures
+from authorstats.render.jobs import Chart
 from authorstats.shell import config_files, report, store
 spent = {"imports (pandas, matplotlib, wordcloud, authorstats)": clock() - started}
 
@@ -228,7 +229,7 @@ class TimedPainter:
     # draws in this process, in turn, so that every stage of every picture is timed here
     def draw(self, jobs):
         for job in jobs:
-            chart = isinstance(job, pictures.Chart)
+            chart = isinstance(job, Chart)
             painted = timed("charts: draw" if chart else "word clouds: layout", pictures.paint, job)
             before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             data = timed("charts: render and encode" if chart else "word clouds: render and encode",

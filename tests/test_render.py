@@ -15,7 +15,7 @@ from authorstats.analysis import report as analysis
 from authorstats.analysis import tables
 from authorstats.cli import app
 from authorstats.models import YearWindow
-from authorstats.render import clouds, pictures
+from authorstats.render import clouds, jobs
 from authorstats.shell import config_files, report, store
 from authorstats.shell.painter import Painter
 
@@ -80,13 +80,13 @@ def _stuck(ax, marker):  # a chart that never finishes drawing
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the workers are forked only on Linux")
 def test_leaving_the_painter_on_ctrl_c_ends_its_busy_workers(tmp_path):
     marker = tmp_path / "drawing"
-    jobs = [pictures.Chart(_stuck, (str(marker),), (1, 1), 10)] * 3
+    stuck = [jobs.Chart(_stuck, (str(marker),), (1, 1), 10)] * 3
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
         with Painter(workers=2, clouds=False) as painter:
             workers = painter.workers_alive()
             assert len(workers) == 2
-            drawn = painter.draw(jobs)
+            drawn = painter.draw(stuck)
             while not marker.exists():
                 time.sleep(0.05)
             raise KeyboardInterrupt

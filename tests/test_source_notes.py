@@ -80,8 +80,8 @@ def test_the_pictures_carry_the_source(lecun_report):
 def test_the_overview_study_and_reference_charts_carry_the_source():
     import authorstats
     from authorstats.analysis.report import ReportOptions
+    from authorstats.render.analyses_pictures import analyses_pictures
     from authorstats.render.comparison import comparison_pictures
-    from authorstats.render.study_pictures import study_pictures
 
     data = authorstats.compute_report(
         authorstats.snapshot_records(),
@@ -92,7 +92,7 @@ def test_the_overview_study_and_reference_charts_carry_the_source():
         reference=authorstats.load_reference(),
         group_by="seminar",
     )
-    study = {job.part: job.job.args for job in study_pictures(data, dpi=50)}  # type: ignore[union-attr]
+    study = {job.part: job.job.args for job in analyses_pictures(data, dpi=50)}  # type: ignore[union-attr]
     assert set(study) == {"network", "trends"}  # no citation counts in the snapshot: no impact chart
     for part, args in study.items():
         assert args[-1] == "Data: bundled snapshot of verified works, not Google Scholar's full lists", part

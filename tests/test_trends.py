@@ -11,7 +11,7 @@ from authorstats.analysis.report import ReportOptions
 from authorstats.analysis.trends import author_trend, topic_trends
 from authorstats.analysis.works import distinct_works
 from authorstats.models import YearWindow
-from authorstats.render.study_page import trend_sentence
+from authorstats.render.analyses_page import trend_sentence
 from authorstats.shell.report import compute_report
 
 W = YearWindow(2021, 2022)

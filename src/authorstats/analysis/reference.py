@@ -11,16 +11,30 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from authorstats.config.reference import Reference, ReferenceAuthor
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from authorstats.analysis.report import AuthorData
     from authorstats.config.groupings import Grouping
     from authorstats.config.taxonomy import Taxonomy
+    from authorstats.models import Author
+
+
+class AuthorData(Protocol):
+    """What the comparison reads of one author's report (analysis.report.AuthorData has it)."""
+
+    @property
+    def author(self) -> Author: ...
+
+    @property
+    def table(self) -> pd.DataFrame: ...  # Topic, Count; Total first
+
+    @property
+    def papers(self) -> pd.DataFrame: ...  # the author's classified records
+
 
 # reports/reference_comparison.csv: one row per author and topic, the Total row first with the agreement.
 COMPARISON_COLUMNS = [

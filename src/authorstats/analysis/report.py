@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from authorstats.analysis.collaborators import Collaboration
     from authorstats.analysis.impact import Impact
     from authorstats.analysis.merge import Merge
+    from authorstats.analysis.network import Network
     from authorstats.analysis.reference import Comparison
     from authorstats.analysis.trends import AuthorTrend
     from authorstats.config.reference import Reference
@@ -126,6 +127,12 @@ class AuthorData:
     fetched: str = "not recorded"  # the dates the records were fetched, for the methods section
 
     @property
+    def main_topic(self) -> str:
+        """The topic (or category) with the most papers: the first row of the table after Total ("" for none)."""
+        rows = self.table[self.table["Topic"] != "Total"]
+        return str(rows["Topic"].iloc[0]) if len(rows) else ""
+
+    @property
     def source_note(self) -> str:
         """Where this author's numbers come from and how complete they are, as every output states it."""
         from authorstats.analysis.coverage import source_note
@@ -178,6 +185,22 @@ class ReportData:
         from authorstats.analysis.merge import MERGE_COLUMNS
 
         return pd.DataFrame([m.to_row() for m in self.merges], columns=list(MERGE_COLUMNS))
+
+    def network(self) -> Network | None:
+        """The co-authorship network of the roster (analysis.network), each author coloured by their main topic;
+        None when no author has a co-author."""
+        from authorstats.analysis.network import network
+
+        if self.collaboration is None or not len(self.collaboration.table):
+            return None
+        main = {a.author.key: a.main_topic for a in self.authors if a.main_topic}
+        return network(self.collaboration, [a.author for a in self.authors], main)
+
+    def venues_by_author(self) -> dict[str, list[tuple[str, int, str]]]:
+        """Each author's venues, most papers first: key -> (venue, papers, "topic (papers); ...")."""
+        from authorstats.analysis.venues import venue_totals
+
+        return venue_totals(self.venues) if self.venues is not None else {}
 
     @property
     def used_snapshot(self) -> bool:

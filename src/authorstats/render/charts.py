@@ -16,7 +16,7 @@ matplotlib.rcParams["text.parse_math"] = False
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from authorstats.render.png import PIL_PNG_OPTIONS  # noqa: E402
+from authorstats.render.jobs import PIL_PNG_OPTIONS  # noqa: E402
 
 if TYPE_CHECKING:
     import numpy as np

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from authorstats.errors import BadInputError
-from authorstats.render.png import PIL_PNG_OPTIONS
+from authorstats.render.jobs import PIL_PNG_OPTIONS
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from authorstats.render import markdown
-from authorstats.render.pictures import Chart, PictureJob
+from authorstats.render.jobs import Chart, Picture, PictureJob
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 
     from authorstats.analysis.reference import AuthorComparison, Comparison
     from authorstats.analysis.report import ReportData
-    from authorstats.render.html import Picture
 
 PART = "reference"  # the pictures' part name: <key>_reference.<fmt>
 REFERENCE_COLOR, OURS_COLOR = "#bab0ac", "#4e79a7"

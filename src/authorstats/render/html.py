@@ -7,7 +7,6 @@ that would block one.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
@@ -17,26 +16,11 @@ import jinja2
 import markupsafe
 import pandas as pd
 
+from authorstats.render.jobs import Picture
 from authorstats.render.palette import OTHER_COLOR
 
 if TYPE_CHECKING:
-    from authorstats.render.study_page import Study
-
-MIME = {"png": "image/png", "svg": "image/svg+xml"}
-
-
-@dataclass(frozen=True)
-class Picture:
-    """An image to embed: its bytes, format (png or svg) and alternative text."""
-
-    data: bytes
-    fmt: str
-    alt: str
-    width: int | None = None  # CSS pixels to show it at (charts: their size in inches x 96)
-    link: str | None = None  # not embedded: the file next to index.html to link to instead
-
-    def uri(self) -> str:
-        return f"data:{MIME[self.fmt]};base64,{base64.b64encode(self.data).decode('ascii')}"
+    from authorstats.render.analyses_page import Analyses
 
 
 @dataclass
@@ -91,7 +75,9 @@ class Page:
     shares: Picture | None = None
     overview_note: str = ""  # when the overview charts leave authors out, which and where the rest are
     author_folder: str = ""  # set: the authors' sections are pages in this folder, the page lists links to them
-    study: Study | None = None  # co-authors, venues, citations, trends (render/study_page.py, study.html.j2)
+    analyses: Analyses | None = (
+        None  # co-authors, venues, citations, trends (render/analyses_page.py, analyses.html.j2)
+    )
     warnings: list[str] = field(default_factory=list)  # shown at the top (e.g. a window the snapshot does not cover)
     comparison: object | None = None  # render.comparison.View: the side-by-side with a reference table
 

@@ -72,7 +72,7 @@ def render(
 
     ``authors`` holds (key, name, seminar table, years x topics counts) in roster order. Names, topics and
     years are escaped (``cell``); ``notes`` are the tool's own sentences, already Markdown. ``sections``: more
-    sections, already Markdown (render.markdown_study), put after the authors' tables and before the notes.
+    sections, already Markdown (render.analyses_markdown), put after the authors' tables and before the notes.
     ``sources``: key -> where that author's numbers come from, stated at the top and under the author's heading.
     """
     names = {key: name for key, name, _, _ in authors}

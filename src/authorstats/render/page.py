@@ -8,7 +8,8 @@ from urllib.parse import quote, urlsplit
 
 from authorstats.identifiers import normalise_doi
 from authorstats.render import html
-from authorstats.render.pictures import PictureJob, overview_note, shown_width
+from authorstats.render.jobs import Picture, PictureJob
+from authorstats.render.pictures import overview_note, shown_width
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,7 +80,7 @@ def has_author_pages(data: ReportData) -> bool:
     return len(data.authors) > AUTHOR_PAGES_OVER
 
 
-def shown_picture(data: ReportData, picture: PictureJob, drawn: bytes) -> html.Picture:
+def shown_picture(data: ReportData, picture: PictureJob, drawn: bytes) -> Picture:
     """How the page shows one drawn picture: embedded, or (an author beyond the overview's cap) linked to its file.
 
     A linked picture keeps none of its bytes, so a report of thousands of authors does not hold them all.
@@ -87,13 +88,13 @@ def shown_picture(data: ReportData, picture: PictureJob, drawn: bytes) -> html.P
     width = shown_width(picture.job, drawn)
     if picture.key and picture.key not in data.overview:
         link = f"../{picture.name}" if has_author_pages(data) else picture.name  # from reports/authors/
-        return html.Picture(b"", picture.fmt, picture.alt, width, link=link)
-    return html.Picture(drawn, picture.fmt, picture.alt, width)
+        return Picture(b"", picture.fmt, picture.alt, width, link=link)
+    return Picture(drawn, picture.fmt, picture.alt, width)
 
 
 def report_page(
     data: ReportData,
-    pictures: Mapping[PictureKey, html.Picture],
+    pictures: Mapping[PictureKey, Picture],
     *,
     generated: str,
     versions: Mapping[str, str],
@@ -109,7 +110,7 @@ def report_page(
     section names it (data/labels.csv, never an absolute path: the page is mailed), ``labels_found`` whether
     it existed. ``stopwords``: where the clouds' stop words came from (a file name, or BUNDLED_STOPWORDS).
     """
-    from authorstats.render import charts, comparison, study_page
+    from authorstats.render import analyses_page, charts, comparison
 
     pages = has_author_pages(data)
     sections = [author_section(data, item.author.key, pictures, papers=not pages) for item in data.authors]
@@ -144,14 +145,14 @@ def report_page(
         methods=_methods(data, versions, labels_path, stopwords, labels_found),
         overview_note=note,
         author_folder=AUTHOR_FOLDER if pages else "",
-        study=study_page.study(data, pictures, only=data.overview if pages else None),
+        analyses=analyses_page.analyses_view(data, pictures, only=data.overview if pages else None),
         warnings=[data.snapshot_gap] if data.snapshot_gap else [],
         comparison=comparison.page_view(data.comparison, pictures),
     )
 
 
 def author_section(
-    data: ReportData, key: str, pictures: Mapping[PictureKey, html.Picture], papers: bool = True
+    data: ReportData, key: str, pictures: Mapping[PictureKey, Picture], papers: bool = True
 ) -> html.AuthorSection:
     """One author's section: topic table, pictures and (unless ``papers`` is False) the paper list."""
     item = data.author(key)
@@ -169,7 +170,7 @@ def author_section(
 
 
 def author_page(
-    data: ReportData, key: str, pictures: Mapping[PictureKey, html.Picture], *, generated: str, version: str
+    data: ReportData, key: str, pictures: Mapping[PictureKey, Picture], *, generated: str, version: str
 ) -> html.AuthorPage:
     """The page of one author of a large report (reports/authors/<key>.html), linking back to index.html."""
     from authorstats.render import charts

@@ -6,56 +6,12 @@ process (the shell's painter) with the same bytes; nothing here writes a file or
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
+
+from authorstats.render.jobs import Chart, Cloud, Job, PictureJob
 
 if TYPE_CHECKING:
     from authorstats.analysis.report import ReportData
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A matplotlib chart: ``draw(ax, *args)`` on a ``size`` inch figure at ``dpi``, encoded as ``fmt``.
-
-    ``draw`` is a module-level function (one of render.charts' ``draw_*``), so a job can be sent to a
-    worker process. ``sizes_itself``: the drawing resizes the figure to its content (the heatmap).
-    """
-
-    draw: Callable[..., object]
-    args: tuple[Any, ...]
-    size: tuple[float, float]
-    dpi: int
-    fmt: str = "png"
-    sizes_itself: bool = False
-
-
-@dataclass(frozen=True)
-class Cloud:
-    """A word cloud of ``weights``, ``width`` x ``height`` pixels, as PNG."""
-
-    weights: dict[str, float]
-    width: int
-    height: int
-    caption: str = ""  # drawn under the words: whose cloud, which years, from what data
-
-
-Job = Union[Chart, Cloud]
-
-
-@dataclass(frozen=True)
-class PictureJob:
-    """One picture of a report: whose it is ("" for the overview), which part, its file name and alt text."""
-
-    key: str
-    part: str  # cloud, bars, table, by_year, reference (an author's); heatmap, shares, network, impact (the overview)
-    name: str  # file name under reports/
-    alt: str
-    job: Job
-
-    @property
-    def fmt(self) -> str:
-        return "png" if isinstance(self.job, Cloud) else self.job.fmt
 
 
 def paint(job: Job) -> Any:
@@ -146,9 +102,9 @@ def report_pictures(
                         Cloud(item.cloud_weights, *cloud_size, caption=caption),
                     )
                 )
-    from authorstats.render.study_pictures import study_pictures
+    from authorstats.render.analyses_pictures import analyses_pictures
 
-    out += study_pictures(data, dpi=dpi, fmt=fmt)  # co-authors and citations (the network takes a while)
+    out += analyses_pictures(data, dpi=dpi, fmt=fmt)  # co-authors and citations (the network takes a while)
     matrix, shown = data.matrix, data.overview
     used = matrix.sum(axis=0) > 0
     if data.authors and int(used.sum()):

@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import connection
 
 from authorstats.render import pictures
+from authorstats.render.jobs import Job
 from authorstats.shell import processes
 
 # Below this many pictures, handing them to the workers costs more than it saves.
@@ -61,7 +62,7 @@ class Painter:
         else:
             self._stop(pool)
 
-    def draw(self, jobs: Sequence[pictures.Job]) -> Iterator[bytes]:
+    def draw(self, jobs: Sequence[Job]) -> Iterator[bytes]:
         """The bytes of each job, in order; each is dropped here as soon as the caller has taken it."""
         if self._pool is None or len(jobs) < MIN_PARALLEL_JOBS:
             return (pictures.draw(job) for job in jobs)

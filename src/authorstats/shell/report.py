@@ -215,7 +215,7 @@ def _save_together(
 def _save(
     workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None, painter: Painter
 ) -> ReportResult:
-    from authorstats.render import comparison, html, markdown, markdown_study, page, pictures, study_page
+    from authorstats.render import analyses_markdown, analyses_page, comparison, html, markdown, page, pictures
     from authorstats.shell import database
     from authorstats.shell.csv_files import csv_text  # spreadsheet-safe: no cell runs as a formula
 
@@ -239,7 +239,7 @@ def _save(
             store.atomic_write_text(workspace.reports / "reference_comparison.csv", csv_text(data.comparison.table()))
         )
 
-    written += _write_study_tables(workspace, data)
+    written += _write_analysis_tables(workspace, data)
     by_year = [(a.author.key, a.author.name, a.table, a.by_year) for a in data.authors]
     summary_path = store.atomic_write_text(
         workspace.reports / "summary.md",
@@ -249,7 +249,7 @@ def _save(
             data.matrix,
             data.shares,
             data.notes,
-            markdown_study.sections(study_page.study(data, {}), str(data.window)),
+            analyses_markdown.sections(analyses_page.analyses_view(data, {}), str(data.window)),
             {a.author.key: a.source_note for a in data.authors},
         )
         + ("\n" + comparison.markdown_section(data.comparison) if data.comparison is not None else ""),
@@ -275,7 +275,7 @@ def _save(
         author_charts=options.author_charts,
         heatmap=options.heatmap,
     )
-    shown: dict[page.PictureKey, html.Picture] = {}
+    shown: dict[page.PictureKey, Picture] = {}
     for picture, drawn in zip(jobs, painter.draw([p.job for p in jobs])):
         path = store.atomic_write_bytes(workspace.reports / picture.name, drawn)
         written.append(path)
@@ -317,7 +317,7 @@ def _save(
     )
 
 
-def _write_study_tables(workspace: store.Workspace, data: ReportData) -> list[Path]:
+def _write_analysis_tables(workspace: store.Workspace, data: ReportData) -> list[Path]:
     """reports/collaborators.csv, venues.csv and impact.csv, and data/processed/name_merges.csv (issue 14)."""
     import pandas as pd
 

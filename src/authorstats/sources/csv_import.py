@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication
 from authorstats.names import split_authors
+from authorstats.source_names import SNAPSHOT
 from authorstats.sources import SERVICE_NAMES
 from authorstats.sources.import_rows import Assigner, BadRow, Entry, build_records
-from authorstats.sources.snapshot import NAME as SNAPSHOT
 from authorstats.text import fold
 
 __all__ = ["BadRow", "Layout", "LAYOUTS", "check_source_name", "csv_header", "csv_layout", "parse_csv", "read_entries"]

@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING
 from authorstats.render.markdown import cell, table
 
 if TYPE_CHECKING:
-    from authorstats.render.study_page import Study
+    from authorstats.render.analyses_page import Analyses
 
 
-def coauthors_section(study: Study, window: str) -> str:
+def coauthors_section(view: Analyses, window: str) -> str:
     out = [
         f"## Co-authors, {window}",
         "",
-        f"Top {study.top} per author by joint papers (all in collaborators.csv); {study.name_merges} name "
+        f"Top {view.top} per author by joint papers (all in collaborators.csv); {view.name_merges} name "
         "spelling(s) merged (data/processed/name_merges.csv).",
         "",
     ]
-    for a in study.authors:
+    for a in view.authors:
         out += [f"### {cell(a.name)}: co-authors", ""]
         if a.coauthors:
             out += [
@@ -39,9 +39,9 @@ def coauthors_section(study: Study, window: str) -> str:
     return "\n".join(out)
 
 
-def venues_section(study: Study, window: str) -> str:
+def venues_section(view: Analyses, window: str) -> str:
     out = [f"## Venues, {window}", ""]
-    for a in study.authors:
+    for a in view.authors:
         out += [f"### {cell(a.name)}: venues", ""]
         out += [
             table(
@@ -54,9 +54,9 @@ def venues_section(study: Study, window: str) -> str:
     return "\n".join(out)
 
 
-def impact_section(study: Study, window: str) -> str:
+def impact_section(view: Analyses, window: str) -> str:
     out = [f"## Citations per topic, {window}", ""]
-    for a in study.authors:
+    for a in view.authors:
         out += [f"### {cell(a.name)}: citations", ""]
         if a.impact:
             out += [
@@ -75,7 +75,7 @@ def impact_section(study: Study, window: str) -> str:
     return "\n".join(out)
 
 
-def trends_section(study: Study, window: str) -> str:
+def trends_section(view: Analyses, window: str) -> str:
     out = [
         f"## Topic trends, {window}",
         "",
@@ -83,15 +83,15 @@ def trends_section(study: Study, window: str) -> str:
         "topic_trends.png. Per author, computed from the topic tables:",
         "",
     ]
-    out += [part for sentence in study.trend_sentences for part in (cell(sentence), "")]
+    out += [part for sentence in view.trend_sentences for part in (cell(sentence), "")]
     return "\n".join(out)
 
 
-def sections(study: Study, window: str) -> list[str]:
+def sections(view: Analyses, window: str) -> list[str]:
     """Every section of summary.md beyond the topic tables, in page order."""
     return [
-        trends_section(study, window),
-        coauthors_section(study, window),
-        venues_section(study, window),
-        impact_section(study, window),
+        trends_section(view, window),
+        coauthors_section(view, window),
+        venues_section(view, window),
+        impact_section(view, window),
     ]

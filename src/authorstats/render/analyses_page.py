@@ -1,5 +1,5 @@
 """The report page's sections beyond topic counts (co-authors, venues, citations, topic trends) as plain views
-for the template ``study.html.j2``, built from report data and drawn pictures; pure."""
+for the template ``analyses.html.j2``, built from report data and drawn pictures; pure."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from authorstats.analysis.report import ReportData
     from authorstats.analysis.trends import AuthorTrend
-    from authorstats.render import html
+    from authorstats.render.jobs import Picture
 
 TOP_COAUTHORS = 10  # per author, on the page and in summary.md (collaborators.csv has all)
 
@@ -41,7 +41,7 @@ class ImpactRow(NamedTuple):
 
 
 @dataclass
-class AuthorStudy:
+class AuthorAnalyses:
     key: str
     name: str
     coauthors: list[CoauthorRow]
@@ -53,11 +53,11 @@ class AuthorStudy:
 
 
 @dataclass
-class Study:
-    authors: list[AuthorStudy]
-    network: html.Picture | None = None
-    impact_chart: html.Picture | None = None
-    trends: html.Picture | None = None
+class Analyses:
+    authors: list[AuthorAnalyses]
+    network: Picture | None = None
+    impact_chart: Picture | None = None
+    trends: Picture | None = None
     trend_sentences: list[str] = field(default_factory=list)
     name_merges: int = 0
     top: int = TOP_COAUTHORS  # co-authors shown per author
@@ -104,10 +104,8 @@ def no_counts_note(sources: tuple[str, ...]) -> str:
     return f"There are {NO_COUNTS}{where}: citations come from {COUNTING_SOURCES}."
 
 
-def author_studies(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorStudy]:
+def author_analyses(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorAnalyses]:
     """Per author: the top co-authors, the venues with their topics, and the citations per topic (or why none)."""
-    from authorstats.analysis.venues import venue_totals
-
     out = []
     # each table's rows per author, found once (filtering each table per author was quadratic in the roster)
     collaborating = (
@@ -115,7 +113,7 @@ def author_studies(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorStu
         if data.collaboration is not None and len(data.collaboration.table)
         else {}
     )
-    venues_of = venue_totals(data.venues) if data.venues is not None else {}
+    venues_of = data.venues_by_author()
     cited = (
         data.impact.table.groupby("author_key", sort=False).indices
         if data.impact is not None and len(data.impact.table)
@@ -148,19 +146,19 @@ def author_studies(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorStu
 
                 rows = data.impact.table.iloc[cited.get(key, [])]
                 impact = [_impact_row(row, ALL_TOPICS) for row in rows.to_dict("records")]
-        out.append(AuthorStudy(key, item.author.name, coauthors, total, note, venues, impact, impact_note))
+        out.append(AuthorAnalyses(key, item.author.name, coauthors, total, note, venues, impact, impact_note))
     return out
 
 
-def study(
-    data: ReportData, pictures: Mapping[tuple[str, str], html.Picture], only: Sequence[str] | None = None
-) -> Study:
+def analyses_view(
+    data: ReportData, pictures: Mapping[tuple[str, str], Picture], only: Sequence[str] | None = None
+) -> Analyses:
     """Every section beyond topic counts, with the pictures drawn for them; ``only``: the authors whose tables
     and sentences are shown (a large report's page: the overview's authors; the CSV files have all)."""
     merges = len(data.collaboration.merges) if data.collaboration is not None else 0
     keep = set(only) if only is not None else None
-    return Study(
-        [a for a in author_studies(data) if keep is None or a.key in keep],
+    return Analyses(
+        [a for a in author_analyses(data) if keep is None or a.key in keep],
         pictures.get(("", "network")),
         pictures.get(("", "impact")),
         pictures.get(("", "trends")),

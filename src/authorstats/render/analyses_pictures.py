@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from authorstats.render.pictures import Chart, PictureJob
+from authorstats.render.jobs import Chart, PictureJob
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -16,23 +16,17 @@ if TYPE_CHECKING:
 NETWORK_SIZE = (16.0, 10.0)  # inches: a slide
 
 
-def main_topics(data: ReportData) -> dict[str, str]:
-    """Each author's most frequent topic (the first row after Total of their table)."""
-    return {a.author.key: str(a.table.iloc[1, 0]) for a in data.authors if len(a.table) > 1}
-
-
-def study_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -> list[PictureJob]:
+def analyses_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -> list[PictureJob]:
     """The network picture (when any author has co-authors), the trends chart (when there are works) and the
     citation chart (when any author has counts)."""
-    from authorstats.analysis.network import network
-    from authorstats.render import charts, study_charts
+    from authorstats.render import analyses_charts, charts
     from authorstats.render import network as drawing
 
     colors = charts.topic_colors(data.taxonomy.names)
     names = {a.author.key: a.author.name for a in data.authors}
     out: list[PictureJob] = []
-    if data.collaboration is not None and len(data.collaboration.table):
-        net = network(data.collaboration, [a.author for a in data.authors], main_topics(data))
+    net = data.network()
+    if net is not None:
         out.append(
             PictureJob(
                 "",
@@ -56,7 +50,7 @@ def study_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -> lis
                 f"topic_trends.{fmt}",
                 trends_alt(data.trends),
                 Chart(
-                    study_charts.draw_trends,
+                    analyses_charts.draw_trends,
                     (
                         data.trends,
                         colors,
@@ -70,7 +64,7 @@ def study_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -> lis
             )
         )
     if data.impact is not None:
-        rows = study_charts.impact_rows(data.impact.table, names)
+        rows = analyses_charts.impact_rows(data.impact.table, names)
         if rows:
             top = rows[0]
             out.append(
@@ -81,7 +75,7 @@ def study_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -> lis
                     f"Bar chart of citations per author and topic, {len(rows)} bars; most cited: "
                     f"{top[0]}, {top[2]:,} citations (h-index {top[3]})",
                     Chart(
-                        study_charts.draw_impact,
+                        analyses_charts.draw_impact,
                         (rows, colors, f"Citations per topic, {data.window}", data.sources_note),
                         (10, 1.6 + 0.32 * len(rows)),
                         dpi,

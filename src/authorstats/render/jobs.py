@@ -1,0 +1,73 @@
+"""The values drawing passes around, a leaf of render/: a picture job (what to draw, sent to a worker process),
+a drawn picture (what the page embeds) and the PNG encoder setting every picture uses."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# Pillow's keyword arguments for PNG: zlib level 3 instead of Pillow's 6 encodes faster for files slightly
+# larger (measured in benchmarks/RESULTS.md).
+PIL_PNG_OPTIONS: dict[str, object] = {"optimize": False, "compress_level": 3}
+
+MIME = {"png": "image/png", "svg": "image/svg+xml"}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A matplotlib chart: ``draw(ax, *args)`` on a ``size`` inch figure at ``dpi``, encoded as ``fmt``.
+
+    ``draw`` is a module-level function (one of render.charts' ``draw_*``), so a job can be sent to a
+    worker process. ``sizes_itself``: the drawing resizes the figure to its content (the heatmap).
+    """
+
+    draw: Callable[..., object]
+    args: tuple[Any, ...]
+    size: tuple[float, float]
+    dpi: int
+    fmt: str = "png"
+    sizes_itself: bool = False
+
+
+@dataclass(frozen=True)
+class Cloud:
+    """A word cloud of ``weights``, ``width`` x ``height`` pixels, as PNG."""
+
+    weights: dict[str, float]
+    width: int
+    height: int
+    caption: str = ""  # drawn under the words: whose cloud, which years, from what data
+
+
+Job = Chart | Cloud
+
+
+@dataclass(frozen=True)
+class PictureJob:
+    """One picture of a report: whose it is ("" for the overview), which part, its file name and alt text."""
+
+    key: str
+    part: str  # cloud, bars, table, by_year, reference (an author's); heatmap, shares, network, impact (the overview)
+    name: str  # file name under reports/
+    alt: str
+    job: Job
+
+    @property
+    def fmt(self) -> str:
+        return "png" if isinstance(self.job, Cloud) else self.job.fmt
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image to embed: its bytes, format (png or svg) and alternative text."""
+
+    data: bytes
+    fmt: str
+    alt: str
+    width: int | None = None  # CSS pixels to show it at (charts: their size in inches x 96)
+    link: str | None = None  # not embedded: the file next to index.html to link to instead
+
+    def uri(self) -> str:
+        return f"data:{MIME[self.fmt]};base64,{base64.b64encode(self.data).decode('ascii')}"
