@@ -18,7 +18,7 @@ from authorstats.analysis import collaborators as collab
 from authorstats.analysis.impact import ALL_TOPICS, h_index
 from authorstats.analysis.impact import COLUMNS as IMPACT_COLUMNS
 from authorstats.analysis.network import MAX_NODES, network
-from authorstats.analysis.report import ReportOptions
+from authorstats.analysis.report import compute_report
 from authorstats.analysis.venues import NO_VENUE, venue_name
 from authorstats.cli import app
 from authorstats.config.venues import parse_venues
@@ -26,7 +26,7 @@ from authorstats.errors import BadInputError
 from authorstats.models import Author, YearWindow
 from authorstats.names import NameMatcher
 from authorstats.shell import config_files
-from authorstats.shell.report import compute_report
+from authorstats.shell.report import report_options
 from authorstats.sources import openalex, scholar
 
 runner = CliRunner()
@@ -171,7 +171,7 @@ def test_the_network_shows_the_roster_and_at_most_sixty_people(snapshot_report):
         roster=ROSTER,
         taxonomy=authorstats.load_taxonomy(),
         years="2021-2022",
-        options=ReportOptions(clouds=False),
+        options=report_options(clouds=False),
     )
     assert data.collaboration is not None
     net = network(data.collaboration, ROSTER)
@@ -326,7 +326,7 @@ def test_impact_of_scholar_and_openalex_fixtures_matches_hand_computed_values(ci
         roster=ROSTER,
         taxonomy=authorstats.load_taxonomy(),
         years="2021-2022",
-        options=ReportOptions(clouds=False),
+        options=report_options(clouds=False),
     )
     assert data.impact is not None
     table = data.impact.table
@@ -365,7 +365,7 @@ def test_an_author_with_some_counts_missing_gets_no_invented_zeros(cited_records
         roster=ROSTER[1:2],
         taxonomy=authorstats.load_taxonomy(),
         years="2021-2022",
-        options=ReportOptions(clouds=False),
+        options=report_options(clouds=False),
     )
     assert data.impact is not None
     row = data.impact.table.iloc[0]
@@ -389,7 +389,7 @@ def test_the_report_shows_citations_when_known(cited_records, tmp_path):
         roster=ROSTER[1:3],
         taxonomy=authorstats.load_taxonomy(),
         years="2021-2022",
-        options=ReportOptions(clouds=False),
+        options=report_options(clouds=False),
     )
     reporting.save_report(ws, data, reporting.SaveOptions(chart_dpi=50, workers=1))
     rows = read_csv(tmp_path / "reports" / "impact.csv")

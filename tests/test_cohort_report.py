@@ -11,12 +11,12 @@ from html.parser import HTMLParser
 import pytest
 from typer.testing import CliRunner
 
-from authorstats.analysis.report import ReportOptions
+from authorstats.analysis.report import compute_report
 from authorstats.cli import app
 from authorstats.models import Author
 from authorstats.render import html, page, pictures
 from authorstats.shell import config_files
-from authorstats.shell.report import compute_report
+from authorstats.shell.report import report_options
 from authorstats.sources import snapshot
 
 HOSTILE_NAME = '<script>alert(1)</script> & "Q"'
@@ -158,7 +158,7 @@ def computed(n: int):
         roster=authors,
         taxonomy=config_files.load_taxonomy(None),
         years="2021-2022",
-        options=ReportOptions(clouds=False),
+        options=report_options(clouds=False),
     )
 
 

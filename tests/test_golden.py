@@ -9,7 +9,6 @@ After an intended change to the output, rewrite them and review the difference b
 from __future__ import annotations
 
 import difflib
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -57,29 +56,17 @@ def bundled_report(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def bundled_page() -> bytes:
-    """index.html of the bundled snapshot's report (2021-2022, no clouds), through the pipeline `report` runs:
-    compute_report, the page builder and the template, with no pictures, a fixed time and fixed versions, and the
-    side-by-side with the seminar's tables that `report` adds by default for the bundled roster and 2021-2022.
-
-    The taxonomy and the venue aliases are the bundled ones, named by a path that does not depend on where the package is installed.
-    """
-    import authorstats
-    from authorstats.analysis.report import ReportOptions, compute_report
-    from authorstats.config.taxonomy import parse_taxonomy
-    from authorstats.config.venues import parse_venues
+def bundled_page(tmp_path_factory) -> bytes:
+    """index.html of the bundled snapshot's report (2021-2022, no clouds), through the pipeline `report` runs
+    (shell.report.prepare and report_data, the page builder and the template), in an empty workspace, with no
+    pictures, a fixed time and fixed versions, and the side-by-side with the seminar's tables that `report`
+    adds by default for the bundled roster and 2021-2022."""
     from authorstats.render import html, page
+    from authorstats.shell import store
+    from authorstats.shell.report import ReportRequest, prepare, report_data
 
-    text = (resources.files("authorstats") / "data" / "taxonomy.toml").read_text(encoding="utf-8")
-    venues = (resources.files("authorstats") / "data" / "venues.toml").read_text(encoding="utf-8")
-    data = compute_report(
-        authorstats.snapshot_records(),
-        roster=authorstats.load_roster(),
-        taxonomy=parse_taxonomy(text, "authorstats/data/taxonomy.toml"),
-        years="2021-2022",
-        options=ReportOptions(clouds=False, venues=parse_venues(venues, "authorstats/data/venues.toml")),
-        reference=authorstats.load_reference(),
-    )
+    workspace = store.Workspace(tmp_path_factory.mktemp("golden-page"))
+    data = report_data(workspace, prepare(ReportRequest(years="2021-2022", clouds=False)))
     built = page.report_page(
         data, {}, generated=GENERATED, versions=VERSIONS, labels_path="data/labels.csv", labels_found=False
     )

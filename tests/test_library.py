@@ -141,3 +141,26 @@ def test_the_package_is_marked_as_typed_and_ships_the_marker():
     assert (Path(authorstats.__file__).parent / "py.typed").is_file()
     pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
     assert "py.typed" in pyproject["tool"]["setuptools"]["package-data"]["authorstats"]
+
+
+def test_the_library_page_uses_only_public_names():
+    """docs/library.md's code uses ``authorstats.NAME`` with NAME in the public API, never a module inside it."""
+    text = DOC.read_text(encoding="utf-8")
+    code = "\n".join(re.findall(r"```python\n(.*?)```", text, re.S))
+    assert "from authorstats." not in code and "import authorstats." not in code
+    used = set(re.findall(r"\bauthorstats\.(\w+)", code))
+    assert used and used <= set(authorstats.__all__), used - set(authorstats.__all__)
+    named = set(re.findall(r"^\| `(\w+)[(`]", text, re.M))  # the API table's first column
+    assert named and named <= set(authorstats.__all__), named - set(authorstats.__all__)
+
+
+def test_the_documented_run_report_example_writes_the_report(tmp_path, monkeypatch):
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    example = next(b for b in blocks if "run_report" in b)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(example, str(DOC), "exec"), namespace)
+    result = namespace["result"]
+    assert result.index == Path("reports/index.html") or result.index.resolve() == (tmp_path / "reports" / "index.html")
+    assert {a.author.key for a in result.authors} == {"lecun", "hinton"}
+    assert (tmp_path / "reports" / "lecun_topics.svg").is_file()

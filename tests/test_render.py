@@ -14,28 +14,19 @@ from typer.testing import CliRunner
 from authorstats.analysis import report as analysis
 from authorstats.analysis import tables
 from authorstats.cli import app
-from authorstats.models import YearWindow
 from authorstats.render import clouds, jobs
-from authorstats.shell import config_files, report, store
+from authorstats.shell import report
 from authorstats.shell.painter import Painter
 
 runner = CliRunner()
 
 
 def build(root, workers, clouds=True):
+    """The bundled report through the pipeline `report` runs, drawn small by ``workers`` processes."""
     root.mkdir()
-    ws, authors = store.Workspace(root), config_files.load_roster()
-    gathered = report.read_records(ws, authors)
-    data = analysis.compute_report(
-        gathered.records,
-        roster=authors,
-        taxonomy=config_files.load_taxonomy(None),
-        years=YearWindow(2021, 2022),
-        options=analysis.ReportOptions(clouds=clouds),
-        sources=gathered.sources,
-    )
+    request = report.ReportRequest(years="2021-2022", clouds=clouds, reference="none")
     options = report.SaveOptions(workers=workers, cloud_width=300, cloud_height=150, chart_dpi=50)
-    return report.save_report(ws, data, options)
+    return report.run_report(root, request, options)
 
 
 def test_workers_draw_the_same_files_as_one_process(tmp_path):
@@ -45,7 +36,7 @@ def test_workers_draw_the_same_files_as_one_process(tmp_path):
     names = sorted(p.name for p in (tmp_path / "alone" / "reports").iterdir())
     assert names == sorted(p.name for p in (tmp_path / "shared" / "reports").iterdir())
     # per author: bars, by year, cloud, table; 2 overview; the co-author network and the topic trends
-    # (compute_report is given no reference: no comparison)
+    # (reference none: no comparison)
     assert sum(n.endswith(".png") for n in names) == 3 * 4 + 2 + 2
     for name in names:
         one, two = ((tmp_path / ws / "reports" / name).read_bytes() for ws in ("alone", "shared"))

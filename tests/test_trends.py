@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 
 import authorstats
-from authorstats.analysis.report import ReportOptions
+from authorstats.analysis.report import compute_report
 from authorstats.analysis.trends import author_trend, topic_trends
 from authorstats.analysis.works import distinct_works
 from authorstats.models import YearWindow
 from authorstats.render.analyses_page import trend_sentence
-from authorstats.shell.report import compute_report
+from authorstats.shell.report import report_options
 
 W = YearWindow(2021, 2022)
 
@@ -43,7 +43,7 @@ def test_shares_of_the_snapshot_add_up_to_one_per_year_and_count_shared_works_on
         roster=authorstats.load_roster(),
         taxonomy=authorstats.load_taxonomy(),
         years="2021-2022",
-        options=ReportOptions(clouds=False),
+        options=report_options(clouds=False),
     )
     assert data.trends is not None
     assert list(data.trends.index) == [2021, 2022]

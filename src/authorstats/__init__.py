@@ -23,9 +23,13 @@ _API: dict[str, tuple[str, str]] = {
     "snapshot_records": ("authorstats.sources.snapshot", "read_snapshot"),
     "read_export": ("authorstats.shell.importer", "read_export_file"),
     # the pipeline's pure stages
-    "compute_report": ("authorstats.shell.report", "compute_report"),  # the pure one, with the bundled stop words
+    "compute_report": ("authorstats.analysis.report", "compute_report"),
+    "report_options": ("authorstats.shell.report", "report_options"),  # ReportOptions with the bundled word lists
     "classify": ("authorstats.classification.engine", "classify"),
     "classify_frame": ("authorstats.classification.engine", "classify_frame"),  # per partition: docs/scale.md
+    # the commands' work, on a workspace folder
+    "fetch": ("authorstats.shell.fetch", "run"),
+    "run_report": ("authorstats.shell.report", "run_report"),
     # values
     "Author": ("authorstats.models", "Author"),
     "Publication": ("authorstats.models", "Publication"),
@@ -35,6 +39,11 @@ _API: dict[str, tuple[str, str]] = {
     "ReportData": ("authorstats.analysis.report", "ReportData"),
     "AuthorData": ("authorstats.analysis.report", "AuthorData"),
     "ReportOptions": ("authorstats.analysis.report", "ReportOptions"),
+    "ReportRequest": ("authorstats.shell.report", "ReportRequest"),
+    "SaveOptions": ("authorstats.shell.report", "SaveOptions"),
+    "ReportResult": ("authorstats.shell.report", "ReportResult"),
+    "FetchOptions": ("authorstats.shell.fetch_state", "FetchOptions"),
+    "FetchReport": ("authorstats.shell.fetch", "RunReport"),
     "Provenance": ("authorstats.analysis.report", "Provenance"),
     "Reference": ("authorstats.config.reference", "Reference"),
     "Comparison": ("authorstats.analysis.reference", "Comparison"),
@@ -65,7 +74,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time the names load on first use
     from authorstats.analysis.reference import Comparison
-    from authorstats.analysis.report import AuthorData, Provenance, ReportData, ReportOptions
+    from authorstats.analysis.report import AuthorData, Provenance, ReportData, ReportOptions, compute_report
     from authorstats.classification.engine import Classification, classify, classify_frame
     from authorstats.config.reference import Reference
     from authorstats.config.taxonomy import Taxonomy
@@ -85,6 +94,9 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names l
         load_taxonomy,
         load_venues,
     )
+    from authorstats.shell.fetch import RunReport as FetchReport
+    from authorstats.shell.fetch import run as fetch
+    from authorstats.shell.fetch_state import FetchOptions
     from authorstats.shell.importer import read_export_file as read_export
-    from authorstats.shell.report import compute_report
+    from authorstats.shell.report import ReportRequest, ReportResult, SaveOptions, report_options, run_report
     from authorstats.sources.snapshot import read_snapshot as snapshot_records

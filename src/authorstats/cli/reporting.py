@@ -151,59 +151,33 @@ def report(
 
     Uses the fetched data in WORKSPACE/data/raw, or the bundled snapshot for authors with none. With more than 40 authors, index.html holds the overview and each author gets reports/authors/KEY.html.
     """
-    from authorstats.analysis.report import ReportOptions, compute_report
-    from authorstats.config import roster as rosters
-    from authorstats.models import YearWindow
-    from authorstats.shell import config_files, lock, store
     from authorstats.shell import report as reporting
 
-    window = YearWindow.parse(years)
-    authors = rosters.select(config_files.load_roster(roster), author or [])
-    tax = config_files.load_taxonomy(taxonomy)
-    if group_by:
-        tax.grouping(group_by)  # an unknown grouping stops the run before any work
-    compared = config_files.choose_reference(reference, bundled_roster=roster is None, window=window)
     width, height = _parse_size(cloud_size)
-    ws = store.Workspace(workspace)
-    with lock.workspace_lock(ws, "report"):
-        gathered = reporting.read_records(ws, authors)
-        labels = config_files.load_labels(ws.labels, tax.names)
-        clouds = clouds and not tables_only
-        options = ReportOptions(
-            clouds=clouds,
-            cloud_from=cloud_from.value,
-            distinctive=distinctive,
-            year_basis=year_basis.value,
-            stopwords=config_files.load_stopwords(stopwords) if clouds else None,
-            venues=config_files.load_venues(venues),
-        )
-        with reporting.merge_progress(gathered.records, authors, progress_bar) as advance:
-            data = compute_report(
-                gathered.records,
-                roster=authors,
-                taxonomy=tax,
-                years=window,
-                labels=labels,
-                options=options,
-                sources=gathered.sources,
-                progress=advance,
-                reference=compared,
-                group_by=group_by,
-            )
-        result = reporting.save_report(
-            ws,
-            data,
-            reporting.SaveOptions(
-                cloud_width=width,
-                cloud_height=height,
-                chart_dpi=dpi,
-                chart_format=chart_format.value,
-                stopwords=stopwords,
-                tables_only=tables_only,
-                author_charts=author_charts.value,
-                heatmap=heatmap.value if heatmap else None,
-            ),
-        )
+    request = reporting.ReportRequest(
+        years=years,
+        authors=author or [],
+        roster=roster,
+        taxonomy=taxonomy,
+        stopwords=stopwords,
+        venues=venues,
+        reference=reference,
+        group_by=group_by,
+        clouds=clouds and not tables_only,
+        cloud_from=cloud_from.value,
+        distinctive=distinctive,
+        year_basis=year_basis.value,
+    )
+    save = reporting.SaveOptions(
+        cloud_width=width,
+        cloud_height=height,
+        chart_dpi=dpi,
+        chart_format=chart_format.value,
+        tables_only=tables_only,
+        author_charts=author_charts.value,
+        heatmap=heatmap.value if heatmap else None,
+    )
+    result = reporting.run_report(workspace, request, save, bar=progress_bar)
     print_report(result, workspace)
     if open_report and result.index is not None:
         import webbrowser
@@ -251,19 +225,11 @@ def export(
 
     Reads what `report` reads (fetched data, else the bundled snapshot) and tags each work the same way. A work of several roster authors is one entry.
     """
-    from authorstats.config import roster as rosters
-    from authorstats.models import YearWindow
-    from authorstats.shell import config_files, exporting, store
+    from authorstats.shell import exporting
+    from authorstats.shell.report import ReportRequest
 
-    window = YearWindow.parse(years)
-    authors = rosters.select(config_files.load_roster(roster), author or [])
-    items = exporting.window_works(
-        store.Workspace(workspace),
-        authors,
-        config_files.load_taxonomy(taxonomy),
-        window,
-        config_files.load_venues(venues),
-    )
+    request = ReportRequest(years=years, authors=author or [], roster=roster, taxonomy=taxonomy, venues=venues)
+    items = exporting.window_works(workspace, request)
     text = exporting.export_text(items, export_format.value)
     if output is None:
         typer.echo(text, nl=False)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from authorstats.errors import AuthorstatsError
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.shell import store
-from authorstats.shell.fetch import AuthorResult, FetchOptions, _age_days, _manifest, _roster_ids
+from authorstats.shell.fetch_state import AuthorResult, FetchOptions, age_days, read_manifest, roster_ids
 from authorstats.sources import Source
 
 
@@ -75,8 +75,8 @@ def _load(
     usable = (
         pages >= 0
         and state.get("window") == str(window)
-        and state.get("roster_ids") == {a.key: _roster_ids(a) for a in authors}
-        and _age_days(state.get("started_at", "")) < max(options.max_age_days, 1)
+        and state.get("roster_ids") == {a.key: roster_ids(a) for a in authors}
+        and age_days(state.get("started_at", "")) < max(options.max_age_days, 1)
         and all(f.is_file() for f in files)
     )
     if not usable:
@@ -110,7 +110,7 @@ def fetch_batch(
         state = {
             "authors": [a.key for a in authors],
             "window": str(window),
-            "roster_ids": {a.key: _roster_ids(a) for a in authors},
+            "roster_ids": {a.key: roster_ids(a) for a in authors},
             "started_at": utc_now(),
             "cursor": None,
             "pages": 0,
@@ -137,7 +137,7 @@ def fetch_batch(
     by_author: dict[str, list[Publication]] = {a.key: [] for a in authors}
     for record in records:
         by_author[record.author].append(record)
-    manifest = _manifest(workspace, source)
+    manifest = read_manifest(workspace, source)
     results = []
     for author in authors:
         store.write_jsonl(workspace.raw_file(source, author.key), by_author[author.key])
@@ -149,7 +149,7 @@ def fetch_batch(
             "cohort": len(authors),
             "records": len(by_author[author.key]),
             "details": False,
-            "roster_ids": _roster_ids(author),
+            "roster_ids": roster_ids(author),
         }
         shared = f" shared by a cohort of {len(authors)} authors" if len(authors) > 1 else ""
         results.append(

@@ -3,6 +3,8 @@ or CSV, classified as `report` classifies them; reads the workspace, writes only
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,35 +12,22 @@ from typing import TYPE_CHECKING
 from authorstats.shell import store
 
 if TYPE_CHECKING:
-    from authorstats.config.taxonomy import Taxonomy
-    from authorstats.config.venues import VenueAliases
-    from authorstats.models import Author, YearWindow
     from authorstats.render.export import Work
+    from authorstats.shell.report import ReportRequest
 
 
-def window_works(
-    workspace: store.Workspace, authors: Sequence[Author], taxonomy: Taxonomy, window: YearWindow, venues: VenueAliases
-) -> list[Work]:
-    """The works `report` would count for ``authors`` in ``window``, each once, with the topic it gives them
-    (manual labels in data/labels.csv applied)."""
-    from authorstats.analysis.report import ReportOptions, compute_report
+def window_works(workspace: store.Workspace | str | os.PathLike[str], request: ReportRequest) -> list[Work]:
+    """The works `report` would count for the request's authors and window, each once, with the topic it gives
+    them (manual labels in data/labels.csv applied); no clouds, no comparison."""
     from authorstats.analysis.works import distinct_works
     from authorstats.render import export
-    from authorstats.shell import config_files
-    from authorstats.shell.report import read_records
+    from authorstats.shell.report import prepare, report_data
 
-    gathered = read_records(workspace, authors)
-    labels = config_files.load_labels(workspace.labels, taxonomy.names)
-    data = compute_report(
-        gathered.records,
-        roster=authors,
-        taxonomy=taxonomy,
-        years=window,
-        labels=labels,
-        options=ReportOptions(clouds=False, venues=venues),
-        sources=gathered.sources,
-    )
-    return export.works(distinct_works(data.publications), {a.key: a.name for a in authors}, venues)
+    ws = workspace if isinstance(workspace, store.Workspace) else store.Workspace(Path(workspace))
+    prepared = prepare(dataclasses.replace(request, clouds=False, reference="none"))
+    data = report_data(ws, prepared)  # reads only, so it takes no lock
+    names = {a.key: a.name for a in prepared.authors}
+    return export.works(distinct_works(data.publications), names, prepared.options.venues)
 
 
 def export_text(items: Sequence[Work], fmt: str) -> str:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import os
+from pathlib import Path
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import ContextManager
@@ -24,22 +26,17 @@ from typing import ContextManager
 from authorstats.errors import AuthorstatsError, BadInputError, ExitCode
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.shell import lock, store
+from authorstats.shell.fetch_state import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_AGE_DAYS,
+    DEFAULT_SOURCE,
+    AuthorResult,
+    FetchOptions,
+    age_days,
+    read_manifest,
+    roster_ids,
+)
 from authorstats.sources import Deadline, Source, SourceRefused, service_name
-
-DEFAULT_SOURCE = "scholar"
-DEFAULT_MAX_AGE_DAYS = 7.0
-DEFAULT_DEADLINE = 30.0
-
-
-@dataclass(frozen=True)
-class FetchOptions:
-    source: str = DEFAULT_SOURCE
-    refresh: bool = False
-    max_age_days: float = DEFAULT_MAX_AGE_DAYS
-    details: bool = False
-    proxy: str | None = None
-    scraperapi_key: str | None = None  # from SCRAPERAPI_KEY; never printed or saved
-    deadline: float | None = DEFAULT_DEADLINE  # seconds for the whole run; None = no limit
 
 
 def _open_scholar(options: FetchOptions, deadline: Deadline, alternatives: Sequence[str]) -> Source:
@@ -72,16 +69,6 @@ SOURCES: dict[str, Callable[[FetchOptions, Deadline, Sequence[str]], Source]] = 
 
 # ---------------------------------------------------------------------------------------------
 # The run report
-
-
-@dataclass
-class AuthorResult:
-    author: str
-    status: str  # "done", "cached" or "failed"
-    records: int = 0
-    requests: int = 0  # made for this author in this run
-    note: str = ""
-    error: AuthorstatsError | None = None
 
 
 def _quiet(line: str) -> None:
@@ -223,9 +210,9 @@ def check_limits(options: FetchOptions) -> None:
 
 
 def run(
-    workspace: store.Workspace,
+    workspace: store.Workspace | str | os.PathLike[str],
     authors: Sequence[Author],
-    window: YearWindow,
+    window: YearWindow | str,
     options: FetchOptions = FetchOptions(),
     *,
     source: Source | None = None,
@@ -233,12 +220,17 @@ def run(
     progress: Callable[[int, str], ContextManager[Callable[[int], None]]] = _no_progress,
     deadline: Deadline | None = None,
 ) -> RunReport:
-    """Fetch ``authors`` in ``window`` into ``workspace``; ``source`` replaces the one named in ``options``.
+    """Fetch ``authors`` in ``window`` (e.g. "2021-2022") into the ``workspace`` folder's data/raw/ (the library's
+    ``authorstats.fetch``); ``source`` replaces the one named in ``options``.
 
     ``echo`` receives each author's line as it is counted and ``progress(total, label)`` gives the
     step function of a progress bar for the details; the returned report says how the run ends.
     """
     check_options(options)
+    if not isinstance(workspace, store.Workspace):
+        workspace = store.Workspace(Path(workspace))
+    if isinstance(window, str):
+        window = YearWindow.parse(window)
     name = source.name if source is not None else options.source
     report = RunReport(source=name, window=window, out=echo)
     deadline = deadline or Deadline(options.deadline)
@@ -317,22 +309,8 @@ def _opened(source: Source | None, options: FetchOptions, deadline: Deadline) ->
         opened.close()
 
 
-def _roster_ids(author: Author) -> dict[str, str]:
-    return {"scholar": author.scholar_id, "openalex": author.openalex, "dblp": author.dblp, "orcid": author.orcid}
-
-
-def _age_days(stamp: str) -> float:
-    try:
-        when = dt.datetime.fromisoformat(stamp)
-    except (TypeError, ValueError):
-        return float("inf")
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return (dt.datetime.now(dt.UTC) - when).total_seconds() / 86400
-
-
 def _age_text(stamp: str) -> str:
-    days = _age_days(stamp)
+    days = age_days(stamp)
     if days < 1 / 24:
         return "less than an hour ago"
     if days < 1:
@@ -340,25 +318,18 @@ def _age_text(stamp: str) -> str:
     return f"{days:.0f} days ago" if days >= 1.5 else "1 day ago"
 
 
-def _manifest(workspace: store.Workspace, source: str) -> dict:
-    data = store.read_json(workspace.manifest_file(source), default={})
-    if not isinstance(data, dict) or not isinstance(data.get("authors"), dict):
-        return {"source": source, "authors": {}}
-    return data
-
-
 def _cache_entry(workspace, source: str, author: Author, window: YearWindow, options: FetchOptions) -> dict | None:
     """The manifest entry that makes fetching ``author`` again unnecessary, or None."""
     if options.refresh:
         return None
-    entry = _manifest(workspace, source)["authors"].get(author.key)
+    entry = read_manifest(workspace, source)["authors"].get(author.key)
     if not isinstance(entry, dict):
         return None
-    fresh = _age_days(entry.get("fetched_at", "")) < options.max_age_days
+    fresh = age_days(entry.get("fetched_at", "")) < options.max_age_days
     if (
         entry.get("window") == str(window)
         and fresh
-        and entry.get("roster_ids") == _roster_ids(author)
+        and entry.get("roster_ids") == roster_ids(author)
         and (entry.get("details") or not options.details)
         and workspace.raw_file(source, author.key).is_file()
     ):
@@ -377,8 +348,8 @@ def _load_partial(
         return None
     usable = (
         state.get("window") == str(window)
-        and state.get("roster_ids") == _roster_ids(author)
-        and _age_days(state.get("started_at", "")) < max(options.max_age_days, 1)
+        and state.get("roster_ids") == roster_ids(author)
+        and age_days(state.get("started_at", "")) < max(options.max_age_days, 1)
         and records_path.is_file()
     )
     if not usable:
@@ -412,7 +383,7 @@ def _fetch_author(
         state = {
             "author": author.key,
             "window": str(window),
-            "roster_ids": _roster_ids(author),
+            "roster_ids": roster_ids(author),
             "started_at": utc_now(),
             "cursor": None,
             "listed": False,
@@ -448,7 +419,7 @@ def _fetch_author(
                     save()
                     advance(1)
     store.write_jsonl(workspace.raw_file(name, author.key), records)
-    manifest = _manifest(workspace, name)
+    manifest = read_manifest(workspace, name)
     manifest["authors"][author.key] = {
         **{k: v for k, v in state["info"].items() if k in ("profile_id", "name")},
         **src.provenance(),
@@ -457,7 +428,7 @@ def _fetch_author(
         "requests": requests_so_far(),
         "records": len(records),
         "details": details,
-        "roster_ids": _roster_ids(author),
+        "roster_ids": roster_ids(author),
     }
     store.write_json(workspace.manifest_file(name), manifest)
     store.remove_files(workspace.partial_file(name, author.key), workspace.partial_state(name, author.key))

@@ -1,4 +1,5 @@
-"""Read a report's records from the workspace (or the bundled snapshot), and save a computed report: the only writer of report files."""
+"""`authorstats report` as one pipeline (run_report): read the configuration and the workspace's records (or the
+bundled snapshot), compute the report in the core, and save it: the only writer of report files."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import dataclasses
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ContextManager
+from typing import TYPE_CHECKING
 
 from authorstats.analysis.report import Provenance, ReportOptions
 from authorstats.errors import BadInputError, OutputError
@@ -20,6 +22,8 @@ from authorstats.source_names import SNAPSHOT
 from authorstats.sources import snapshot
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from authorstats.analysis.reference import Comparison
     from authorstats.analysis.report import ReportData
     from authorstats.config.reference import Reference
@@ -42,7 +46,7 @@ class Gathered:
 class AuthorReport:
     author: Author
     provenance: Provenance
-    table: object  # pandas.DataFrame in the seminar's shape
+    table: pd.DataFrame  # the seminar's shape: Topic, Count; Total first
     files: list[Path] = field(default_factory=list)
     source_note: str = ""  # where the numbers come from (analysis.coverage)
 
@@ -111,57 +115,132 @@ def read_records(workspace: store.Workspace, authors: Sequence[Author]) -> Gathe
     return Gathered(records, sources)
 
 
-def compute_report(
-    records: Iterable[Publication],
-    *,
-    roster: Sequence[Author],
-    taxonomy: Taxonomy,
-    years: str | YearWindow,
-    labels: Mapping[str, str] | None = None,
-    options: ReportOptions = ReportOptions(),
-    sources: Mapping[str, Sequence[str]] | None = None,
-    progress: Callable[[int], None] | None = None,
-    reference: Reference | None = None,
-    group_by: str | None = None,
-) -> ReportData:
-    """analysis.report.compute_report with the bundled stop-word list when ``options.stopwords`` is None and
-    the bundled venue aliases when ``options.venues`` is None (the library's ``authorstats.compute_report``):
-    the package's files are read here, not in the pure core. ``progress`` is told the number of records
-    merged after each author (see merge_progress)."""
-    from authorstats.analysis import report
-    from authorstats.shell.config_files import load_stopwords
+def report_options(**fields: object) -> ReportOptions:
+    """ReportOptions with the bundled stop words and venue aliases where ``fields`` give none: the options
+    `authorstats report` computes with by default (the library's ``authorstats.report_options``)."""
+    from authorstats.shell.config_files import load_stopwords, load_venues
 
+    options = dataclasses.replace(ReportOptions(), **fields)  # type: ignore[arg-type]  # checked by the dataclass
     if options.clouds and options.stopwords is None:
         options = dataclasses.replace(options, stopwords=load_stopwords())
     if options.venues is None:
-        from authorstats.shell.config_files import load_venues
-
         options = dataclasses.replace(options, venues=load_venues())
-    return report.compute_report(
-        records,
-        roster=roster,
-        taxonomy=taxonomy,
-        years=years,
-        labels=labels,
-        options=options,
-        sources=sources,
-        progress=progress,
-        reference=reference,
-        group_by=group_by,
+    return options
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What a report is asked for, as `authorstats report`'s options say it: files are paths (None: the bundled
+    ones), the window and the authors as text."""
+
+    years: str | YearWindow = "2021-2022"
+    authors: Sequence[str] = ()  # roster keys; none: the whole roster
+    roster: Path | None = None
+    taxonomy: Path | None = None
+    stopwords: Path | None = None  # the word clouds' filler words
+    venues: Path | None = None  # venue aliases
+    # A reference table to compare with: a CSV path, "none", or None: the seminar's tables when the roster is
+    # the bundled one and the window 2021-2022.
+    reference: str | None = None
+    group_by: str | None = None  # one of the taxonomy's groupings, whose categories the tables count in
+    clouds: bool = True
+    cloud_from: str = "titles"  # titles or abstracts
+    distinctive: bool = False
+    year_basis: str = "first"  # first or published
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A request's configuration, read and checked before any record is: the report's inputs but the records."""
+
+    window: YearWindow
+    authors: list[Author]
+    taxonomy: Taxonomy
+    reference: Reference | None
+    group_by: str | None
+    options: ReportOptions
+
+
+def prepare(request: ReportRequest) -> Prepared:
+    """Read and check the roster, taxonomy, grouping, reference and word lists a request names; any mistake in
+    them stops the run here, before the lock is taken or a record read."""
+    from authorstats.config import roster as rosters
+    from authorstats.shell import config_files
+
+    window = request.years if isinstance(request.years, YearWindow) else YearWindow.parse(request.years)
+    authors = rosters.select(config_files.load_roster(request.roster), list(request.authors))
+    taxonomy = config_files.load_taxonomy(request.taxonomy)
+    if request.group_by:
+        taxonomy.grouping(request.group_by)  # an unknown grouping stops the run before any work
+    reference = config_files.choose_reference(request.reference, bundled_roster=request.roster is None, window=window)
+    options = ReportOptions(
+        clouds=request.clouds,
+        cloud_from=request.cloud_from,
+        distinctive=request.distinctive,
+        year_basis=request.year_basis,
+        stopwords=config_files.load_stopwords(request.stopwords) if request.clouds else None,
+        venues=config_files.load_venues(request.venues),
     )
+    return Prepared(window, authors, taxonomy, reference, request.group_by, options)
+
+
+def report_data(
+    workspace: store.Workspace,
+    prepared: Prepared,
+    bar: Callable[[int, str], AbstractContextManager[Callable[[int], None]]] | None = None,
+) -> ReportData:
+    """The computed report of the workspace's records (or the bundled snapshot's) with its manual labels; reads
+    files, writes none. The caller holds the workspace lock. ``bar`` draws a progress bar for a long merge."""
+    from authorstats.analysis.report import compute_report
+    from authorstats.shell import config_files
+
+    gathered = read_records(workspace, prepared.authors)
+    labels = config_files.load_labels(workspace.labels, prepared.taxonomy.names)
+    with merge_progress(gathered.records, prepared.authors, bar) as advance:
+        return compute_report(
+            gathered.records,
+            roster=prepared.authors,
+            taxonomy=prepared.taxonomy,
+            years=prepared.window,
+            labels=labels,
+            options=prepared.options,
+            sources=gathered.sources,
+            progress=advance,
+            reference=prepared.reference,
+            group_by=prepared.group_by,
+        )
+
+
+def run_report(
+    workspace: store.Workspace | str | os.PathLike[str],
+    request: ReportRequest = ReportRequest(),
+    save: SaveOptions = SaveOptions(),
+    *,
+    bar: Callable[[int, str], AbstractContextManager[Callable[[int], None]]] | None = None,
+    painter: Painter | None = None,
+) -> ReportResult:
+    """`authorstats report`: read the request's configuration, then, holding the workspace lock, read the
+    records, compute the report and save every file of it (the library's ``authorstats.run_report``)."""
+    from authorstats.shell import lock
+
+    ws = workspace if isinstance(workspace, store.Workspace) else store.Workspace(Path(workspace))
+    prepared = prepare(request)
+    with lock.workspace_lock(ws, "report"):
+        data = report_data(ws, prepared, bar)
+        return save_report(ws, data, dataclasses.replace(save, stopwords=request.stopwords), painter=painter)
 
 
 @contextlib.contextmanager
 def merge_progress(
     records: Sequence[Publication],
     authors: Sequence[Author],
-    bar: Callable[[int, str], ContextManager[Callable[[int], None]]],
+    bar: Callable[[int, str], AbstractContextManager[Callable[[int], None]]] | None,
 ) -> Iterator[Callable[[int], None] | None]:
     """A progress bar (drawn by ``bar``) for merging the roster's records when there are enough of them to
     take more than a few seconds (MERGE_BAR_FROM); yields what compute_report's ``progress`` takes."""
     keys = {a.key for a in authors}
     total = sum(1 for r in records if r.author in keys)
-    if total < MERGE_BAR_FROM:
+    if bar is None or total < MERGE_BAR_FROM:
         yield None
         return
     with bar(total, "Merging versions of each work") as advance:
