@@ -1,4 +1,5 @@
-"""Manual topic corrections: validate the rows of data/labels.csv, apply them to classified records, and the review loop.
+"""Manual topic corrections: validate the rows of data/labels.csv, apply them to classified records, and the
+review loop.
 
 ``data/labels.csv`` has the columns ``title``, ``source_id`` and ``topic``; each row names a record by its
 source id or by its title (matched case-, accent- and punctuation-insensitively) and gives its topic.

@@ -1,4 +1,5 @@
-"""A reference table to compare a report with (``report --reference FILE.csv``): parse its rows into per-author topic counts.
+"""A reference table to compare a report with (``report --reference FILE.csv``): parse its rows into per-author
+topic counts.
 
 The file has the columns ``author`` (a roster key or display name), ``topic`` and ``count``; a row whose
 topic is ``Total`` gives the author's total, which may stand alone (a source that gives only a total).
@@ -43,7 +44,8 @@ class Reference:
 def parse_reference(
     rows: Sequence[Mapping[str, str]], origin: str | Path, description: str = "", grouping: str = ""
 ) -> Reference:
-    """The reference table of ``rows`` (the CSV's rows as dicts of text), validated; errors name ``origin`` and the line.
+    """The reference table of ``rows`` (the CSV's rows as dicts of text), validated; errors name ``origin`` and the
+    line.
 
     Refused: a missing column, an empty author or topic, a count that is not a whole number of zero or more,
     an author's topic given twice, and a Total smaller than the author's topics add up to.

@@ -142,7 +142,7 @@ def literal_prefix(word: str) -> str:
         elif char == "|" and depth == 0:
             return ""
     prefix: list[str] = []
-    for i, char in enumerate(word):
+    for char in word:
         if char in _META:
             if char in "?*{" and prefix:
                 prefix.pop()  # the previous character is optional

@@ -13,14 +13,20 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TypeAlias
 
 from authorstats.errors import BadInputError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
     from authorstats.config.taxonomy import Taxonomy
+
+    # A chunk's classification as csv_writer's ``added`` columns: their names (engine.COLUMNS), the distinct
+    # rows of cells (ResultTable.cells()) and, for each row of the chunk, the number of its row (ResultTable.codes).
+    Added: TypeAlias = tuple[tuple[str, ...], list[tuple[str, float, str, str, float]], np.ndarray]
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +47,7 @@ class Chunk:
     """Rows of the input: as a DataFrame (the columns kept), and as Arrow for a Parquet input (None for CSV)."""
 
     frame: pd.DataFrame
-    arrow: Any = None
+    arrow: pa.Table | None = None
 
 
 @dataclass
@@ -150,7 +156,7 @@ def _parquet_chunks(path: Path, rows: int) -> Iterator[Chunk]:
             yield Chunk(table.to_pandas(), table)
 
 
-def classified(chunks: Iterable[Chunk], taxonomy: Taxonomy, workers: int) -> Iterator[tuple[Chunk, tuple]]:
+def classified(chunks: Iterable[Chunk], taxonomy: Taxonomy, workers: int) -> Iterator[tuple[Chunk, Added]]:
     """Each chunk with its classification as csv_writer's ``added`` columns: (names, distinct rows, codes)."""
     from authorstats.classification import engine
 
@@ -159,7 +165,7 @@ def classified(chunks: Iterable[Chunk], taxonomy: Taxonomy, workers: int) -> Ite
         yield chunk, (engine.COLUMNS, table.cells(), table.codes)
 
 
-def write(output: Path | None, parts: Iterable[tuple[Chunk, tuple]]) -> None:
+def write(output: Path | None, parts: Iterable[tuple[Chunk, Added]]) -> None:
     """The classified chunks as one CSV (standard output when ``output`` is None) or, for an output named
     .parquet/.pq, one Parquet file; written atomically to a file."""
     from authorstats.shell import csv_writer
@@ -173,7 +179,7 @@ def write(output: Path | None, parts: Iterable[tuple[Chunk, tuple]]) -> None:
         )
 
 
-def _parquet_filler(parts: Iterable[tuple[Chunk, tuple]]) -> Callable[[BinaryIO], None]:
+def _parquet_filler(parts: Iterable[tuple[Chunk, Added]]) -> Callable[[BinaryIO], None]:
     def fill(handle: BinaryIO) -> None:
         import pyarrow.parquet as pq
 
@@ -191,7 +197,7 @@ def _parquet_filler(parts: Iterable[tuple[Chunk, tuple]]) -> Callable[[BinaryIO]
     return fill
 
 
-def arrow_table(chunk: Chunk, added: tuple) -> Any:
+def arrow_table(chunk: Chunk, added: Added) -> pa.Table:
     """The chunk's columns (their Parquet types kept; a CSV's as text) and the classification's after them."""
     import numpy as np
     import pyarrow as pa
@@ -210,7 +216,9 @@ def arrow_table(chunk: Chunk, added: tuple) -> Any:
         values = [row[number] for row in rows]
         kind = pa.float64() if name in ("score", "confidence") else pa.string()
         distinct = pa.array(values, type=kind)
-        table = table.append_column(pa.field(name, kind), distinct.take(pa.array(np.asarray(codes, dtype=np.int64))))
+        table = table.append_column(
+            pa.field(name, kind), distinct.take(pa.array(np.asarray(codes, dtype=np.int64), type=pa.int64()))
+        )
     return table
 
 

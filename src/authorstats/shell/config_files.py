@@ -1,11 +1,12 @@
-"""Reads the configuration files (roster, taxonomy, manual labels, stop words, venue aliases), the user's or the package's own, and hands them to config/'s parsers."""
+"""Reads the configuration files (roster, taxonomy, manual labels, stop words, venue aliases), the user's or the
+package's own, and hands them to config/'s parsers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from authorstats.shell import store
 
@@ -72,7 +73,8 @@ def load_venues(path: Path | None = None) -> VenueAliases:
 
 
 def load_stopwords(path: Path | None = None) -> frozenset[str]:
-    """Stop words for the word clouds: wordcloud's English list plus a one-word-a-line file (the bundled one by default)."""
+    """Stop words for the word clouds: wordcloud's English list plus a one-word-a-line file (the bundled one by
+    default)."""
     from authorstats.config.stopwords import parse_stopwords
 
     if path:
@@ -97,10 +99,16 @@ def load_reference(path: Path | None = None) -> Reference:
     if path is None:
         bundled = Path(str(resources.files("authorstats") / _BUNDLED / SEMINAR_REFERENCE))
         frame = read_csv(bundled, "reference file", list(REFERENCE_COLUMNS))
-        return parse_reference(frame.to_dict("records"), SEMINAR_REFERENCE, SEMINAR_DESCRIPTION, SEMINAR_GROUPING)
+        return parse_reference(_text_rows(frame), SEMINAR_REFERENCE, SEMINAR_DESCRIPTION, SEMINAR_GROUPING)
     path = Path(path)
     frame = read_csv(path, "reference file", list(REFERENCE_COLUMNS))
-    return parse_reference(frame.to_dict("records"), path, f"the reference table {path.name}")
+    return parse_reference(_text_rows(frame), path, f"the reference table {path.name}")
+
+
+def _text_rows(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """The rows of a frame read_csv read, as dicts. The cast is sound: read_csv reads every cell as text
+    (dtype=str, no NaN) and the column names from the header line; pandas types them Hashable and Any."""
+    return cast("list[dict[str, str]]", frame.to_dict("records"))
 
 
 def choose_reference(option: str | None, *, bundled_roster: bool, window: YearWindow) -> Reference | None:
@@ -114,7 +122,8 @@ def choose_reference(option: str | None, *, bundled_roster: bool, window: YearWi
 
 
 def read_labels(path: Path, known_topics: Iterable[str] | None = None) -> pd.DataFrame:
-    """The validated rows (title, source_id, topic) of a labels file such as data/labels.csv; a missing file has none."""
+    """The validated rows (title, source_id, topic) of a labels file such as data/labels.csv; a missing file has
+    none."""
     import pandas as pd
 
     from authorstats.config.labels import LABEL_COLUMNS, parse_labels

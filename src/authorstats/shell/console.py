@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from authorstats.shell.report import ReportResult
 
 log = logging.getLogger("authorstats")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 _STATE: dict[str, Any] = {"debug": False, "secrets": ()}
 
 
@@ -37,14 +39,15 @@ class _EchoHandler(logging.Handler):
         say(f"{record.levelname.lower()}: {record.getMessage()}")
 
 
-def command(func: Callable) -> Callable:
+def command(func: Callable[_P, _R]) -> Callable[_P, _R]:
     """Run a command under the one error policy: one line on stderr, a documented exit code."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         from authorstats.sources.masking import known_secrets
 
-        _STATE["secrets"] = known_secrets(urls=[kwargs.get("proxy")])
+        proxy = kwargs.get("proxy")  # the --proxy option's URL, for commands that have one
+        _STATE["secrets"] = known_secrets(urls=[proxy if isinstance(proxy, str) else None])
         _setup_logging()
         previous = processes.trap_sigterm()  # SIGTERM ends the run as Ctrl-C does
         try:
@@ -139,6 +142,7 @@ def print_report(result: ReportResult, workspace: Path) -> None:
             err=True,
         )
     if result.index is not None:
+        assert result.summary is not None  # report() writes summary.md before index.html
         typer.echo(f"Report: {result.index.resolve()} (tables as Markdown: {result.summary.name}).")
 
 

@@ -20,6 +20,10 @@ from authorstats.errors import BadInputError, SourceUnavailableError
 from authorstats.shell import classify_files
 
 if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from dask.distributed import Client
+
     from authorstats.config.taxonomy import Taxonomy
 
 LOCAL = "local"
@@ -46,7 +50,7 @@ def classify_file(
 
 
 @contextlib.contextmanager
-def client_for(scheduler: str) -> Iterator[Any]:
+def client_for(scheduler: str) -> Iterator[Client]:
     """A dask.distributed Client of the scheduler at ``scheduler``, or of a new LocalCluster for ``local``."""
     try:
         from dask.distributed import Client, LocalCluster
@@ -80,8 +84,8 @@ def client_for(scheduler: str) -> Iterator[Any]:
 
 
 def classified_on(
-    client: Any, chunks: Iterable[classify_files.Chunk], taxonomy: Taxonomy, ahead: int | None = None
-) -> Iterator[tuple[classify_files.Chunk, tuple]]:
+    client: Client, chunks: Iterable[classify_files.Chunk], taxonomy: Taxonomy, ahead: int | None = None
+) -> Iterator[tuple[classify_files.Chunk, classify_files.Added]]:
     """Each chunk with its classification as csv_writer's ``added`` columns, in the chunks' order, classified on
     the cluster with at most ``ahead`` chunks (default: two per worker) in flight, which bounds the memory."""
     from authorstats.classification.engine import COLUMNS
@@ -104,7 +108,9 @@ def classified_on(
             future.cancel()
 
 
-def classify_chunk(frame: Any, taxonomy: Taxonomy) -> tuple[list, Any]:
+def classify_chunk(
+    frame: pd.DataFrame, taxonomy: Taxonomy
+) -> tuple[list[tuple[str, float, str, str, float]], np.ndarray]:
     """On a worker: the distinct result rows of a chunk and the number of each row's result (one process)."""
     from authorstats.classification import engine
 

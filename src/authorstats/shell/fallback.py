@@ -6,10 +6,11 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from authorstats.models import Author, YearWindow
 from authorstats.shell import fetch, store
-from authorstats.sources import service_name
+from authorstats.sources import Source, service_name
 
 ORDER = ("scholar", "openalex", "dblp")
 
@@ -26,8 +27,8 @@ def run_auto(
     *,
     echo: Callable[[str], None] = fetch._quiet,
     environ: Mapping[str, str] | None = None,
-    sources: Mapping[str, object] | None = None,
-    **run_kwargs,
+    sources: Mapping[str, Source] | None = None,
+    **run_kwargs: Any,
 ) -> fetch.RunReport:
     """Fetch from Google Scholar; authors it could not serve go on to OpenAlex, then dblp.
 
@@ -35,7 +36,8 @@ def run_auto(
     OPENALEX_API_KEY is set). With nobody to go on, the run and its output are exactly Scholar's.
     Every source gets its own --deadline, so a slow refusal by one still leaves time for the next.
     ``sources`` replaces the opened sources by name (tests). ``echo`` receives every line of the run
-    (the command layer prints them); the returned report says how it ends.
+    (the command layer prints them); the returned report says how it ends. ``run_kwargs`` (such as
+    ``progress``) are passed on to fetch.run.
     """
     from authorstats.sources.openalex import KEY_ENV, KEY_HINT
 

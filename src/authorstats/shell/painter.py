@@ -15,8 +15,11 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import connection
+from multiprocessing.context import BaseContext
+from types import TracebackType
+from typing import cast
 
 from authorstats.render import pictures
 from authorstats.render.jobs import Job
@@ -53,7 +56,9 @@ class Painter:
             self._pool.submit(int)  # starts the workers now (forked: all at once)
         return self
 
-    def __exit__(self, kind, error, traceback) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         pool, self._pool = self._pool, None
         if pool is None:
             return
@@ -81,7 +86,7 @@ class Painter:
         deadline = time.monotonic() + grace
         while waiting and time.monotonic() < deadline:
             for ended in connection.wait(waiting, timeout=max(0.0, deadline - time.monotonic())):
-                waiting.remove(ended)
+                waiting.remove(cast(int, ended))  # wait() gives back the objects it was given: sentinels
         for process in workers:
             if process.sentinel in waiting:
                 with contextlib.suppress(Exception):
@@ -94,12 +99,12 @@ class Painter:
                 process.join(grace)
 
 
-def _in_order(pending: deque) -> Iterator[bytes]:
+def _in_order(pending: deque[Future[bytes]]) -> Iterator[bytes]:
     while pending:
         yield pending.popleft().result()  # popped: the bytes are dropped as soon as the caller is done with them
 
 
-def _context():
+def _context() -> BaseContext:
     """fork where it is safe (Linux): workers start at once with the modules already imported; spawn elsewhere."""
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
@@ -107,7 +112,8 @@ def _context():
 
 
 def _preload(clouds: bool) -> None:
-    """Import here, once, what the workers need: forked, they start with it (each would take ~0.5 s to import pandas)."""
+    """Import here, once, what the workers need: forked, they start with it (each would take ~0.5 s to import
+    pandas)."""
     import pandas  # noqa: F401  (the jobs' tables arrive as DataFrames)
     from matplotlib.backends import backend_agg  # noqa: F401
     from PIL import Image

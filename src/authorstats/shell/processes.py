@@ -9,7 +9,8 @@ import signal
 import sys
 import threading
 import time
-from typing import Any
+from types import FrameType
+from typing import Any, NoReturn
 
 
 def cpu_count() -> int:
@@ -19,7 +20,9 @@ def cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-def _raise_interrupt(signum, frame):  # pragma: no cover - exercised through a subprocess test
+def _raise_interrupt(
+    signum: int, frame: FrameType | None
+) -> NoReturn:  # pragma: no cover - exercised through a subprocess test
     raise KeyboardInterrupt
 
 

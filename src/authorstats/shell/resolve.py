@@ -9,7 +9,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ContextManager
+from typing import TYPE_CHECKING
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
@@ -22,6 +22,9 @@ from authorstats.shell import lock, store
 from authorstats.shell.config_files import default_roster_path, load_roster
 from authorstats.sources.http import Candidate
 from authorstats.text import fold
+
+if TYPE_CHECKING:
+    import httpx
 
 SOURCES = ("openalex", "dblp")
 FIELD = {"openalex": "openalex", "dblp": "dblp"}  # roster field that holds each source's id
@@ -106,12 +109,13 @@ def set_roster_value(text: str, key: str, field: str, value: str) -> str:
     except TOMLKitError as exc:
         raise BadInputError(f"the roster is not valid TOML: {exc}", "Fix the syntax at that line") from None
     entries = document.get("author")
-    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+    tables = entries if isinstance(entries, list) else []
+    for index, entry in enumerate(tables):
         if isinstance(entry, dict) and str(entry.get("key", "")).strip() == key:
             if field in entry or not isinstance(entry, Table):
                 entry[field] = value
             else:
-                entries[index] = _with_new_line(entry, field, value, "\r\n" if "\r\n" in text else "\n")
+                tables[index] = _with_new_line(entry, field, value, "\r\n" if "\r\n" in text else "\n")
             return tomlkit.dumps(document)
     raise BadInputError(
         f'found no [[author]] table with key = "{key}" to edit',
@@ -179,7 +183,9 @@ def _check_only_field_changed(original: str, edited: str, key: str, field: str, 
         ) from None
 
 
-def search(source: str, author: Author, client, environ: Mapping[str, str] | None = None) -> list[Candidate]:
+def search(
+    source: str, author: Author, client: httpx.Client, environ: Mapping[str, str] | None = None
+) -> list[Candidate]:
     """Candidates for ``author`` from ``source`` (OpenAlex tries the ORCID first when the roster has one)."""
     if check_source(source) == "openalex":
         from authorstats.sources import openalex
@@ -207,7 +213,7 @@ def resolve(
     source: str,
     roster: Path | None,
     choice: int | None,
-    client,
+    client: httpx.Client,
     environ: Mapping[str, str] | None = None,
 ) -> Resolution:
     """Search ``source`` for roster author ``key`` and write the id when the choice is clear.
@@ -227,7 +233,7 @@ def resolve(
     return Resolution(author, candidates, chosen, why, target)
 
 
-def _workspace_lock_for(workspace: store.Workspace, target: RosterTarget) -> ContextManager[object]:
+def _workspace_lock_for(workspace: store.Workspace, target: RosterTarget) -> contextlib.AbstractContextManager[object]:
     """The workspace lock when ``target`` is the workspace's ``authors.toml``; a roster elsewhere needs none."""
     if Path(target.path).resolve() != Path(workspace.roster).resolve():
         return contextlib.nullcontext()

@@ -123,7 +123,9 @@ def _mode_for(path: Path) -> int:
 
 
 # Inside all_or_nothing(): (temporary file, target) pairs waiting for their rename.
-_staged: contextvars.ContextVar[list | None] = contextvars.ContextVar("authorstats_staged", default=None)
+_staged: contextvars.ContextVar[list[tuple[str, Path]] | None] = contextvars.ContextVar(
+    "authorstats_staged", default=None
+)
 
 # Our temporary files: ".<name>.<pid>.<random>.authorstats.tmp", and the backup of a file being replaced
 # ".<name>.<pid>.<random>.authorstats.bak", so the next run can tell a dead run's leftovers from anyone's files.

@@ -1,4 +1,5 @@
-"""`authorstats taxonomy suggest`: read the titles, fit the topic model (analysis/suggest.py), write the taxonomy file."""
+"""`authorstats taxonomy suggest`: read the titles, fit the topic model (analysis/suggest.py), write the taxonomy
+file."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ContextManager
+from typing import TYPE_CHECKING
 
 from authorstats.errors import BadInputError
 from authorstats.shell import config_files, store
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 # A progress bar: (total, label) -> a context giving the function that advances it.
-Progress = Callable[[int, str], ContextManager[Callable[[int], None]]]
+Progress = Callable[[int, str], contextlib.AbstractContextManager[Callable[[int], None]]]
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ def suggest(workspace: store.Workspace, options: SuggestOptions, progress: Progr
             f"{options.output} already exists", "Pass --force to replace it, or name another file with -o"
         )
     frame, where = read_texts(workspace, options)
-    fitted, base, names = frame, None, ()
+    fitted, base = frame, None
+    names: tuple[str, ...] = ()
     if options.extend:
         base, path = config_files.read_taxonomy_text(options.taxonomy)
         current = parse_taxonomy(base, path)

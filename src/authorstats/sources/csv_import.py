@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication
@@ -22,6 +23,9 @@ from authorstats.source_names import SNAPSHOT
 from authorstats.sources import SERVICE_NAMES
 from authorstats.sources.import_rows import Assigner, BadRow, Entry, build_records
 from authorstats.text import fold
+
+if TYPE_CHECKING:
+    import _csv  # csv.reader's type (csv does not export it)
 
 __all__ = ["BadRow", "Layout", "LAYOUTS", "check_source_name", "csv_header", "csv_layout", "parse_csv", "read_entries"]
 
@@ -119,7 +123,7 @@ def check_source_name(name: str) -> str:
     return name
 
 
-def _reader(text: str) -> csv._reader:
+def _reader(text: str) -> _csv.Reader:
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)  # Excel in some locales writes ';', some tools tabs
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

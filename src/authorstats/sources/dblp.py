@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -144,7 +144,9 @@ class DblpSource(Source):
         if self._owns_client:
             self._client.close()
 
-    def _get(self, path: str, params: dict | None = None, allow: tuple[int, ...] = ()) -> httpx.Response:
+    def _get(
+        self, path: str, params: Mapping[str, str | int] | None = None, allow: tuple[int, ...] = ()
+    ) -> httpx.Response:
         self._throttle.wait()
         self.requests += 1
         return get(
@@ -201,7 +203,7 @@ class DblpSource(Source):
         return candidates
 
 
-def _affiliation(info: dict) -> str:
+def _affiliation(info: dict[str, Any]) -> str:
     notes = (info.get("notes") or {}).get("note") if isinstance(info.get("notes"), dict) else None
     if isinstance(notes, dict):
         notes = [notes]

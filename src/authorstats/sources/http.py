@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -17,7 +17,9 @@ from authorstats.sources.masking import mask
 from authorstats.version import __version__
 
 USER_AGENT = f"authorstats/{__version__} (bibliometrics CLI)"
-TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+READ_TIMEOUT = 15.0  # seconds
+CONNECT_TIMEOUT = 5.0
+TIMEOUT = httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT)
 # A Retry-After longer than this is not waited for: the run fails with the service's message instead.
 MAX_RETRY_AFTER = 10.0
 
@@ -68,8 +70,8 @@ def get(
     url: str,
     *,
     service: str,
-    params: dict | None = None,
-    headers: dict | None = None,
+    params: Mapping[str, str | int] | None = None,
+    headers: Mapping[str, str] | None = None,
     secrets: Iterable[str] = (),
     hints: dict[int, str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
@@ -87,7 +89,7 @@ def get(
     hints = hints or {}
     allowed = set(allow)
     for attempt in range(2):
-        extra = {}
+        timeout: httpx.Timeout | None = None  # None: the client's own
         if deadline is not None:
             left = deadline.remaining()
             if left <= 0:
@@ -95,10 +97,15 @@ def get(
                     f"{service}: the run's time limit passed before the next request",
                     "Run again to continue, or allow more time",
                 )
-            if left < TIMEOUT.read:
-                extra["timeout"] = httpx.Timeout(left, connect=min(left, TIMEOUT.connect))
+            if left < READ_TIMEOUT:
+                timeout = httpx.Timeout(left, connect=min(left, CONNECT_TIMEOUT))
         try:
-            response = client.get(url, params=params, headers=headers, **extra)
+            response = client.get(
+                url,
+                params=params,
+                headers=headers,
+                timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
+            )
         except httpx.TimeoutException:
             raise SourceRefused(
                 f"{service} did not answer in time", "Check your internet connection and try again later"

@@ -78,7 +78,8 @@ def known_secrets(
 
 
 def mask(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret (at least MIN_LENGTH long) and every ``user:password@`` of a URL replaced by ``***``."""
+    """``text`` with every secret (at least MIN_LENGTH long) and every ``user:password@`` of a URL replaced by
+    ``***``."""
     for secret in sorted((s for s in secrets if len(s) >= MIN_LENGTH), key=len, reverse=True):
         text = text.replace(secret, "***")
     return _URL_CREDENTIALS.sub("***@", text)

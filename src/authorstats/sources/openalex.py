@@ -212,7 +212,7 @@ class OpenAlexSource(Source):
         if self._owns_client:
             self._client.close()
 
-    def _get_json(self, path: str, params: dict) -> Any:
+    def _get_json(self, path: str, params: Mapping[str, str | int]) -> Any:
         self._throttle.wait()
         self.requests += 1
         response = get(

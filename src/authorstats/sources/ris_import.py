@@ -77,11 +77,11 @@ def read_entries(text: str, *, where: str) -> tuple[list[Entry], list[BadRow]]:
             "Export the list as RIS, or name its format with --format",
         )
     entries = []
-    for line, lines in records:
+    for first, lines in records:  # the record's first line number
         try:
             (record,) = rispy.loads("\n".join(lines) + "\n")
         except Exception as exc:  # rispy raises plain IOError/ValueError kinds for bad lines
-            bad.append(BadRow(line, f"the record could not be read as RIS ({exc})"))
+            bad.append(BadRow(first, f"the record could not be read as RIS ({exc})"))
             continue
-        entries.append(_entry(record, line))
+        entries.append(_entry(record, first))
     return entries, sorted(bad, key=lambda b: b.line)

@@ -32,8 +32,8 @@ import os
 import random
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
-from types import SimpleNamespace
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -51,6 +51,9 @@ from authorstats.sources.scholar_http import (
     make_client,
 )
 
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
+
 log = logging.getLogger(__name__)
 
 NAME = "scholar"
@@ -58,10 +61,21 @@ PAGESIZE = 100  # rows per list page: the most Scholar serves
 # What scholarly's parsers raise on a page that is not what they expect.
 _PARSE_ERRORS = (AttributeError, IndexError, KeyError, TypeError, ValueError)
 
-_modules: SimpleNamespace | None = None
+
+@dataclass(frozen=True)
+class _Scholarly:
+    """What is used of scholarly (its classes are not annotated: Any)."""
+
+    AuthorParser: Any
+    PublicationParser: Any
+    PublicationSource: Any
+    version: str
 
 
-def _scholarly() -> SimpleNamespace:
+_modules: _Scholarly | None = None
+
+
+def _scholarly() -> _Scholarly:
     """scholarly's parsers and types, imported once without letting its import change os.environ."""
     global _modules
     if _modules is None:
@@ -78,7 +92,7 @@ def _scholarly() -> SimpleNamespace:
             for key, value in saved.items():
                 if os.environ.get(key) != value:
                     os.environ[key] = value
-        _modules = SimpleNamespace(
+        _modules = _Scholarly(
             AuthorParser=AuthorParser,
             PublicationParser=PublicationParser,
             PublicationSource=PublicationSource,
@@ -108,22 +122,23 @@ class _Navigator:
     def __init__(self, http: ScholarHttp) -> None:
         self.http = http
         self.logger = log
-        self.last_soup = None
-        self._prefetched: dict[str, object] = {}
+        self.last_soup: BeautifulSoup | None = None
+        self._prefetched: dict[str, BeautifulSoup] = {}
 
     def prefetch(self, url: str) -> None:
         """Get ``url`` now; the parser's own ``_get_soup(url)`` then uses it without a second request."""
         self._prefetched[url] = self._get_soup(url)
 
-    def _get_soup(self, url: str):
+    def _get_soup(self, url: str) -> BeautifulSoup:
         if url in self._prefetched:
-            self.last_soup = self._prefetched.pop(url)
-            return self.last_soup
-        from bs4 import BeautifulSoup
+            soup = self._prefetched.pop(url)
+        else:
+            from bs4 import BeautifulSoup
 
-        html = self.http.get_page(url).replace("\xa0", " ")  # as scholarly's Navigator does
-        self.last_soup = BeautifulSoup(html, "html.parser")
-        return self.last_soup
+            html = self.http.get_page(url).replace("\xa0", " ")  # as scholarly's Navigator does
+            soup = BeautifulSoup(html, "html.parser")
+        self.last_soup = soup
+        return soup
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,7 +183,11 @@ class ScholarSource(Source):
     def requests(self) -> int:
         return self.http.requests
 
-    def provenance(self) -> dict:
+    @requests.setter
+    def requests(self, value: int) -> None:  # Source.requests is a plain attribute, so writable here too
+        self.http.requests = value
+
+    def provenance(self) -> dict[str, Any]:
         """What the manifest records about how this source fetched (no secrets)."""
         return {"scholarly_version": scholarly_version(), "via": self.http.conn.via}
 
@@ -182,7 +201,7 @@ class ScholarSource(Source):
             )
         profile_id = author.scholar_id
         start = int(cursor or 0)
-        info: dict = {}
+        info: dict[str, Any] = {}
         if start == 0:
             try:
                 # The first request goes out before scholarly is imported (1-2 s), so a refusal is
@@ -201,6 +220,8 @@ class ScholarSource(Source):
             profile_id = profile["scholar_id"]
             info = {"profile_id": profile_id, "name": profile.get("name", "").strip()}
             soup = self._nav.last_soup
+            if soup is None:  # scholarly's fill() read no page
+                raise self._unreadable(f"the profile page of {author.key}", None)
         else:
             soup = self._get_list(author, profile_id, start)
         while True:
@@ -213,7 +234,7 @@ class ScholarSource(Source):
             info = {}
             soup = self._get_list(author, profile_id, start)
 
-    def _get_list(self, author: Author, profile_id: str, start: int):
+    def _get_list(self, author: Author, profile_id: str, start: int) -> BeautifulSoup:
         try:
             return self._nav._get_soup(list_url(profile_id, start))
         except NotFound:
@@ -222,7 +243,9 @@ class ScholarSource(Source):
                 "Check the scholar id in the roster: the user= value of the profile URL",
             ) from None
 
-    def _rows(self, soup, author: Author, window: YearWindow) -> tuple[list[Publication], int | None, bool]:
+    def _rows(
+        self, soup: BeautifulSoup, author: Author, window: YearWindow
+    ) -> tuple[list[Publication], int | None, bool]:
         """In-window records of one list page, the page's oldest dated year, and whether more pages follow."""
         sch = _scholarly()
         parser = sch.PublicationParser(self._nav)

@@ -205,13 +205,14 @@ class ScholarHttp:
             raise self._deadline()
         timeout = min(self.conn.request_timeout, remaining)
         self.requests += 1
-        outcome: dict = {}
+        responses: list[httpx.Response] = []
+        errors: list[BaseException] = []
 
         def work() -> None:
             try:
-                outcome["response"] = self.client.get(url, timeout=timeout)
+                responses.append(self.client.get(url, timeout=timeout))
             except BaseException as exc:  # handed to the waiting thread below
-                outcome["error"] = exc
+                errors.append(exc)
 
         # The request runs in a daemon thread so that nothing (a DNS lookup that hangs, a server that
         # trickles bytes) can hold the run past its deadline: httpx's timeouts do not cover those.
@@ -220,9 +221,9 @@ class ScholarHttp:
         worker.join(None if remaining == float("inf") else remaining)
         if worker.is_alive():
             raise self._deadline()
-        if "error" in outcome:
-            raise self._unreachable(outcome["error"], timeout) from None
-        return outcome["response"]
+        if errors:
+            raise self._unreachable(errors[0], timeout) from None
+        return responses[0]
 
     def _refused(self, cause: str) -> SourceRefused:
         return SourceRefused(f"{SERVICE} refused: {cause}", self.hint)
@@ -232,7 +233,8 @@ class ScholarHttp:
         if self.answered:
             return SourceRefused(
                 f"{SERVICE}: stopped at the --deadline of {limit}",
-                "What was fetched is kept: run the same command again to resume, or allow more time with --deadline SECONDS",
+                "What was fetched is kept: run the same command again to resume, "
+                "or allow more time with --deadline SECONDS",
             )
         return SourceRefused(f"{SERVICE} did not answer within the --deadline of {limit}", self.hint)
 
