@@ -48,6 +48,7 @@ def current_numbers() -> dict[str, Any]:
         roster=authorstats.load_roster(),
         taxonomy=authorstats.load_taxonomy(),
         years=YEARS,
+        options=authorstats.report_options(),  # the bundled stop words and venue aliases, as `report` uses
     )
     authors = []
     for key, drawn in ((CHART, "topic chart"), (CLOUD, "word cloud")):

@@ -31,6 +31,7 @@ def report(drawn: dict) -> authorstats.ReportData:
         roster=authorstats.load_roster(),
         taxonomy=authorstats.load_taxonomy(),
         years=drawn["years"],
+        options=authorstats.report_options(),  # the bundled stop words and venue aliases, as `report` uses
     )
 
 

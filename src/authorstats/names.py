@@ -32,7 +32,7 @@ class _Split:
 
 def _words(text: str) -> list[str]:
     """Folded words of a name part; a run of capitals ("GE") before the surname becomes its initials."""
-    words = []
+    words: list[str] = []
     for raw in text.replace(".", " ").split():
         if _RUN_OF_INITIALS.match(raw):
             words.extend(raw)

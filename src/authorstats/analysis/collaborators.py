@@ -1,6 +1,7 @@
 """Pure: each roster author's co-authors in the window, ranked by joint papers, with the topics of those papers.
 
-Names are matched after folding case and accents, dropping punctuation, middle names and middle initials ("Geoffrey E. Hinton" =
+Names are matched after folding case and accents, dropping punctuation, middle names and middle initials ("Geoffrey E.
+Hinton" =
 "Geoffrey Hinton", "Yann Lecun" = "Yann LeCun"); every spelling merged into another is listed. A roster
 author is never their own co-author: a name authorstats.names matches to them ("Y. Bengio", "Bengio, Yoshua",
 a form the roster lists) is left out of their list.

@@ -1,4 +1,5 @@
-"""Evaluation of the classifier against labelled titles (a DataFrame in, an Evaluation out): accuracy, per-topic P/R/F1, confusion, mistakes."""
+"""Evaluation of the classifier against labelled titles (a DataFrame in, an Evaluation out): accuracy, per-topic
+P/R/F1, confusion, mistakes."""
 
 from __future__ import annotations
 

@@ -179,7 +179,8 @@ def _normalise_plain(plain: str) -> str:
 
 
 def _acronyms(plain: str) -> set[str]:
-    """Words of a title (as ``_plain`` gives it) that look like names of methods or models: VICReg, BERT, GPT-3, ResNet50."""
+    """Words of a title (as ``_plain`` gives it) that look like names of methods or models: VICReg, BERT, GPT-3,
+    ResNet50."""
     found = set()
     for word in re.findall(r"[^\W_]+", plain):
         upper = sum(ch.isupper() for ch in word)

@@ -1,4 +1,5 @@
-"""The report's data model and compute_report: publication records in, every table, cloud weight and count out; writes nothing."""
+"""The report's data model and compute_report: publication records in, every table, cloud weight and count out; writes
+nothing."""
 
 from __future__ import annotations
 
@@ -175,7 +176,8 @@ class ReportData:
         return self.author(key).table.copy()
 
     def processed(self) -> pd.DataFrame:
-        """data/processed/publications.csv's table (grouped: ``topic`` is the category, ``taxonomy_topic`` the topic)."""
+        """data/processed/publications.csv's table (grouped: ``topic`` is the category, ``taxonomy_topic`` the
+        topic)."""
         return self.publications.reindex(columns=PROCESSED_COLUMNS + (["taxonomy_topic"] if self.group_by else []))
 
     def duplicates(self) -> pd.DataFrame:
@@ -230,7 +232,8 @@ class ReportData:
                 + (
                     "its earliest public version's year (`--year-basis first`)"
                     if self.options.year_basis == "first"
-                    else "the year of the version kept, the peer-reviewed one when there is one (`--year-basis published`)"
+                    else "the year of the version kept, the peer-reviewed one when there is one "
+                    "(`--year-basis published`)"
                 )
                 + "; data/processed/duplicates.csv gives each version's year and the year counted."
             )
@@ -519,7 +522,8 @@ def _fetched(mine: pd.DataFrame) -> str:
 
 
 def _cloud_texts(mine: pd.DataFrame, key: str, cloud_from: str) -> tuple[list[str], str]:
-    """The texts one author's cloud is drawn from (``mine``: that author's rows), and a caption saying which they are."""
+    """The texts one author's cloud is drawn from (``mine``: that author's rows), and a caption saying which they
+    are."""
     titles = [t for t in mine["title"].fillna("").astype(str) if t.strip()]
     if cloud_from == "abstracts":
         abstracts = [a for a in mine.get("abstract", []) if isinstance(a, str) and a.strip()]

@@ -148,7 +148,8 @@ def texts_frame(titles: Sequence[str], abstracts: Sequence[str] | None = None) -
 
 
 def uncovered(frame: pd.DataFrame, taxonomy: Taxonomy, below: float = LOW_CONFIDENCE) -> pd.DataFrame:
-    """The rows of ``frame`` (texts_frame's) that ``taxonomy`` leaves in Other or tags with confidence under ``below``."""
+    """The rows of ``frame`` (texts_frame's) that ``taxonomy`` leaves in Other or tags with confidence under
+    ``below``."""
     from authorstats.classification.engine import classify_frame
     from authorstats.config.taxonomy import OTHER
 

@@ -218,7 +218,10 @@ def taxonomy_suggest(
         bool,
         typer.Option(
             "--extend",
-            help="Propose topics only for the records the taxonomy leaves in Other or tags with confidence under 0.5, and write the taxonomy with them added.",
+            help=(
+                "Propose topics only for the records the taxonomy leaves in Other or tags with confidence under 0.5, "
+                "and write the taxonomy with them added."
+            ),
         ),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
@@ -231,7 +234,10 @@ def taxonomy_suggest(
 ) -> None:
     """Suggest a starter taxonomy from titles (and abstracts): a TF-IDF + NMF topic model with a fixed seed.
 
-    One topic per model component, named by its top terms, which become its weighted patterns; the ten titles that load most on it follow as comments. Rename, merge and edit the topics, then use the file with --taxonomy. Reads the workspace's records (fetched, else the bundled snapshot) or --from FILE.csv; never replaces an existing file without --force. See docs/classifier.md.
+    One topic per model component, named by its top terms, which become its weighted patterns; the ten titles that
+    load most on it follow as comments. Rename, merge and edit the topics, then use the file with --taxonomy. Reads
+    the workspace's records (fetched, else the bundled snapshot) or --from FILE.csv; never replaces an existing file
+    without --force. See docs/classifier.md.
     """
     from authorstats.shell import store
     from authorstats.shell import suggest as suggesting

@@ -25,7 +25,10 @@ def fetch(
             "--source",
             "-s",
             metavar="SOURCE",
-            help="Where to fetch from: auto (Google Scholar, then OpenAlex if OPENALEX_API_KEY is set, then dblp, for authors with those ids), scholar, openalex or dblp.",
+            help=(
+                "Where to fetch from: auto (Google Scholar, then OpenAlex if OPENALEX_API_KEY is set, then dblp, for "
+                "authors with those ids), scholar, openalex or dblp."
+            ),
         ),
     ] = "auto",
     refresh: Annotated[
@@ -57,7 +60,8 @@ def fetch(
 
     Data younger than --max-age is reused without a request; an interrupted run resumes where it stopped.
 
-    When Google Scholar refuses, the run ends at once with the cause and the ways out. A ScraperAPI key in SCRAPERAPI_KEY is used as proxy. See docs/fetch.md.
+    When Google Scholar refuses, the run ends at once with the cause and the ways out. A ScraperAPI key in
+    SCRAPERAPI_KEY is used as proxy. See docs/fetch.md.
     """
     import os
 
@@ -65,8 +69,9 @@ def fetch(
     from authorstats.models import YearWindow
     from authorstats.shell import config_files, store
     from authorstats.shell import fetch as fetching
+    from authorstats.shell.fetch_state import FetchOptions
 
-    options = fetching.FetchOptions(
+    options = FetchOptions(
         source=source,
         refresh=refresh,
         max_age_days=max_age,
@@ -102,7 +107,10 @@ def import_publications(
         Path,
         typer.Argument(
             metavar="FILE",
-            help="The exported list: a Publish or Perish or Zotero CSV, a BibTeX (.bib) or RIS (.ris) file, or a CSV with columns author, title, year (see docs/import.md).",
+            help=(
+                "The exported list: a Publish or Perish or Zotero CSV, a BibTeX (.bib) or RIS (.ris) file, or a CSV "
+                "with columns author, title, year (see docs/import.md)."
+            ),
         ),
     ],
     author: Annotated[
@@ -111,7 +119,10 @@ def import_publications(
             "--author",
             "-a",
             metavar="KEY",
-            help="Roster key of the researcher whose list this is: every row goes to them. Without it, each row goes to the roster authors among the paper's authors (or in an author column).",
+            help=(
+                "Roster key of the researcher whose list this is: every row goes to them. Without it, each row goes "
+                "to the roster authors among the paper's authors (or in an author column)."
+            ),
         ),
     ] = None,
     file_format: Annotated[
@@ -132,15 +143,23 @@ def import_publications(
         typer.Option(
             "--name",
             metavar="NAME",
-            help="Identifies this list: importing again under the same name replaces what it gave, wherever the file is. Default: the file's full path.",
+            help=(
+                "Identifies this list: importing again under the same name replaces what it gave, wherever the file "
+                "is. Default: the file's full path."
+            ),
         ),
     ] = None,
     workspace: WorkspaceOpt = Path("."),
     roster: RosterOpt = None,
 ) -> None:
-    """Import publications exported from Publish or Perish, Zotero, a reference manager (BibTeX, RIS) or written by hand into data/raw/SOURCE/.
+    """Import publications exported from Publish or Perish, Zotero, a reference manager (BibTeX, RIS) or written by
+    hand into data/raw/SOURCE/.
 
-    The format is detected from the file. With --author every row is that researcher's (a row whose author list does not name them is imported with a warning); without it, each row goes to every roster author its paper's authors name ("Y LeCun", "LeCun, Yann", ...). Bad rows are reported with their line numbers and skipped; good rows are kept. Importing the same file (same path, or same --name) again replaces what it gave before; other files' records are kept, even under the same file name.
+    The format is detected from the file. With --author every row is that researcher's (a row whose author list does
+    not name them is imported with a warning); without it, each row goes to every roster author its paper's authors
+    name ("Y LeCun", "LeCun, Yann", ...). Bad rows are reported with their line numbers and skipped; good rows are
+    kept. Importing the same file (same path, or same --name) again replaces what it gave before; other files' records
+    are kept, even under the same file name.
     """
     from authorstats.config import roster as rosters
     from authorstats.errors import BadInputError
@@ -200,7 +219,8 @@ def authors_resolve(
 ) -> None:
     """Find an author's OpenAlex or dblp id by name (OpenAlex: by ORCID first) and write it into your roster.
 
-    Shows the candidates (name, affiliation, works count). An ambiguous name is never picked: rerun with --choose N. Without --roster the bundled roster is first copied to WORKSPACE/authors.toml.
+    Shows the candidates (name, affiliation, works count). An ambiguous name is never picked: rerun with --choose N.
+    Without --roster the bundled roster is first copied to WORKSPACE/authors.toml.
     """
     from authorstats.errors import BadInputError
     from authorstats.shell import resolve as resolving

@@ -102,7 +102,10 @@ def report(
         bool,
         typer.Option(
             "--tables-only",
-            help="Write only the CSV tables, summary.md and authorstats.db: no pictures, no HTML (fast for large rosters).",
+            help=(
+                "Write only the CSV tables, summary.md and authorstats.db: no pictures, no HTML (fast for large "
+                "rosters)."
+            ),
         ),
     ] = False,
     author_charts: Annotated[
@@ -110,7 +113,10 @@ def report(
         typer.Option(
             "--author-charts",
             metavar="[all|top40|none]",
-            help="Whose own charts and word clouds to draw: all, top40 (the 40 with the most papers) or none; the overview charts are always drawn.",
+            help=(
+                "Whose own charts and word clouds to draw: all, top40 (the 40 with the most papers) or none; the "
+                "overview charts are always drawn."
+            ),
         ),
     ] = AuthorCharts.all,
     venues: Annotated[
@@ -126,7 +132,10 @@ def report(
         YearBasis,
         typer.Option(
             "--year-basis",
-            help="The year a merged work counts in when its versions' years differ: its earliest public version's (first) or the kept, peer-reviewed version's (published).",
+            help=(
+                "The year a merged work counts in when its versions' years differ: its earliest public version's "
+                "(first) or the kept, peer-reviewed version's (published)."
+            ),
         ),
     ] = YearBasis.first,
     group_by: Annotated[
@@ -134,7 +143,10 @@ def report(
         typer.Option(
             "--group-by",
             metavar="NAME",
-            help="Count each paper under its topic's category in one of the taxonomy's groupings (the bundled taxonomy has 'seminar', the seminar's 11 categories, and 'broad'; see its [groupings] tables).",
+            help=(
+                "Count each paper under its topic's category in one of the taxonomy's groupings (the bundled "
+                "taxonomy has 'seminar', the seminar's 11 categories, and 'broad'; see its [groupings] tables)."
+            ),
         ),
     ] = None,
     reference: Annotated[
@@ -143,13 +155,18 @@ def report(
             "--reference",
             metavar="FILE.csv",
             show_default="the seminar's tables with the bundled roster and 2021-2022, else none",
-            help="Set each author's table beside a reference table (columns author, topic, count; a Total row allowed); 'none': no comparison.",
+            help=(
+                "Set each author's table beside a reference table (columns author, topic, count; a Total row "
+                "allowed); 'none': no comparison."
+            ),
         ),
     ] = None,
 ) -> None:
-    """Tag every publication in the window with a topic; write topic tables, charts, word clouds, index.html and summary.md.
+    """Tag every publication in the window with a topic; write topic tables, charts, word clouds, index.html and
+    summary.md.
 
-    Uses the fetched data in WORKSPACE/data/raw, or the bundled snapshot for authors with none. With more than 40 authors, index.html holds the overview and each author gets reports/authors/KEY.html.
+    Uses the fetched data in WORKSPACE/data/raw, or the bundled snapshot for authors with none. With more than 40
+    authors, index.html holds the overview and each author gets reports/authors/KEY.html.
     """
     from authorstats.shell import report as reporting
 
@@ -221,9 +238,11 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Write the window's works as a bibliography: one entry per work, its topic as a keyword, with its DOI, link and arXiv id when known.
+    """Write the window's works as a bibliography: one entry per work, its topic as a keyword, with its DOI, link and
+    arXiv id when known.
 
-    Reads what `report` reads (fetched data, else the bundled snapshot) and tags each work the same way. A work of several roster authors is one entry.
+    Reads what `report` reads (fetched data, else the bundled snapshot) and tags each work the same way. A work of
+    several roster authors is one entry.
     """
     from authorstats.shell import exporting
     from authorstats.shell.report import ReportRequest
@@ -246,7 +265,10 @@ def serve(
         str,
         typer.Option(
             "--host",
-            help="Interface to listen on. Anything but 127.0.0.1 or localhost lets other machines read the data (a warning says so).",
+            help=(
+                "Interface to listen on. Anything but 127.0.0.1 or localhost lets other machines read the data (a "
+                "warning says so)."
+            ),
         ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on; 0 picks a free one.")] = 0,
@@ -256,7 +278,8 @@ def serve(
 ) -> None:
     """Browse the last report's data in Datasette: facets, full-text search, SQL, JSON and CSV of every view.
 
-    Serves WORKSPACE/data/processed/authorstats.db (written by `authorstats report`) until Ctrl-C. Needs the serve extra: pip install 'authorstats[serve]'. See docs/database.md.
+    Serves WORKSPACE/data/processed/authorstats.db (written by `authorstats report`) until Ctrl-C. Needs the serve
+    extra: pip install 'authorstats[serve]'. See docs/database.md.
     """
     from authorstats.shell import serve as serving
     from authorstats.shell import store

@@ -127,14 +127,17 @@ def author_analyses(data: ReportData, top: int = TOP_COAUTHORS) -> list[AuthorAn
             mine = data.collaboration.table.iloc[collaborating.get(key, [])]
             total = len(mine)
             coauthors = [
-                CoauthorRow(str(n), int(p), str(t), _years(f, l))
-                for n, p, t, f, l in zip(
+                CoauthorRow(str(n), int(p), str(t), _years(f, last))
+                for n, p, t, f, last in zip(
                     mine["coauthor"], mine["papers"], mine["topics"], mine["first_year"], mine["last_year"]
                 )
             ][:top]
             missing = data.collaboration.without_authors.get(key, 0)
             if missing:
-                note = f"{missing} of {len(item.papers)} papers have no author list in this data and count for no co-author."
+                note = (
+                    f"{missing} of {len(item.papers)} papers have no author list in this data "
+                    "and count for no co-author."
+                )
         venues = [VenueRow(*v) for v in venues_of.get(key, [])]
         impact: list[ImpactRow] = []
         impact_note = ""

@@ -211,7 +211,8 @@ def markdown_section(comparison: Comparison | None) -> str:
 
 
 def grouping_sentence(comparison: Comparison) -> str:
-    """ " Counted in the categories of the taxonomy's grouping NAME (...)." ("" when compared in the report's tables)."""
+    """ " Counted in the categories of the taxonomy's grouping NAME (...)." ("" when compared in the report's
+    tables)."""
     if not comparison.grouping:
         return ""
     return (

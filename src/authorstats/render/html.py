@@ -1,4 +1,5 @@
-"""Render the one-file HTML report (images embedded as data URIs) from report data with a Jinja2 template; writes nothing.
+"""Render the one-file HTML report (images embedded as data URIs) from report data with a Jinja2 template; writes
+nothing.
 
 The template (``data/templates/report.html.j2``) escapes every value it prints, so strings from data (titles,
 venues, names, topics, paths) can never become markup; the page carries no script and a Content-Security-Policy

@@ -1,4 +1,5 @@
-"""Build the HTML report's Page from computed report data, drawn pictures and the facts only the shell knows (time, versions, file names); pure."""
+"""Build the HTML report's Page from computed report data, drawn pictures and the facts only the shell knows (time,
+versions, file names); pure."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Topic colours: Paul Tol's discrete rainbow, and the colour science that checks it stays distinct for colour-blind readers.
+"""Topic colours: Paul Tol's discrete rainbow, and the colour science that checks it stays distinct for colour-blind
+readers.
 
 Source: Paul Tol, "Colour Schemes", SRON technical note SRON/EPS/TN/09-002 (issue 3.2, 2021), the
 discrete rainbow scheme (his Fig. 22), https://personal.sron.nl/~pault/ . Tol picks a different

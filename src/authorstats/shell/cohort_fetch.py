@@ -70,7 +70,8 @@ def _load(
     state = store.read_json(state_path, default=None)
     if not isinstance(state, dict):
         return None
-    pages = state.get("pages") if isinstance(state.get("pages"), int) else -1
+    stored = state.get("pages")
+    pages = stored if isinstance(stored, int) else -1
     files = [_page_file(workspace, source, name, i) for i in range(max(pages, 0))]
     usable = (
         pages >= 0

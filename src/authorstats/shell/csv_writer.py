@@ -120,7 +120,9 @@ def _csv_column(series) -> list[str]:
         return _csv_floats(series.to_numpy())
     if series.dtype == np.int64:
         return series.astype(str).tolist()  # as to_csv writes integers; numbers are never neutralised
-    return _csv_cells(series.tolist())
+    cells = _csv_cells(series.tolist())
+    assert cells is not None  # _csv_ready lets only text and missing values through to here
+    return cells
 
 
 def _csv_cells(cells: list) -> list[str] | None:

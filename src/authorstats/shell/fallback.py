@@ -10,6 +10,7 @@ from typing import Any
 
 from authorstats.models import Author, YearWindow
 from authorstats.shell import fetch, store
+from authorstats.shell.fetch_state import FetchOptions
 from authorstats.sources import Source, service_name
 
 ORDER = ("scholar", "openalex", "dblp")
@@ -23,7 +24,7 @@ def run_auto(
     workspace: store.Workspace,
     authors: Sequence[Author],
     window: YearWindow,
-    options: fetch.FetchOptions,
+    options: FetchOptions,
     *,
     echo: Callable[[str], None] = fetch._quiet,
     environ: Mapping[str, str] | None = None,

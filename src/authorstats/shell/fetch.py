@@ -15,21 +15,17 @@ nothing here prints: the command layer passes where the lines go and prints how 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import math
 import os
-from pathlib import Path
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import ContextManager
+from pathlib import Path
 
 from authorstats.errors import AuthorstatsError, BadInputError, ExitCode
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.shell import lock, store
 from authorstats.shell.fetch_state import (
-    DEFAULT_DEADLINE,
-    DEFAULT_MAX_AGE_DAYS,
-    DEFAULT_SOURCE,
     AuthorResult,
     FetchOptions,
     age_days,
@@ -128,7 +124,7 @@ class RunReport:
             return int(ExitCode.OK)
         if self.done or self.cached:
             return int(ExitCode.PARTIAL)
-        return int(self.results_failed()[0].error.exit_code)
+        return int(_error_of(self.results_failed()[0]).exit_code)
 
     def results_failed(self) -> list[AuthorResult]:
         return [r for r in self.results if r.status == "failed"]
@@ -143,7 +139,7 @@ class RunReport:
         failed = self.results_failed()
         if not failed or self.done or self.cached:
             return None
-        first = failed[0].error
+        first = _error_of(failed[0])
         same = [r.author for r in failed if r.error is first]
         return type(first)(f"{first.message.rstrip('.')}; not fetched: {', '.join(same)}", first.hint)
 
@@ -217,7 +213,7 @@ def run(
     *,
     source: Source | None = None,
     echo: Callable[[str], None] = _quiet,
-    progress: Callable[[int, str], ContextManager[Callable[[int], None]]] = _no_progress,
+    progress: Callable[[int, str], AbstractContextManager[Callable[[int], None]]] = _no_progress,
     deadline: Deadline | None = None,
 ) -> RunReport:
     """Fetch ``authors`` in ``window`` (e.g. "2021-2022") into the ``workspace`` folder's data/raw/ (the library's
@@ -289,6 +285,13 @@ def run(
                 result.requests = src.requests - before
                 report.add(result)
     return report
+
+
+def _error_of(result: AuthorResult) -> AuthorstatsError:
+    """The error of a failed author's result (a failed result always carries one)."""
+    if result.error is None:
+        raise AssertionError(f"{result.author} failed without an error")
+    return result.error
 
 
 def _plural(count: int, word: str) -> str:

@@ -58,7 +58,8 @@ def age_days(stamp: str) -> float:
 
 
 def read_manifest(workspace: store.Workspace, source: str) -> dict[str, Any]:
-    """data/raw/<source>/manifest.json: what was fetched for each author, when, for which window; empty if unreadable."""
+    """data/raw/<source>/manifest.json: what was fetched for each author, when, for which window; empty if
+    unreadable."""
     data = store.read_json(workspace.manifest_file(source), default={})
     if not isinstance(data, dict) or not isinstance(data.get("authors"), dict):
         return {"source": source, "authors": {}}

@@ -2,7 +2,8 @@
 add its good rows to data/raw/<source>/<author>.jsonl.
 
 The parsing (format detection, columns, validation, whose each row is, bad rows) is
-``sources/export_formats.py`` and the modules it names; this module reads the file and writes. Re-importing a file replaces the records that file gave before and keeps
+``sources/export_formats.py`` and the modules it names; this module reads the file and writes. Re-importing a file
+replaces the records that file gave before and keeps
 everything else. A file is known by its full path, or by the name given with ``--name``: two exports
 both called "Exported Items.csv" in different folders are two lists.
 """

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from authorstats.analysis.report import ReportData
     from authorstats.config.reference import Reference
     from authorstats.config.taxonomy import Taxonomy
+    from authorstats.render.jobs import Picture
     from authorstats.shell.painter import Painter
 
 log = logging.getLogger(__name__)

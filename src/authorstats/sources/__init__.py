@@ -96,7 +96,7 @@ class Source(abc.ABC):
         """What the manifest records about how this source fetched (never secrets)."""
         return {}
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  # optional: a source that opened nothing has nothing to close
         """Release what the source opened itself (its HTTP client)."""
 
 

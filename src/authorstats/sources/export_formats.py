@@ -57,7 +57,10 @@ def detect(text: str, file_name: str, *, where: str) -> str:
         columns = ", ".join(repr(h) for h in header if h.strip()) or "none"
         raise BadInputError(
             f"{where} is in no layout authorstats knows (its columns: {columns}); known formats: {known_formats()}",
-            "Export it again as one of these, rename its columns to author,title,year, or name its format with --format",
+            (
+                "Export it again as one of these, rename its columns to author,title,year, or name its format with "
+                "--format"
+            ),
         )
     return layout.name
 

@@ -143,9 +143,9 @@ class Assigner:
                 )
             return [key], ""
         if entry.who:
-            key = self.lookup.get(entry.who.casefold()) or self.lookup.get(fold(entry.who))
-            if key:
-                return [key], ""
+            found = self.lookup.get(entry.who.casefold()) or self.lookup.get(fold(entry.who))
+            if found:
+                return [found], ""
             keys = self.matcher.keys_among(split_authors(entry.who))
             if keys:
                 return keys, ""

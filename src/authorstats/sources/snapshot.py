@@ -1,4 +1,5 @@
-"""The bundled snapshot: verified 2021-22 works of the default authors and arXiv versions of some, shipped in the package."""
+"""The bundled snapshot: verified 2021-22 works of the default authors and arXiv versions of some, shipped in the
+package."""
 
 from __future__ import annotations
 
