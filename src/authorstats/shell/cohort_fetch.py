@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 from authorstats.errors import AuthorstatsError
 from authorstats.models import Author, Publication, YearWindow, utc_now
@@ -53,7 +55,7 @@ def _batch_name(authors: Sequence[Author], window: YearWindow) -> str:
     return f".cohort-{digest[:16]}"
 
 
-def _page_file(workspace: store.Workspace, source: str, name: str, number: int):
+def _page_file(workspace: store.Workspace, source: str, name: str, number: int) -> Path:
     return workspace.partial_file(source, f"{name}-p{number}")
 
 
@@ -64,7 +66,7 @@ def _load(
     authors: Sequence[Author],
     window: YearWindow,
     options: FetchOptions,
-) -> tuple[dict, list[Publication]] | None:
+) -> tuple[dict[str, Any], list[Publication]] | None:
     """What an interrupted run of the same batch and window left, if still young enough to resume."""
     state_path = workspace.partial_state(source, name)
     state = store.read_json(state_path, default=None)

@@ -9,15 +9,22 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeAlias
 
 from authorstats.render.spreadsheet import neutralise, neutralise_frame, neutralise_texts
 from authorstats.shell.store import _write_output
 
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
-def write_output_csv(path: Path, parts: Iterable[tuple[Any, tuple | None]]) -> Path:
+# Columns after a frame's: their names, their distinct rows of values, and each frame row's number among them.
+Added: TypeAlias = "tuple[Sequence[str], Sequence[tuple[Any, ...]], Any]"
+
+
+def write_output_csv(path: Path, parts: Iterable[tuple[pd.DataFrame, Added | None]]) -> Path:
     """A table as CSV (no index) at a path the user named, from consecutive parts of it as ``parts`` yields them,
     so a million-row table is never one string in memory.
 
@@ -36,7 +43,7 @@ def write_output_csv(path: Path, parts: Iterable[tuple[Any, tuple | None]]) -> P
     return _write_output(path, fill)
 
 
-def _write_part(handle: BinaryIO, frame, added: tuple | None, header: bool) -> None:
+def _write_part(handle: BinaryIO, frame: pd.DataFrame, added: Added | None, header: bool) -> None:
     chunks = _csv_chunks(frame, added, header=header)
     if chunks is not None:
         for chunk in chunks:
@@ -48,7 +55,7 @@ def _write_part(handle: BinaryIO, frame, added: tuple | None, header: bool) -> N
     text.detach()  # leave the file to _atomic_write, which syncs and closes it
 
 
-def _with_added(frame, added: tuple | None):
+def _with_added(frame: pd.DataFrame, added: Added | None) -> pd.DataFrame:
     """The frame with the ``added`` columns filled in, row by row (float columns as float64)."""
     if added is None:
         return frame
@@ -63,7 +70,9 @@ def _with_added(frame, added: tuple | None):
     return frame
 
 
-def _csv_chunks(frame, added: tuple | None = None, rows: int = 50_000, header: bool = True) -> Iterator[bytes] | None:
+def _csv_chunks(
+    frame: pd.DataFrame, added: Added | None = None, rows: int = 50_000, header: bool = True
+) -> Iterator[bytes] | None:
     """The UTF-8 bytes of ``neutralise_frame(_with_added(frame, added)).to_csv(index=False)``, ``rows`` rows at a
     time; None for a frame left to to_csv.
 
@@ -99,7 +108,7 @@ def _csv_chunks(frame, added: tuple | None = None, rows: int = 50_000, header: b
     return chunks()
 
 
-def _csv_ready(series) -> bool:
+def _csv_ready(series: pd.Series) -> bool:
     """Whether _csv_column writes this column: float64, int64 (a year column), or text with missing values."""
     import numpy as np
     import pandas as pd
@@ -112,7 +121,7 @@ def _csv_ready(series) -> bool:
     )
 
 
-def _csv_column(series) -> list[str]:
+def _csv_column(series: pd.Series) -> list[str]:
     """A column that _csv_ready accepts, its cells as to_csv writes them (missing values empty)."""
     import numpy as np
 
@@ -125,7 +134,7 @@ def _csv_column(series) -> list[str]:
     return cells
 
 
-def _csv_cells(cells: list) -> list[str] | None:
+def _csv_cells(cells: list[Any]) -> list[str] | None:
     """Python values as to_csv writes them (texts spreadsheet-safe): texts (missing ones empty) or floats, else None."""
     if not all(type(c) is str for c in cells):
         if all(type(c) is float for c in cells):
@@ -142,7 +151,7 @@ def _csv_cells(cells: list) -> list[str] | None:
     return cells
 
 
-def _csv_floats(numbers) -> list[str]:
+def _csv_floats(numbers: np.ndarray) -> list[str]:
     """float64 values as to_csv writes them: numpy's astype(str), missing ones empty."""
     import numpy as np
     import pandas as pd

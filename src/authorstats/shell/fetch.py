@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from authorstats.errors import AuthorstatsError, BadInputError, ExitCode
 from authorstats.models import Author, Publication, YearWindow, utc_now
@@ -321,7 +322,9 @@ def _age_text(stamp: str) -> str:
     return f"{days:.0f} days ago" if days >= 1.5 else "1 day ago"
 
 
-def _cache_entry(workspace, source: str, author: Author, window: YearWindow, options: FetchOptions) -> dict | None:
+def _cache_entry(
+    workspace: store.Workspace, source: str, author: Author, window: YearWindow, options: FetchOptions
+) -> dict[str, Any] | None:
     """The manifest entry that makes fetching ``author`` again unnecessary, or None."""
     if options.refresh:
         return None
@@ -341,8 +344,8 @@ def _cache_entry(workspace, source: str, author: Author, window: YearWindow, opt
 
 
 def _load_partial(
-    workspace, source: str, author: Author, window: YearWindow, options: FetchOptions
-) -> tuple[dict, list[Publication]] | None:
+    workspace: store.Workspace, source: str, author: Author, window: YearWindow, options: FetchOptions
+) -> tuple[dict[str, Any], list[Publication]] | None:
     """What an interrupted run of the same author and window left, if still young enough to resume."""
     state_path = workspace.partial_state(source, author.key)
     records_path = workspace.partial_file(source, author.key)
@@ -363,7 +366,9 @@ def _load_partial(
     return state, records
 
 
-def _save_partial(workspace, source: str, author: Author, state: dict, records: list[Publication]) -> None:
+def _save_partial(
+    workspace: store.Workspace, source: str, author: Author, state: dict[str, Any], records: list[Publication]
+) -> None:
     # Records first, then the state that counts them: a crash in between resumes from the older state.
     store.write_jsonl(workspace.partial_file(source, author.key), records)
     store.write_json(workspace.partial_state(source, author.key), {**state, "records": len(records)})
@@ -376,7 +381,7 @@ def _fetch_author(
     author: Author,
     window: YearWindow,
     options: FetchOptions,
-    progress,
+    progress: Callable[[int, str], AbstractContextManager[Callable[[int], None]]],
 ) -> AuthorResult:
     loaded = _load_partial(workspace, name, author, window, options)
     if loaded:
