@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Pillow's keyword arguments for PNG: zlib level 3 instead of Pillow's 6 encodes faster for files slightly
-# larger (measured in benchmarks/RESULTS.md).
+# larger (benchmarks/RESULTS.md, "Figures behind settings in the code").
 PIL_PNG_OPTIONS: dict[str, object] = {"optimize": False, "compress_level": 3}
 
 MIME = {"png": "image/png", "svg": "image/svg+xml"}

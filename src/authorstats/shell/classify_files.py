@@ -30,9 +30,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Rows per chunk. Measured on 1M and 10M generated titles (benchmarks/inputs.py), peak memory of the command and
-# its second process: 250,000 rows with memos of 500,000 entries took 660 MB at 1M and 1,319 MB at 10M (the memos
-# kept growing); 100,000 rows with memos of 50,000, 424 MB at 1M, for 22.7-25.5 s against 20.6-23.6 s.
+# Rows per chunk: bounds the memory of a large classification at a small cost in time (the measurements are in
+# benchmarks/RESULTS.md, "Figures behind settings in the code").
 CHUNK_ROWS = 100_000
 PARQUET_SUFFIXES = (".parquet", ".pq")
 WHAT = "input file"
