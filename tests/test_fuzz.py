@@ -130,7 +130,7 @@ def test_import_keeps_good_rows_or_raises_bad_input(content):
         path.write_bytes(content)
         ws = store.Workspace(root / "ws")
         try:
-            result = importer.import_csv(path, ws, AUTHORS, "fuzz")
+            result = importer.import_file(path, ws, AUTHORS, "fuzz")
         except BadInputError:
             assert not ws.raw.exists()
             return

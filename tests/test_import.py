@@ -44,7 +44,7 @@ def test_good_rows_are_kept_and_bad_rows_reported_with_line_numbers(workspace, t
             "hinton,Good Hinton Paper,2021,NeurIPS,An abstract.,,7\n"
         ),
     )
-    result = importer.import_csv(csv_file, store.Workspace(workspace), load_roster())
+    result = importer.import_file(csv_file, store.Workspace(workspace), load_roster())
     assert [(b.line, b.problem.split(" (")[0]) for b in result.bad_rows] == [
         (4, "unknown author 'nobody'"),
         (6, "no title"),
@@ -65,9 +65,9 @@ def test_existing_records_are_kept_and_reimporting_a_file_replaces_its_own(works
     ws = store.Workspace(workspace)
     first = write_csv(tmp_path, HEADER + "lecun,From First File,2021,,,,\n", "first.csv")
     second = write_csv(tmp_path, HEADER + "lecun,From Second File,2022,,,,\n", "second.csv")
-    importer.import_csv(first, ws, load_roster())
-    importer.import_csv(second, ws, load_roster())
-    again = importer.import_csv(
+    importer.import_file(first, ws, load_roster())
+    importer.import_file(second, ws, load_roster())
+    again = importer.import_file(
         write_csv(tmp_path, HEADER + "lecun,From Second File (fixed),2022,,,,\n", "second.csv"), ws, load_roster()
     )
     assert [r.title for r in records(workspace, "import", "lecun")] == ["From First File", "From Second File (fixed)"]
@@ -80,7 +80,7 @@ def test_export_column_names_and_semicolons_are_understood(workspace, tmp_path):
         "\ufeffAuthor;Title;Publication Year;Publication Title;Cites\n"
         "LeCun;A Semicolon Export;2021;Journal of Tests;3\n",
     )
-    importer.import_csv(csv_file, store.Workspace(workspace), load_roster(), source="zotero")
+    importer.import_file(csv_file, store.Workspace(workspace), load_roster(), source="zotero")
     (record,) = records(workspace, "zotero", "lecun")
     assert (record.title, record.year, record.venue, record.citations, record.source) == (
         "A Semicolon Export",
@@ -94,7 +94,7 @@ def test_export_column_names_and_semicolons_are_understood(workspace, tmp_path):
 def test_missing_required_column_is_one_clear_error(workspace, tmp_path):
     csv_file = write_csv(tmp_path, "name,title\nlecun,x\n")
     with pytest.raises(BadInputError, match="no author, year column"):
-        importer.import_csv(csv_file, store.Workspace(workspace), load_roster())
+        importer.import_file(csv_file, store.Workspace(workspace), load_roster())
 
 
 @pytest.mark.parametrize("name", ["scholar", "openalex", "dblp", "snapshot", "../up", "Has Space", ""])
@@ -163,7 +163,7 @@ def test_a_paper_imported_three_ways_counts_once_and_its_merges_are_listed(works
         ),
     )
     ws = store.Workspace(workspace)
-    importer.import_csv(csv_file, ws, load_roster())
+    importer.import_file(csv_file, ws, load_roster())
     lecun = [a for a in load_roster() if a.key == "lecun"]
 
     gathered = read_records(ws, lecun)

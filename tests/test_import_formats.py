@@ -18,7 +18,7 @@ from authorstats.errors import BadInputError
 from authorstats.models import Author
 from authorstats.names import NameMatcher, split_authors
 from authorstats.shell import store
-from authorstats.sources import export_formats
+from authorstats.sources import import_formats
 from authorstats.sources.snapshot import snapshot_path
 
 runner = CliRunner()
@@ -41,7 +41,7 @@ def records(workspace: Path, source: str, key: str):
 
 def parse(name: str, *, author: str | None = None, fmt: str | None = None, text: str | None = None):
     path = FIXTURES / name
-    return export_formats.parse_export(
+    return import_formats.parse_export(
         text if text is not None else path.read_text(encoding="utf-8"),
         ROSTER,
         "import",
@@ -210,7 +210,7 @@ def test_ris_with_one_au_line_per_author():
 
 def test_the_authorstats_csv_keeps_working_including_the_bundled_snapshots_own_columns():
     text = snapshot_path().read_text(encoding="utf-8")
-    parsed = export_formats.parse_export(
+    parsed = import_formats.parse_export(
         text, ROSTER, "bundled", file_name="publications_2021_2022.csv", where="snapshot", fetched_at="", this_year=2026
     )
     assert parsed.format == "csv" and not parsed.bad and len(parsed.records) == 120
@@ -229,7 +229,7 @@ def test_the_authorstats_csv_keeps_working_including_the_bundled_snapshots_own_c
 )
 def test_the_format_is_detected_from_the_text_whatever_the_file_is_called(name, fmt):
     text = (FIXTURES / name).read_text(encoding="utf-8-sig")
-    assert export_formats.detect(text, "export.txt", where=name) == fmt
+    assert import_formats.detect(text, "export.txt", where=name) == fmt
 
 
 def test_format_overrides_detection_and_an_unknown_layout_names_its_columns_and_the_formats(workspace, tmp_path):

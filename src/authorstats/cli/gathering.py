@@ -169,7 +169,7 @@ def import_publications(
     owner = rosters.select(authors, [author])[0] if author is not None else None
     ws = store.Workspace(workspace)
     with lock.workspace_lock(ws, "import"):
-        result = importer.import_csv(file, ws, authors, source, name, fmt=file_format, author=owner)
+        result = importer.import_file(file, ws, authors, source, name, fmt=file_format, author=owner)
     for bad in result.bad_rows:
         typer.echo(f"skipped {file.name} {bad}", err=True)
     for warning in result.warnings:

@@ -2,7 +2,7 @@
 add its good rows to data/raw/<source>/<author>.jsonl.
 
 The parsing (format detection, columns, validation, whose each row is, bad rows) is
-``sources/export_formats.py`` and the modules it names; this module reads the file and writes. Re-importing a file
+``sources/import_formats.py`` and the modules it names; this module reads the file and writes. Re-importing a file
 replaces the records that file gave before and keeps
 everything else. A file is known by its full path, or by the name given with ``--name``: two exports
 both called "Exported Items.csv" in different folders are two lists.
@@ -22,7 +22,7 @@ from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication, utc_now
 from authorstats.shell import store
 from authorstats.sources.csv_import import check_source_name
-from authorstats.sources.export_formats import Parsed, check_format, parse_export
+from authorstats.sources.import_formats import Parsed, check_format, parse_export
 from authorstats.sources.import_rows import BadRow
 
 DEFAULT_SOURCE = "import"
@@ -118,7 +118,7 @@ def _gave_before(
     }
 
 
-def import_csv(
+def import_file(
     path: Path,
     workspace: store.Workspace,
     authors: Sequence[Author],
