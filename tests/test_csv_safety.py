@@ -1,4 +1,5 @@
-"""Formula injection: every CSV written for people quotes cells a spreadsheet would run, and reading them back undoes it."""
+"""Formula injection: every CSV written for people quotes cells a spreadsheet would run, and reading them back undoes
+it."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyarrow.parquet as pq
 import pytest
-from test_classify_files import TAXONOMY, titles, whole_table_bytes  # noqa: F401  (titles is a fixture)
+from test_classify_files import TAXONOMY, whole_table_bytes, write_titles
 from typer.testing import CliRunner
 
 from authorstats.classification import engine
@@ -18,6 +18,11 @@ from authorstats.shell import classify_files
 from authorstats.shell.csv_files import read_titles_csv
 
 runner = CliRunner()
+
+
+@pytest.fixture
+def titles(tmp_path):
+    return write_titles(tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -62,7 +62,8 @@ def bundled_page() -> bytes:
     compute_report, the page builder and the template, with no pictures, a fixed time and fixed versions, and the
     side-by-side with the seminar's tables that `report` adds by default for the bundled roster and 2021-2022.
 
-    The taxonomy and the venue aliases are the bundled ones, named by a path that does not depend on where the package is installed.
+    The taxonomy and the venue aliases are the bundled ones, named by a path that does not depend on where the package
+    is installed.
     """
     import authorstats
     from authorstats.analysis.report import ReportOptions, compute_report

@@ -1,4 +1,5 @@
-"""The public Python API: the example of docs/library.md runs as written; compute_report writes nothing and forks nothing."""
+"""The public Python API: the example of docs/library.md runs as written; compute_report writes nothing and forks
+nothing."""
 
 from __future__ import annotations
 

@@ -225,9 +225,7 @@ def _versions(seed: int, n: int) -> list[Publication]:
         elif change == 5:
             title = title + " " + rng.choice(("II", "2", "revisited", "(extended abstract)"))
         doi = rng.choice(("", "", "", f"10.1/{number % 40}"))
-        venue = rng.choice(
-            ("", "NeurIPS", f"arXiv preprint arXiv:21{number % 12 + 1:02d}.0{number % 50:04d}")
-        )
+        venue = rng.choice(("", "NeurIPS", f"arXiv preprint arXiv:21{number % 12 + 1:02d}.0{number % 50:04d}"))
         out.append(pub(title, year + rng.choice((0, 0, 1)), venue, doi, author=author))
     return out
 

@@ -104,7 +104,8 @@ def leaking_run(monkeypatch, exc: BaseException | None = None, warning: str | No
 
 LEAK = (
     f"GET https://api.openalex.org/works?api_key={OPENALEX_KEY} via "
-    f"http://alice:{PROXY_PASSWORD}@127.0.0.1:3128 and http://scraperapi:{SCRAPER_KEY}@proxy-server.scraperapi.com:8001 "
+    f"http://alice:{PROXY_PASSWORD}@127.0.0.1:3128 and "
+    f"http://scraperapi:{SCRAPER_KEY}@proxy-server.scraperapi.com:8001 "
     f"(env proxy {ENV_PROXY_PASSWORD})"
 )
 

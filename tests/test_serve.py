@@ -48,9 +48,8 @@ def server(reported):
         try:
             first = lines.get(timeout=START_TIMEOUT)
         except queue.Empty:
-            pytest.fail(
-                f"serve printed nothing in {START_TIMEOUT} s; stderr: {process.stderr.read() if process.poll() is not None else ''}"
-            )
+            stderr = process.stderr.read() if process.poll() is not None else ""
+            pytest.fail(f"serve printed nothing in {START_TIMEOUT} s; stderr: {stderr}")
         assert first.startswith("Serving ") and " at http://127.0.0.1:" in first, first
         url = first.split(" at ", 1)[1].split()[0]
         parts = urlsplit(url)

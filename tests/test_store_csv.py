@@ -1,5 +1,5 @@
-"""write_output_csv streams a table into place: the same bytes as to_csv of the spreadsheet-safe table, atomically, in an
-existing folder only."""
+"""write_output_csv streams a table into place: the same bytes as to_csv of the spreadsheet-safe table, atomically, in
+an existing folder only."""
 
 import pandas as pd
 import pytest
