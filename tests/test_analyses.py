@@ -34,11 +34,9 @@ ROSTER = config_files.load_roster()
 
 
 @pytest.fixture(scope="module")
-def snapshot_report(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("analyses")
-    result = runner.invoke(app, ["report", "--workspace", str(root), "--no-clouds", "--dpi", "50"])
-    assert result.exit_code == 0, result.output
-    return root
+def snapshot_report(shared_report) -> Path:
+    """The workspace of the bundled snapshot's report (conftest.py; read only)."""
+    return shared_report[0]
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

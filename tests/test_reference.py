@@ -119,11 +119,9 @@ zoe,RL,4
 
 
 @pytest.fixture(scope="module")
-def seminar_report(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ws")
-    result = runner.invoke(app, ["report", "-w", str(root), "--no-clouds", "--dpi", "50"])
-    assert result.exit_code == 0, result.output
-    return root, result.output
+def seminar_report(shared_report):
+    """The bundled snapshot's report with the defaults (conftest.py; read only)."""
+    return shared_report
 
 
 def test_the_bundled_report_is_compared_with_the_seminar_by_default(seminar_report):

@@ -23,12 +23,9 @@ START_TIMEOUT = 120  # seconds for the server to say where it listens (the machi
 
 
 @pytest.fixture(scope="module")
-def reported(tmp_path_factory):
-    """A workspace with the bundled snapshot's report (and so its database)."""
-    root = tmp_path_factory.mktemp("ws")
-    result = runner.invoke(app, ["report", "-w", str(root), "--no-clouds", "--dpi", "50"])
-    assert result.exit_code == 0, result.output
-    return root
+def reported(shared_report):
+    """A workspace with the bundled snapshot's report, and so its database (conftest.py; serve only reads it)."""
+    return shared_report[0]
 
 
 @pytest.fixture(scope="module")
