@@ -246,6 +246,7 @@ def test_bad_venue_aliases_are_refused_with_the_fix(text, fix):
         parse_venues(text, "venues.toml")
 
 
+@pytest.mark.slow
 def test_report_takes_your_venue_aliases_file(tmp_path):
     aliases = tmp_path / "venues.toml"
     aliases.write_text(
@@ -371,6 +372,7 @@ def test_an_author_with_some_counts_missing_gets_no_invented_zeros(cited_records
         assert masked[["citations", "median_citations", "h_index", "most_cited"]].isna().all(axis=None)
 
 
+@pytest.mark.slow
 def test_the_report_shows_citations_when_known(cited_records, tmp_path):
     from authorstats.shell import report as reporting
     from authorstats.shell import store

@@ -74,6 +74,7 @@ def test_a_topic_named_total_is_refused_at_taxonomy_load(tmp_path, name):
 # --- 14. exit codes the documentation promises ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_author_named_twice_is_reported_once(workspace):
     result = cli("report", "-w", workspace, "-a", "lecun", "-a", "LeCun", "--no-clouds", "--dpi", "50")
 

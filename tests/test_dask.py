@@ -35,6 +35,7 @@ def cluster():
         yield local
 
 
+@pytest.mark.slow
 def test_dask_output_is_the_single_process_output(cluster, titles, tmp_path, monkeypatch):
     monkeypatch.setattr(classify_files, "CHUNK_ROWS", 10)
     from authorstats.shell import dask_classify
@@ -48,6 +49,7 @@ def test_dask_output_is_the_single_process_output(cluster, titles, tmp_path, mon
     assert "classify_chunk" in tasks  # the chunks were classified on the workers
 
 
+@pytest.mark.slow
 def test_dask_parquet_output_equals_the_single_process_one(cluster, titles, tmp_path):
     from authorstats.shell import dask_classify
 
@@ -57,6 +59,7 @@ def test_dask_parquet_output_equals_the_single_process_one(cluster, titles, tmp_
     assert pq.read_table(spread).equals(pq.read_table(single))
 
 
+@pytest.mark.slow
 def test_classify_frame_is_what_map_partitions_needs(cluster, titles):
     """The library use docs/scale.md shows: dask.dataframe.map_partitions(classify_frame, taxonomy)."""
     import dask.dataframe as dd

@@ -123,6 +123,7 @@ def test_authors_say_where_the_data_came_from(bundled):
     ]
 
 
+@pytest.mark.slow
 def test_the_database_is_replaced_whole_by_the_next_report(workspace):
     path = workspace / "data" / "processed" / "authorstats.db"
     for who in ("lecun", "hinton"):

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from authorstats.cli import app
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.slow]
 
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_NAME = '<b onmouseover="alert(3)">Eve</b>'

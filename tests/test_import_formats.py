@@ -352,6 +352,7 @@ def test_ris_records_without_er_are_skipped_by_line(workspace, tmp_path):
 # --- merging imported lists with each other and the snapshot ---------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_same_paper_from_pop_bibtex_and_the_snapshot_counts_once_and_is_listed_in_duplicates(workspace):
     assert import_(workspace, str(FIXTURES / "pop_lecun.csv"), "--author", "lecun", "--source", "pop").exit_code == 0
     assert import_(workspace, str(FIXTURES / "library.bib"), "--source", "bib").exit_code == 0

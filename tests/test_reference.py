@@ -177,6 +177,7 @@ def test_the_bundled_report_is_compared_with_the_seminar_by_default(seminar_repo
     assert "Compared with the seminar's tables" in output
 
 
+@pytest.mark.slow
 def test_reference_none_turns_the_comparison_off_and_another_window_has_none(tmp_path):
     for number, extra in enumerate((["--reference", "none"], ["--years", "2022"])):
         ws = tmp_path / str(number)
@@ -187,6 +188,7 @@ def test_reference_none_turns_the_comparison_off_and_another_window_has_none(tmp
         assert "Compared with" not in (ws / "reports" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_reference_file_of_ones_own(tmp_path):
     ref = tmp_path / "mine.csv"
     ref.write_text("author,topic,count\nHinton,Total,9\nhinton,Dreams,9\n", encoding="utf-8")

@@ -50,6 +50,7 @@ def assert_no_secret(text: str) -> None:
         assert secret not in text
 
 
+@pytest.mark.slow
 def test_fetch_and_report_with_every_secret_set_print_and_write_none(secret_env, workspace, tmp_path, caplog):
     roster = tmp_path / "roster.toml"
     roster.write_text(ROSTER, encoding="utf-8")

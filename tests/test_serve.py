@@ -87,6 +87,7 @@ def test_metadata_names_the_tables_and_columns_in_words(server):
     assert works["columns"]["year"] and works["description"]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_the_works_page_shows_the_facets_in_a_browser(server, tmp_path):
     from selenium.webdriver.common.by import By
