@@ -253,6 +253,7 @@ def test_roster_keys_differing_only_in_case_are_refused(workspace, tmp_path):
     assert files_under(workspace) == {}
 
 
+@pytest.mark.slow
 def test_a_roster_and_a_taxonomy_saved_with_a_byte_order_mark_are_read(workspace, tmp_path):
     tax = taxonomy(tmp_path / "tax.toml", "Vision", "transformers?", bom=True)
     people = roster(tmp_path / "authors.toml", "lecun", bom=True)

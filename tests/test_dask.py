@@ -76,6 +76,7 @@ def test_classify_frame_is_what_map_partitions_needs(cluster, titles):
     assert spread.reset_index(drop=True).astype(object).values.tolist() == expected.astype(object).values.tolist()
 
 
+@pytest.mark.slow
 def test_an_unreachable_scheduler_is_one_line(tmp_path, titles, monkeypatch):
     from authorstats.shell import dask_classify
 

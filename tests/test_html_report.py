@@ -179,6 +179,7 @@ MARKUP_CHARS = st.sampled_from(list("<>&\"'=/;# abi"))  # what markup is made of
 @settings(max_examples=60, deadline=None)
 # Lone surrogates (category Cs) never reach the page: compute_report replaces them first (text.clean_control;
 # test_a_lone_surrogate_in_a_record_becomes_the_replacement_character below).
+@pytest.mark.slow
 @given(st.text(st.one_of(MARKUP_CHARS, st.characters(blacklist_categories=("Cs",))), max_size=30))
 def test_no_string_from_data_changes_the_page_structure(text):
     """Whatever a title, name or path holds, the parser finds the same elements and reads the string back."""
