@@ -98,14 +98,16 @@ child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subproc
 def sample():
     while child.poll() is None:
         sizes = [resident_kb(p) for p in tree(child.pid)]
-        total[0], main[0], others[0] = max(total[0], sum(sizes)), max(main[0], sizes[0]), max(others[0], sum(sizes[1:]))
+        total[0] = max(total[0], sum(sizes))
+        main[0], others[0] = max(main[0], sizes[0]), max(others[0], sum(sizes[1:]))
         time.sleep(0.1)
 
 threading.Thread(target=sample, daemon=True).start()
 code = child.wait()
 wall = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "peak_kb": max(peak, total[0]), "main_kb": main[0], "others_kb": others[0], "code": code}))
+result = {"wall": wall, "peak_kb": max(peak, total[0]), "main_kb": main[0], "others_kb": others[0], "code": code}
+print(json.dumps(result))
 """
 
 
@@ -151,7 +153,7 @@ def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, flo
 
 def measure(pairs: list[tuple[Timing, list[str]]], runs: int, cwd: Path | None = None, warm_up: bool = True) -> None:
     """Run each command ``runs`` times, alternating between them, after one untimed warm-up each."""
-    for timing, cmd in pairs if warm_up else ():
+    for _timing, cmd in pairs if warm_up else ():
         run_once(cmd, cwd)  # warm-up: file cache, .pyc files, matplotlib's font cache
     for _ in range(runs):
         for timing, cmd in pairs:
@@ -242,7 +244,8 @@ class TimedPainter:
 
 workspace, roster_path, with_clouds = store.Workspace(Path(sys.argv[1])), sys.argv[2] or None, sys.argv[3] == "1"
 start = clock()
-authors, taxonomy, window = config_files.load_roster(roster_path), config_files.load_taxonomy(None), YearWindow(2021, 2022)
+authors, taxonomy = config_files.load_roster(roster_path), config_files.load_taxonomy(None)
+window = YearWindow(2021, 2022)
 gathered = timed("read raw records", report.read_records, workspace, authors)
 selection = timed("merge versions", analysis.select_records, gathered.records, authors, window, gathered.sources)
 frame = timed("classify", analysis.classify_records, selection.records, taxonomy,
@@ -271,9 +274,8 @@ def time_split(workspace: Path, roster: Path | None, clouds: bool, spent: dict |
         text=True,
     )
     if done.returncode != 0:
-        return [
-            f"(could not split the time: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode})"
-        ]
+        reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode
+        return [f"(could not split the time: {reason})"]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     if spent is not None:
         spent.update(result["spent"])
@@ -364,7 +366,8 @@ def bench_startup(args) -> Figure:
     split = [
         f"`import typer` +{typer_only.median - bare.median:.3f} s",
         f"the rest of `import authorstats.cli` +{cli_only.median - typer_only.median:.3f} s",
-        f"parsing and printing the help (typer's rich help: rich, markdown-it) +{helper.median - cli_only.median:.3f} s",
+        "parsing and printing the help (typer's rich help: rich, markdown-it) "
+        f"+{helper.median - cli_only.median:.3f} s",
     ]
     probe = (
         "import json, sys, authorstats, authorstats.cli; "
@@ -486,7 +489,8 @@ def bench_classify(args) -> Figure:
         + " (pandas read_csv + to_csv of the same file)",
         ", ".join(f"{r:.2f}x" for r in ratios)
         + (f"; marginal cost growth {', '.join(f'{g:.2f}x' for g in growth)}" if growth else ""),
-        "at most 3x the floor; linear growth (cost per extra title at most 1.5x the previous step's); peak under 1 GB at 1M",
+        "at most 3x the floor; linear growth (cost per extra title at most 1.5x the previous step's); "
+        "peak under 1 GB at 1M",
         met,
         "; ".join(misses),
         details,
@@ -1017,11 +1021,13 @@ def bench_merge(args) -> Figure:
         "records from benchmarks/inputs.py author_records with duplicate_share 0.2: a fifth are a second "
         "version of an earlier record (lower-cased, or with a full stop, venue arXiv preprint)",
         "CPU time of merge_publications only (process_time; generation not timed), one run each",
-        f"one author's records compared pairwise would cost 8x per record at 8,000 against 1,000; blocked: {one_growth:.2f}x",
+        "one author's records compared pairwise would cost 8x per record at 8,000 against 1,000; "
+        f"blocked: {one_growth:.2f}x",
     ]
     return Figure(
         "8. Merging many records",
-        f"{large:,} authors x 1,000: {big['us']:.0f} us per record; 1 author x 8,000: {one_big['us']:.0f} us per record",
+        f"{large:,} authors x 1,000: {big['us']:.0f} us per record; "
+        f"1 author x 8,000: {one_big['us']:.0f} us per record",
         f"10 authors x 1,000: {small['us']:.0f} us per record; 1 author x 1,000: {one_small['us']:.0f} us per record",
         f"{growth:.2f}x (authors); {one_growth:.2f}x (one author's records)",
         "cost per record from 10k to 1M records (1,000 authors x 1,000 with --full) at most 1.5x; "
@@ -1105,7 +1111,8 @@ def bench_stream(args) -> Figure:
         why,
         [
             f"{n:,} titles: classify {t.median:.2f} s (1 run), peak {t.peak_mb:.0f} MB (its own process "
-            f"{t.main_mb:.0f} MB, second process {t.workers_mb:.0f} MB); floor {f.median:.2f} s, peak {f.peak_mb:.0f} MB"
+            f"{t.main_mb:.0f} MB, second process {t.workers_mb:.0f} MB); "
+            f"floor {f.median:.2f} s, peak {f.peak_mb:.0f} MB"
             for n, t, f in rows
         ],
     )
@@ -1234,9 +1241,9 @@ def write_results(path: Path, figures: list[Figure], lines: list[str], args, ela
         f"Written by `python benchmarks/run.py{' ' + ' '.join(args.argv) if args.argv else ''}` on "
         f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')}; the whole run took {elapsed:.0f} s.",
         "Each figure is a ratio of medians against its floor, measured in the same run with the runs of the two "
-        "alternating; wall time of a fresh child process; peak memory is the largest of that process's maximum resident "
-        "set size and the memory of it and its worker processes together (sum of proportional set sizes, sampled "
-        "every 0.1 s).",
+        "alternating; wall time of a fresh child process; peak memory is the largest of that process's maximum "
+        "resident set size and the memory of it and its worker processes together (sum of proportional set sizes, "
+        "sampled every 0.1 s).",
         "",
         "| Figure | Measured | Floor | Ratio | Target | Result |",
         "|---|---|---|---|---|---|",

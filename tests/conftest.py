@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,20 @@ def workspace(tmp_path: Path) -> Path:
 def files_under(root: Path) -> dict[str, bytes]:
     """Every file below ``root`` with its bytes: compare before/after to prove nothing changed."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def shared_report(tmp_path_factory) -> Iterator[tuple[Path, str]]:
+    """`authorstats report --no-clouds --dpi 50` of the bundled snapshot in an empty workspace, made once per test run
+    for the tests that only read it: gives the workspace and the command's output. A test that writes into its
+    workspace makes its own report; the end of the run checks that no test changed a file of this one."""
+    from typer.testing import CliRunner
+
+    from authorstats.cli import app
+
+    root = tmp_path_factory.mktemp("shared_report")
+    result = CliRunner().invoke(app, ["report", "-w", str(root), "--no-clouds", "--dpi", "50"])
+    assert result.exit_code == 0, result.output
+    before = files_under(root)
+    yield root, result.output
+    assert files_under(root) == before, f"a test changed the shared report in {root}"

@@ -35,11 +35,9 @@ ROSTER = config_files.load_roster()
 
 
 @pytest.fixture(scope="module")
-def snapshot_report(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("analyses")
-    result = runner.invoke(app, ["report", "--workspace", str(root), "--no-clouds", "--dpi", "50"])
-    assert result.exit_code == 0, result.output
-    return root
+def snapshot_report(shared_report) -> Path:
+    """The workspace of the bundled snapshot's report (conftest.py; read only)."""
+    return shared_report[0]
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -254,6 +252,7 @@ def test_bad_venue_aliases_are_refused_with_the_fix(text, fix):
         parse_venues(text, "venues.toml")
 
 
+@pytest.mark.slow
 def test_report_takes_your_venue_aliases_file(tmp_path):
     aliases = tmp_path / "venues.toml"
     aliases.write_text(
@@ -379,6 +378,7 @@ def test_an_author_with_some_counts_missing_gets_no_invented_zeros(cited_records
         assert masked[["citations", "median_citations", "h_index", "most_cited"]].isna().all(axis=None)
 
 
+@pytest.mark.slow
 def test_the_report_shows_citations_when_known(cited_records, tmp_path):
     from authorstats.shell import report as reporting
     from authorstats.shell import store

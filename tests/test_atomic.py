@@ -70,6 +70,7 @@ def unreplaceable(path: Path, monkeypatch, how: str):
     yield
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["chattr", "failed rename"])
 def test_a_failed_rename_leaves_the_previous_report_and_data_exactly_as_they_were(workspace, monkeypatch, how):
     first = report(workspace, "2021")
@@ -85,6 +86,7 @@ def test_a_failed_rename_leaves_the_previous_report_and_data_exactly_as_they_wer
     assert our_leftovers(workspace) == []
 
 
+@pytest.mark.slow
 def test_a_failed_rename_removes_the_files_the_new_report_added(workspace, monkeypatch):
     first = runner.invoke(
         app, ["report", "-w", str(workspace), "-y", "2021", "-a", "lecun", "--no-clouds", "--dpi", "50"]
@@ -218,6 +220,7 @@ def test_dev_stdout_in_a_pipe_is_streamed_to(tmp_path, titles):
     assert stdout.is_symlink() and our_leftovers(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_review_output_through_a_symlink_keeps_the_link(workspace, tmp_path):
     assert report(workspace, "2021").exit_code == 0
     target = tmp_path / "shared.csv"

@@ -29,10 +29,10 @@ TAXONOMY = load_taxonomy()
 runner = CliRunner()
 
 
-@pytest.fixture
-def titles(tmp_path) -> Path:
+def write_titles(folder: Path) -> Path:
+    """titles.csv in folder: the labelled development titles, with blank titles, quotes, line breaks and formulas."""
     rows = list(csv.DictReader((DATA / "dev_labels.csv").open(encoding="utf-8")))
-    path = tmp_path / "titles.csv"
+    path = folder / "titles.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["title", "year", "note"])
@@ -43,6 +43,11 @@ def titles(tmp_path) -> Path:
             if number % 23 == 0:
                 writer.writerow([f'"{row["title"]}", revisited\nwith a line break', "", "=SUM(A1:A2)"])
     return path
+
+
+@pytest.fixture
+def titles(tmp_path) -> Path:
+    return write_titles(tmp_path)
 
 
 def whole_table_bytes(path: Path, tmp_path: Path) -> bytes:

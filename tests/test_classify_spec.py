@@ -133,12 +133,14 @@ _messy = st.lists(st.tuples(_piece, _gap), max_size=16).map(lambda parts: "".joi
 texts = st.tuples(st.one_of(_shaped, _messy), _case).map(lambda drawn: drawn[1](drawn[0]))
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(texts, min_size=1, max_size=12))
 def test_the_engine_agrees_with_the_spec_on_arbitrary_titles(titles):
     assert_agree(titles)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(st.tuples(texts, st.one_of(st.just(""), texts)), min_size=1, max_size=8))
 def test_the_engine_agrees_with_the_spec_on_arbitrary_titles_and_abstracts(pairs):

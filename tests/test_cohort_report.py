@@ -19,6 +19,8 @@ from authorstats.shell import config_files
 from authorstats.shell.report import report_options
 from authorstats.sources import snapshot
 
+pytestmark = pytest.mark.slow  # reports and computed reports of 41 authors
+
 HOSTILE_NAME = '<script>alert(1)</script> & "Q"'
 HOSTILE_TITLE = '"><img src=x onerror=alert(2)> Learning'
 N_AUTHORS = 41  # one more than the overview holds: the report gets per-author pages

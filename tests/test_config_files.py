@@ -1,4 +1,5 @@
-"""The shell reads the configuration files and config/ parses their text: the same objects either way, errors naming the file."""
+"""The shell reads the configuration files and config/ parses their text: the same objects either way, errors naming
+the file."""
 
 from __future__ import annotations
 

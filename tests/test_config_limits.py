@@ -74,6 +74,7 @@ def test_a_topic_named_total_is_refused_at_taxonomy_load(tmp_path, name):
 # --- 14. exit codes the documentation promises ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_author_named_twice_is_reported_once(workspace):
     result = cli("report", "-w", workspace, "-a", "lecun", "-a", "LeCun", "--no-clouds", "--dpi", "50")
 
@@ -252,6 +253,7 @@ def test_roster_keys_differing_only_in_case_are_refused(workspace, tmp_path):
     assert files_under(workspace) == {}
 
 
+@pytest.mark.slow
 def test_a_roster_and_a_taxonomy_saved_with_a_byte_order_mark_are_read(workspace, tmp_path):
     tax = taxonomy(tmp_path / "tax.toml", "Vision", "transformers?", bom=True)
     people = roster(tmp_path / "authors.toml", "lecun", bom=True)

@@ -1,4 +1,5 @@
-"""Formula injection: every CSV written for people quotes cells a spreadsheet would run, and reading them back undoes it."""
+"""Formula injection: every CSV written for people quotes cells a spreadsheet would run, and reading them back undoes
+it."""
 
 from __future__ import annotations
 
@@ -81,6 +82,7 @@ def import_hostile(workspace: Path, tmp_path: Path) -> Path:
     return source
 
 
+@pytest.mark.slow
 def test_report_and_review_files_are_safe_and_the_corrections_round_trip(workspace, tmp_path):
     import_hostile(workspace, tmp_path)
     raw = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyarrow.parquet as pq
 import pytest
-from test_classify_files import TAXONOMY, titles, whole_table_bytes  # noqa: F401  (titles is a fixture)
+from test_classify_files import TAXONOMY, whole_table_bytes, write_titles
 from typer.testing import CliRunner
 
 from authorstats.classification import engine
@@ -18,6 +18,11 @@ from authorstats.shell import classify_files
 from authorstats.shell.csv_files import read_titles_csv
 
 runner = CliRunner()
+
+
+@pytest.fixture
+def titles(tmp_path):
+    return write_titles(tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +35,7 @@ def cluster():
         yield local
 
 
+@pytest.mark.slow
 def test_dask_output_is_the_single_process_output(cluster, titles, tmp_path, monkeypatch):
     monkeypatch.setattr(classify_files, "CHUNK_ROWS", 10)
     from authorstats.shell import dask_classify
@@ -43,6 +49,7 @@ def test_dask_output_is_the_single_process_output(cluster, titles, tmp_path, mon
     assert "classify_chunk" in tasks  # the chunks were classified on the workers
 
 
+@pytest.mark.slow
 def test_dask_parquet_output_equals_the_single_process_one(cluster, titles, tmp_path):
     from authorstats.shell import dask_classify
 
@@ -52,6 +59,7 @@ def test_dask_parquet_output_equals_the_single_process_one(cluster, titles, tmp_
     assert pq.read_table(spread).equals(pq.read_table(single))
 
 
+@pytest.mark.slow
 def test_classify_frame_is_what_map_partitions_needs(cluster, titles):
     """The library use docs/scale.md shows: dask.dataframe.map_partitions(classify_frame, taxonomy)."""
     import dask.dataframe as dd
@@ -68,6 +76,7 @@ def test_classify_frame_is_what_map_partitions_needs(cluster, titles):
     assert spread.reset_index(drop=True).astype(object).values.tolist() == expected.astype(object).values.tolist()
 
 
+@pytest.mark.slow
 def test_an_unreachable_scheduler_is_one_line(tmp_path, titles, monkeypatch):
     from authorstats.shell import dask_classify
 

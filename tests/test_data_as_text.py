@@ -7,6 +7,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+import pytest
 from conftest import files_under
 from typer.testing import CliRunner
 
@@ -29,6 +30,7 @@ def taxonomy_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_report_draws_dollar_names_from_data_as_plain_text(workspace, tmp_path):
     roster = tmp_path / "roster.toml"
     roster.write_text(ROSTER, encoding="utf-8")

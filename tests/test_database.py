@@ -15,11 +15,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory):
-    """The workspace of a report of the bundled snapshot, 2021-2022, and its database opened read-only."""
-    root = tmp_path_factory.mktemp("ws")
-    result = runner.invoke(app, ["report", "-w", str(root), "--no-clouds", "--dpi", "50"])
-    assert result.exit_code == 0, result.output
+def bundled(shared_report):
+    """The workspace of a report of the bundled snapshot, 2021-2022 (conftest.py), and its database opened read-only."""
+    root = shared_report[0]
     path = root / "data" / "processed" / "authorstats.db"
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         yield root, db
@@ -125,6 +123,7 @@ def test_authors_say_where_the_data_came_from(bundled):
     ]
 
 
+@pytest.mark.slow
 def test_the_database_is_replaced_whole_by_the_next_report(workspace):
     path = workspace / "data" / "processed" / "authorstats.db"
     for who in ("lecun", "hinton"):

@@ -310,6 +310,7 @@ def test_import_keeps_titled_rows_and_names_the_untitled_lines(ws, tmp_path):
 # --- 5. workspace data --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_corrupt_raw_line_is_skipped_with_a_warning_naming_file_and_line(ws):
     raw = store.Workspace(ws).raw_file("scholar", "lecun")
     with open(raw, "a", encoding="utf-8") as handle:
@@ -327,6 +328,7 @@ def test_a_corrupt_raw_line_is_skipped_with_a_warning_naming_file_and_line(ws):
     assert files_under(store.Workspace(ws).raw) == before
 
 
+@pytest.mark.slow
 def test_a_missing_data_raw_falls_back_to_the_bundled_snapshot(workspace):
     result = cli("report", "-w", workspace, "--author", "lecun", "--no-clouds", "--dpi", "50")
 
@@ -416,6 +418,7 @@ def disk_full_on(monkeypatch, step: str) -> None:
     monkeypatch.setattr(os, step, full)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step", ["fsync", "replace"])
 def test_a_full_disk_during_report_leaves_the_previous_report_whole(ws, monkeypatch, step):
     before = files_under(ws)

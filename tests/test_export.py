@@ -145,9 +145,8 @@ def test_csv_reads_back_spreadsheet_safe(hostile_workspace, tmp_path):
     assert {r["venue_name"] for r in rows} >= {"NeurIPS", "arXiv", "JMLR"}
 
 
-def test_the_snapshot_exports_one_entry_per_work(workspace):
-    result = runner.invoke(app, ["report", "-w", str(workspace), "--no-clouds", "--dpi", "50"])
-    assert result.exit_code == 0, result.output
+def test_the_snapshot_exports_one_entry_per_work(shared_report):
+    workspace = shared_report[0]  # `report --no-clouds` of the bundled snapshot (conftest.py)
     papers = list(csv.DictReader(open(workspace / "data" / "processed" / "publications.csv", encoding="utf-8")))
     items = json.loads(export(workspace, "csljson", authors=()))
     assert len(items) == len({(p["title"].casefold(), p["year"]) for p in papers}) < len(papers)

@@ -523,6 +523,7 @@ def test_interrupted_details_resume_where_they_stopped(mock, workspace):
 # --- scholarly's global state --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_importing_scholarly_leaves_the_environment_alone(tmp_path):
     import subprocess
     import sys

@@ -108,10 +108,8 @@ def test_group_by_seminar_counts_only_seminar_categories_with_the_totals_unchang
     assert "<td>Representation (Causality)</td>" in page  # the paper list shows the category and its topic
 
 
-def test_the_seminar_comparison_counts_in_its_categories_and_gives_both_agreements(grouped, tmp_path):
-    plain = tmp_path / "plain"
-    plain.mkdir()
-    assert runner.invoke(app, ["report", "-w", str(plain), "--no-clouds", "--dpi", "50"]).exit_code == 0
+def test_the_seminar_comparison_counts_in_its_categories_and_gives_both_agreements(grouped, shared_report):
+    plain = shared_report[0]  # the same report without --group-by (conftest.py)
     tables = [
         pd.read_csv(ws / "reports" / "reference_comparison.csv", dtype=str, keep_default_na=False)
         for ws in (grouped, plain)

@@ -66,7 +66,8 @@ def help_defects(text: str) -> list[str]:
             if start > WIDTH - 40:
                 found.append(f"description squeezed into {WIDTH - start} columns: {line!r}")
     # Prose paragraphs are filled: a line never ends where the next line's first word would have fitted.
-    prose = lines[: next((i for i, l in enumerate(lines) if l.endswith(":") and not l.startswith(" ")), len(lines))]
+    heading = next((i for i, text in enumerate(lines) if text.endswith(":") and not text.startswith(" ")), len(lines))
+    prose = lines[:heading]
     for above, below in zip(prose, prose[1:]):
         if above.strip() and below.strip() and not above.startswith("Usage:"):
             word = below.split()[0]

@@ -179,6 +179,7 @@ MARKUP_CHARS = st.sampled_from(list("<>&\"'=/;# abi"))  # what markup is made of
 @settings(max_examples=60, deadline=None)
 # Lone surrogates (category Cs) never reach the page: compute_report replaces them first (text.clean_control;
 # test_a_lone_surrogate_in_a_record_becomes_the_replacement_character below).
+@pytest.mark.slow
 @given(st.text(st.one_of(MARKUP_CHARS, st.characters(blacklist_categories=("Cs",))), max_size=30))
 def test_no_string_from_data_changes_the_page_structure(text):
     """Whatever a title, name or path holds, the parser finds the same elements and reads the string back."""
@@ -262,6 +263,7 @@ def test_markdown_cells_escape_pipes_so_rows_keep_their_columns():
     assert all(len(re.split(r"(?<!\\)\|", row)) == 4 for row in rows)
 
 
+@pytest.mark.slow
 def test_svg_format_writes_svg_charts_and_embeds_them(fixture_ws):
     report(fixture_ws, "--format", "svg", "--no-clouds")
     reports = fixture_ws / "reports"
@@ -292,6 +294,7 @@ def test_unknown_format_is_a_usage_error(fixture_ws):
     assert "gif" in result.output
 
 
+@pytest.mark.slow
 def test_open_opens_the_written_index_in_the_browser(fixture_ws, monkeypatch):
     opened = []
     monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
@@ -299,6 +302,7 @@ def test_open_opens_the_written_index_in_the_browser(fixture_ws, monkeypatch):
     assert opened == [(fixture_ws / "reports" / "index.html").resolve().as_uri()]
 
 
+@pytest.mark.slow
 def test_without_open_no_browser_is_started(fixture_ws, monkeypatch):
     opened = []
     monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
@@ -306,6 +310,7 @@ def test_without_open_no_browser_is_started(fixture_ws, monkeypatch):
     assert opened == []
 
 
+@pytest.mark.slow
 def test_clouds_from_abstracts_fall_back_to_titles_with_a_warning(fixture_ws):
     result = report(fixture_ws, "--cloud-from", "abstracts")
     assert "hinton: no abstracts known; the word cloud uses titles instead" in result.output
@@ -315,6 +320,7 @@ def test_clouds_from_abstracts_fall_back_to_titles_with_a_warning(fixture_ws):
     assert "Word cloud of Geoffrey Hinton (titles of 2 papers)" in page
 
 
+@pytest.mark.slow
 def test_distinctive_clouds_are_drawn_and_named(fixture_ws):
     result = report(fixture_ws, "--distinctive")
     assert (fixture_ws / "reports" / "lecun_wordcloud.png").is_file()

@@ -294,7 +294,10 @@ def test_a_csv_whose_rows_name_nobody_on_the_roster_exits_2_and_writes_nothing(w
 
 def test_bibtex_with_an_unbalanced_brace_skips_that_entry_by_line_and_keeps_the_others(workspace, tmp_path):
     good = (FIXTURES / "library.bib").read_text(encoding="utf-8")
-    broken = "@article{broken2022,\n  title={Pix2seq: {A} Language Modeling Framework,\n  author={Chen, Ting and Hinton, Geoffrey},\n  year={2022}\n}\n\n"
+    broken = (
+        "@article{broken2022,\n  title={Pix2seq: {A} Language Modeling Framework,\n"
+        "  author={Chen, Ting and Hinton, Geoffrey},\n  year={2022}\n}\n\n"
+    )
     path = tmp_path / "mixed.bib"
     path.write_text(broken + good, encoding="utf-8")
 
@@ -349,6 +352,7 @@ def test_ris_records_without_er_are_skipped_by_line(workspace, tmp_path):
 # --- merging imported lists with each other and the snapshot ---------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_same_paper_from_pop_bibtex_and_the_snapshot_counts_once_and_is_listed_in_duplicates(workspace):
     assert import_(workspace, str(FIXTURES / "pop_lecun.csv"), "--author", "lecun", "--source", "pop").exit_code == 0
     assert import_(workspace, str(FIXTURES / "library.bib"), "--source", "bib").exit_code == 0
@@ -388,7 +392,8 @@ def test_bibtex_entries_written_on_one_line_are_all_read():
     text = (
         "@misc{hinton2021represent, title={How to represent part-whole hierarchies in a neural network}, "
         "author={Geoffrey Hinton}, year={2021}} @article{bardes2021vicreg, title={Vicreg}, "
-        "author={Bardes, Adrien and Ponce, Jean and LeCun, Yann}, journal={arXiv preprint arXiv:2105.04906}, year={2021}}\n"
+        "author={Bardes, Adrien and Ponce, Jean and LeCun, Yann}, journal={arXiv preprint arXiv:2105.04906}, "
+        "year={2021}}\n"
     )
     parsed = parse("one_line.bib", text=text)
     assert [(r.author, r.year) for r in parsed.records] == [("hinton", 2021), ("lecun", 2021)] and not parsed.bad

@@ -27,6 +27,8 @@ from authorstats.models import Publication
 from authorstats.shell import store
 from authorstats.sources import scholar
 
+pytestmark = pytest.mark.slow  # signals, killed processes and reports stopped half-way
+
 runner = CliRunner()
 TESTS = Path(__file__).parent
 SRC = TESTS.parent / "src"

@@ -154,6 +154,7 @@ def test_review_before_any_report_says_to_run_report(workspace):
     assert "Run `authorstats report` first" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_corrected_title_shows_its_topic_in_the_next_report(workspace):
     write(workspace / "data" / "labels.csv", 'title,source_id,topic\n"Deep Learning for AI",,Representation\n')
     result = runner.invoke(app, ["report", "-w", str(workspace), "--author", "lecun", "--no-clouds"])

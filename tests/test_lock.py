@@ -168,6 +168,7 @@ def review_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["import", "report", "fetch", "review --apply"])
 def test_every_writing_command_refuses_while_another_process_holds_the_lock(workspace, tmp_path, command):
     args = {
@@ -187,6 +188,7 @@ def test_every_writing_command_refuses_while_another_process_holds_the_lock(work
         assert not (workspace / "reports").exists()
 
 
+@pytest.mark.slow
 def test_the_lock_of_a_killed_run_is_free_at_once(workspace, tmp_path):
     with held_elsewhere(workspace, "import") as (holder, (pid,)):
         holder.kill()
@@ -202,6 +204,7 @@ def test_the_lock_of_a_killed_run_is_free_at_once(workspace, tmp_path):
     assert lock_files(workspace) == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="report forks its picture workers on Linux only")
 def test_workers_a_killed_run_forked_do_not_keep_its_lock(workspace, tmp_path):
     with held_elsewhere(workspace, "report", worker="fork") as (holder, (pid, worker)):
@@ -276,6 +279,7 @@ def stale_lock(workspace: Path) -> None:
     (workspace / "data" / ".lock").write_text("999999 import\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_runs_started_together_over_a_stale_lock_never_hold_it_at_the_same_time(workspace):
     stale_lock(workspace)
 
@@ -287,6 +291,7 @@ def test_runs_started_together_over_a_stale_lock_never_hold_it_at_the_same_time(
     assert all(end <= next_start for (_, end), (next_start, _) in zip(held, held[1:])), held
 
 
+@pytest.mark.slow
 def test_concurrent_imports_over_a_stale_lock_never_lose_a_record(workspace, tmp_path):
     """Issue 12, case 1: six imports into one author's file at once; every run that says "saved" is on disk."""
     stale_lock(workspace)
@@ -404,6 +409,7 @@ def assert_report_whole(workspace: Path) -> None:
     assert lecun == summary_column((reports / "summary.md").read_text(encoding="utf-8"), "Yann LeCun")
 
 
+@pytest.mark.slow
 @pytest.mark.stress
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forks the eight runs from one prepared process")
 def test_stress_eight_writers_over_a_stale_lock_many_times(workspace, tmp_path):

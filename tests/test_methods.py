@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from authorstats.cli import app
@@ -19,6 +20,7 @@ def methods_of(root) -> str:
     return text[text.index('id="methods"') :]
 
 
+@pytest.mark.slow
 def test_two_labels_matching_four_records_say_so_and_no_local_path_is_shown(tmp_path):
     root = tmp_path / "ws"
     (root / "data").mkdir(parents=True)
@@ -64,6 +66,7 @@ def page_taxonomy_bytes() -> bytes:
     return (resources.files("authorstats") / "data" / "taxonomy.toml").read_bytes()
 
 
+@pytest.mark.slow
 def test_without_a_labels_file_the_page_says_none_and_names_the_bundled_taxonomy(tmp_path):
     result = runner.invoke(app, ["report", "-w", str(tmp_path), "-a", "hinton", "--no-clouds", "--dpi", "50"])
     assert result.exit_code == 0, result.output

@@ -100,6 +100,7 @@ def test_the_heatmap_is_shaded_by_shares_when_totals_differ_more_than_twice_and_
     charts.close(fig)
 
 
+@pytest.mark.slow
 def test_report_heatmap_option_and_its_default(tmp_path):
     from typer.testing import CliRunner
 

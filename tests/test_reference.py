@@ -119,11 +119,9 @@ zoe,RL,4
 
 
 @pytest.fixture(scope="module")
-def seminar_report(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ws")
-    result = runner.invoke(app, ["report", "-w", str(root), "--no-clouds", "--dpi", "50"])
-    assert result.exit_code == 0, result.output
-    return root, result.output
+def seminar_report(shared_report):
+    """The bundled snapshot's report with the defaults (conftest.py; read only)."""
+    return shared_report
 
 
 def test_the_bundled_report_is_compared_with_the_seminar_by_default(seminar_report):
@@ -179,6 +177,7 @@ def test_the_bundled_report_is_compared_with_the_seminar_by_default(seminar_repo
     assert "Compared with the seminar's tables" in output
 
 
+@pytest.mark.slow
 def test_reference_none_turns_the_comparison_off_and_another_window_has_none(tmp_path):
     for number, extra in enumerate((["--reference", "none"], ["--years", "2022"])):
         ws = tmp_path / str(number)
@@ -189,6 +188,7 @@ def test_reference_none_turns_the_comparison_off_and_another_window_has_none(tmp
         assert "Compared with" not in (ws / "reports" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_reference_file_of_ones_own(tmp_path):
     ref = tmp_path / "mine.csv"
     ref.write_text("author,topic,count\nHinton,Total,9\nhinton,Dreams,9\n", encoding="utf-8")

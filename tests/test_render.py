@@ -29,6 +29,7 @@ def build(root, workers, clouds=True):
     return report.run_report(root, request, options)
 
 
+@pytest.mark.slow
 def test_workers_draw_the_same_files_as_one_process(tmp_path):
     alone = build(tmp_path / "alone", workers=1)
     shared = build(tmp_path / "shared", workers=2)
@@ -54,6 +55,7 @@ def _no_font(*args, **kwargs):
     raise RuntimeError("no font")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the workers are forked only on Linux")
 def test_a_failing_picture_fails_the_report_and_stops_the_workers(tmp_path, monkeypatch):
     monkeypatch.setattr(clouds, "make_cloud", _no_font)  # the forked workers have this module too
@@ -68,6 +70,7 @@ def _stuck(ax, marker):  # a chart that never finishes drawing
     time.sleep(60)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the workers are forked only on Linux")
 def test_leaving_the_painter_on_ctrl_c_ends_its_busy_workers(tmp_path):
     marker = tmp_path / "drawing"
@@ -96,6 +99,7 @@ def test_overview_authors_are_the_ones_with_most_papers_in_roster_order():
     assert analysis.overview_authors(matrix, 3) == ["b", "c", "d"]
 
 
+@pytest.mark.slow
 def test_beyond_the_cap_the_overview_shows_the_top_authors_and_the_page_links_the_rest(workspace, monkeypatch):
     monkeypatch.setattr(analysis, "OVERVIEW_AUTHORS", 2)  # the bundled 3 authors stand in for 1,000
     result = runner.invoke(app, ["report", "-w", str(workspace), "--no-clouds", "--dpi", "50"])

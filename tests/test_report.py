@@ -99,6 +99,7 @@ def test_report_prints_each_table_in_the_terminal(bundled_report):
     assert "Total" in result.output
 
 
+@pytest.mark.slow
 def test_a_narrower_window_counts_only_its_years(workspace):
     result = run("report", "--workspace", str(workspace), "--years", "2022", "--no-clouds", "--author", "lecun")
     assert result.exit_code == 0, result.output
@@ -108,6 +109,7 @@ def test_a_narrower_window_counts_only_its_years(workspace):
     assert not (workspace / "reports" / "lecun_wordcloud.png").exists()
 
 
+@pytest.mark.slow
 def test_fetched_data_is_preferred_over_the_snapshot(workspace):
     raw = workspace / "data" / "raw" / "scholar"
     raw.mkdir(parents=True)
@@ -146,6 +148,7 @@ def test_unknown_author_is_one_line_and_exit_2(workspace):
     assert not (workspace / "reports").exists()
 
 
+@pytest.mark.slow
 def test_source_date_epoch_sets_the_time_the_page_says_it_was_written(workspace, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1672531200")
     result = run("report", "--workspace", str(workspace), "--no-clouds", "--dpi", "50")

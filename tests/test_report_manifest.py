@@ -6,9 +6,12 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from authorstats.cli import app
+
+pytestmark = pytest.mark.slow  # every test runs two or more whole reports in one workspace
 
 runner = CliRunner()
 SMALL = ("--cloud-size", "400x200", "--dpi", "60")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import httpx
@@ -78,7 +79,14 @@ def test_a_new_line_goes_after_the_last_value_before_the_comment_that_leads_to_t
 
 def test_a_changed_value_keeps_its_comment():
     edited = resolve.set_roster_value(GROUPED, "lecun", "dblp", "l/YannLeCun")
-    assert edited == GROUPED.replace("dblp = 'old/Pid'   #", 'dblp = "l/YannLeCun"   #')
+    # the new value reads back; which quotes hold it is tomlkit's choice (0.15.3 keeps the user's single quotes)
+    assert tomllib.loads(edited)["author"][0]["dblp"] == "l/YannLeCun"
+    [changed] = [line for line in edited.splitlines() if "dblp" in line]
+    assert changed.startswith("  dblp = ") and changed.endswith("   # from the old page")
+    # every other line stays as the user wrote it
+    assert [line for line in edited.splitlines() if "dblp" not in line] == [
+        line for line in GROUPED.splitlines() if "dblp" not in line
+    ]
 
 
 def test_the_last_table_of_a_file_without_a_final_line_ending():

@@ -50,6 +50,7 @@ def assert_no_secret(text: str) -> None:
         assert secret not in text
 
 
+@pytest.mark.slow
 def test_fetch_and_report_with_every_secret_set_print_and_write_none(secret_env, workspace, tmp_path, caplog):
     roster = tmp_path / "roster.toml"
     roster.write_text(ROSTER, encoding="utf-8")
@@ -104,7 +105,8 @@ def leaking_run(monkeypatch, exc: BaseException | None = None, warning: str | No
 
 LEAK = (
     f"GET https://api.openalex.org/works?api_key={OPENALEX_KEY} via "
-    f"http://alice:{PROXY_PASSWORD}@127.0.0.1:3128 and http://scraperapi:{SCRAPER_KEY}@proxy-server.scraperapi.com:8001 "
+    f"http://alice:{PROXY_PASSWORD}@127.0.0.1:3128 and "
+    f"http://scraperapi:{SCRAPER_KEY}@proxy-server.scraperapi.com:8001 "
     f"(env proxy {ENV_PROXY_PASSWORD})"
 )
 

@@ -68,6 +68,7 @@ def test_dblp_works_out_of_the_box_for_a_bundled_author(mock, workspace):
     assert "VICReg" in (workspace / "data" / "raw" / "dblp" / "lecun.jsonl").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_auto_falls_back_from_a_refused_scholar_to_dblp_for_the_bundled_authors(mock, workspace):
     refused = mock.get(url__startswith="https://scholar.google.com/citations").mock(
         return_value=httpx.Response(429, text="Too Many Requests")

@@ -23,12 +23,9 @@ START_TIMEOUT = 120  # seconds for the server to say where it listens (the machi
 
 
 @pytest.fixture(scope="module")
-def reported(tmp_path_factory):
-    """A workspace with the bundled snapshot's report (and so its database)."""
-    root = tmp_path_factory.mktemp("ws")
-    result = runner.invoke(app, ["report", "-w", str(root), "--no-clouds", "--dpi", "50"])
-    assert result.exit_code == 0, result.output
-    return root
+def reported(shared_report):
+    """A workspace with the bundled snapshot's report, and so its database (conftest.py; serve only reads it)."""
+    return shared_report[0]
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +45,8 @@ def server(reported):
         try:
             first = lines.get(timeout=START_TIMEOUT)
         except queue.Empty:
-            pytest.fail(
-                f"serve printed nothing in {START_TIMEOUT} s; stderr: {process.stderr.read() if process.poll() is not None else ''}"
-            )
+            stderr = process.stderr.read() if process.poll() is not None else ""
+            pytest.fail(f"serve printed nothing in {START_TIMEOUT} s; stderr: {stderr}")
         assert first.startswith("Serving ") and " at http://127.0.0.1:" in first, first
         url = first.split(" at ", 1)[1].split()[0]
         parts = urlsplit(url)
@@ -91,6 +87,7 @@ def test_metadata_names_the_tables_and_columns_in_words(server):
     assert works["columns"]["year"] and works["description"]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_the_works_page_shows_the_facets_in_a_browser(server, tmp_path):
     from selenium.webdriver.common.by import By

@@ -111,6 +111,7 @@ def test_the_table_picture_is_the_seminar_table(lecun_report):
     assert width == 5 * 50 and abs(height - (1.05 + 0.34 * rows) * 50) <= 1  # one row per line of the table
 
 
+@pytest.mark.slow
 def test_a_window_outside_the_snapshot_warns(tmp_path):
     result = runner.invoke(app, ["report", "-w", str(tmp_path), "--years", "1990", "--no-clouds", "--dpi", "50"])
     assert result.exit_code == 0, result.output

@@ -1,5 +1,5 @@
-"""write_output_csv streams a table into place: the same bytes as to_csv of the spreadsheet-safe table, atomically, in an
-existing folder only."""
+"""write_output_csv streams a table into place: the same bytes as to_csv of the spreadsheet-safe table, atomically, in
+an existing folder only."""
 
 import pandas as pd
 import pytest
@@ -95,6 +95,7 @@ def test_added_columns_follow_the_frame_each_distinct_row_where_its_code_says(tm
     assert path.read_bytes() == counted.assign(topic=["x", "y"] * 4).to_csv(index=False).encode("utf-8")
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(

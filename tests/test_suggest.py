@@ -1,4 +1,5 @@
-"""`authorstats taxonomy suggest`: a starter taxonomy from 300 real titles of three fields (tests/data/three_fields_titles.md)."""
+"""`authorstats taxonomy suggest`: a starter taxonomy from 300 real titles of three fields
+(tests/data/three_fields_titles.md)."""
 
 from __future__ import annotations
 
