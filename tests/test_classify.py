@@ -16,6 +16,7 @@ from authorstats.shell.config_files import load_taxonomy
 from authorstats.shell.csv_files import read_labels_csv
 
 DATA = Path(__file__).parent / "data"
+HOLDOUT = Path(__file__).parent.parent / "src" / "authorstats" / "data" / "holdout_labels.csv"
 TAXONOMY = load_taxonomy()
 
 
@@ -40,9 +41,10 @@ def test_own_cases_beyond_the_dev_set_reach_the_unseen_set_targets_with_margin()
 
 def test_a_holdout_labelled_apart_from_the_taxonomy_reaches_the_unseen_set_targets():
     """80 titles (2023+ papers of these authors and field classics) labelled by TOPICS.md rules by someone
-    who did not tune the taxonomy, and measured once before any change (tests/data/holdout_labels.csv):
+    who did not tune the taxonomy, and measured once before any change (src/authorstats/data/holdout_labels.csv,
+    shipped for the deck's methods slide):
     strict 0.887, lenient 1.000. Tune on the other files, never on this one."""
-    result = evaluate(read_labels_csv(DATA / "holdout_labels.csv"), TAXONOMY)
+    result = evaluate(read_labels_csv(HOLDOUT), TAXONOMY)
     assert result.count == 80
     assert result.lenient >= 0.85
     assert result.strict >= 0.70

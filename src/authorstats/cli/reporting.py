@@ -203,6 +203,78 @@ def report(
             typer.echo(f"Could not open a browser; open {result.index.resolve()} yourself.", err=True)
 
 
+class DeckFormat(str, Enum):
+    pptx = "pptx"
+    pdf = "pdf"
+
+
+@app.command(short_help="Write the seminar deck: editable tables, charts, notes (.pptx or PDF).")
+@command
+def slides(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the deck here.", show_default="reports/authorstats.pptx"
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            metavar="FILE.pptx",
+            help="Use this deck's theme, masters and layouts (it needs 'Title Slide' and 'Title Only' layouts).",
+        ),
+    ] = None,
+    deck_format: Annotated[
+        DeckFormat,
+        typer.Option("--format", metavar="[pptx|pdf]", help="pptx, or pdf (converted by LibreOffice, when installed)."),
+    ] = DeckFormat.pptx,
+    workspace: WorkspaceOpt = Path("."),
+    years: YearsOpt = "2021-2022",
+    author: AuthorOpt = None,
+    taxonomy: TaxonomyOpt = None,
+    roster: RosterOpt = None,
+    group_by: Annotated[
+        str | None,
+        typer.Option(
+            "--group-by", metavar="NAME", help="Count each paper under its topic's category in this grouping."
+        ),
+    ] = None,
+    reference: Annotated[
+        str | None,
+        typer.Option(
+            "--reference",
+            metavar="FILE.csv",
+            show_default="the seminar's tables with the bundled roster and 2021-2022, else none",
+            help="A reference table to compare with (author, topic, count); 'none': no comparison slides.",
+        ),
+    ] = None,
+) -> None:
+    """Write the report as a slide deck that opens in PowerPoint, Keynote, LibreOffice Impress and Google Slides.
+
+    A title slide; per author the topic table as an editable table with the topic chart, then topics by year and
+    the word cloud; the overview; the comparison with the reference table; trends, co-authors, citations and
+    venues when the data has them; and a methods slide. Each slide's speaker notes give the numbers' source and
+    the papers behind each table row. With more than 40 authors, the 40 with the most papers get slides of their
+    own. See docs/slides.md.
+    """
+    from authorstats.shell import report as reporting
+    from authorstats.shell import slides as decks
+
+    request = reporting.ReportRequest(
+        years=years, authors=author or [], roster=roster, taxonomy=taxonomy, reference=reference, group_by=group_by
+    )
+    result = decks.write_slides(
+        workspace, request, decks.SlideOptions(output, template, deck_format.value), bar=progress_bar
+    )
+    note = (
+        f"; {result.authors - result.authors_with_slides} of {result.authors} authors have no slides of their own"
+        if result.authors_with_slides < result.authors
+        else ""
+    )
+    typer.echo(f"Wrote {result.slides} slides -> {result.path}{note}.")
+
+
 class ExportFormat(str, Enum):
     bibtex = "bibtex"
     ris = "ris"

@@ -380,6 +380,11 @@ def write_output_text(path: Path, text: str) -> Path:
     return _write_output(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
+def write_output_bytes(path: Path, data: bytes) -> Path:
+    """write_output_text for bytes (a deck, a PDF)."""
+    return _write_output(path, lambda handle: handle.write(data))
+
+
 def _check_output_folder(path: Path) -> None:
     parent = path.parent
     if not parent.is_dir():
