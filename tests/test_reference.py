@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from authorstats.analysis.reference import agreement, compare
+from authorstats.analysis.reference import MIN_PAPERS, agreement, compare
 from authorstats.analysis.report import AuthorData, Provenance
 from authorstats.cli import app
 from authorstats.config.reference import parse_reference
@@ -86,8 +86,8 @@ def test_the_comparison_shows_unknown_topics_and_missing_authors():
     ref = parse_reference(
         rows("""
 author,topic,count
-Ann Lee,Architecture,3
-Ann Lee,Quantum Gardening,1
+Ann Lee,Architecture,9
+Ann Lee,Quantum Gardening,3
 zoe,RL,4
 """),
         "ref.csv",
@@ -97,17 +97,19 @@ zoe,RL,4
         "[[topic]]\nname = 'RL'\n[topic.terms]\n'reward' = 2\n"
     )
     result = compare(
-        [author_data("ann", "Ann Lee", {"Architecture": 2, "RL": 2}), author_data("bob", "Bob Ray", {"RL": 1})],
+        [author_data("ann", "Ann Lee", {"Architecture": 6, "RL": 6}), author_data("bob", "Bob Ray", {"RL": 1})],
         ref,
         taxonomy,
     )
     ann, bob = result.authors
     assert [(t.topic, t.reference, t.ours, t.difference, t.in_taxonomy) for t in ann.topics] == [
-        ("Architecture", 3, 2, -1, True),
-        ("Quantum Gardening", 1, 0, -1, False),
-        ("RL", 0, 2, 2, True),
+        ("Architecture", 9, 6, -3, True),
+        ("Quantum Gardening", 3, 0, -3, False),
+        ("RL", 0, 6, 6, True),
     ]
     assert ann.agreement == pytest.approx(0.5) and ann.coverage_gap == 0
+    low, high = ann.interval
+    assert 0 <= low <= high <= 1 and ann.agreement_text.startswith("50% (95% bootstrap interval ")
     assert "Quantum Gardening" in ann.explanation() and "not topics of the taxonomy" in ann.explanation().lower()
     assert bob.reference_total is None and bob.agreement is None  # in the report, not in the reference
     assert "has no table of Bob Ray" in bob.explanation()
@@ -170,7 +172,7 @@ def test_the_bundled_report_is_compared_with_the_seminar_by_default(seminar_repo
     summary = (root / "reports" / "summary.md").read_text(encoding="utf-8")
     for text in (page, summary):
         assert "Coverage: the seminar counts 27 works, authorstats' data holds 33 (6 more)" in text
-        assert "Classification: the topic shares agree" in text
+        assert "Shares: the topic shares agree" in text and "both move the shares" in text
     assert (root / "reports" / "lecun_reference.png").is_file() and not (
         root / "reports" / "bengio_reference.png"
     ).exists()
@@ -191,15 +193,39 @@ def test_reference_none_turns_the_comparison_off_and_another_window_has_none(tmp
 @pytest.mark.slow
 def test_a_reference_file_of_ones_own(tmp_path):
     ref = tmp_path / "mine.csv"
-    ref.write_text("author,topic,count\nHinton,Total,9\nhinton,Dreams,9\n", encoding="utf-8")
+    ref.write_text("author,topic,count\nHinton,Total,12\nhinton,Dreams,12\n", encoding="utf-8")
     result = runner.invoke(
         app, ["report", "-w", str(tmp_path), "-a", "hinton", "--no-clouds", "--dpi", "50", "--reference", str(ref)]
     )
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "reports" / "reference_comparison.csv", dtype=str, keep_default_na=False)
     dreams = table[table["topic"] == "Dreams"].iloc[0]
-    assert (dreams["reference"], dreams["authorstats"], dreams["in_taxonomy"]) == ("9", "0", "no")
+    assert (dreams["reference"], dreams["authorstats"], dreams["in_taxonomy"]) == ("12", "0", "no")
     assert table[table["topic"] == "Total"].iloc[0]["agreement"] == "0.000"
+
+
+def test_an_agreement_over_too_few_papers_is_withheld_and_says_why():
+    ref = parse_reference(rows("author,topic,count\nann,Architecture,2\nann,RL,1\n"), "ref.csv")
+    taxonomy = parse_taxonomy(
+        "[[topic]]\nname = 'Architecture'\n[topic.terms]\n'layer' = 2\n"
+        "[[topic]]\nname = 'RL'\n[topic.terms]\n'reward' = 2\n"
+    )
+    (ann,) = compare([author_data("ann", "Ann Lee", {"Architecture": 1, "RL": 1})], ref, taxonomy).authors
+    assert ann.agreement is None and ann.interval is None
+    assert ann.agreement_text == f"withheld: {ann.withheld}"
+    assert f"fewer than {MIN_PAPERS} papers" in ann.withheld and "authorstats 2, the reference 3" in ann.withheld
+    assert "%" not in ann.agreement_text and "no agreement is given" in ann.explanation()
+
+
+def test_the_terminal_prints_no_percentage_for_a_small_table(tmp_path):
+    ref = tmp_path / "small.csv"
+    ref.write_text("author,topic,count\nhinton,Architecture,2\nhinton,Representation,1\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["report", "-w", str(tmp_path), "-a", "hinton", "--tables-only", "--reference", str(ref)]
+    )
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("Geoffrey Hinton: Total")]
+    assert "%" not in line and "withheld: fewer than 10 papers" in line
 
 
 def test_a_bad_reference_file_is_exit_2_in_one_line(tmp_path):

@@ -45,7 +45,11 @@ COMPARISON_COLUMNS = [
     "authorstats",
     "difference",
     "agreement",
+    "agreement_low",  # the agreement's 95% interval (resampling both tables' papers)
+    "agreement_high",
     "agreement_taxonomy",
+    "grouping",  # the taxonomy's grouping the counts are in ("": the report's own topics)
+    "note",  # why no agreement is given, when it is withheld
 ]
 
 
@@ -70,9 +74,21 @@ class AuthorComparison:
     ours_total: int
     reference_total: int | None
     topics: tuple[ComparedTopic, ...]  # empty when the reference gives this author a total only
-    agreement: float | None  # None: no topic distribution to compare (a total only, or no papers)
+    agreement: float | None  # None: no topic distribution to compare (a total only, or no papers), or withheld
     # compared in a grouping's categories: the agreement of the full taxonomy's topics with the reference's rows
     agreement_taxonomy: float | None = None
+    interval: tuple[float, float] | None = None  # the agreement's 95% interval, resampling both tables' papers
+    withheld: str = ""  # why no agreement is given though both tables have topics (too few papers)
+
+    @property
+    def agreement_text(self) -> str:
+        """The agreement as every output states it: "75% (95% bootstrap interval 45-77%)", or why there is none."""
+        if self.agreement is None:
+            return f"withheld: {self.withheld}" if self.withheld else "not comparable"
+        if self.interval is None:
+            return f"{self.agreement:.0%}"
+        low, high = self.interval
+        return f"{self.agreement:.0%} (95% bootstrap interval {low:.0%}-{high:.0%})"
 
     @property
     def coverage_gap(self) -> int | None:
@@ -96,18 +112,21 @@ class AuthorComparison:
             f"{self.ours_total} ({more}); only the totals can be compared, as a table of counts does not "
             "say which works it counted."
         ]
-        if self.agreement is None:
+        if self.agreement is None and not self.withheld:
             words.append(
                 f"Classification: not comparable, {reference_name} gives {self.name}'s total only."
                 if self.reference_total and not self.topics
                 else "Classification: not comparable, one of the tables has no papers."
             )
+        elif self.agreement is None:
+            words.append(f"Classification: no agreement is given, {self.withheld}.")
         else:
-            elsewhere = self.papers_elsewhere or 0.0
+            spread = f"; 95% bootstrap interval {self.interval[0]:.0%}-{self.interval[1]:.0%}" if self.interval else ""
+            same = "the same number of works, not necessarily the same works" if not gap else "different sets of works"
             words.append(
-                f"Classification: the topic shares agree {self.agreement:.0%} (1 - total variation "
-                f"distance), so about {elsewhere:.0f} of authorstats' {self.ours_total} papers are counted "
-                f"under other topics than {reference_name}'s shares would put them."
+                f"Shares: the topic shares agree {self.agreement:.0%} (1 - total variation distance{spread}). The two "
+                f"tables count {same}, so the works each counts (coverage) and the topic each paper got "
+                "(classification) both move the shares; a table of counts cannot tell the two apart."
             )
             if self.agreement_taxonomy is not None:
                 words.append(
@@ -153,7 +172,11 @@ class Comparison:
                     "authorstats": item.ours_total,
                     "difference": item.coverage_gap,
                     "agreement": "" if item.agreement is None else f"{item.agreement:.3f}",
+                    "agreement_low": "" if item.interval is None else f"{item.interval[0]:.3f}",
+                    "agreement_high": "" if item.interval is None else f"{item.interval[1]:.3f}",
                     "agreement_taxonomy": "" if item.agreement_taxonomy is None else f"{item.agreement_taxonomy:.3f}",
+                    "grouping": self.grouping,
+                    "note": item.withheld,
                 }
             )
             rows += [
@@ -165,11 +188,37 @@ class Comparison:
                     "authorstats": t.ours,
                     "difference": t.difference,
                     "agreement": "",
+                    "agreement_low": "",
+                    "agreement_high": "",
                     "agreement_taxonomy": "",
+                    "grouping": self.grouping,
+                    "note": "",
                 }
                 for t in item.topics
             ]
         return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+MIN_PAPERS = 10  # an agreement needs this many papers in each table; fewer, and one paper moves it by 10 points
+RESAMPLES = 2000  # bootstrap resamples for the agreement's interval (fixed seed: the same data, the same interval)
+
+
+def agreement_interval(ours: dict[str, int], theirs: dict[str, int]) -> tuple[float, float] | None:
+    """The 95% interval of the agreement when each table's papers are resampled (a multinomial bootstrap of both
+    tables: which papers happened to be counted moves the shares as much as how they were tagged)."""
+    import numpy as np
+
+    topics = sorted(set(ours) | set(theirs))
+    a = np.array([ours.get(t, 0) for t in topics], dtype=float)
+    b = np.array([theirs.get(t, 0) for t in topics], dtype=float)
+    if a.sum() == 0 or b.sum() == 0:
+        return None
+    rng = np.random.default_rng(0)
+    sa = rng.multinomial(int(a.sum()), a / a.sum(), size=RESAMPLES) / a.sum()
+    sb = rng.multinomial(int(b.sum()), b / b.sum(), size=RESAMPLES) / b.sum()
+    values = 1 - np.abs(sa - sb).sum(axis=1) / 2
+    low, high = np.percentile(values, [2.5, 97.5])
+    return float(low), float(high)
 
 
 def agreement(ours: dict[str, int], theirs: dict[str, int]) -> float | None:
@@ -210,7 +259,7 @@ def compare(authors: Sequence[AuthorData], reference: Reference, taxonomy: Taxon
         else:
             ours = {str(t): int(c) for t, c in item.table.itertuples(index=False) if t != "Total"}
         compared = _compare_one(item, ref, ours, ours_total, known)
-        if grouping is not None and ref.counts:
+        if grouping is not None and ref.counts and compared.agreement is not None:
             compared = dataclasses.replace(compared, agreement_taxonomy=agreement(fine, ref.counts))
         out.append(compared)
     unmatched = tuple(r.author for r in reference.authors if r.author not in used)
@@ -236,6 +285,23 @@ def _compare_one(
     theirs = ref.counts
     if not theirs:  # a total only: nothing to compare topic by topic
         return AuthorComparison(item.author.key, item.author.name, ours_total, ref.total, (), None)
-    names = sorted(set(ours) | set(theirs), key=lambda t: (-theirs.get(t, 0), -ours.get(t, 0), t))
+    names = sorted(
+        set(ours) | set(theirs), key=lambda t: (t == "Other", -theirs.get(t, 0), -ours.get(t, 0), t)
+    )  # Other (unclassified) last
     rows = tuple(ComparedTopic(t, theirs.get(t, 0), ours.get(t, 0), t in known) for t in names)
-    return AuthorComparison(item.author.key, item.author.name, ours_total, ref.total, rows, agreement(ours, theirs))
+    n_ours, n_theirs = sum(ours.values()), sum(theirs.values())
+    if 0 < min(n_ours, n_theirs) < MIN_PAPERS:
+        why = (
+            f"fewer than {MIN_PAPERS} papers in a table (authorstats {n_ours}, the reference {n_theirs}), "
+            "too few for the shares to mean much"
+        )
+        return AuthorComparison(item.author.key, item.author.name, ours_total, ref.total, rows, None, withheld=why)
+    return AuthorComparison(
+        item.author.key,
+        item.author.name,
+        ours_total,
+        ref.total,
+        rows,
+        agreement(ours, theirs),
+        interval=agreement_interval(ours, theirs),
+    )

@@ -76,10 +76,14 @@ def comparison_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -
             (t.topic if t.in_taxonomy else f"{t.topic} (not in taxonomy)", t.reference, t.ours) for t in item.topics
         )
         title = f"{item.name}, {data.window}: {short_name(data.comparison)} against authorstats"
+        counted = (
+            f"counted in the taxonomy's {data.comparison.grouping!r} grouping"
+            if data.comparison.grouping
+            else "counted in the report's topics"
+        )
         subtitle = (
-            f"Totals {item.reference_total} and {item.ours_total}; agreement of the topic shares {item.agreement:.0%}"
-            if item.agreement is not None
-            else f"Totals {item.reference_total} and {item.ours_total}"
+            f"Totals {item.reference_total} and {item.ours_total}, {counted}; "
+            f"agreement of the topic shares {item.agreement_text}"
         )
         # where each side's numbers come from, as on every chart
         subtitle += f"\n{short_name(data.comparison)}: {data.comparison.name}\nauthorstats: {sources.get(item.key, '')}"
@@ -102,8 +106,7 @@ def reference_alt(item: AuthorComparison, reference: str) -> str:
         f"Grouped bars of {item.name}'s topics, {reference} against authorstats: "
         f"totals {item.reference_total} and {item.ours_total}"
     )
-    if item.agreement is not None:
-        text += f", agreement {item.agreement:.0%}"
+    text += f", agreement {item.agreement_text}"
     differing = sorted((t for t in item.topics if t.ours != t.reference), key=lambda t: -abs(t.ours - t.reference))
     if differing:
         text += "; largest differences: " + ", ".join(f"{t.topic} {t.reference} and {t.ours}" for t in differing[:3])
@@ -152,7 +155,7 @@ def page_view(comparison: Comparison | None, pictures: Mapping[tuple[str, str], 
             a.name,
             a.reference_total,
             a.ours_total,
-            "" if a.agreement is None else f"{a.agreement:.0%}",
+            a.agreement_text,
             "" if a.agreement_taxonomy is None else f"{a.agreement_taxonomy:.0%}",
             a.explanation(_named(comparison)),
             tuple((t.topic, t.reference, t.ours, f"{t.difference:+d}", t.in_taxonomy) for t in a.topics),
@@ -171,7 +174,7 @@ def _author_markdown(item: AuthorComparison, comparison: Comparison) -> list[str
     label = short_name(comparison)
     out = [f"### {markdown.cell(item.name)}", ""]
     if item.reference_total is not None:
-        agreement = "not comparable" if item.agreement is None else f"{item.agreement:.0%}"
+        agreement = item.agreement_text
         rows: list[list[object]] = [
             [markdown.Markdown("**Total**"), item.reference_total, item.ours_total, f"{item.coverage_gap:+d}"]
         ]
@@ -180,7 +183,7 @@ def _author_markdown(item: AuthorComparison, comparison: Comparison) -> list[str
             for t in item.topics
         ]
         both = (
-            "" if item.agreement_taxonomy is None else f" ({item.agreement_taxonomy:.0%} in the full taxonomy's topics)"
+            "" if item.agreement_taxonomy is None else f"; {item.agreement_taxonomy:.0%} in the full taxonomy's topics"
         )
         out += [
             markdown.table(["Topic", label, "authorstats", "Difference"], rows, [False, True, True, True]),

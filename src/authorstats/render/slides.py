@@ -352,7 +352,7 @@ def _comparison_slides(
     for item in comparison.authors:
         if item.key not in shown or (item.key, "reference") not in pictures:
             continue
-        agreement = f"agreement {item.agreement:.0%}" if item.agreement is not None else "no topic-by-topic agreement"
+        agreement = f"agreement {item.agreement_text}"
         theirs = item.reference_total if item.reference_total is not None else "?"
         line = (
             f"{item.name}: {comparison.name} counted {theirs} works, authorstats {item.ours_total}; compared "

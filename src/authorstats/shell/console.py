@@ -156,7 +156,7 @@ def print_comparison(comparison: Comparison) -> None:
         if item.reference_total is None:
             typer.echo(f"\n{item.name}: no table in the reference.")
             continue
-        agreement = "not comparable" if item.agreement is None else f"{item.agreement:.0%}"
+        agreement = item.agreement_text
         if item.agreement_taxonomy is not None:
             agreement += f" in the {comparison.grouping} categories, {item.agreement_taxonomy:.0%} in the full taxonomy"
         typer.echo(
