@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -166,7 +167,7 @@ def test_a_paper_imported_three_ways_counts_once_and_its_merges_are_listed(works
     importer.import_file(csv_file, ws, load_roster())
     lecun = [a for a in load_roster() if a.key == "lecun"]
 
-    gathered = read_records(ws, lecun)
+    gathered = read_records(ws, lecun, snapshot_too=False)  # the import alone (report --no-snapshot)
     selection = select_records(gathered.records, lecun, YearWindow(2021, 2022), gathered.sources)
     records, provenance, merges = selection.records, selection.provenance, selection.merges
 
@@ -174,3 +175,46 @@ def test_a_paper_imported_three_ways_counts_once_and_its_merges_are_listed(works
     assert provenance["lecun"].records_merged == 2 and provenance["lecun"].sources == ("import",)
     assert [m.dropped_venue for m in merges] == ["arXiv preprint arXiv:2105.04906"] * 2
     assert all(m.kept_year == 2022 and m.reason for m in merges)
+
+
+BIB = """
+@inproceedings{path,
+  title = {A Path Towards Autonomous Machine Intelligence},
+  author = {LeCun, Yann},
+  year = {2022},
+}
+@article{energy,
+  title = {Learning Invariant Representations of Shapes with Energy Landscapes},
+  author = {LeCun, Yann and Doe, Jane},
+  year = {2022},
+  journal = {Journal of Things}
+}
+@inproceedings{vicreg,
+  title = {VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning},
+  author = {Bardes, Adrien and Ponce, Jean and LeCun, Yann},
+  year = {2022},
+  booktitle = {ICLR 2022}
+}
+"""
+
+
+def _total(workspace: Path, key: str) -> int:
+    rows = list(csv.DictReader((workspace / "reports" / f"{key}_topics.csv").open(encoding="utf-8")))
+    return int(rows[0]["Count"])
+
+
+def test_importing_a_few_papers_adds_them_to_the_bundled_works_and_says_so(workspace, tmp_path):
+    bib = tmp_path / "mine.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    assert runner.invoke(app, ["import", str(bib), "-w", str(workspace), "--author", "lecun"]).exit_code == 0
+    result = runner.invoke(app, ["report", "-w", str(workspace), "--tables-only"])
+    assert result.exit_code == 0, result.output
+    # two of the three are works the snapshot has (merged as versions of them), one is new: 33 + 1
+    assert _total(workspace, "lecun") == 34 and _total(workspace, "hinton") == 15
+    assert "lecun: records from import were added to the bundled snapshot's" in result.stderr
+    assert "Warning" not in result.stderr
+
+    alone = runner.invoke(app, ["report", "-w", str(workspace), "--tables-only", "--no-snapshot", "-a", "lecun"])
+    assert alone.exit_code == 0, alone.output
+    assert _total(workspace, "lecun") == 3
+    assert "Warning: lecun has 3 works in this report, the last one counted 34" in alone.stderr

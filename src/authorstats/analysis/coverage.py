@@ -22,6 +22,9 @@ def source_note(sources: Sequence[str], works: int, fetched: str) -> str:
         return "no data found"
     if tuple(sources) == (SNAPSHOT,):
         return f"bundled snapshot: {works} verified works, not Google Scholar's full list"
+    if SNAPSHOT in sources:
+        added = " + ".join(f"{s} (imported)" for s in sources if s != SNAPSHOT)
+        return f"bundled snapshot + {added}: {works} works, not Google Scholar's full list"
     names = " + ".join(service_name(s) if s in SERVICE_NAMES else f"{s} (imported)" for s in sources)
     return f"{names}, fetched {fetched}" if fetched != "not recorded" else f"{names}, fetch date not recorded"
 

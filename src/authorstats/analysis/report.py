@@ -206,14 +206,14 @@ class ReportData:
 
     @property
     def used_snapshot(self) -> bool:
-        return any(a.provenance.sources == (SNAPSHOT,) for a in self.authors)
+        return any(SNAPSHOT in a.provenance.sources for a in self.authors)
 
     @property
     def snapshot_gap(self) -> str:
         """The warning when the window reaches outside the years the snapshot covers ("" when it does not)."""
         from authorstats.analysis.coverage import snapshot_gap
 
-        return snapshot_gap(self.window, [a.author.key for a in self.authors if a.provenance.sources == (SNAPSHOT,)])
+        return snapshot_gap(self.window, [a.author.key for a in self.authors if SNAPSHOT in a.provenance.sources])
 
     @property
     def sources_note(self) -> str:

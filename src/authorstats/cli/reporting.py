@@ -149,6 +149,14 @@ def report(
             ),
         ),
     ] = None,
+    snapshot: Annotated[
+        bool,
+        typer.Option(
+            "--snapshot/--no-snapshot",
+            help="Add the bundled snapshot's works to authors without data from Google Scholar, OpenAlex or dblp "
+            "(imported lists add to them); --no-snapshot: only the workspace's records.",
+        ),
+    ] = True,
     reference: Annotated[
         str | None,
         typer.Option(
@@ -184,6 +192,7 @@ def report(
         cloud_from=cloud_from.value,
         distinctive=distinctive,
         year_basis=year_basis.value,
+        snapshot=snapshot,
     )
     save = reporting.SaveOptions(
         cloud_width=width,

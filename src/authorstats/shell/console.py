@@ -115,6 +115,16 @@ def print_report(result: ReportResult, workspace: Path) -> None:
             err=True,
         )
     for item in result.authors:
+        extra = [s for s in item.provenance.sources if s != SNAPSHOT]
+        if SNAPSHOT in item.provenance.sources and extra:
+            typer.echo(
+                f"Note: {item.author.key}: records from {' + '.join(extra)} were added to the bundled snapshot's and "
+                "merged with them (report --no-snapshot leaves the snapshot out).",
+                err=True,
+            )
+    for warning in result.warnings:
+        typer.echo(f"Warning: {warning}", err=True)
+    for item in result.authors:
         prov = item.provenance
         typer.echo(
             f"\n{item.author.name} ({item.author.key}), {result.window}: "

@@ -18,7 +18,7 @@ from authorstats.analysis.report import Provenance, ReportOptions
 from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Author, Publication, YearWindow, utc_now
 from authorstats.shell import store
-from authorstats.source_names import SNAPSHOT
+from authorstats.source_names import SERVICE_NAMES, SNAPSHOT
 from authorstats.sources import snapshot
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ class ReportResult:
     removed: list[Path] = field(default_factory=list)  # files an earlier report wrote and this one did not
     kept: list[Path] = field(default_factory=list)  # such files left in place: changed since, or not removable
     comparison: Comparison | None = None  # the side-by-side with a reference table, if one was given
+    warnings: list[str] = field(default_factory=list)  # e.g. an author who lost most works since the last report
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,14 @@ class SaveOptions:
     author_charts: str = "all"  # whose own pictures are drawn: all, top40 (the overview's authors) or none
 
 
-def read_records(workspace: store.Workspace, authors: Sequence[Author]) -> Gathered:
+def read_records(workspace: store.Workspace, authors: Sequence[Author], *, snapshot_too: bool = True) -> Gathered:
     """Every record the report of ``authors`` reads, with where each author's came from.
 
-    Fetched data in the workspace (every source) comes first; authors with none fall back to the
-    bundled snapshot: its records and their arXiv versions (a second source the report merges), both
-    named as the snapshot in ``sources``.
+    Fetched data in the workspace (every source) comes first. An author with no data from a service (Google
+    Scholar, OpenAlex, dblp) also gets the bundled snapshot's records and their arXiv versions (a second source
+    the report merges), named as the snapshot in ``sources``: imported lists add to the bundled works rather than
+    replace them, merged by the usual version rules. ``snapshot_too=False`` (`report --no-snapshot`) reads only
+    the workspace's records.
     """
     fetched_sources = workspace.raw_sources()
     bundled: list[Publication] | None = None
@@ -106,11 +109,13 @@ def read_records(workspace: store.Workspace, authors: Sequence[Author]) -> Gathe
                 if rows:
                     found.extend(rows)
                     names.append(source)
-        if not found:
+        if snapshot_too and not any(name in SERVICE_NAMES for name in names):
             if bundled is None:
                 bundled = snapshot.read_bundled()
-            found = [r for r in bundled if r.author == author.key]
-            names = [SNAPSHOT] if found else []
+            mine = [r for r in bundled if r.author == author.key]
+            if mine:
+                found = mine + found
+                names = [SNAPSHOT, *names]
         records.extend(found)
         sources[author.key] = tuple(names)
     return Gathered(records, sources)
@@ -148,6 +153,7 @@ class ReportRequest:
     cloud_from: str = "titles"  # titles or abstracts
     distinctive: bool = False
     year_basis: str = "first"  # first or published
+    snapshot: bool = True  # add the bundled snapshot to authors without data from a service (False: --no-snapshot)
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,7 @@ class Prepared:
     reference: Reference | None
     group_by: str | None
     options: ReportOptions
+    snapshot: bool = True
 
 
 def prepare(request: ReportRequest) -> Prepared:
@@ -182,7 +189,7 @@ def prepare(request: ReportRequest) -> Prepared:
         stopwords=config_files.load_stopwords(request.stopwords) if request.clouds else None,
         venues=config_files.load_venues(request.venues),
     )
-    return Prepared(window, authors, taxonomy, reference, request.group_by, options)
+    return Prepared(window, authors, taxonomy, reference, request.group_by, options, request.snapshot)
 
 
 def report_data(
@@ -195,7 +202,7 @@ def report_data(
     from authorstats.analysis.report import compute_report
     from authorstats.shell import config_files
 
-    gathered = read_records(workspace, prepared.authors)
+    gathered = read_records(workspace, prepared.authors, snapshot_too=prepared.snapshot)
     labels = config_files.load_labels(workspace.labels, prepared.taxonomy.names)
     with merge_progress(gathered.records, prepared.authors, bar) as advance:
         return compute_report(
@@ -227,8 +234,46 @@ def run_report(
     ws = workspace if isinstance(workspace, store.Workspace) else store.Workspace(Path(workspace))
     prepared = prepare(request)
     with lock.workspace_lock(ws, "report"):
+        before = previous_works(ws)
         data = report_data(ws, prepared, bar)
-        return save_report(ws, data, dataclasses.replace(save, stopwords=request.stopwords), painter=painter)
+        result = save_report(ws, data, dataclasses.replace(save, stopwords=request.stopwords), painter=painter)
+    now = {a.author.key: a.provenance.records_in_window for a in data.authors}
+    result.warnings = shrunk(before, now, snapshot=request.snapshot)
+    return result
+
+
+SHRINK_FROM = 5  # an author with at least this many works in the last report is watched for losing most of them
+
+
+def previous_works(workspace: store.Workspace) -> dict[str, int]:
+    """Each author's works in the last report (data/processed/publications.csv), {} when there is none."""
+    import csv
+    import io
+
+    path = workspace.processed / "publications.csv"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    counts: dict[str, int] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        key = row.get("author") or ""
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def shrunk(before: Mapping[str, int], now: Mapping[str, int], *, snapshot: bool = True) -> list[str]:
+    """A warning for each author who has under half the works the last report counted for them."""
+    why = (
+        "did a fetch replace their data? (fetched data from a service replaces the bundled snapshot)"
+        if snapshot
+        else "--no-snapshot leaves the bundled works out"
+    )
+    return [
+        f"{key} has {now[key]} works in this report, the last one counted {before[key]}: {why}"
+        for key in now
+        if before.get(key, 0) >= SHRINK_FROM and now[key] < before[key] / 2
+    ]
 
 
 @contextlib.contextmanager
