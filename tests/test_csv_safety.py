@@ -91,7 +91,8 @@ def test_report_and_review_files_are_safe_and_the_corrections_round_trip(workspa
     ]
     assert {r["title"] for r in raw} == set(IMPORTED)  # the raw data keeps the text as the source gave it
     result = runner.invoke(
-        app, ["report", "-w", str(workspace), "-a", "lecun", "-y", "2022", "--no-clouds", "--dpi", "50"]
+        app,
+        ["report", "-w", str(workspace), "-a", "lecun", "-y", "2022", "--no-clouds", "--dpi", "50", "--no-snapshot"],
     )
     assert result.exit_code == 0, result.output
 
@@ -124,7 +125,8 @@ def test_report_and_review_files_are_safe_and_the_corrections_round_trip(workspa
     assert {restore(t) for t in labels["title"]} == listed
 
     result = runner.invoke(
-        app, ["report", "-w", str(workspace), "-a", "lecun", "-y", "2022", "--no-clouds", "--dpi", "50"]
+        app,
+        ["report", "-w", str(workspace), "-a", "lecun", "-y", "2022", "--no-clouds", "--dpi", "50", "--no-snapshot"],
     )
     assert result.exit_code == 0, result.output
     again = restore_frame(read_text_cells(processed))

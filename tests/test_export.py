@@ -83,9 +83,13 @@ def hostile_workspace(workspace: Path) -> Path:
     return workspace
 
 
-def export(workspace: Path, fmt: str, *args: str, authors: tuple[str, ...] = ("lecun", "hinton")) -> str:
+def export(
+    workspace: Path, fmt: str, *args: str, authors: tuple[str, ...] = ("lecun", "hinton"), snapshot: bool = False
+) -> str:
+    """The export of the workspace's records (``snapshot``: with the bundled works its authors also get)."""
     chosen = [option for key in authors for option in ("-a", key)]
-    result = runner.invoke(app, ["export", "-w", str(workspace), *chosen, "--format", fmt, *args])
+    bundled = [] if snapshot else ["--no-snapshot"]
+    result = runner.invoke(app, ["export", "-w", str(workspace), *chosen, "--format", fmt, *bundled, *args])
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -136,7 +140,9 @@ def test_csl_json_parses_back(hostile_workspace):
 
 def test_csv_reads_back_spreadsheet_safe(hostile_workspace, tmp_path):
     out = tmp_path / "works.csv"
-    result = runner.invoke(app, ["export", "-w", str(hostile_workspace), "-a", "lecun", "-f", "csv", "-o", str(out)])
+    result = runner.invoke(
+        app, ["export", "-w", str(hostile_workspace), "-a", "lecun", "-f", "csv", "--no-snapshot", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "Wrote 6 works as csv" in result.output  # lecun's six; the joint one with hinton counted once
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
@@ -148,7 +154,7 @@ def test_csv_reads_back_spreadsheet_safe(hostile_workspace, tmp_path):
 def test_the_snapshot_exports_one_entry_per_work(shared_report):
     workspace = shared_report[0]  # `report --no-clouds` of the bundled snapshot (conftest.py)
     papers = list(csv.DictReader(open(workspace / "data" / "processed" / "publications.csv", encoding="utf-8")))
-    items = json.loads(export(workspace, "csljson", authors=()))
+    items = json.loads(export(workspace, "csljson", authors=(), snapshot=True))
     assert len(items) == len({(p["title"].casefold(), p["year"]) for p in papers}) < len(papers)
     assert sum(i["title"] == "Deep Learning for AI" for i in items) == 1
 

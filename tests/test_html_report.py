@@ -23,6 +23,7 @@ from authorstats.render import charts
 from authorstats.render import html as html_report
 from authorstats.render import markdown as summary
 from authorstats.shell.config_files import load_stopwords
+from authorstats.text import in_note
 
 runner = CliRunner()
 HOSTILE = "<script>alert(1)</script>"
@@ -83,7 +84,19 @@ def built(tmp_path_factory):
 
 def report(ws, *extra):
     result = run(
-        "report", "-w", str(ws), "-a", "lecun", "-a", "hinton", "--cloud-size", "300x150", "--dpi", "50", *extra
+        "report",
+        "-w",
+        str(ws),
+        "-a",
+        "lecun",
+        "-a",
+        "hinton",
+        "--cloud-size",
+        "300x150",
+        "--dpi",
+        "50",
+        "--no-snapshot",
+        *extra,
     )
     assert result.exit_code == 0, result.output
     return result
@@ -146,7 +159,7 @@ def page_of(text: str) -> html_report.Page:
         [html_report.MethodsRow(f"Name {text}", f"src {text}", f"when {text}", 3, 1, 2)],
         {f"pkg {text}": f"v {text}"},
         f"cloud method {text}",
-        [f"note {text}"],
+        [f"note {in_note(text)}"],  # data in a note as the report puts it there
     )
     matrix = pd.DataFrame([[2], [0]], index=[a.key for a in authors], columns=[topic])
     return html_report.Page(
@@ -456,6 +469,7 @@ def evil_report(tmp_path_factory):
         "--no-clouds",
         "--dpi",
         "50",
+        "--no-snapshot",
     )
 
     assert imported.exit_code == 0, imported.output

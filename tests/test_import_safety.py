@@ -191,7 +191,18 @@ def test_report_skips_raw_lines_with_out_of_range_numbers_and_still_reports(work
     before = raw.read_bytes()
 
     result = runner.invoke(
-        app, ["report", "-y", "2021", "--roster", str(roster), "--workspace", str(workspace), "--no-clouds"]
+        app,
+        [
+            "report",
+            "-y",
+            "2021",
+            "--roster",
+            str(roster),
+            "--workspace",
+            str(workspace),
+            "--no-clouds",
+            "--no-snapshot",
+        ],
     )
 
     assert result.exit_code == 0, result.output

@@ -41,3 +41,9 @@ def clean_control(text: str) -> str:
     if text.isprintable():  # the common case, checked at C speed (a surrogate is not printable)
         return text
     return _SURROGATE.sub("\ufffd", _CONTROL.sub("", _CONTROL_SPACE.sub(" ", text)))
+
+
+def in_note(text: str) -> str:
+    """Data for a sentence the outputs render as Markdown (notes: their `code` spans become <code> on the page):
+    its backticks become ˋ (U+02CB), so data never opens a code span."""
+    return text.replace("`", "\u02cb")

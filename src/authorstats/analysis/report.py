@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from authorstats.models import Author, Publication, YearWindow
 from authorstats.source_names import SNAPSHOT, SNAPSHOT_DESCRIPTION
-from authorstats.text import clean_control
+from authorstats.text import clean_control, in_note
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -239,7 +239,7 @@ class ReportData:
             )
         if self.group_by:
             notes.append(
-                f"Tables count each paper under its topic's category in the taxonomy's {self.group_by!r} "
+                f"Tables count each paper under its topic's category in the taxonomy's {in_note(self.group_by)!r} "
                 "grouping (`--group-by`); the paper list and publications.csv's taxonomy_topic keep the topic."
             )
         gap = self.snapshot_gap

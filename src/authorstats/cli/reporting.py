@@ -318,6 +318,13 @@ def export(
             "--venues", metavar="FILE", help="Your own venue-alias TOML file.", show_default="the bundled aliases"
         ),
     ] = None,
+    snapshot: Annotated[
+        bool,
+        typer.Option(
+            "--snapshot/--no-snapshot",
+            help="Add the bundled snapshot's works to authors without data from a service, as report does.",
+        ),
+    ] = True,
 ) -> None:
     """Write the window's works as a bibliography: one entry per work, its topic as a keyword, with its DOI, link and
     arXiv id when known.
@@ -328,7 +335,9 @@ def export(
     from authorstats.shell import exporting
     from authorstats.shell.report import ReportRequest
 
-    request = ReportRequest(years=years, authors=author or [], roster=roster, taxonomy=taxonomy, venues=venues)
+    request = ReportRequest(
+        years=years, authors=author or [], roster=roster, taxonomy=taxonomy, venues=venues, snapshot=snapshot
+    )
     items = exporting.window_works(workspace, request)
     text = exporting.export_text(items, export_format.value)
     if output is None:
