@@ -40,3 +40,22 @@ def test_matrix_and_years_keep_zero_columns_in_taxonomy_order():
     by_year = tables.topics_by_year(records[records.author == "a"], ["Physics", "RL"])
     assert by_year.loc[2021].tolist() == [0, 1]
     assert tables.topic_shares(matrix).loc["a", "RL"] == 1.0
+
+
+def test_other_comes_last_even_when_it_has_the_most_papers():
+    records = pd.DataFrame({"author": ["a"] * 6, "topic": ["Other", "Other", "Other", "RL", "RL", "Vision"]})
+    assert tables.topic_table(records).values.tolist() == [["Total", 6], ["RL", 2], ["Vision", 1], ["Other", 3]]
+    long = tables.topic_counts(records, ["a"])
+    assert long["topic"].tolist() == ["RL", "Vision", "Other"]
+
+
+def test_svg_charts_keep_their_text_as_text(tmp_path):
+    """A slide tool can edit an SVG chart's labels only if they are <text>, not outlines."""
+    from typer.testing import CliRunner
+
+    from authorstats.cli import app
+
+    result = CliRunner().invoke(app, ["report", "-w", str(tmp_path), "-a", "hinton", "--no-clouds", "--format", "svg"])
+    assert result.exit_code == 0, result.output
+    svg = (tmp_path / "reports" / "hinton_topics.svg").read_text(encoding="utf-8")
+    assert "<text" in svg and "Optimization" in svg

@@ -7,28 +7,31 @@ from collections.abc import Sequence
 import pandas as pd
 
 TOTAL = "Total"
+OTHER = "Other"  # no rule matched: listed after every topic, wherever topics are listed by count
 
 
 def topic_table(records: pd.DataFrame) -> pd.DataFrame:
-    """The seminar's shape: columns Topic, Count; first row Total; then topics by count, descending.
+    """The seminar's shape: columns Topic, Count; first row Total; then topics by count, descending; Other
+    (unclassified) last, whatever its count.
 
     Ties keep alphabetical order so the table is the same on every run.
     """
     counts = records["topic"].value_counts()
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ordered = sorted(counts.items(), key=lambda item: (item[0] == OTHER, -item[1], item[0]))
     rows = [(TOTAL, int(len(records)))] + [(topic, int(n)) for topic, n in ordered]
     return pd.DataFrame(rows, columns=["Topic", "Count"])
 
 
 def topic_counts(records: pd.DataFrame, authors: Sequence[str] | None = None) -> pd.DataFrame:
-    """Long table (author, topic, count), authors in the given order, topics by count then name."""
+    """Long table (author, topic, count), authors in the given order, topics by count then name, Other last."""
     if records.empty:
         return pd.DataFrame(columns=["author", "topic", "count"])
     grouped = records.groupby(["author", "topic"], sort=False).size().reset_index(name="count")
     order = {a: i for i, a in enumerate(authors or sorted(grouped["author"].unique()))}
     grouped["_order"] = grouped["author"].map(order)
-    grouped = grouped.sort_values(["_order", "count", "topic"], ascending=[True, False, True])
-    return grouped.drop(columns="_order").reset_index(drop=True)
+    grouped["_other"] = grouped["topic"] == OTHER
+    grouped = grouped.sort_values(["_order", "_other", "count", "topic"], ascending=[True, True, False, True])
+    return grouped.drop(columns=["_order", "_other"]).reset_index(drop=True)
 
 
 def author_topic_matrix(records: pd.DataFrame, authors: Sequence[str], topics: Sequence[str]) -> pd.DataFrame:

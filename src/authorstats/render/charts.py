@@ -13,6 +13,8 @@ matplotlib.use("Agg")  # no screen: draw to memory only
 # inside matplotlib's maths parser. Read when each Text is made, tick labels at save time included, so it is
 # set here, where every chart's figure comes from, rather than around each call.
 matplotlib.rcParams["text.parse_math"] = False
+# SVG charts keep their text as text (not outlines), so a slide tool can edit a label or a number
+matplotlib.rcParams["svg.fonttype"] = "none"
 
 import matplotlib.pyplot as plt  # noqa: E402
 
