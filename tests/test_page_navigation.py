@@ -89,6 +89,19 @@ def test_the_contents_link_every_section_and_every_section_links_back_to_the_top
     assert "top" in outline.ids and outline.links.count("top") == 2 + 2  # overview, two authors, methods
 
 
+def test_the_contents_list_every_h2_section_by_its_heading(report):
+    """Every section with an h2 (the analyses and the seminar comparison too) is in the contents, linked by its
+    heading's own words, with no stray space inside a link."""
+    _, page = report
+    contents = page[page.index('<nav class="contents"') : page.index("</nav>")]
+    links = dict(re.findall(r'<a href="#([^"]+)">([^<]*)</a>', contents))
+    sections = re.findall(r'<section id="([^"]+)"><h2>([^<]*)</h2>', page)
+    assert {"trends", "collaborators", "venues", "reference", "methods"} <= {ident for ident, _ in sections}
+    for ident, heading in sections:
+        assert links.get(ident) == heading, (ident, heading)
+    assert all(text == text.strip() and "  " not in text for text in links.values())
+
+
 def test_alt_texts_say_what_each_chart_shows(report):
     root, page = report
     outline = Outline(page)
