@@ -1,5 +1,5 @@
 """Issue 25, untrusted imported files, through the command line: bounded work per input (BibTeX macros, brace
-nesting), and entries cut where BibTeX cuts them."""
+nesting, CSV cell size), entries cut where BibTeX cuts them, and the format detected by the file's structure."""
 
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ def test_an_entry_nested_100_braces_deep_is_skipped_with_its_line_and_the_others
     assert sorted(r.year for r in records(workspace)) == [2021, 2022]
 
 
-# --- (11) entries cut where BibTeX cuts them -------------------------------------------------------------
+# --- (11) entries cut where BibTeX cuts them; the format by the file's structure ---------------------------
 
 
 def test_an_at_sign_inside_a_field_does_not_cut_the_entry(workspace, tmp_path):
@@ -142,3 +142,65 @@ def test_an_at_sign_inside_a_field_does_not_cut_the_entry(workspace, tmp_path):
     assert by_title["Citing inside a field of {0,1}"].abstract.endswith(
         "on a line of their own: @bookz, title=w and go on."
     )
+
+
+def test_a_csv_whose_quoted_cell_holds_a_ris_line_is_read_as_csv(workspace, tmp_path):
+    path = write(
+        tmp_path / "notes.csv",
+        'author,title,year,abstract\nlecun,"A paper",2021,"Cite it as\nTY  - JOUR\nTI  - A paper\nER  - "\n'
+        "lecun,Another paper,2022,\n",
+    )
+
+    result = import_(workspace, str(path))
+
+    assert result.exit_code == 0, result.output
+    assert "(csv)" in result.stdout
+    assert [r.title for r in records(workspace)] == ["A paper", "Another paper"]
+
+
+def test_a_csv_file_of_no_known_layout_is_never_read_as_ris(workspace, tmp_path):
+    path = write(tmp_path / "list.csv", 'Name,Paper\nYann LeCun,"Cite as\nTY  - JOUR\nER  - "\n')
+    result = import_(workspace, str(path))
+    assert result.exit_code == 2
+    assert "is in no layout authorstats knows (its columns: 'Name', 'Paper')" in result.stderr
+
+
+def test_a_csv_whose_quoted_cell_holds_a_bibtex_entry_is_read_as_csv(workspace, tmp_path):
+    path = write(
+        tmp_path / "export.txt", 'author,title,year,abstract\nlecun,"A paper",2021,"@article{x,\n title={y}}"\n'
+    )
+    result = import_(workspace, str(path))
+    assert result.exit_code == 0, result.output
+    assert [r.title for r in records(workspace)] == ["A paper"]
+
+
+# --- (8) CSV cells: long ones are read, one too long makes only its own row bad ----------------------------
+
+
+def test_a_cell_over_128_kib_is_read_and_so_are_the_rows_after_it(workspace, tmp_path):
+    note = "A long Zotero note. " * 10_000  # 200,000 characters: over the csv module's 131,072
+    path = write(
+        tmp_path / "long.csv",
+        f'author,title,year,abstract\nlecun,First,2021,""\nlecun,Long,2021,"{note}"\nlecun,Third,2022,\nlecun,Fourth,2022,\n',
+    )
+
+    result = import_(workspace, str(path))
+
+    assert result.exit_code == 0, result.output
+    assert "Skipped" not in result.stderr
+    assert [r.title for r in records(workspace)] == ["First", "Long", "Third", "Fourth"]
+    assert records(workspace)[1].abstract == note.strip()
+
+
+def test_a_cell_over_one_mebibyte_makes_its_row_bad_and_never_the_rows_after_it(workspace, tmp_path):
+    huge = "x" * (2 << 20)
+    path = write(tmp_path / "huge.csv", f'author,title,year,abstract\nlecun,Huge,2021,"{huge}"\nlecun,After,2022,\n')
+
+    result = import_(workspace, str(path))
+
+    assert result.exit_code == 0, result.output
+    assert skipped(result.stderr) == [
+        "skipped huge.csv line 2: a cell of 2,097,152 characters, more than 1,048,576 (a quote that is never "
+        "closed?); nothing of this row was imported"
+    ]
+    assert [r.title for r in records(workspace)] == ["After"]

@@ -1,8 +1,9 @@
 """Pure: which format an imported file is in, and its records read in that format.
 
 Known: the authorstats CSV, Publish or Perish CSV, Zotero CSV, BibTeX and RIS. The format is detected
-from the text (RIS's ``TY  -`` lines, BibTeX's ``@type{``, the CSV header) and the file name's
-extension; ``--format`` overrides the guess.
+from the file name's extension (.ris, .bib; a .csv or .tsv is a CSV), then from the text's structure: a
+header row naming a CSV layout's columns, else RIS's ``TY  -`` lines, else BibTeX's ``@type{``; ``--format``
+overrides the guess.
 """
 
 from __future__ import annotations
@@ -45,14 +46,20 @@ def check_format(name: str | None) -> str | None:
 def detect(text: str, file_name: str, *, where: str) -> str:
     """The format of an imported file's ``text``; BadInputError naming its columns and the known formats."""
     suffix = PurePath(file_name).suffix.lower()
-    if suffix == ".ris" or _RIS.search(text):
+    if suffix == ".ris":
         return "ris"
-    if suffix in (".bib", ".bibtex") or (
-        _BIBTEX.search(text) and not csv_import.csv_layout(csv_import.csv_header(text))
-    ):
+    if suffix in (".bib", ".bibtex"):
         return "bibtex"
+    # The structure first: a header row naming a CSV layout's columns makes the file that CSV, whatever its
+    # quoted cells hold (an abstract may have a line starting "TY  - " or "@article{"). Neither a RIS file's first
+    # line ("TY  - JOUR") nor a BibTeX file's ("@article{key,") is such a header.
     header = csv_import.csv_header(text)
     layout = csv_import.csv_layout(header)
+    if layout is None and suffix not in (".csv", ".tsv"):
+        if _RIS.search(text):
+            return "ris"
+        if _BIBTEX.search(text):
+            return "bibtex"
     if layout is None:
         columns = ", ".join(repr(h) for h in header if h.strip()) or "none"
         raise BadInputError(
