@@ -145,8 +145,10 @@ def _split_name(name: str) -> tuple[str, str]:
 
 _LATEX = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # Not \{ and \}: BibTeX and bibtexparser count those as braces too, so a title with one unclosed brace
+    # ("Learning on the cube {0,1") would run into the next entry. These commands hold a balanced {} each.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "%": r"\%",
     "&": r"\&",
     "$": r"\$",
@@ -159,7 +161,8 @@ _LATEX_SPECIAL = re.compile(r"[\\{}%&$#_~^]")
 
 
 def latex(text: str) -> str:
-    """``text`` with LaTeX's special characters escaped, so braces always balance and nothing is a command."""
+    """``text`` with LaTeX's special characters escaped: no brace of ``text`` reaches the file as a brace (each is a
+    command with a balanced ``{}``), so every BibTeX parser finds each entry's end, and nothing is a command."""
     return _LATEX_SPECIAL.sub(lambda m: _LATEX[m.group(0)], text)
 
 
