@@ -1,8 +1,9 @@
 """Issue 25, case 5, through the command line: a BibTeX export that every parser reads back whole (a brace of the
-text never counts as one), and importing it keeps every entry and field."""
+text never counts as one), importing it keeps every entry and field, and names are split into their parts."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import bibtexparser
@@ -45,7 +46,7 @@ ROUND_TRIP = [
         year=2021,
         source="import",
         venue="NeurIPS 2021",
-        authors=("Yann LeCun", "Rémi Le Priol"),
+        authors=("Yann LeCun", "Martin Luther King Jr."),
         doi="10.1000/cube",
         extra={"url": "https://example.org/cube?a=1&b=2"},
     ),
@@ -54,7 +55,7 @@ ROUND_TRIP = [
         title="Closing } before opening { and 100% \\ back_slash ~ ^ $ #",
         year=2022,
         source="import",
-        authors=("Hinton, Geoffrey", "Yann LeCun"),
+        authors=("Maaten, L. van der", "Yann LeCun"),
         extra={"arxiv_id": "2201.00001"},
     ),
     Publication(
@@ -70,8 +71,8 @@ ROUND_TRIP = [
 
 # Each work's authors as (given, family with its particles, suffix).
 PEOPLE = {
-    ROUND_TRIP[0].title: [("Yann", "LeCun", ""), ("Rémi", "Le Priol", "")],
-    ROUND_TRIP[1].title: [("Geoffrey", "Hinton", ""), ("Yann", "LeCun", "")],
+    ROUND_TRIP[0].title: [("Yann", "LeCun", ""), ("Martin Luther", "King", "Jr.")],
+    ROUND_TRIP[1].title: [("L.", "van der Maaten", ""), ("Yann", "LeCun", "")],
     ROUND_TRIP[2].title: [("Yann", "LeCun", ""), ("Søren", "Hauberg", "")],
 }
 
@@ -125,3 +126,27 @@ def test_a_bibtex_export_imports_back_with_every_entry_and_field(exported, tmp_p
         assert again.extra.get("arxiv_id", "") == original.extra.get("arxiv_id", "")
         assert [_parts(n) for n in again.authors] == PEOPLE[original.title]
     assert back["An ordinary title"].venue == "JMLR" and back["Learning on the cube {0,1"].venue == "NeurIPS"
+
+
+# --- names: the parts of a name in every export ------------------------------------------------------------
+
+
+def test_exports_split_names_with_suffixes_and_particles(exported, workspace):
+    parsed = bibtexparser.loads(exported.read_text(encoding="utf-8"), BibTexParser(common_strings=True)).entries
+    authors = [name for e in parsed for name in e["author"].split(" and ")]
+    assert "King, Jr., Martin Luther" in authors and "van der Maaten, L." in authors
+    assert splitname("King, Jr., Martin Luther") == {
+        "first": ["Martin", "Luther"],
+        "von": [],
+        "last": ["King"],
+        "jr": ["Jr."],
+    }
+    assert splitname("van der Maaten, L.") == {"first": ["L."], "von": ["van", "der"], "last": ["Maaten"], "jr": []}
+
+    csl = runner.invoke(app, ["export", "-w", str(workspace), "-a", "lecun", "--format", "csljson"])
+    people = [p for item in json.loads(csl.stdout) for p in item.get("author", [])]
+    assert {"family": "King", "given": "Martin Luther", "suffix": "Jr."} in people
+    assert {"family": "van der Maaten", "given": "L."} in people
+
+    ris = runner.invoke(app, ["export", "-w", str(workspace), "-a", "lecun", "--format", "ris"])
+    assert "AU  - King, Martin Luther, Jr.\n" in ris.stdout and "AU  - van der Maaten, L.\n" in ris.stdout
