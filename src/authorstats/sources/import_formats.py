@@ -25,6 +25,8 @@ FORMATS = {
     "bibtex": "BibTeX, .bib",
     "ris": "RIS, .ris",
 }
+UTF8 = "utf-8"
+WINDOWS_1252 = "cp1252"
 _RIS = re.compile(r"^TY  - ", re.MULTILINE)
 _BIBTEX = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 
@@ -78,6 +80,39 @@ class Parsed:
     records: list[Publication] = field(default_factory=list)
     bad: list[BadRow] = field(default_factory=list)  # rows skipped, with why
     warnings: list[BadRow] = field(default_factory=list)  # rows imported, with something to check
+    encoding: str = UTF8  # the encoding the file was read in (decode_export); another one is worth a warning
+
+
+def decode_export(data: bytes, *, where: str) -> tuple[str, str]:
+    """An exported file's bytes as text, and the encoding they were read in: UTF-8 (a byte-order mark is fine),
+    else the encoding charset-normalizer finds them most like (Excel on Windows saves a CSV in the system's code
+    page, Windows-1252 in the Americas and Western Europe; among encodings that read the bytes equally cleanly
+    that one is taken). BadInputError when the bytes are no text in any encoding it knows."""
+    try:
+        return data.decode("utf-8-sig"), UTF8
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    if not matches:
+        raise BadInputError(f"{where} is not UTF-8 text, nor text in another encoding", "Export or save it as UTF-8")
+    cleanest = min(m.chaos for m in matches)
+    if any(m.chaos == cleanest and WINDOWS_1252 in m.could_be_from_charset for m in matches):
+        try:
+            return data.decode(WINDOWS_1252), WINDOWS_1252
+        except UnicodeDecodeError:  # a byte Windows-1252 leaves undefined: charset-normalizer's choice stands
+            pass
+    best = min(matches, key=lambda m: m.chaos)
+    return str(best), best.encoding
+
+
+def encoding_name(codec: str) -> str:
+    """How people call an encoding Python calls ``codec`` ("cp1252": "Windows-1252 (cp1252)")."""
+    known = {"mac_roman": "Mac OS Roman", "latin_1": "Latin-1", "utf_16": "UTF-16", "utf_32": "UTF-32"}
+    if re.fullmatch(r"cp125\d", codec):
+        return f"Windows-{codec[2:]} ({codec})"
+    return f"{known[codec]} ({codec})" if codec in known else codec
 
 
 def read_entries(text: str, fmt: str, *, where: str, assigned: bool) -> tuple[list[Entry], list[BadRow]]:
