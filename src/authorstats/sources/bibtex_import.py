@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bibtexparser.bibdatabase import COMMON_STRINGS, BibDataString, BibDataStringExpression
 from bibtexparser.bparser import BibTexParser
@@ -39,8 +40,10 @@ MAX_EXPANDED = 10_000_000
 # An entry starts with @type{ or @type( at the start of a line or after white space or a closing brace
 # (some tools write several entries on one line).
 _START = re.compile(
-    r"(?:^|(?<=[\s}]))@[ \t]*(?P<kind>[A-Za-z]+)[ \t]*(?P<open>[{(])[ \t]*(?P<key>[^,\s]*)", re.MULTILINE
+    r"(?:^|(?<=[\s}]))@[ \t]*(?P<kind>[A-Za-z]+)[ \t]*(?P<open>[{(])[ \t]*(?P<key>[^,\s]{0,200})", re.MULTILINE
 )
+# The @ of a start that begins its line (only white space before it on the line).
+_FIRST_ON_LINE = re.compile(r"^[^\S\n]*@", re.MULTILINE)
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 # The fields authorstats reads; the others are neither expanded nor kept.
 _USED = ("author", "title", "year", "date", "journal", "booktitle", "doi", "url", "abstract", "eprint")
@@ -106,11 +109,10 @@ def _chunks(text: str) -> list[_Chunk]:
     starts = list(_START.finditer(text))
     offsets = [m.start() for m in starts]
     # the next start, after each one, that begins its line (only white space before it)
+    first_on_line = {m.end() - 1 for m in _FIRST_ON_LINE.finditer(text)}
     next_first = [len(text)] * (len(starts) + 1)
     for i in range(len(starts) - 1, -1, -1):
-        line_start = lines[bisect.bisect_right(lines, offsets[i]) - 1]
-        first = text[line_start : offsets[i]].strip() == ""
-        next_first[i] = offsets[i] if first else next_first[i + 1]
+        next_first[i] = offsets[i] if offsets[i] in first_on_line else next_first[i + 1]
     closing: dict[int, int] = {}  # position of a '{' -> position of the '}' that closes it
     depth_of: dict[int, int] = {}  # position of a '{' -> how many braces are open with it
     braces: list[int] = []  # positions of every '{', in order
@@ -248,6 +250,35 @@ def _entry(fields: Mapping[str, str], line: int) -> Entry:
     )
 
 
+# Entries parsed in one call of the parser, when they all read; each call costs about as much as one entry.
+_BATCH = 500
+
+
+def _parse(parser: BibTexParser, chunks: Sequence[_Chunk]) -> list[dict[str, Any] | None]:
+    """Each chunk's entry as the parser reads it, None for one it cannot read. The chunks are parsed in one call,
+    and one by one only when that call fails or loses an entry, so that an unreadable entry costs only itself."""
+    database = parser.bib_database
+    if len(chunks) > 1:
+        database.entries.clear()
+        try:
+            parser.parse("\n".join(c.text for c in chunks))
+        except Exception:  # pyparsing's own kinds, or RecursionError: read them one by one below
+            pass
+        else:
+            found = list(database.entries)
+            if len(found) == len(chunks) and all(e.get("ID") == c.key for e, c in zip(found, chunks)):
+                return found
+    read: list[dict[str, Any] | None] = []
+    for chunk in chunks:
+        database.entries.clear()
+        try:
+            parser.parse(chunk.text)
+        except Exception:  # this entry cannot be read; the others can
+            database.entries.clear()
+        read.append(database.entries[0] if database.entries else None)
+    return read
+
+
 def read_entries(text: str, *, where: str) -> tuple[list[Entry], list[BadRow]]:
     """The entries of a BibTeX file's ``text``, and those that cannot be read (unbalanced braces, braces nested
     too deep, a macro expanding too far, or a layout the parser drops), each with the line it starts on."""
@@ -259,42 +290,53 @@ def read_entries(text: str, *, where: str) -> tuple[list[Entry], list[BadRow]]:
         )
     parser = BibTexParser(common_strings=False, ignore_nonstandard_types=False, interpolate_strings=False)
     parser.expect_multiple_parse = True
-    database = parser.bib_database
     macros = _Macros()
     bad: list[BadRow] = []
     entries: list[Entry] = []
+    waiting: list[_Chunk] = []  # entries read together, before the next @string changes what macros mean
+
+    def flush() -> None:
+        for chunk, raw in zip(waiting, _parse(parser, waiting)):
+            if raw is None:
+                bad.append(
+                    BadRow(chunk.line, f"entry {chunk.key!r} could not be read as BibTeX (a missing comma or '='?)")
+                )
+                continue
+            fields: dict[str, str] = {}
+            for name in (*_USED, *_FLAGS):
+                try:
+                    if name in raw:
+                        fields[name] = macros.expand(raw[name])
+                except _Refused as exc:
+                    bad.append(
+                        BadRow(chunk.line, f"the {name} of entry {chunk.key!r} {exc}; nothing of it was imported")
+                    )
+                    break
+            else:
+                entries.append(_entry(fields, chunk.line))
+        waiting.clear()
+
     for chunk in chunks:
         if chunk.kind in ("comment", "preamble"):
             continue  # nothing authorstats keeps
         if chunk.problem:
             bad.append(BadRow(chunk.line, chunk.problem))
-            continue
-        database.entries.clear()
-        database.strings.clear()
-        try:
-            parser.parse(chunk.text)
-        except Exception:  # pyparsing's own kinds, or RecursionError: the entry cannot be read, the others can
-            pass
-        if chunk.kind == "string":
-            for name, value in list(database.strings.items())[:1]:
+        elif chunk.kind != "string":
+            waiting.append(chunk)
+            if len(waiting) >= _BATCH:
+                flush()
+        else:
+            flush()
+            parser.bib_database.strings.clear()
+            try:
+                parser.parse(chunk.text)
+            except Exception:  # read as no definition below
+                parser.bib_database.strings.clear()
+            for name, value in list(parser.bib_database.strings.items())[:1]:
                 problem = macros.define(name, value, chunk.line)
                 if problem:
                     bad.append(BadRow(chunk.line, problem))
-            if not database.strings:
+            if not parser.bib_database.strings:
                 bad.append(BadRow(chunk.line, f"@string {chunk.key} could not be read (a missing '='?)"))
-            continue
-        if not database.entries:
-            bad.append(BadRow(chunk.line, f"entry {chunk.key!r} could not be read as BibTeX (a missing comma or '='?)"))
-            continue
-        raw = database.entries[0]
-        fields: dict[str, str] = {}
-        for name in (*_USED, *_FLAGS):
-            try:
-                if name in raw:
-                    fields[name] = macros.expand(raw[name])
-            except _Refused as exc:
-                bad.append(BadRow(chunk.line, f"the {name} of entry {chunk.key!r} {exc}; nothing of it was imported"))
-                break
-        else:
-            entries.append(_entry(fields, chunk.line))
+    flush()
     return entries, sorted(bad, key=lambda b: b.line)
