@@ -35,9 +35,14 @@ HOSTILE = [
 
 def latex_unescape(text: str) -> str:
     """Undo the escapes BibTeX needs (the table of render.export's docstring), as a LaTeX reader would."""
-    text = (
-        text.replace(r"\textbackslash{}", "\\").replace(r"\textasciitilde{}", "~").replace(r"\textasciicircum{}", "^")
-    )
+    for command, char in [
+        (r"\textbackslash{}", "\\"),
+        (r"\textasciitilde{}", "~"),
+        (r"\textasciicircum{}", "^"),
+        (r"\textbraceleft{}", "{"),
+        (r"\textbraceright{}", "}"),
+    ]:
+        text = text.replace(command, char)
     return re.sub(r"\\([{}%&$#_])", r"\1", text)
 
 

@@ -2,10 +2,12 @@
 
 Exports write the same person as "Yann LeCun", "Y LeCun", "LeCun, Yann", "LeCun, Y." or "G E Hinton"
 (Publish or Perish: "GE Hinton"). A name matches a roster author when its surname equals the roster
-name's surname (accents, case, spaces, hyphens and dots ignored) and its first given name agrees: the same
+name's surname (accents, case, spaces, hyphens and dots ignored; every letter is compared as anyascii spells
+it in ASCII, so "Søren" is "Soren" and "Łukasz" is "Lukasz") and its first given name agrees: the same
 word, one a prefix of the other ("Geoff", "Geoffrey"), or an initial of it. A further given name is
 compared only when both sides have one. A bare surname never matches: "Bengio" could be Samy as well as
-Yoshua. The roster may list extra forms of a name (``names = [...]``) for people written differently.
+Yoshua. A generational suffix ("Jr.", "III") is left out of the comparison. The roster may list extra forms
+of a name (``names = [...]``) for people written differently.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from anyascii import anyascii
+from nameparser import HumanName
+from nameparser.config import CONSTANTS
+
 from authorstats.models import Author
 from authorstats.text import fold
 
@@ -22,6 +28,15 @@ from authorstats.text import fold
 _RUN_OF_INITIALS = re.compile(r"^[A-Z]{2,3}$")
 # What exports put in place of authors they left out.
 _ELLIPSIS = {"...", "…", "et al", "et al.", "others"}
+
+
+def name_fold(text: str, *, punctuation: bool = True) -> str:
+    """A person's name folded for comparison: as ``text.fold`` does (case, spaces; punctuation too when
+    ``punctuation=False``), after anyascii has written every letter in ASCII. Unicode's decomposition (which
+    ``fold`` uses) only separates accents: it leaves ø, ł, đ, æ and the letters of other scripts as they are,
+    so "Søren Hauberg" and "Soren Hauberg" would be two people."""
+    text = text or ""
+    return fold(text if text.isascii() else anyascii(text), punctuation=punctuation)
 
 
 @dataclass(frozen=True)
@@ -38,7 +53,7 @@ def _words(text: str) -> list[str]:
             words.extend(raw)
         else:
             words.append(raw)
-    return [w for w in (fold(w, punctuation=False).replace(" ", "") for w in words) if w]
+    return [w for w in (name_fold(w, punctuation=False).replace(" ", "") for w in words) if w]
 
 
 def _is_initials(words: Sequence[str]) -> bool:
@@ -48,22 +63,22 @@ def _is_initials(words: Sequence[str]) -> bool:
 @functools.lru_cache(maxsize=1 << 16)  # co-author names repeat across a roster's papers
 def _splits(name: str) -> tuple[_Split, ...]:
     """Every reading of ``name`` as given names plus surname that its form allows."""
-    name = " ".join(name.split())
+    name = without_suffix(" ".join(name.split()))
     if "," in name:  # "LeCun, Yann", "Le Priol, Rémi", "LeCun, Y."
         surname, _, given = name.partition(",")
         given_words = _words(given)
-        surname_words = [fold(w, punctuation=False).replace(" ", "") for w in surname.split()]
+        surname_words = [name_fold(w, punctuation=False).replace(" ", "") for w in surname.split()]
         return (_Split(tuple(given_words), "".join(surname_words)),) if given_words and surname_words else ()
     raw = name.replace(".", " ").split()
     if len(raw) < 2:
         return ()
     # The last word is the surname, never read as initials ("Y LI" is Y Li).
     head = _words(" ".join(raw[:-1]))
-    last = fold(raw[-1], punctuation=False).replace(" ", "")
+    last = name_fold(raw[-1], punctuation=False).replace(" ", "")
     words = head + [last]
     splits = [_Split(tuple(words[:k]), "".join(words[k:])) for k in range(1, len(words))]
     tail = _words(" ".join(raw[1:]))
-    first = fold(raw[0], punctuation=False).replace(" ", "")
+    first = name_fold(raw[0], punctuation=False).replace(" ", "")
     if _is_initials(tail):  # "LeCun Y", "Hinton GE": surname first, initials after
         splits.append(_Split(tuple(tail), first))
     return tuple(splits)
@@ -130,3 +145,70 @@ def split_authors(text: str, separator: str | None = None) -> tuple[str, ...]:
             separator = ","
     parts = text.split(separator) if separator else [text]
     return tuple(p for p in (part.strip() for part in parts) if p and p.casefold() not in _ELLIPSIS)
+
+
+# Family-name particles kept with the family name when a name is split without nameparser ("Rémi Le Priol").
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "le", "la", "ter", "zu"}
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A name's parts as bibliographic formats want them (BibTeX's "Family, Jr., Given", RIS's "Family, Given,
+    Suffix", CSL's family, given and suffix)."""
+
+    given: str
+    family: str  # with its particles: "van der Maaten", "Le Priol"
+    suffix: str = ""  # "Jr.", "III"
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def person_name(name: str) -> PersonName:
+    """``name`` as exports write it ("Martin Luther King Jr.", "Maaten, L. van der", "King, Jr., Martin Luther",
+    "LeCun Y") split into given names, family name (with its particles) and suffix, by nameparser. A split that
+    would lose or change a word of the name (nameparser drops nicknames, reads "Prince" as a title) falls back
+    to the last word (with the particles before it) as the family name."""
+    name = " ".join(name.split())
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) == 3 and _is_suffix(parts[1]):  # BibTeX's "von Last, Jr, First"
+        name = f"{parts[0]}, {parts[2]}, {parts[1]}"
+    words = name.replace(",", " ").split()
+    if "," not in name and len(words) > 1 and _is_initials(_words(" ".join(words[1:]))) and len(_words(words[0])) == 1:
+        return PersonName(" ".join(words[1:]), words[0])  # "LeCun Y", "Hinton GE": surname first, initials after
+    parsed = HumanName(name)
+    given = " ".join(p for p in (parsed.title, parsed.first, parsed.middle) if p)
+    split = PersonName(given, parsed.last, parsed.suffix)
+    if parsed.last and sorted(f"{given} {parsed.last} {parsed.suffix}".replace(",", " ").split()) == sorted(words):
+        return split
+    return _plain_split(name)
+
+
+def _is_suffix(text: str) -> bool:
+    """Whether ``text`` is a generational suffix (Jr., Sr., III), as nameparser lists them; not a single letter
+    ("V" is more often an initial than the fifth)."""
+    word = text.lower().rstrip(".")
+    return len(word) > 1 and word in CONSTANTS.suffix_not_acronyms
+
+
+def without_suffix(name: str) -> str:
+    """``name`` without its generational suffix: "Martin Luther King Jr.", "King, Jr., Martin Luther" and
+    "King, Martin Luther, Jr." are all Martin Luther King to the matcher."""
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) == 3 and (_is_suffix(parts[1]) or _is_suffix(parts[2])):
+        return f"{parts[0]}, {parts[2] if _is_suffix(parts[1]) else parts[1]}"
+    if len(parts) == 2 and _is_suffix(parts[1]):  # "Martin Luther King, Jr."
+        return parts[0]
+    words = name.split()
+    return " ".join(words[:-1]) if len(parts) == 1 and len(words) > 2 and _is_suffix(words[-1]) else name
+
+
+def _plain_split(name: str) -> PersonName:
+    if name.count(",") == 1:
+        family, given = (part.strip() for part in name.split(","))
+        return PersonName(given, family)
+    words = name.replace(",", " ").split()
+    if len(words) < 2:
+        return PersonName("", name)
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in _PARTICLES:
+        start -= 1
+    return PersonName(" ".join(words[:start]), " ".join(words[start:]))

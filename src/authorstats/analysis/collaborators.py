@@ -1,7 +1,7 @@
 """Pure: each roster author's co-authors in the window, ranked by joint papers, with the topics of those papers.
 
-Names are matched after folding case and accents, dropping punctuation, middle names and middle initials ("Geoffrey E.
-Hinton" =
+Names are matched after folding case and accents (every letter as anyascii writes it in ASCII: "Søren" =
+"Soren", "Łukasz" = "Lukasz"), dropping punctuation, middle names and middle initials ("Geoffrey E. Hinton" =
 "Geoffrey Hinton", "Yann Lecun" = "Yann LeCun"); every spelling merged into another is listed. A roster
 author is never their own co-author: a name authorstats.names matches to them ("Y. Bengio", "Bengio, Yoshua",
 a form the roster lists) is left out of their list.
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from authorstats.text import fold
+from authorstats.names import name_fold, without_suffix
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,11 +35,13 @@ def name_key(name: str) -> str:
 
 
 def _parts(name: str) -> list[str]:
-    """The words of a name, given names first ("LeCun, Yann" -> ["yann", "lecun"]), folded."""
+    """The words of a name, given names first ("LeCun, Yann" -> ["yann", "lecun"]), folded, without a
+    generational suffix ("King, Jr., Martin Luther" -> ["martin", "luther", "king"])."""
+    name = without_suffix(" ".join(name.split()))
     if name.count(",") == 1:
         surname, given = name.split(",")
         name = f"{given} {surname}"
-    return fold(name, punctuation=False).replace("_", " ").split()
+    return name_fold(name, punctuation=False).replace("_", " ").split()
 
 
 def split_names(cell: object) -> list[str]:

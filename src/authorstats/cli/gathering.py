@@ -164,12 +164,19 @@ def import_publications(
     from authorstats.config import roster as rosters
     from authorstats.errors import BadInputError
     from authorstats.shell import config_files, importer, lock, store
+    from authorstats.sources.import_formats import UTF8, encoding_name
 
     authors = config_files.load_roster(roster)
     owner = rosters.select(authors, [author])[0] if author is not None else None
     ws = store.Workspace(workspace)
     with lock.workspace_lock(ws, "import"):
         result = importer.import_file(file, ws, authors, source, name, fmt=file_format, author=owner)
+    if result.encoding != UTF8:
+        typer.echo(
+            f"warning: {file.name} is not UTF-8 text: read as {encoding_name(result.encoding)}, the encoding it looks "
+            "most like; if accented names look wrong, save it as UTF-8 and import it again",
+            err=True,
+        )
     for bad in result.bad_rows:
         typer.echo(f"skipped {file.name} {bad}", err=True)
     for warning in result.warnings:

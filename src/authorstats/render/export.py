@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from authorstats.names import PersonName, person_name
 from authorstats.text import clean_control, strip_accents
 
 if TYPE_CHECKING:
@@ -35,8 +36,6 @@ CSV_COLUMNS = [
     "arxiv_id",
     "roster_authors",
 ]
-# Family-name particles kept with the family name ("Rémi Le Priol": family "Le Priol").
-_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "le", "la", "ter", "zu"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def _text(value: object) -> str:
 
 
 def _key_base(authors: Sequence[str], year: int | None, title: str) -> str:
-    family = _split_name(authors[0])[1] if authors else "anon"
+    family = person_name(authors[0]).family if authors else "anon"
     word = next(
         (
             w
@@ -127,26 +126,14 @@ def _suffix(n: int) -> str:
     return letters
 
 
-def _split_name(name: str) -> tuple[str, str]:
-    """(given, family) of a name written "Given Family" or "Family, Given"."""
-    if name.count(",") == 1:
-        family, given = (part.strip() for part in name.split(","))
-        return given, family
-    words = name.split()
-    if len(words) < 2:
-        return "", name
-    start = len(words) - 1
-    while start > 1 and words[start - 1].lower() in _PARTICLES:
-        start -= 1
-    return " ".join(words[:start]), " ".join(words[start:])
-
-
 # --- BibTeX -----------------------------------------------------------------------------------------
 
 _LATEX = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # Not \{ and \}: BibTeX and bibtexparser count those as braces too, so a title with one unclosed brace
+    # ("Learning on the cube {0,1") would run into the next entry. These commands hold a balanced {} each.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "%": r"\%",
     "&": r"\&",
     "$": r"\$",
@@ -159,7 +146,8 @@ _LATEX_SPECIAL = re.compile(r"[\\{}%&$#_~^]")
 
 
 def latex(text: str) -> str:
-    """``text`` with LaTeX's special characters escaped, so braces always balance and nothing is a command."""
+    """``text`` with LaTeX's special characters escaped: no brace of ``text`` reaches the file as a brace (each is a
+    command with a balanced ``{}``), so every BibTeX parser finds each entry's end, and nothing is a command."""
     return _LATEX_SPECIAL.sub(lambda m: _LATEX[m.group(0)], text)
 
 
@@ -186,11 +174,20 @@ def _bibtex_entry(work: Work) -> str:
     return f"@{kind}{{{work.key},\n{body}\n}}\n"
 
 
+def _bibtex_part(part: str) -> str:
+    # "and" or a comma inside a part would split the name: braces keep it one part
+    return "{" + latex(part) + "}" if " and " in f" {part.lower()} " or "," in part else latex(part)
+
+
 def _bibtex_name(name: str) -> str:
-    given, family = _split_name(name)
-    # "and" inside a name would split it: braces keep it one name
-    family = "{" + latex(family) + "}" if " and " in f" {family.lower()} " or "," in family else latex(family)
-    return f"{family}, {latex(given)}" if given else family
+    """BibTeX's "Family, Given" (particles in the family: "van der Maaten, L."), or "Family, Jr., Given"."""
+    split = person_name(name)
+    parts = [_bibtex_part(split.family)]
+    if split.suffix:
+        parts.append(_bibtex_part(split.suffix))
+    if split.given or split.suffix:
+        parts.append(_bibtex_part(split.given))
+    return ", ".join(parts)
 
 
 def bibtex(items: Sequence[Work]) -> str:
@@ -203,7 +200,7 @@ def bibtex(items: Sequence[Work]) -> str:
 def _ris_entry(work: Work) -> str:
     kind = {"conference": "CPAPER", "journal": "JOUR"}.get(work.kind, "GEN")
     lines = [("TY", kind), ("ID", work.key), ("TI", work.title)]
-    lines += [("AU", ", ".join(p for p in reversed(_split_name(a)) if p)) for a in work.authors]
+    lines += [("AU", _ris_name(person_name(a))) for a in work.authors]
     if work.year is not None:
         lines.append(("PY", str(work.year)))
     venue = work.venue_name or work.venue
@@ -223,6 +220,11 @@ def _ris_entry(work: Work) -> str:
     return "".join(f"{tag}  - {value}\n" for tag, value in lines)
 
 
+def _ris_name(name: PersonName) -> str:
+    """RIS's "Family, Given, Suffix" ("King, Martin Luther, Jr.")."""
+    return ", ".join(p for p in (name.family, name.given, name.suffix) if p) if name.given else name.family
+
+
 def ris(items: Sequence[Work]) -> str:
     return "\n".join(_ris_entry(w) for w in items)
 
@@ -235,8 +237,9 @@ def _csl_item(work: Work) -> dict[str, object]:
     item: dict[str, object] = {"id": work.key, "type": kind.get(work.kind, "article"), "title": work.title}
     people = []
     for name in work.authors:
-        given, family = _split_name(name)
-        people.append({"family": family, "given": given} if given else {"literal": family})
+        split = person_name(name)
+        person = {"family": split.family, "given": split.given} if split.given else {"literal": split.family}
+        people.append({**person, "suffix": split.suffix} if split.suffix else person)
     if people:
         item["author"] = people
     if work.year is not None:

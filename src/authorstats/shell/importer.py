@@ -22,7 +22,7 @@ from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication, utc_now
 from authorstats.shell import store
 from authorstats.sources.csv_import import check_source_name
-from authorstats.sources.import_formats import Parsed, check_format, parse_export
+from authorstats.sources.import_formats import UTF8, Parsed, check_format, decode_export, parse_export
 from authorstats.sources.import_rows import BadRow
 
 DEFAULT_SOURCE = "import"
@@ -40,6 +40,7 @@ class ImportResult:
     bad_rows: list[BadRow] = field(default_factory=list)
     warnings: list[BadRow] = field(default_factory=list)  # rows imported with something to check
     format: str = ""
+    encoding: str = UTF8  # what the file was read as: another encoding than UTF-8 is worth a warning
 
 
 def read_export(
@@ -48,10 +49,8 @@ def read_export(
     """Records, bad rows and warnings (with their line numbers) of the exported list at ``path``."""
     path = Path(path)
     fmt = check_format(fmt)
-    text = store.read_input_text(
-        path, "file to import", encoding="utf-8-sig", fix_encoding="Export or save it as UTF-8 (Unicode)"
-    )
-    return parse_export(
+    text, encoding = decode_export(_read_bytes(path), where=f"file to import {path}")
+    parsed = parse_export(
         text,
         authors,
         source,
@@ -63,6 +62,23 @@ def read_export(
         author=author,
         extra={FROM: path.name},
     )
+    parsed.encoding = encoding
+    return parsed
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of the file to import; every way reading it can fail is one BadInputError."""
+    what = "file to import"
+    if path.is_dir():
+        raise BadInputError(f"{what} {path} is a folder, not a file", f"Point to the {what} itself")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BadInputError(f"{what} {path} does not exist", "Check the path") from None
+    except OSError as exc:
+        raise BadInputError(
+            f"cannot read {what} {path}: {exc.strerror or exc}", "Check the path and permissions"
+        ) from None
 
 
 def read_export_file(
@@ -139,7 +155,9 @@ def import_file(
     identity = _identity(path, name)
     parsed = read_export(path, authors, source, fmt, author)
     records = parsed.records
-    result = ImportResult(source=source, bad_rows=parsed.bad, warnings=parsed.warnings, format=parsed.format)
+    result = ImportResult(
+        source=source, bad_rows=parsed.bad, warnings=parsed.warnings, format=parsed.format, encoding=parsed.encoding
+    )
     if not records:
         return result
     by_author: dict[str, list[Publication]] = defaultdict(list)

@@ -9,10 +9,11 @@ the shell's job (``shell/importer.py``).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,9 @@ ALIASES = {
 # Folders `fetch` writes; importing into them would mix hand-made lists with fetched ones.
 RESERVED = {*SERVICE_NAMES, SNAPSHOT}
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+# The longest cell a row may have: 1 MiB of text, far above a long abstract (a few thousand characters) or a
+# Zotero note (a few hundred thousand); a longer one makes its row bad, never the rows after it.
+MAX_CELL = 1 << 20
 _QUERY_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?))?$")
 
 
@@ -129,10 +133,24 @@ def _reader(text: str) -> _csv.Reader:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
+@contextlib.contextmanager
+def _cells_up_to(size: int) -> Iterator[None]:
+    """Let the csv module read cells of up to ``size`` characters (its own limit, 131,072, is process-wide, and
+    past it the reader fails in the middle of a row and reads the rest of that cell as rows); put the limit
+    back after."""
+    before = csv.field_size_limit()
+    csv.field_size_limit(max(before, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
 def csv_header(text: str) -> list[str]:
     """The header row of a CSV's text ([] when it has none or cannot be read)."""
     try:
-        return [h for h in next(_reader(text), []) if h is not None]
+        with _cells_up_to(len(text) + 1):
+            return [h for h in next(_reader(text), []) if h is not None]
     except csv.Error:
         return []
 
@@ -191,6 +209,17 @@ def _check_width(cells: Sequence[str], width: int) -> None:
         )
 
 
+def _check_cells(cells: Sequence[str]) -> None:
+    """A cell longer than MAX_CELL makes its row bad (usually a quote that was never closed: the cell then
+    holds the rows below it, which are not read either)."""
+    longest = max((len(c) for c in cells), default=0)
+    if longest > MAX_CELL:
+        raise ValueError(
+            f"a cell of {longest:,} characters, more than {MAX_CELL:,} (a quote that is never closed?); "
+            "nothing of this row was imported"
+        )
+
+
 def _counted_at(text: str) -> str:
     """Publish or Perish's QueryDate ("2026-11-30 10:31:48", older versions "2026-11-30") as ISO 8601."""
     match = _QUERY_DATE.match(text)
@@ -226,24 +255,28 @@ def _entry(cells: Sequence[str], columns: dict[str, int], layout: Layout, line: 
 def read_entries(text: str, layout: Layout, *, where: str, assigned: bool = False) -> tuple[list[Entry], list[BadRow]]:
     """The rows of a CSV's ``text`` in ``layout`` as entries, and rows that could not be read at all.
     ``assigned``: an ``--author`` was given, so the file needs no author column."""
-    reader = _reader(text)
-    header = next(reader, None)
-    if not header:
-        raise BadInputError(f"{where} is empty", "Export the list as CSV with a header row such as author,title,year")
-    columns = _columns(header, layout, where, assigned)
-    entries, bad = [], []
-    line = reader.line_num + 1
-    try:
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                try:
-                    _check_width(cells, len(header))
-                    entries.append(_entry(cells, columns, layout, line))
-                except ValueError as exc:
-                    bad.append(BadRow(line, str(exc)))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        bad.append(BadRow(line, f"unreadable CSV from here on ({exc})"))
+    with _cells_up_to(len(text) + 1):  # no cell is longer than the text: the reader never stops inside one
+        reader = _reader(text)
+        header = next(reader, None)
+        if not header:
+            raise BadInputError(
+                f"{where} is empty", "Export the list as CSV with a header row such as author,title,year"
+            )
+        columns = _columns(header, layout, where, assigned)
+        entries, bad = [], []
+        line = reader.line_num + 1
+        try:
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    try:
+                        _check_width(cells, len(header))
+                        _check_cells(cells)
+                        entries.append(_entry(cells, columns, layout, line))
+                    except ValueError as exc:
+                        bad.append(BadRow(line, str(exc)))
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            bad.append(BadRow(line, f"unreadable CSV from here on ({exc})"))
     if not entries and not bad:
         raise BadInputError(f"{where} has a header but no rows", "Add one row per publication below the header")
     return entries, bad

@@ -1,8 +1,9 @@
 """Pure: which format an imported file is in, and its records read in that format.
 
 Known: the authorstats CSV, Publish or Perish CSV, Zotero CSV, BibTeX and RIS. The format is detected
-from the text (RIS's ``TY  -`` lines, BibTeX's ``@type{``, the CSV header) and the file name's
-extension; ``--format`` overrides the guess.
+from the file name's extension (.ris, .bib; a .csv or .tsv is a CSV), then from the text's structure: a
+header row naming a CSV layout's columns, else RIS's ``TY  -`` lines, else BibTeX's ``@type{``; ``--format``
+overrides the guess.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ FORMATS = {
     "bibtex": "BibTeX, .bib",
     "ris": "RIS, .ris",
 }
+UTF8 = "utf-8"
+WINDOWS_1252 = "cp1252"
 _RIS = re.compile(r"^TY  - ", re.MULTILINE)
 _BIBTEX = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 
@@ -45,14 +48,20 @@ def check_format(name: str | None) -> str | None:
 def detect(text: str, file_name: str, *, where: str) -> str:
     """The format of an imported file's ``text``; BadInputError naming its columns and the known formats."""
     suffix = PurePath(file_name).suffix.lower()
-    if suffix == ".ris" or _RIS.search(text):
+    if suffix == ".ris":
         return "ris"
-    if suffix in (".bib", ".bibtex") or (
-        _BIBTEX.search(text) and not csv_import.csv_layout(csv_import.csv_header(text))
-    ):
+    if suffix in (".bib", ".bibtex"):
         return "bibtex"
+    # The structure first: a header row naming a CSV layout's columns makes the file that CSV, whatever its
+    # quoted cells hold (an abstract may have a line starting "TY  - " or "@article{"). Neither a RIS file's first
+    # line ("TY  - JOUR") nor a BibTeX file's ("@article{key,") is such a header.
     header = csv_import.csv_header(text)
     layout = csv_import.csv_layout(header)
+    if layout is None and suffix not in (".csv", ".tsv"):
+        if _RIS.search(text):
+            return "ris"
+        if _BIBTEX.search(text):
+            return "bibtex"
     if layout is None:
         columns = ", ".join(repr(h) for h in header if h.strip()) or "none"
         raise BadInputError(
@@ -71,6 +80,39 @@ class Parsed:
     records: list[Publication] = field(default_factory=list)
     bad: list[BadRow] = field(default_factory=list)  # rows skipped, with why
     warnings: list[BadRow] = field(default_factory=list)  # rows imported, with something to check
+    encoding: str = UTF8  # the encoding the file was read in (decode_export); another one is worth a warning
+
+
+def decode_export(data: bytes, *, where: str) -> tuple[str, str]:
+    """An exported file's bytes as text, and the encoding they were read in: UTF-8 (a byte-order mark is fine),
+    else the encoding charset-normalizer finds them most like (Excel on Windows saves a CSV in the system's code
+    page, Windows-1252 in the Americas and Western Europe; among encodings that read the bytes equally cleanly
+    that one is taken). BadInputError when the bytes are no text in any encoding it knows."""
+    try:
+        return data.decode("utf-8-sig"), UTF8
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    if not matches:
+        raise BadInputError(f"{where} is not UTF-8 text, nor text in another encoding", "Export or save it as UTF-8")
+    cleanest = min(m.chaos for m in matches)
+    if any(m.chaos == cleanest and WINDOWS_1252 in m.could_be_from_charset for m in matches):
+        try:
+            return data.decode(WINDOWS_1252), WINDOWS_1252
+        except UnicodeDecodeError:  # a byte Windows-1252 leaves undefined: charset-normalizer's choice stands
+            pass
+    best = min(matches, key=lambda m: m.chaos)
+    return str(best), best.encoding
+
+
+def encoding_name(codec: str) -> str:
+    """How people call an encoding Python calls ``codec`` ("cp1252": "Windows-1252 (cp1252)")."""
+    known = {"mac_roman": "Mac OS Roman", "latin_1": "Latin-1", "utf_16": "UTF-16", "utf_32": "UTF-32"}
+    if re.fullmatch(r"cp125\d", codec):
+        return f"Windows-{codec[2:]} ({codec})"
+    return f"{known[codec]} ({codec})" if codec in known else codec
 
 
 def read_entries(text: str, fmt: str, *, where: str, assigned: bool) -> tuple[list[Entry], list[BadRow]]:

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 from authorstats.identifiers import arxiv_id_from_doi, arxiv_id_from_url, normalise_doi
 from authorstats.models import EARLIEST_YEAR, MAX_CITATIONS, Author, Publication
-from authorstats.names import NameMatcher, split_authors
-from authorstats.text import fold
+from authorstats.names import NameMatcher, name_fold, split_authors
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 # "arXiv:2105.04906", "arXiv preprint arXiv:2105.04906", "arXiv: 2105.04906v2" (Zotero's Extra, Scholar's venue)
@@ -129,7 +128,7 @@ class Assigner:
         self.matcher = NameMatcher.of(authors)
         self.names = {a.key: a.name for a in authors}
         self.keys = ", ".join(sorted(a.key for a in authors))
-        self.lookup: dict[str, str] = {fold(a.name): a.key for a in authors}
+        self.lookup: dict[str, str] = {name_fold(a.name): a.key for a in authors}
         self.lookup.update({a.key.casefold(): a.key for a in authors})  # keys win over names
 
     def keys_for(self, entry: Entry) -> tuple[list[str], str]:
@@ -143,7 +142,7 @@ class Assigner:
                 )
             return [key], ""
         if entry.who:
-            found = self.lookup.get(entry.who.casefold()) or self.lookup.get(fold(entry.who))
+            found = self.lookup.get(entry.who.casefold()) or self.lookup.get(name_fold(entry.who))
             if found:
                 return [found], ""
             keys = self.matcher.keys_among(split_authors(entry.who))
