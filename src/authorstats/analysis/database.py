@@ -312,10 +312,10 @@ select Topic, Count from (
   select 'Total' as Topic, count(*) as Count, 0 as part from works
    where author_key = :author and year between cast(:start as integer) and cast(:end as integer)
   union all
-  select topic, count(*), 1 from works
+  select topic, count(*), case when topic = 'Other' then 2 else 1 end from works
    where author_key = :author and year between cast(:start as integer) and cast(:end as integer)
    group by topic
-) order by part, Count desc, Topic"""
+) order by part, Count desc, Topic"""  # Total first, Other (unclassified) last, as in the report's tables
 
 WORKS_FACETS = ["author_key", "topic", "year", "venue"]
 
