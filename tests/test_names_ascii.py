@@ -90,7 +90,20 @@ def test_one_coauthor_written_with_and_without_the_o_slash_is_one_person(workspa
     assert import_(workspace, str(write(tmp_path / "list.csv", out.getvalue()))).exit_code == 0
 
     result = runner.invoke(
-        app, ["report", "-w", str(workspace), "-a", "lecun", "--years", "2021-2022", "--no-clouds", "--dpi", "50"]
+        app,
+        [
+            "report",
+            "-w",
+            str(workspace),
+            "-a",
+            "lecun",
+            "-y",
+            "2021-2022",
+            "--no-clouds",
+            "--dpi",
+            "50",
+            "--no-snapshot",
+        ],
     )
 
     assert result.exit_code == 0, result.output
