@@ -98,7 +98,10 @@ def grouped(tmp_path_factory):
 
 def test_group_by_seminar_counts_only_seminar_categories_with_the_totals_unchanged(grouped):
     for key, total in (("bengio", 72), ("lecun", 33), ("hinton", 15)):
-        table = pd.read_csv(grouped / "reports" / f"{key}_topics.csv")
+        # a table counted in a grouping's categories says so in its file name and its chart's title
+        assert not (grouped / "reports" / f"{key}_topics.csv").exists()
+        table = pd.read_csv(grouped / "reports" / f"{key}_topics_seminar.csv")
+        assert (grouped / "reports" / f"{key}_topics_seminar.png").is_file()
         assert table.iloc[0].tolist() == ["Total", total]
         assert set(table["Topic"][1:]) <= {*SEMINAR, "Other"} and table["Count"][1:].sum() == total
     processed = pd.read_csv(grouped / "data" / "processed" / "publications.csv", dtype=str, keep_default_na=False)
@@ -107,6 +110,7 @@ def test_group_by_seminar_counts_only_seminar_categories_with_the_totals_unchang
     assert (processed["taxonomy_topic"] != processed["topic"]).any()
     page = (grouped / "reports" / "index.html").read_text(encoding="utf-8")
     assert "<td>Representation (Causality)</td>" in page  # the paper list shows the category and its topic
+    assert "papers per topic, in the &#x27;seminar&#x27; grouping&#x27;s categories:" in page  # the chart's alt
 
 
 def test_the_seminar_comparison_counts_in_its_categories_and_gives_both_agreements(grouped, shared_report):

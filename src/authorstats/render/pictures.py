@@ -6,6 +6,8 @@ process (the shell's painter) with the same bytes; nothing here writes a file or
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from authorstats.render.jobs import Chart, Cloud, Job, PictureJob
@@ -66,6 +68,22 @@ def charted_authors(data: ReportData, which: str = "all") -> list[str]:
     if which == "none":
         return []
     return list(data.overview) if which == "top40" else [a.author.key for a in data.authors]
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """How a table counted in a grouping's categories says so: in its file names and its title."""
+
+    suffix: str  # "_seminar": reports/lecun_topics_seminar.png, .csv
+    title: str  # ", in the 'seminar' grouping's categories"
+
+
+def grouped_names(group_by: str) -> Grouped:
+    """The file-name suffix and title words of tables counted in ``group_by``'s categories ("" for none)."""
+    if not group_by:
+        return Grouped("", "")
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", group_by).strip("-") or "grouped"
+    return Grouped(f"_{slug}", f", in the {group_by!r} grouping's categories")
 
 
 def report_pictures(
@@ -150,6 +168,7 @@ def report_pictures(
                 ),
             )
         )
+    grouped = grouped_names(data.group_by)
     for item in data.authors:
         key, name = item.author.key, item.author.name
         if key not in charted:
@@ -158,11 +177,11 @@ def report_pictures(
             PictureJob(
                 key,
                 "bars",
-                f"{key}_topics.{fmt}",
-                bars_alt(name, item.table),
+                f"{key}_topics{grouped.suffix}.{fmt}",
+                bars_alt(name, item.table, grouped.title),
                 Chart(
                     charts.draw_topic_bars,
-                    (item.table, colors, f"{name}, {window}", item.source_note),
+                    (item.table, colors, f"{name}, {window}{grouped.title}", item.source_note),
                     (8, 5),
                     dpi,
                     fmt,
@@ -173,10 +192,14 @@ def report_pictures(
             PictureJob(
                 key,
                 "table",
-                f"{key}_table.{fmt}",
-                f"Table of {name}'s topics",
+                f"{key}_table{grouped.suffix}.{fmt}",
+                f"Table of {name}'s topics{grouped.title}",
                 Chart(
-                    draw_table, (item.table, f"{name}, {window}", item.source_note), table_size(item.table), dpi, fmt
+                    draw_table,
+                    (item.table, f"{name}, {window}{grouped.title}", item.source_note),
+                    table_size(item.table),
+                    dpi,
+                    fmt,
                 ),
             )
         )
@@ -185,11 +208,11 @@ def report_pictures(
                 PictureJob(
                     key,
                     "by_year",
-                    f"{key}_by_year.{fmt}",
+                    f"{key}_by_year{grouped.suffix}.{fmt}",
                     by_year_alt(name, item.by_year),
                     Chart(
                         charts.draw_topics_by_year,
-                        (item.by_year, colors, f"{name}: topics by year", item.source_note),
+                        (item.by_year, colors, f"{name}: topics by year{grouped.title}", item.source_note),
                         (9, 5),
                         dpi,
                         fmt,
@@ -212,10 +235,10 @@ def _counted(pairs: Any, limit: int = TOP) -> str:
     return text + (f" and {len(kept) - limit} more" if len(kept) > limit else "") if text else "no papers"
 
 
-def bars_alt(name: str, table: Any) -> str:
-    """Alt text of an author's topic bars: the top topics with their paper counts."""
+def bars_alt(name: str, table: Any, grouped: str = "") -> str:
+    """Alt text of an author's topic bars: the top topics with their paper counts (``grouped``: the grouping)."""
     rows = table[table["Topic"] != "Total"]
-    return f"Bar chart of {name}'s papers per topic: {_counted(zip(rows['Topic'], rows['Count']))}"
+    return f"Bar chart of {name}'s papers per topic{grouped}: {_counted(zip(rows['Topic'], rows['Count']))}"
 
 
 def by_year_alt(name: str, by_year: Any) -> str:

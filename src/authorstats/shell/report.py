@@ -356,7 +356,10 @@ def _save(
         key = item.author.key
         reports[key] = AuthorReport(item.author, item.provenance, item.table, source_note=item.source_note)
         reports[key].files.append(
-            store.atomic_write_text(workspace.reports / f"{key}_topics.csv", csv_text(item.table))
+            store.atomic_write_text(
+                workspace.reports / f"{key}_topics{pictures.grouped_names(data.group_by).suffix}.csv",
+                csv_text(item.table),
+            )
         )
         written.append(reports[key].files[-1])
     if data.comparison is not None:
