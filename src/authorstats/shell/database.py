@@ -43,7 +43,7 @@ def save_database(workspace: store.Workspace, data: ReportData) -> Path:
             with built.open("rb") as source:
                 shutil.copyfileobj(source, handle, 1 << 20)
 
-    return store._atomic_write(path, fill)
+    return store._atomic_write(path, fill, workspace=workspace)
 
 
 def build_database(tables: Sequence[Table], path: Path) -> None:

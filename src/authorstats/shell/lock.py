@@ -11,7 +11,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from authorstats.errors import OutputError, WorkspaceBusyError
-from authorstats.shell.store import Workspace, _describe, require_workspace
+from authorstats.shell.store import Workspace, _describe, contained, require_workspace
 
 
 def lock_file(workspace: Workspace) -> Path:
@@ -35,9 +35,12 @@ def workspace_lock(workspace: Workspace, command: str) -> Iterator[Path]:
     It is an operating-system file lock (``flock`` on Unix, ``LockFileEx`` on Windows) taken with
     filelock: the system frees it when the holding process ends, however it ends (``kill -9`` too),
     and filelock closes it in forked workers, so no lock is ever stale and two runs never hold it.
+
+    Both files must be the workspace's own (:func:`store.contained`: no symbolic link on the way).
     """
     require_workspace(workspace)
-    path = lock_file(workspace)
+    path = contained(workspace, lock_file(workspace))
+    contained(workspace, holder_file(workspace))
     if path.parent.exists() and not path.parent.is_dir():
         raise OutputError(
             f"{path.parent} is a file, not a folder",

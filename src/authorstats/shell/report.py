@@ -270,13 +270,14 @@ def save_report(
 
     store.require_workspace(workspace)
     previous = manifest.read(workspace)
-    result = _save_together(workspace, data, options, labels, painter)
+    # the files replace the previous report together, at the end, or not at all; each is the workspace's own
+    with store.all_or_nothing(workspace):
+        result = _save_together(workspace, data, options, labels, painter)
     cleanup = manifest.replace(workspace, previous, result.files)
     result.removed, result.kept = cleanup.removed, cleanup.kept
     return result
 
 
-@store.all_or_nothing()  # the files replace the previous report together, at the end, or not at all
 def _save_together(
     workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None, painter: Painter | None
 ) -> ReportResult:
