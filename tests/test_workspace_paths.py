@@ -1,5 +1,6 @@
 """Issue 25: authorstats writes, replaces, locks and deletes only the workspace's own files, never through a symbolic
-link in it (a workspace shared through git or an archive keeps its links).
+link in it (a workspace shared through git or an archive keeps its links), and the next run that holds the workspace
+lock removes what a killed run left (temporary files, the database's scratch folder).
 
 Each test runs the command line. "Outside" is a folder beside the workspace; ``snapshot`` records every file, folder
 and link under it (kind, size, modification time in nanoseconds, content digest, link target), so a write, a
@@ -12,6 +13,10 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -21,8 +26,11 @@ from authorstats.cli import app
 from authorstats.errors import ExitCode
 
 runner = CliRunner()
+TESTS = Path(__file__).parent
+SRC = TESTS.parent / "src"
 ONE_ROW = "author,title,year\nlecun,Energy-based models for everything,2021\n"
 TABLES = ("report", "--tables-only", "--author", "lecun")
+LEFT = (".lecun.jsonl.", ".authorstats", ".publications.csv.")  # what a killed import or report leaves, any version
 
 
 def snapshot(root: Path) -> dict[str, tuple[object, ...]]:
@@ -144,6 +152,9 @@ def test_a_workspace_folder_that_is_itself_a_link_is_used(workspace, tmp_path):
     assert (workspace / "data" / "raw" / "import" / "lecun.jsonl").is_file()
 
 
+# --- issue 25, case 10: what a killed run left ------------------------------------------------------------------
+
+
 def ended_pid() -> int:
     """The id of no running process, as a killed run's is."""
     pid = 4_000_000
@@ -155,6 +166,112 @@ def ended_pid() -> int:
         except PermissionError:
             pass
         pid -= 1
+
+
+def test_the_next_run_holding_the_lock_removes_what_killed_runs_left_and_nothing_else(workspace, tmp_path, outside):
+    """On main, only `report` removed leftovers, only temporary files, and only in reports/, reports/authors/ and
+    data/processed/: the database's scratch folder and data/raw's temporary files stayed for good."""
+    dead, live = ended_pid(), os.getppid()  # the parent of these tests runs: its files are "being written"
+    raw = workspace / "data" / "raw" / "import"
+    processed = workspace / "data" / "processed"
+    left = {
+        raw / f".lecun.jsonl.{dead}.k2j4h5g6.authorstats.tmp": "file",
+        raw / ".partial" / f".lecun.json.{dead}.a1b2c3d4.authorstats.tmp": "file",
+        processed / f".authorstats.db.{dead}.q9w8e7r6.authorstats.tmp": "folder",  # the database's scratch
+        processed / ".authorstats-db.x1y2z3w4": "folder",  # the scratch folder as main names it
+        workspace / "reports" / f".index.html.{dead}.abcdefgh.authorstats.bak": "file",
+        workspace / "reports" / "authors" / f".lecun.html.{dead}.abcdefgh.authorstats.tmp": "file",
+        workspace / "data" / f".labels.csv.{dead}.zzzzzzzz.authorstats.tmp": "file",
+        workspace / f".authors.toml.{dead}.yyyyyyyy.authorstats.tmp": "file",
+        workspace / "reports" / f".old.png.{dead}.linklink.authorstats.tmp": "link to a file outside",
+        processed / f".authorstats.db.{dead}.linkdirr.authorstats.tmp": "link to a folder outside",
+    }
+    for path, kind in left.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "folder":
+            path.mkdir()
+            (path / "authorstats.db").write_bytes(b"\0" * 100_000)
+        elif kind == "file":
+            path.write_bytes(b"\0" * 100_000)
+        else:
+            path.symlink_to(outside / "keep.txt" if "file" in kind else outside)
+    kept = {
+        raw / f".lecun.jsonl.{live}.k2j4h5g6.authorstats.tmp",  # a run still writing it
+        raw / "notes.authorstats.tmp",  # not one of ours
+        workspace / "elsewhere" / f".x.{dead}.abcdefgh.authorstats.tmp",  # not a folder authorstats writes
+    }
+    for path in kept:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("keep\n", encoding="utf-8")
+    before = snapshot(outside)
+
+    result = runner.invoke(app, ["import", str(one_row_csv(tmp_path)), "-w", str(workspace)])
+
+    assert result.exit_code == 0, result.output
+    assert [str(p) for p in left if os.path.lexists(p)] == []
+    assert all(p.read_text(encoding="utf-8") == "keep\n" for p in kept)
+    assert snapshot(outside) == before
+
+
+# A run of the command line that blocks, for good, where `kill -9` hurts most: the import once its whole temporary
+# file is written and synced (before the rename), the report once the database is built in its scratch folder.
+KILLED = """
+    import os, sys, time
+    from pathlib import Path
+    marker = Path({marker!r})
+    def block(*args, **kwargs):
+        marker.write_text("blocked")
+        time.sleep(600)
+    if {what!r} == "import":
+        real_fsync = os.fsync
+        def fsync(fd):
+            real_fsync(fd)
+            block()
+        os.fsync = fsync
+    else:
+        from authorstats.shell import database
+        real_build = database.build_database
+        def build(tables, path):
+            real_build(tables, path)
+            block()
+        database.build_database = build
+    from authorstats.cli import main
+    sys.argv = ["authorstats", *{args!r}]
+    main()
+"""
+
+
+@pytest.mark.slow  # a real process, killed
+@pytest.mark.parametrize("what", ["import", "report"])
+def test_kill_9_leaves_scratch_that_the_next_run_removes(workspace, tmp_path, what):
+    """On main, both stayed: 54 MB of data/raw/import/.*.authorstats.tmp after a killed 1M-row import, 36 MB of
+    data/processed/.authorstats-db.*/ after a report killed while building the database."""
+    args = (
+        ["import", str(one_row_csv(tmp_path)), "-w", str(workspace)]
+        if what == "import"
+        else ["report", "-w", str(workspace), "--tables-only"]
+    )
+    marker = tmp_path / "blocked"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+    code = textwrap.dedent(KILLED.format(marker=str(marker), what=what, args=args))
+    child = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert marker.exists(), child.communicate(timeout=30)
+    finally:
+        child.kill()
+        child.wait(30)
+    left = sorted(p.relative_to(workspace) for p in workspace.rglob(".*") if p.name.startswith(LEFT))
+    assert left, "the killed run had left nothing to remove"
+    if what == "report":  # the database's scratch folder, holding the database built
+        assert any((workspace / p / "authorstats.db").is_file() for p in left), left
+
+    again = runner.invoke(app, args)
+
+    assert again.exit_code == 0, again.output
+    assert [p for p in workspace.rglob(".*") if p.name.startswith(LEFT)] == []
 
 
 # --- the sweep: every path a command writes, replaced by a link ---------------------------------------------------

@@ -283,9 +283,6 @@ def _save_together(
 ) -> ReportResult:
     from authorstats.shell.painter import Painter
 
-    store.remove_leftovers(
-        workspace.reports, workspace.reports / "authors", workspace.processed
-    )  # of a run killed before its renames
     if painter is None:
         drawing = bool(data.authors) and not options.tables_only
         with Painter(options.workers if drawing else 1, clouds=data.options.clouds) as own:
