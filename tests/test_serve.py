@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,3 +220,29 @@ def test_a_reload_after_report_shows_the_new_database_and_the_old_file_is_let_go
         assert [works_served(served.url) for _ in range(3)] == [written] * 3  # each reload
         held = [name for name in open_files(served.process.pid) if "authorstats.db" in name]
         assert held and all(name == str(database) for name in held), held  # none "(deleted)"
+
+
+@pytest.mark.slow  # a server in its own process
+def test_bad_requests_get_datasettes_error_pages_and_print_nothing(workspace):
+    """Issue 25, case 11. On main, each bad request printed a Rich traceback with every frame's local variables:
+    634 lines for these three."""
+    assert runner.invoke(app, ["report", "-w", str(workspace), "--tables-only", "--author", "lecun"]).exit_code == 0
+    with serving(workspace) as served:
+        answers = {}
+        for path in ("/nope", "/authorstats/works.json?_sort=nonexistent", "/authorstats/nosuchtable.json"):
+            with pytest.raises(urllib.error.HTTPError) as error:
+                urllib.request.urlopen(f"{served.url}{path}", timeout=60)
+            body = error.value.read().decode("utf-8")
+            answers[path] = (
+                error.value.code,
+                json.loads(body)["error"] if ".json" in path else "Database not found" in body,
+            )
+        stdout, stderr = served.output()
+
+    assert answers == {
+        "/nope": (404, True),
+        "/authorstats/works.json?_sort=nonexistent": (500, "Cannot sort table by nonexistent"),
+        "/authorstats/nosuchtable.json": (404, "Table not found"),
+    }
+    assert stdout.splitlines()[0].startswith("Serving ") and stdout.splitlines()[1:] == ["Stopped."], stdout
+    assert stderr == ""

@@ -1,7 +1,8 @@
 """`authorstats serve`: Datasette on data/processed/authorstats.db, on this machine unless told otherwise.
 
 Datasette reads the file it opened; `report` replaces the database by renaming a new file over it. So every
-request first looks at which file the path names now, and serves that one (_Following).
+request first looks at which file the path names now, and serves that one (_Following); and Datasette's error
+page is shown without Datasette printing each error as a traceback (_ErrorPages).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import socket
 import sqlite3
 import threading
 import time
+import types
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +95,7 @@ def serve(workspace: store.Workspace, options: ServeOptions, echo: Callable[[str
     app = Datasette(
         [str(path)], metadata=datasette_metadata(name), settings={"default_facet_size": 30, "num_sql_threads": 0}
     )
+    _quiet_error_pages()
     sock = listen(options.host, options.port)
     port = sock.getsockname()[1]
     shown_host = f"[{options.host}]" if ":" in options.host else options.host
@@ -165,6 +168,52 @@ class _Following:
                 for database in self.retired:
                     database.close()
                 self.retired.clear()
+
+
+_ERRORS = "authorstats-error-pages"
+
+
+def _quiet_error_pages() -> None:
+    """Show Datasette's error page (JSON for a .json address) without printing anything for an error Datasette
+    explains (a missing page, a bad parameter), and one line for any other, as the rest of authorstats does.
+
+    It replaces Datasette's own handler, which prints every error, a 404 too, as a Rich traceback with each frame's
+    local variables (634 lines for three bad requests), and which cannot be silenced otherwise: Datasette runs every
+    handler it has.
+    """
+    from datasette import Response, hookimpl
+    from datasette.plugins import pm
+    from datasette.utils.asgi import Base400
+    from datasette.views.base import DatasetteError
+    from markupsafe import Markup
+
+    def handle_exception(datasette: Any, request: Any, exception: BaseException) -> Any:
+        async def page() -> Any:
+            info: dict[str, Any] = {}
+            title = None
+            if isinstance(exception, Base400):
+                status, message = exception.status, str(exception.args[0] if exception.args else exception)
+            elif isinstance(exception, DatasetteError):
+                status, info, title = exception.status, dict(exception.error_dict), exception.title
+                message = Markup(exception.message) if exception.message_is_html else exception.message
+            else:
+                status, message = 500, str(exception)
+                what = f"{request.method} {request.path}"
+                log.error("serve could not answer %s: %s: %s", what, type(exception).__name__, message)
+            info.update({"ok": False, "error": message, "status": status, "title": title})
+            if request.path.split("?")[0].endswith(".json"):
+                return Response.json(info, status=status)
+            html = await datasette.render_template([f"{status}.html", "error.html"], info, request=request)
+            return Response.html(html, status=status)
+
+        return page
+
+    if pm.get_plugin(_ERRORS) is None:
+        if pm.get_plugin("datasette.handle_exception") is not None:
+            pm.unregister(name="datasette.handle_exception")
+        plugin = types.ModuleType(_ERRORS)  # a plugin is an object holding marked functions, as a module does
+        plugin.handle_exception = hookimpl(handle_exception)  # type: ignore[attr-defined]
+        pm.register(plugin, name=_ERRORS)
 
 
 def _open_when_started(server: object, url: str, echo: Callable[[str], None], wait: float = 30.0) -> None:
