@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
+import sqlite3
 import subprocess
 import sys
 import threading
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -28,12 +33,34 @@ def reported(shared_report):
     return shared_report[0]
 
 
-@pytest.fixture(scope="module")
-def server(reported):
-    """`authorstats serve --no-open --port 0` in its own process; gives the base URL it prints. Stopped at the end,
-    also when a test fails."""
+class Served:
+    """A running `authorstats serve`: its base URL and process; ``output()`` stops it and gives all it printed."""
+
+    def __init__(self, process: subprocess.Popen[str], url: str, printed: list[str]) -> None:
+        self.process, self.url, self.printed = process, url, printed
+
+    def output(self) -> tuple[str, str]:
+        """Stop the server; what it printed on stdout and on stderr."""
+        stop(self.process)
+        _, stderr = self.process.communicate()
+        return "".join(self.printed), stderr
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextlib.contextmanager
+def serving(workspace: Path) -> Iterator[Served]:
+    """`authorstats serve --no-open --port 0` on ``workspace`` in its own process, stopped at the end, also when a
+    test fails."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "authorstats", "serve", "-w", str(reported), "--no-open", "--port", "0"],
+        [sys.executable, "-m", "authorstats", "serve", "-w", str(workspace), "--no-open", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -41,7 +68,14 @@ def server(reported):
     )
     try:
         lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+        printed: list[str] = []
+
+        def read() -> None:
+            for line in process.stdout:
+                printed.append(line)
+                lines.put(line)
+
+        threading.Thread(target=read, daemon=True).start()
         try:
             first = lines.get(timeout=START_TIMEOUT)
         except queue.Empty:
@@ -50,14 +84,17 @@ def server(reported):
         assert first.startswith("Serving ") and " at http://127.0.0.1:" in first, first
         url = first.split(" at ", 1)[1].split()[0]
         parts = urlsplit(url)
-        yield f"{parts.scheme}://{parts.netloc}"
+        yield Served(process, f"{parts.scheme}://{parts.netloc}", printed)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process.poll() is None:
+            stop(process)
+
+
+@pytest.fixture(scope="module")
+def server(reported):
+    """The base URL of a server on the shared report."""
+    with serving(reported) as served:
+        yield served.url
 
 
 def get_json(url: str) -> object:
@@ -149,3 +186,63 @@ def test_local_hosts_do_not_warn(host):
 
     assert is_local(host)
     assert not is_local("0.0.0.0") and not is_local("192.168.1.5")
+
+
+def works_served(url: str) -> int:
+    return int(get_json(f"{url}/authorstats/works.json?_size=0")["filtered_table_rows_count"])
+
+
+def open_files(pid: int) -> list[str]:
+    """What process ``pid`` holds open (Linux: /proc)."""
+    found = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            found.append(os.readlink(fd))
+    return found
+
+
+@pytest.mark.slow  # a server in its own process, and two reports
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads the open files from /proc (Linux)")
+def test_a_reload_after_report_shows_the_new_database_and_the_old_file_is_let_go(workspace):
+    """Issue 25, case 7. On main, serve went on reading the replaced file: 120 works after `report --author lecun`
+    had written 33, and three descriptors of `authorstats.db (deleted)` kept the old file's disk space."""
+    assert runner.invoke(app, ["report", "-w", str(workspace), "--tables-only"]).exit_code == 0
+    database = workspace / "data" / "processed" / "authorstats.db"
+    with serving(workspace) as served:
+        everyone = works_served(served.url)
+
+        result = runner.invoke(app, ["report", "-w", str(workspace), "--tables-only", "--author", "lecun"])
+        assert result.exit_code == 0, result.output
+        with contextlib.closing(sqlite3.connect(database)) as connection:
+            written = connection.execute("select count(*) from works").fetchone()[0]
+        assert 0 < written < everyone
+
+        assert [works_served(served.url) for _ in range(3)] == [written] * 3  # each reload
+        held = [name for name in open_files(served.process.pid) if "authorstats.db" in name]
+        assert held and all(name == str(database) for name in held), held  # none "(deleted)"
+
+
+@pytest.mark.slow  # a server in its own process
+def test_bad_requests_get_datasettes_error_pages_and_print_nothing(workspace):
+    """Issue 25, case 11. On main, each bad request printed a Rich traceback with every frame's local variables:
+    634 lines for these three."""
+    assert runner.invoke(app, ["report", "-w", str(workspace), "--tables-only", "--author", "lecun"]).exit_code == 0
+    with serving(workspace) as served:
+        answers = {}
+        for path in ("/nope", "/authorstats/works.json?_sort=nonexistent", "/authorstats/nosuchtable.json"):
+            with pytest.raises(urllib.error.HTTPError) as error:
+                urllib.request.urlopen(f"{served.url}{path}", timeout=60)
+            body = error.value.read().decode("utf-8")
+            answers[path] = (
+                error.value.code,
+                json.loads(body)["error"] if ".json" in path else "Database not found" in body,
+            )
+        stdout, stderr = served.output()
+
+    assert answers == {
+        "/nope": (404, True),
+        "/authorstats/works.json?_sort=nonexistent": (500, "Cannot sort table by nonexistent"),
+        "/authorstats/nosuchtable.json": (404, "Table not found"),
+    }
+    assert stdout.splitlines()[0].startswith("Serving ") and stdout.splitlines()[1:] == ["Stopped."], stdout
+    assert stderr == ""

@@ -169,7 +169,7 @@ def review(
             merged, added, changed = manual.merge_review(
                 config_files.read_labels(ws.labels, tax.names), filled, tax.names, apply
             )
-            store.atomic_write_text(ws.labels, csv_files.csv_text(merged))
+            store.atomic_write_text(ws.labels, csv_files.csv_text(merged), workspace=ws)
         typer.echo(
             f"Merged {added} new and {changed} changed label(s) into {ws.labels} ({len(merged)} in all). "
             "Run `authorstats report` to apply them."
@@ -178,7 +178,10 @@ def review(
     table = manual.review_table(csv_files.read_processed(ws), below)
     target = output or ws.root / "data" / "review.csv"
     config_files.keep_corrections(target, ws.labels)
-    (store.write_output_text if output else store.atomic_write_text)(target, csv_files.csv_text(table))
+    if output:  # the user's choice, wherever it is
+        store.write_output_text(target, csv_files.csv_text(table))
+    else:
+        store.atomic_write_text(target, csv_files.csv_text(table), workspace=ws)
     typer.echo(f"Wrote {len(table)} record(s) with confidence under {below:g} to {target}.")
     typer.echo(
         f"Fill correct_topic with one of: {', '.join(tax.names)}; then run `authorstats review --apply {target}`."

@@ -90,7 +90,9 @@ def _load(
 
 def _remove(workspace: store.Workspace, source: str, name: str, pages: int) -> None:
     store.remove_files(
-        workspace.partial_state(source, name), *(_page_file(workspace, source, name, i) for i in range(pages))
+        workspace.partial_state(source, name),
+        *(_page_file(workspace, source, name, i) for i in range(pages)),
+        workspace=workspace,
     )
 
 
@@ -127,13 +129,13 @@ def fetch_batch(
             kept = [r for key in state["authors"] for r in page.records.get(key, ()) if r.year in window]
             records.extend(kept)
             if page.cursor is not None:  # more requests follow: keep what we have, then where to go on
-                store.write_jsonl(_page_file(workspace, source, name, state["pages"]), kept)
+                store.write_jsonl(_page_file(workspace, source, name, state["pages"]), kept, workspace=workspace)
                 state.update(
                     pages=state["pages"] + 1,
                     cursor=page.cursor,
                     requests=earlier_requests + src.requests - start_requests,
                 )
-                store.write_json(workspace.partial_state(source, name), state)
+                store.write_json(workspace.partial_state(source, name), state, workspace=workspace)
             else:
                 state["cursor"] = None
     requests = earlier_requests + src.requests - start_requests
@@ -143,7 +145,7 @@ def fetch_batch(
     manifest = read_manifest(workspace, source)
     results = []
     for author in authors:
-        store.write_jsonl(workspace.raw_file(source, author.key), by_author[author.key])
+        store.write_jsonl(workspace.raw_file(source, author.key), by_author[author.key], workspace=workspace)
         manifest["authors"][author.key] = {
             **src.provenance(),
             "window": str(window),
@@ -164,6 +166,6 @@ def fetch_batch(
                 note=shared + note,
             )
         )
-    store.write_json(workspace.manifest_file(source), manifest)
+    store.write_json(workspace.manifest_file(source), manifest, workspace=workspace)
     _remove(workspace, source, name, state["pages"])
     return results

@@ -4,6 +4,7 @@ saved atomically (never held in memory whole: a million records make a database 
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -33,8 +34,11 @@ def save_database(workspace: store.Workspace, data: ReportData) -> Path:
     tables = database_tables(data)
 
     def fill(handle: BinaryIO) -> None:
-        # built as a file of its own, then copied into the atomic write's temporary file a megabyte at a time
-        with tempfile.TemporaryDirectory(prefix=".authorstats-db.", dir=path.parent) as folder:
+        # built as a file of its own, then copied into the atomic write's temporary file a megabyte at a time; the
+        # scratch folder is named as a temporary file is (store._LEFTOVER), so the next run removes it after a kill
+        with tempfile.TemporaryDirectory(
+            prefix=f".{NAME}.{os.getpid()}.", suffix=".authorstats.tmp", dir=path.parent
+        ) as folder:
             built = Path(folder) / NAME
             try:
                 build_database(tables, built)
@@ -43,7 +47,7 @@ def save_database(workspace: store.Workspace, data: ReportData) -> Path:
             with built.open("rb") as source:
                 shutil.copyfileobj(source, handle, 1 << 20)
 
-    return store._atomic_write(path, fill)
+    return store._atomic_write(path, fill, workspace=workspace)
 
 
 def build_database(tables: Sequence[Table], path: Path) -> None:

@@ -359,7 +359,7 @@ def _load_partial(
         and records_path.is_file()
     )
     if not usable:
-        store.remove_files(state_path, records_path)
+        store.remove_files(state_path, records_path, workspace=workspace)
         return None
     count = int(state.get("records", 0))
     records = list(store.read_jsonl(records_path))[:count]
@@ -370,8 +370,10 @@ def _save_partial(
     workspace: store.Workspace, source: str, author: Author, state: dict[str, Any], records: list[Publication]
 ) -> None:
     # Records first, then the state that counts them: a crash in between resumes from the older state.
-    store.write_jsonl(workspace.partial_file(source, author.key), records)
-    store.write_json(workspace.partial_state(source, author.key), {**state, "records": len(records)})
+    store.write_jsonl(workspace.partial_file(source, author.key), records, workspace=workspace)
+    store.write_json(
+        workspace.partial_state(source, author.key), {**state, "records": len(records)}, workspace=workspace
+    )
 
 
 def _fetch_author(
@@ -426,7 +428,7 @@ def _fetch_author(
                     records[i] = src.fill(records[i])
                     save()
                     advance(1)
-    store.write_jsonl(workspace.raw_file(name, author.key), records)
+    store.write_jsonl(workspace.raw_file(name, author.key), records, workspace=workspace)
     manifest = read_manifest(workspace, name)
     manifest["authors"][author.key] = {
         **{k: v for k, v in state["info"].items() if k in ("profile_id", "name")},
@@ -438,6 +440,8 @@ def _fetch_author(
         "details": details,
         "roster_ids": roster_ids(author),
     }
-    store.write_json(workspace.manifest_file(name), manifest)
-    store.remove_files(workspace.partial_file(name, author.key), workspace.partial_state(name, author.key))
+    store.write_json(workspace.manifest_file(name), manifest, workspace=workspace)
+    store.remove_files(
+        workspace.partial_file(name, author.key), workspace.partial_state(name, author.key), workspace=workspace
+    )
     return AuthorResult(author.key, "done", records=len(records), note=note)

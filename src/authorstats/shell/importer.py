@@ -169,7 +169,7 @@ def import_file(
         replaced = _gave_before(earlier, new, identity, path.name)
         others = [r for i, r in enumerate(earlier) if i not in replaced]
         result.replaced += len(earlier) - len(others)
-        store.write_jsonl(target, others + new)
+        store.write_jsonl(target, others + new, workspace=workspace)
         result.added[key] = len(new)
         result.kept[key] = len(others)
         result.files.append(target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,9 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from authorstats.errors import OutputError, WorkspaceBusyError
-from authorstats.shell.store import Workspace, _describe, require_workspace
+from authorstats.shell.store import Workspace, _describe, contained, remove_leftovers, require_workspace
+
+log = logging.getLogger(__name__)
 
 
 def lock_file(workspace: Workspace) -> Path:
@@ -35,9 +38,13 @@ def workspace_lock(workspace: Workspace, command: str) -> Iterator[Path]:
     It is an operating-system file lock (``flock`` on Unix, ``LockFileEx`` on Windows) taken with
     filelock: the system frees it when the holding process ends, however it ends (``kill -9`` too),
     and filelock closes it in forked workers, so no lock is ever stale and two runs never hold it.
+
+    Both files must be the workspace's own (:func:`store.contained`: no symbolic link on the way). Once the
+    lock is held, what runs that ended left in the workspace (temporary files, scratch folders) is removed.
     """
     require_workspace(workspace)
-    path = lock_file(workspace)
+    path = contained(workspace, lock_file(workspace))
+    contained(workspace, holder_file(workspace))
     if path.parent.exists() and not path.parent.is_dir():
         raise OutputError(
             f"{path.parent} is a file, not a folder",
@@ -66,6 +73,8 @@ def workspace_lock(workspace: Workspace, command: str) -> Iterator[Path]:
             raise OutputError(
                 f"cannot write {info}: {_describe(exc)}", "Free some space, or use a writable --workspace"
             ) from exc
+        for left in remove_leftovers(workspace):
+            log.info("removed %s, left by an earlier run", left)
         yield info
     finally:
         with contextlib.suppress(OSError):

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 NAME = "report_manifest.json"
 # Only files under these folders of the workspace are ever listed, so a hand-edited manifest cannot
-# send `report` deleting anything elsewhere.
+# send `report` deleting anything elsewhere; and none through a symbolic link (store.contained).
 _FOLDERS = (("reports",), ("data", "processed"))
 
 
@@ -36,17 +36,21 @@ def read(workspace: store.Workspace) -> dict[str, str]:
     """The files the last report wrote, as workspace-relative POSIX paths with the SHA-256 of what it wrote.
 
     A missing or unreadable manifest (a workspace from before manifests, or a damaged file) lists nothing:
-    then no file is removed.
+    then no file is removed. The manifest itself, and each listed file that a symbolic link in the workspace
+    would lead elsewhere (``reports/evil -> /elsewhere``), is refused (exit 5) before the report writes anything.
     """
-    data = store.read_json(manifest_path(workspace), default={})
+    data = store.read_json(store.contained(workspace, manifest_path(workspace)), default={})
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
         return {}
-    return {
+    listed = {
         name: digest
         for name, digest in files.items()
         if isinstance(name, str) and isinstance(digest, str) and _allowed(name)
     }
+    for name in listed:
+        store.contained(workspace, workspace.root / name)
+    return listed
 
 
 def _allowed(name: str) -> bool:
@@ -87,7 +91,7 @@ def replace(workspace: store.Workspace, previous: Mapping[str, str], written: It
     for name, digest in sorted(previous.items()):
         if name in now:
             continue
-        path = workspace.root / name
+        path = store.contained(workspace, workspace.root / name)
         if not os.path.lexists(path):
             continue
         if _digest(path) != digest:
@@ -108,6 +112,7 @@ def replace(workspace: store.Workspace, previous: Mapping[str, str], written: It
             "about": "Files `authorstats report` wrote; the next report removes those it does not write again.",
             "files": {name: digest for name, digest in sorted(files.items()) if digest},
         },
+        workspace=workspace,
     )
     return cleanup
 

@@ -315,21 +315,19 @@ def save_report(
 
     store.require_workspace(workspace)
     previous = manifest.read(workspace)
-    result = _save_together(workspace, data, options, labels, painter)
+    # the files replace the previous report together, at the end, or not at all; each is the workspace's own
+    with store.all_or_nothing(workspace):
+        result = _save_together(workspace, data, options, labels, painter)
     cleanup = manifest.replace(workspace, previous, result.files)
     result.removed, result.kept = cleanup.removed, cleanup.kept
     return result
 
 
-@store.all_or_nothing()  # the files replace the previous report together, at the end, or not at all
 def _save_together(
     workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None, painter: Painter | None
 ) -> ReportResult:
     from authorstats.shell.painter import Painter
 
-    store.remove_leftovers(
-        workspace.reports, workspace.reports / "authors", workspace.processed
-    )  # of a run killed before its renames
     if painter is None:
         drawing = bool(data.authors) and not options.tables_only
         with Painter(options.workers if drawing else 1, clouds=data.options.clouds) as own:

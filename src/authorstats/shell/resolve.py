@@ -142,8 +142,9 @@ def _with_new_line(table: Table, field: str, value: str, newline: str) -> Table:
     return rebuilt
 
 
-def write_id(target: RosterTarget, key: str, source: str, value: str) -> Path:
-    """Write ``value`` as the author's id for ``source`` into the roster file (copying the bundled one first).
+def write_id(target: RosterTarget, key: str, source: str, value: str, workspace: store.Workspace | None = None) -> Path:
+    """Write ``value`` as the author's id for ``source`` into the roster file (copying the bundled one first);
+    ``workspace``: the workspace whose own ``authors.toml`` it is (None: a roster the user named).
 
     The edited text is checked before it replaces the file: it must be a valid roster, and the only
     change a TOML reader sees must be that author's one field.
@@ -153,7 +154,7 @@ def write_id(target: RosterTarget, key: str, source: str, value: str) -> Path:
     original = store.read_input_text(origin, "roster file")
     edited = set_roster_value(original, key, field, value)
     _check_only_field_changed(original, edited, key, field, value, target.path)
-    store.atomic_write_text(target.path, edited)
+    store.atomic_write_text(target.path, edited, workspace=workspace)
     return target.path
 
 
@@ -229,7 +230,7 @@ def resolve(
     if chosen is not None:
         with _workspace_lock_for(workspace, target):
             target = roster_target(workspace, roster)
-            write_id(target, key, source, chosen.id)
+            write_id(target, key, source, chosen.id, workspace if roster is None else None)
     return Resolution(author, candidates, chosen, why, target)
 
 

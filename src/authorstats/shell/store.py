@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import shutil
 import stat
 import sys
@@ -85,6 +86,55 @@ def require_workspace(workspace: Workspace) -> Workspace:
     return workspace
 
 
+def contained(workspace: Workspace, path: Path) -> Path:
+    """``path``, one of the workspace's own files or folders that authorstats is about to write, rename over, lock
+    or delete; refused (exit 5) when it lies outside the workspace or passes through a symbolic link in it.
+
+    This is the one check for every such path (reports, the database and its scratch folder, data/raw and
+    data/processed, the lock, the report manifest's removals, leftovers). A workspace shared through git or an
+    archive keeps its links, so ``reports -> /elsewhere`` or ``data/.lock -> ~/.bashrc`` would otherwise send a
+    write or a deletion out of it. Every part below the workspace folder that exists is looked at, not followed
+    (the ``--workspace`` folder itself may be a link: the user named it). What does not exist yet is made as a
+    real folder or file. Paths the user names (``-o FILE``, ``--roster FILE``) are the user's choice and are not
+    checked here.
+    """
+    root = os.path.abspath(workspace.root)
+    full = os.path.abspath(path)
+    relative = os.path.relpath(full, root)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative):
+        raise OutputError(
+            f"{path} is outside the workspace {workspace.root}",
+            "authorstats writes only inside its workspace; this is a bug, please report it",
+        )
+    current, shown = root, Path(workspace.root)
+    for part in Path(relative).parts if relative != os.curdir else ():
+        current, shown = os.path.join(current, part), shown / part
+        try:
+            mode = os.lstat(current).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            break  # made below as a real folder or file
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {_describe(exc)}", "Fix the folder's permissions") from exc
+        if stat.S_ISLNK(mode):
+            raise _through_link(shown, Path(path))
+    return Path(path)
+
+
+def _through_link(link: Path, path: Path) -> OutputError:
+    """The refusal of a workspace path that passes through the symbolic link ``link``."""
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "?"
+    folder = link != path
+    what = f"{path} is under {link}, a symbolic link" if folder else f"{link} is a symbolic link"
+    return OutputError(
+        f"{what} (to {target}); authorstats never writes, replaces or deletes through a link in its workspace",
+        f"Remove the link (rm {shlex.quote(str(link))}; what it points to is kept) and run the command again"
+        + ("; to keep the data on another disk, link the whole --workspace folder instead" if folder else ""),
+    )
+
+
 def _describe(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return "the disk is full"
@@ -122,18 +172,28 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-# Inside all_or_nothing(): (temporary file, target) pairs waiting for their rename.
-_staged: contextvars.ContextVar[list[tuple[str, Path]] | None] = contextvars.ContextVar(
-    "authorstats_staged", default=None
-)
+@dataclass
+class _Batch:
+    """What all_or_nothing() holds back: (temporary file, target) pairs waiting for their rename, and the workspace
+    whose own files every write in the block must be (None: no such rule)."""
 
-# Our temporary files: ".<name>.<pid>.<random>.authorstats.tmp", and the backup of a file being replaced
-# ".<name>.<pid>.<random>.authorstats.bak", so the next run can tell a dead run's leftovers from anyone's files.
+    pending: list[tuple[str, Path]]
+    workspace: Workspace | None
+
+
+_staged: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("authorstats_staged", default=None)
+
+# Our temporary files (and the database's scratch folder): ".<name>.<pid>.<random>.authorstats.tmp", and the backup
+# of a file being replaced ".<name>.<pid>.<random>.authorstats.bak", so the next run can tell a dead run's leftovers
+# from anyone's files.
 _LEFTOVER = re.compile(r"^\..+\.(\d+)\.[a-z0-9_]+\.authorstats\.(?:tmp|bak)$")
+# The database's scratch folder as earlier versions named it: no process id, so only a run holding the workspace
+# lock can tell it is a leftover (remove_leftovers).
+_OLD_SCRATCH = re.compile(r"^\.authorstats-db\.[a-z0-9_]{8}$")
 
 
 @contextlib.contextmanager
-def all_or_nothing() -> Iterator[None]:
+def all_or_nothing(workspace: Workspace | None = None) -> Iterator[None]:
     """Hold back every atomic write made inside the block until the block completes, then replace them all or none.
 
     Each file is written to its temporary name as usual; only when the block ends without an error
@@ -141,9 +201,12 @@ def all_or_nothing() -> Iterator[None]:
     earlier file stays as it was, so an interrupted report leaves the previous report whole. A rename
     that fails part-way puts back every file already replaced (from a backup taken before the first
     rename) and removes every file that had no earlier version.
+
+    With ``workspace``, every file written in the block is that workspace's own: each is checked by
+    :func:`contained` before anything is written to it.
     """
     pending: list[tuple[str, Path]] = []
-    token = _staged.set(pending)
+    token = _staged.set(_Batch(pending, workspace))
     try:
         yield
         _replace_all(pending)
@@ -223,27 +286,50 @@ def _roll_back(done: list[tuple[Path, str | None]]) -> list[tuple[Path, str | No
     return lost
 
 
-def remove_leftovers(*folders: Path) -> list[Path]:
-    """Delete the temporary files and backups that a run which has ended left in ``folders`` (a ``kill -9``
-    or a power cut between writing and renaming); returns what was removed.
+def remove_leftovers(workspace: Workspace) -> list[Path]:
+    """Delete what runs that have ended left in the workspace (a ``kill -9``, an out-of-memory kill or a power cut
+    between writing and renaming); returns what was removed. Called by the run that has just taken the workspace
+    lock, so no other run is writing there.
 
-    A file is a leftover when its name is one of ours and the process named in it no longer runs, so a
-    write in progress is never touched.
+    A leftover is a temporary file, backup or scratch folder named as ours (``.<name>.<pid>.<random>.authorstats.tmp``
+    or ``.bak``) whose process no longer runs, so a write in progress is never touched, or a database scratch folder
+    of an earlier version (``.authorstats-db.<random>``). They are looked for in the workspace folder, and in
+    ``data/`` and ``reports/`` and every folder below them, but never through a symbolic link: a leftover that is a
+    link is removed as a link, and what it points to is left as it is.
     """
     removed = []
-    for folder in folders:
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        for name in names:
-            match = _LEFTOVER.match(name)
-            if match is None or _running(int(match.group(1))):
-                continue
-            with contextlib.suppress(OSError):
-                os.unlink(Path(folder) / name)
-                removed.append(Path(folder) / name)
+    for top, below in ((workspace.root, False), (workspace.root / "data", True), (workspace.reports, True)):
+        if os.path.islink(top):
+            continue  # the workspace's own folders only (a write there is refused: contained())
+        for folder, folders, files in os.walk(top):
+            for name in [*folders, *files]:
+                path = Path(folder) / name
+                if _is_leftover(name) and _remove(path):
+                    removed.append(path)
+            folders[:] = [name for name in folders if not _is_leftover(name)]
+            if not below:
+                break
     return removed
+
+
+def _is_leftover(name: str) -> bool:
+    match = _LEFTOVER.match(name)
+    if match is not None:
+        return not _running(int(match.group(1)))
+    return _OLD_SCRATCH.match(name) is not None
+
+
+def _remove(path: Path) -> bool:
+    """Delete a leftover: a folder with what it holds, anything else (a file, a link) as itself."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    except OSError as exc:
+        log.warning("could not remove %s, left by an earlier run: %s", path, exc.strerror or exc)
+        return False
+    return True
 
 
 def _running(pid: int) -> bool:
@@ -258,19 +344,26 @@ def _running(pid: int) -> bool:
     return True
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
+def atomic_write_bytes(path: Path, data: bytes, *, workspace: Workspace | None = None) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     Either the whole new file is there afterwards or the old one is untouched. Inside
-    :func:`all_or_nothing` the rename waits for the end of the block. A symbolic link is written
-    through: its target is replaced (the temporary file beside it) and the link stays.
+    :func:`all_or_nothing` the rename waits for the end of the block. ``workspace``: the workspace
+    whose own file ``path`` is; it is refused when it passes through a symbolic link (:func:`contained`).
+    Without it (a file the user named) a symbolic link is written through: its target is replaced (the
+    temporary file beside it) and the link stays.
     """
-    return _atomic_write(path, lambda handle: handle.write(data))
+    return _atomic_write(path, lambda handle: handle.write(data), workspace=workspace)
 
 
-def _atomic_write(path: Path, fill: Callable[[BinaryIO], object]) -> Path:
+def _atomic_write(path: Path, fill: Callable[[BinaryIO], object], *, workspace: Workspace | None = None) -> Path:
     """What atomic_write_bytes promises, for content that ``fill`` writes into the open temporary file."""
     path = Path(path)
+    batch = _staged.get()
+    if workspace is None and batch is not None:
+        workspace = batch.workspace
+    if workspace is not None:
+        contained(workspace, path)
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder", f"Name a file, e.g. {path / 'out.csv'}")
     target = _link_target(path)
@@ -294,11 +387,10 @@ def _atomic_write(path: Path, fill: Callable[[BinaryIO], object]) -> Path:
             fill(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        staged = _staged.get()
-        if staged is None:
+        if batch is None:
             os.replace(tmp_name, target)
         else:
-            staged.append((tmp_name, target))
+            batch.pending.append((tmp_name, target))
         tmp_name = None
     except OSError as exc:
         raise OutputError(
@@ -367,8 +459,9 @@ def _through_proc(path: Path) -> bool:
     return path.is_symlink() and os.path.realpath(path).startswith("/proc/")
 
 
-def atomic_write_text(path: Path, text: str) -> Path:
-    return atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: Path, text: str, *, workspace: Workspace | None = None) -> Path:
+    data = text.encode("utf-8")
+    return _atomic_write(path, lambda handle: handle.write(data), workspace=workspace)
 
 
 def write_output_text(path: Path, text: str) -> Path:
@@ -399,9 +492,9 @@ def dumps_jsonl(records: Iterable[Publication]) -> str:
     return "".join(json.dumps(r.to_dict(), ensure_ascii=False, sort_keys=True) + "\n" for r in records)
 
 
-def write_jsonl(path: Path, records: Iterable[Publication]) -> Path:
+def write_jsonl(path: Path, records: Iterable[Publication], *, workspace: Workspace | None = None) -> Path:
     """Replace ``path`` atomically with ``records`` as JSON Lines."""
-    return atomic_write_text(path, dumps_jsonl(records))
+    return atomic_write_text(path, dumps_jsonl(records), workspace=workspace)
 
 
 def read_jsonl(path: Path) -> Iterator[Publication]:
@@ -416,10 +509,11 @@ def read_jsonl(path: Path) -> Iterator[Publication]:
                 log.warning("skipped %s line %d: not a valid record (%s)", path, number, exc)
 
 
-def remove_files(*paths: Path) -> None:
-    """Delete ``paths`` (missing ones are fine), then their parent folders if that left them empty."""
+def remove_files(*paths: Path, workspace: Workspace | None = None) -> None:
+    """Delete ``paths`` (missing ones are fine), then their parent folders if that left them empty; with
+    ``workspace``, each is first checked to be the workspace's own (:func:`contained`)."""
     for path in paths:
-        path = Path(path)
+        path = Path(path) if workspace is None else contained(workspace, path)
         try:
             path.unlink(missing_ok=True)
         except OSError as exc:
@@ -429,8 +523,9 @@ def remove_files(*paths: Path) -> None:
             parent.rmdir()  # only succeeds when empty
 
 
-def write_json(path: Path, data: object) -> Path:
-    return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+def write_json(path: Path, data: object, *, workspace: Workspace | None = None) -> Path:
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return atomic_write_text(path, text, workspace=workspace)
 
 
 def read_json(path: Path, default: object = None) -> object:
