@@ -29,9 +29,11 @@ def titles(tmp_path):
 def cluster():
     """A real LocalCluster of 2 workers; threads (processes=False), as process workers take tens of seconds
     to start on the shared test machine. The chunks still go through the scheduler, are pickled and run
-    on the workers."""
+    on the workers; the scheduler listens on tcp:// (127.0.0.1), the only scheme classify connects to."""
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as local:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp://", dashboard_address=None
+    ) as local:
         yield local
 
 

@@ -1,56 +1,65 @@
-"""Pure: the pairs of one author's records that merge.py must compare, found without comparing every pair.
+"""Pure: the pairs of one author's titles that merge.py compares for near-equal titles, found without comparing
+every pair, never more than ``CAP`` for one title nor through any one piece of title.
 
-``merge.same_work`` says two records are one work only when they share a DOI, an arXiv id or a title
-after normalising (exact keys: records that share one are paired), or when their normalised titles
-have a rapidfuzz ratio of at least ``FUZZY_MIN`` and their years are at most ``MAX_YEAR_GAP`` apart.
-For the last, a prefix filter on character trigrams finds every such pair (no pair is missed, so
-the merge decisions are those of comparing all pairs):
+Records that share a DOI, an arXiv id or a normalised title are grouped by merge.py in one pass, without
+comparing pairs. Two other titles can be one work only when their rapidfuzz ratio is at least
+``FUZZY_MIN`` (95) and their years are at most ``MAX_YEAR_GAP`` apart. A prefix filter on character
+trigrams finds such pairs:
 
 * ``fuzz.ratio(a, b) >= 95`` means an indel distance ``d <= (len(a) + len(b)) / 20``, and the length
   test ``same_work`` makes first leaves ``len(b) <= len(a) * 105 / 95``; so ``d <= 10 * len(a) // 95``.
 * One inserted or deleted character removes at most 3 of a title's trigrams, so at most ``3 d`` of
   the distinct trigrams of ``a`` are missing from ``b`` (and the other way round).
 * Order all trigrams of the author's titles rarest first. If two sets differ by at most ``k``
-  members each, their first ``k + 1`` members in that order share one (Xiao et al., "Ed-Join",
-  VLDB 2008). So each title is indexed under its ``3 * (10 * len // 95) + 1`` rarest trigrams only,
-  and compared with the titles it shares one of them with: rare trigrams make small blocks.
+  members each, the first ``k + 1`` members of one in that order include a member of the other (Xiao et
+  al., "Ed-Join", VLDB 2008). So each title is indexed under its ``3 * (10 * len // 95) + 1`` rarest
+  trigrams (under all of them when it has fewer), and compared with the titles it shares one of them with:
+  rare trigrams make small blocks.
+* Titles shorter than three characters have no trigram; they can only equal another title, which
+  merge.py's exact grouping finds.
 
-Titles with too few trigrams for that (shorter than three characters) are compared with all.
+The cap: a block (the titles indexed under one trigram) of more than ``CAP`` titles pairs only its first
+``CAP`` (in the records' order), and a title is given at most ``CAP`` pairs, the nearest in its blocks
+first. Without it, titles that differ in one place only ("Self-supervised learning number 1", "...
+number 2", ...) would share every block and be compared pairwise, in memory and time growing with the
+square of their number. With it, the pairs are at most ``CAP`` per title. The titles left out of a
+block or cut short are returned (``NearPairs.capped``): a near-equal title they share only that block
+with, or that came after their ``CAP`` pairs, is not compared with them, and the report says how many
+records that concerns.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
 
 Q = 3  # characters per gram
+# At most this many pairs for one title, and titles through one trigram (docs/sources.md, "One count per paper"):
+# 20,000 titles "Self-supervised learning number N" merge in 6 s of CPU with it; 8,000 records of one author from
+# benchmarks/inputs.py (their largest block holds 286 titles) put 226 past it, with the merges of no cap; the bundled
+# data's largest block holds 5. benchmarks/RESULTS.md, "Bounded merging".
+CAP = 300
 
 
-def candidate_pairs(
-    keys: Sequence[tuple[str, str, str]], titles: Sequence[str], years: Sequence[int | None], max_year_gap: int
-) -> list[tuple[int, int]]:
-    """Every pair ``(i, j)``, ``i < j``, of positions that can be one work, in the order i, then j.
+@dataclass(frozen=True)
+class NearPairs:
+    """The pairs to compare, and the titles compared only in part: left out of a block of more than ``CAP``, or
+    given ``CAP`` pairs before their blocks were done (positions, ascending)."""
 
-    ``keys``: each record's exact keys (DOI, arXiv id, title without spaces; "" for none); ``titles``:
-    its normalised title ("" for none); ``years``: its year (None: no near-equal-title match).
-    """
-    found: set[int] = set()
-    n = len(titles)
-    for field in range(3):
-        same: dict[str, list[int]] = {}
-        for position, key in enumerate(keys):
-            if key[field]:
-                same.setdefault(key[field], []).append(position)
-        for positions in same.values():
-            for number, i in enumerate(positions):
-                found.update(i * n + j for j in positions[number + 1 :])
-    found.update(_near_pairs(titles, years, max_year_gap))
-    return [divmod(code, n) for code in sorted(found)]
+    codes: np.ndarray  # each pair (i, j), i < j, as i * size + j, ascending
+    size: int
+    capped: list[int]
+
+    def pairs(self) -> Iterator[tuple[int, int]]:
+        """The pairs ``(i, j)``, ``i < j``, in the order i, then j (one at a time: there can be millions)."""
+        for code in self.codes.tolist():
+            yield divmod(code, self.size)
 
 
 def max_distance(length: int) -> int:
@@ -58,15 +67,19 @@ def max_distance(length: int) -> int:
     return 10 * length // 95
 
 
-def _near_pairs(titles: Sequence[str], years: Sequence[int | None], max_year_gap: int) -> set[int]:
-    """Pairs (coded ``i * n + j``) whose titles share one of their rarest trigrams where it can be the same
-    trigram moved by the edits (at most d places), and whose years and lengths allow a match."""
+def near_pairs(titles: Sequence[str], years: Sequence[int | None], max_year_gap: int, cap: int = CAP) -> NearPairs:
+    """The pairs of positions whose titles can be nearly equal: every pair with a ratio of at least 95 whose years
+    are at most ``max_year_gap`` apart, unless one of them is in ``capped`` (left out of a block of more than ``cap``
+    titles, or given ``cap`` pairs before its blocks were done).
+
+    ``titles``: normalised titles ("" for none); ``years``: their years (None: never nearly equal to another).
+    """
     import numpy as np
 
     n = len(titles)
     places: list[dict[str, int] | None] = [None] * n  # trigram -> where it starts; -1: more than once
     for position, (title, year) in enumerate(zip(titles, years)):
-        if title and year is not None:
+        if len(title) >= Q and year is not None:
             grams = [title[k : k + Q] for k in range(len(title) - Q + 1)]
             mine = dict(zip(reversed(grams), range(len(grams) - 1, -1, -1)))  # each at its first place
             if len(mine) < len(grams):
@@ -79,30 +92,25 @@ def _near_pairs(titles: Sequence[str], years: Sequence[int | None], max_year_gap
     room = max((len(t) for t in titles), default=0) + 2  # an entry is coded rank * room + place + 1
     entries: list[int] = []
     owners: list[int] = []
-    short: list[int] = []  # too few trigrams for the filter: compared with every title
-    eligible: list[int] = []
     for position, found in enumerate(places):
         if found is None:
             continue
-        eligible.append(position)
         width = Q * max_distance(len(titles[position])) + 1
-        if len(found) < width:
-            short.append(position)
-            continue
-        entries += sorted([rank[g] * room + k + 1 for g, k in found.items()])[:width]
-        owners += [position] * width
-    coded = np.array(entries, dtype=np.int64)
-    pairs = set(
-        _sharing(
-            coded // room, np.array(owners, dtype=np.int64), coded % room - 1, titles, years, max_year_gap
-        ).tolist()
-    )
-    for position in short:
-        year = years[position]
-        for other in eligible:
-            if other != position and abs(years[other] - year) <= max_year_gap:  # type: ignore[operator]
-                pairs.add(min(other, position) * n + max(other, position))
-    return pairs
+        coded = sorted([rank[g] * room + k + 1 for g, k in found.items()])[:width]
+        entries += coded
+        owners += [position] * len(coded)
+    codes = np.array(entries, dtype=np.int64)
+    tokens, owned, starts = codes // room, np.array(owners, dtype=np.int64), codes % room - 1
+    order = np.lexsort((owned, tokens))
+    tokens, owned, starts = tokens[order], owned[order], starts[order]
+    # each entry's place in its block (the block's entries are in the records' order): keep the first `cap`
+    first = np.flatnonzero(np.r_[True, tokens[1:] != tokens[:-1]]) if len(tokens) else np.zeros(0, dtype=np.int64)
+    sizes = np.diff(np.r_[first, len(tokens)])
+    place = np.arange(len(tokens)) - np.repeat(first, sizes)
+    keep = place < cap
+    codes, spent = _sharing(tokens[keep], owned[keep], starts[keep], titles, years, max_year_gap, cap)
+    capped = _distinct(np.concatenate([owned[~keep], spent])).tolist()
+    return NearPairs(codes, n, capped)
 
 
 def _sharing(
@@ -112,16 +120,20 @@ def _sharing(
     titles: Sequence[str],
     years: Sequence[int | None],
     max_year_gap: int,
-) -> np.ndarray:
-    """Codes ``i * n + j`` of the titles ``i < j`` with an entry of the same trigram, at places at most d apart
-    (or a trigram that occurs twice in one of them), and whose years and lengths pass same_work's tests."""
+    cap: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Codes ``i * n + j`` (ascending) of the titles ``i < j`` with an entry of the same trigram, at places at most
+    d apart (or a trigram that occurs twice in one of them), and whose years and lengths pass same_work's tests;
+    and the titles that reached ``cap`` such pairs before their blocks were done (each is given no more pairs).
+    The entries come sorted by trigram, then owner; the pairs are taken nearest first (entries next to each other
+    in a block, then two apart, ...)."""
     import numpy as np
 
     n = len(titles)
-    order = np.lexsort((owners, tokens))
-    tokens, owners, starts = tokens[order], owners[order], starts[order]
     lengths = np.array([len(t) for t in titles], dtype=np.int64)
     year_of = np.array([-(10**6) if y is None else y for y in years], dtype=np.int64)
+    paired = np.zeros(n, dtype=np.int64)  # pairs found so far (one found at two steps counts twice)
+    cut = np.zeros(n, dtype=bool)  # titles that had a pair left out, having reached `cap`
     found = [np.empty(0, dtype=np.int64)]
     same = np.arange(len(tokens) - 1)
     step = 1
@@ -137,6 +149,21 @@ def _sharing(
             & (200 * np.minimum(la, lb) >= 95 * (la + lb))
             & ((starts[same] < 0) | (starts[same + step] < 0) | (shift <= np.minimum(la, lb) * 10 // 95))
         )
-        found.append(a[keep] * n + b[keep])
+        codes = _distinct(a[keep] * n + b[keep])  # a pair next to each other in two blocks counts once
+        a, b = codes // n, codes % n
+        full_a, full_b = paired[a] >= cap, paired[b] >= cap
+        cut[a[full_a]] = cut[b[full_b]] = True
+        room = ~(full_a | full_b)
+        a, b = a[room], b[room]
+        found.append(codes[room])
+        paired += np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
         step += 1
-    return np.unique(np.concatenate(found))
+    return _distinct(np.concatenate(found)), np.flatnonzero(cut)
+
+
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """The distinct values of ``codes``, ascending (by sorting: numpy's unique may hash, in memory of its own)."""
+    import numpy as np
+
+    codes = np.sort(codes)
+    return codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes

@@ -9,6 +9,7 @@ differ are numbers or acronyms/names ("VICReg" vs "VICRegL", "Part I" vs "Part I
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import difflib
 import re
@@ -245,6 +246,7 @@ class _Item:
     acronyms: set[str]
     doi: str
     arxiv: str
+    partner: int = -1  # the index of the record it was joined with (merge_works), which explains its merge
 
 
 def _item(index: int, record: Publication) -> _Item:
@@ -257,10 +259,7 @@ def _near_miss(a: _Item, b: _Item) -> str:
     """Why two nearly equal titles are different works; "" when their differences are only spelling."""
     ta, tb = a.norm.split(), b.norm.split()
     names = a.acronyms | b.acronyms
-    matcher = difflib.SequenceMatcher(a=ta, b=tb, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
+    for tag, i1, i2, j1, j2 in _changes(ta, tb):
         da, db = ta[i1:i2], tb[j1:j2]
         for word in da + db:
             if any(ch.isdigit() for ch in word) or word in _ROMAN:
@@ -279,6 +278,19 @@ def _near_miss(a: _Item, b: _Item) -> str:
     return ""
 
 
+def _changes(ta: list[str], tb: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes from the words ``ta`` to ``tb``, but for the equal runs. Titles of as many words that differ
+    in one word only (a typo, a number), a word neither title has elsewhere, are compared often: their one change
+    is found without difflib (its longest matching runs are then the words before and after that word)."""
+    if len(ta) == len(tb):
+        differ = [k for k, (x, y) in enumerate(zip(ta, tb)) if x != y]
+        if len(differ) == 1 and ta[differ[0]] not in tb and tb[differ[0]] not in ta:
+            k = differ[0]
+            return [("replace", k, k + 1, k, k + 1)]
+    matcher = difflib.SequenceMatcher(a=ta, b=tb, autojunk=False)
+    return [op for op in matcher.get_opcodes() if op[0] != "equal"]
+
+
 def same_work(a: _Item, b: _Item) -> str:
     """Why ``a`` and ``b`` are one work ("" when they are not)."""
     if a.record.author != b.record.author:
@@ -295,6 +307,11 @@ def same_work(a: _Item, b: _Item) -> str:
         if _fields(a.record) == _fields(b.record):
             return "duplicate record"
         return "same title after normalising case, punctuation, LaTeX and accents"
+    return _near_titles(a, b)
+
+
+def _near_titles(a: _Item, b: _Item) -> str:
+    """Why the titles of ``a`` and ``b`` (not equal after normalising) make them one work ("" when they do not)."""
     if a.record.year is None or b.record.year is None or abs(a.record.year - b.record.year) > MAX_YEAR_GAP:
         return ""
     la, lb = len(a.norm), len(b.norm)
@@ -308,16 +325,6 @@ def same_work(a: _Item, b: _Item) -> str:
 
 def _fields(record: Publication) -> tuple[object, ...]:
     return (record.title, record.year, record.venue, record.doi, record.source)
-
-
-def _conflict(group_a: list[_Item], group_b: list[_Item]) -> bool:
-    """Joining the groups would put two different DOIs (or arXiv ids) into one work."""
-    for attr in ("doi", "arxiv"):
-        left = {getattr(i, attr) for i in group_a if getattr(i, attr)}
-        right = {getattr(i, attr) for i in group_b if getattr(i, attr)}
-        if left and right and not left & right:
-            return True
-    return False
 
 
 def _rank(item: _Item) -> tuple[bool, bool, bool, bool, int, int]:
@@ -352,64 +359,261 @@ def _enrich(kept: Publication, others: Sequence[Publication]) -> Publication:
     return dataclasses.replace(kept, **changes, extra=extra)
 
 
+@dataclass(frozen=True)
+class Merged:
+    """What merging one list of records gives: one record per work, the merges, and the records compared only in
+    part (left out of a block of more than ``blocking.CAP`` near-equal titles)."""
+
+    kept: list[Publication]
+    merges: list[Merge]
+    capped: int = 0
+
+
 def merge_publications(
     records: Iterable[Publication], progress: Callable[[int], None] | None = None
 ) -> tuple[list[Publication], list[Merge]]:
-    """Collapse versions of one work into one record per work (per author).
+    """Collapse versions of one work into one record per work (per author): ``merge_works``' kept records and
+    merges."""
+    merged = merge_works(records, progress)
+    return merged.kept, merged.merges
 
-    Returns the kept records (in the order their works first appear) and one Merge per dropped record.
-    The kept record is the peer-reviewed version when there is one, filled in from its other versions.
-    Only the pairs blocking.py finds are compared, with the decisions of comparing every pair.
-    ``progress``, if given, is called with the number of records done after each author's records.
+
+def merge_works(records: Iterable[Publication], progress: Callable[[int], None] | None = None) -> Merged:
+    """Collapse versions of one work into one record per work (per author), in memory and time that grow with the
+    number of records, not with its square.
+
+    First, in one pass, records that share a DOI, an arXiv id or a normalised title become one work, unless that
+    would put two different DOIs (or arXiv ids) into one work: then a record joins the work holding the key whose
+    ids agree with its own (a record without ids, the first). Then near-equal titles: each form of a title (its
+    words, year and names) once, paired by blocking.py (at most blocking.CAP pairs a form) in their order; two
+    forms whose titles same_work accepts join each work holding the one with the work holding the other whose
+    ids agree with its own. Without records whose ids could join either of two works, the works are those of
+    comparing every pair (tests/test_merge.py).
+
+    Returns the kept records (in the order their works first appear), one Merge per dropped record, and how many
+    records blocking.py compared only in part. The kept record is the peer-reviewed version when there is one,
+    filled in from its other versions. ``progress``, if given, is called with the number of records done after
+    each author's records.
     """
     items = [_item(i, r) for i, r in enumerate(records)]
-    parent = list(range(len(items)))
-    members: dict[int, list[_Item]] = {i: [item] for i, item in enumerate(items)}
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     by_author: dict[str, list[_Item]] = {}
     for item in items:
         by_author.setdefault(item.record.author, []).append(item)
+    works: list[list[_Item]] = []
+    capped = 0
     for group in by_author.values():
-        # in the order of comparing every pair (a before b), as the joins depend on it (_conflict)
-        for pos_a, pos_b in _pairs(group):
-            a, b = group[pos_a], group[pos_b]
-            ra, rb = root(a.index), root(b.index)
-            if ra == rb or not same_work(a, b) or _conflict(members[ra], members[rb]):
-                continue
-            parent[rb] = ra
-            members[ra].extend(members.pop(rb))
+        found, left_out = _works(group)
+        works += found
+        capped += left_out
         if progress is not None:
             progress(len(group))
 
     kept: list[Publication] = []
     merges: list[Merge] = []
-    for start in sorted(members):
-        group = members[start]
-        best = max(group, key=_rank)
-        dropped = [i for i in group if i is not best]
+    for work in sorted(works, key=lambda w: w[0].index):
+        best = max(work, key=_rank)
+        dropped = [i for i in work if i is not best]
         kept.append(_enrich(best.record, [i.record for i in dropped]) if dropped else best.record)
         for item in dropped:
-            reason = same_work(best, item) or "same work as another merged version: " + next(
-                (same_work(other, item) for other in group if other is not item and same_work(other, item)), ""
-            )
-            merges.append(_merge(best.record, item.record, reason))
-    return kept, merges
+            merges.append(_merge(best.record, item.record, same_work(best, item) or _linked(work, item)))
+    return Merged(kept, merges, capped)
 
 
-def _pairs(group: list[_Item]) -> list[tuple[int, int]]:
-    """The pairs of one author's records same_work can join (positions in ``group``), a before b."""
-    return blocking.candidate_pairs(
-        [(i.doi, i.arxiv, i.compact if i.norm else "") for i in group],
-        [i.norm for i in group],
-        [i.record.year for i in group],
-        MAX_YEAR_GAP,
-    )
+def _linked(work: list[_Item], item: _Item) -> str:
+    """Why ``item`` is in ``work`` when it is not the kept version's own version: the link that put it there."""
+    partner = next(other for other in work if other.index == item.partner)
+    return "same work as another merged version: " + (same_work(partner, item) or same_work(item, partner))
+
+
+def _works(group: list[_Item]) -> tuple[list[list[_Item]], int]:
+    """One author's records as works (each in the records' order), and the number of records compared only in
+    part."""
+    found = _Works(group)
+    holding: dict[tuple[int, str], int | _Bucket] = {}  # (DOI, arXiv id or title, the key) -> the works holding it
+    for position, item in enumerate(group):
+        for field, key in enumerate((item.doi, item.arxiv, item.compact if item.norm else "")):
+            if key:
+                holding[field, key] = _join_through(holding.get((field, key)), position, found, holds=True)
+    # near-equal titles: each form of a title (its words, year and names) once, with the works holding it
+    forms: dict[tuple[str, int, frozenset[str]], int] = {}
+    holders: list[int | _Bucket | None] = []  # per form, the works holding it
+    members: list[list[int]] = []  # per form, one record of each work holding it
+    records: list[int] = []  # per form, its records
+    held: set[tuple[int, int]] = set()
+    for position, item in enumerate(group):
+        if item.norm and item.record.year is not None:
+            form = forms.setdefault((item.norm, item.record.year, frozenset(item.acronyms)), len(forms))
+            if form == len(members):
+                holders.append(None)
+                members.append([])
+                records.append(0)
+            records[form] += 1
+            if (form, found.root(position)) not in held:
+                held.add((form, found.root(position)))
+                members[form].append(position)
+                holders[form] = _join_through(holders[form], position, found, holds=True)
+    first = [group[m[0]] for m in members]
+    near = blocking.near_pairs([f.norm for f in first], [f.record.year for f in first], MAX_YEAR_GAP)
+    for i, j in near.pairs():
+        if first[i].compact == first[j].compact or not _near_titles(first[i], first[j]):
+            continue
+        # each work holding the one form joins the work holding the other whose ids agree with its own, if any
+        few, many = (i, j) if len(members[i]) <= len(members[j]) else (j, i)
+        for position in members[few]:
+            holders[many] = _join_through(holders[many], position, found, holds=False)
+    works: dict[int, list[_Item]] = {}
+    for position, item in enumerate(group):
+        works.setdefault(found.root(position), []).append(item)
+        item.partner = group[found.partner[position]].index if found.partner[position] >= 0 else -1
+    return list(works.values()), sum(records[form] for form in near.capped)
+
+
+def _join_through(holders: int | _Bucket | None, position: int, found: _Works, holds: bool) -> int | _Bucket:
+    """Join ``position``'s work with the work, among ``holders`` (the works holding one key: a record of the one
+    work, or a _Bucket of several), whose ids agree with its own, if there is one; same_work holds for their
+    records (they share the key, or the caller has checked their titles). Returns the holders afterwards, with
+    ``position``'s work among them when it ``holds`` the key or joined one of them. A key most records hold
+    alone costs one int, not a _Bucket."""
+    if holders is None:
+        if not holds:
+            raise ValueError("a key no work holds has nothing to join")
+        return position
+    if isinstance(holders, int):
+        if found.root(holders) == found.root(position):
+            return holders
+        if found.can_join(holders, position):
+            found.join(holders, position)
+            return holders
+        if not holds:
+            return holders
+        first, holders = holders, _Bucket()
+        holders.file(first, found)
+        holders.file(position, found)
+        return holders
+    joined = False
+    while (other := holders.joinable(position, found)) >= 0:
+        found.join(other, position)
+        joined = True
+    if holds or joined or holders.own:
+        holders.file(position, found)
+    return holders
+
+
+class _Works:
+    """The works of one author's records so far (positions in the author's list): a union-find whose root is each
+    work's earliest record, with the one DOI and the one arXiv id each work may hold, and for each record the one
+    it was joined with (its partner, -1 for none), which explains its merge."""
+
+    def __init__(self, group: list[_Item]) -> None:
+        self.group = group
+        self.parent = list(range(len(group)))
+        self.doi = [i.doi for i in group]
+        self.arxiv = [i.arxiv for i in group]
+        self.partner = [-1] * len(group)
+
+    def root(self, position: int) -> int:
+        parent = self.parent
+        while parent[position] != position:
+            parent[position] = parent[parent[position]]
+            position = parent[position]
+        return position
+
+    def ids(self, position: int) -> tuple[str, str]:
+        """The DOI and the arXiv id of the work of ``position`` ("" for none)."""
+        root = self.root(position)
+        return self.doi[root], self.arxiv[root]
+
+    def can_join(self, a: int, b: int) -> bool:
+        """Whether the works of ``a`` and ``b`` are two and would hold no two DOIs or arXiv ids together."""
+        ra, rb = self.root(a), self.root(b)
+        return ra != rb and _compatible((self.doi[ra], self.arxiv[ra]), (self.doi[rb], self.arxiv[rb]))
+
+    def join(self, a: int, b: int) -> None:
+        """One work of the works of ``a`` and ``b`` (records that same_work joins, as can_join allows)."""
+        ra, rb = self.root(a), self.root(b)
+        keep, other = min(ra, rb), max(ra, rb)
+        self.parent[other] = keep
+        self.doi[keep] = self.doi[keep] or self.doi[other]
+        self.arxiv[keep] = self.arxiv[keep] or self.arxiv[other]
+        for one, two in ((a, b), (b, a)):
+            if self.partner[one] < 0:
+                self.partner[one] = two
+
+
+def _compatible(one: tuple[str, str], two: tuple[str, str]) -> bool:
+    """Whether two works' (DOI, arXiv id) can be one work's: no two different DOIs, no two different arXiv ids."""
+    return all(not x or not y or x == y for x, y in zip(one, two))
+
+
+# how a _Bucket files a work: under both its ids, its DOI, its arXiv id, or under nothing (every work)
+_FILED: tuple[Callable[[tuple[str, str]], Any], ...] = (
+    lambda ids: ids,
+    lambda ids: ids[0],
+    lambda ids: ids[1],
+    lambda ids: "",
+)
+_BOTH, _DOI, _ARXIV, _ANY = range(4)
+
+
+class _Bucket:
+    """The works that hold one key (a DOI, an arXiv id or a normalised title), found without looking at them all.
+
+    Once each record has been placed, any two works holding the same key hold two different DOIs or arXiv ids
+    (otherwise the later one would have joined the earlier). So the works a record's work can join are found by
+    their ids: a work is filed under both its ids, under its DOI, under its arXiv id and under nothing, and
+    each list looked in holds only works whose ids agree with the record's. The lists hold records (of the
+    works). A work's ids only fill in over time; an entry whose work has gained one, or has become the record's
+    own work, is taken from the front of the list when it is met (and filed where it belongs now), so each
+    entry is met a bounded number of times and the bucket costs time in proportion to its records.
+    """
+
+    __slots__ = ("lists", "own")
+
+    def __init__(self) -> None:
+        self.lists: tuple[dict[Any, collections.deque[int]], ...] = ({}, {}, {}, {})
+        self.own = False  # whether the last joinable() took out entries of the record's own work
+
+    def file(self, position: int, works: _Works) -> None:
+        """Note that ``position``'s work holds this key (under its DOI and arXiv id as they are now)."""
+        ids = works.ids(position)
+        for kind, index in enumerate(self.lists):
+            index.setdefault(_FILED[kind](ids), collections.deque()).append(position)
+
+    def joinable(self, position: int, works: _Works) -> int:
+        """A record of a work holding this key that ``position``'s work can join (of the works found, the one with
+        the earliest record), or -1."""
+        doi, arxiv = works.ids(position)
+        self.own = False
+        # the lists whose works' ids agree with the record's, the ones an entry can move to last
+        lists: list[tuple[int, Any]]
+        if doi and arxiv:
+            lists = [(_BOTH, key) for key in (("", ""), ("", arxiv), (doi, ""), (doi, arxiv))]
+        elif doi:
+            lists = [(_DOI, ""), (_DOI, doi)]
+        elif arxiv:
+            lists = [(_ARXIV, ""), (_ARXIV, arxiv)]
+        else:
+            lists = [(_ANY, "")]
+        fronts = [self._front(kind, key, position, works) for kind, key in lists]
+        return min((f for f in fronts if f >= 0), key=works.root, default=-1)
+
+    def _front(self, kind: int, key: Any, position: int, works: _Works) -> int:
+        """The first entry of the list ``key`` of ``kind`` whose work is another than ``position``'s and still
+        belongs there (its ids agree with the record's, so it can join), or -1."""
+        index = self.lists[kind]
+        entries = index.get(key)
+        mine = works.root(position)
+        while entries:
+            entry = entries[0]
+            if works.root(entry) != mine:
+                filed = _FILED[kind](works.ids(entry))
+                if filed == key:
+                    return entry if works.can_join(entry, position) else -1
+                index.setdefault(filed, collections.deque()).append(entry)  # its work gained an id
+            else:
+                self.own = True
+            entries.popleft()
+        return -1
 
 
 def _merge(kept: Publication, dropped: Publication, reason: str) -> Merge:

@@ -99,6 +99,8 @@ class Provenance:
     records_in_window: int
     records_read: int
     records_merged: int = 0  # versions of one work counted once (see data/processed/duplicates.csv)
+    # records whose near-equal titles were compared only in part: beyond analysis/blocking.py's cap (docs/scale.md)
+    records_capped: int = 0
 
     @property
     def label(self) -> str:
@@ -243,7 +245,24 @@ class ReportData:
                 "grouping (`--group-by`); the paper list and publications.csv's taxonomy_topic keep the topic."
             )
         gap = self.snapshot_gap
-        return notes + ([f"Warning: {gap}."] if gap else [])
+        capped = self.merge_cap
+        return notes + ([f"Warning: {gap}."] if gap else []) + ([f"Warning: {capped}."] if capped else [])
+
+    @property
+    def merge_cap(self) -> str:
+        """The warning when merging compared some records only in part, beyond its cap ("" when it did not)."""
+        from authorstats.analysis.blocking import CAP
+
+        capped = [(a.author.key, a.provenance) for a in self.authors if a.provenance.records_capped]
+        if not capped:
+            return ""
+        named = ", ".join(f"{p.records_capped:,} of {key}'s {p.records_read:,} records" for key, p in capped[:5])
+        more = f" (and records of {len(capped) - 5} more authors)" if len(capped) > 5 else ""
+        return (
+            f"merging compared {named}{more} with only some of the records whose titles are nearly the same: "
+            f"it compares a title with at most {CAP} others, and through one piece of title at most {CAP} titles, "
+            "so versions of one work among them may be counted separately (docs/scale.md, Merging many records)"
+        )
 
     @property
     def manual_labels(self) -> int:
@@ -292,6 +311,8 @@ def compute_report(
     data.group_by = group_by or ""
     if data.snapshot_gap:
         log.warning(data.snapshot_gap)
+    if data.merge_cap:
+        log.warning(data.merge_cap)
     if reference is not None:
         from authorstats.analysis.reference import compare
 
@@ -313,7 +334,7 @@ def select_records(
     earliest version's year (``year_basis="first"``: an arXiv 2022 preprint of an ICLR 2023 paper counts in
     2022) or in the kept version's (``"published"``: 2023); its record carries that year.
     """
-    from authorstats.analysis.merge import merge_publications
+    from authorstats.analysis.merge import merge_works
 
     if year_basis not in YEAR_BASES:
         raise ValueError(f"year_basis {year_basis!r} is not one of {', '.join(YEAR_BASES)}")
@@ -326,7 +347,8 @@ def select_records(
     provenance: dict[str, Provenance] = {}
     for author in authors:
         found = by_author[author.key]
-        kept, merged = merge_publications(found, progress)
+        merging = merge_works(found, progress)
+        kept, merged = merging.kept, merging.merges
         if year_basis == "first":
             kept, merged = _first_years(kept, merged)
         else:
@@ -339,7 +361,9 @@ def select_records(
             if sources is not None and author.key in sources
             else tuple(dict.fromkeys(r.source for r in found))
         )
-        provenance[author.key] = Provenance(author.key, names, len(in_window), len(found), len(found) - len(kept))
+        provenance[author.key] = Provenance(
+            author.key, names, len(in_window), len(found), len(found) - len(kept), merging.capped
+        )
     return Selection(kept_records, provenance, merges)
 
 

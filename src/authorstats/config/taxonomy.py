@@ -288,6 +288,13 @@ def _term(where: str, pattern: str, weight: object) -> Term:
                 f"{where}: term {pattern!r} could make matching hang on a long word ({risk})",
                 r"Repeat single letters or classes only once per word, e.g. 'pretrain\w*' or 'gflownets?', not '(a+)+'",
             )
+        risk = _combinations(word)
+        if risk:
+            raise BadInputError(
+                f"{where}: term {pattern!r} could make matching hang on a long word ({risk})",
+                f"Give a word fewer optional parts and alternatives (at most {MAX_WAYS} ways to match) and repeat no "
+                r"group that has one, e.g. 'pretrain\w*', 'gflownets?' or 'generat(e|ive|ion)', not '(a?){29}'",
+            )
     return Term(pattern=pattern, weight=float(weight), words=tuple(words))
 
 
@@ -337,3 +344,73 @@ def _backtracking(word: str) -> str:
         return ""
 
     return scan(sre_parser.parse(word), False)
+
+
+# How many ways a word regex may have to match one word from one place, for each letter of the word: Python's re
+# tries them one after the other (it backtracks), so this bounds its work on one word. Measured: '(a?){6}\w*b'
+# (64 ways per letter) 0.8 ms on a word of 1,000 letters, against 45.6 s for '(a?){29}a{29}' on 29 letters; the
+# bundled taxonomy's terms have at most 25 ways (benchmarks/RESULTS.md, "Bounded classification").
+MAX_WAYS = 100
+_LONG_REPEAT = 64  # a repeat of one letter or class that may take more lengths than this is as good as open-ended
+_MANY = 10**12  # ways are counted up to here (beyond, the exact number does not matter)
+
+
+def _combinations(word: str) -> str:
+    """Why the word regex could try too many ways to match one word ('' when it cannot), counted conservatively.
+
+    _backtracking refuses the known shapes of catastrophic backtracking, but not all: ``(a?){29}a{29}`` (an
+    optional part in a bounded repeat) has 2**29 ways to match 29 letters and took 21 s on one title, and so does
+    ``a?a?...a?aa...a`` written out. Here each part of the regex is given an upper bound of the ways it can match
+    from one place, ``constant * (L + 1) ** degree`` for a word of L letters: a letter or class 1 way, an
+    open-ended repeat of one letter or class ``L + 1`` (one per length), a sequence the product of its parts,
+    alternatives the sum of theirs, a repeat of a part that has several ways that many ways per round. A word
+    passes when its bound grows at most linearly (degree 1: one open-ended repeat) with a constant of at most
+    MAX_WAYS, so matching it costs at most about MAX_WAYS times the word's length.
+    """
+    constant, degree = _ways(sre_parser.parse(word))
+    if degree > 1:
+        return "several repeats that can each take any length of the word"
+    if constant > MAX_WAYS:
+        shown = f"{constant:,}" if constant < _MANY else f"more than {_MANY:,}"
+        return f"its optional parts, alternatives and repeats combine in {shown} ways to match one word"
+    return ""
+
+
+def _ways(items: Any) -> tuple[int, int]:
+    """(constant, degree): at most ``constant * (L + 1) ** degree`` ways for a parsed SubPattern to match from one
+    place in a word of L letters."""
+    constant, degree = 1, 0
+    for op, value in items:
+        part, more = _ways_of(op, value)
+        constant, degree = min(constant * part, _MANY), degree + more
+    return constant, degree
+
+
+def _ways_of(op: Any, value: Any) -> tuple[int, int]:
+    if op in _REPEATS:
+        low, high, body = value
+        part, degree = _ways(body)
+        if (part, degree) == (1, 0):  # one letter, class or fixed text: one way per number of rounds
+            rounds = None if high == sre_constants.MAXREPEAT else high - low + 1
+            return (1, 1) if rounds is None or rounds > _LONG_REPEAT else (rounds, 0)
+        if high == sre_constants.MAXREPEAT:
+            return _MANY, max(degree, 1)  # an open-ended repeat of a part with several ways: exponential
+        total = 0
+        for rounds in range(low, high + 1):  # each round multiplies the ways
+            total = min(total + min(part**rounds, _MANY), _MANY)
+            if total >= _MANY:
+                break
+        return total, degree * high
+    if op is sre_constants.BRANCH:
+        ways = [_ways(branch) for branch in value[1]]
+        return min(sum(w[0] for w in ways), _MANY), max(w[1] for w in ways)
+    if op is sre_constants.SUBPATTERN:
+        return _ways(value[3])
+    if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+        return _ways(value[1])  # tried at each place reached: counted as a part of the sequence
+    if op is sre_constants.ATOMIC_GROUP:
+        return _ways(value)
+    if op is sre_constants.GROUPREF_EXISTS:
+        ways = [_ways(branch) for branch in value[1:] if branch]
+        return min(sum(w[0] for w in ways) or 1, _MANY), max((w[1] for w in ways), default=0)
+    return 1, 0

@@ -147,7 +147,7 @@ def report_page(
         overview_note=note,
         author_folder=AUTHOR_FOLDER if pages else "",
         analyses=analyses_page.analyses_view(data, pictures, only=data.overview if pages else None),
-        warnings=[data.snapshot_gap] if data.snapshot_gap else [],
+        warnings=[w for w in (data.snapshot_gap, data.merge_cap) if w],
         comparison=comparison.page_view(data.comparison, pictures),
     )
 
