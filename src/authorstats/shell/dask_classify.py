@@ -61,7 +61,7 @@ def classify_file(
 def client_for(scheduler: str) -> Iterator[Client]:
     """A dask.distributed Client of the scheduler at ``scheduler``, or of a new LocalCluster for ``local``.
 
-    An address is checked first: one of another scheme than tcp:// is refused at once (exit 2); then this process
+    An address is checked first: one of another scheme than tcp:// is refused at once (exit 3); then this process
     connects and reads the scheduler's first message itself, within CONNECT_SECONDS for both, and refuses what
     does not answer as a Dask scheduler does (exit 3): dask.distributed waits for that message without a
     deadline, and reads any first 8 bytes as the length of a message to allocate (2.8 EiB for an SSH server's).
@@ -104,12 +104,14 @@ def scheduler_address(scheduler: str) -> tuple[str, int]:
         scheme, location = parse_address(scheduler)
     except ValueError:
         scheme, location = "", ""
-    if scheme not in SCHEMES:
-        raise BadInputError(
-            f"--scheduler {scheduler!r} is not a tcp:// address"
-            + (f": authorstats does not connect to {scheme}:// schedulers" if scheme else ""),
+    if scheme and scheme not in SCHEMES:  # a scheduler authorstats cannot speak with, as the unreachable ones
+        raise SourceUnavailableError(
+            f"--scheduler {scheduler!r} is not a tcp:// address: "
+            f"authorstats does not connect to {scheme}:// schedulers",
             FIX,
         )
+    if scheme not in SCHEMES:
+        raise BadInputError(f"--scheduler {scheduler!r} is not a tcp:// address", FIX)
     try:
         host, port = parse_host_port(location)
     except ValueError:
