@@ -119,3 +119,14 @@ def test_beyond_the_cap_the_overview_shows_the_top_authors_and_the_page_links_th
     lecun = page[page.index('id="author-lecun"') : page.index('id="author-hinton"')]
     assert lecun.count('<img src="data:image/png;base64,') == 2
     assert "<tr><td>Geoffrey Hinton</td>" in page[page.index('id="methods"') :]  # every author in the methods
+
+
+def test_an_empty_window_draws_no_empty_charts(tmp_path):
+    """--years 1990 on the 2021-22 snapshot: the tables say Total 0; no chart with nothing to draw is written."""
+    result = runner.invoke(app, ["report", "-w", str(tmp_path), "--years", "1990", "--no-clouds", "--dpi", "50"])
+    assert result.exit_code == 0, result.output
+    reports = tmp_path / "reports"
+    assert (reports / "lecun_topics.csv").read_text(encoding="utf-8").splitlines()[1] == "Total,0"
+    assert not list(reports.glob("*.png"))
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    assert "0 papers in 1990." in page and "covers only 2021-2022" in page

@@ -171,8 +171,8 @@ def report_pictures(
     grouped = grouped_names(data.group_by)
     for item in data.authors:
         key, name = item.author.key, item.author.name
-        if key not in charted:
-            continue
+        if key not in charted or not item.provenance.records_in_window:
+            continue  # an author with no paper in the window gets no empty charts: the page says "0 papers"
         out.append(
             PictureJob(
                 key,
