@@ -93,13 +93,15 @@ def _phrase_at(tokens: Sequence[str], start: int, phrases: Sequence[Sequence[re.
 def word_counts(
     texts: Iterable[str], stopwords: frozenset[str], phrases: Sequence[Phrase] = ()
 ) -> tuple[Counter[str], dict[str, Counter[str]]]:
-    """Counts of folded words (lower case, plurals and inflections folded: ``theme_key``) in ``texts``, and the
-    forms each was written in. A run of words matching one of ``phrases`` counts as one term."""
+    """How many of ``texts`` use each folded word (lower case, plurals and inflections folded: ``theme_key``):
+    a word repeated inside one title counts once, so a cloud weighs themes by titles. And the forms each was
+    written in. A run of words matching one of ``phrases`` counts as one term."""
     compiled = [[re.compile(word) for word in phrase] for phrase in phrases if len(phrase) > 1]
     counts: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     for text in texts:
         tokens = [match.group(0).strip("'") for match in _WORD.finditer(text or "")]
+        seen: set[str] = set()
         position = 0
         while position < len(tokens):
             size = _phrase_at(tokens, position, compiled) if compiled else 0
@@ -109,7 +111,8 @@ def word_counts(
                 if all(theme_key(w) in stopwords or w.lower() in stopwords for w in written):
                     continue  # a term of filler words only ("neural networks"): no theme
                 key = " ".join(theme_key(w) for w in written)
-                counts[key] += 1
+                counts[key] += key not in seen
+                seen.add(key)
                 forms[key][" ".join(written)] += 1
                 continue
             word = tokens[position]
@@ -117,7 +120,8 @@ def word_counts(
             key = theme_key(word)
             if len(key) < 2 or key in stopwords or word.lower() in stopwords or singular(word) in stopwords:
                 continue
-            counts[key] += 1
+            counts[key] += key not in seen
+            seen.add(key)
             forms[key][word] += 1
     return counts, forms
 
