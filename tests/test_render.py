@@ -88,7 +88,7 @@ def test_leaving_the_painter_on_ctrl_c_ends_its_busy_workers(tmp_path):
     # the stuck workers were ended, not waited for (other tests' children may still be around)
     assert not set(workers) & set(multiprocessing.active_children())
     assert all(worker.exitcode is not None for worker in workers)
-    assert time.monotonic() - started < 30
+    assert time.monotonic() - started < 60
 
 
 def test_overview_authors_are_the_ones_with_most_papers_in_roster_order():

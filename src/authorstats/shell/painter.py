@@ -96,7 +96,12 @@ class Painter:
             if process.is_alive():  # SIGTERM caught (a handler inherited from the parent at fork): SIGKILL
                 with contextlib.suppress(Exception):
                     process.kill()
-                process.join(grace)
+                process.join(KILLED_WAIT)
+
+
+# Seconds to wait for a SIGKILLed worker to be gone: it cannot refuse, but on a loaded machine the kernel may take
+# longer than the grace period to tear down a process with a large address space.
+KILLED_WAIT = 30.0
 
 
 def _in_order(pending: deque[Future[bytes]]) -> Iterator[bytes]:
