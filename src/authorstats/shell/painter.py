@@ -97,6 +97,9 @@ class Painter:
                 with contextlib.suppress(Exception):
                     process.kill()
                 process.join(KILLED_WAIT)
+        # The executor's own thread reaps its workers too; waiting for it here means no worker is still being
+        # reaped (and seen alive) once the block is left.
+        pool.shutdown(wait=True)
 
 
 # Seconds to wait for a SIGKILLed worker to be gone: it cannot refuse, but on a loaded machine the kernel may take
