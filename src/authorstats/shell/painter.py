@@ -93,7 +93,7 @@ class Painter:
                     process.terminate()
         for process in workers:
             process.join(grace)  # reaped: no worker outlives the block
-            if process.is_alive():  # SIGTERM caught (a handler inherited from the parent at fork): SIGKILL
+            if process.exitcode is None:  # SIGTERM caught (a handler inherited from the parent at fork): SIGKILL
                 with contextlib.suppress(Exception):
                     process.kill()
                 process.join(KILLED_WAIT)
