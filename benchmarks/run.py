@@ -215,7 +215,7 @@ from authorstats.analysis import report as analysis
 from authorstats.models import YearWindow
 from authorstats.render import pictures
 from authorstats.render.jobs import Chart
-from authorstats.shell import config_files, report, store
+from authorstats.shell import config_files, records, report, store
 spent = {"imports (pandas, matplotlib, wordcloud, authorstats)": clock() - started}
 
 def timed(label, call, *args):
@@ -246,7 +246,7 @@ workspace, roster_path, with_clouds = store.Workspace(Path(sys.argv[1])), sys.ar
 start = clock()
 authors, taxonomy = config_files.load_roster(roster_path), config_files.load_taxonomy(None)
 window = YearWindow(2021, 2022)
-gathered = timed("read raw records", report.read_records, workspace, authors)
+gathered = timed("read raw records", records.read_records, workspace, authors)
 selection = timed("merge versions", analysis.select_records, gathered.records, authors, window, gathered.sources)
 frame = timed("classify", analysis.classify_records, selection.records, taxonomy,
               config_files.load_labels(workspace.labels))

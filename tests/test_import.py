@@ -149,7 +149,7 @@ def test_cli_import_of_a_missing_file_exits_2(workspace, tmp_path):
 def test_a_paper_imported_three_ways_counts_once_and_its_merges_are_listed(workspace, tmp_path):
     from authorstats.analysis.report import select_records
     from authorstats.models import YearWindow
-    from authorstats.shell.report import read_records
+    from authorstats.shell.records import read_records
 
     arxiv = "VICReg: Variance-Invariance-Covariance Regularization for Self-Supervised Learning"
     csv_file = write_csv(

@@ -6,35 +6,11 @@ from __future__ import annotations
 import resource
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from imported import import_, records, skipped, write
 
-from authorstats.cli import app
-from authorstats.models import Publication
-from authorstats.shell import store
-
-runner = CliRunner()
 GOOD = "@article{good2021,\n  title={An ordinary paper},\n  author={LeCun, Yann},\n  year={2021}\n}\n"
-
-
-def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def import_(workspace: Path, *args: str):
-    return runner.invoke(app, ["import", *args, "--workspace", str(workspace)])
-
-
-def records(workspace: Path, key: str = "lecun", source: str = "import") -> list[Publication]:
-    path = store.Workspace(workspace).raw_file(source, key)
-    return list(store.read_jsonl(path)) if path.exists() else []
-
-
-def skipped(output: str) -> list[str]:
-    return [line for line in output.splitlines() if line.startswith("skipped")]
 
 
 # --- (1) BibTeX macros: expanded within a bound, never as they are defined ---------------------------------

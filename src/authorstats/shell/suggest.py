@@ -95,7 +95,7 @@ def read_texts(workspace: store.Workspace, options: SuggestOptions) -> tuple[pd.
         frame = model.texts_frame(list(table["title"]), None if abstracts is None else list(abstracts))
         where = f"{options.source.name}"
     else:
-        from authorstats.shell.report import read_records
+        from authorstats.shell.records import read_records
 
         authors = config_files.load_roster(options.roster)
         records = read_records(workspace, authors).records
