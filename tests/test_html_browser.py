@@ -155,6 +155,21 @@ def test_the_page_never_scrolls_sideways_and_text_stays_readable(driver, bundled
         loaded.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+def test_at_1400_px_the_heatmap_is_whole_without_scrolling(driver, bundled_page):
+    """It used to be cut at "Language & M... / Oth" inside its scroll box: now it fits the page's column."""
+    loaded = at_width(driver, bundled_page, 1400)
+    try:
+        img, box, overflow = loaded.execute_script("""
+          const img = document.querySelector('#overview .wide img'), box = img.closest('.wide');
+          return [img.getBoundingClientRect().toJSON(), box.getBoundingClientRect().toJSON(),
+                  box.scrollWidth - box.clientWidth];""")
+        assert overflow <= 0.5  # nothing hidden to the right
+        assert box["left"] <= img["left"] and img["right"] <= box["right"] + 0.5
+        assert img["width"] >= 900  # still large: scaled to the column, not shrunk to a thumbnail
+    finally:
+        loaded.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def test_at_phone_width_tables_and_the_heatmap_scroll_in_their_own_box(driver, bundled_page):
     loaded = at_width(driver, bundled_page, 400)
     try:

@@ -102,11 +102,15 @@ def network_alt(net: Network, window: object) -> str:
 
 
 def trends_alt(trends: pd.DataFrame) -> str:
-    """What the trends chart shows, in words: its years and the largest topic in the last of them."""
+    """What the trends chart shows, in words: its panels, its years and the largest topic in the last of them."""
+    from authorstats.render.analyses_charts import trend_panels
+
     years = [str(y) for y in trends.index]
+    panels = trend_panels(trends)
     last = trends.iloc[-1]
     topic = str(last.idxmax())
     return (
-        f"Line chart of each topic's share of all the roster's works by year, {years[0]} to {years[-1]}; "
+        f"Small multiples, one bar chart per topic ({len(panels)} panels, the largest topics first, the rest "
+        f"together in the last): each topic's share of all the roster's works by year, {years[0]} to {years[-1]}; "
         f"largest in {years[-1]}: {topic} at {float(last.max()):.0%}"
     )

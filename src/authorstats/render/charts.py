@@ -249,7 +249,6 @@ def draw_topics_by_year(
     ax.set_ylabel("papers", fontsize=11)
     ax.tick_params(axis="x", labelsize=12)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.margins(y=0.1)
     cast("MaxNLocator", ax.yaxis.get_major_locator()).set_params(integer=True)  # an AutoLocator
     fig = _figure(ax)
     legend_w = 0.0
@@ -274,6 +273,16 @@ def draw_topics_by_year(
         top=title_height(fig, title, subtitle),
         bottom=_extent(fig, years or ["0"], 12)[1] + _TICKS + _PAD,
     )
+    _headroom(ax, max(bottom, default=0), _extent(fig, ["0"], 12)[1] + 0.08)
+
+
+def _headroom(ax: Axes, tallest: float, label_in: float) -> None:
+    """The y axis tall enough that a ``label_in`` inch label on the tallest bar stays inside the axes, under the
+    title and subtitle rather than on them."""
+    fig = _figure(ax)
+    axes_in = ax.get_position().height * fig.get_size_inches()[1]
+    share = min(label_in / max(axes_in, 1e-6), 0.5)
+    ax.set_ylim(0, max(tallest, 1) / (1 - share))
 
 
 def draw_shares(

@@ -1,7 +1,8 @@
 """Draw the co-authorship network (analysis.network's nodes and edges) on a matplotlib Axes; writes nothing.
 
 Roster authors sit on a fixed ring, their co-authors are placed around them by a seeded spring layout (the
-same picture on every run); each label is written beside its dot, on a white box, never over it.
+same picture on every run); each label is written beside its dot, on a white box, clear of the other labels
+and dots and across as few lines as it can (render.placement).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from authorstats.analysis.network import Network
+    from authorstats.render.placement import Place
 
 SEED = 14
-_SIZES = {"roster": 900.0, "shared": 260.0, "coauthor": 140.0}
+_SIZES = {"roster": 900.0, "shared": 260.0, "coauthor": 140.0}  # dot areas, points squared
+_FONT = {"roster": 11.0, "shared": 7.5, "coauthor": 7.5}
 
 
 def layout(net: Network) -> dict[str, tuple[float, float]]:
@@ -46,6 +49,31 @@ def layout(net: Network) -> dict[str, tuple[float, float]]:
     return {str(node): (float(x), float(y)) for node, (x, y) in placed.items()}
 
 
+def label_places(ax: Axes, net: Network, pos: dict[str, tuple[float, float]]) -> list[Place]:
+    """Each node's label place (in ``net.nodes`` order): roster authors' first, then shared co-authors', then
+    the rest, each clear of the labels and dots already there and across as few lines as it can."""
+    from authorstats.render.placement import Label, place_labels
+
+    rank = {"roster": 0, "shared": 1, "coauthor": 2}
+    order = sorted(range(len(net.nodes)), key=lambda i: rank[net.nodes[i].kind])
+    labels = [
+        Label(
+            n.label,
+            *pos[n.id],
+            radius_pt=math.sqrt(_SIZES[n.kind]) / 2,
+            size=_FONT[n.kind],
+            bold=n.kind != "coauthor",
+        )
+        for n in (net.nodes[i] for i in order)
+    ]
+    lines = [(*pos[a], *pos[b]) for a, b, _ in net.edges]
+    places = place_labels(ax, labels, lines)
+    out: list[Place] = [places[0]] * len(order) if order else []
+    for slot, i in enumerate(order):
+        out[i] = places[slot]
+    return out
+
+
 def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, source: str = "") -> None:
     """Dots (size: roster author, shared co-author, co-author; colour: main topic), lines as wide as the joint
     papers, a label beside each dot, a topic legend, how many people were left out and, under it all,
@@ -65,26 +93,32 @@ def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, sou
             zorder=1,
             solid_capstyle="round",
         )
-    for node in net.nodes:
-        x, y = pos[node.id]
+    ax.set_axis_off()
+    fig = ax.figure
+    fig.subplots_adjust(left=0.02, right=0.78, top=0.93, bottom=0.05)
+    if pos:  # margins all round, and room on the right of the rightmost dots for their labels
+        xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
+        ax.set_xlim(min(xs) - 0.12, max(xs) + 0.45)
+        ax.set_ylim(min(ys) - 0.1, max(ys) + 0.1)
+    if net.nodes:  # one collection for every dot: drawn in node order, as fast as one dot
         ax.scatter(
-            [x],
-            [y],
-            s=_SIZES[node.kind],
-            color=colors.get(node.topic, OTHER_COLOR),
-            edgecolors="#222222" if node.kind != "coauthor" else "white",
-            linewidths=2.0 if node.kind == "shared" else 1.0,
+            [pos[n.id][0] for n in net.nodes],
+            [pos[n.id][1] for n in net.nodes],
+            s=[_SIZES[n.kind] for n in net.nodes],
+            color=[colors.get(n.topic, OTHER_COLOR) for n in net.nodes],
+            edgecolors=["#222222" if n.kind != "coauthor" else "white" for n in net.nodes],
+            linewidths=[2.0 if n.kind == "shared" else 1.0 for n in net.nodes],
             zorder=3,
         )
-        radius_pt = math.sqrt(_SIZES[node.kind]) / 2 + 3  # the dot's radius in points, and a gap
+    for node, (dx, dy, ha, va) in zip(net.nodes, label_places(ax, net, pos)):
         ax.annotate(
             node.label,
-            (x, y),
-            xytext=(radius_pt, 0),
+            pos[node.id],
+            xytext=(dx, dy),
             textcoords="offset points",
-            va="center",
-            ha="left",
-            fontsize=11 if node.kind == "roster" else 7.5,
+            va=va,
+            ha=ha,
+            fontsize=_FONT[node.kind],
             fontweight="bold" if node.kind != "coauthor" else "normal",
             zorder=4,
             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
@@ -93,7 +127,18 @@ def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, sou
     handles = [
         Line2D([], [], marker="o", linestyle="", markersize=8, color=colors.get(t, OTHER_COLOR), label=t) for t in used
     ]
-    handles.append(
+    handles += [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=14,
+            color="white",
+            markeredgecolor="#222222",
+            markeredgewidth=1,
+            label="roster author (colour: main topic of all their papers)",
+        ),
         Line2D(
             [],
             [],
@@ -104,8 +149,8 @@ def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, sou
             markeredgecolor="#222222",
             markeredgewidth=2,
             label="co-author of several roster authors",
-        )
-    )
+        ),
+    ]
     ax.legend(
         handles=handles,
         loc="upper left",
@@ -131,9 +176,3 @@ def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, sou
         va="top",
         color="#555555",
     )
-    ax.set_axis_off()
-    ax.margins(0.08)
-    ax.figure.subplots_adjust(left=0.02, right=0.78, top=0.93, bottom=0.05)
-    if pos:  # room on the right of the rightmost dots for their labels
-        xs = [x for x, _ in pos.values()]
-        ax.set_xlim(min(xs) - 0.1, max(xs) + 0.45)
