@@ -106,7 +106,8 @@ def test_extend_adds_topics_for_what_the_taxonomy_leaves_over(tmp_path):
     from authorstats.shell.config_files import read_taxonomy_text
 
     out = tmp_path / "extended.toml"
-    result = run("taxonomy", "suggest", "--extend", "-o", out, "-w", tmp_path)  # the bundled snapshot's records
+    # the bundled snapshot's records: too few to choose a number of topics (below), so two are asked for
+    result = run("taxonomy", "suggest", "--extend", "--topics", "2", "-o", out, "-w", tmp_path)
     assert result.exit_code == 0, result.output
     bundled, _ = read_taxonomy_text()
     text = out.read_text(encoding="utf-8")
@@ -119,8 +120,49 @@ def test_extend_adds_topics_for_what_the_taxonomy_leaves_over(tmp_path):
     original = parse_taxonomy(bundled)
     new = [name for name in extended.names if name not in original.names]
     assert new and extended.names[: len(original.names) - 1] == original.names[:-1]
-    assert f"{len(new)} new topics fitted on" in result.stdout
+    assert f"{len(new)} new topic{'s' if len(new) > 1 else ''} fitted on" in result.stdout
     assert [line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")][-1] == OTHER
+
+
+def test_extend_leaves_out_a_topic_the_taxonomy_already_has():
+    import authorstats
+
+    taxonomy = authorstats.load_taxonomy()
+    have = suggest.SuggestedTopic(
+        "Supervised / Self / Contrastive", (("supervised", 4), ("self", 3), ("contrastive", 2)), (), 5
+    )
+    new = suggest.SuggestedTopic("Miletus / Fragments / Clay", (("miletus", 4), ("fragments", 3), ("clay", 2)), (), 5)
+    assert suggest.already_there([have, new], taxonomy) == {"Supervised / Self / Contrastive": "Contrastive"}
+
+
+def test_the_bundled_titles_are_too_few_to_choose_topics_and_it_says_so(tmp_path):
+    """119 machine-learning titles: the best model is hardly more coherent than the same words shuffled."""
+    out = tmp_path / "x.toml"
+    result = run("taxonomy", "suggest", "-o", out, "-w", tmp_path)
+    assert result.exit_code == 2
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith("Error: no topics to suggest from 119 titles")
+    assert "too few (under 150)" in line and "shuffled at random" in line and "--topics N" in line
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_three_fields_are_well_above_their_shuffled_words():
+    titles = list(pd.read_csv(TITLES, keep_default_na=False)["title"])
+    result = suggest.suggest_topics(titles)
+    assert result.shuffled is not None
+    assert result.coherence[result.chosen] - result.shuffled >= suggest.MIN_MARGIN
+    # the baseline is the same words: every word kept, as often, in titles of the same lengths
+    shuffled = suggest.shuffle_words(titles)
+    assert sorted(" ".join(shuffled).split()) == sorted(" ".join(titles).split())
+    assert [len(t.split()) for t in shuffled] == [len(t.split()) for t in titles]
+
+
+def test_the_header_names_the_workspace_in_full(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("taxonomy", "suggest", "--topics", "3", "-o", "x.toml")  # the workspace is "."
+    assert result.exit_code == 0, result.output
+    first = (tmp_path / "x.toml").read_text(encoding="utf-8").splitlines()[0]
+    assert first.endswith(f"authors in {tmp_path.resolve()}.")
 
 
 def test_too_few_titles_is_exit_2(tmp_path):

@@ -33,6 +33,11 @@ TERMS_PER_TOPIC = 8  # the weighted patterns written per topic
 COHERENCE_TERMS = 10  # the top terms whose pairs the coherence criterion scores
 TITLES_PER_TOPIC = 10  # the titles written as comments under each topic
 DOCS_PER_TOPIC = 5  # the fewest texts per topic: fewer texts than MIN_TOPICS * this cannot be modelled
+# How much more coherent than the same words shuffled at random the chosen model must be for its topics to be
+# worth proposing. Measured (docs/classifier.md): 150 titles of three far-apart fields (tests/data) are 0.45 above
+# their shuffle, 90-120 of them 0.29-0.31, 60 of them 0.21; the bundled 118 machine-learning titles 0.11-0.25.
+MIN_MARGIN = 0.3
+TEXTS_NEEDED = 150  # about as few as three far-apart fields need to pass MIN_MARGIN; one field needs more
 # Words that say nothing about a field, on top of scikit-learn's English stop words.
 EXTRA_STOPWORDS = (
     "using",
@@ -69,10 +74,15 @@ class Suggestion:
     topics: tuple[SuggestedTopic, ...]
     coherence: dict[int, float]  # number of topics -> mean NPMI (only the numbers tried)
     chosen: int
+    shuffled: float | None = None  # the best coherence of the same words shuffled (when the number was chosen)
 
 
 class TooFewTexts(ValueError):
     """Not enough usable texts (or distinct words) to fit the model."""
+
+
+class NoTopicsFound(TooFewTexts):
+    """The texts fit, but their best model is hardly more coherent than the same words shuffled at random."""
 
 
 def suggest_topics(
@@ -88,14 +98,49 @@ def suggest_topics(
 
     ``topics``: how many; None picks it by coherence. ``taken``: names already in use (an existing taxonomy).
     ``progress(1)`` is called after each model fitted (models_to_fit(len(texts)) models when ``topics`` is None).
+    When the number is chosen, NoTopicsFound if the chosen model is less than MIN_MARGIN more coherent than the
+    best model of the same words shuffled among the texts (shuffle_words): those would be topics of noise.
     """
-    import numpy
-    from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-
     shown = list(titles) if titles is not None else list(texts)
     if len(texts) < MIN_TOPICS * DOCS_PER_TOPIC:
         raise TooFewTexts(f"{len(texts)} texts; a topic model needs at least {MIN_TOPICS * DOCS_PER_TOPIC}")
+    try:
+        matrix, vocabulary = _vectorized(texts)
+    except ValueError:  # no word occurs in two texts
+        raise TooFewTexts("no word occurs in two of the texts") from None
+    most = min(MAX_TOPICS, len(texts) // DOCS_PER_TOPIC, len(vocabulary) - 1)
+    if topics is not None and topics > min(len(texts), len(vocabulary)):
+        raise TooFewTexts(
+            f"{topics} topics need more texts or words than these {len(texts)} texts "
+            f"with {len(vocabulary)} words in common"
+        )
+    candidates = [topics] if topics is not None else list(range(MIN_TOPICS, max(MIN_TOPICS, most) + 1))
+    fitted = _fit(matrix, candidates, seed, progress)
+    coherence = {n: score for n, (_, _, score) in fitted.items()}
+    chosen = max(candidates, key=lambda n: (coherence[n], -n))
+    shuffled = None
+    if topics is None:  # the number was chosen: are there topics at all, or only words?
+        try:
+            shuffled_matrix, _ = _vectorized(shuffle_words(texts, seed))
+            shuffled = max(score for _, _, score in _fit(shuffled_matrix, candidates, seed, progress).values())
+        except ValueError:  # shuffled, no word is in two texts any more (or too few for a model): no baseline
+            shuffled = None
+        if shuffled is not None and coherence[chosen] - shuffled < MIN_MARGIN:
+            size = f"too few (under {TEXTS_NEEDED})" if len(texts) < TEXTS_NEEDED else "too alike"
+            raise NoTopicsFound(
+                f"these {len(texts)} texts are {size} for a useful suggestion: the most coherent model "
+                f"({chosen} topics, {coherence[chosen]:.3f}) is only {coherence[chosen] - shuffled:.2f} above the "
+                f"same words shuffled at random ({shuffled:.3f}), and real topics show at least {MIN_MARGIN:g} "
+                f"above (about {TEXTS_NEEDED} titles of three far-apart fields do; titles of one field need more)"
+            )
+    weights, components, _ = fitted[chosen]
+    return Suggestion(_topics(weights, components, vocabulary, shown, taken), coherence, chosen, shuffled)
+
+
+def _vectorized(texts: Sequence[str]) -> tuple[csr_matrix, list[str]]:
+    """The TF-IDF matrix of ``texts`` and its vocabulary; ValueError when no word occurs in two texts."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
     vectorizer = TfidfVectorizer(
         stop_words=sorted(ENGLISH_STOP_WORDS | set(EXTRA_STOPWORDS)),
         token_pattern=_TOKEN,
@@ -104,37 +149,65 @@ def suggest_topics(
         max_df=0.5,
         sublinear_tf=True,
     )
-    try:
-        matrix = vectorizer.fit_transform(texts)
-    except ValueError:  # no word occurs in two texts
-        raise TooFewTexts("no word occurs in two of the texts") from None
-    vocabulary = vectorizer.get_feature_names_out()
-    most = min(MAX_TOPICS, len(texts) // DOCS_PER_TOPIC, len(vocabulary) - 1)
-    if topics is not None and topics > min(len(texts), len(vocabulary)):
-        raise TooFewTexts(
-            f"{topics} topics need more texts or words than these {len(texts)} texts "
-            f"with {len(vocabulary)} words in common"
-        )
-    candidates = [topics] if topics is not None else list(range(MIN_TOPICS, max(MIN_TOPICS, most) + 1))
+    return vectorizer.fit_transform(texts), [str(term) for term in vectorizer.get_feature_names_out()]
+
+
+def _fit(
+    matrix: csr_matrix, candidates: Sequence[int], seed: int, progress: Callable[[int], None] | None
+) -> dict[int, tuple[np.ndarray, np.ndarray, float]]:
+    """For each number of topics: the NMF model's text weights, its components and its coherence."""
+    import numpy
+    from sklearn.decomposition import NMF
+
     present = (matrix > 0).astype("int64").tocsc()
-    coherence: dict[int, float] = {}
-    fitted: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    out = {}
     for n in candidates:
         model = NMF(n_components=n, init="nndsvda", random_state=seed, max_iter=500)
         with numpy.errstate(invalid="ignore"):  # a perfect fit rounds its error a hair below zero before the sqrt
             weights = model.fit_transform(matrix)
-        fitted[n] = (weights, model.components_)
-        coherence[n] = round(_mean_npmi(model.components_, present), 6)
+        out[n] = (weights, model.components_, round(_mean_npmi(model.components_, present), 6))
         if progress is not None:
             progress(1)
-    chosen = max(candidates, key=lambda n: (coherence[n], -n))
-    weights, components = fitted[chosen]
-    return Suggestion(_topics(weights, components, vocabulary, shown, taken), coherence, chosen)
+    return out
+
+
+def shuffle_words(texts: Sequence[str], seed: int = SEED) -> list[str]:
+    """``texts`` with all their words shuffled among them (each text keeps its length): the same words, no topics."""
+    import random
+
+    words = [text.split() for text in texts]
+    pool = [word for text in words for word in text]
+    random.Random(seed).shuffle(pool)
+    out, start = [], 0
+    for text in words:
+        out.append(" ".join(pool[start : start + len(text)]))
+        start += len(text)
+    return out
 
 
 def models_to_fit(texts: int) -> int:
-    """How many models suggest_topics fits to choose the number of topics for ``texts`` texts (at most)."""
-    return max(1, min(MAX_TOPICS, texts // DOCS_PER_TOPIC) - MIN_TOPICS + 1)
+    """How many models suggest_topics fits to choose the number of topics for ``texts`` texts (at most): each
+    number of topics on the texts, and again on their words shuffled."""
+    return 2 * max(1, min(MAX_TOPICS, texts // DOCS_PER_TOPIC) - MIN_TOPICS + 1)
+
+
+def already_there(topics: Sequence[SuggestedTopic], taxonomy: Taxonomy) -> dict[str, str]:
+    """The suggested topics ``taxonomy`` already has -> the topic that has them: their top three terms, read as a
+    title, get that topic with a confidence of LOW_CONFIDENCE or more (what --extend counts as covered)."""
+    import pandas as pd
+
+    from authorstats.classification.engine import classify_frame
+    from authorstats.config.taxonomy import OTHER
+
+    if not topics:
+        return {}
+    texts = [" ".join(term for term, _ in topic.terms[:3]) for topic in topics]
+    tagged = classify_frame(pd.DataFrame({"title": texts, "abstract": ""}), taxonomy)
+    return {
+        topic.name: str(name)
+        for topic, name, confidence in zip(topics, tagged["topic"], tagged["confidence"])
+        if name != OTHER and confidence >= LOW_CONFIDENCE
+    }
 
 
 def texts_frame(titles: Sequence[str], abstracts: Sequence[str] | None = None) -> pd.DataFrame:

@@ -252,9 +252,17 @@ def taxonomy_suggest(
     if topics is None:
         tried = ", ".join(f"{n}: {score:.3f}" for n, score in result.coherence.items())
         typer.echo(f"Coherence (mean NPMI of the top terms) by number of topics: {tried}; chose {result.chosen}.")
-    what = "new topic" if extend else "topic"
+        if result.shuffled is not None:
+            typer.echo(
+                f"The same words shuffled among the titles: at best {result.shuffled:.3f}; the chosen model is "
+                f"{result.coherence[result.chosen] - result.shuffled:.2f} above it."
+            )
+    if result.already_there:
+        left = "; ".join(f"{name} (its top terms are tagged {topic})" for name, topic in result.already_there.items())
+        typer.echo(f"Left out, as the taxonomy has them already: {left}.")
+    what = ("new topic" if extend else "topic") + ("" if len(result.new_topics) == 1 else "s")
     typer.echo(
-        f"{len(result.new_topics)} {what}s fitted on {result.texts} titles; records of the {result.read} "
+        f"{len(result.new_topics)} {what} fitted on {result.texts} titles; records of the {result.read} "
         "each topic would take with this taxonomy:"
     )
     width = max(len(name) for name in result.counts)

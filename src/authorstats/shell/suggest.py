@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,8 @@ class SuggestResult:
     coherence: dict[int, float]
     counts: dict[str, int]  # topic -> records of all those read it would take (new topics only with --extend)
     new_topics: tuple[str, ...]
+    shuffled: float | None = None  # the best coherence of the same words shuffled (when the number was chosen)
+    already_there: dict[str, str] = field(default_factory=dict)  # --extend: suggested topic -> the topic having it
 
 
 def suggest(workspace: store.Workspace, options: SuggestOptions, progress: Progress | None = None) -> SuggestResult:
@@ -66,11 +68,28 @@ def suggest(workspace: store.Workspace, options: SuggestOptions, progress: Progr
             suggestion = model.suggest_topics(
                 list(fitted["text"]), list(fitted["title"]), topics=options.topics, taken=names, progress=advance
             )
+        except model.NoTopicsFound as exc:
+            raise BadInputError(
+                f"no topics to suggest from {where}: {exc}",
+                "Give more titles (--from a larger CSV, or fetch or import more records), or pass --topics N to "
+                "write a suggestion anyway",
+            ) from None
         except model.TooFewTexts as exc:
             raise BadInputError(
                 f"cannot suggest topics from {where}: {exc}",
                 "Give more titles (--from a larger CSV, or fetch or import more records), or fewer --topics",
             ) from None
+    there: dict[str, str] = {}
+    if options.extend:
+        there = model.already_there(suggestion.topics, current)
+        if there and len(there) == len(suggestion.topics):
+            raise BadInputError(
+                f"no new topics in {where}: every topic suggested is one {path.name} already has ("
+                + "; ".join(f"{name} -> {topic}" for name, topic in there.items())
+                + ")",
+                "Edit the taxonomy's existing topics instead, or fit all the titles without --extend",
+            )
+        suggestion = replace(suggestion, topics=tuple(t for t in suggestion.topics if t.name not in there))
     text = model.taxonomy_text(suggestion, source=where, extend=base)
     try:
         proposed = parse_taxonomy(text, options.output)
@@ -81,7 +100,17 @@ def suggest(workspace: store.Workspace, options: SuggestOptions, progress: Progr
     if options.extend:
         counts = {name: counts[name] for name in (*new, "Other")}
     store.write_output_text(options.output, text)
-    return SuggestResult(options.output, len(fitted), len(frame), suggestion.chosen, suggestion.coherence, counts, new)
+    return SuggestResult(
+        options.output,
+        len(fitted),
+        len(frame),
+        suggestion.chosen,
+        suggestion.coherence,
+        counts,
+        new,
+        suggestion.shuffled,
+        there,
+    )
 
 
 def read_texts(workspace: store.Workspace, options: SuggestOptions) -> tuple[pd.DataFrame, str]:
@@ -100,7 +129,7 @@ def read_texts(workspace: store.Workspace, options: SuggestOptions) -> tuple[pd.
         authors = config_files.load_roster(options.roster)
         records = read_records(workspace, authors).records
         frame = model.texts_frame([r.title for r in records], [r.abstract for r in records])
-        where = f"the records of {len(authors)} authors in {workspace.root}"
+        where = f"the records of {len(authors)} authors in {workspace.root.resolve()}"
     frame = frame[frame["title"].astype(str).str.strip() != ""]
     frame = frame.loc[~frame["title"].astype(str).str.casefold().duplicated()].reset_index(drop=True)
     return frame, f"{len(frame)} titles of {where}"
