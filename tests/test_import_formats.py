@@ -259,6 +259,22 @@ def test_author_not_on_a_papers_author_list_is_a_warning_per_row(workspace):
     assert len(records(workspace, "import", "hinton")) == 3
 
 
+def test_author_not_in_a_csv_rows_author_column_is_a_warning_too(workspace, tmp_path):
+    """A CSV's author column names one person (or a roster key): --author over someone else is worth a look."""
+    mine = tmp_path / "mine.csv"
+    mine.write_text(
+        "author,title,year\nG. E. Hinton,Capsules again,2022\nlecun,VICReg again,2022\nYann LeCun,JEPA again,2022\n",
+        encoding="utf-8",
+    )
+    result = import_(workspace, str(mine), "--author", "lecun")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: mine.csv line 2: the row's author is G. E. Hinton, not Yann LeCun; imported for lecun as --author asks"
+    ]
+    assert len(records(workspace, "import", "lecun")) == 3
+
+
 def test_author_nobody_is_one_line_exit_2_and_writes_nothing(workspace):
     before = files_under(workspace)
     result = import_(workspace, str(FIXTURES / "pop_lecun.csv"), "--author", "nobody")

@@ -135,11 +135,15 @@ class Assigner:
         """The roster keys ``entry`` belongs to and a warning ("" for none); ValueError when nobody."""
         if self.author is not None:
             key = self.author.key
-            if entry.authors and not any(self.matcher.is_author(key, n) for n in entry.authors):
+            # the paper's authors, else the row's own author column (a name, or a roster key)
+            named = self.lookup.get(entry.who.casefold()) if entry.who else None
+            names = list(entry.authors) or ([] if named == key or not entry.who else split_authors(entry.who))
+            if names and not any(self.matcher.is_author(key, n) for n in names):
                 return [key], (
-                    f"{self.author.name} is not among the paper's authors ({_short(entry.authors)}); "
-                    f"imported for {key} as --author asks"
-                )
+                    f"{self.author.name} is not among the paper's authors ({_short(names)}); "
+                    if entry.authors
+                    else f"the row's author is {entry.who}, not {self.author.name}; "
+                ) + f"imported for {key} as --author asks"
             return [key], ""
         if entry.who:
             found = self.lookup.get(entry.who.casefold()) or self.lookup.get(name_fold(entry.who))
