@@ -188,6 +188,16 @@ def test_reference_none_turns_the_comparison_off_and_another_window_has_none(tmp
         assert result.exit_code == 0, result.output
         assert not (ws / "reports" / "reference_comparison.csv").exists()
         assert "Compared with" not in (ws / "reports" / "index.html").read_text(encoding="utf-8")
+        # turned off by hand: nothing to say; off because of the window: the terminal says why and how
+        left_out = [line for line in result.stderr.splitlines() if "no comparison with the seminar" in line]
+        assert left_out == (
+            []
+            if number == 0
+            else [
+                "Warning: no comparison with the seminar's tables: they count 2021-2022 and this report 2022; "
+                "report --years 2021-2022 compares them, or --reference FILE.csv a table of 2022"
+            ]
+        )
 
 
 @pytest.mark.slow

@@ -121,6 +121,16 @@ def choose_reference(option: str | None, *, bundled_roster: bool, window: YearWi
     return load_reference(Path(option))
 
 
+def reference_left_out(option: str | None, *, bundled_roster: bool, window: YearWindow) -> str:
+    """Why the seminar's tables are not compared, when by default they would be but for the window ("" else)."""
+    if option is not None or not bundled_roster or str(window) == SEMINAR_YEARS:
+        return ""
+    return (
+        f"no comparison with the seminar's tables: they count {SEMINAR_YEARS} and this report {window}; "
+        f"report --years {SEMINAR_YEARS} compares them, or --reference FILE.csv a table of {window}"
+    )
+
+
 def read_labels(path: Path, known_topics: Iterable[str] | None = None) -> pd.DataFrame:
     """The validated rows (title, source_id, topic) of a labels file such as data/labels.csv; a missing file has
     none."""

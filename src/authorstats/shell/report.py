@@ -181,6 +181,7 @@ def run_report(
     """`authorstats report`: read the request's configuration, then, holding the workspace lock, read the
     records, compute the report and save every file of it (the library's ``authorstats.run_report``)."""
     from authorstats.shell import lock
+    from authorstats.shell.config_files import reference_left_out
 
     ws = workspace if isinstance(workspace, store.Workspace) else store.Workspace(Path(workspace))
     prepared = prepare(request)
@@ -190,6 +191,8 @@ def run_report(
         result = save_report(ws, data, dataclasses.replace(save, stopwords=request.stopwords), painter=painter)
     now = {a.author.key: a.provenance.records_in_window for a in data.authors}
     result.warnings = shrunk(before, now, snapshot=request.snapshot)
+    left_out = reference_left_out(request.reference, bundled_roster=request.roster is None, window=prepared.window)
+    result.warnings += [left_out] if left_out else []
     return result
 
 
