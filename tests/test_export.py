@@ -164,6 +164,15 @@ def test_the_snapshot_exports_one_entry_per_work(shared_report):
     assert sum(i["title"] == "Deep Learning for AI" for i in items) == 1
 
 
+def test_writing_the_snapshot_says_why_it_counts_fewer_works_than_the_tables(tmp_path):
+    result = runner.invoke(app, ["export", "-w", str(tmp_path), "-f", "csv", "-o", str(tmp_path / "works.csv")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == (
+        f"Wrote 118 works as csv -> {tmp_path / 'works.csv'} (the authors' tables count 120: 1 work is in several "
+        'authors\' lists, written once, e.g. "Deep Learning for AI" (bengio; hinton; lecun))'
+    )
+
+
 def test_a_bad_format_is_exit_2_in_one_line(workspace):
     result = runner.invoke(app, ["export", "-w", str(workspace), "--format", "endnote"])
     assert result.exit_code == 2 and "Traceback" not in result.output

@@ -344,7 +344,9 @@ def export(
         typer.echo(text, nl=False)
     else:
         exporting.write_export(text, output)
-        typer.echo(f"Wrote {len(items)} works as {export_format.value} -> {output}", err=True)
+        from authorstats.render.export import shared_note
+
+        typer.echo(f"Wrote {len(items)} works as {export_format.value} -> {output}{shared_note(items)}", err=True)
 
 
 @app.command()

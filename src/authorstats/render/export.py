@@ -295,3 +295,16 @@ def encode(items: Sequence[Work], fmt: str) -> str:
     """The works in ``fmt`` (bibtex, ris or csljson; csv is ``table``, written by the shell)."""
     encoders = {"bibtex": bibtex, "ris": ris, "csljson": csljson}
     return encoders[fmt](items)
+
+
+def shared_note(items: Sequence[Work]) -> str:
+    """Why the export counts fewer works than the authors' tables add up to, when it does ("" else)."""
+    in_lists = sum(len([k for k in w.roster_authors.split("; ") if k]) for w in items)
+    shared = [w for w in items if "; " in w.roster_authors]
+    if not shared:
+        return ""
+    example = max(shared, key=lambda w: w.roster_authors.count(";"))
+    return (
+        f" (the authors' tables count {in_lists}: {len(shared)} work{'s are' if len(shared) > 1 else ' is'} in "
+        f'several authors\' lists, written once, e.g. "{example.title}" ({example.roster_authors}))'
+    )

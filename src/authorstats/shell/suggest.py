@@ -124,10 +124,12 @@ def read_texts(workspace: store.Workspace, options: SuggestOptions) -> tuple[pd.
         frame = model.texts_frame(list(table["title"]), None if abstracts is None else list(abstracts))
         where = f"{options.source.name}"
     else:
+        from authorstats.analysis.merge import merge_works
         from authorstats.shell.records import read_records
 
         authors = config_files.load_roster(options.roster)
-        records = read_records(workspace, authors).records
+        # one text per work: the versions of a work, and a work in several authors' lists, merged as in report
+        records = merge_works(read_records(workspace, authors).records).kept
         frame = model.texts_frame([r.title for r in records], [r.abstract for r in records])
         where = f"the records of {len(authors)} authors in {workspace.root.resolve()}"
     frame = frame[frame["title"].astype(str).str.strip() != ""]
