@@ -156,14 +156,20 @@ def _fit(
     matrix: csr_matrix, candidates: Sequence[int], seed: int, progress: Callable[[int], None] | None
 ) -> dict[int, tuple[np.ndarray, np.ndarray, float]]:
     """For each number of topics: the NMF model's text weights, its components and its coherence."""
+    import warnings
+
     import numpy
     from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
 
     present = (matrix > 0).astype("int64").tocsc()
     out = {}
     for n in candidates:
         model = NMF(n_components=n, init="nndsvda", random_state=seed, max_iter=500)
-        with numpy.errstate(invalid="ignore"):  # a perfect fit rounds its error a hair below zero before the sqrt
+        # a perfect fit rounds its error a hair below zero before the sqrt; a model of noise (shuffled words, or
+        # too few titles) may not settle in 500 steps, which its low coherence then says in words, not a warning
+        with numpy.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
             weights = model.fit_transform(matrix)
         out[n] = (weights, model.components_, round(_mean_npmi(model.components_, present), 6))
         if progress is not None:
