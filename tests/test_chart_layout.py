@@ -33,16 +33,31 @@ def painted(job):
     return fig
 
 
-def text_boxes(fig):
-    """(text, box) of every visible, non-empty piece of text on the figure, in display pixels."""
-    from matplotlib.text import Text
+def drawn_texts(fig):
+    """Every piece of text matplotlib draws on ``fig``: its own texts and legends, and per Axes its texts
+    (labels on bars, annotations), titles, legend and, when its axes are shown, the tick labels inside its view."""
+    texts = list(fig.texts)
+    legends = list(fig.legends)
+    for ax in fig.axes:
+        texts += [*ax.texts, ax.title, ax._left_title, ax._right_title]
+        legends += [ax.get_legend()] if ax.get_legend() is not None else []
+        if not ax.axison:
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            texts.append(axis.label)
+            for tick in axis.get_major_ticks():
+                if low - 1e-9 <= tick.get_loc() <= high + 1e-9:
+                    texts += [tick.label1, tick.label2]
+    for legend in legends:
+        texts += [*legend.get_texts(), legend.get_title()]
+    return [t for t in texts if t.get_visible() and t.get_text().strip()]
 
+
+def text_boxes(fig):
+    """(text, box) of every piece of text drawn on the figure, in display pixels."""
     renderer = fig.canvas.get_renderer()
-    return [
-        (t.get_text(), t.get_window_extent(renderer))
-        for t in fig.findobj(Text)
-        if t.get_visible() and t.get_text().strip() and t.figure is fig
-    ]
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in drawn_texts(fig)]
 
 
 def collisions(fig):
@@ -61,7 +76,20 @@ def jobs_of(data, part):
     return [job for job in every if job.part == part]
 
 
-@pytest.mark.parametrize("part", ["by_year", "network", "reference", "trends", "bars", "table", "shares"])
+def cut_off(fig):
+    """The texts that reach past the picture's edges (half a pixel allowed)."""
+    width, height = fig.bbox.width, fig.bbox.height
+    return [
+        text
+        for text, box in text_boxes(fig)
+        if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > width + 0.5 or box.y1 > height + 0.5
+    ]
+
+
+PARTS = ["by_year", "network", "reference", "trends", "bars", "table", "shares", "heatmap"]
+
+
+@pytest.mark.parametrize("part", [p for p in PARTS if p != "heatmap"])  # the heatmap's column names are slanted
 def test_no_two_texts_of_a_chart_overlap(data, part):
     jobs = jobs_of(data, part)
     assert jobs, part
@@ -69,6 +97,16 @@ def test_no_two_texts_of_a_chart_overlap(data, part):
         fig = painted(job)
         try:
             assert collisions(fig) == [], job.name
+        finally:
+            charts.close(fig)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_no_text_is_cut_at_the_pictures_edge(data, part):
+    for job in jobs_of(data, part):
+        fig = painted(job)
+        try:
+            assert cut_off(fig) == [], job.name
         finally:
             charts.close(fig)
 

@@ -113,6 +113,23 @@ def title_height(fig: Figure, title: str, subtitle: str = "", size: float = 14) 
     return _extent(fig, [title], size)[1] + sub + 0.1 + _PAD
 
 
+def wrapped(fig: Figure, text: str, size: float, width_in: float) -> str:
+    """``text`` with each of its lines broken between words so that none is wider than ``width_in`` inches at
+    font ``size`` (a word longer than that stays whole, on a line of its own)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        current = ""
+        for word in line.split(" "):
+            trial = f"{current} {word}" if current else word
+            if current and _extent(fig, [trial], size)[0] > width_in:
+                out.append(current)
+                current = word
+            else:
+                current = trial
+        out.append(current)
+    return "\n".join(out)
+
+
 # For drawings in other modules (render/comparison.py, render/table_picture.py).
 figure_of, extent, place = _figure, _extent, _place
 

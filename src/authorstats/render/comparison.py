@@ -51,12 +51,15 @@ def draw_reference_bars(
     ax.margins(x=0.12)
     cast("MaxNLocator", ax.xaxis.get_major_locator()).set_params(integer=True)
     legend = ax.legend(loc="lower right", fontsize=10, frameon=False)
-    charts.titled(ax, title, subtitle)
     fig = charts.figure_of(ax)
+    left = charts.extent(fig, topics or [""], 11)[0] + 0.22
+    room = fig.get_size_inches()[0] - left - charts._PAD  # from the axes' left edge to the picture's right
+    title, subtitle = charts.wrapped(fig, title, 14, room), charts.wrapped(fig, subtitle, charts.SUBTITLE_SIZE, room)
+    charts.titled(ax, title, subtitle)
     legend.set_loc("lower right")
     charts.place(
         ax,
-        left=charts.extent(fig, topics or [""], 11)[0] + 0.22,
+        left=left,
         right=0.35,
         top=charts.title_height(fig, title, subtitle),
         bottom=charts.extent(fig, ["0123456789"], 10)[1] + charts.extent(fig, ["papers"], 11)[1] + 0.34,

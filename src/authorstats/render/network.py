@@ -14,6 +14,7 @@ from authorstats.render.charts import OTHER_COLOR
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.legend import Legend
 
     from authorstats.analysis.network import Network
     from authorstats.render.placement import Place
@@ -77,8 +78,9 @@ def label_places(ax: Axes, net: Network, pos: dict[str, tuple[float, float]]) ->
 def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, source: str = "") -> None:
     """Dots (size: roster author, shared co-author, co-author; colour: main topic), lines as wide as the joint
     papers, a label beside each dot, a topic legend, how many people were left out and, under it all,
-    ``source``: where the data comes from."""
-    from matplotlib.lines import Line2D
+    ``source``: where the data comes from. The margins are measured from the title, legend and note, so none of
+    them is cut at the picture's edge."""
+    from authorstats.render.charts import _PAD, extent, figure_of
 
     pos = layout(net)
     widest = max((n for _, _, n in net.edges), default=1)
@@ -94,8 +96,29 @@ def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, sou
             solid_capstyle="round",
         )
     ax.set_axis_off()
-    fig = ax.figure
-    fig.subplots_adjust(left=0.02, right=0.78, top=0.93, bottom=0.05)
+    fig = figure_of(ax)
+    legend = _legend(ax, net, colors)
+    ax.set_title(title, fontsize=14, loc="left")
+    note = ax.annotate(
+        _note(net) + (f"\n{source}" if source else ""),
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -4),
+        textcoords="offset points",
+        fontsize=9,
+        va="top",
+        color="#555555",
+    )
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    width, height = fig.get_size_inches()
+    legend_w = legend.get_window_extent(renderer).width / fig.dpi
+    note_h = note.get_window_extent(renderer).height / fig.dpi + 4 / 72
+    fig.subplots_adjust(
+        left=_PAD / width,
+        right=1 - (legend_w + _PAD) / width,
+        top=1 - (extent(fig, [title], 14)[1] + 0.1 + _PAD) / height,
+        bottom=(note_h + _PAD) / height,
+    )
     if pos:  # margins all round, and room on the right of the rightmost dots for their labels
         xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
         ax.set_xlim(min(xs) - 0.12, max(xs) + 0.45)
@@ -123,6 +146,12 @@ def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, sou
             zorder=4,
             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
         )
+
+
+def _legend(ax: Axes, net: Network, colors: dict[str, str]) -> Legend:
+    """The legend right of the drawing: each topic's colour, then what a big and an outlined dot mean."""
+    from matplotlib.lines import Line2D
+
     used = sorted({n.topic for n in net.nodes if n.topic})
     handles = [
         Line2D([], [], marker="o", linestyle="", markersize=8, color=colors.get(t, OTHER_COLOR), label=t) for t in used
@@ -137,7 +166,7 @@ def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, sou
             color="white",
             markeredgecolor="#222222",
             markeredgewidth=1,
-            label="roster author (colour: main topic of all their papers)",
+            label="roster author\n(colour: main topic of all their papers)",
         ),
         Line2D(
             [],
@@ -151,7 +180,7 @@ def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, sou
             label="co-author of several roster authors",
         ),
     ]
-    ax.legend(
+    return ax.legend(
         handles=handles,
         loc="upper left",
         bbox_to_anchor=(1.0, 1.0),
@@ -160,19 +189,14 @@ def draw_network(ax: Axes, net: Network, colors: dict[str, str], title: str, sou
         title="main topic of the joint papers",
         title_fontsize=9,
     )
+
+
+def _note(net: Network) -> str:
+    """What the picture leaves out, and what a line's width means."""
     hidden = []
     if net.hidden_people:
         hidden.append(f"{net.hidden_people} more co-authors")
     if net.hidden_authors:
         hidden.append(f"{net.hidden_authors} more roster authors")
-    note = f"Not shown: {' and '.join(hidden)} (all in collaborators.csv). " if hidden else ""
-    ax.set_title(title, fontsize=14, loc="left")
-    ax.text(
-        0.0,
-        -0.02,
-        note + "Line width: joint papers." + (f"\n{source}" if source else ""),
-        transform=ax.transAxes,
-        fontsize=9,
-        va="top",
-        color="#555555",
-    )
+    left_out = f"Not shown: {' and '.join(hidden)} (all in collaborators.csv). " if hidden else ""
+    return left_out + "Line width: joint papers."
