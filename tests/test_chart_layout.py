@@ -1,6 +1,7 @@
 """No words on top of other words: the charts a presenter pastes into a slide (by year, the co-author network,
-the seminar comparison, the topic trends, the tables and shares) are drawn from the bundled data and every pair of their text boxes,
-measured by matplotlib's renderer, is checked for overlap; the network's labels are also kept off its dots."""
+the seminar comparison, the topic trends, the tables and shares) are drawn from the bundled data and every pair
+of their text boxes, measured by matplotlib's renderer, is checked for overlap and against the picture's edges;
+the network's labels are also kept off its dots."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import pytest
 import authorstats
 from authorstats.analysis.report import ReportOptions
 from authorstats.render import charts, pictures
-from authorstats.render.analyses_pictures import analyses_pictures
 from authorstats.render.comparison import comparison_pictures
 
 
@@ -141,9 +141,7 @@ def test_no_network_label_lies_on_a_dot(data):
         on_dots = []
         for label in labels:
             box = label.get_window_extent(renderer)
-            nearest = np.column_stack(
-                [np.clip(centres[:, 0], box.x0, box.x1), np.clip(centres[:, 1], box.y0, box.y1)]
-            )
+            nearest = np.column_stack([np.clip(centres[:, 0], box.x0, box.x1), np.clip(centres[:, 1], box.y0, box.y1)])
             hit = np.hypot(*(centres - nearest).T) < radii - 1
             on_dots += [label.get_text()] if hit.any() else []
         assert on_dots == []

@@ -270,7 +270,8 @@ def test_author_not_in_a_csv_rows_author_column_is_a_warning_too(workspace, tmp_
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == [
-        "warning: mine.csv line 2: the row's author is G. E. Hinton, not Yann LeCun; imported for lecun as --author asks"
+        "warning: mine.csv line 2: the row's author is G. E. Hinton, not Yann LeCun; "
+        "imported for lecun as --author asks"
     ]
     assert len(records(workspace, "import", "lecun")) == 3
 

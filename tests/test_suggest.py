@@ -136,7 +136,7 @@ def test_extend_leaves_out_a_topic_the_taxonomy_already_has():
 
 
 def test_the_bundled_titles_are_too_few_to_choose_topics_and_it_says_so(tmp_path):
-    """The bundled 118 works' machine-learning titles: the best model is hardly more coherent than the same words shuffled."""
+    """The bundled 118 works' titles: the best model is hardly more coherent than the same words shuffled."""
     out = tmp_path / "x.toml"
     result = run("taxonomy", "suggest", "-o", out, "-w", tmp_path)
     assert result.exit_code == 2

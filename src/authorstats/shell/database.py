@@ -35,7 +35,7 @@ def save_database(workspace: store.Workspace, data: ReportData) -> Path:
 
     def fill(handle: BinaryIO) -> None:
         # built as a file of its own, then copied into the atomic write's temporary file a megabyte at a time; the
-        # scratch folder is named as a temporary file is (store._LEFTOVER), so the next run removes it after a kill
+        # scratch folder is named as a temporary file is (leftovers._LEFTOVER), so the next run removes it after a kill
         with tempfile.TemporaryDirectory(
             prefix=f".{NAME}.{os.getpid()}.", suffix=".authorstats.tmp", dir=path.parent
         ) as folder:

@@ -12,7 +12,8 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from authorstats.errors import OutputError, WorkspaceBusyError
-from authorstats.shell.store import Workspace, _describe, contained, remove_leftovers, require_workspace
+from authorstats.shell.leftovers import remove_leftovers
+from authorstats.shell.workspace import Workspace, _describe, contained, require_workspace
 
 log = logging.getLogger(__name__)
 

@@ -1,15 +1,13 @@
-"""Workspace layout and the file writes of the shell: atomic writes, JSON Lines, reading the files users name."""
+"""The file writes of the shell: atomic writes (alone or all or nothing), JSON Lines, reading the files users name.
+The workspace's layout and the check that a path is its own are shell/workspace.py's, named here too."""
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import errno
 import json
 import logging
 import os
-import re
-import shlex
 import shutil
 import stat
 import sys
@@ -21,128 +19,14 @@ from typing import BinaryIO
 
 from authorstats.errors import BadInputError, OutputError
 from authorstats.models import Publication
+from authorstats.shell.workspace import (  # the workspace's layout and paths, where the shell's modules find them
+    Workspace as Workspace,
+)
+from authorstats.shell.workspace import _describe
+from authorstats.shell.workspace import contained as contained
+from authorstats.shell.workspace import require_workspace as require_workspace
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Workspace:
-    """A folder holding ``data/raw``, ``data/processed`` and ``reports``."""
-
-    root: Path
-
-    @property
-    def raw(self) -> Path:
-        return self.root / "data" / "raw"
-
-    @property
-    def processed(self) -> Path:
-        return self.root / "data" / "processed"
-
-    @property
-    def reports(self) -> Path:
-        return self.root / "reports"
-
-    @property
-    def labels(self) -> Path:
-        """Manual topic corrections, applied on every report."""
-        return self.root / "data" / "labels.csv"
-
-    @property
-    def roster(self) -> Path:
-        """The user's own roster, copied from the bundled one by `authors resolve` when it writes an id."""
-        return self.root / "authors.toml"
-
-    def raw_file(self, source: str, author: str) -> Path:
-        return self.raw / source / f"{author}.jsonl"
-
-    def manifest_file(self, source: str) -> Path:
-        """What `fetch` got from ``source`` per author: window, time, requests, records."""
-        return self.raw / source / "manifest.json"
-
-    def partial_file(self, source: str, author: str) -> Path:
-        """Records an unfinished fetch got so far, kept apart from ``raw_file`` until it completes."""
-        return self.raw / source / ".partial" / f"{author}.jsonl"
-
-    def partial_state(self, source: str, author: str) -> Path:
-        """Where an unfinished fetch resumes (window, cursor, profile) beside its ``partial_file``."""
-        return self.raw / source / ".partial" / f"{author}.json"
-
-    def raw_sources(self) -> list[str]:
-        """Sources with at least one raw file, in name order."""
-        if not self.raw.is_dir():
-            return []
-        return sorted(p.name for p in self.raw.iterdir() if p.is_dir() and any(p.glob("*.jsonl")))
-
-
-def require_workspace(workspace: Workspace) -> Workspace:
-    """Refuse a ``--workspace`` that is not an existing folder (a typo must not scatter new folders)."""
-    root = Path(workspace.root)
-    if not root.is_dir():
-        problem = "is a file, not a folder" if root.exists() else "does not exist"
-        raise OutputError(
-            f"workspace {root} {problem}", f"Create the folder first (mkdir {root}) or pass an existing --workspace"
-        )
-    return workspace
-
-
-def contained(workspace: Workspace, path: Path) -> Path:
-    """``path``, one of the workspace's own files or folders that authorstats is about to write, rename over, lock
-    or delete; refused (exit 5) when it lies outside the workspace or passes through a symbolic link in it.
-
-    This is the one check for every such path (reports, the database and its scratch folder, data/raw and
-    data/processed, the lock, the report manifest's removals, leftovers). A workspace shared through git or an
-    archive keeps its links, so ``reports -> /elsewhere`` or ``data/.lock -> ~/.bashrc`` would otherwise send a
-    write or a deletion out of it. Every part below the workspace folder that exists is looked at, not followed
-    (the ``--workspace`` folder itself may be a link: the user named it). What does not exist yet is made as a
-    real folder or file. Paths the user names (``-o FILE``, ``--roster FILE``) are the user's choice and are not
-    checked here.
-    """
-    root = os.path.abspath(workspace.root)
-    full = os.path.abspath(path)
-    relative = os.path.relpath(full, root)
-    if relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative):
-        raise OutputError(
-            f"{path} is outside the workspace {workspace.root}",
-            "authorstats writes only inside its workspace; this is a bug, please report it",
-        )
-    current, shown = root, Path(workspace.root)
-    for part in Path(relative).parts if relative != os.curdir else ():
-        current, shown = os.path.join(current, part), shown / part
-        try:
-            mode = os.lstat(current).st_mode
-        except (FileNotFoundError, NotADirectoryError):
-            break  # made below as a real folder or file
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {_describe(exc)}", "Fix the folder's permissions") from exc
-        if stat.S_ISLNK(mode):
-            raise _through_link(shown, Path(path))
-    return Path(path)
-
-
-def _through_link(link: Path, path: Path) -> OutputError:
-    """The refusal of a workspace path that passes through the symbolic link ``link``."""
-    try:
-        target = os.readlink(link)
-    except OSError:
-        target = "?"
-    folder = link != path
-    what = f"{path} is under {link}, a symbolic link" if folder else f"{link} is a symbolic link"
-    return OutputError(
-        f"{what} (to {target}); authorstats never writes, replaces or deletes through a link in its workspace",
-        f"Remove the link (rm {shlex.quote(str(link))}; what it points to is kept) and run the command again"
-        + ("; to keep the data on another disk, link the whole --workspace folder instead" if folder else ""),
-    )
-
-
-def _describe(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "permission denied"
-    if exc.errno == errno.ENOENT:
-        return "the folder does not exist"
-    return exc.strerror or str(exc)
 
 
 def read_input_text(path: Path, what: str, *, encoding: str = "utf-8", fix_encoding: str = "Save it as UTF-8") -> str:
@@ -182,14 +66,6 @@ class _Batch:
 
 
 _staged: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("authorstats_staged", default=None)
-
-# Our temporary files (and the database's scratch folder): ".<name>.<pid>.<random>.authorstats.tmp", and the backup
-# of a file being replaced ".<name>.<pid>.<random>.authorstats.bak", so the next run can tell a dead run's leftovers
-# from anyone's files.
-_LEFTOVER = re.compile(r"^\..+\.(\d+)\.[a-z0-9_]+\.authorstats\.(?:tmp|bak)$")
-# The database's scratch folder as earlier versions named it: no process id, so only a run holding the workspace
-# lock can tell it is a leftover (remove_leftovers).
-_OLD_SCRATCH = re.compile(r"^\.authorstats-db\.[a-z0-9_]{8}$")
 
 
 @contextlib.contextmanager
@@ -284,64 +160,6 @@ def _roll_back(done: list[tuple[Path, str | None]]) -> list[tuple[Path, str | No
         except OSError:
             lost.append((path, backup))
     return lost
-
-
-def remove_leftovers(workspace: Workspace) -> list[Path]:
-    """Delete what runs that have ended left in the workspace (a ``kill -9``, an out-of-memory kill or a power cut
-    between writing and renaming); returns what was removed. Called by the run that has just taken the workspace
-    lock, so no other run is writing there.
-
-    A leftover is a temporary file, backup or scratch folder named as ours (``.<name>.<pid>.<random>.authorstats.tmp``
-    or ``.bak``) whose process no longer runs, so a write in progress is never touched, or a database scratch folder
-    of an earlier version (``.authorstats-db.<random>``). They are looked for in the workspace folder, and in
-    ``data/`` and ``reports/`` and every folder below them, but never through a symbolic link: a leftover that is a
-    link is removed as a link, and what it points to is left as it is.
-    """
-    removed = []
-    for top, below in ((workspace.root, False), (workspace.root / "data", True), (workspace.reports, True)):
-        if os.path.islink(top):
-            continue  # the workspace's own folders only (a write there is refused: contained())
-        for folder, folders, files in os.walk(top):
-            for name in [*folders, *files]:
-                path = Path(folder) / name
-                if _is_leftover(name) and _remove(path):
-                    removed.append(path)
-            folders[:] = [name for name in folders if not _is_leftover(name)]
-            if not below:
-                break
-    return removed
-
-
-def _is_leftover(name: str) -> bool:
-    match = _LEFTOVER.match(name)
-    if match is not None:
-        return not _running(int(match.group(1)))
-    return _OLD_SCRATCH.match(name) is not None
-
-
-def _remove(path: Path) -> bool:
-    """Delete a leftover: a folder with what it holds, anything else (a file, a link) as itself."""
-    try:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
-    except OSError as exc:
-        log.warning("could not remove %s, left by an earlier run: %s", path, exc.strerror or exc)
-        return False
-    return True
-
-
-def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):
-        return True  # someone else's process, or one this system cannot name: leave its files alone
-    return True
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, workspace: Workspace | None = None) -> Path:
