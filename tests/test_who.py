@@ -44,6 +44,7 @@ def test_causal_ranks_bengio_first(workspace):
     assert "Causal" in output.split(" 2. ")[0] and "words: causal" in output
 
 
+@pytest.mark.slow  # three rankings of the snapshot: about a second
 def test_excluding_coauthors_flags_then_drops_a_coauthor_on_the_roster(workspace):
     plain = who(workspace, "self-supervised learning")
     flagged = who(workspace, "self-supervised learning", "--exclude-coauthors-of", "bengio")

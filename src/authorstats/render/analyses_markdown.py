@@ -89,9 +89,12 @@ def trends_section(view: Analyses, window: str) -> str:
 
 def sections(view: Analyses, window: str) -> list[str]:
     """Every section of summary.md beyond the topic tables, in page order."""
+    from authorstats.render.impact_time_view import markdown_section
+
     return [
         trends_section(view, window),
         coauthors_section(view, window),
         venues_section(view, window),
         impact_section(view, window),
+        markdown_section(view.impact_time, window),
     ]

@@ -83,7 +83,9 @@ def analyses_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -> 
                     ),
                 )
             )
-    return out
+    from authorstats.render.impact_time_view import impact_time_pictures
+
+    return out + impact_time_pictures(data, dpi=dpi, fmt=fmt)
 
 
 def network_alt(net: Network, window: object) -> str:

@@ -361,16 +361,18 @@ def _save(
 
 
 def _write_analysis_tables(workspace: store.Workspace, data: ReportData) -> list[Path]:
-    """reports/collaborators.csv, venues.csv and impact.csv, and data/processed/name_merges.csv (issue 14)."""
+    """reports/collaborators.csv, venues.csv, impact.csv, impact_by_year.csv and impact_normalised.csv, and
+    data/processed/name_merges.csv (issues 14, 28)."""
     import pandas as pd
 
-    from authorstats.analysis import collaborators, impact, venues
+    from authorstats.analysis import collaborators, impact, impact_time, venues
     from authorstats.shell.csv_files import csv_text
 
     def table(frame: pd.DataFrame | None, columns: list[str]) -> str:
         return csv_text(frame if frame is not None else pd.DataFrame(columns=columns))
 
     collab = data.collaboration
+    over = data.impact_over_time
     return [
         store.atomic_write_text(
             workspace.reports / "collaborators.csv", table(collab.table if collab else None, collaborators.COLUMNS)
@@ -382,6 +384,14 @@ def _write_analysis_tables(workspace: store.Workspace, data: ReportData) -> list
         store.atomic_write_text(workspace.reports / "venues.csv", table(data.venues, venues.COLUMNS)),
         store.atomic_write_text(
             workspace.reports / "impact.csv", table(data.impact.table if data.impact else None, impact.COLUMNS)
+        ),
+        store.atomic_write_text(
+            workspace.reports / "impact_by_year.csv",
+            table(over.by_year if over else None, impact_time.BY_YEAR_COLUMNS),
+        ),
+        store.atomic_write_text(
+            workspace.reports / "impact_normalised.csv",
+            table(over.normalised if over else None, impact_time.NORMALISED_COLUMNS),
         ),
     ]
 
