@@ -204,9 +204,13 @@ def impact_time_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") 
         f"Line chart of citations received per year and the h-index of the window's works, {len(lines)} authors; "
         f"{name}: {citations[-1]:,} citations in {years[-1]}, h-index {h[-1]}"
     )
+    from authorstats.analysis.coverage import overview_note
+
+    charted = {line[0] for line in lines}  # the subtitle names the sources of the authors drawn only
+    note = overview_note([(a.author.name, a.source_note) for a in data.authors if a.author.name in charted])
     chart = Chart(
         draw_impact_time,
-        (lines, f"Citations by year and h-index of the {data.window} works", data.sources_note),
+        (lines, f"Citations by year and h-index of the {data.window} works", note),
         (11, 6),
         dpi,
         fmt,
