@@ -184,6 +184,21 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "top10_share": "top10_papers / papers_with_percentile",
         },
     ),
+    "specialisation": (
+        "Each author's activity index per topic against the roster, with a bootstrap 95% interval, as "
+        "reports/specialisation.csv",
+        {
+            "author_key": "Roster key of the author",
+            "topic": "Topic",
+            "works": "The author's works of this topic in the window",
+            "share": "Their share of the author's works",
+            "baseline_share": "The topic's share of the baseline's works (the roster's)",
+            "activity_index": "share / baseline_share: 1 = the baseline's mix",
+            "low": "2.5th percentile of the index over bootstrap draws of the author's works",
+            "high": "97.5th percentile",
+            "marked": "'over' or 'under' when the interval excludes 1, else empty",
+        },
+    ),
 }
 
 
@@ -216,6 +231,8 @@ def database_tables(data: ReportData) -> list[Table]:
         tables.append(frame_table("impact_by_year", over.by_year))
     if over is not None and len(over.normalised):
         tables.append(frame_table("impact_normalised", over.normalised))
+    if data.specialisation is not None and len(data.specialisation.table):
+        tables.append(frame_table("specialisation", data.specialisation.table))
     return tables
 
 
@@ -365,6 +382,7 @@ def datasette_metadata(database: str) -> dict[str, Any]:
     tables["topic_counts"]["facets"] = ["author_key", "topic"]
     tables["impact_by_year"]["facets"] = ["author_key", "topic", "year"]
     tables["impact_normalised"]["facets"] = ["author_key", "topic"]
+    tables["specialisation"]["facets"] = ["author_key", "topic", "marked"]
     return {
         "title": "authorstats",
         "description": "The last report's data: works with their topics, merged versions, authors, topic counts. "

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from authorstats.analysis.merge import Merge
     from authorstats.analysis.network import Network
     from authorstats.analysis.reference import Comparison
+    from authorstats.analysis.specialisation import Specialisation
     from authorstats.analysis.trends import AuthorTrend
     from authorstats.config.reference import Reference
     from authorstats.config.taxonomy import Taxonomy
@@ -172,6 +173,7 @@ class ReportData:
     group_by: str = ""  # the taxonomy's grouping the tables count in (report --group-by); "": its topics
     # citations by year, h-index as it grew, FWCI and percentiles (issue 28): impact_by_year.csv, impact_normalised.csv
     impact_over_time: ImpactOverTime | None = None
+    specialisation: Specialisation | None = None  # activity index per author and topic, with intervals (issue 28)
 
     def author(self, key: str) -> AuthorData:
         for item in self.authors:
@@ -316,6 +318,9 @@ def compute_report(
     from authorstats.analysis.impact_time import impact_over_time
 
     data.impact_over_time = impact_over_time(frame, [a.key for a in roster], _sources(selection))
+    from authorstats.analysis.specialisation import specialisation
+
+    data.specialisation = specialisation(data.matrix)
     data.labels_matched = matched_labels(data.publications, labels or {})
     data.group_by = group_by or ""
     if data.snapshot_gap:

@@ -361,11 +361,11 @@ def _save(
 
 
 def _write_analysis_tables(workspace: store.Workspace, data: ReportData) -> list[Path]:
-    """reports/collaborators.csv, venues.csv, impact.csv, impact_by_year.csv and impact_normalised.csv, and
-    data/processed/name_merges.csv (issues 14, 28)."""
+    """reports/collaborators.csv, venues.csv, impact.csv, impact_by_year.csv, impact_normalised.csv and
+    specialisation.csv, and data/processed/name_merges.csv (issues 14, 28)."""
     import pandas as pd
 
-    from authorstats.analysis import collaborators, impact, impact_time, venues
+    from authorstats.analysis import collaborators, impact, impact_time, specialisation, venues
     from authorstats.shell.csv_files import csv_text
 
     def table(frame: pd.DataFrame | None, columns: list[str]) -> str:
@@ -392,6 +392,10 @@ def _write_analysis_tables(workspace: store.Workspace, data: ReportData) -> list
         store.atomic_write_text(
             workspace.reports / "impact_normalised.csv",
             table(over.normalised if over else None, impact_time.NORMALISED_COLUMNS),
+        ),
+        store.atomic_write_text(
+            workspace.reports / "specialisation.csv",
+            table(data.specialisation.table if data.specialisation else None, specialisation.COLUMNS),
         ),
     ]
 
