@@ -181,3 +181,20 @@ def test_scholar_per_year_counts_reach_the_report(workspace, quiet_scholar):
     assert works >= 1
     assert [(r["year"], int(r["citations"])) for r in by_year] == [("2021", 60 * works), ("2022", 150 * works)]
     assert by_year[-1]["h_index"] == str(works)
+
+
+def test_the_record_reads_every_shape_of_per_year_counts_and_refuses_nonsense():
+    base = {"author": "ada", "title": "T", "source": "scholar"}
+    scholar_shape = Publication.from_dict({**base, "citations_by_year": {"2022": 150, "2021": 60}})
+    openalex_shape = Publication.from_dict(
+        {**base, "citations_by_year": [{"year": 2022, "cited_by_count": 150}, {"year": 2021, "cited_by_count": 60}]}
+    )
+    earlier_raw_file = Publication.from_dict({**base, "extra": {"cites_per_year": {"2021": 60, "2022": 150}}})
+    for record in (scholar_shape, openalex_shape, earlier_raw_file):
+        assert record.citations_by_year == ((2021, 60), (2022, 150)) and "cites_per_year" not in record.extra
+    for bad in ({"citations_by_year": [[2021, 1], [2021, 2]]}, {"citations_by_year": [[2021, -1]]}):
+        with pytest.raises(ValueError):
+            Publication.from_dict({**base, **bad})
+    for bad in ({"fwci": -1}, {"fwci": "nan"}, {"citation_percentile": 1.5}):
+        with pytest.raises(ValueError):
+            Publication.from_dict({**base, **bad})
