@@ -130,3 +130,41 @@ def test_an_author_under_the_minimum_gets_a_note_on_the_page(works):
     )
     (ada,) = [v for v in author_views(data) if v.key == "ada"]
     assert ada.note == f"Not shown: {works} works in this window, fewer than the 10 an interval needs." and not ada.rows
+
+
+def test_report_baseline_measures_against_a_comparison_set(workspace, tmp_path):
+    from typer.testing import CliRunner
+
+    from authorstats.cli import app
+
+    field = tmp_path / "field.csv"  # a topic_counts.csv of other authors: summed per topic
+    field.write_text("author,topic,count\nx,Causality,50\nx,Self-Supervised,5\ny,Architecture,45\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["report", "-w", str(workspace), "--tables-only", "-a", "lecun", "--baseline", str(field)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r["topic"]: r for r in csv.DictReader(open(workspace / "reports" / "specialisation.csv", encoding="utf-8"))}
+    assert set(rows) == {"Causality", "Self-Supervised", "Architecture"}  # a topic the set lacks has no index
+    assert rows["Self-Supervised"]["baseline_share"] == "0.05" and rows["Self-Supervised"]["marked"] == OVER
+    summary = (workspace / "reports" / "summary.md").read_text(encoding="utf-8")
+    assert "its share of the comparison set field.csv's works" in summary
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("topic,count\nQuantum,5\n", "line 2: 'Quantum' is not a topic this report counts in"),
+        ("topic,count\nCausality,many\n", "line 2: count 'many' is not a whole number"),
+        ("topic,count\nCausality,0\n", "has no works"),
+        ("topic,works\nCausality,3\n", "count"),
+    ],
+)
+def test_a_bad_baseline_file_is_one_line_and_exit_2(workspace, tmp_path, text, said):
+    from typer.testing import CliRunner
+
+    from authorstats.cli import app
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", "-w", str(workspace), "--tables-only", "--baseline", str(bad)])
+    assert result.exit_code == 2 and said in result.output and "Traceback" not in result.output, result.output

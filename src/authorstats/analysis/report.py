@@ -93,6 +93,9 @@ class ReportOptions:
     # The year a merged work counts in when its versions' years differ: "first" (its earliest public
     # version's) or "published" (the kept version's, the peer-reviewed one when there is one).
     year_basis: str = "first"
+    # Specialisation's comparison set, {topic: works} (report --baseline); None: the roster. Its name in the text.
+    baseline: Mapping[str, int] | None = None
+    baseline_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -320,7 +323,7 @@ def compute_report(
     data.impact_over_time = impact_over_time(frame, [a.key for a in roster], _sources(selection))
     from authorstats.analysis.specialisation import specialisation
 
-    data.specialisation = specialisation(data.matrix)
+    data.specialisation = specialisation(data.matrix, baseline=options.baseline, baseline_name=options.baseline_name)
     data.labels_matched = matched_labels(data.publications, labels or {})
     data.group_by = group_by or ""
     if data.snapshot_gap:

@@ -169,6 +169,18 @@ def report(
             ),
         ),
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="FILE.csv",
+            show_default="the roster",
+            help=(
+                "Measure each author's specialisation against these topic counts (columns topic, count; another "
+                "report's topic_counts.csv works as it stands)."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Tag every publication in the window with a topic; write topic tables, charts, word clouds, index.html and
     summary.md.
@@ -193,6 +205,7 @@ def report(
         distinctive=distinctive,
         year_basis=year_basis.value,
         snapshot=snapshot,
+        baseline=baseline,
     )
     save = reporting.SaveOptions(
         cloud_width=width,

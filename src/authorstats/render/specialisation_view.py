@@ -114,7 +114,12 @@ def chart_rows(data: ReportData) -> list[tuple[str, str, float, float, float]]:
 
 
 def draw_specialisation(
-    ax: Axes, rows: list[tuple[str, str, float, float, float]], colors: dict[str, str], title: str, subtitle: str = ""
+    ax: Axes,
+    rows: list[tuple[str, str, float, float, float]],
+    colors: dict[str, str],
+    baseline: str,
+    title: str,
+    subtitle: str = "",
 ) -> None:
     """Each marked difference as its index (a dot) with its 95% interval (a line), on a log scale around 1."""
     shown = rows[::-1]
@@ -136,7 +141,7 @@ def draw_specialisation(
     ax.set_ylim(-0.7, len(labels) - 0.3)
     titled(ax, title, subtitle)
     ax.set_xlabel(
-        "activity index against the roster (1 = its mix) with its 95% interval; only intervals excluding 1 drawn",
+        f"activity index against {baseline} (1 = its mix) with its 95% interval; only intervals excluding 1 drawn",
         fontsize=11,
     )
     ax.tick_params(axis="y", labelsize=11)
@@ -169,6 +174,7 @@ def specialisation_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png
         (
             rows,
             charts.topic_colors(data.taxonomy.names),
+            data.specialisation.baseline if data.specialisation else "the roster",
             f"Over- and under-represented topics, {data.window}",
             data.sources_note,
         ),

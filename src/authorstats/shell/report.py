@@ -105,6 +105,7 @@ class ReportRequest:
     distinctive: bool = False
     year_basis: str = "first"  # first or published
     snapshot: bool = True  # add the bundled snapshot to authors without data from a service (False: --no-snapshot)
+    baseline: Path | None = None  # topic counts to measure specialisation against; None: the roster
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,9 @@ def prepare(request: ReportRequest) -> Prepared:
     window = request.years if isinstance(request.years, YearWindow) else YearWindow.parse(request.years)
     authors = rosters.select(config_files.load_roster(request.roster), list(request.authors))
     taxonomy = config_files.load_taxonomy(request.taxonomy)
+    counted = taxonomy.names
     if request.group_by:
-        taxonomy.grouping(request.group_by)  # an unknown grouping stops the run before any work
+        counted = taxonomy.grouping(request.group_by).names  # an unknown grouping stops the run before any work
     reference = config_files.choose_reference(request.reference, bundled_roster=request.roster is None, window=window)
     options = ReportOptions(
         clouds=request.clouds,
@@ -139,6 +141,8 @@ def prepare(request: ReportRequest) -> Prepared:
         year_basis=request.year_basis,
         stopwords=config_files.load_stopwords(request.stopwords) if request.clouds else None,
         venues=config_files.load_venues(request.venues),
+        baseline=config_files.load_baseline(request.baseline, counted) if request.baseline else None,
+        baseline_name=f"the comparison set {Path(request.baseline).name}" if request.baseline else "",
     )
     return Prepared(window, authors, taxonomy, reference, request.group_by, options, request.snapshot)
 
