@@ -198,3 +198,18 @@ def test_the_record_reads_every_shape_of_per_year_counts_and_refuses_nonsense():
     for bad in ({"fwci": -1}, {"fwci": "nan"}, {"citation_percentile": 1.5}):
         with pytest.raises(ValueError):
             Publication.from_dict({**base, **bad})
+
+
+def test_a_merged_work_keeps_the_per_year_counts_of_the_version_that_has_them():
+    shared = {"author": "ada", "title": "Engines of thought", "year": 2021}
+    data = report(
+        [
+            Publication(**shared, source="dblp", venue="NeurIPS 2021"),
+            Publication(**shared, source="openalex", citations_by_year=((2021, 2), (2022, 5)), fwci=1.5),
+        ],
+        years="2021-2022",
+    )
+    assert len(data.author("ada").papers) == 1  # one work
+    assert data.impact_over_time is not None
+    assert data.impact_over_time.author_years("ada")["cumulative_citations"].tolist() == [2, 7]
+    assert data.impact_over_time.normalised.iloc[0]["median_fwci"] == 1.5
