@@ -171,8 +171,9 @@ def test_the_collaborators_table_is_the_reports_co_author_table():
         options=ReportOptions(clouds=False),
     )
     tables = database_tables(data)
-    assert [t.name for t in tables] == ["authors", "works", "versions", "topic_counts", "collaborators"]
-    extra = tables[-1]
+    names = [t.name for t in tables]
+    assert names == ["authors", "works", "versions", "topic_counts", "collaborators", "specialisation"]
+    extra = tables[names.index("collaborators")]
     assert len(extra.rows) == len(data.collaboration.table) > 0
     first = data.collaboration.table.iloc[0]
     assert {k: extra.rows[0][k] for k in ("author_key", "coauthor", "papers")} == {
@@ -182,7 +183,12 @@ def test_the_collaborators_table_is_the_reports_co_author_table():
     }
     assert extra.foreign_keys == (("author_key", "authors", "key"),)
     # a report without that analysis has no such table
-    assert [t.name for t in database_tables(dataclasses.replace(data, collaboration=None))][-1] == "topic_counts"
+    assert "collaborators" not in [t.name for t in database_tables(dataclasses.replace(data, collaboration=None))]
+    # the snapshot has no per-year counts or FWCI: no impact tables, never empty stand-ins (issue 28)
+    assert not {"impact_by_year", "impact_normalised"} & set(names)
+    spec = tables[-1]
+    assert len(spec.rows) == len(data.specialisation.table) and spec.foreign_keys == (("author_key", "authors", "key"),)
+    assert {r["marked"] for r in spec.rows} == {"", "over", "under"}
 
 
 def test_the_topic_table_query_gives_the_seminar_tables(bundled):

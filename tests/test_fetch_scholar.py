@@ -469,7 +469,7 @@ def test_details_fill_each_record_with_one_request(mock, workspace):
     assert filled.venue == "Neural Computation"
     assert filled.abstract.startswith("This paper does not describe a working system.")
     assert filled.extra["details"] == "filled" and filled.extra["venue_line"].startswith("Neural Computation 35")
-    assert filled.extra["cites_per_year"] == {"2021": 60, "2022": 150}
+    assert filled.citations_by_year == ((2021, 60), (2022, 150)) and "cites_per_year" not in filled.extra
     ids = [call.request.url.params["citation_for_view"] for call in details.calls]
     assert ids == [r.source_id for r in records]
     manifest = json.loads(store.Workspace(workspace).manifest_file("scholar").read_text())

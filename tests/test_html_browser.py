@@ -77,9 +77,9 @@ def test_page_loads_without_console_errors(loaded):
 def test_every_image_is_decoded(loaded):
     images = loaded.execute_script("return Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth]);")
     # per author: bars, topics by year, word cloud; then the heatmap, the shares chart, the co-author network,
-    # the topic trends and the citations per topic; then the charts beside the seminar's tables (LeCun and
-    # Hinton: Bengio's is a total only)
-    assert len(images) == 11 + 2
+    # the topic trends and the citations per topic, the specialisation chart (LeCun's Self-Supervised); then the
+    # charts beside the seminar's tables (LeCun and Hinton: Bengio's is a total only)
+    assert len(images) == 12 + 2
     assert [alt for alt, complete, width in images if not (complete and width > 0)] == []
 
 

@@ -11,6 +11,7 @@ import respx
 
 from authorstats.errors import BadInputError, SourceUnavailableError
 from authorstats.models import Author, YearWindow
+from authorstats.shell import store
 from authorstats.sources import openalex
 
 FIXTURES = Path(__file__).parent / "fixtures" / "openalex"
@@ -60,6 +61,40 @@ def test_fetch_follows_the_cursor_and_filters_years_on_the_server(client):
     assert first["filter"] == "author.id:A5000000001,publication_year:2021-2022"
     assert first["per_page"] == "100" and first["cursor"] == "*" and first["api_key"] == KEY
     assert second["cursor"] == fixture("works_page1.json")["meta"]["next_cursor"]
+
+
+@respx.mock
+def test_impact_fields_come_with_the_same_requests_and_survive_the_raw_file(client, tmp_path):
+    """counts_by_year, fwci and citation_normalized_percentile are asked for in the works request's select, so
+    fetching them costs no request: two pages, two requests, as before (issue 28)."""
+    route = respx.get("https://api.openalex.org/works").mock(
+        side_effect=[
+            httpx.Response(200, json=fixture("works_page1.json")),
+            httpx.Response(200, json=fixture("works_page2.json")),
+        ]
+    )
+    source = openalex.OpenAlexSource(client, KEY)
+    vicreg, path, msn = source.fetch(LECUN, WINDOW)
+
+    assert route.call_count == source.requests == 2
+    for call in route.calls:
+        selected = call.request.url.params["select"].split(",")
+        assert {"counts_by_year", "fwci", "citation_normalized_percentile", "cited_by_count"} <= set(selected)
+    assert vicreg.citations_by_year == ((2021, 12), (2022, 90), (2023, 150), (2024, 160))  # oldest first
+    assert (vicreg.fwci, vicreg.citation_percentile) == (35.21, 0.999)
+    assert (path.citations_by_year, path.fwci, path.citation_percentile) == ((), None, None)  # OpenAlex's nulls
+    assert (msn.fwci, msn.citation_percentile) == (8.4, 0.871)
+    raw = tmp_path / "lecun.jsonl"
+    store.write_jsonl(raw, [vicreg, path, msn])
+    assert list(store.read_jsonl(raw)) == [vicreg, path, msn]
+
+
+def test_a_malformed_impact_field_is_left_out_and_the_work_kept():
+    work = {**fixture("works_page2.json")["results"][0], "fwci": "n/a", "counts_by_year": [{"year": "x"}]}
+    work["citation_normalized_percentile"] = {"value": 7}
+    record = openalex.parse_work(work, "lecun")
+    assert record is not None and record.title.startswith("Masked Siamese")
+    assert (record.citations_by_year, record.fwci, record.citation_percentile) == ((), None, None)
 
 
 @respx.mock

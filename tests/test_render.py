@@ -37,9 +37,9 @@ def test_workers_draw_the_same_files_as_one_process(tmp_path):
 
     names = sorted(p.name for p in (tmp_path / "alone" / "reports").iterdir())
     assert names == sorted(p.name for p in (tmp_path / "shared" / "reports").iterdir())
-    # per author: bars, by year, cloud, table; 2 overview; the co-author network and the topic trends
-    # (reference none: no comparison)
-    assert sum(n.endswith(".png") for n in names) == 3 * 4 + 2 + 2
+    # per author: bars, by year, cloud, table; 2 overview; the co-author network, the topic trends and the
+    # specialisation chart (LeCun's Self-Supervised; reference none: no comparison)
+    assert sum(n.endswith(".png") for n in names) == 3 * 4 + 2 + 3
     for name in names:
         one, two = ((tmp_path / ws / "reports" / name).read_bytes() for ws in ("alone", "shared"))
         if name == "index.html":  # written at a different second, naming its own workspace

@@ -93,7 +93,8 @@ def test_the_overview_study_and_reference_charts_carry_the_source():
         group_by="seminar",
     )
     study = {job.part: job.job.args for job in analyses_pictures(data, dpi=50)}  # type: ignore[union-attr]
-    assert set(study) == {"network", "trends"}  # no citation counts in the snapshot: no impact chart
+    # no citation counts in the snapshot: no impact charts; LeCun's Self-Supervised: a specialisation chart
+    assert set(study) == {"network", "trends", "specialisation"}
     for part, args in study.items():
         assert args[-1] == "Data: bundled snapshot of verified works, not Google Scholar's full lists", part
     reference = [job.job.args for job in comparison_pictures(data, dpi=50)]  # type: ignore[union-attr]

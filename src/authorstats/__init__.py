@@ -27,6 +27,10 @@ _API: dict[str, tuple[str, str]] = {
     "report_options": ("authorstats.shell.report", "report_options"),  # ReportOptions with the bundled word lists
     "classify": ("authorstats.classification.engine", "classify"),
     "classify_frame": ("authorstats.classification.engine", "classify_frame"),  # per partition: docs/scale.md
+    "specialisation": ("authorstats.analysis.specialisation", "specialisation"),  # activity index vs a baseline
+    "rank_authors": ("authorstats.analysis.expertise", "rank_authors"),  # `who`: authors ranked for a query
+    "coauthor_graph": ("authorstats.analysis.network_graph", "report_graph"),  # a ReportData's network (networkx)
+    "network_text": ("authorstats.render.network_files", "encode"),  # a graph as GEXF, GraphML or Pajek text
     # the commands' work, on a workspace folder
     "fetch": ("authorstats.shell.fetch", "run"),
     "run_report": ("authorstats.shell.report", "run_report"),
@@ -73,8 +77,11 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time the names load on first use
+    from authorstats.analysis.expertise import rank_authors
+    from authorstats.analysis.network_graph import report_graph as coauthor_graph
     from authorstats.analysis.reference import Comparison
     from authorstats.analysis.report import AuthorData, Provenance, ReportData, ReportOptions, compute_report
+    from authorstats.analysis.specialisation import specialisation
     from authorstats.classification.engine import Classification, classify, classify_frame
     from authorstats.config.reference import Reference
     from authorstats.config.taxonomy import Taxonomy
@@ -86,6 +93,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names l
         WorkspaceBusyError,
     )
     from authorstats.models import Author, Publication, YearWindow
+    from authorstats.render.network_files import encode as network_text
     from authorstats.shell.config_files import (
         load_labels,
         load_reference,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,11 +39,18 @@ class Publication:
     doi: str = ""
     source_id: str = ""  # the source's own id or URL for this record
     fetched_at: str = ""
+    # Citations the work received in each year, as the source counted them on fetched_at: (year, count) pairs,
+    # oldest first. Google Scholar's detail page (fetch --details) and OpenAlex's counts_by_year (its last ten
+    # years) give them; both count self-citations. () when the source gave none.
+    citations_by_year: tuple[tuple[int, int], ...] = ()
+    fwci: float | None = None  # OpenAlex's field-weighted citation impact: 1 is its field's world average
+    citation_percentile: float | None = None  # OpenAlex's citation_normalized_percentile.value, 0 to 1
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["authors"] = list(self.authors)
+        data["citations_by_year"] = [list(pair) for pair in self.citations_by_year]
         data["extra"] = dict(self.extra)
         return data
 
@@ -65,7 +73,55 @@ class Publication:
         for text_field in ("venue", "abstract", "doi", "source_id", "fetched_at"):
             value = kwargs.get(text_field)
             kwargs[text_field] = "" if value is None else str(value)
+        if "citations_by_year" not in kwargs and "cites_per_year" in extra:  # raw files of earlier versions
+            kwargs["citations_by_year"] = extra.pop("cites_per_year")
+        kwargs["citations_by_year"] = citation_years(kwargs.get("citations_by_year"))
+        kwargs["fwci"] = fraction(kwargs.get("fwci"), "fwci", None)
+        kwargs["citation_percentile"] = fraction(kwargs.get("citation_percentile"), "citation_percentile", 1.0)
         return cls(**kwargs, extra=extra)
+
+
+def citation_years(value: object) -> tuple[tuple[int, int], ...]:
+    """Citations per year as (year, count) pairs, oldest first, from what sources and raw files hold: pairs
+    ``[[2021, 60], ...]``, OpenAlex's ``[{"year": 2021, "cited_by_count": 60}, ...]`` or Scholar's
+    ``{"2021": 60, ...}``; a year given twice is a ValueError, as is a count that is not a whole number."""
+    if value in (None, "", [], {}, ()):
+        return ()
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    elif isinstance(value, (list, tuple)):
+        items = []
+        for item in value:
+            if isinstance(item, Mapping):
+                items.append((item.get("year"), item.get("cited_by_count", item.get("citations"))))
+            elif isinstance(item, (list, tuple)) and len(item) == 2:
+                items.append((item[0], item[1]))
+            else:
+                raise ValueError(f"citations_by_year entry {item!r} is not a (year, count) pair")
+    else:
+        raise ValueError(f"citations_by_year {value!r} is not a list of (year, count) pairs")
+    pairs: dict[int, int] = {}
+    for year, count in items:
+        number = _whole_number(year, "citation year", YEARS)
+        cited = _whole_number(count, "citations that year", range(MAX_CITATIONS + 1))
+        if number is None or cited is None:
+            raise ValueError(f"citations_by_year entry {(year, count)!r} lacks its year or count")
+        if number in pairs:
+            raise ValueError(f"citations_by_year gives {number} twice")
+        pairs[number] = cited
+    return tuple(sorted(pairs.items()))
+
+
+def fraction(value: object, name: str, top: float | None) -> float | None:
+    """``value`` as a finite number from 0 (to ``top``); None when empty; else ValueError."""
+    if value in ("", None):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"{name} {value!r} is not a number")
+    number = float(value)
+    if not math.isfinite(number) or number < 0 or (top is not None and number > top):
+        raise ValueError(f"{name} {value!r} is outside 0-{top if top is not None else 'any'}")
+    return number
 
 
 def _whole_number(value: object, name: str, allowed: range) -> int | None:

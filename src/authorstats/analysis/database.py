@@ -157,6 +157,48 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "last_year": "Year of their last",
         },
     ),
+    "impact_by_year": (
+        "Citations the window's works received each year and their h-index as it grew, as reports/impact_by_year.csv "
+        "(Google Scholar's and OpenAlex's per-year counts, self-citations included)",
+        {
+            "author_key": "Roster key of the author",
+            "topic": "Topic, or 'All topics'",
+            "year": "Year the citations were received",
+            "papers_with_counts": "The author's works of this topic with per-year counts",
+            "citations": "Citations those works received in the year",
+            "cumulative_citations": "Citations received up to the end of the year",
+            "h_index": "h-index of those works counting citations up to the end of the year",
+        },
+    ),
+    "impact_normalised": (
+        "OpenAlex's field-weighted citation impact and citation percentiles per author and topic, as "
+        "reports/impact_normalised.csv",
+        {
+            "author_key": "Roster key of the author",
+            "topic": "Topic, or 'All topics'",
+            "papers": "The author's works of this topic in the window",
+            "papers_with_fwci": "Those with an FWCI",
+            "median_fwci": "Median FWCI (1 = the world average of works of the same field, type and year)",
+            "papers_with_percentile": "Those with a citation percentile",
+            "top10_papers": "Those in the world's top 10% (percentile 0.9 or more)",
+            "top10_share": "top10_papers / papers_with_percentile",
+        },
+    ),
+    "specialisation": (
+        "Each author's activity index per topic against the roster, with a bootstrap 95% interval, as "
+        "reports/specialisation.csv",
+        {
+            "author_key": "Roster key of the author",
+            "topic": "Topic",
+            "works": "The author's works of this topic in the window",
+            "share": "Their share of the author's works",
+            "baseline_share": "The topic's share of the baseline's works (the roster's)",
+            "activity_index": "share / baseline_share: 1 = the baseline's mix",
+            "low": "2.5th percentile of the index over bootstrap draws of the author's works",
+            "high": "97.5th percentile",
+            "marked": "'over' or 'under' when the interval excludes 1, else empty",
+        },
+    ),
 }
 
 
@@ -184,6 +226,13 @@ def database_tables(data: ReportData) -> list[Table]:
     ]
     if data.collaboration is not None and len(data.collaboration.table):  # ReportData.collaboration (issue 14)
         tables.append(frame_table("collaborators", data.collaboration.table))
+    over = data.impact_over_time  # issue 28: only when some author has them, as the CSVs' rows
+    if over is not None and len(over.by_year):
+        tables.append(frame_table("impact_by_year", over.by_year))
+    if over is not None and len(over.normalised):
+        tables.append(frame_table("impact_normalised", over.normalised))
+    if data.specialisation is not None and len(data.specialisation.table):
+        tables.append(frame_table("specialisation", data.specialisation.table))
     return tables
 
 
@@ -331,6 +380,9 @@ def datasette_metadata(database: str) -> dict[str, Any]:
     )
     tables["versions"]["facets"] = ["author_key", "kept", "source"]
     tables["topic_counts"]["facets"] = ["author_key", "topic"]
+    tables["impact_by_year"]["facets"] = ["author_key", "topic", "year"]
+    tables["impact_normalised"]["facets"] = ["author_key", "topic"]
+    tables["specialisation"]["facets"] = ["author_key", "topic", "marked"]
     return {
         "title": "authorstats",
         "description": "The last report's data: works with their topics, merged versions, authors, topic counts. "

@@ -333,7 +333,8 @@ def _rank(item: _Item) -> tuple[bool, bool, bool, bool, int, int]:
 
 
 def _enrich(kept: Publication, others: Sequence[Publication]) -> Publication:
-    """Fill what the kept version lacks (abstract, DOI, authors, citations) from its other versions."""
+    """Fill what the kept version lacks (abstract, DOI, authors, citations, citations per year, FWCI, citation
+    percentile) from its other versions."""
     changes: dict[str, Any] = {}  # field name -> value, for dataclasses.replace
     for other in others:
         for name in ("abstract", "doi"):
@@ -345,6 +346,9 @@ def _enrich(kept: Publication, others: Sequence[Publication]) -> Publication:
                 changes[name] = getattr(other, name)
         if not (changes.get("authors") or kept.authors) and other.authors:
             changes["authors"] = other.authors
+        for name in ("citations_by_year", "fwci", "citation_percentile"):  # impact over time: the first version's
+            if getattr(kept, name) in ((), None) and name not in changes and getattr(other, name) not in ((), None):
+                changes[name] = getattr(other, name)
     counts = [c for c in [kept.citations, *(o.citations for o in others)] if c is not None]
     if counts and max(counts) != kept.citations:
         changes["citations"] = max(counts)

@@ -37,7 +37,7 @@ class Network:
     hidden_authors: int  # roster authors left out
 
 
-def _topic_counts(cell: str) -> Counter[str]:
+def topic_counts(cell: str) -> Counter[str]:
     """{topic: papers} of a collaborators ``topics`` cell ("Vision (3); Theory (1)")."""
     counts: Counter[str] = Counter()
     for part in cell.split(SEPARATOR) if cell else []:
@@ -46,7 +46,8 @@ def _topic_counts(cell: str) -> Counter[str]:
     return counts
 
 
-def _top(counts: Counter[str]) -> str:
+def top_topic(counts: Counter[str]) -> str:
+    """The topic with the most papers (ties: A-Z); "" for none."""
     return sorted(counts.items(), key=lambda i: (-i[1], i[0]))[0][0] if counts else ""
 
 
@@ -84,7 +85,7 @@ def network(
         person = other if other is not None else "~" + name_key(name)
         people[person][key] = int(papers)
         labels.setdefault(person, name)
-        topics[person].update(_topic_counts(cell))
+        topics[person].update(topic_counts(cell))
     outsiders = [p for p in people if p not in {a.key for a in roster}]
     budget = max(0, max_nodes - len(shown))
     shared = sorted((p for p in outsiders if len(people[p]) > 1), key=lambda p: (-sum(people[p].values()), labels[p]))
@@ -108,9 +109,11 @@ def network(
     picked = set(chosen)
     roster_topics: dict[str, Counter[str]] = defaultdict(Counter)
     for key, _, _, cell in rows:
-        roster_topics[key].update(_topic_counts(cell))
-    nodes = [Node(a.key, a.name, "roster", (main_topics or {}).get(a.key) or _top(roster_topics[a.key])) for a in shown]
-    nodes += [Node(p, labels[p], "shared" if len(people[p]) > 1 else "coauthor", _top(topics[p])) for p in chosen]
+        roster_topics[key].update(topic_counts(cell))
+    nodes = [
+        Node(a.key, a.name, "roster", (main_topics or {}).get(a.key) or top_topic(roster_topics[a.key])) for a in shown
+    ]
+    nodes += [Node(p, labels[p], "shared" if len(people[p]) > 1 else "coauthor", top_topic(topics[p])) for p in chosen]
     edges: dict[tuple[str, str], int] = {}
     for person, links in people.items():
         if person not in picked and person not in keys:

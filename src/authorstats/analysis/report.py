@@ -18,9 +18,11 @@ if TYPE_CHECKING:
 
     from authorstats.analysis.collaborators import Collaboration
     from authorstats.analysis.impact import Impact
+    from authorstats.analysis.impact_time import ImpactOverTime
     from authorstats.analysis.merge import Merge
     from authorstats.analysis.network import Network
     from authorstats.analysis.reference import Comparison
+    from authorstats.analysis.specialisation import Specialisation
     from authorstats.analysis.trends import AuthorTrend
     from authorstats.config.reference import Reference
     from authorstats.config.taxonomy import Taxonomy
@@ -63,6 +65,9 @@ _FRAME_COLUMNS = [
     "fetched_at",
     "url",
     "arxiv_id",
+    "citations_by_year",
+    "fwci",
+    "citation_percentile",
 ]
 
 # The heatmap and share charts compare at most this many authors (those with the most papers), and
@@ -88,6 +93,9 @@ class ReportOptions:
     # The year a merged work counts in when its versions' years differ: "first" (its earliest public
     # version's) or "published" (the kept version's, the peer-reviewed one when there is one).
     year_basis: str = "first"
+    # Specialisation's comparison set, {topic: works} (report --baseline); None: the roster. Its name in the text.
+    baseline: Mapping[str, int] | None = None
+    baseline_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,6 +174,9 @@ class ReportData:
     labels_matched: int = 0  # how many manual labels matched a record in the window
     comparison: Comparison | None = None  # the side-by-side with a reference table (report --reference)
     group_by: str = ""  # the taxonomy's grouping the tables count in (report --group-by); "": its topics
+    # citations by year, h-index as it grew, FWCI and percentiles (issue 28): impact_by_year.csv, impact_normalised.csv
+    impact_over_time: ImpactOverTime | None = None
+    specialisation: Specialisation | None = None  # activity index per author and topic, with intervals (issue 28)
 
     def author(self, key: str) -> AuthorData:
         for item in self.authors:
@@ -307,6 +318,12 @@ def compute_report(
         frame = frame.assign(taxonomy_topic=frame["topic"], topic=frame["topic"].map(grouping.mapping))
         counted = dataclasses.replace(taxonomy, names=grouping.names)  # the tables' columns: the categories
     data = tabulate(frame, selection, roster, window, counted, options)
+    from authorstats.analysis.impact_time import impact_over_time
+
+    data.impact_over_time = impact_over_time(frame, [a.key for a in roster], _sources(selection))
+    from authorstats.analysis.specialisation import specialisation
+
+    data.specialisation = specialisation(data.matrix, baseline=options.baseline, baseline_name=options.baseline_name)
     data.labels_matched = matched_labels(data.publications, labels or {})
     data.group_by = group_by or ""
     if data.snapshot_gap:
@@ -318,6 +335,10 @@ def compute_report(
 
         data.comparison = compare(data.authors, reference, taxonomy)
     return data
+
+
+def _sources(selection: Selection) -> dict[str, tuple[str, ...]]:
+    return {key: p.sources for key, p in selection.provenance.items()}
 
 
 def select_records(
@@ -430,11 +451,16 @@ def publications_frame(records: Sequence[Publication]) -> pd.DataFrame:
             # the paper's own page and arXiv id as the source gave them (the page links the title to one)
             "url": str(r.extra.get("url") or ""),
             "arxiv_id": str(r.extra.get("arxiv_id") or ""),
+            "citations_by_year": r.citations_by_year,  # (year, count) pairs; () when the source gave none
+            "fwci": r.fwci,
+            "citation_percentile": r.citation_percentile,
         }
         for r in records
     ]
     frame = pd.DataFrame(rows, columns=_FRAME_COLUMNS)
     frame["citations"] = frame["citations"].astype("Int64")
+    for column in ("fwci", "citation_percentile"):
+        frame[column] = frame[column].astype("Float64")
     return frame
 
 

@@ -5,7 +5,7 @@ in ``authorstats --help``: presenting (report, export, serve), gathering (fetch,
 topics (topics, classify, evaluate, review, taxonomy).
 """
 
-from authorstats.cli import classifying, gathering, reporting  # noqa: F401,I001  (registers the commands, in order)
+from authorstats.cli import classifying, finding, gathering, reporting  # noqa: F401,I001  (registers the commands, in order)
 from authorstats.cli.app import app, main
 
 __all__ = ["app", "main"]

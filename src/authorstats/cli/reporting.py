@@ -169,6 +169,18 @@ def report(
             ),
         ),
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="FILE.csv",
+            show_default="the roster",
+            help=(
+                "Measure each author's specialisation against these topic counts (columns topic, count; another "
+                "report's topic_counts.csv works as it stands)."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Tag every publication in the window with a topic; write topic tables, charts, word clouds, index.html and
     summary.md.
@@ -193,6 +205,7 @@ def report(
         distinctive=distinctive,
         year_basis=year_basis.value,
         snapshot=snapshot,
+        baseline=baseline,
     )
     save = reporting.SaveOptions(
         cloud_width=width,
@@ -289,9 +302,12 @@ class ExportFormat(str, Enum):
     ris = "ris"
     csljson = "csljson"
     csv = "csv"
+    gexf = "gexf"
+    graphml = "graphml"
+    pajek = "pajek"
 
 
-@app.command(short_help="Write the window's works as BibTeX, RIS, CSL JSON or CSV.")
+@app.command(short_help="Write the window's works (BibTeX, RIS, CSL JSON, CSV) or co-author network (GEXF, ...).")
 @command
 def export(
     export_format: Annotated[
@@ -299,8 +315,11 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            metavar="[bibtex|ris|csljson|csv]",
-            help="bibtex (LaTeX, Zotero), ris (reference managers), csljson (Zotero, citeproc, pandoc) or csv.",
+            metavar="[bibtex|ris|csljson|csv|gexf|graphml|pajek]",
+            help=(
+                "bibtex (LaTeX, Zotero), ris (reference managers), csljson (Zotero, citeproc, pandoc) or csv; or the "
+                "co-author network: gexf (Gephi), graphml (Gephi, Cytoscape) or pajek (VOSviewer, Pajek)."
+            ),
         ),
     ] = ExportFormat.bibtex,
     output: Annotated[
@@ -330,7 +349,8 @@ def export(
     arXiv id when known.
 
     Reads what `report` reads (fetched data, else the bundled snapshot) and tags each work the same way. A work of
-    several roster authors is one entry.
+    several roster authors is one entry. gexf, graphml and pajek write the co-author network instead: every row of
+    reports/collaborators.csv as an edge, with its topics.
     """
     from authorstats.shell import exporting
     from authorstats.shell.report import ReportRequest
@@ -338,15 +358,25 @@ def export(
     request = ReportRequest(
         years=years, authors=author or [], roster=roster, taxonomy=taxonomy, venues=venues, snapshot=snapshot
     )
-    items = exporting.window_works(workspace, request)
-    text = exporting.export_text(items, export_format.value)
+    if export_format.value in ("gexf", "graphml", "pajek"):
+        from authorstats.render.network_files import encode
+
+        graph = exporting.window_network(workspace, request)
+        text = encode(graph, export_format.value)
+        what = f"a network of {graph.number_of_nodes()} people and {graph.number_of_edges()} links"
+        shared = ""
+    else:
+        from authorstats.render.export import shared_note
+
+        items = exporting.window_works(workspace, request)
+        text = exporting.export_text(items, export_format.value)
+        what = f"{len(items)} works"
+        shared = shared_note(items)
     if output is None:
         typer.echo(text, nl=False)
     else:
         exporting.write_export(text, output)
-        from authorstats.render.export import shared_note
-
-        typer.echo(f"Wrote {len(items)} works as {export_format.value} -> {output}{shared_note(items)}", err=True)
+        typer.echo(f"Wrote {what} as {export_format.value} -> {output}{shared}", err=True)
 
 
 @app.command()

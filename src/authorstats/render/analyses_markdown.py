@@ -87,11 +87,35 @@ def trends_section(view: Analyses, window: str) -> str:
     return "\n".join(out)
 
 
+def specialisation_section(view: Analyses, window: str) -> str:
+    out = [f"## Specialisation, {window}", "", cell(view.specialisation_lead), ""]
+    for a in view.specialisation:
+        out += [f"### {cell(a.name)}: specialisation", ""]
+        if a.note:
+            out += [cell(a.note), ""]
+            continue
+        out += [
+            cell(a.sentence),
+            "",
+            table(
+                ["Topic", "Works", "Share", "Baseline share", "Activity index", "95% interval", "Marked"],
+                [(r.topic, r.works, r.share, r.baseline_share, r.activity, r.interval, r.marked) for r in a.rows],
+                [False, True, True, True, True, False, False],
+            ),
+            "",
+        ]
+    return "\n".join(out)
+
+
 def sections(view: Analyses, window: str) -> list[str]:
     """Every section of summary.md beyond the topic tables, in page order."""
+    from authorstats.render.impact_time_view import markdown_section
+
     return [
         trends_section(view, window),
         coauthors_section(view, window),
         venues_section(view, window),
         impact_section(view, window),
+        markdown_section(view.impact_time, window),
+        specialisation_section(view, window),
     ]

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from authorstats.analysis.report import ReportData
     from authorstats.analysis.trends import AuthorTrend
+    from authorstats.render.impact_time_view import AuthorImpactTime
     from authorstats.render.jobs import Picture
+    from authorstats.render.specialisation_view import AuthorSpecialisation
 
 TOP_COAUTHORS = 10  # per author, on the page and in summary.md (collaborators.csv has all)
 
@@ -61,6 +63,11 @@ class Analyses:
     trend_sentences: list[str] = field(default_factory=list)
     name_merges: int = 0
     top: int = TOP_COAUTHORS  # co-authors shown per author
+    impact_time: list[AuthorImpactTime] = field(default_factory=list)  # citations by year, FWCI (issue 28)
+    impact_time_chart: Picture | None = None
+    specialisation: list[AuthorSpecialisation] = field(default_factory=list)  # activity index (issue 28)
+    specialisation_chart: Picture | None = None
+    specialisation_lead: str = ""
 
 
 def _years(first: object, last: object) -> str:
@@ -158,6 +165,9 @@ def analyses_view(
 ) -> Analyses:
     """Every section beyond topic counts, with the pictures drawn for them; ``only``: the authors whose tables
     and sentences are shown (a large report's page: the overview's authors; the CSV files have all)."""
+    from authorstats.render import specialisation_view
+    from authorstats.render.impact_time_view import author_views
+
     merges = len(data.collaboration.merges) if data.collaboration is not None else 0
     keep = set(only) if only is not None else None
     return Analyses(
@@ -167,6 +177,11 @@ def analyses_view(
         pictures.get(("", "trends")),
         [trend_sentence(t) for t in data.author_trends if keep is None or t.key in keep],
         merges,
+        impact_time=author_views(data, only),
+        impact_time_chart=pictures.get(("", "impact_time")),
+        specialisation=specialisation_view.author_views(data, only),
+        specialisation_chart=pictures.get(("", "specialisation")),
+        specialisation_lead=specialisation_view.lead(data),
     )
 
 

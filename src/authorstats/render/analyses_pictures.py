@@ -83,7 +83,10 @@ def analyses_pictures(data: ReportData, *, dpi: int = 150, fmt: str = "png") -> 
                     ),
                 )
             )
-    return out
+    from authorstats.render.impact_time_view import impact_time_pictures
+    from authorstats.render.specialisation_view import specialisation_pictures
+
+    return out + impact_time_pictures(data, dpi=dpi, fmt=fmt) + specialisation_pictures(data, dpi=dpi, fmt=fmt)
 
 
 def network_alt(net: Network, window: object) -> str:

@@ -105,6 +105,16 @@ def load_reference(path: Path | None = None) -> Reference:
     return parse_reference(_text_rows(frame), path, f"the reference table {path.name}")
 
 
+def load_baseline(path: Path, topics: Iterable[str]) -> dict[str, int]:
+    """The comparison set of ``report --baseline FILE.csv``: {topic: works} (config.baseline), checked against
+    ``topics``, the topics (or categories) the report counts in."""
+    from authorstats.config.baseline import BASELINE_COLUMNS, parse_baseline
+    from authorstats.shell.csv_files import read_csv
+
+    frame = read_csv(Path(path), "baseline file", list(BASELINE_COLUMNS))
+    return parse_baseline(_text_rows(frame), Path(path), topics)
+
+
 def _text_rows(frame: pd.DataFrame) -> list[dict[str, str]]:
     """The rows of a frame read_csv read, as dicts. The cast is sound: read_csv reads every cell as text
     (dtype=str, no NaN) and the column names from the header line; pandas types them Hashable and Any."""

@@ -1,5 +1,6 @@
 """`authorstats export`: the window's works of the workspace (or the bundled snapshot) as BibTeX, RIS, CSL JSON
-or CSV, classified as `report` classifies them; reads the workspace, writes only the file it is given."""
+or CSV, classified as `report` classifies them, or their co-author network as GEXF, GraphML or Pajek; reads the
+workspace, writes only the file it is given."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING
 from authorstats.shell import store
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from authorstats.render.export import Work
     from authorstats.shell.report import ReportRequest
 
@@ -28,6 +31,18 @@ def window_works(workspace: store.Workspace | str | os.PathLike[str], request: R
     data = report_data(ws, prepared)  # reads only, so it takes no lock
     names = {a.key: a.name for a in prepared.authors}
     return export.works(distinct_works(data.publications), names, prepared.options.venues)
+
+
+def window_network(workspace: store.Workspace | str | os.PathLike[str], request: ReportRequest) -> nx.Graph:
+    """The co-author network of the request's authors in its window, as reports/collaborators.csv has it
+    (analysis.network_graph): every roster author and co-author a node, every row an edge."""
+    from authorstats.analysis.network_graph import report_graph
+    from authorstats.shell.report import prepare, report_data
+
+    ws = workspace if isinstance(workspace, store.Workspace) else store.Workspace(Path(workspace))
+    prepared = prepare(dataclasses.replace(request, clouds=False, reference="none"))
+    data = report_data(ws, prepared)  # reads only, so it takes no lock
+    return report_graph(data)
 
 
 def export_text(items: Sequence[Work], fmt: str) -> str:

@@ -105,6 +105,7 @@ class ReportRequest:
     distinctive: bool = False
     year_basis: str = "first"  # first or published
     snapshot: bool = True  # add the bundled snapshot to authors without data from a service (False: --no-snapshot)
+    baseline: Path | None = None  # topic counts to measure specialisation against; None: the roster
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,9 @@ def prepare(request: ReportRequest) -> Prepared:
     window = request.years if isinstance(request.years, YearWindow) else YearWindow.parse(request.years)
     authors = rosters.select(config_files.load_roster(request.roster), list(request.authors))
     taxonomy = config_files.load_taxonomy(request.taxonomy)
+    counted = taxonomy.names
     if request.group_by:
-        taxonomy.grouping(request.group_by)  # an unknown grouping stops the run before any work
+        counted = taxonomy.grouping(request.group_by).names  # an unknown grouping stops the run before any work
     reference = config_files.choose_reference(request.reference, bundled_roster=request.roster is None, window=window)
     options = ReportOptions(
         clouds=request.clouds,
@@ -139,6 +141,8 @@ def prepare(request: ReportRequest) -> Prepared:
         year_basis=request.year_basis,
         stopwords=config_files.load_stopwords(request.stopwords) if request.clouds else None,
         venues=config_files.load_venues(request.venues),
+        baseline=config_files.load_baseline(request.baseline, counted) if request.baseline else None,
+        baseline_name=f"the comparison set {Path(request.baseline).name}" if request.baseline else "",
     )
     return Prepared(window, authors, taxonomy, reference, request.group_by, options, request.snapshot)
 
@@ -364,16 +368,18 @@ def _save(
 
 
 def _write_analysis_tables(workspace: store.Workspace, data: ReportData) -> list[Path]:
-    """reports/collaborators.csv, venues.csv and impact.csv, and data/processed/name_merges.csv (issue 14)."""
+    """reports/collaborators.csv, venues.csv, impact.csv, impact_by_year.csv, impact_normalised.csv and
+    specialisation.csv, and data/processed/name_merges.csv (issues 14, 28)."""
     import pandas as pd
 
-    from authorstats.analysis import collaborators, impact, venues
+    from authorstats.analysis import collaborators, impact, impact_time, specialisation, venues
     from authorstats.shell.csv_files import csv_text
 
     def table(frame: pd.DataFrame | None, columns: list[str]) -> str:
         return csv_text(frame if frame is not None else pd.DataFrame(columns=columns))
 
     collab = data.collaboration
+    over = data.impact_over_time
     return [
         store.atomic_write_text(
             workspace.reports / "collaborators.csv", table(collab.table if collab else None, collaborators.COLUMNS)
@@ -385,6 +391,18 @@ def _write_analysis_tables(workspace: store.Workspace, data: ReportData) -> list
         store.atomic_write_text(workspace.reports / "venues.csv", table(data.venues, venues.COLUMNS)),
         store.atomic_write_text(
             workspace.reports / "impact.csv", table(data.impact.table if data.impact else None, impact.COLUMNS)
+        ),
+        store.atomic_write_text(
+            workspace.reports / "impact_by_year.csv",
+            table(over.by_year if over else None, impact_time.BY_YEAR_COLUMNS),
+        ),
+        store.atomic_write_text(
+            workspace.reports / "impact_normalised.csv",
+            table(over.normalised if over else None, impact_time.NORMALISED_COLUMNS),
+        ),
+        store.atomic_write_text(
+            workspace.reports / "specialisation.csv",
+            table(data.specialisation.table if data.specialisation else None, specialisation.COLUMNS),
         ),
     ]
 

@@ -17,7 +17,7 @@ import httpx
 
 from authorstats.errors import BadInputError, SourceUnavailableError
 from authorstats.identifiers import arxiv_id_from_doi, arxiv_id_from_url, normalise_doi
-from authorstats.models import Author, Publication, YearWindow, utc_now
+from authorstats.models import Author, Publication, YearWindow, citation_years, fraction, utc_now
 from authorstats.sources import CohortPage, Deadline, Page, Source, service_name
 from authorstats.sources.http import Candidate, Throttle, get, json_of
 from authorstats.sources.masking import hide_keys_in_http_logs
@@ -54,6 +54,11 @@ SELECT = ",".join(
         "cited_by_count",
         "abstract_inverted_index",
         "primary_topic",
+        # impact over time and field-normalised impact (report's impact_by_year.csv, impact_normalised.csv): fields
+        # of the same works, so they cost no request
+        "counts_by_year",
+        "fwci",
+        "citation_normalized_percentile",
     ]
 )
 HINTS = {
@@ -137,6 +142,7 @@ def parse_work(work: Mapping[str, Any], author_key: str, fetched_at: str = "") -
         extra["venue_type"] = venue_source["type"]
     year = work.get("publication_year")
     citations = work.get("cited_by_count")
+    by_year, fwci, percentile = _impact_fields(work)
     return Publication(
         author=author_key,
         title=title,
@@ -153,8 +159,31 @@ def parse_work(work: Mapping[str, Any], author_key: str, fetched_at: str = "") -
         doi=doi,
         source_id=str(work.get("id") or ""),
         fetched_at=fetched_at,
+        citations_by_year=by_year,
+        fwci=fwci,
+        citation_percentile=percentile,
         extra=extra,
     )
+
+
+def _impact_fields(work: Mapping[str, Any]) -> tuple[tuple[tuple[int, int], ...], float | None, float | None]:
+    """A work's counts_by_year, fwci and citation_normalized_percentile value; a malformed one is left out (the
+    work is kept), as OpenAlex leaves them null for works it has not scored."""
+    try:
+        by_year = citation_years(work.get("counts_by_year"))
+    except ValueError:
+        by_year = ()
+    percentile = work.get("citation_normalized_percentile")
+    values: list[float | None] = []
+    for name, value, top in (
+        ("fwci", work.get("fwci"), None),
+        ("citation_percentile", percentile.get("value") if isinstance(percentile, dict) else None, 1.0),
+    ):
+        try:
+            values.append(fraction(value, name, top))
+        except ValueError:
+            values.append(None)
+    return by_year, values[0], values[1]
 
 
 def work_author_ids(work: Mapping[str, Any]) -> set[str]:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from authorstats.errors import BadInputError, SourceUnavailableError
-from authorstats.models import Author, Publication, YearWindow, utc_now
+from authorstats.models import Author, Publication, YearWindow, citation_years, utc_now
 from authorstats.sources import Deadline, Page, Source
 from authorstats.sources.scholar_http import (
     BASE_URL,
@@ -319,8 +319,11 @@ class ScholarSource(Source):
                 extra[key] = bib[key]
         if pub.get("pub_url"):
             extra["url"] = pub["pub_url"]
-        if pub.get("cites_per_year"):
-            extra["cites_per_year"] = {str(y): n for y, n in pub["cites_per_year"].items()}
+        by_year = record.citations_by_year
+        try:  # the detail page's bar chart of citations per year; scholarly parses it, a bad one is left out
+            by_year = citation_years(pub.get("cites_per_year")) or by_year
+        except ValueError:
+            log.warning("%s: unreadable citations per year for %r", record.author, record.title)
         detail_year = bib.get("pub_year")
         if isinstance(detail_year, int) and detail_year != record.year:
             extra["detail_year"] = detail_year
@@ -329,6 +332,7 @@ class ScholarSource(Source):
             authors=authors or record.authors,
             venue=venue or record.venue,
             abstract=" ".join(str(bib.get("abstract", "")).split()) or record.abstract,
+            citations_by_year=by_year,
             extra=extra,
         )
 
