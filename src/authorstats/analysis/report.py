@@ -136,6 +136,16 @@ class AuthorData:
         return str(rows["Topic"].iloc[0]) if len(rows) else ""
 
     @property
+    def checking(self) -> str:
+        """How many of the topics are left to check and how many are likely right (config.labels.checking_note)."""
+        from authorstats.config.labels import checking_note
+
+        if self.papers.empty or "confidence" not in self.papers:
+            return ""
+        manual = self.papers["manual"] if "manual" in self.papers else [False] * len(self.papers)
+        return checking_note(self.papers["confidence"], manual)
+
+    @property
     def source_note(self) -> str:
         """Where this author's numbers come from and how complete they are, as every output states it."""
         from authorstats.analysis.coverage import source_note

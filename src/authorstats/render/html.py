@@ -35,6 +35,7 @@ class AuthorSection:
     cloud: Picture | None = None
     cloud_note: str = ""
     source_note: str = ""  # where this author's numbers come from (analysis.coverage)
+    checking: str = ""  # how many topics are left to check, est. accuracy (config.labels.checking_note)
 
 
 @dataclass
