@@ -75,6 +75,9 @@ def test_evaluate_command_prints_accuracy_and_writes_png_and_csvs(tmp_path):
     misclassified = pd.read_csv(out / "misclassified.csv")
     assert {"title", "topic", "predicted", "evidence"} <= set(misclassified.columns)
     assert len(pd.read_csv(out / "per_topic.csv")) == 18
+    calibration = pd.read_csv(out / "calibration.csv")
+    assert list(calibration.columns) == ["band", "titles", "stated", "observed"]
+    assert calibration["titles"].sum() == 120
 
 
 @pytest.mark.parametrize(

@@ -104,7 +104,9 @@ def evaluate(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", metavar="FOLDER", help="Also write confusion.png, misclassified.csv and per_topic.csv here."
+            "--out",
+            metavar="FOLDER",
+            help="Also write confusion.png, misclassified.csv, per_topic.csv and calibration.csv here.",
         ),
     ] = None,
 ) -> None:
