@@ -64,7 +64,7 @@ class Calibration(NamedTuple):
     nothing: float
 
 
-CALIBRATION = Calibration(intercept=-0.49, margin=3.06, strength=0.67, weak=-1.85, nothing=0.20)
+CALIBRATION = Calibration(intercept=-0.40, margin=3.07, strength=0.62, weak=-1.66, nothing=0.33)
 WEAK_SCORE = 2.0  # a best topic scoring under this is weak evidence (see Calibration)
 
 
