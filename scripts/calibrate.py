@@ -35,18 +35,21 @@ CHECKS = {
 
 
 def features(titles: list[str], taxonomy: object) -> np.ndarray:
-    """margin, strength, weak, nothing of each title, as spec.confidence computes them."""
+    """margin, strength, weak, nothing, hinted of each title, as spec.confidence computes them."""
     rows = []
     strong = taxonomy.settings["strong_score"]  # type: ignore[attr-defined]
     threshold = taxonomy.settings["threshold"]  # type: ignore[attr-defined]
     for title in titles:
         ranked = spec.topic_scores(spec.find_matches(spec.normalise(title), taxonomy, title=True), taxonomy)  # type: ignore[arg-type]
-        if not ranked or ranked[0][1] < threshold:
-            rows.append((0.0, 0.0, 0.0, 1.0))
+        if not ranked:
+            rows.append((0.0, 0.0, 0.0, 1.0, 0.0))
+            continue
+        if ranked[0][1] < threshold:
+            rows.append((0.0, 0.0, 0.0, 0.0, 1.0))
             continue
         top = ranked[0][1]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        rows.append(((top - second) / top, min(top, strong) / strong, float(top < spec.WEAK_SCORE), 0.0))
+        rows.append(((top - second) / top, min(top, strong) / strong, float(top < spec.WEAK_SCORE), 0.0, 0.0))
     return np.array(rows)
 
 
@@ -56,11 +59,11 @@ def main() -> None:
     x = features(list(gold["title"]), taxonomy)
     right = np.array([spec.classify(t, taxonomy=taxonomy).topic == y for t, y in zip(gold["title"], gold["topic"])])
     model = LogisticRegression(C=10.0, max_iter=5000).fit(x, right)
-    (margin, strength, weak, nothing), intercept = model.coef_[0], model.intercept_[0]
+    (margin, strength, weak, nothing, hinted), intercept = model.coef_[0], model.intercept_[0]
     print(
         "CALIBRATION = Calibration("
         f"intercept={intercept:.2f}, margin={margin:.2f}, strength={strength:.2f}, weak={weak:.2f}, "
-        f"nothing={intercept + nothing:.2f})"
+        f"nothing={intercept + nothing:.2f}, hinted={intercept + hinted:.2f})"
     )
     print(f"now in spec.py: {spec.CALIBRATION}")
     for name, path in CHECKS.items():

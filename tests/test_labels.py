@@ -118,7 +118,7 @@ def processed(workspace: Path) -> Path:
 
 def test_review_round_trip_writes_uncertain_records_and_merges_answers(workspace):
     processed(workspace)
-    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.6"])
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.8"])
     assert result.exit_code == 0, result.output
     review_file = workspace / "data" / "review.csv"
     table = pd.read_csv(review_file, keep_default_na=False)
@@ -179,7 +179,7 @@ def test_label_rows_are_validated_as_a_table_without_any_file():
 
 def test_a_new_review_list_never_replaces_corrections_not_yet_merged(workspace):
     processed(workspace)
-    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.6"])
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.8"])
     assert result.exit_code == 0, result.output
     review_file = workspace / "data" / "review.csv"
     table = pd.read_csv(review_file, keep_default_na=False, dtype=str)
@@ -187,7 +187,7 @@ def test_a_new_review_list_never_replaces_corrections_not_yet_merged(workspace):
     table.to_csv(review_file, index=False)
     before = files_under(workspace)
 
-    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.6"])
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.8"])
     assert result.exit_code == 2
     line = result.stderr.strip()
     assert line.count("\n") == 0 and line.startswith("Error: ")
@@ -196,13 +196,13 @@ def test_a_new_review_list_never_replaces_corrections_not_yet_merged(workspace):
     assert files_under(workspace) == before  # the typed correction is still there, nothing else written
 
     elsewhere = workspace / "more.csv"
-    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.6", "-o", str(elsewhere)])
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.8", "-o", str(elsewhere)])
     assert result.exit_code == 0, result.output
     assert elsewhere.is_file() and review_file.read_bytes() == before["data/review.csv"]
 
     result = runner.invoke(app, ["review", "-w", str(workspace), "--apply", str(review_file)])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.6"])  # merged: nothing to lose
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.8"])  # merged: nothing to lose
     assert result.exit_code == 0, result.output
     assert pd.read_csv(review_file, keep_default_na=False)["correct_topic"].tolist() == [""]
 

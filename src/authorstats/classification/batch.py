@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from authorstats.classification.spec import ABSTRACT, NOTHING, Classification, confidence, normalise, words
+from authorstats.classification.spec import ABSTRACT, HINTED, NOTHING, Classification, confidence, normalise, words
 from authorstats.config.taxonomy import Taxonomy, literal_prefix
 from authorstats.errors import BadInputError
 
@@ -423,7 +423,7 @@ def _score_matches(index: _Index, matches: list[_Match]) -> Classification:
     names = index.topic_names
     kept = tuple([(names[t], -s) for s, _, t in scores if -s >= threshold])
     if not kept:
-        return NOTHING
+        return HINTED  # terms matched, none reached the threshold
     top_index = scores[0][2]
     top_score = kept[0][1]
     second = -scores[1][0] if len(scores) > 1 else 0.0

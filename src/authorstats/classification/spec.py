@@ -52,8 +52,10 @@ class Calibration(NamedTuple):
 
     Features: the margin ``(top - second) / top`` between the two best topics, the strength
     ``min(top, strong_score) / strong_score`` of the best one, and whether it is weak (scores under 2, a moderate
-    sign: a hint or a term after a method marker alone). A title where no term reaches the threshold gets the
-    fixed ``nothing`` log-odds. Fitted by scripts/calibrate.py on the landmark labels and checked on the others
+    sign: a hint or a term after a method marker alone). A title where no term reaches the threshold gets a
+    fixed log-odds: ``nothing`` when no term matched at all (often a real Other: a survey, a dataset, a tool),
+    ``hinted`` when only terms under the threshold did (a generic word such as "networks": often a topic the
+    rules could not name). Fitted by scripts/calibrate.py on the landmark labels and checked on the others
     (docs/classifier.md, "Confidence"); refit it there after changing the taxonomy.
     """
 
@@ -62,9 +64,10 @@ class Calibration(NamedTuple):
     strength: float
     weak: float
     nothing: float
+    hinted: float
 
 
-CALIBRATION = Calibration(intercept=-0.40, margin=3.07, strength=0.62, weak=-1.66, nothing=0.33)
+CALIBRATION = Calibration(intercept=-0.32, margin=3.06, strength=0.55, weak=-1.67, nothing=1.18, hinted=-0.89)
 WEAK_SCORE = 2.0  # a best topic scoring under this is weak evidence (see Calibration)
 
 
@@ -82,7 +85,8 @@ def confidence(top: float, second: float, strong_score: float, calibration: Cali
     return _probability(c.intercept + c.margin * margin + c.strength * strength + c.weak * weak)
 
 
-NOTHING = Classification(OTHER, 0.0, confidence=_probability(CALIBRATION.nothing))
+NOTHING = Classification(OTHER, 0.0, confidence=_probability(CALIBRATION.nothing))  # no term matched
+HINTED = Classification(OTHER, 0.0, confidence=_probability(CALIBRATION.hinted))  # only terms under the threshold
 
 
 @dataclass(frozen=True)
@@ -202,7 +206,7 @@ def score(matches: list[Match], taxonomy: Taxonomy) -> Classification:
     ranked = topic_scores(matches, taxonomy)
     kept = tuple((name, value) for name, value in ranked if value >= settings["threshold"])
     if not kept:
-        return NOTHING
+        return HINTED if ranked else NOTHING
     top, top_score = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     evidence = tuple(dict.fromkeys(match.text for match in matches if match.topic == top))
