@@ -137,13 +137,10 @@ class AuthorData:
 
     @property
     def checking(self) -> str:
-        """How many of the topics are left to check and how many are likely right (config.labels.checking_note)."""
-        from authorstats.config.labels import checking_note
+        """How many topics are left to check, and the estimated accuracy (config.labels.papers_checking)."""
+        from authorstats.config.labels import papers_checking
 
-        if self.papers.empty or "confidence" not in self.papers:
-            return ""
-        manual = self.papers["manual"] if "manual" in self.papers else [False] * len(self.papers)
-        return checking_note(self.papers["confidence"], manual)
+        return papers_checking(self.papers)
 
     @property
     def source_note(self) -> str:

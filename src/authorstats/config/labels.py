@@ -160,6 +160,14 @@ def checking_note(confidences: Iterable[object], manual: Iterable[object]) -> st
     return f"{unchecked} of {len(values)} papers unchecked, est. accuracy {estimated_accuracy(values):.2f}"
 
 
+def papers_checking(papers: pd.DataFrame) -> str:
+    """checking_note of classified records (their confidence and manual columns); "" without a confidence."""
+    if papers.empty or "confidence" not in papers:
+        return ""
+    manual = papers["manual"] if "manual" in papers else [False] * len(papers)
+    return checking_note(papers["confidence"], manual)
+
+
 def _is_true(value: object) -> bool:
     return str(value).strip().lower() in ("true", "1")
 
