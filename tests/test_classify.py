@@ -280,3 +280,19 @@ def test_a_large_table_split_over_two_processes_gives_the_same_results(monkeypat
     assert len(started) == 1 and started[0].exitcode == 0
     assert [split.cells()[c] for c in split.codes] == [alone.cells()[c] for c in alone.codes]
     assert engine.classify_table(frame, taxonomy).codes.tolist() == alone.codes.tolist()  # default: one process
+
+
+@pytest.mark.slow  # fits a logistic regression on 316 titles classified by the slow spec (about 2 s)
+def test_the_confidence_constants_are_what_the_landmark_labels_fit():
+    """spec.CALIBRATION must be refitted (scripts/calibrate.py) when the taxonomy changes what the rules answer."""
+    import importlib.util
+
+    from authorstats.classification import spec
+
+    script = Path(__file__).parent.parent / "scripts" / "calibrate.py"
+    loader = importlib.util.spec_from_file_location("calibrate", script)
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    fitted = module.fit()
+    for name, value in spec.CALIBRATION._asdict().items():
+        assert getattr(fitted, name) == pytest.approx(value, abs=0.03), name
