@@ -75,6 +75,9 @@ def test_evaluate_command_prints_accuracy_and_writes_png_and_csvs(tmp_path):
     misclassified = pd.read_csv(out / "misclassified.csv")
     assert {"title", "topic", "predicted", "evidence"} <= set(misclassified.columns)
     assert len(pd.read_csv(out / "per_topic.csv")) == 18
+    calibration = pd.read_csv(out / "calibration.csv")
+    assert list(calibration.columns) == ["band", "titles", "stated", "observed"]
+    assert calibration["titles"].sum() == 120
 
 
 @pytest.mark.parametrize(
@@ -154,3 +157,32 @@ def test_untitled_label_rows_are_left_out_with_a_warning(tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 row(s) without a title were left out" in result.output
     assert "1 labelled titles" in result.output
+
+
+def test_calibration_table_compares_stated_and_observed_accuracy_by_band():
+    from authorstats.analysis.evaluate import calibration_table
+
+    table = calibration_table([0.1, 0.15, 0.7, 0.75, 0.9, 0.95], [False, True, True, True, True, False])
+    assert list(table["band"]) == ["0.0-0.2", "0.6-0.8", "0.8-1.0"]
+    assert list(table["titles"]) == [2, 2, 2]
+    assert list(table["stated"]) == [0.125, 0.725, 0.925]
+    assert list(table["observed"]) == [0.5, 1.0, 0.5]
+
+
+def test_review_needed_checks_the_least_confident_first_until_the_target():
+    from authorstats.analysis.evaluate import review_needed
+
+    right = [False, True, True, True, True, True, True, True, True, True, True, True, True, True, True, True, True,
+             True, True, False]  # fmt: skip
+    stated = [0.1] + [0.9] * 18 + [0.95]
+    assert review_needed(stated, right, 0.95) == 1  # 19 of 20 right after checking the 0.1 one
+    assert review_needed(stated, right, 1.0) == 20  # the confident mistake is checked last
+
+
+def test_evaluate_prints_confusion_pairs_and_calibration():
+    result = runner.invoke(app, ["evaluate", str(DATA / "dev_labels.csv")])
+    assert result.exit_code == 0, result.output
+    assert "most frequent confusions (labelled -> predicted):" in result.stdout
+    assert "calibration (stated confidence against observed strict accuracy" in result.stdout
+    assert "band  titles  stated  observed" in result.stdout
+    assert "checked reach 95% strict" in result.stdout

@@ -118,7 +118,7 @@ def processed(workspace: Path) -> Path:
 
 def test_review_round_trip_writes_uncertain_records_and_merges_answers(workspace):
     processed(workspace)
-    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.5"])
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.8"])
     assert result.exit_code == 0, result.output
     review_file = workspace / "data" / "review.csv"
     table = pd.read_csv(review_file, keep_default_na=False)
@@ -179,7 +179,7 @@ def test_label_rows_are_validated_as_a_table_without_any_file():
 
 def test_a_new_review_list_never_replaces_corrections_not_yet_merged(workspace):
     processed(workspace)
-    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.3"])
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.8"])
     assert result.exit_code == 0, result.output
     review_file = workspace / "data" / "review.csv"
     table = pd.read_csv(review_file, keep_default_na=False, dtype=str)
@@ -187,7 +187,7 @@ def test_a_new_review_list_never_replaces_corrections_not_yet_merged(workspace):
     table.to_csv(review_file, index=False)
     before = files_under(workspace)
 
-    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.5"])
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.8"])
     assert result.exit_code == 2
     line = result.stderr.strip()
     assert line.count("\n") == 0 and line.startswith("Error: ")
@@ -196,13 +196,13 @@ def test_a_new_review_list_never_replaces_corrections_not_yet_merged(workspace):
     assert files_under(workspace) == before  # the typed correction is still there, nothing else written
 
     elsewhere = workspace / "more.csv"
-    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.5", "-o", str(elsewhere)])
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.8", "-o", str(elsewhere)])
     assert result.exit_code == 0, result.output
     assert elsewhere.is_file() and review_file.read_bytes() == before["data/review.csv"]
 
     result = runner.invoke(app, ["review", "-w", str(workspace), "--apply", str(review_file)])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.5"])  # merged: nothing to lose
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--below", "0.8"])  # merged: nothing to lose
     assert result.exit_code == 0, result.output
     assert pd.read_csv(review_file, keep_default_na=False)["correct_topic"].tolist() == [""]
 
@@ -220,3 +220,34 @@ def test_a_labels_topic_outside_the_taxonomy_stops_the_report_naming_file_line_a
     assert f"labels file {labels}, line 3: 'Self-supervised' is not a topic of the taxonomy" in line
     assert "Write 'Self-Supervised'" in line and all(name in line for name in TAXONOMY.names)
     assert files_under(workspace) == before  # no report with a topic the overview does not know
+
+
+def test_review_by_target_lists_the_fewest_least_confident_records_and_states_the_estimate(workspace):
+    path = processed(workspace)
+    frame = pd.read_csv(path)
+    frame["confidence"] = [0.5, 0.9, 0.95]  # estimated accuracy 0.783
+    frame.to_csv(path, index=False)
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--target", "0.9"])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(workspace / "data" / "review.csv", keep_default_na=False)
+    assert list(table["title"]) == ["Deep Learning for AI"]  # checking it: (1 + 0.9 + 0.95) / 3 = 0.95 >= 0.9
+    assert "0.78 now, 0.95 once these are checked" in result.stdout
+    result = runner.invoke(app, ["review", "-w", str(workspace), "--target", "0.97"])
+    assert len(pd.read_csv(workspace / "data" / "review.csv")) == 2  # 0.5 then 0.9: (1 + 1 + 0.95) / 3 = 0.983
+
+
+def test_reviews_to_reach_counts_checked_records_as_right():
+    from authorstats.config.labels import reviews_to_reach
+
+    assert reviews_to_reach([0.9, 0.9, 0.9, 0.9], 0.9) == 0
+    assert reviews_to_reach([0.2, 0.9, 0.9, 0.9], 0.9) == 1  # (1 + 2.7) / 4 = 0.925
+    assert reviews_to_reach([0.2, 0.3, 0.9, 0.9], 0.9) == 2
+    assert reviews_to_reach([0.5, 0.5], 1.0) == 2
+    assert reviews_to_reach([], 0.95) == 0
+
+
+def test_checking_note_counts_unlabelled_records_under_the_review_threshold():
+    from authorstats.config.labels import checking_note
+
+    note = checking_note([0.5, 0.79, 0.8, 0.95, "", 0.1], [False, False, False, False, False, True])
+    assert note == "3 of 6 papers unchecked, est. accuracy 0.67"  # (0.5 + 0.79 + 0.8 + 0.95 + 0 + 1) / 6

@@ -144,6 +144,13 @@ class AuthorData:
         return str(rows["Topic"].iloc[0]) if len(rows) else ""
 
     @property
+    def checking(self) -> str:
+        """How many topics are left to check, and the estimated accuracy (config.labels.papers_checking)."""
+        from authorstats.config.labels import papers_checking
+
+        return papers_checking(self.papers)
+
+    @property
     def source_note(self) -> str:
         """Where this author's numbers come from and how complete they are, as every output states it."""
         from authorstats.analysis.coverage import source_note

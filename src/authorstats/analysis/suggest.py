@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from authorstats.config.taxonomy import Taxonomy
 
 SEED = 15
-LOW_CONFIDENCE = 0.5  # --extend fits the records the taxonomy tags Other or with a confidence under this
+LOW_CONFIDENCE = (
+    0.7  # --extend fits the records tagged Other or with a confidence under this (right under 70% of the time)
+)
 MIN_TOPICS = 2
 MAX_TOPICS = 12
 TERMS_PER_TOPIC = 8  # the weighted patterns written per topic

@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from authorstats.classification.spec import ABSTRACT, NOTHING, Classification, normalise, words
+from authorstats.classification.spec import ABSTRACT, HINTED, NOTHING, Classification, confidence, normalise, words
 from authorstats.config.taxonomy import Taxonomy, literal_prefix
 from authorstats.errors import BadInputError
 
@@ -423,11 +423,12 @@ def _score_matches(index: _Index, matches: list[_Match]) -> Classification:
     names = index.topic_names
     kept = tuple([(names[t], -s) for s, _, t in scores if -s >= threshold])
     if not kept:
-        return NOTHING
+        return HINTED  # terms matched, none reached the threshold
     top_index = scores[0][2]
     top_score = kept[0][1]
     second = -scores[1][0] if len(scores) > 1 else 0.0
-    confidence = (top_score - second) / top_score * min(1.0, top_score / settings["strong_score"])
     found = per_topic[top_index]
     evidence = (found[0][2],) if len(found) == 1 else tuple(dict.fromkeys(m[2] for m in found))
-    return Classification(names[top_index], top_score, evidence, kept, round(confidence, 2))
+    return Classification(
+        names[top_index], top_score, evidence, kept, confidence(top_score, second, settings["strong_score"])
+    )

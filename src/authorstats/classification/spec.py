@@ -8,6 +8,7 @@ to this module. Change a rule here first, then in the engine, and the test says 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -32,7 +33,7 @@ ABSTRACT = " (abstract)"  # added to the evidence an abstract gives
 
 
 class Classification(NamedTuple):
-    """The primary topic, its score and evidence, every topic over the threshold, and how clear the choice was.
+    """The primary topic, its score and evidence, every topic over the threshold, and how likely it is right.
 
     A typed named tuple rather than a dataclass: a million-title table makes hundreds of thousands of
     them and sends half across a pipe (parallel.py), where a tuple is several times cheaper to build,
@@ -46,7 +47,46 @@ class Classification(NamedTuple):
     confidence: float = 0.0
 
 
-NOTHING = Classification(OTHER, 0.0)
+class Calibration(NamedTuple):
+    """A logistic model of how often the primary topic is right, from what the rules know about a title.
+
+    Features: the margin ``(top - second) / top`` between the two best topics, the strength
+    ``min(top, strong_score) / strong_score`` of the best one, and whether it is weak (scores under 2, a moderate
+    sign: a hint or a term after a method marker alone). A title where no term reaches the threshold gets a
+    fixed log-odds: ``nothing`` when no term matched at all (often a real Other: a survey, a dataset, a tool),
+    ``hinted`` when only terms under the threshold did (a generic word such as "networks": often a topic the
+    rules could not name). Fitted by scripts/calibrate.py on the landmark labels and checked on the others
+    (docs/classifier.md, "Confidence"); refit it there after changing the taxonomy.
+    """
+
+    intercept: float
+    margin: float
+    strength: float
+    weak: float
+    nothing: float
+    hinted: float
+
+
+CALIBRATION = Calibration(intercept=-0.32, margin=3.06, strength=0.55, weak=-1.67, nothing=1.18, hinted=-0.89)
+WEAK_SCORE = 2.0  # a best topic scoring under this is weak evidence (see Calibration)
+
+
+def _probability(log_odds: float) -> float:
+    return round(1.0 / (1.0 + math.exp(-log_odds)), 2)
+
+
+def confidence(top: float, second: float, strong_score: float, calibration: Calibration = CALIBRATION) -> float:
+    """How likely a title whose best topic scores ``top`` (over the threshold) and next best ``second`` has the
+    right topic: the calibrated probability, two decimals."""
+    margin = (top - second) / top
+    strength = min(top, strong_score) / strong_score
+    weak = 1.0 if top < WEAK_SCORE else 0.0
+    c = calibration
+    return _probability(c.intercept + c.margin * margin + c.strength * strength + c.weak * weak)
+
+
+NOTHING = Classification(OTHER, 0.0, confidence=_probability(CALIBRATION.nothing))  # no term matched
+HINTED = Classification(OTHER, 0.0, confidence=_probability(CALIBRATION.hinted))  # only terms under the threshold
 
 
 @dataclass(frozen=True)
@@ -134,15 +174,13 @@ def find_matches(text: str, taxonomy: Taxonomy, *, title: bool) -> list[Match]:
     return found
 
 
-def score(matches: list[Match], taxonomy: Taxonomy) -> Classification:
-    """The classification that a list of matches (title order, then abstract order) gives.
+def topic_scores(matches: list[Match], taxonomy: Taxonomy) -> list[tuple[str, float]]:
+    """Every matched topic's score, best first (equal scores: the topic matched first).
 
     A topic's score: each matched text once (title and abstract spelling alike) at its best value,
     summed strongest first with weights 1, decay, decay^2, ..., times the topic's boost, rounded to
-    2 places. Topics scoring at least the threshold are kept, best first; equal scores go to the topic
-    matched first. Nothing kept: Other.
+    2 places.
     """
-    settings = taxonomy.settings
     by_topic: dict[str, list[Match]] = {}  # in the order each topic is first matched
     for match in matches:
         by_topic.setdefault(match.topic, []).append(match)
@@ -153,17 +191,26 @@ def score(matches: list[Match], taxonomy: Taxonomy) -> Classification:
             key = match.text.removesuffix(ABSTRACT)
             best[key] = max(best.get(key, 0.0), match.value)
         values = sorted(best.values(), reverse=True)
-        total = sum(value * settings["decay"] ** rank for rank, value in enumerate(values))
+        total = sum(value * taxonomy.settings["decay"] ** rank for rank, value in enumerate(values))
         scores[name] = round(total * taxonomy.topic(name).boost, 2)
-    ranked = sorted(scores.items(), key=lambda item: -item[1])  # stable: ties keep first-matched order
+    return sorted(scores.items(), key=lambda item: -item[1])  # stable: ties keep first-matched order
+
+
+def score(matches: list[Match], taxonomy: Taxonomy) -> Classification:
+    """The classification that a list of matches (title order, then abstract order) gives.
+
+    Topics scoring (topic_scores) at least the threshold are kept, best first. Nothing kept: Other. The
+    confidence is calibrated from the two best scores (``confidence``).
+    """
+    settings = taxonomy.settings
+    ranked = topic_scores(matches, taxonomy)
     kept = tuple((name, value) for name, value in ranked if value >= settings["threshold"])
     if not kept:
-        return NOTHING
+        return HINTED if ranked else NOTHING
     top, top_score = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
-    confidence = (top_score - second) / top_score * min(1.0, top_score / settings["strong_score"])
-    evidence = tuple(dict.fromkeys(match.text for match in by_topic[top]))
-    return Classification(top, top_score, evidence, kept, round(confidence, 2))
+    evidence = tuple(dict.fromkeys(match.text for match in matches if match.topic == top))
+    return Classification(top, top_score, evidence, kept, confidence(top_score, second, settings["strong_score"]))
 
 
 def classify(title: str, abstract: str = "", *, taxonomy: Taxonomy) -> Classification:

@@ -104,7 +104,9 @@ def evaluate(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", metavar="FOLDER", help="Also write confusion.png, misclassified.csv and per_topic.csv here."
+            "--out",
+            metavar="FOLDER",
+            help="Also write confusion.png, misclassified.csv, per_topic.csv and calibration.csv here.",
         ),
     ] = None,
 ) -> None:
@@ -128,15 +130,25 @@ def evaluate(
 def review(
     workspace: WorkspaceOpt = Path("."),
     below: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--below",
             min=0.0,
             max=1.0,
             metavar="CONFIDENCE",
-            help="List records whose topic confidence is under this (0 to 1).",
+            help="List every record whose topic confidence is under this (0 to 1) instead of --target's.",
         ),
-    ] = 0.5,
+    ] = None,
+    target: Annotated[
+        float,
+        typer.Option(
+            "--target",
+            min=0.5,
+            max=1.0,
+            metavar="ACCURACY",
+            help="List the fewest records, most likely wrong first, whose checking brings the estimated accuracy here.",
+        ),
+    ] = 0.95,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -153,10 +165,12 @@ def review(
     ] = None,
     taxonomy: TaxonomyOpt = None,
 ) -> None:
-    """Correct topics by hand: list the least certain records to a CSV, then merge your answers with --apply.
+    """Correct topics by hand: list the records most likely wrong to a CSV, then merge your answers with --apply.
 
-    Fill the correct_topic column of the rows you check (leave the others empty). Labels in data/labels.csv
-    are applied by every later `authorstats report`.
+    The confidence is calibrated (a topic stated at 0.8 is right about 80% of the time), so the mean confidence
+    estimates the share of right topics; the list holds the fewest records, least confident first, whose checking
+    brings that estimate to --target (or every record under --below). Fill the correct_topic column of the rows you
+    check (leave the others empty). Labels in data/labels.csv are applied by every later `authorstats report`.
     """
     from authorstats.config import labels as manual
     from authorstats.shell import config_files, csv_files, lock, store
@@ -175,17 +189,23 @@ def review(
             "Run `authorstats report` to apply them."
         )
         return
-    table = manual.review_table(csv_files.read_processed(ws), below)
-    target = output or ws.root / "data" / "review.csv"
-    config_files.keep_corrections(target, ws.labels)
+    processed = csv_files.read_processed(ws)
+    table = manual.review_table(processed, below, target)
+    now, after = manual.review_estimate(processed, len(table))
+    path = output or ws.root / "data" / "review.csv"
+    config_files.keep_corrections(path, ws.labels)
     if output:  # the user's choice, wherever it is
-        store.write_output_text(target, csv_files.csv_text(table))
+        store.write_output_text(path, csv_files.csv_text(table))
     else:
-        store.atomic_write_text(target, csv_files.csv_text(table), workspace=ws)
-    typer.echo(f"Wrote {len(table)} record(s) with confidence under {below:g} to {target}.")
+        store.atomic_write_text(path, csv_files.csv_text(table), workspace=ws)
+    which = f"with confidence under {below:g}" if below is not None else "most likely wrong first"
+    typer.echo(f"Wrote {len(table)} record(s) {which} to {path}.")
     typer.echo(
-        f"Fill correct_topic with one of: {', '.join(tax.names)}; then run `authorstats review --apply {target}`."
+        f"Estimated accuracy of the {len(processed)} records: {now:.2f} now, {after:.2f} once these are checked"
+        + ("" if below is not None or after >= target - 1e-9 else f" (--target {target:g} needs every record)")
+        + "."
     )
+    typer.echo(f"Fill correct_topic with one of: {', '.join(tax.names)}; then run `authorstats review --apply {path}`.")
 
 
 taxonomy_app = typer.Typer(help="Start a taxonomy for your own field.", no_args_is_help=True)
@@ -222,7 +242,7 @@ def taxonomy_suggest(
         typer.Option(
             "--extend",
             help=(
-                "Propose topics only for the records the taxonomy leaves in Other or tags with confidence under 0.5, "
+                "Propose topics only for the records the taxonomy leaves in Other or tags with confidence under 0.7, "
                 "and write the taxonomy with them added."
             ),
         ),

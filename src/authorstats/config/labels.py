@@ -131,19 +131,90 @@ def apply_labels(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     return out
 
 
-def review_table(processed: pd.DataFrame, below: float) -> pd.DataFrame:
-    """The records a person should check: not yet labelled, confidence under ``below``, least certain first."""
+def reviews_to_reach(confidences: Iterable[float], target: float) -> int:
+    """How many of the least confident records a person must check so that the estimated accuracy reaches
+    ``target``: each unchecked record counts as right with its (calibrated) confidence, a checked one as right.
+    All of them when even that does not reach it (a target of 1)."""
+    ordered = sorted(float(c) for c in confidences)
+    if not ordered:
+        return 0
+    expected = sum(ordered)
+    goal = target * len(ordered) - 1e-9
+    for checked, value in enumerate(ordered):
+        if expected >= goal:
+            return checked
+        expected += 1.0 - value  # checking this record makes it right for sure
+    return len(ordered)
+
+
+REVIEW_BELOW = 0.8  # a topic stated with less confidence is worth checking (calibrated: right under 80% of the time)
+
+
+def checking_note(confidences: Iterable[object], manual: Iterable[object]) -> str:
+    """How much of one author's topics is left to check: "12 of 72 papers unchecked, est. accuracy 0.91".
+
+    Unchecked: no manual label and a confidence under REVIEW_BELOW. The estimate counts a manual label as right.
+    """
+    values = [1.0 if _is_true(label) else _number(value) for value, label in zip(confidences, manual)]
+    unchecked = sum(value < REVIEW_BELOW for value in values)
+    return f"{unchecked} of {len(values)} papers unchecked, est. accuracy {estimated_accuracy(values):.2f}"
+
+
+def papers_checking(papers: pd.DataFrame) -> str:
+    """checking_note of classified records (their confidence and manual columns); "" without a confidence."""
+    if papers.empty or "confidence" not in papers:
+        return ""
+    manual = papers["manual"] if "manual" in papers else [False] * len(papers)
+    return checking_note(papers["confidence"], manual)
+
+
+def _is_true(value: object) -> bool:
+    return str(value).strip().lower() in ("true", "1")
+
+
+def _number(value: object) -> float:
+    try:
+        number = float(str(value))
+    except ValueError:
+        return 0.0
+    return number if number == number else 0.0  # NaN: no confidence
+
+
+def estimated_accuracy(confidences: Iterable[float]) -> float:
+    """The expected share of right topics: the mean calibrated confidence (1 for a manual label)."""
+    values = [float(c) for c in confidences]
+    return sum(values) / len(values) if values else 1.0
+
+
+def review_table(processed: pd.DataFrame, below: float | None = None, target: float = 0.95) -> pd.DataFrame:
+    """The records a person should check, least confident (most likely wrong) first, each record once and none
+    labelled yet: those with a confidence under ``below``, or else the fewest that bring the estimated accuracy
+    of all records to ``target`` (reviews_to_reach)."""
     frame = processed.copy()
     for column in REVIEW_COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
     confidence = pd.to_numeric(frame["confidence"], errors="coerce").fillna(0.0)
     manual = frame["manual"].astype(str).str.lower().isin(["true", "1"])
-    chosen = frame[(confidence < below) & ~manual].assign(confidence=confidence)
-    chosen = chosen.sort_values(["confidence", "title"], kind="stable")
-    chosen = chosen.drop_duplicates(subset=["title", "source_id"])
+    frame = frame.assign(confidence=confidence)
+    candidates = frame[~manual].sort_values(["confidence", "title"], kind="stable")
+    candidates = candidates.drop_duplicates(subset=["title", "source_id"])
+    if below is not None:
+        chosen = candidates[candidates["confidence"] < below].copy()
+    else:
+        chosen = candidates.head(reviews_to_reach(confidence.where(~manual, 1.0), target)).copy()
     chosen["correct_topic"] = ""
     return chosen[REVIEW_COLUMNS].reset_index(drop=True)
+
+
+def review_estimate(processed: pd.DataFrame, reviewed: int) -> tuple[float, float]:
+    """The estimated accuracy of the records now, and once the ``reviewed`` least confident unlabelled ones are
+    checked (a manual label counts as right)."""
+    manual = processed["manual"] if "manual" in processed else [False] * len(processed)
+    values = sorted(1.0 if _is_true(label) else _number(c) for c, label in zip(processed["confidence"], manual))
+    now = estimated_accuracy(values)
+    after = estimated_accuracy([1.0] * min(reviewed, len(values)) + values[reviewed:])
+    return now, after
 
 
 def merge_review(

@@ -35,6 +35,7 @@ class AuthorSection:
     cloud: Picture | None = None
     cloud_note: str = ""
     source_note: str = ""  # where this author's numbers come from (analysis.coverage)
+    checking: str = ""  # how many topics are left to check, est. accuracy (config.labels.checking_note)
 
 
 @dataclass
@@ -111,7 +112,7 @@ class _PaperRow(NamedTuple):
     evidence: str
     manual: bool
     link: str  # the title's http(s) link ("" for none; render.page.paper_link makes it)
-    confidence: str = ""  # the margin between the two best topics, two decimals ("" when unknown)
+    confidence: str = ""  # the calibrated chance that the topic is right, two decimals ("" when unknown)
 
 
 class _AuthorView(NamedTuple):

@@ -67,6 +67,7 @@ def render(
     notes: Sequence[str] = (),
     sections: Sequence[str] = (),
     sources: Mapping[str, str] | None = None,
+    checking: Mapping[str, str] | None = None,
 ) -> str:
     """summary.md: overview (counts and shares), then per author the seminar table and topics by year.
 
@@ -74,6 +75,7 @@ def render(
     years are escaped (``cell``); ``notes`` are the tool's own sentences, already Markdown. ``sections``: more
     sections, already Markdown (render.analyses_markdown), put after the authors' tables and before the notes.
     ``sources``: key -> where that author's numbers come from, stated at the top and under the author's heading.
+    ``checking``: key -> how many of that author's topics are left to check (config.labels.checking_note).
     """
     names = {key: name for key, name, _, _ in authors}
     sources = sources or {}
@@ -93,6 +95,8 @@ def render(
         out += [f"## {cell(name)}", ""]
         if key in sources:
             out += [f"Data: {cell(sources[key])}.", ""]
+        if checking and checking.get(key):
+            out += [f"Topics: {cell(checking[key])}.", ""]
         out += [seminar(seminar_table), ""]
         by_year = by_year.loc[:, by_year.sum(axis=0) > 0] if not by_year.empty else by_year
         if not by_year.empty:

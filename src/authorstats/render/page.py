@@ -166,6 +166,7 @@ def author_section(
         listed,
         cloud_note=item.cloud_caption if data.options.clouds else "",
         source_note=item.source_note,
+        checking=item.checking,
         **part,
     )
 

@@ -170,7 +170,7 @@ def read_processed(workspace: store.Workspace) -> pd.DataFrame:
 
 
 def write_evaluation(result: Evaluation, folder: Path) -> list[Path]:
-    """Write confusion.png, misclassified.csv and per_topic.csv into ``folder``."""
+    """Write confusion.png, misclassified.csv, per_topic.csv and calibration.csv into ``folder``."""
     from authorstats.render import charts
 
     folder = Path(folder)
@@ -180,4 +180,5 @@ def write_evaluation(result: Evaluation, folder: Path) -> list[Path]:
         store.atomic_write_bytes(folder / "confusion.png", charts.figure_bytes(fig, "png")),
         store.atomic_write_text(folder / "misclassified.csv", csv_text(result.misclassified)),
         store.atomic_write_text(folder / "per_topic.csv", csv_text(result.per_topic)),
+        store.atomic_write_text(folder / "calibration.csv", csv_text(result.calibration)),
     ]

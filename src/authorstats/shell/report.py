@@ -301,6 +301,7 @@ def _save(
             data.notes,
             analyses_markdown.sections(analyses_page.analyses_view(data, {}), str(data.window)),
             {a.author.key: a.source_note for a in data.authors},
+            {a.author.key: a.checking for a in data.authors},
         )
         + ("\n" + comparison.markdown_section(data.comparison) if data.comparison is not None else ""),
     )
