@@ -86,7 +86,7 @@ def cut_off(fig):
     ]
 
 
-PARTS = ["by_year", "network", "reference", "trends", "bars", "table", "shares", "heatmap"]
+PARTS = ["by_year", "network", "reference", "trends", "bars", "table", "shares", "heatmap", "specialisation"]
 
 
 @pytest.mark.parametrize("part", [p for p in PARTS if p != "heatmap"])  # the heatmap's column names are slanted
