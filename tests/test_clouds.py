@@ -71,7 +71,7 @@ def test_inflections_fold_into_one_theme_shown_in_its_most_frequent_form():
 
 
 def test_the_taxonomys_multi_word_terms_stay_whole():
-    from authorstats.analysis.report import cloud_phrases
+    from authorstats.analysis.cloud_weights import cloud_phrases
     from authorstats.shell.config_files import load_taxonomy
 
     phrases = cloud_phrases(load_taxonomy())

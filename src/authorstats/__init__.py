@@ -48,7 +48,7 @@ _API: dict[str, tuple[str, str]] = {
     "ReportResult": ("authorstats.shell.report", "ReportResult"),
     "FetchOptions": ("authorstats.shell.fetch_state", "FetchOptions"),
     "FetchReport": ("authorstats.shell.fetch", "RunReport"),
-    "Provenance": ("authorstats.analysis.report", "Provenance"),
+    "Provenance": ("authorstats.analysis.selection", "Provenance"),
     "Reference": ("authorstats.config.reference", "Reference"),
     "Comparison": ("authorstats.analysis.reference", "Comparison"),
     # errors: one root, each with a hint saying how to fix it
