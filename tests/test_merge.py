@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
+from authorstats.analysis import same_work
 from authorstats.analysis.merge import MERGE_COLUMNS, arxiv_id, is_preprint, merge_publications, normalise_title
 from authorstats.models import Publication
 
@@ -189,7 +190,7 @@ def _every_pair(records):
     keeps, written out plainly (in time and memory that grow with the square of the records)."""
     from authorstats.analysis import merge
 
-    items = [merge._item(i, r) for i, r in enumerate(records)]
+    items = [same_work.item_of(i, r) for i, r in enumerate(records)]
     parent = list(range(len(items)))
     members = {i: [i] for i in range(len(items))}
 
@@ -225,7 +226,7 @@ def _works(records):
     """merge_works' works, as sorted lists of the records' positions."""
     from authorstats.analysis import merge
 
-    items = [merge._item(i, r) for i, r in enumerate(records)]
+    items = [same_work.item_of(i, r) for i, r in enumerate(records)]
     by_author = {}
     for item in items:
         by_author.setdefault(item.record.author, []).append(item)
@@ -306,7 +307,7 @@ def test_merging_leaves_apart_only_works_with_two_different_ids(seed):
     from authorstats.analysis import merge
 
     records = _versions(seed, 400)
-    items = [merge._item(i, r) for i, r in enumerate(records)]
+    items = [same_work.item_of(i, r) for i, r in enumerate(records)]
     work_of = {i: number for number, work in enumerate(_works(records)) for i in work}
     ids = {}
     for item in items:
@@ -468,7 +469,7 @@ def test_a_record_compared_in_part_is_said_in_the_report_notes():
     st.sampled_from("abcdz"),
 )
 def test_a_one_word_change_is_found_as_difflib_finds_it(words, where, new):
-    from authorstats.analysis.merge import _changes
+    from authorstats.analysis.same_work import _changes
 
     changed = list(words)
     changed[where % len(words)] = new

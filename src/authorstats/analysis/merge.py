@@ -11,23 +11,21 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import difflib
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from authorstats.analysis import blocking
+from authorstats.analysis.same_work import FUZZY_MIN as FUZZY_MIN  # where merging's callers find these
+from authorstats.analysis.same_work import MAX_YEAR_GAP as MAX_YEAR_GAP
+from authorstats.analysis.same_work import Item, item_of, near_titles, same_work
+from authorstats.analysis.same_work import arxiv_id as arxiv_id
+from authorstats.analysis.same_work import is_preprint as is_preprint
+from authorstats.analysis.titles import normalise_title as normalise_title
 from authorstats.identifiers import ARXIV_DOI as _ARXIV_DOI
 from authorstats.identifiers import normalise_doi
 from authorstats.models import Publication
-from authorstats.text import strip_accents
 
-FUZZY_MIN = 95.0
-MAX_YEAR_GAP = 1
 MERGE_COLUMNS = (
     "author",
     "kept_title",
@@ -41,85 +39,6 @@ MERGE_COLUMNS = (
     "reason",
     "counted_year",
 )
-
-_PREPRINT = re.compile(
-    r"\b(arxiv|corr|preprints?|biorxiv|medrxiv|chemrxiv|techrxiv|ssrn|research square|"
-    r"openreview\.net|submitted|under review)\b",
-    re.IGNORECASE,
-)
-_ARXIV_TEXT = re.compile(
-    r"(?:arxiv[:\s/]*|arxiv\.org/(?:abs|pdf)/|abs/)(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?",
-    re.IGNORECASE,
-)
-_ARXIV_BARE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?$", re.IGNORECASE)
-# LaTeX: accents (\'e, \"{o}, \c{c}) keep their letter; other commands vanish, their {arguments} stay.
-_LATEX_ACCENT = re.compile(r"\\[`'^\"~=.]\s*\{?\s*([A-Za-z])\s*\}?|\\[cvuHkrdbt]\s*\{\s*([A-Za-z])\s*\}")
-_LATEX_LETTERS = {
-    r"\ss": "ss",
-    r"\o": "o",
-    r"\O": "O",
-    r"\ae": "ae",
-    r"\AE": "AE",
-    r"\oe": "oe",
-    r"\OE": "OE",
-    r"\aa": "a",
-    r"\AA": "A",
-    r"\l": "l",
-    r"\L": "L",
-    r"\i": "i",
-    r"\&": " and ",
-}
-_LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)\*?|\\.")
-_GREEK = {
-    "alpha",
-    "beta",
-    "gamma",
-    "delta",
-    "epsilon",
-    "zeta",
-    "eta",
-    "theta",
-    "iota",
-    "kappa",
-    "lambda",
-    "mu",
-    "nu",
-    "xi",
-    "omicron",
-    "pi",
-    "rho",
-    "sigma",
-    "tau",
-    "upsilon",
-    "phi",
-    "chi",
-    "psi",
-    "omega",
-}
-_ROMAN = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"}
-_SMALL_WORDS = {
-    "a",
-    "an",
-    "the",
-    "of",
-    "for",
-    "on",
-    "in",
-    "with",
-    "and",
-    "to",
-    "via",
-    "using",
-    "by",
-    "from",
-    "at",
-    "towards",
-    "toward",
-    "its",
-    "their",
-    "is",
-    "are",
-}
 
 
 @dataclass(frozen=True)
@@ -142,192 +61,7 @@ class Merge:
         return {name: ("" if getattr(self, name) is None else getattr(self, name)) for name in MERGE_COLUMNS}
 
 
-# --- normalising ---------------------------------------------------------------------------------
-
-
-def _delatex(text: str) -> str:
-    if "\\" in text:  # accents, letters and commands all start with a backslash
-        text = _LATEX_ACCENT.sub(lambda m: m.group(1) or m.group(2), text)
-        for command, letters in _LATEX_LETTERS.items():
-            text = re.sub(re.escape(command) + r"(?![A-Za-z])", letters, text)
-        text = _LATEX_COMMAND.sub(_latex_symbol, text)
-    return re.sub(r"[${}_^]", "", text)  # math delimiters, groups, sub- and superscript marks
-
-
-def _latex_symbol(match: re.Match[str]) -> str:
-    """``\\beta`` -> β (as a Unicode title would write it), ``\\ell`` -> l; other commands vanish."""
-    name = match.group(1) or ""
-    if name.lower() in _GREEK:
-        case = "CAPITAL" if name[0].isupper() else "SMALL"
-        return unicodedata.lookup(f"GREEK {case} LETTER {name.upper()}")
-    return "l" if name == "ell" else " "
-
-
-def _plain(text: str) -> str:
-    """Title without LaTeX and accents, case kept: the base of both normal form and acronym spotting."""
-    text = strip_accents(_delatex(text or ""))
-    return text.replace("&", " and ")
-
-
-def normalise_title(title: str) -> str:
-    """Lower-case words of ``title`` without LaTeX, accents or punctuation, separated by one space."""
-    return _normalise_plain(_plain(title))
-
-
-def _normalise_plain(plain: str) -> str:
-    text = re.sub(r"[^\w\s]|_", " ", plain.casefold())
-    return " ".join(text.split())
-
-
-def _acronyms(plain: str) -> set[str]:
-    """Words of a title (as ``_plain`` gives it) that look like names of methods or models: VICReg, BERT, GPT-3,
-    ResNet50."""
-    found = set()
-    for word in re.findall(r"[^\W_]+", plain):
-        upper = sum(ch.isupper() for ch in word)
-        if (
-            upper >= 2
-            or (upper >= 1 and any(ch.isdigit() for ch in word))
-            or (word[1:] and upper and not word[0].isupper())
-        ):
-            found.add(word.casefold())
-    return found
-
-
-def arxiv_id(record: Publication) -> str:
-    """The arXiv id of a record (version dropped) from its extra fields, DOI, venue or source id; "" if none."""
-    given = str(record.extra.get("arxiv_id") or "").strip()
-    if given:
-        match = _ARXIV_BARE.match(given) or _ARXIV_TEXT.search(given)
-        if match:
-            return match.group(1).lower()
-    match = _ARXIV_DOI.match(normalise_doi(record.doi))
-    if match:
-        bare = _ARXIV_BARE.match(match.group(1))
-        return (bare.group(1) if bare else match.group(1)).lower()
-    for text in (record.source_id, record.venue):
-        match = _ARXIV_TEXT.search(text or "")
-        if match:
-            return match.group(1).lower()
-    return ""
-
-
-def _published_doi(record: Publication) -> str:
-    """The record's DOI unless it is an arXiv DOI (10.48550/arXiv...), which names the preprint."""
-    doi = normalise_doi(record.doi)
-    return "" if _ARXIV_DOI.match(doi) else doi
-
-
-def is_preprint(record: Publication) -> bool:
-    """True for an arXiv/CoRR/preprint version (or a record with no venue at all)."""
-    extra = record.extra
-    if str(extra.get("publtype", "")).lower() == "informal":
-        return True
-    if (
-        str(extra.get("openalex_type", "")).lower() == "preprint"
-        or str(extra.get("venue_type", "")).lower() == "repository"
-    ):
-        return True
-    if _ARXIV_DOI.match(normalise_doi(record.doi)):
-        return True
-    venue = (record.venue or "").strip()
-    return not venue or bool(_PREPRINT.search(venue))
-
-
-# --- deciding ------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Item:
-    index: int
-    record: Publication
-    norm: str
-    compact: str
-    acronyms: set[str]
-    doi: str
-    arxiv: str
-    partner: int = -1  # the index of the record it was joined with (merge_works), which explains its merge
-
-
-def _item(index: int, record: Publication) -> _Item:
-    plain = _plain(record.title)  # once: both the normal form and the acronyms start from it
-    norm = _normalise_plain(plain)
-    return _Item(index, record, norm, norm.replace(" ", ""), _acronyms(plain), _published_doi(record), arxiv_id(record))
-
-
-def _near_miss(a: _Item, b: _Item) -> str:
-    """Why two nearly equal titles are different works; "" when their differences are only spelling."""
-    ta, tb = a.norm.split(), b.norm.split()
-    names = a.acronyms | b.acronyms
-    for tag, i1, i2, j1, j2 in _changes(ta, tb):
-        da, db = ta[i1:i2], tb[j1:j2]
-        for word in da + db:
-            if any(ch.isdigit() for ch in word) or word in _ROMAN:
-                return f"titles differ in a number ({' '.join(da) or '-'} / {' '.join(db) or '-'})"
-            if word in names:
-                return f"titles differ in a name ({' '.join(da) or '-'} / {' '.join(db) or '-'})"
-        if tag == "replace" and len(da) == len(db):
-            if all(fuzz.ratio(x, y) >= 75 for x, y in zip(da, db)):
-                continue
-        elif tag == "replace":
-            if fuzz.ratio("".join(da), "".join(db)) >= 85:
-                continue
-        elif all(word in _SMALL_WORDS for word in da + db):
-            continue
-        return f"titles differ in words ({' '.join(da) or '-'} / {' '.join(db) or '-'})"
-    return ""
-
-
-def _changes(ta: list[str], tb: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """difflib's opcodes from the words ``ta`` to ``tb``, but for the equal runs. Titles of as many words that differ
-    in one word only (a typo, a number), a word neither title has elsewhere, are compared often: their one change
-    is found without difflib (its longest matching runs are then the words before and after that word)."""
-    if len(ta) == len(tb):
-        differ = [k for k, (x, y) in enumerate(zip(ta, tb)) if x != y]
-        if len(differ) == 1 and ta[differ[0]] not in tb and tb[differ[0]] not in ta:
-            k = differ[0]
-            return [("replace", k, k + 1, k, k + 1)]
-    matcher = difflib.SequenceMatcher(a=ta, b=tb, autojunk=False)
-    return [op for op in matcher.get_opcodes() if op[0] != "equal"]
-
-
-def same_work(a: _Item, b: _Item) -> str:
-    """Why ``a`` and ``b`` are one work ("" when they are not)."""
-    if a.record.author != b.record.author:
-        return ""
-    if a.doi and a.doi == b.doi:
-        return f"same DOI {a.doi}"
-    if a.arxiv and a.arxiv == b.arxiv:
-        return f"same arXiv id {a.arxiv}"
-    if (a.doi and b.doi) or (a.arxiv and b.arxiv):
-        return ""  # two different DOIs, or two different arXiv ids: two publications
-    if not a.norm or not b.norm:
-        return ""
-    if a.compact == b.compact:
-        if _fields(a.record) == _fields(b.record):
-            return "duplicate record"
-        return "same title after normalising case, punctuation, LaTeX and accents"
-    return _near_titles(a, b)
-
-
-def _near_titles(a: _Item, b: _Item) -> str:
-    """Why the titles of ``a`` and ``b`` (not equal after normalising) make them one work ("" when they do not)."""
-    if a.record.year is None or b.record.year is None or abs(a.record.year - b.record.year) > MAX_YEAR_GAP:
-        return ""
-    la, lb = len(a.norm), len(b.norm)
-    if 200 * min(la, lb) / (la + lb) < FUZZY_MIN:  # the best ratio these lengths allow is too low
-        return ""
-    score = fuzz.ratio(a.norm, b.norm)
-    if score < FUZZY_MIN or _near_miss(a, b):
-        return ""
-    return f"nearly the same title (similarity {score:.0f}) and years {a.record.year}/{b.record.year}"
-
-
-def _fields(record: Publication) -> tuple[object, ...]:
-    return (record.title, record.year, record.venue, record.doi, record.source)
-
-
-def _rank(item: _Item) -> tuple[bool, bool, bool, bool, int, int]:
+def _rank(item: Item) -> tuple[bool, bool, bool, bool, int, int]:
     r = item.record
     return (not is_preprint(r), bool(r.venue), bool(r.abstract), bool(item.doi), r.citations or 0, -item.index)
 
@@ -399,11 +133,11 @@ def merge_works(records: Iterable[Publication], progress: Callable[[int], None] 
     filled in from its other versions. ``progress``, if given, is called with the number of records done after
     each author's records.
     """
-    items = [_item(i, r) for i, r in enumerate(records)]
-    by_author: dict[str, list[_Item]] = {}
+    items = [item_of(i, r) for i, r in enumerate(records)]
+    by_author: dict[str, list[Item]] = {}
     for item in items:
         by_author.setdefault(item.record.author, []).append(item)
-    works: list[list[_Item]] = []
+    works: list[list[Item]] = []
     capped = 0
     for group in by_author.values():
         found, left_out = _works(group)
@@ -423,13 +157,13 @@ def merge_works(records: Iterable[Publication], progress: Callable[[int], None] 
     return Merged(kept, merges, capped)
 
 
-def _linked(work: list[_Item], item: _Item) -> str:
+def _linked(work: list[Item], item: Item) -> str:
     """Why ``item`` is in ``work`` when it is not the kept version's own version: the link that put it there."""
     partner = next(other for other in work if other.index == item.partner)
     return "same work as another merged version: " + (same_work(partner, item) or same_work(item, partner))
 
 
-def _works(group: list[_Item]) -> tuple[list[list[_Item]], int]:
+def _works(group: list[Item]) -> tuple[list[list[Item]], int]:
     """One author's records as works (each in the records' order), and the number of records compared only in
     part."""
     found = _Works(group)
@@ -459,13 +193,13 @@ def _works(group: list[_Item]) -> tuple[list[list[_Item]], int]:
     first = [group[m[0]] for m in members]
     near = blocking.near_pairs([f.norm for f in first], [f.record.year for f in first], MAX_YEAR_GAP)
     for i, j in near.pairs():
-        if first[i].compact == first[j].compact or not _near_titles(first[i], first[j]):
+        if first[i].compact == first[j].compact or not near_titles(first[i], first[j]):
             continue
         # each work holding the one form joins the work holding the other whose ids agree with its own, if any
         few, many = (i, j) if len(members[i]) <= len(members[j]) else (j, i)
         for position in members[few]:
             holders[many] = _join_through(holders[many], position, found, holds=False)
-    works: dict[int, list[_Item]] = {}
+    works: dict[int, list[Item]] = {}
     for position, item in enumerate(group):
         works.setdefault(found.root(position), []).append(item)
         item.partner = group[found.partner[position]].index if found.partner[position] >= 0 else -1
@@ -508,7 +242,7 @@ class _Works:
     work's earliest record, with the one DOI and the one arXiv id each work may hold, and for each record the one
     it was joined with (its partner, -1 for none), which explains its merge."""
 
-    def __init__(self, group: list[_Item]) -> None:
+    def __init__(self, group: list[Item]) -> None:
         self.group = group
         self.parent = list(range(len(group)))
         self.doi = [i.doi for i in group]
