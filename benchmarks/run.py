@@ -267,7 +267,7 @@ frame = timed("classify", analysis.classify_records, selection.records, taxonomy
 options = analysis.ReportOptions(clouds=with_clouds,
                                  stopwords=config_files.load_stopwords(None) if with_clouds else None)
 data = timed("tables and cloud weights", analysis.tabulate, frame, selection, authors, window, taxonomy, options)
-report.save_report(workspace, data, report.SaveOptions(), painter=TimedPainter())
+report.save_report(workspace, data, report.SaveOptions(redraw=True), painter=TimedPainter())
 total = clock() - started
 spent["everything else (summary, index.html, CSV and file writes)"] = (
     clock() - start - sum(v for k, v in spent.items() if not k.startswith("imports")))
