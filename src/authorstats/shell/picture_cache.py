@@ -132,18 +132,20 @@ class Drawing:
         self.drawn: list[str] = []  # and of those drawn
         self._painted = painter.draw([p.job for p, reuse in zip(self.jobs, self.plan.reusable) if not reuse])
 
-    def results(self) -> Iterator[tuple[PictureJob, bytes]]:
-        """Each job with its bytes, in order; a job whose file turned out changed or missing is drawn here."""
+    def results(self) -> Iterator[tuple[PictureJob, bytes, bool]]:
+        """Each job with its bytes and whether they are the last report's, read back from its file (which then
+        needs no writing); in order. A job whose file turned out changed or missing is drawn here."""
         from authorstats.render import pictures
 
         for picture, reuse in zip(self.jobs, self.plan.reusable):
             data = read_reused(self.workspace, picture, self.files[relative_name(picture)]) if reuse else None
             if data is not None:
                 self.reused.append(picture.name)
-            else:
-                data = pictures.draw(picture.job) if reuse else next(self._painted)
-                self.drawn.append(picture.name)
-            yield picture, data
+                yield picture, data, True
+                continue
+            data = pictures.draw(picture.job) if reuse else next(self._painted)
+            self.drawn.append(picture.name)
+            yield picture, data, False
 
     def keys(self) -> dict[str, str]:
         """The fingerprint of each picture, by workspace-relative name, for the manifest."""

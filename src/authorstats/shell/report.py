@@ -339,8 +339,13 @@ def _save(
 
     # The painter's workers draw the pictures side by side; this process writes them in the same order.
     shown: dict[page.PictureKey, Picture] = {}
-    for picture, drawn in drawing.results():
-        path = store.atomic_write_bytes(workspace.reports / picture.name, drawn)
+    for picture, drawn, reused in drawing.results():
+        # a reused picture's file holds exactly these bytes already (checked as it was read): left as it is
+        path = (
+            workspace.reports / picture.name
+            if reused
+            else store.atomic_write_bytes(workspace.reports / picture.name, drawn)
+        )
         written.append(path)
         if picture.key:
             reports[picture.key].files.append(path)
