@@ -9,6 +9,7 @@ drawn. Anything else (a new fingerprint, a missing, changed or unreadable file) 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
@@ -108,6 +109,32 @@ def read_reused(workspace: store.Workspace, picture: PictureJob, digest: str) ->
     except (OSError, OutputError):
         return None
     return data if hashlib.sha256(data).hexdigest() == digest else None
+
+
+@dataclass(frozen=True)
+class Painting:
+    """Where a report's pictures come from: the caller's painter, or one started in ``stack`` with as many
+    workers as the pictures left to draw need; and the last report's manifest, to reuse what is unchanged."""
+
+    stack: contextlib.ExitStack
+    painter: Painter | None
+    files: Mapping[str, str]  # the last report's manifest: file -> SHA-256, picture file -> fingerprint
+    keys: Mapping[str, str]
+
+    def start(
+        self, workspace: store.Workspace, jobs: Sequence[PictureJob], *, workers: int | None, redraw: bool
+    ) -> Drawing:
+        """Plan which of ``jobs`` to reuse and hand the others to the painter, which starts drawing them."""
+        from authorstats.shell.painter import MIN_PARALLEL_JOBS
+        from authorstats.shell.painter import Painter as Workers
+
+        planned = plan(jobs, self.files, self.keys, redraw=redraw)
+        painter = self.painter
+        if painter is None:
+            drawn = [p for p, reuse in zip(jobs, planned.reusable) if not reuse]
+            clouds = any(p.part == "cloud" for p in drawn)  # wordcloud is loaded only when a cloud is drawn
+            painter = self.stack.enter_context(Workers(workers if len(drawn) >= MIN_PARALLEL_JOBS else 1, clouds))
+        return Drawing(workspace, jobs, painter, files=self.files, plan=planned)
 
 
 class Drawing:

@@ -242,52 +242,44 @@ def save_report(
     previous_keys = manifest.read_pictures(workspace)
     # the files replace the previous report together, at the end, or not at all; each is the workspace's own
     with store.all_or_nothing(workspace), contextlib.ExitStack() as stack:
-        result = _save(workspace, data, options, labels, _Painting(stack, painter, previous, previous_keys))
+        result = _save(
+            workspace, data, options, labels, picture_cache.Painting(stack, painter, previous, previous_keys)
+        )
     cleanup = manifest.replace(workspace, previous, result.files, result.picture_keys)
     result.removed, result.kept = cleanup.removed, cleanup.kept
     return result
 
 
-@dataclass(frozen=True)
-class _Painting:
-    """Where a report's pictures come from: the caller's painter, or one started in ``stack`` with as many
-    workers as the pictures left to draw need; and the last report's manifest, to reuse what is unchanged."""
+def _start_drawing(
+    workspace: store.Workspace, data: ReportData, options: SaveOptions, painting: picture_cache.Painting
+) -> picture_cache.Drawing:
+    """Hand the pictures still to draw to the painter's workers, which draw them while the tables are written."""
+    from authorstats.render import pictures
 
-    stack: contextlib.ExitStack
-    painter: Painter | None
-    files: Mapping[str, str]
-    keys: Mapping[str, str]
-
-    def start(self, workspace: store.Workspace, data: ReportData, options: SaveOptions) -> picture_cache.Drawing:
-        """Hand the pictures still to draw to the painter's workers, which draw them while the tables are written."""
-        from authorstats.render import pictures
-        from authorstats.shell.painter import MIN_PARALLEL_JOBS, Painter
-
-        jobs = pictures.report_pictures(
-            data,
-            cloud_size=(options.cloud_width, options.cloud_height),
-            dpi=options.chart_dpi,
-            fmt=options.chart_format,
-            author_charts=options.author_charts,
-            heatmap=options.heatmap,
-        )
-        planned = picture_cache.plan(jobs, self.files, self.keys, redraw=options.redraw)
-        painter = self.painter
-        if painter is None:
-            workers = options.workers if planned.to_draw >= MIN_PARALLEL_JOBS else 1
-            painter = self.stack.enter_context(Painter(workers, clouds=data.options.clouds))
-        return picture_cache.Drawing(workspace, jobs, painter, files=self.files, plan=planned)
+    jobs = pictures.report_pictures(
+        data,
+        cloud_size=(options.cloud_width, options.cloud_height),
+        dpi=options.chart_dpi,
+        fmt=options.chart_format,
+        author_charts=options.author_charts,
+        heatmap=options.heatmap,
+    )
+    return painting.start(workspace, jobs, workers=options.workers, redraw=options.redraw)
 
 
 def _save(
-    workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None, painting: _Painting
+    workspace: store.Workspace,
+    data: ReportData,
+    options: SaveOptions,
+    labels: Path | None,
+    painting: picture_cache.Painting,
 ) -> ReportResult:
     from authorstats.render import analyses_markdown, analyses_page, comparison, html, markdown, page, pictures
     from authorstats.shell import database
     from authorstats.shell.csv_files import csv_text  # spreadsheet-safe: no cell runs as a formula
 
     generated = generation_time()  # before any work: a malformed SOURCE_DATE_EPOCH stops the run at once
-    drawing = None if options.tables_only else painting.start(workspace, data, options)
+    drawing = None if options.tables_only else _start_drawing(workspace, data, options, painting)
     written = [
         store.atomic_write_text(workspace.processed / "publications.csv", csv_text(data.processed())),
         store.atomic_write_text(workspace.processed / "duplicates.csv", csv_text(data.duplicates())),
