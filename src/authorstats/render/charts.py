@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import matplotlib
 
@@ -145,18 +145,35 @@ def draw_topic_bars(ax: Axes, table: pd.DataFrame, colors: dict[str, str], title
     )
 
 
-_PNG = {"pil_kwargs": PIL_PNG_OPTIONS}
-
-
 def figure_bytes(fig: Figure, fmt: str = "png") -> bytes:
     """Render ``fig`` to bytes (PNG or SVG) at its own size and dpi, then close it."""
     buffer = io.BytesIO()
     try:
-        options: dict[str, Any] = _PNG if fmt == "png" else {}
-        fig.savefig(buffer, format=fmt, dpi=fig.dpi, **options)
+        if fmt == "png":
+            return _png(fig)
+        fig.savefig(buffer, format=fmt, dpi=fig.dpi)
     finally:
         close(fig)
     return buffer.getvalue()
+
+
+def _png(fig: Figure) -> bytes:
+    """The figure as matplotlib's savefig renders it, as a PNG with the metadata savefig writes; without the alpha
+    channel when every pixel is opaque (a chart's white background: the same picture, a quarter less to compress,
+    about a tenth smaller)."""
+    from PIL import Image, PngImagePlugin
+
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=fig.dpi)  # the pixels savefig(format="png") encodes
+    renderer = _renderer(fig)
+    image = Image.frombuffer("RGBA", (int(renderer.width), int(renderer.height)), raw.getvalue(), "raw", "RGBA", 0, 1)
+    if image.getchannel("A").getextrema() == (255, 255):
+        image = image.convert("RGB")
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/")
+    out = io.BytesIO()
+    image.save(out, format="png", dpi=(fig.dpi, fig.dpi), pnginfo=info, **PIL_PNG_OPTIONS)
+    return out.getvalue()
 
 
 def close(fig: Figure) -> None:
