@@ -21,7 +21,7 @@ import contextlib
 import multiprocessing
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Any
@@ -107,9 +107,10 @@ class _Pool:
     """Worker processes with ``taxonomy`` compiled, each classifying an equal part of every table it is given;
     started with the first table large enough to be worth sending (none for a small file)."""
 
-    def __init__(self, taxonomy: Taxonomy, workers: int) -> None:
+    def __init__(self, taxonomy: Taxonomy, workers: int, setup: tuple[Callable[..., object], tuple[Any, ...]]) -> None:
         self.taxonomy = taxonomy
         self.workers = workers
+        self.setup = setup
         self.executor: ProcessPoolExecutor | None = None
 
     def classify(self, titles: list[str], abstracts: list[str] | None) -> tuple[list[Classification], list[int]]:
@@ -117,7 +118,10 @@ class _Pool:
             return numbered(batch.index(self.taxonomy).classify(titles, abstracts))
         if self.executor is None:
             self.executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=_context(), initializer=_start_worker, initargs=(self.taxonomy,)
+                max_workers=self.workers,
+                mp_context=_context(),
+                initializer=_start_worker,
+                initargs=(self.taxonomy, *self.setup),
             )
         step = -(-len(titles) // self.workers)
         parts: list[Future[tuple[list[tuple[Any, ...]], array.array[int]]]] = [
@@ -156,13 +160,19 @@ _persistent: dict[int, _Pool] = {}  # the open persistent workers, by id of thei
 
 
 @contextlib.contextmanager
-def persistent(taxonomy: Taxonomy, workers: int) -> Iterator[None]:
+def persistent(
+    taxonomy: Taxonomy,
+    workers: int,
+    setup: Callable[..., object] | None = None,
+    setup_args: tuple[Any, ...] = (),
+) -> Iterator[None]:
     """Inside the block, :func:`classify` of ``taxonomy`` with ``workers`` of 2 or more hands every table to
-    ``workers`` processes started once here. Leaving the block on an error or Ctrl-C ends them at once."""
+    ``workers`` processes started once here. Leaving the block on an error or Ctrl-C ends them at once.
+    ``setup(*setup_args)`` runs first in each worker (the shell's: end the worker when its parent dies)."""
     if workers < 2:
         yield
         return
-    pool = _Pool(taxonomy, workers)
+    pool = _Pool(taxonomy, workers, (setup or _nothing, setup_args))
     _persistent[id(taxonomy)] = pool
     try:
         yield
@@ -182,8 +192,16 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
 
-def _start_worker(taxonomy: Taxonomy) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends this process
+def _nothing(*args: object) -> None:
+    return None
+
+
+def _start_worker(taxonomy: Taxonomy, setup: Callable[..., object], setup_args: tuple[Any, ...]) -> None:
+    # Ctrl-C and SIGTERM are the parent's to handle: it ends this process (at once: no handler of the parent's,
+    # inherited at fork, turns its ending into a second traceback)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    setup(*setup_args)
     _worker_taxonomy[:] = [taxonomy]
 
 

@@ -175,7 +175,16 @@ def classified(chunks: Iterable[Chunk], taxonomy: Taxonomy, workers: int) -> Ite
             yield chunk, classify(chunk.frame)
         return
     # one thread waits for the workers (and turns their results into cells) while this one reads and writes
-    with parallel.persistent(taxonomy, workers), ThreadPoolExecutor(1, thread_name_prefix="classify") as waiting:
+    import os
+
+    from authorstats.shell import processes
+
+    # the workers are ended before the thread is waited for: on an error or Ctrl-C that thread may be waiting for
+    # them, and their ending is what frees it
+    with (
+        ThreadPoolExecutor(1, thread_name_prefix="classify") as waiting,
+        parallel.persistent(taxonomy, workers, processes.start_worker, (os.getpid(),)),
+    ):
         last: tuple[Chunk, Future[Added]] | None = None
         try:
             for chunk in chunks:
