@@ -151,12 +151,26 @@ def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, flo
     return result["wall"], result["peak_kb"] / 1024, result["main_kb"] / 1024, result["others_kb"] / 1024
 
 
-def measure(pairs: list[tuple[Timing, list[str]]], runs: int, cwd: Path | None = None, warm_up: bool = True) -> None:
-    """Run each command ``runs`` times, alternating between them, after one untimed warm-up each."""
-    for _timing, cmd in pairs if warm_up else ():
+def measure(
+    pairs: list[tuple[Timing, list[str]]],
+    runs: int,
+    cwd: Path | None = None,
+    warm_up: bool = True,
+    before: dict[str, object] | None = None,
+) -> None:
+    """Run each command ``runs`` times, alternating between them, after one untimed warm-up each.
+
+    ``before``: by a timing's label, a function called (untimed) before each run of its command, e.g. to put
+    its workspace back in the state the command is to be measured from."""
+    before = before or {}
+    for timing, cmd in pairs if warm_up else ():
+        if timing.label in before:
+            before[timing.label]()
         run_once(cmd, cwd)  # warm-up: file cache, .pyc files, matplotlib's font cache
     for _ in range(runs):
         for timing, cmd in pairs:
+            if timing.label in before:
+                before[timing.label]()
             wall, peak, main, workers = run_once(cmd, cwd)
             timing.walls.append(wall)
             timing.peak_mb = max(timing.peak_mb, peak)
@@ -253,7 +267,7 @@ frame = timed("classify", analysis.classify_records, selection.records, taxonomy
 options = analysis.ReportOptions(clouds=with_clouds,
                                  stopwords=config_files.load_stopwords(None) if with_clouds else None)
 data = timed("tables and cloud weights", analysis.tabulate, frame, selection, authors, window, taxonomy, options)
-report.save_report(workspace, data, report.SaveOptions(), painter=TimedPainter())
+report.save_report(workspace, data, report.SaveOptions(redraw=True), painter=TimedPainter())
 total = clock() - started
 spent["everything else (summary, index.html, CSV and file writes)"] = (
     clock() - start - sum(v for k, v in spent.items() if not k.startswith("imports")))
@@ -299,20 +313,52 @@ def _cpus() -> int:
     return cpu_count()
 
 
+# A label correction of one paper of one author (lecun's alone in the bundled snapshot), as a presenter makes
+# it before re-running `report`: each re-run after a correction gets the other of the two topics.
+_RELABELLED = "Compact and Optimal Deep Learning with Recurrent Parameter Generators"
+_CORRECTIONS = ("Architecture", "Optimization")
+
+
 def bench_report(args) -> Figure:
-    workspace = WORK / "report_bundled"
-    shutil.rmtree(workspace, ignore_errors=True)
-    workspace.mkdir(parents=True)
+    workspace = WORK / "report_bundled"  # a first report: emptied before each run
+    again = WORK / "report_again"  # the same report once more, nothing changed
+    corrected = WORK / "report_corrected"  # after one label correction
+    for folder in (workspace, again, corrected):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     report = Timing("authorstats report")
+    rerun = Timing("authorstats report, again")
+    relabelled = Timing("authorstats report, after a label correction")
     floor = Timing("import pandas, matplotlib.pyplot, wordcloud")
+    command = [*authorstats_cmd(), "report", "--workspace"]
+    subprocess.run([*command, str(again)], capture_output=True, check=True)
+    subprocess.run([*command, str(corrected)], capture_output=True, check=True)
+    turn = [0]
+
+    def empty() -> None:
+        shutil.rmtree(workspace)
+        workspace.mkdir()
+
+    def correct() -> None:
+        turn[0] += 1
+        (corrected / "data").mkdir(exist_ok=True)
+        (corrected / "data" / "labels.csv").write_text(
+            f'title,source_id,topic\n"{_RELABELLED}",,{_CORRECTIONS[turn[0] % 2]}\n', encoding="utf-8"
+        )
+
     measure(
         [
-            (report, [*authorstats_cmd(), "report", "--workspace", str(workspace)]),
+            (report, [*command, str(workspace)]),
             (floor, [PYTHON, "-c", "import pandas, matplotlib.pyplot, wordcloud"]),
+            (rerun, [*command, str(again)]),
+            (relabelled, [*command, str(corrected)]),
         ],
         args.runs,
+        before={report.label: empty, relabelled.label: correct},
     )
     ratio = report.median / floor.median
+    ratio_again, ratio_corrected = rerun.median / floor.median, relabelled.median / floor.median
+    met = ratio <= 2.5 and ratio_again <= 1.3 and ratio_corrected <= 1.6
     files = sorted(p.name for p in (workspace / "reports").iterdir())
     charts = [f for f in files if f.endswith((".png", ".svg")) and "wordcloud" not in f]
     spent: dict[str, float] = {}
@@ -323,19 +369,31 @@ def bench_report(args) -> Figure:
     return Figure(
         "1. Report on the bundled data",
         f"`authorstats report` (empty workspace: the bundled snapshot) {report.median:.2f} s ({report.spread()}), "
-        f"peak {report.peak_mb:.0f} MB",
+        f"peak {report.peak_mb:.0f} MB; the same report again, nothing changed, {rerun.median:.2f} s "
+        f"({rerun.spread()}); again after one label correction {relabelled.median:.2f} s ({relabelled.spread()})",
         f'`python -c "import pandas, matplotlib.pyplot, wordcloud"` {floor.median:.2f} s ({floor.spread()})',
-        f"{ratio:.2f}x",
-        "at most 2.5x",
-        ratio <= 2.5,
+        f"{ratio:.2f}x; again {ratio_again:.2f}x; after a label correction {ratio_corrected:.2f}x",
+        "at most 2.5x; again at most 1.3x; after one label correction at most 1.6x",
+        met,
         ""
-        if ratio <= 2.5
+        if met
         else f"on top of the floor's imports the report draws {len(charts)} matplotlib charts and "
         f"{sum('wordcloud' in f for f in files)} word clouds, {pictures:.1f} s of CPU shared by "
         f"{_cpus()} worker processes, and spends {rest:.1f} s on the rest; other work on the machine (load average "
-        f"{load:.1f} after this figure) slows the workers more than the one-process floor; see where the time goes",
+        f"{load:.1f} after this figure) slows the workers more than the one-process floor; see where the time goes"
+        + (
+            ""
+            if ratio_again <= 1.3 and ratio_corrected <= 1.6
+            else "; a re-run reads the records, computes the report and writes its tables and index.html again "
+            "(only the pictures are reused), and after a label correction it also draws that author's charts and "
+            "the overview charts"
+        ),
         details=[
             f"wrote {len(files)} files under reports/: {', '.join(files)}",
+            f"load average (1 min) after this figure: {load:.2f}",
+            "again: a second `report` in a workspace whose last report was the same (every picture reused); after "
+            "a label correction: data/labels.csv moves one of lecun's papers to another topic before each run "
+            "(lecun's topic charts and the overview charts are drawn, the rest reused)",
             "where the time goes (one in-process run, pictures drawn in turn; the command draws them in "
             "one worker process per CPU): " + "; ".join(split),
         ],

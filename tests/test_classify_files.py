@@ -161,3 +161,48 @@ def test_a_parquet_input_without_titles_column_is_one_line(tmp_path):
     pq.write_table(pa.table({"name": ["x"]}), path)
     result = runner.invoke(app, ["classify", str(path)])
     assert result.exit_code == ExitCode.BAD_INPUT and "has no title column" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rows", [7, 50])
+def test_chunks_classified_by_persistent_workers_write_the_same_bytes(titles, tmp_path, rows, monkeypatch):
+    """With two workers, processes started once classify every chunk while this one reads and writes: the same
+    bytes as the whole table in one process, and no worker left running afterwards."""
+    import multiprocessing
+
+    from authorstats.classification import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10)  # every chunk goes to the workers
+    started = []
+    real_start = multiprocessing.process.BaseProcess.start
+    monkeypatch.setattr(
+        multiprocessing.process.BaseProcess, "start", lambda self: started.append(self) or real_start(self)
+    )
+    out = tmp_path / "tagged.csv"
+    classify_files.classify_file(titles, out, TAXONOMY, replace=False, workers=2, rows=rows)
+    assert out.read_bytes() == whole_table_bytes(titles, tmp_path)
+    assert len(started) == 2  # for all the chunks (over 20 of them), not a process per chunk
+    assert all(process.exitcode is not None for process in started)
+
+
+@pytest.mark.slow
+def test_a_bad_row_further_on_ends_the_persistent_workers_and_keeps_the_output(tmp_path, monkeypatch):
+    import multiprocessing
+
+    from authorstats.classification import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10)
+    started = []
+    real_start = multiprocessing.process.BaseProcess.start
+    monkeypatch.setattr(
+        multiprocessing.process.BaseProcess, "start", lambda self: started.append(self) or real_start(self)
+    )
+    path = tmp_path / "titles.csv"
+    path.write_text("title,year\n" + "Vision transformers,2021\n" * 10 + "a,b,c\n", encoding="utf-8")
+    out = tmp_path / "tagged.csv"
+    out.write_text("the previous result\n", encoding="utf-8")
+    with pytest.raises(BadInputError, match="not a readable CSV"):
+        classify_files.classify_file(path, out, TAXONOMY, replace=False, workers=2, rows=3)
+    assert out.read_text(encoding="utf-8") == "the previous result\n"
+    assert parallel._persistent == {} and len(started) == 2
+    assert all(process.exitcode is not None for process in started)  # ended, not left running

@@ -120,3 +120,14 @@ def test_a_word_repeated_inside_one_title_counts_once():
         ["Canonical capsules: self-supervised capsules in canonical pose", "Capsules again"], frozenset({"in"})
     )
     assert weights == {"capsules": 2, "canonical": 1, "self-supervised": 1, "pose": 1, "again": 1}
+
+
+def test_wordclouds_stop_words_read_from_its_file_are_the_ones_it_imports():
+    """The report reads wordcloud's English stop words from its file rather than importing wordcloud (a report
+    that reuses every picture draws no cloud): the same words."""
+    from wordcloud import STOPWORDS
+
+    from authorstats.shell.config_files import load_stopwords, wordcloud_stopwords
+
+    assert wordcloud_stopwords() == frozenset(STOPWORDS)
+    assert frozenset(STOPWORDS) <= load_stopwords()

@@ -305,3 +305,43 @@ def test_kill_9_during_report_ends_its_workers_and_the_next_report_removes_its_t
 
     assert result.exit_code == 0, result.output
     assert not list(earlier.rglob("*.tmp")) and not list(earlier.rglob("*.bak"))
+
+
+CLASSIFY_CHILD = """
+import os, time
+from authorstats.classification import parallel
+from authorstats.cli import app
+
+parallel.PARALLEL_FROM = 10  # the small file's chunks go to the persistent workers
+real = parallel._classify_part
+
+def slow(titles, abstracts):
+    with open({marker!r} + f".{{os.getpid()}}", "w") as note:
+        note.write(str(os.getpid()))
+    os.replace({marker!r} + f".{{os.getpid()}}", {marker!r})
+    time.sleep(60)  # a worker busy with its part until SIGTERM ends the run
+    return real(titles, abstracts)
+
+parallel._classify_part = slow
+app(["classify", {titles!r}, "-o", {output!r}])
+"""
+
+
+@pytest.mark.slow
+def test_sigterm_during_classify_ends_its_workers_without_a_traceback(tmp_path):
+    titles = tmp_path / "titles.csv"
+    titles.write_text("title,year\n" + "".join(f"Vision transformers {n},2021\n" for n in range(50)), encoding="utf-8")
+    marker, output = tmp_path / "busy", tmp_path / "tagged.csv"
+    done = sigterm_child(CLASSIFY_CHILD.format(marker=str(marker), titles=str(titles), output=str(output)), marker)
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr and "Interrupted" in done.stderr
+    assert not output.exists()
+    worker = int(marker.read_text(encoding="utf-8"))
+    for _ in range(100):  # the worker the run was waiting for is ended with it
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"worker {worker} outlived the run")

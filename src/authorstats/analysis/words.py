@@ -3,6 +3,7 @@ and inflections folded, the taxonomy's multi-word terms kept whole), and distinc
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -76,15 +77,35 @@ def _display(forms: Counter[str]) -> str:
     return best.lower()
 
 
-def _phrase_at(tokens: Sequence[str], start: int, phrases: Sequence[Sequence[re.Pattern[str]]]) -> int:
+class _Phrases:
+    """The multi-word ``phrases`` compiled once, with the phrases each token can start (its first word's regex
+    matches it), learnt token by token: most tokens start none, and are then looked up, not matched."""
+
+    def __init__(self, phrases: Sequence[Phrase]) -> None:
+        self.compiled = [[re.compile(word) for word in phrase] for phrase in phrases if len(phrase) > 1]
+        self._starting: dict[str, list[list[re.Pattern[str]]]] = {}
+
+    def starting(self, token: str) -> list[list[re.Pattern[str]]]:
+        found = self._starting.get(token)
+        if found is None:
+            found = self._starting[token] = [p for p in self.compiled if p[0].fullmatch(token)]
+        return found
+
+
+@functools.lru_cache(maxsize=8)
+def _phrases(phrases: tuple[tuple[str, ...], ...]) -> _Phrases:
+    return _Phrases(phrases)
+
+
+def _phrase_at(tokens: Sequence[str], start: int, phrases: _Phrases) -> int:
     """How many tokens from ``start`` the longest matching phrase takes (0: none)."""
     best = 0
-    for phrase in phrases:
+    for phrase in phrases.starting(tokens[start].lower()):
         size = len(phrase)
         if (
             size > best
             and start + size <= len(tokens)
-            and all(pattern.fullmatch(tokens[start + k].lower()) for k, pattern in enumerate(phrase))
+            and all(pattern.fullmatch(tokens[start + k].lower()) for k, pattern in enumerate(phrase) if k)
         ):
             best = size
     return best
@@ -96,7 +117,7 @@ def word_counts(
     """How many of ``texts`` use each folded word (lower case, plurals and inflections folded: ``theme_key``):
     a word repeated inside one title counts once, so a cloud weighs themes by titles. And the forms each was
     written in. A run of words matching one of ``phrases`` counts as one term."""
-    compiled = [[re.compile(word) for word in phrase] for phrase in phrases if len(phrase) > 1]
+    compiled = _phrases(tuple(tuple(phrase) for phrase in phrases))
     counts: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     for text in texts:
@@ -104,7 +125,7 @@ def word_counts(
         seen: set[str] = set()
         position = 0
         while position < len(tokens):
-            size = _phrase_at(tokens, position, compiled) if compiled else 0
+            size = _phrase_at(tokens, position, compiled) if compiled.compiled else 0
             if size:
                 written = tokens[position : position + size]
                 position += size

@@ -2,19 +2,29 @@
 second CPU. Measured at 1M titles on the quiet 2-core machine: 16.0 s with the child, 21.8 s without
 (docs/classifier.md); below PARALLEL_FROM distinct titles the start-up costs more than it saves. ``classify``
 hands it chunks of 100,000 rows (shell/classify_files.py), so the second process works from 50,000: at 1M titles
-in such chunks, 25.7 s with it and 29.9 s without (December 2026, load 2 to 4).
+in such chunks, 25.7 s with it and 29.9 s without (December 2026, load 2 to 4). The persistent workers below
+replaced it for ``classify`` (docs/classifier.md gives their figures).
 
 The caller decides whether to use it (``workers``): the library's compute_report never does, the
 ``classify`` command does. Each title's result is the same in either process.
+
+A caller classifying many tables in turn (``classify``'s chunks) opens :func:`persistent` workers once instead:
+processes that live as long as the block, keep their compiled taxonomy and what it has learnt from one table
+to the next, and classify every table's titles between them, so the calling process is free to read and write
+while they work.
 """
 
 from __future__ import annotations
 
 import array
+import contextlib
 import multiprocessing
 import signal
 import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing.connection import Connection
+from typing import Any
 
 from authorstats.classification import batch
 from authorstats.classification.spec import Classification
@@ -26,7 +36,11 @@ PARALLEL_FROM = 50_000
 def classify(
     taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, workers: int
 ) -> tuple[list[Classification], list[int]]:
-    """Each distinct result once and the number of each title's result, from one or two processes."""
+    """Each distinct result once and the number of each title's result, from one or two processes (or from the
+    :func:`persistent` workers open for ``taxonomy``)."""
+    pool = _persistent.get(id(taxonomy))
+    if pool is not None and workers >= 2:
+        return pool.classify(titles, abstracts)
     if workers < 2 or len(titles) < PARALLEL_FROM:
         return numbered(batch.index(taxonomy).classify(titles, abstracts))
     # fork (Linux) starts at once with everything imported and the inputs in memory; spawn elsewhere
@@ -87,3 +101,115 @@ def numbered(results: list[Classification]) -> tuple[list[Classification], list[
             numbers[id(result)] = len(distinct)
             distinct.append(result)
     return distinct, [numbers[id(result)] for result in results]
+
+
+class _Pool:
+    """Worker processes with ``taxonomy`` compiled, each classifying an equal part of every table it is given;
+    started with the first table large enough to be worth sending (none for a small file)."""
+
+    def __init__(self, taxonomy: Taxonomy, workers: int, setup: tuple[Callable[..., object], tuple[Any, ...]]) -> None:
+        self.taxonomy = taxonomy
+        self.workers = workers
+        self.setup = setup
+        self.executor: ProcessPoolExecutor | None = None
+
+    def classify(self, titles: list[str], abstracts: list[str] | None) -> tuple[list[Classification], list[int]]:
+        if len(titles) < PARALLEL_FROM // 10:  # a few titles: quicker here than sent away and back
+            return numbered(batch.index(self.taxonomy).classify(titles, abstracts))
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=_context(),
+                initializer=_start_worker,
+                initargs=(self.taxonomy, *self.setup),
+            )
+        step = -(-len(titles) // self.workers)
+        parts: list[Future[tuple[list[tuple[Any, ...]], array.array[int]]]] = [
+            self.executor.submit(
+                _classify_part, titles[at : at + step], None if abstracts is None else abstracts[at : at + step]
+            )
+            for at in range(0, len(titles), step)
+        ]
+        distinct: list[Classification] = []
+        codes: list[int] = []
+        for part in parts:
+            results, numbers = part.result()
+            offset = len(distinct)
+            with batch.no_collection():
+                distinct += map(Classification._make, results)
+            codes += [offset + n for n in numbers] if offset else numbers.tolist()
+        return distinct, codes
+
+    def close(self, cancel: bool) -> None:
+        if self.executor is None:
+            return
+        if not cancel:
+            self.executor.shutdown(wait=True)
+            return
+        processes = list((getattr(self.executor, "_processes", None) or {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:  # a worker busy with a large table would finish it first: not wanted any more
+            with contextlib.suppress(Exception):
+                process.terminate()
+        for process in processes:
+            process.join(5)
+        self.executor.shutdown(wait=True)
+
+
+_persistent: dict[int, _Pool] = {}  # the open persistent workers, by id of their taxonomy
+
+
+@contextlib.contextmanager
+def persistent(
+    taxonomy: Taxonomy,
+    workers: int,
+    setup: Callable[..., object] | None = None,
+    setup_args: tuple[Any, ...] = (),
+) -> Iterator[None]:
+    """Inside the block, :func:`classify` of ``taxonomy`` with ``workers`` of 2 or more hands every table to
+    ``workers`` processes started once here. Leaving the block on an error or Ctrl-C ends them at once.
+    ``setup(*setup_args)`` runs first in each worker (the shell's: end the worker when its parent dies)."""
+    if workers < 2:
+        yield
+        return
+    pool = _Pool(taxonomy, workers, (setup or _nothing, setup_args))
+    _persistent[id(taxonomy)] = pool
+    try:
+        yield
+    except BaseException:
+        _persistent.pop(id(taxonomy), None)
+        pool.close(cancel=True)
+        raise
+    _persistent.pop(id(taxonomy), None)
+    pool.close(cancel=False)
+
+
+_worker_taxonomy: list[Taxonomy] = []  # in a persistent worker: the taxonomy it classifies with
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """fork (Linux): the workers start at once with everything imported; spawn elsewhere."""
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+def _nothing(*args: object) -> None:
+    return None
+
+
+def _start_worker(taxonomy: Taxonomy, setup: Callable[..., object], setup_args: tuple[Any, ...]) -> None:
+    # Ctrl-C and SIGTERM are the parent's to handle: it ends this process (at once: no handler of the parent's,
+    # inherited at fork, turns its ending into a second traceback)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    setup(*setup_args)
+    _worker_taxonomy[:] = [taxonomy]
+
+
+def _classify_part(titles: list[str], abstracts: list[str] | None) -> tuple[list[tuple[Any, ...]], array.array[int]]:
+    """Each distinct result as a plain tuple (pickled five times quicker than the named tuple, whose pickling
+    calls Python code for each result; the parent makes them named tuples again), and the number of each title's.
+    """
+    with batch.no_collection():
+        distinct, codes = numbered(batch.index(_worker_taxonomy[0]).classify(titles, abstracts))
+        plain = list(map(tuple, distinct))
+    return plain, array.array("i", codes)  # sent as bytes: far quicker than a list of numbers

@@ -119,6 +119,16 @@ def report(
             ),
         ),
     ] = AuthorCharts.all,
+    redraw: Annotated[
+        bool,
+        typer.Option(
+            "--redraw",
+            help=(
+                "Draw every picture again; by default a picture the last report drew from the same data, size and "
+                "format (and library versions) is reused from its file."
+            ),
+        ),
+    ] = False,
     venues: Annotated[
         Path | None,
         typer.Option(
@@ -215,6 +225,7 @@ def report(
         tables_only=tables_only,
         author_charts=author_charts.value,
         heatmap=heatmap.value if heatmap else None,
+        redraw=redraw,
     )
     result = reporting.run_report(workspace, request, save, bar=progress_bar)
     print_report(result, workspace)

@@ -156,12 +156,47 @@ def _parquet_chunks(path: Path, rows: int) -> Iterator[Chunk]:
 
 
 def classified(chunks: Iterable[Chunk], taxonomy: Taxonomy, workers: int) -> Iterator[tuple[Chunk, Added]]:
-    """Each chunk with its classification as csv_writer's ``added`` columns: (names, distinct rows, codes)."""
-    from authorstats.classification import engine
+    """Each chunk with its classification as csv_writer's ``added`` columns: (names, distinct rows, codes).
 
-    for chunk in chunks:
-        table = engine.classify_table(chunk.frame, taxonomy, workers=workers)
-        yield chunk, (engine.COLUMNS, table.cells(), table.codes)
+    With ``workers`` of 2 or more, worker processes started once classify every chunk's titles, and the next
+    chunk is read and handed to them before the last one is given to the caller to write: reading, classifying
+    and writing overlap. The results are the same as one chunk after the other in one process.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from authorstats.classification import engine, parallel
+
+    def classify(frame: pd.DataFrame) -> Added:
+        table = engine.classify_table(frame, taxonomy, workers=workers)
+        return engine.COLUMNS, table.cells(), table.codes
+
+    if workers < 2:
+        for chunk in chunks:
+            yield chunk, classify(chunk.frame)
+        return
+    # one thread waits for the workers (and turns their results into cells) while this one reads and writes
+    import os
+
+    from authorstats.shell import processes
+
+    # the workers are ended before the thread is waited for: on an error or Ctrl-C that thread may be waiting for
+    # them, and their ending is what frees it
+    with (
+        ThreadPoolExecutor(1, thread_name_prefix="classify") as waiting,
+        parallel.persistent(taxonomy, workers, processes.start_worker, (os.getpid(),)),
+    ):
+        last: tuple[Chunk, Future[Added]] | None = None
+        try:
+            for chunk in chunks:
+                started = waiting.submit(classify, chunk.frame)
+                if last is not None:
+                    yield last[0], last[1].result()
+                last = (chunk, started)
+            if last is not None:
+                yield last[0], last[1].result()
+        finally:  # a bad row further on, an error or Ctrl-C: the chunk being classified is not wanted
+            if last is not None:
+                last[1].cancel()
 
 
 def write(output: Path | None, parts: Iterable[tuple[Chunk, Added]]) -> None:

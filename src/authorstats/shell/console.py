@@ -140,6 +140,13 @@ def print_report(result: ReportResult, workspace: Path) -> None:
     typer.echo(
         f"\nWrote {len(result.files)} files under {reports_dir} and {(workspace / 'data' / 'processed').resolve()}."
     )
+    if result.pictures_reused:
+        typer.echo(
+            f"Pictures: drew {len(result.pictures_drawn)}, reused {len(result.pictures_reused)} unchanged since "
+            "the last report (--redraw draws them all)."
+        )
+    elif result.pictures_drawn:
+        typer.echo(f"Pictures: drew {len(result.pictures_drawn)}.")
     if result.removed:
         typer.echo(
             f"Removed {len(result.removed)} file(s) an earlier report wrote and this one does not: "

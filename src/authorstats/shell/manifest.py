@@ -53,6 +53,16 @@ def read(workspace: store.Workspace) -> dict[str, str]:
     return listed
 
 
+def read_pictures(workspace: store.Workspace) -> dict[str, str]:
+    """The fingerprint (shell/picture_cache.py) of each picture the last report drew, by workspace-relative name;
+    nothing from a manifest without them or a damaged one."""
+    data = store.read_json(store.contained(workspace, manifest_path(workspace)), default={})
+    pictures = data.get("pictures") if isinstance(data, dict) else None
+    if not isinstance(pictures, dict):
+        return {}
+    return {name: key for name, key in pictures.items() if isinstance(name, str) and isinstance(key, str)}
+
+
 def _allowed(name: str) -> bool:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or "\\" in name:
@@ -78,12 +88,19 @@ def _digest(path: Path) -> str | None:
         return None
 
 
-def replace(workspace: store.Workspace, previous: Mapping[str, str], written: Iterable[Path]) -> Cleanup:
+def replace(
+    workspace: store.Workspace,
+    previous: Mapping[str, str],
+    written: Iterable[Path],
+    pictures: Mapping[str, str] | None = None,
+) -> Cleanup:
     """After a report's files are in place: remove each file ``previous`` lists that this run did not write and
     that still holds exactly what the earlier report wrote, then record ``written`` as the new manifest.
 
     A file someone changed or replaced since is kept (and named in ``Cleanup.kept``), as is any file that is
-    not in a manifest. A file that cannot be removed stays listed, so a later report tries again.
+    not in a manifest. A file that cannot be removed stays listed, so a later report tries again. ``pictures``:
+    the fingerprint of each picture written (workspace-relative name -> key), kept for the next report to reuse
+    the pictures it would draw the same.
     """
     now = {_relative(workspace, path): path for path in written}
     files = {name: _digest(path) for name, path in now.items()}
@@ -111,6 +128,7 @@ def replace(workspace: store.Workspace, previous: Mapping[str, str], written: It
         {
             "about": "Files `authorstats report` wrote; the next report removes those it does not write again.",
             "files": {name: digest for name, digest in sorted(files.items()) if digest},
+            "pictures": {name: key for name, key in sorted((pictures or {}).items()) if files.get(name)},
         },
         workspace=workspace,
     )

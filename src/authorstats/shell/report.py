@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from authorstats.analysis.report import Provenance, ReportOptions
 from authorstats.errors import BadInputError
 from authorstats.models import Author, Publication, YearWindow, utc_now
-from authorstats.shell import store
+from authorstats.shell import picture_cache, store
 from authorstats.shell.records import previous_works, read_records, shrunk
 
 if TYPE_CHECKING:
@@ -55,6 +55,9 @@ class ReportResult:
     kept: list[Path] = field(default_factory=list)  # such files left in place: changed since, or not removable
     comparison: Comparison | None = None  # the side-by-side with a reference table, if one was given
     warnings: list[str] = field(default_factory=list)  # e.g. an author who lost most works since the last report
+    pictures_drawn: list[str] = field(default_factory=list)  # file names under reports/
+    pictures_reused: list[str] = field(default_factory=list)  # unchanged since the last report: read back, not drawn
+    picture_keys: dict[str, str] = field(default_factory=dict)  # each picture's fingerprint, for the manifest
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class SaveOptions:
     workers: int | None = None  # processes drawing the pictures; None: one per CPU, 1: all in this process
     tables_only: bool = False  # only the CSV files, summary.md and authorstats.db: no pictures, no HTML
     author_charts: str = "all"  # whose own pictures are drawn: all, top40 (the overview's authors) or none
+    redraw: bool = False  # draw every picture, reusing none of the last report's (report --redraw)
 
 
 def report_options(**fields: object) -> ReportOptions:
@@ -231,6 +235,9 @@ def save_report(
 
     Then the files the previous report wrote and this one did not (its manifest,
     data/processed/report_manifest.json, lists them) are removed, unless changed since; no other file is.
+    A picture the previous report drew from exactly the same data, size and format, with the same library
+    versions, is read back from its file instead of drawn again (shell/picture_cache.py), unless
+    ``options.redraw``.
 
     ``labels``: the labels file the report applied, named in the methods section. ``painter``: draws the
     pictures (default: one worker process per CPU, as ``options.workers`` says).
@@ -239,34 +246,47 @@ def save_report(
 
     store.require_workspace(workspace)
     previous = manifest.read(workspace)
+    previous_keys = manifest.read_pictures(workspace)
     # the files replace the previous report together, at the end, or not at all; each is the workspace's own
-    with store.all_or_nothing(workspace):
-        result = _save_together(workspace, data, options, labels, painter)
-    cleanup = manifest.replace(workspace, previous, result.files)
+    with store.all_or_nothing(workspace), contextlib.ExitStack() as stack:
+        result = _save(
+            workspace, data, options, labels, picture_cache.Painting(stack, painter, previous, previous_keys)
+        )
+    cleanup = manifest.replace(workspace, previous, result.files, result.picture_keys)
     result.removed, result.kept = cleanup.removed, cleanup.kept
     return result
 
 
-def _save_together(
-    workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None, painter: Painter | None
-) -> ReportResult:
-    from authorstats.shell.painter import Painter
+def _start_drawing(
+    workspace: store.Workspace, data: ReportData, options: SaveOptions, painting: picture_cache.Painting
+) -> picture_cache.Drawing:
+    """Hand the pictures still to draw to the painter's workers, which draw them while the tables are written."""
+    from authorstats.render import pictures
 
-    if painter is None:
-        drawing = bool(data.authors) and not options.tables_only
-        with Painter(options.workers if drawing else 1, clouds=data.options.clouds) as own:
-            return _save(workspace, data, options, labels, own)
-    return _save(workspace, data, options, labels, painter)
+    jobs = pictures.report_pictures(
+        data,
+        cloud_size=(options.cloud_width, options.cloud_height),
+        dpi=options.chart_dpi,
+        fmt=options.chart_format,
+        author_charts=options.author_charts,
+        heatmap=options.heatmap,
+    )
+    return painting.start(workspace, jobs, workers=options.workers, redraw=options.redraw)
 
 
 def _save(
-    workspace: store.Workspace, data: ReportData, options: SaveOptions, labels: Path | None, painter: Painter
+    workspace: store.Workspace,
+    data: ReportData,
+    options: SaveOptions,
+    labels: Path | None,
+    painting: picture_cache.Painting,
 ) -> ReportResult:
     from authorstats.render import analyses_markdown, analyses_page, comparison, html, markdown, page, pictures
     from authorstats.shell import database
     from authorstats.shell.csv_files import csv_text  # spreadsheet-safe: no cell runs as a formula
 
     generated = generation_time()  # before any work: a malformed SOURCE_DATE_EPOCH stops the run at once
+    drawing = None if options.tables_only else _start_drawing(workspace, data, options, painting)
     written = [
         store.atomic_write_text(workspace.processed / "publications.csv", csv_text(data.processed())),
         store.atomic_write_text(workspace.processed / "duplicates.csv", csv_text(data.duplicates())),
@@ -306,7 +326,7 @@ def _save(
         + ("\n" + comparison.markdown_section(data.comparison) if data.comparison is not None else ""),
     )
     written.append(summary_path)
-    if options.tables_only:
+    if drawing is None:
         return ReportResult(
             data.window,
             list(reports.values()),
@@ -318,22 +338,18 @@ def _save(
         )
 
     # The painter's workers draw the pictures side by side; this process writes them in the same order.
-    jobs = pictures.report_pictures(
-        data,
-        cloud_size=(options.cloud_width, options.cloud_height),
-        dpi=options.chart_dpi,
-        fmt=options.chart_format,
-        author_charts=options.author_charts,
-        heatmap=options.heatmap,
-    )
     shown: dict[page.PictureKey, Picture] = {}
-    for picture, drawn in zip(jobs, painter.draw([p.job for p in jobs])):
-        path = store.atomic_write_bytes(workspace.reports / picture.name, drawn)
+    for picture, drawn, reused in drawing.results():
+        # a reused picture's file holds exactly these bytes already (checked as it was read): left as it is
+        path = (
+            workspace.reports / picture.name
+            if reused
+            else store.atomic_write_bytes(workspace.reports / picture.name, drawn)
+        )
         written.append(path)
         if picture.key:
             reports[picture.key].files.append(path)
         shown[picture.key, picture.part] = page.shown_picture(data, picture, drawn)
-    jobs.clear()
 
     labels = workspace.labels if labels is None else labels
     built = page.report_page(
@@ -365,6 +381,9 @@ def _save(
         index,
         summary_path,
         comparison=data.comparison,
+        pictures_drawn=drawing.drawn,
+        pictures_reused=drawing.reused,
+        picture_keys=drawing.keys(),
     )
 
 
