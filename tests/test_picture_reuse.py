@@ -17,10 +17,18 @@ from authorstats.render.jobs import Chart, PictureJob
 from authorstats.shell import picture_cache, report, store
 
 runner = CliRunner()
-RELABELLED = "Compact and Optimal Deep Learning with Recurrent Parameter Generators"  # lecun's alone; Generation
-LABEL = f'title,source_id,topic\n"{RELABELLED}",,Architecture\n'
+RELABELLED = "Compact and Optimal Deep Learning with Recurrent Parameter Generators"  # lecun's alone; Architecture
+LABEL = f'title,source_id,topic\n"{RELABELLED}",,Generation\n'
 SMALL = report.SaveOptions(chart_dpi=50, cloud_width=400, cloud_height=200, workers=1)
-OVERVIEW = {"topic_heatmap.png", "topic_shares.png", "topic_trends.png", "coauthor_network.png", "impact.png"}
+OVERVIEW = {  # pictures of the whole roster: a change to any author may move them
+    "topic_heatmap.png",
+    "topic_shares.png",
+    "topic_trends.png",
+    "coauthor_network.png",
+    "impact.png",
+    "impact_by_year.png",
+    "specialisation.png",  # each author against the roster's shares
+}
 
 
 def _keys(root: Path, request: report.ReportRequest = report.ReportRequest(), **options: object) -> dict[str, str]:
