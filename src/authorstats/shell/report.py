@@ -309,7 +309,9 @@ def _save(
             store.atomic_write_text(workspace.reports / "reference_comparison.csv", csv_text(data.comparison.table()))
         )
 
-    written += _write_analysis_tables(workspace, data)
+    from authorstats.shell.analysis_files import write_analysis_tables
+
+    written += write_analysis_tables(workspace, data)
     by_year = [(a.author.key, a.author.name, a.table, a.by_year) for a in data.authors]
     summary_path = store.atomic_write_text(
         workspace.reports / "summary.md",
@@ -385,46 +387,6 @@ def _save(
         pictures_reused=drawing.reused,
         picture_keys=drawing.keys(),
     )
-
-
-def _write_analysis_tables(workspace: store.Workspace, data: ReportData) -> list[Path]:
-    """reports/collaborators.csv, venues.csv, impact.csv, impact_by_year.csv, impact_normalised.csv and
-    specialisation.csv, and data/processed/name_merges.csv (issues 14, 28)."""
-    import pandas as pd
-
-    from authorstats.analysis import collaborators, impact, impact_time, specialisation, venues
-    from authorstats.shell.csv_files import csv_text
-
-    def table(frame: pd.DataFrame | None, columns: list[str]) -> str:
-        return csv_text(frame if frame is not None else pd.DataFrame(columns=columns))
-
-    collab = data.collaboration
-    over = data.impact_over_time
-    return [
-        store.atomic_write_text(
-            workspace.reports / "collaborators.csv", table(collab.table if collab else None, collaborators.COLUMNS)
-        ),
-        store.atomic_write_text(
-            workspace.processed / "name_merges.csv",
-            table(collab.merges if collab else None, collaborators.MERGE_COLUMNS),
-        ),
-        store.atomic_write_text(workspace.reports / "venues.csv", table(data.venues, venues.COLUMNS)),
-        store.atomic_write_text(
-            workspace.reports / "impact.csv", table(data.impact.table if data.impact else None, impact.COLUMNS)
-        ),
-        store.atomic_write_text(
-            workspace.reports / "impact_by_year.csv",
-            table(over.by_year if over else None, impact_time.BY_YEAR_COLUMNS),
-        ),
-        store.atomic_write_text(
-            workspace.reports / "impact_normalised.csv",
-            table(over.normalised if over else None, impact_time.NORMALISED_COLUMNS),
-        ),
-        store.atomic_write_text(
-            workspace.reports / "specialisation.csv",
-            table(data.specialisation.table if data.specialisation else None, specialisation.COLUMNS),
-        ),
-    ]
 
 
 def generation_time(environ: Mapping[str, str] | None = None) -> str:
