@@ -6,28 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import files_under
-from typer.testing import CliRunner
+from imported import import_, records, write
 
-from authorstats.cli import app
-from authorstats.models import Publication
-from authorstats.shell import store
-
-runner = CliRunner()
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
-
-
-def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def import_(workspace: Path, *args: str):
-    return runner.invoke(app, ["import", *args, "--workspace", str(workspace)])
-
-
-def records(workspace: Path, key: str = "lecun", source: str = "import") -> list[Publication]:
-    path = store.Workspace(workspace).raw_file(source, key)
-    return list(store.read_jsonl(path)) if path.exists() else []
 
 
 # --- encodings: a list saved in Windows-1252 is read, with a warning naming the encoding ----------------------
