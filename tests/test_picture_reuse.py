@@ -4,6 +4,8 @@ last report's file of every picture whose fingerprint did not move, byte for byt
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -173,3 +175,37 @@ def test_report_says_how_many_pictures_it_reused_and_redraw_draws_them_all(works
     assert f"Pictures: drew 0, reused {drawn} unchanged since the last report" in again.output
     forced = runner.invoke(app, [*args, "--redraw"])
     assert f"Pictures: drew {drawn}." in forced.output
+
+
+def test_matplotlib_settings_move_with_a_users_matplotlibrc_and_with_changes_made_in_this_process(
+    tmp_path, monkeypatch
+):
+    import matplotlib
+
+    monkeypatch.chdir(tmp_path)
+    home = {"HOME": str(tmp_path)}  # no matplotlibrc of this machine's user counts
+    plain = picture_cache.matplotlib_settings(home)
+    (tmp_path / ".config" / "matplotlib").mkdir(parents=True)
+    (tmp_path / ".config" / "matplotlib" / "matplotlibrc").write_text("font.size: 14\n", encoding="utf-8")
+    assert picture_cache.matplotlib_settings(home) != plain
+    (tmp_path / ".config" / "matplotlib" / "matplotlibrc").unlink()
+    with matplotlib.rc_context({"font.size": 23}):  # a library caller's own setting
+        assert picture_cache.matplotlib_settings(home) != plain
+    assert picture_cache.matplotlib_settings(home) == plain
+
+
+@pytest.mark.slow
+def test_a_report_that_reuses_every_picture_does_not_import_matplotlib(tmp_path):
+    """A re-run with nothing changed reads its pictures back, so it need not pay for importing matplotlib; and the
+    fingerprints it computes without matplotlib match those of the run that drew the pictures with it."""
+    script = (
+        "import sys; from authorstats.shell import report; "
+        f"save = report.SaveOptions(chart_dpi=50, cloud_width=400, cloud_height=200, workers=1); "
+        f"result = report.run_report({str(tmp_path)!r}, save=save); "
+        "print(len(result.pictures_drawn), len(result.pictures_reused), 'matplotlib' in sys.modules)"
+    )
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path)
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path)
+    drawn = int(first.stdout.split()[0])
+    assert drawn >= 15 and first.stdout.split()[1:] == ["0", "True"]
+    assert again.stdout.split() == ["0", str(drawn), "False"]

@@ -6,17 +6,7 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, cast
 
-import matplotlib
-
-matplotlib.use("Agg")  # no screen: draw to memory only
-# Names and titles come from data: "$x^2$" is drawn as typed, and "$\foo$" does not stop the report
-# inside matplotlib's maths parser. Read when each Text is made, tick labels at save time included, so it is
-# set here, where every chart's figure comes from, rather than around each call.
-matplotlib.rcParams["text.parse_math"] = False
-# SVG charts keep their text as text (not outlines), so a slide tool can edit a label or a number
-matplotlib.rcParams["svg.fonttype"] = "none"
-
-from authorstats.render.jobs import PIL_PNG_OPTIONS  # noqa: E402
+from authorstats.render.jobs import PIL_PNG_OPTIONS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,9 +17,31 @@ if TYPE_CHECKING:
     from matplotlib.image import AxesImage
     from matplotlib.ticker import MaxNLocator
 
-from authorstats.render.palette import OTHER_COLOR, text_color, topic_colors  # noqa: E402  (one colour per topic)
+from authorstats.render.palette import OTHER_COLOR, text_color, topic_colors  # one colour per topic
 
 __all__ = ["OTHER_COLOR", "topic_colors"]
+
+
+_READY: list[bool] = []  # once matplotlib.use("Agg") was called in this process
+
+
+def matplotlib_ready() -> None:
+    """Import matplotlib for drawing without a screen (Agg) and set what every chart is drawn with. Done at the
+    first figure rather than at import, so a report that reuses every picture never imports matplotlib.
+
+    Names and titles come from data, so "$x^2$" is drawn as typed and "$\\foo$" does not stop the report inside
+    matplotlib's maths parser (read when each Text is made, tick labels at save time included); SVG charts keep
+    their text as text (not outlines), so a slide tool can edit a label or a number.
+    """
+    import matplotlib
+
+    if not _READY:
+        matplotlib.use("Agg")  # no screen: draw to memory only
+        _READY.append(True)
+    if matplotlib.rcParams["text.parse_math"]:
+        matplotlib.rcParams["text.parse_math"] = False
+    if matplotlib.rcParams["svg.fonttype"] != "none":
+        matplotlib.rcParams["svg.fonttype"] = "none"
 
 
 def new_figure(width_in: float, height_in: float, dpi: int) -> tuple[Figure, Axes]:
@@ -42,6 +54,7 @@ def new_figure(width_in: float, height_in: float, dpi: int) -> tuple[Figure, Axe
     A plain Figure on an Agg canvas, not pyplot's: nothing keeps it alive once drawn, and a report that draws
     nothing (every picture reused) does not import pyplot.
     """
+    matplotlib_ready()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -56,7 +69,7 @@ def _figure(ax: Axes) -> Figure:
 
 
 def _renderer(fig: Figure) -> RendererAgg:
-    """The figure's renderer, to measure text with: the canvas is Agg's (``matplotlib.use`` above)."""
+    """The figure's renderer, to measure text with: the canvas is Agg's (``new_figure``)."""
     renderer: RendererAgg = cast("FigureCanvasAgg", fig.canvas).get_renderer()
     return renderer
 
@@ -178,6 +191,7 @@ def _png(fig: Figure) -> bytes:
     """The figure as matplotlib's savefig renders it, as a PNG with the metadata savefig writes; without the alpha
     channel when every pixel is opaque (a chart's white background: the same picture, a quarter less to compress,
     about a tenth smaller)."""
+    import matplotlib
     from PIL import Image, PngImagePlugin
 
     raw = io.BytesIO()
@@ -383,6 +397,8 @@ def draw_confusion(ax: Axes, matrix_df: pd.DataFrame) -> Figure:
 
     The diagonal (right answers) is green, mistakes are shaded red by how often they happen.
     """
+    from matplotlib.patches import Rectangle
+
     values = matrix_df.to_numpy(dtype=float)
     rows, cols = list(matrix_df.index), list(matrix_df.columns)
     peak = max(values.max(), 1.0) if values.size else 1.0
@@ -398,11 +414,7 @@ def draw_confusion(ax: Axes, matrix_df: pd.DataFrame) -> Figure:
         for j, predicted in enumerate(cols):
             value = values[i, j]
             if name == predicted:
-                ax.add_patch(
-                    matplotlib.patches.Rectangle(
-                        (j - 0.5, i - 0.5), 1, 1, color="#59a14f", alpha=0.25 + 0.75 * value / peak
-                    )
-                )
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, color="#59a14f", alpha=0.25 + 0.75 * value / peak))
             if value:
                 ax.text(j, i, f"{int(value)}", ha="center", va="center", fontsize=9)
     ax.set_xticks(range(len(cols)), cols, rotation=60, ha="right", fontsize=9)

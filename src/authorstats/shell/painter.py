@@ -126,8 +126,9 @@ def _preload(clouds: bool) -> None:
     from matplotlib.backends import backend_agg  # noqa: F401
     from PIL import Image
 
-    from authorstats.render import charts  # noqa: F401
+    from authorstats.render import charts
 
+    charts.matplotlib_ready()  # forked, the workers start with matplotlib set up for drawing
     Image.preinit()  # PIL's image plugins, imported at the first save otherwise
     if clouds:
         import wordcloud  # noqa: F401

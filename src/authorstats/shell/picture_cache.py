@@ -28,14 +28,16 @@ if TYPE_CHECKING:
 DRAWING_PACKAGES = ("authorstats", "matplotlib", "wordcloud", "pillow", "numpy")
 
 
-@functools.cache
 def drawing_context() -> str:
     """What every picture also depends on besides its job: library versions, authorstats' drawing code (its
     render/ sources, so an edited chart is redrawn even before a version bump) and matplotlib's settings (a
-    user's matplotlibrc)."""
-    from importlib import metadata
+    user's matplotlibrc, or a library caller's changes)."""
+    return f"{_code_context()}\nmatplotlib settings {matplotlib_settings()}"
 
-    import matplotlib
+
+@functools.cache
+def _code_context() -> str:
+    from importlib import metadata
 
     import authorstats.render
 
@@ -49,9 +51,49 @@ def drawing_context() -> str:
     for source in sorted(Path(authorstats.render.__file__).parent.glob("*.py")):
         code.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
     parts.append(f"render code {code.hexdigest()}")
-    settings = repr(sorted((key, repr(value)) for key, value in matplotlib.rcParams.items()))
-    parts.append(f"matplotlib settings {hashlib.sha256(settings.encode()).hexdigest()}")
     return "\n".join(parts)
+
+
+# Settings no picture depends on (the backend: charts draw on an Agg canvas of their own) or that the drawing code
+# sets itself (render.charts.matplotlib_ready, part of the render code's digest).
+_NOT_SETTINGS = frozenset({"backend", "backend_fallback", "text.parse_math", "svg.fonttype"})
+
+
+def matplotlib_settings(environ: Mapping[str, str] | None = None) -> str:
+    """A digest of the settings matplotlib draws with beyond its own defaults (which its version fixes): the
+    matplotlibrc files it reads at import (matplotlib.matplotlib_fname's places; every one found counts, a
+    superset of the one it reads), and, when matplotlib is imported already, each setting changed since in this
+    process. Read without importing matplotlib, so that a report reusing every picture never imports it."""
+    import os
+    import sys
+
+    environ = os.environ if environ is None else environ
+    home = Path(environ.get("HOME") or Path.home())
+    places = [Path("matplotlibrc")]
+    if environ.get("MATPLOTLIBRC"):
+        places += [Path(environ["MATPLOTLIBRC"]), Path(environ["MATPLOTLIBRC"], "matplotlibrc")]
+    if environ.get("MPLCONFIGDIR"):
+        places.append(Path(environ["MPLCONFIGDIR"], "matplotlibrc"))
+    places.append(Path(environ.get("XDG_CONFIG_HOME") or home / ".config", "matplotlib", "matplotlibrc"))
+    places.append(home / ".matplotlib" / "matplotlibrc")
+    if environ.get("LOCALAPPDATA"):
+        places.append(Path(environ["LOCALAPPDATA"], "matplotlib", "matplotlibrc"))
+    sha = hashlib.sha256()
+    for place in places:
+        with contextlib.suppress(OSError):
+            if place.is_file():
+                sha.update(str(place.resolve()).encode() + b"\0" + place.read_bytes() + b"\0")
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is not None and hasattr(matplotlib, "rc_params"):
+        from_files = matplotlib.rc_params()
+        changed = sorted(
+            (key, repr(value))
+            for key, value in matplotlib.rcParams.items()
+            if key not in _NOT_SETTINGS and repr(value) != repr(from_files.get(key))
+        )
+        if changed:  # none: the same digest as before matplotlib was imported
+            sha.update(repr(changed).encode())
+    return sha.hexdigest()
 
 
 @dataclass(frozen=True)
