@@ -540,3 +540,30 @@ def test_a_lone_surrogate_in_a_record_becomes_the_replacement_character():
     assert "Self-supervised learning \ufffd of video" in titles
     assert not any("\ud800" in t for t in titles)
     assert int(data.table(records[0].author).iloc[0, 1]) == {"bengio": 72, "lecun": 33, "hinton": 15}[records[0].author]
+
+
+def test_templates_compiled_by_an_earlier_run_give_the_same_page_and_a_cache_that_cannot_be_written_is_no_error(
+    tmp_path, monkeypatch
+):
+    import jinja2
+
+    from authorstats.shell import page_templates
+
+    page = page_of(HOSTILE)
+    plain = html_report.render(page)
+    kept = jinja2.FileSystemBytecodeCache(str(tmp_path))
+    assert html_report.render(page, kept) == plain  # compiles and keeps the templates
+    assert list(tmp_path.iterdir())
+    assert html_report.render(page, jinja2.FileSystemBytecodeCache(str(tmp_path))) == plain  # read back
+
+    def refused(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    page_templates.compiled_templates.cache_clear()
+    monkeypatch.setattr(jinja2.bccache.tempfile, "NamedTemporaryFile", refused)
+    monkeypatch.setattr(jinja2.bccache.tempfile, "gettempdir", lambda: str(tmp_path / "elsewhere"))
+    (tmp_path / "elsewhere").mkdir()
+    full = page_templates.compiled_templates()
+    assert full is not None
+    assert html_report.render(page_of("other text"), full) == html_report.render(page_of("other text"))
+    page_templates.compiled_templates.cache_clear()

@@ -148,9 +148,11 @@ def code_spans(text: object) -> markupsafe.Markup:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def _environment(compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The page templates' environment; ``compiled``: where compiled templates are kept between runs (the shell's)."""
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("authorstats", "data/templates"),
+        bytecode_cache=compiled,
         autoescape=True,
         finalize=_escape_output,
         undefined=jinja2.StrictUndefined,
@@ -232,28 +234,29 @@ def _papers_total(section: AuthorSection) -> int:
     return int(section.table.loc[section.table["Topic"] == "Total", "Count"].sum())
 
 
-def render(page: Page) -> str:
+def render(page: Page, compiled: jinja2.BytecodeCache | None = None) -> str:
     """The whole report as one HTML document; with ``page.author_folder``, the overview and a list of links
-    to the authors' own pages (:func:`render_author`) instead of every author's section."""
+    to the authors' own pages (:func:`render_author`) instead of every author's section. ``compiled``: where the
+    templates compiled by an earlier run are kept (the same document either way)."""
     overview = _overview(page.matrix, {a.key: a.name for a in page.authors}) if page.authors else None
     if page.author_folder:
         listed = [(a, _papers_total(a)) for a in page.authors]
         return (
-            _environment()
+            _environment(compiled)
             .get_template("report.html.j2")
             .render(page=page, overview=overview, authors=[], listed=listed)
         )
     return (
-        _environment()
+        _environment(compiled)
         .get_template("report.html.j2")
         .render(page=page, overview=overview, authors=[_author_view(a, page.colors) for a in page.authors], listed=[])
     )
 
 
-def render_author(page: AuthorPage) -> str:
+def render_author(page: AuthorPage, compiled: jinja2.BytecodeCache | None = None) -> str:
     """One author's page, with the head, Content-Security-Policy and escaping of the main page."""
     return (
-        _environment()
+        _environment(compiled)
         .get_template("author_page.html.j2")
         .render(page=page, view=_author_view(page.author, page.colors))
     )

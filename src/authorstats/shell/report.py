@@ -283,7 +283,8 @@ def _save(
 ) -> ReportResult:
     from authorstats.render import analyses_markdown, analyses_page, comparison, html, markdown, page, pictures
     from authorstats.shell import database
-    from authorstats.shell.csv_files import csv_text  # spreadsheet-safe: no cell runs as a formula
+    from authorstats.shell.csv_files import csv_text
+    from authorstats.shell.page_templates import compiled_templates  # spreadsheet-safe: no cell runs as a formula
 
     generated = generation_time()  # before any work: a malformed SOURCE_DATE_EPOCH stops the run at once
     drawing = None if options.tables_only else _start_drawing(workspace, data, options, painting)
@@ -363,7 +364,8 @@ def _save(
         labels_found=labels.is_file(),  # names, not local paths: the page is mailed
         stopwords=Path(options.stopwords).name if options.stopwords else page.BUNDLED_STOPWORDS,
     )
-    index = store.atomic_write_text(workspace.reports / "index.html", html.render(built))
+    compiled = compiled_templates()
+    index = store.atomic_write_text(workspace.reports / "index.html", html.render(built, compiled))
     written.append(index)
     if built.author_folder:  # a large report: every author's section on a page of its own
         for item in data.authors:
@@ -371,7 +373,7 @@ def _save(
             own = page.author_page(data, key, shown, generated=generated, version=built.version)
             written.append(
                 store.atomic_write_text(
-                    workspace.reports / built.author_folder / f"{key}.html", html.render_author(own)
+                    workspace.reports / built.author_folder / f"{key}.html", html.render_author(own, compiled)
                 )
             )
             reports[key].files.append(written[-1])
