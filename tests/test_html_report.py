@@ -567,3 +567,22 @@ def test_templates_compiled_by_an_earlier_run_give_the_same_page_and_a_cache_tha
     assert full is not None
     assert html_report.render(page_of("other text"), full) == html_report.render(page_of("other text"))
     page_templates.compiled_templates.cache_clear()
+
+
+def test_a_template_compiled_by_another_program_with_other_settings_is_not_used(tmp_path, monkeypatch):
+    """Jinja's cache checks a template's source, not the settings it was compiled with (escaping, whitespace)."""
+    import jinja2
+
+    from authorstats.shell import page_templates
+
+    page = page_of("it's <b>")
+    plain = html_report.render(page)
+    monkeypatch.setattr(jinja2.bccache.tempfile, "gettempdir", lambda: str(tmp_path))
+    other = jinja2.Environment(loader=jinja2.PackageLoader("authorstats", "data/templates"), autoescape=False)
+    other.bytecode_cache = jinja2.FileSystemBytecodeCache()
+    other.get_template("report.html.j2")  # compiled without the page's escaping, kept in the same folder
+    page_templates.compiled_templates.cache_clear()
+    try:
+        assert html_report.render(page, page_templates.compiled_templates()) == plain
+    finally:
+        page_templates.compiled_templates.cache_clear()
