@@ -417,3 +417,20 @@ def test_bibtex_entries_written_on_one_line_are_all_read():
     )
     parsed = parse("one_line.bib", text=text)
     assert [(r.author, r.year) for r in parsed.records] == [("hinton", 2021), ("lecun", 2021)] and not parsed.bad
+
+
+def test_the_surname_index_finds_the_same_authors_as_asking_every_roster_author():
+    """keys_among asks only the authors who share a surname with the name: the same answer as asking all."""
+    roster = [
+        *ROSTER,
+        Author(key="sbengio", name="Samy Bengio"),
+        Author(key="lepriol", name="Rémi Le Priol"),
+        Author(key="sabour", name="Sara Sabour", names=("Sara Sabour Rouh Aghdam",)),
+        Author(key="li", name="Yann Li"),
+    ]
+    matcher = NameMatcher.of(roster)
+    names = ["Y LeCun", "S Bengio", "Y Bengio", "Bengio", "LI, Y", "Le Priol, Remi", "Sara Sabour Rouh Aghdam", ""]
+    for group in [[n] for n in names] + [names, names[:3], ["Y Li", "GE Hinton"]]:
+        every = [k for k, _ in matcher.forms if any(matcher.is_author(k, n) for n in group)]
+        assert matcher.keys_among(group) == every, group
+    assert matcher.keys_among(["Y LeCun", "Y Li", "GE Hinton"]) == ["lecun", "hinton", "li"]  # roster order

@@ -124,9 +124,20 @@ class NameMatcher:
         # walking 1,000 authors' forms each time made a 1,000-author report spend minutes here
         return dict(self.forms)
 
+    @functools.cached_property
+    def _by_surname(self) -> dict[str, list[str]]:
+        # surname -> the keys (roster order) with a name form of that surname: a name is compared only with the
+        # authors it could be (a 1,000-author roster's network asked every author about every co-author name)
+        found: dict[str, list[str]] = {}
+        for key, splits in self.forms:
+            for surname in dict.fromkeys(s.surname for s in splits):
+                found.setdefault(surname, []).append(key)
+        return found
+
     def keys_among(self, names: Sequence[str]) -> list[str]:
         """Roster keys of the authors among ``names``, in roster order, each once."""
-        return [key for key, _ in self.forms if any(self.is_author(key, name) for name in names)]
+        candidates = {key for name in names for t in _splits(name) for key in self._by_surname.get(t.surname, ())}
+        return [key for key, _ in self.forms if key in candidates and any(self.is_author(key, name) for name in names)]
 
 
 def split_authors(text: str, separator: str | None = None) -> tuple[str, ...]:

@@ -55,6 +55,7 @@ MIN_STEM = 4
 _BRITISH = re.compile(r"is(ations?|ing|ed|es?)$")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # titles share most of their words: each folded once
 def theme_key(word: str) -> str:
     """The key that folds one word's plurals and inflections together, by the suffix rules above."""
     lower = singular(word)

@@ -11,6 +11,7 @@ tests/test_palette.py measures the pairwise CIELAB distances, also under simulat
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -103,6 +104,11 @@ def topic_colors(topics: Sequence[str]) -> dict[str, str]:
     """One colour per topic, used by every chart and the page: Tol's set for the taxonomy's number of topics, grey
     for Other. Neighbours in the taxonomy (often neighbouring segments of a stacked bar) get colours far apart
     (_order), not Tol's adjacent ones."""
+    return dict(_topic_colors(tuple(topics)))  # a copy: the caller may change it
+
+
+@functools.lru_cache(maxsize=16)  # ordering the colours takes ~10 ms, and a large report asks once per author page
+def _topic_colors(topics: tuple[str, ...]) -> dict[str, str]:
     named = [t for t in topics if t != OTHER]
     colors = dict(zip(named, _order(palette(len(named)))))
     colors[OTHER] = OTHER_COLOR
