@@ -106,6 +106,7 @@ def specialisation(
         with np.errstate(divide="ignore", invalid="ignore"):
             index = (mine / all_works) / base
             boot = (draws / all_works) / base
+            intervals = np.percentile(boot, [low_q, high_q], axis=0)  # every topic's at once
         found = []
         for i, topic in enumerate(topics):
             if not base[i]:
@@ -113,7 +114,7 @@ def specialisation(
             low = high = None
             mark = ""
             if mine[i]:
-                low, high = (float(v) for v in np.percentile(boot[:, i], [low_q, high_q]))
+                low, high = float(intervals[0, i]), float(intervals[1, i])
                 mark = OVER if low > 1 else UNDER if high < 1 else ""
             found.append(
                 {

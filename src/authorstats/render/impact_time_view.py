@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from authorstats.render.charts import _PAD, _TICKS, _extent, _figure, _place, title_height, titled
 from authorstats.render.jobs import Chart, PictureJob
 from authorstats.render.markdown import cell, table
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
 
     from authorstats.analysis.report import ReportData
@@ -62,6 +63,10 @@ def author_views(data: ReportData, only: Sequence[str] | None = None) -> list[Au
     if over is None:
         return []
     keep = set(only) if only is not None else None
+    # each table's rows as records, grouped by author once (a filter of the whole table per author was quadratic)
+    by_year = over.by_year[over.by_year["topic"] == ALL_TOPICS]
+    year_records = _records_by_author(by_year)
+    normalised_records = _records_by_author(over.normalised)
     out = []
     for item in data.authors:
         key = item.author.key
@@ -75,9 +80,8 @@ def author_views(data: ReportData, only: Sequence[str] | None = None) -> list[Au
                 f"{r['cumulative_citations']:,}",
                 int(r["h_index"]),
             )
-            for r in over.author_years(key).to_dict("records")
+            for r in year_records.get(key, [])
         ]
-        mine = over.normalised[over.normalised["author_key"] == key]
         normalised = [
             NormalisedRow(
                 str(r["topic"]),
@@ -90,7 +94,7 @@ def author_views(data: ReportData, only: Sequence[str] | None = None) -> list[Au
                 else "",
                 r["topic"] == ALL_TOPICS,
             )
-            for r in mine.to_dict("records")
+            for r in normalised_records.get(key, [])
         ]
         years_note = _note(it.NO_YEARS, over.without_years[key], it.YEAR_SOURCES) if key in over.without_years else ""
         normalised_note = (
@@ -100,6 +104,14 @@ def author_views(data: ReportData, only: Sequence[str] | None = None) -> list[Au
         )
         out.append(AuthorImpactTime(key, item.author.name, years, years_note, normalised, normalised_note))
     return out
+
+
+def _records_by_author(table: pd.DataFrame) -> dict[str, list[dict[Any, Any]]]:
+    """The table's rows as records (to_dict's), by author_key, each author's in the table's order."""
+    grouped: dict[str, list[dict[Any, Any]]] = {}
+    for record in table.to_dict("records"):
+        grouped.setdefault(str(record["author_key"]), []).append(record)
+    return grouped
 
 
 def markdown_section(views: Sequence[AuthorImpactTime], window: str) -> str:
