@@ -86,10 +86,11 @@ def matplotlib_settings(environ: Mapping[str, str] | None = None) -> str:
     matplotlib = sys.modules.get("matplotlib")
     if matplotlib is not None and hasattr(matplotlib, "rc_params"):
         from_files = matplotlib.rc_params()
+        live = matplotlib.rcParams  # read key by key: reading "backend" may make matplotlib pick one (importing pyplot)
         changed = sorted(
-            (key, repr(value))
-            for key, value in matplotlib.rcParams.items()
-            if key not in _NOT_SETTINGS and repr(value) != repr(from_files.get(key))
+            (key, repr(live[key]))
+            for key in list(live.keys())
+            if key not in _NOT_SETTINGS and repr(live[key]) != repr(from_files.get(key))
         )
         if changed:  # none: the same digest as before matplotlib was imported
             sha.update(repr(changed).encode())
