@@ -26,6 +26,8 @@ _LATEX_LETTERS = {
     r"\i": "i",
     r"\&": " and ",
 }
+_MATH_MARKS = re.compile(r"[${}_^]")
+_NOT_WORD = re.compile(r"[^\w\s]|_")
 _LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)\*?|\\.")
 _GREEK = {
     "alpha",
@@ -61,7 +63,7 @@ def _delatex(text: str) -> str:
         for command, letters in _LATEX_LETTERS.items():
             text = re.sub(re.escape(command) + r"(?![A-Za-z])", letters, text)
         text = _LATEX_COMMAND.sub(_latex_symbol, text)
-    return re.sub(r"[${}_^]", "", text)  # math delimiters, groups, sub- and superscript marks
+    return _MATH_MARKS.sub("", text)  # math delimiters, groups, sub- and superscript marks
 
 
 def _latex_symbol(match: re.Match[str]) -> str:
@@ -85,7 +87,7 @@ def normalise_title(title: str) -> str:
 
 
 def normalise_plain(plain: str) -> str:
-    text = re.sub(r"[^\w\s]|_", " ", plain.casefold())
+    text = _NOT_WORD.sub(" ", plain.casefold())
     return " ".join(text.split())
 
 
