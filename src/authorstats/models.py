@@ -72,7 +72,7 @@ class Publication:
             authors = [a.strip() for a in authors.split(";") if a.strip()]
         # names, venues, sources and dates recur across records: each held once (a million records read whole)
         kwargs["authors"] = tuple(sys.intern(str(a)) for a in authors)
-        kwargs["author"], kwargs["source"] = sys.intern(kwargs["author"]), sys.intern(kwargs["source"])
+        kwargs["author"], kwargs["source"] = sys.intern(str(kwargs["author"])), sys.intern(str(kwargs["source"]))
         for text_field in ("venue", "abstract", "doi", "source_id", "fetched_at"):
             value = kwargs.get(text_field)
             kwargs[text_field] = "" if value is None else str(value)
