@@ -221,7 +221,9 @@ def database_tables(data: ReportData) -> list[Table]:
     counts = data.topic_counts.rename(columns={"author": "author_key"})
     authors = authors_rows(data)
     tables = [
-        Table("authors", AUTHORS_COLUMNS, lambda: iter([[tuple(r.values()) for r in authors]]), "key"),
+        Table(
+            "authors", AUTHORS_COLUMNS, lambda: iter([[tuple(r[c] for c in AUTHORS_COLUMNS) for r in authors]]), "key"
+        ),
         Table(
             "works",
             WORKS_COLUMNS,
