@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a report can hold a million of them
 class Publication:
     """One publication of one author, as one source reported it."""
 
@@ -57,7 +58,7 @@ class Publication:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Publication:
         """Build a record from a dict; unknown keys go to ``extra``, bad types raise ValueError."""
-        known = {f.name for f in dataclasses.fields(cls)}
+        known = _FIELDS if cls is Publication else frozenset(f.name for f in dataclasses.fields(cls))
         kwargs = {k: v for k, v in data.items() if k in known}
         extra = dict(kwargs.pop("extra", None) or {})
         extra.update({k: v for k, v in data.items() if k not in known})
@@ -69,16 +70,22 @@ class Publication:
         authors = kwargs.get("authors") or ()
         if isinstance(authors, str):
             authors = [a.strip() for a in authors.split(";") if a.strip()]
-        kwargs["authors"] = tuple(str(a) for a in authors)
+        # names, venues, sources and dates recur across records: each held once (a million records read whole)
+        kwargs["authors"] = tuple(sys.intern(str(a)) for a in authors)
+        kwargs["author"], kwargs["source"] = sys.intern(str(kwargs["author"])), sys.intern(str(kwargs["source"]))
         for text_field in ("venue", "abstract", "doi", "source_id", "fetched_at"):
             value = kwargs.get(text_field)
             kwargs[text_field] = "" if value is None else str(value)
+        kwargs["venue"], kwargs["fetched_at"] = sys.intern(kwargs["venue"]), sys.intern(kwargs["fetched_at"])
         if "citations_by_year" not in kwargs and "cites_per_year" in extra:  # raw files of earlier versions
             kwargs["citations_by_year"] = extra.pop("cites_per_year")
         kwargs["citations_by_year"] = citation_years(kwargs.get("citations_by_year"))
         kwargs["fwci"] = fraction(kwargs.get("fwci"), "fwci", None)
         kwargs["citation_percentile"] = fraction(kwargs.get("citation_percentile"), "citation_percentile", 1.0)
         return cls(**kwargs, extra=extra)
+
+
+_FIELDS = frozenset(f.name for f in dataclasses.fields(Publication))
 
 
 def citation_years(value: object) -> tuple[tuple[int, int], ...]:

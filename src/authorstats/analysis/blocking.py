@@ -30,8 +30,6 @@ records that concerns.
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -77,30 +75,9 @@ def near_pairs(titles: Sequence[str], years: Sequence[int | None], max_year_gap:
     import numpy as np
 
     n = len(titles)
-    places: list[dict[str, int] | None] = [None] * n  # trigram -> where it starts; -1: more than once
-    for position, (title, year) in enumerate(zip(titles, years)):
-        if len(title) >= Q and year is not None:
-            grams = [title[k : k + Q] for k in range(len(title) - Q + 1)]
-            mine = dict(zip(reversed(grams), range(len(grams) - 1, -1, -1)))  # each at its first place
-            if len(mine) < len(grams):
-                for gram, count in Counter(grams).items():
-                    if count > 1:
-                        mine[gram] = -1
-            places[position] = mine
-    frequency = Counter(itertools.chain.from_iterable(p for p in places if p is not None))
-    rank = {gram: number for number, gram in enumerate(sorted(frequency, key=lambda g: (frequency[g], g)))}
     room = max((len(t) for t in titles), default=0) + 2  # an entry is coded rank * room + place + 1
-    entries: list[int] = []
-    owners: list[int] = []
-    for position, found in enumerate(places):
-        if found is None:
-            continue
-        width = Q * max_distance(len(titles[position])) + 1
-        coded = sorted([rank[g] * room + k + 1 for g, k in found.items()])[:width]
-        entries += coded
-        owners += [position] * len(coded)
-    codes = np.array(entries, dtype=np.int64)
-    tokens, owned, starts = codes // room, np.array(owners, dtype=np.int64), codes % room - 1
+    codes, owners = _entries(titles, years, room)
+    tokens, owned, starts = codes // room, owners, codes % room - 1
     order = np.lexsort((owned, tokens))
     tokens, owned, starts = tokens[order], owned[order], starts[order]
     # each entry's place in its block (the block's entries are in the records' order): keep the first `cap`
@@ -111,6 +88,46 @@ def near_pairs(titles: Sequence[str], years: Sequence[int | None], max_year_gap:
     codes, spent = _sharing(tokens[keep], owned[keep], starts[keep], titles, years, max_year_gap, cap)
     capped = _distinct(np.concatenate([owned[~keep], spent])).tolist()
     return NearPairs(codes, n, capped)
+
+
+def _entries(titles: Sequence[str], years: Sequence[int | None], room: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each title's index entries and their titles: for a title of at least Q characters with a year, its
+    ``Q * max_distance(len) + 1`` rarest trigrams (rarest: in the fewest titles, ties by the trigram), each coded
+    ``rank * room + place + 1``, place being where the trigram starts in the title, -1 when it occurs twice there.
+    Computed on the titles' code points as arrays, the trigrams never made into strings: a trigram is its three
+    code points in one integer, which orders as the three-character strings do."""
+    import numpy as np
+
+    lengths = np.array([len(t) for t in titles], dtype=np.int64)
+    indexed = np.flatnonzero((lengths >= Q) & np.array([y is not None for y in years], dtype=bool))
+    if not len(indexed):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    points = np.frombuffer("".join(titles).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    offsets = np.r_[0, np.cumsum(lengths)[:-1]]
+    count = lengths[indexed] - Q + 1  # trigrams per indexed title
+    owner = np.repeat(indexed, count)
+    place = np.arange(len(owner)) - np.repeat(np.cumsum(count) - count, count)
+    at = offsets[owner] + place
+    gram = (points[at] << 42) | (points[at + 1] << 21) | points[at + 2]  # code points are below 2**21
+    distinct, gram = np.unique(gram, return_inverse=True)  # each trigram as its place among them, in their order
+    # each title's distinct trigrams, at their first place, or -1 for one it has more than once (the entries come by
+    # title, then place: a stable sort by title and trigram keeps the first place first)
+    order = np.argsort(owner * len(distinct) + gram, kind="stable")
+    owner, gram, place = owner[order], gram[order], place[order]
+    first = np.flatnonzero(np.r_[True, (owner[1:] != owner[:-1]) | (gram[1:] != gram[:-1])])
+    repeated = np.diff(np.r_[first, len(owner)]) > 1
+    owner, gram, place = owner[first], gram[first], np.where(repeated, -1, place[first])
+    # rank: the trigrams in the fewest titles first, ties by the trigram
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[np.argsort(np.bincount(gram, minlength=len(distinct)), kind="stable")] = np.arange(len(distinct))
+    coded = rank[gram] * room + place + 1
+    # each title's first `width` entries, its rarest trigrams (a title's entries differ: their order is one)
+    order = np.argsort(owner * (len(distinct) * room) + coded)
+    coded, owner = coded[order], owner[order]
+    first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    within = np.arange(len(owner)) - np.repeat(first, np.diff(np.r_[first, len(owner)]))
+    keep = within < Q * (10 * lengths[owner] // 95) + 1  # Q * max_distance(len) + 1
+    return coded[keep], owner[keep]
 
 
 def _sharing(

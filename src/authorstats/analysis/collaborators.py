@@ -27,7 +27,7 @@ MERGE_COLUMNS = ["name", "merged_into", "records"]  # records: how many records 
 SEPARATOR = "; "  # between the names of a record's ``authors`` cell (analysis.report.publications_frame)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a co-author's name recurs on many papers: folded once
+@functools.lru_cache(maxsize=1 << 16)  # a co-author's name comes back on many papers: each spelling is folded once
 def name_key(name: str) -> str:
     """The form two spellings of one name share: the first and last word without accents, case, punctuation
     or the middle names and initials between them ("Geoffrey E. Hinton", "geoffrey hinton" -> "geoffrey
@@ -50,7 +50,12 @@ def split_names(cell: object) -> list[str]:
     """The names in one ``authors`` cell, each once (in order), blank ones left out."""
     if not isinstance(cell, str):
         return []
-    return list(dict.fromkeys(n.strip() for n in cell.split(SEPARATOR.strip()) if n.strip()))
+    return list(_split(cell))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # many papers have the same author list (a team's papers): split once
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n.strip() for n in cell.split(SEPARATOR.strip()) if n.strip()))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ database never holds an empty stand-in for an analysis that was not made.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,16 +20,29 @@ if TYPE_CHECKING:
 ColumnTypes = dict[str, type]
 
 
+Row = tuple[Any, ...]  # one row's values in its table's column order
+BATCH = 50_000  # rows converted at a time: a million works are never all held as Python rows at once
+
+
 @dataclass(frozen=True)
 class Table:
-    """One table of the database: its columns in order with their types, its rows, its keys and its full-text index."""
+    """One table of the database: its columns in order with their types, its rows, its keys and its full-text index.
+
+    ``batches`` yields the rows (tuples in the columns' order) a batch at a time, computed as they are asked for,
+    so the shell writes a million works without holding them all as Python objects; ``rows`` gives them as dicts.
+    """
 
     name: str
     columns: ColumnTypes
-    rows: list[dict[str, Any]]
+    batches: Callable[[], Iterator[list[Row]]]
     pk: str | tuple[str, ...]
     foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, other table, other column)
     fts: tuple[str, ...] = ()  # columns searched by the full-text index
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """Every row as a dict of column -> value."""
+        return [dict(zip(self.columns, row)) for batch in self.batches() for row in batch]
 
 
 WORKS_COLUMNS: ColumnTypes = {
@@ -204,22 +217,32 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
 
 def database_tables(data: ReportData) -> list[Table]:
     """Every table of authorstats.db for ``data``, parents before the tables that point at them."""
-    works = works_rows(data.publications)
+    publications = data.publications.rename(columns={"author": "author_key"})
     counts = data.topic_counts.rename(columns={"author": "author_key"})
+    authors = authors_rows(data)
     tables = [
-        Table("authors", AUTHORS_COLUMNS, authors_rows(data), "key"),
-        Table("works", WORKS_COLUMNS, works, "id", (("author_key", "authors", "key"),), ("title", "abstract")),
+        Table(
+            "authors", AUTHORS_COLUMNS, lambda: iter([[tuple(r[c] for c in AUTHORS_COLUMNS) for r in authors]]), "key"
+        ),
+        Table(
+            "works",
+            WORKS_COLUMNS,
+            lambda: frame_batches(publications, WORKS_COLUMNS),
+            "id",
+            (("author_key", "authors", "key"),),
+            ("title", "abstract"),
+        ),
         Table(
             "versions",
             VERSIONS_COLUMNS,
-            versions_rows(works, data.merges),
+            lambda: versions_batches(publications, data.merges),
             "id",
             (("work_id", "works", "id"), ("author_key", "authors", "key")),
         ),
         Table(
             "topic_counts",
             TOPIC_COUNTS_COLUMNS,
-            frame_rows(counts, TOPIC_COUNTS_COLUMNS),
+            lambda: frame_batches(counts, TOPIC_COUNTS_COLUMNS, numbered=False),
             ("author_key", "topic"),
             (("author_key", "authors", "key"),),
         ),
@@ -236,52 +259,37 @@ def database_tables(data: ReportData) -> list[Table]:
     return tables
 
 
-def works_rows(publications: pd.DataFrame) -> list[dict[str, Any]]:
-    """One row per classified work, numbered from 1 in the report's order (author, year, title)."""
-    rows = frame_rows(publications.rename(columns={"author": "author_key"}), WORKS_COLUMNS)
-    for number, row in enumerate(rows, start=1):
-        row["id"] = number
-    return rows
+_VERSION_KEY = ("author_key", "title", "source", "year")  # how a merge names the work it was merged into
 
 
-def versions_rows(works: list[dict[str, Any]], merges: Iterable[Any]) -> list[dict[str, Any]]:
-    """Each work's kept version, then every version merged into it (``merges``: analysis.merge.Merge)."""
-    rows: list[dict[str, Any]] = []
-    work_of: dict[tuple[object, ...], int] = {}
-    for work in works:
-        work_of.setdefault((work["author_key"], work["title"], work["source"], work["year"]), work["id"])
-        rows.append(
-            {
-                "work_id": work["id"],
-                "author_key": work["author_key"],
-                "title": work["title"],
-                "year": work["year"],
-                "venue": work["venue"],
-                "source": work["source"],
-                "kept": 1,
-                "reason": "kept",
-            }
-        )
+def versions_batches(works: pd.DataFrame, merges: Iterable[Any]) -> Iterator[list[Row]]:
+    """Each work's kept version, then every version merged into it (``merges``: analysis.merge.Merge), numbered
+    from 1: the versions table's rows for the works table ``works`` (author_key, title, year, venue, source) as
+    frame_batches numbers it. A merge whose kept version is not among the works (another window) has no row."""
+    into: dict[tuple[object, ...], list[Row]] = {}  # the kept version's (author, title, source, year) -> merged
     for merge in merges:
-        work_id = work_of.get((merge.author, merge.kept_title, merge.kept_source, merge.kept_year))
-        if work_id is None:  # the kept version is outside the report (another window): no work to point at
-            continue
-        rows.append(
-            {
-                "work_id": work_id,
-                "author_key": merge.author,
-                "title": merge.dropped_title,
-                "year": merge.dropped_year,
-                "venue": merge.dropped_venue,
-                "source": merge.dropped_source,
-                "kept": 0,
-                "reason": merge.reason,
-            }
+        into.setdefault((merge.author, merge.kept_title, merge.kept_source, merge.kept_year), []).append(
+            (
+                merge.author,
+                merge.dropped_title,
+                merge.dropped_year,
+                merge.dropped_venue,
+                merge.dropped_source,
+                0,
+                merge.reason,
+            )
         )
-    rows.sort(key=lambda row: (row["work_id"], -row["kept"]))
-    for number, row in enumerate(rows, start=1):
-        row["id"] = number
-    return rows
+    number = 0
+    for batch in frame_batches(works, {name: WORKS_COLUMNS[name] for name in ("id", *_VERSION_KEY, "venue")}):
+        rows: list[Row] = []
+        for work_id, author, title, source, year, venue in batch:
+            number += 1
+            rows.append((number, work_id, author, title, year, venue, source, 1, "kept"))
+            merged = into.pop((author, title, source, year), None)  # the first work of a key takes its versions
+            for version in merged or ():
+                number += 1
+                rows.append((number, work_id, *version))
+        yield rows
 
 
 def authors_rows(data: ReportData) -> list[dict[str, Any]]:
@@ -306,17 +314,31 @@ def authors_rows(data: ReportData) -> list[dict[str, Any]]:
     return rows
 
 
-def frame_rows(frame: pd.DataFrame, columns: ColumnTypes) -> list[dict[str, Any]]:
-    """The rows of ``frame`` as dicts of ``columns`` (missing columns empty), each value of its column's type:
-    numbers as numbers, a missing number as NULL, text as text."""
-    present = [name for name in columns if name in frame.columns]
-    rows = []
-    for record in frame[present].to_dict("records"):
-        row: dict[str, Any] = {}
+def frame_batches(frame: pd.DataFrame, columns: ColumnTypes, *, numbered: bool = True) -> Iterator[list[Row]]:
+    """The rows of ``frame`` as tuples of ``columns`` (missing columns empty), BATCH rows at a time, each value of
+    its column's type: numbers as numbers, a missing number as NULL, text as text. ``numbered``: the column
+    ``id`` holds the row number, from 1."""
+    for start in range(0, len(frame), BATCH):
+        part = frame.iloc[start : start + BATCH]
+        values: list[Sequence[object]] = []
         for name, kind in columns.items():
-            row[name] = _value(record.get(name), kind)
-        rows.append(row)
-    return rows
+            if numbered and name == "id":
+                values.append(range(start + 1, start + len(part) + 1))
+            elif name in part.columns:
+                values.append(column_values(part[name], kind))
+            else:
+                values.append([_value(None, kind)] * len(part))
+        yield list(zip(*values))
+
+
+def column_values(column: pd.Series, kind: type) -> list[object]:
+    """The values of ``column`` as ``kind`` (what _value gives each), converted a column at a time."""
+    missing = column.isna().tolist()
+    values = column.tolist()
+    if kind is str:
+        return ["" if gone else value if type(value) is str else str(value) for value, gone in zip(values, missing)]
+    convert = int if kind is int else float
+    return [None if gone else convert(value) for value, gone in zip(values, missing)]
 
 
 def frame_table(name: str, frame: pd.DataFrame) -> Table:
@@ -325,11 +347,9 @@ def frame_table(name: str, frame: pd.DataFrame) -> Table:
     for column, dtype in frame.dtypes.items():
         kind = dtype.kind
         columns[str(column)] = int if kind in "iub" else float if kind == "f" else str
-    rows = frame_rows(frame.rename(columns=str), columns)
-    for number, row in enumerate(rows, start=1):
-        row["id"] = number
+    named = frame.rename(columns=str)
     keys = (("author_key", "authors", "key"),) if "author_key" in columns else ()
-    return Table(name, columns, rows, "id", keys)
+    return Table(name, columns, lambda: frame_batches(named, columns), "id", keys)
 
 
 def _value(value: object, kind: type) -> object:

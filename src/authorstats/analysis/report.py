@@ -277,6 +277,7 @@ def compute_report(
     from authorstats.config.labels import matched_labels
 
     frame = classify_records(selection.records, taxonomy, labels or {})
+    selection = dataclasses.replace(selection, records=[])  # the frame holds them now: the records can go
     counted = taxonomy
     if group_by:
         grouping = taxonomy.grouping(group_by)
@@ -316,7 +317,10 @@ def tabulate(
     rows_of = frame.groupby("author", sort=False).indices  # author -> row positions, in frame order
 
     def rows(key: str) -> pd.DataFrame:
-        return frame.iloc[rows_of.get(key, [])]
+        found = rows_of.get(key, [])
+        if len(found) and found[-1] - found[0] + 1 == len(found):  # one run of rows (the frame is sorted by author):
+            return frame.iloc[found[0] : found[-1] + 1]  # a slice shares the frame's columns, not a copy of them
+        return frame.iloc[found]
 
     keys = [a.key for a in authors]
     matrix = tables.author_topic_matrix(frame, keys, taxonomy.names)

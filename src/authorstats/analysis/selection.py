@@ -162,29 +162,27 @@ def publications_frame(records: Sequence[Publication]) -> pd.DataFrame:
     """One row per record, with the columns the classifier and the tables use."""
     import pandas as pd
 
-    rows = [
-        {
-            "author": r.author,
-            "year": r.year,
-            "title": r.title,
-            "abstract": r.abstract,
-            "venue": r.venue,
-            "authors": "; ".join(r.authors),
-            "citations": r.citations,
-            "doi": r.doi,
-            "source": r.source,
-            "source_id": r.source_id,
-            "fetched_at": r.fetched_at,
-            # the paper's own page and arXiv id as the source gave them (the page links the title to one)
-            "url": str(r.extra.get("url") or ""),
-            "arxiv_id": str(r.extra.get("arxiv_id") or ""),
-            "citations_by_year": r.citations_by_year,  # (year, count) pairs; () when the source gave none
-            "fwci": r.fwci,
-            "citation_percentile": r.citation_percentile,
-        }
-        for r in records
-    ]
-    frame = pd.DataFrame(rows, columns=_FRAME_COLUMNS)
+    # column by column: a million records never become a million dicts on the way to the table
+    columns: dict[str, list[object]] = {
+        "author": [r.author for r in records],
+        "year": [r.year for r in records],
+        "title": [r.title for r in records],
+        "abstract": [r.abstract for r in records],
+        "venue": [r.venue for r in records],
+        "authors": ["; ".join(r.authors) for r in records],
+        "citations": [r.citations for r in records],
+        "doi": [r.doi for r in records],
+        "source": [r.source for r in records],
+        "source_id": [r.source_id for r in records],
+        "fetched_at": [r.fetched_at for r in records],
+        # the paper's own page and arXiv id as the source gave them (the page links the title to one)
+        "url": [str(r.extra.get("url") or "") for r in records],
+        "arxiv_id": [str(r.extra.get("arxiv_id") or "") for r in records],
+        "citations_by_year": [r.citations_by_year for r in records],  # (year, count) pairs; () when none given
+        "fwci": [r.fwci for r in records],
+        "citation_percentile": [r.citation_percentile for r in records],
+    }
+    frame = pd.DataFrame(columns if len(records) else [], columns=_FRAME_COLUMNS)  # none: object columns
     frame["citations"] = frame["citations"].astype("Int64")
     for column in ("fwci", "citation_percentile"):
         frame[column] = frame[column].astype("Float64")

@@ -44,7 +44,11 @@ def topics_by_year(records: pd.DataFrame, topics: Sequence[str]) -> pd.DataFrame
     """Years x topics count matrix for one author's records (columns in ``topics`` order)."""
     if records.empty:
         return pd.DataFrame(columns=list(topics))
-    matrix = pd.crosstab(records["year"], records["topic"])
+    pairs = records[["year", "topic"]].dropna()  # crosstab's counts, as one author's few rows need them (quicker)
+    if pairs.empty:
+        matrix = pd.crosstab(records["year"], records["topic"])
+    else:
+        matrix = pairs.groupby(["year", "topic"]).size().unstack("topic", fill_value=0)
     return matrix.reindex(columns=list(topics), fill_value=0).astype(int)
 
 

@@ -3,6 +3,7 @@ words of a title that look like names of methods or models (acronyms)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -25,6 +26,8 @@ _LATEX_LETTERS = {
     r"\i": "i",
     r"\&": " and ",
 }
+_MATH_MARKS = re.compile(r"[${}_^]")
+_NOT_WORD = re.compile(r"[^\w\s]|_")
 _LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)\*?|\\.")
 _GREEK = {
     "alpha",
@@ -60,7 +63,7 @@ def _delatex(text: str) -> str:
         for command, letters in _LATEX_LETTERS.items():
             text = re.sub(re.escape(command) + r"(?![A-Za-z])", letters, text)
         text = _LATEX_COMMAND.sub(_latex_symbol, text)
-    return re.sub(r"[${}_^]", "", text)  # math delimiters, groups, sub- and superscript marks
+    return _MATH_MARKS.sub("", text)  # math delimiters, groups, sub- and superscript marks
 
 
 def _latex_symbol(match: re.Match[str]) -> str:
@@ -84,7 +87,7 @@ def normalise_title(title: str) -> str:
 
 
 def normalise_plain(plain: str) -> str:
-    text = re.sub(r"[^\w\s]|_", " ", plain.casefold())
+    text = _NOT_WORD.sub(" ", plain.casefold())
     return " ".join(text.split())
 
 
@@ -92,12 +95,25 @@ def acronyms(plain: str) -> set[str]:
     """Words of a title (as ``plain_title`` gives it) that look like names of methods or models: VICReg, BERT, GPT-3,
     ResNet50."""
     found = set()
-    for word in re.findall(r"[^\W_]+", plain):
-        upper = sum(ch.isupper() for ch in word)
-        if (
-            upper >= 2
-            or (upper >= 1 and any(ch.isdigit() for ch in word))
-            or (word[1:] and upper and not word[0].isupper())
-        ):
-            found.add(word.casefold())
+    for word in _WORD.findall(plain):
+        if not word.islower():  # a word without a capital is never one (most words of most titles)
+            name = _acronym(word)
+            if name:
+                found.add(name)
     return found
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)  # titles share most of their words: each is looked at once
+def _acronym(word: str) -> str:
+    """``word`` case-folded when it looks like the name of a method or model, else ""."""
+    upper = sum(ch.isupper() for ch in word)
+    if (
+        upper >= 2
+        or (upper >= 1 and any(ch.isdigit() for ch in word))
+        or (word[1:] and upper and not word[0].isupper())
+    ):
+        return word.casefold()
+    return ""

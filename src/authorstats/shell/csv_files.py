@@ -8,7 +8,7 @@ import logging
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from authorstats.errors import BadInputError
 from authorstats.render.spreadsheet import neutralise_frame, restore_frame
@@ -101,6 +101,21 @@ def csv_text(frame: pd.DataFrame) -> str:
     """A table as the CSV text of a file people open (no index): text cells that a spreadsheet would run as
     formulas get a leading quote; numbers are written as numbers."""
     return neutralise_frame(frame).to_csv(index=False)
+
+
+CSV_ROWS = 50_000  # rows made into text at a time by write_csv
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> Path:
+    """``csv_text(frame)`` written to ``path`` as store.atomic_write_text writes it, made and written CSV_ROWS rows
+    at a time: a table of a million rows is never held as one text (nor as its bytes)."""
+
+    def fill(handle: BinaryIO) -> None:
+        for start in range(0, max(len(frame), 1), CSV_ROWS):
+            part = neutralise_frame(frame.iloc[start : start + CSV_ROWS])
+            handle.write(part.to_csv(index=False, header=start == 0).encode("utf-8"))
+
+    return store._atomic_write(path, fill)
 
 
 def read_workspace_csv(path: Path, what: str) -> pd.DataFrame:

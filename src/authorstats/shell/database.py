@@ -66,8 +66,12 @@ def build_database(tables: Sequence[Table], path: Path) -> None:
             created.create(
                 table.columns, pk=table.pk, foreign_keys=list(table.foreign_keys), column_order=list(table.columns)
             )
-            if table.rows:
-                created.insert_all(table.rows, batch_size=1000)
+            insert = (
+                f"INSERT INTO [{table.name}] ({', '.join(f'[{c}]' for c in table.columns)}) "
+                f"VALUES ({', '.join('?' for _ in table.columns)})"
+            )
+            for batch in table.batches():  # rows as tuples, a batch at a time: never all of them at once
+                connection.executemany(insert, batch)
             if table.fts:
                 created.enable_fts(list(table.fts), tokenize="porter")
         db.index_foreign_keys()

@@ -165,7 +165,7 @@ def report_data(
     labels = config_files.load_labels(workspace.labels, prepared.taxonomy.names)
     with merge_progress(gathered.records, prepared.authors, bar) as advance:
         return compute_report(
-            gathered.records,
+            handed_over(gathered.records),
             roster=prepared.authors,
             taxonomy=prepared.taxonomy,
             years=prepared.window,
@@ -202,6 +202,14 @@ def run_report(
     left_out = reference_left_out(request.reference, bundled_roster=request.roster is None, window=prepared.window)
     result.warnings += [left_out] if left_out else []
     return result
+
+
+def handed_over(records: list[Publication]) -> Iterator[Publication]:
+    """The records, in order, each let go of by ``records`` as it is handed over: the report keeps only those it
+    counts (a million records read are not all held until the report is done)."""
+    records.reverse()
+    while records:
+        yield records.pop()
 
 
 @contextlib.contextmanager
@@ -283,14 +291,14 @@ def _save(
 ) -> ReportResult:
     from authorstats.render import analyses_markdown, analyses_page, comparison, html, markdown, page, pictures
     from authorstats.shell import database
-    from authorstats.shell.csv_files import csv_text
-    from authorstats.shell.page_templates import compiled_templates  # spreadsheet-safe: no cell runs as a formula
+    from authorstats.shell.csv_files import csv_text, write_csv  # spreadsheet-safe: no cell runs as a formula
+    from authorstats.shell.page_templates import compiled_templates
 
     generated = generation_time()  # before any work: a malformed SOURCE_DATE_EPOCH stops the run at once
     drawing = None if options.tables_only else _start_drawing(workspace, data, options, painting)
     written = [
-        store.atomic_write_text(workspace.processed / "publications.csv", csv_text(data.processed())),
-        store.atomic_write_text(workspace.processed / "duplicates.csv", csv_text(data.duplicates())),
+        write_csv(workspace.processed / "publications.csv", data.processed()),  # a million rows: in parts
+        write_csv(workspace.processed / "duplicates.csv", data.duplicates()),
         store.atomic_write_text(workspace.reports / "topic_counts.csv", csv_text(data.topic_counts)),
     ]
     written.append(database.save_database(workspace, data))  # authorstats.db: the same data for SQL and Datasette
