@@ -7,8 +7,9 @@ spec.py and docs/classifier.md; how the engine applies them quickly is in batch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from authorstats.classification import batch, parallel
 from authorstats.classification.spec import NOTHING, Classification, format_topics, normalise, words
@@ -31,6 +32,7 @@ __all__ = [
     "words",
 ]
 
+_T = TypeVar("_T")
 COLUMNS = ("topic", "score", "evidence", "topics", "confidence")  # what classify_frame adds
 _KINDS = (object, float, object, object, float)
 
@@ -46,9 +48,7 @@ class ResultTable:
     def cells(self) -> list[tuple[str, float, str, str, float]]:
         """The COLUMNS cells of each distinct result, as classify_frame writes them."""
         with batch.no_collection():  # results from the second process are new objects: a collection pass doubled this
-            return [
-                (r.topic, r.score, ";".join(r.evidence), format_topics(r.topics), r.confidence) for r in self.results
-            ]
+            return batch.cells(self.results)
 
 
 def classify(title: str, abstract: str = "", *, taxonomy: Taxonomy) -> Classification:
@@ -81,6 +81,24 @@ def classify_table(df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1) ->
     ``workers=2`` or more lets a large table be classified in two processes (parallel.py); the default
     starts none.
     """
+    distinct, codes = _classify_pairs(df, taxonomy, workers, parallel.classify)
+    return ResultTable(tuple(distinct), codes)
+
+
+def classify_cells(df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1) -> tuple[list[batch.Cells], np.ndarray]:
+    """``classify_table(df, taxonomy, workers=workers)``'s ``cells()`` and ``codes``, the cells made where the
+    titles are classified: in the :func:`parallel.persistent` workers when they are open, which format each
+    result they hand out again only once, and the results never cross the pipe."""
+    return _classify_pairs(df, taxonomy, workers, parallel.classify_cells)
+
+
+def _classify_pairs(
+    df: pd.DataFrame,
+    taxonomy: Taxonomy,
+    workers: int,
+    classify_distinct: Callable[[Taxonomy, list[str], list[str] | None, int], tuple[list[_T], Any]],
+) -> tuple[list[_T], np.ndarray]:
+    """``classify_distinct`` of each distinct (title, abstract) pair of ``df``, and the number of each row's."""
     import numpy as np
     import pandas as pd
 
@@ -95,7 +113,7 @@ def classify_table(df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1) ->
                 title_codes.astype(np.int64) * width + abstract_codes, use_na_sentinel=False
             )
             numbers = pairs.tolist()
-            distinct, result_of_pair = parallel.classify(
+            distinct, result_of_pair = classify_distinct(
                 taxonomy,
                 [title_values[p // width] for p in numbers],
                 [abstract_values[p % width] for p in numbers],
@@ -103,5 +121,5 @@ def classify_table(df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1) ->
             )
         else:
             pair_codes = title_codes
-            distinct, result_of_pair = parallel.classify(taxonomy, title_values.tolist(), None, workers)
-    return ResultTable(tuple(distinct), np.array(result_of_pair, dtype=np.int64)[pair_codes])
+            distinct, result_of_pair = classify_distinct(taxonomy, title_values.tolist(), None, workers)
+    return distinct, np.asarray(result_of_pair, dtype=np.int64)[pair_codes]

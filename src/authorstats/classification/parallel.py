@@ -84,6 +84,18 @@ def classify(
     return first + second, np.concatenate([codes, more_codes + len(first)])
 
 
+def classify_cells(
+    taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, workers: int
+) -> tuple[list[batch.Cells], Codes]:
+    """:func:`classify` with each distinct result as its cells (batch.cells): made in the :func:`persistent`
+    workers when they are open, so that the results themselves never cross the pipe."""
+    pool = _persistent.get(id(taxonomy))
+    if pool is not None and workers >= 2:
+        return pool.classify_cells(titles, abstracts)
+    distinct, codes = classify(taxonomy, titles, abstracts, workers)
+    return batch.index(taxonomy).cells(distinct), codes
+
+
 def _second_half(taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, send: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends this process
     answer: tuple[bool, object]
@@ -121,6 +133,20 @@ class _Pool:
     def classify(self, titles: list[str], abstracts: list[str] | None) -> tuple[list[Classification], Codes]:
         if len(titles) < PARALLEL_FROM // 10:  # a few titles: quicker here than sent away and back
             return numbered(batch.index(self.taxonomy).classify(titles, abstracts))
+        distinct, codes = self._share(titles, abstracts, False)
+        with batch.no_collection():
+            return list(map(Classification._make, distinct)), codes
+
+    def classify_cells(self, titles: list[str], abstracts: list[str] | None) -> tuple[list[batch.Cells], Codes]:
+        if len(titles) < PARALLEL_FROM // 10:
+            index = batch.index(self.taxonomy)
+            distinct, codes = numbered(index.classify(titles, abstracts))
+            return index.cells(distinct), codes
+        return self._share(titles, abstracts, True)
+
+    def _share(self, titles: list[str], abstracts: list[str] | None, cells: bool) -> tuple[list[Any], Codes]:
+        """Each distinct result of the titles (as a plain tuple, or as its cells) and the number of each title's,
+        from the workers classifying an equal part each."""
         if self.executor is None:
             self.executor = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -131,19 +157,18 @@ class _Pool:
         step = -(-len(titles) // self.workers)
         parts: list[Future[tuple[list[tuple[Any, ...]], Codes]]] = [
             self.executor.submit(
-                _classify_part, titles[at : at + step], None if abstracts is None else abstracts[at : at + step]
+                _classify_part, titles[at : at + step], None if abstracts is None else abstracts[at : at + step], cells
             )
             for at in range(0, len(titles), step)
         ]
         import numpy as np
 
-        distinct: list[Classification] = []
+        distinct: list[tuple[Any, ...]] = []
         codes: list[Codes] = []
         for part in parts:
             results, numbers = part.result()
             codes.append(numbers + len(distinct))
-            with batch.no_collection():
-                distinct += map(Classification._make, results)
+            distinct += results
         return distinct, np.concatenate(codes)
 
     def close(self, cancel: bool) -> None:
@@ -211,11 +236,12 @@ def _start_worker(taxonomy: Taxonomy, setup: Callable[..., object], setup_args: 
     _worker_taxonomy[:] = [taxonomy]
 
 
-def _classify_part(titles: list[str], abstracts: list[str] | None) -> tuple[list[tuple[Any, ...]], Codes]:
+def _classify_part(titles: list[str], abstracts: list[str] | None, cells: bool) -> tuple[list[tuple[Any, ...]], Codes]:
     """Each distinct result as a plain tuple (pickled five times quicker than the named tuple, whose pickling
-    calls Python code for each result; the parent makes them named tuples again), and the number of each title's.
-    """
+    calls Python code for each result; the parent makes them named tuples again) or as its cells, and the number of
+    each title's."""
+    index = batch.index(_worker_taxonomy[0])
     with batch.no_collection():
-        distinct, codes = numbered(batch.index(_worker_taxonomy[0]).classify(titles, abstracts))
-        plain = list(map(tuple, distinct))
+        distinct, codes = numbered(index.classify(titles, abstracts))
+        plain: list[tuple[Any, ...]] = index.cells(distinct) if cells else list(map(tuple, distinct))
     return plain, codes  # an array is sent as bytes: far quicker than a list of numbers

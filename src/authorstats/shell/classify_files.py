@@ -167,8 +167,8 @@ def classified(chunks: Iterable[Chunk], taxonomy: Taxonomy, workers: int) -> Ite
     from authorstats.classification import engine, parallel
 
     def classify(frame: pd.DataFrame) -> Added:
-        table = engine.classify_table(frame, taxonomy, workers=workers)
-        return engine.COLUMNS, table.cells(), table.codes
+        rows, codes = engine.classify_cells(frame, taxonomy, workers=workers)
+        return engine.COLUMNS, rows, codes
 
     if workers < 2:
         for chunk in chunks:
