@@ -117,6 +117,8 @@ class _Index:
         self.setting = frozenset(settings["setting_markers"])
         self.reset = frozenset(settings["reset_markers"])
         self.decay = functools.lru_cache(maxsize=None)(lambda rank: settings["decay"] ** rank)
+        # (top score, second score) -> confidence: scores have two decimals, so a few thousand pairs at most
+        self.confidences: dict[tuple[float, float], float] = {}
         self._start_afresh()
 
     def _start_afresh(self) -> None:
@@ -288,7 +290,7 @@ class _Index:
             keys = [_HEAD + key if colon in head else key for key, head in zip(keys, heads)]
         return keys
 
-    def matches(self, key: str, weighted: bool) -> list[_Match]:
+    def matches(self, key: str, weighted: bool, remember: bool = True) -> list[_Match]:
         """(topic index, value, matched text) of every match of a key, in title order.
 
         With ``weighted`` (a title), matches before a ':' get head_boost, and matches after a method or
@@ -320,7 +322,7 @@ class _Index:
         else:
             for symbol in key:
                 out += [(e[0], e[1] * 1.0 * 1.0, e[2]) for e in events[symbol] if type(e) is tuple]
-        if len(self.key_matches[weighted]) < _MEMO:
+        if remember and len(self.key_matches[weighted]) < _MEMO:
             self.key_matches[weighted][key] = out
         return out
 
@@ -361,8 +363,9 @@ class _Index:
             for i, key in zip(batch, keys):
                 result = known.get(key)
                 if result is None:
-                    result = self._score(self.matches(key, True))
-                    if len(known) < _KEY_MEMO:
+                    room = len(known) < _KEY_MEMO  # then its matches are not needed again: the result is kept
+                    result = self._score(self.matches(key, True, not room))
+                    if room:
                         known[key] = result
                 results[i] = result
             return
@@ -390,16 +393,16 @@ class _Index:
 
 def _batches(order: list[int], texts: list[str]) -> list[list[int]]:
     """``order`` cut into batches of at most _BATCH texts and _BATCH_CHARS characters (or one longer text)."""
+    ends = list(itertools.accumulate((len(texts[i]) for i in order), initial=0))  # characters before each text
     batches: list[list[int]] = []
-    batch: list[int] = []
-    size = 0
-    for i in order:
-        if batch and (len(batch) == _BATCH or size + len(texts[i]) > _BATCH_CHARS):
-            batches.append(batch)
-            batch, size = [], 0
-        batch.append(i)
-        size += len(texts[i])
-    return batches + [batch] if batch else batches
+    start = 0
+    while start < len(order):
+        # the most texts from start on that keep within _BATCH_CHARS characters, at least one, at most _BATCH
+        stop = bisect.bisect_right(ends, ends[start] + _BATCH_CHARS, start + 1) - 1
+        stop = min(max(stop, start + 1), start + _BATCH)
+        batches.append(order[start:stop])
+        start = stop
+    return batches
 
 
 def cells(results: Iterable[Classification]) -> list[Cells]:
@@ -464,6 +467,14 @@ def _score_matches(index: _Index, matches: list[_Match]) -> Classification:
     second = -scores[1][0] if len(scores) > 1 else 0.0
     found = per_topic[top_index]
     evidence = (found[0][2],) if len(found) == 1 else tuple(dict.fromkeys(m[2] for m in found))
-    return Classification(
-        names[top_index], top_score, evidence, kept, confidence(top_score, second, settings["strong_score"])
-    )
+    return Classification(names[top_index], top_score, evidence, kept, _confidence(index, top_score, second))
+
+
+def _confidence(index: _Index, top: float, second: float) -> float:
+    """spec.confidence, once per pair of scores."""
+    known = index.confidences.get((top, second))
+    if known is None:
+        known = confidence(top, second, index.settings["strong_score"])
+        if len(index.confidences) < _MEMO:
+            index.confidences[top, second] = known
+    return known
