@@ -142,15 +142,23 @@ class _Index:
         self.scored: dict[tuple[_Match, ...], Classification] = {}  # matches -> result
         # id of a result -> the result (held, so that its id stays its own) and its cells
         self.cell_memo: dict[int, tuple[Classification, Cells]] = {}
+        self.topic_texts: dict[tuple[tuple[str, float], ...], str] = {}  # topics -> as format_topics writes them
 
     def cells(self, results: Iterable[Classification]) -> list[Cells]:
         """:func:`cells` of each result, once per result object: the memos hand the same objects out again."""
         memo = self.cell_memo
+        texts = self.topic_texts
         out: list[Cells] = []
         for result in results:
             found = memo.get(id(result))
             if found is None:
-                found = (result, cells([result])[0])
+                topics = texts.get(result.topics)  # scores are never -0.0 or NaN, so equal ones are written alike
+                if topics is None:
+                    topics = format_topics(result.topics)
+                    if len(texts) < _MEMO:
+                        texts[result.topics] = topics
+                cell = (result.topic, result.score, ";".join(result.evidence), topics, result.confidence)
+                found = (result, cell)
                 if len(memo) < _KEY_MEMO:
                     memo[id(result)] = found
             out.append(found[1])
