@@ -81,7 +81,14 @@ def classify_table(df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1) ->
     ``workers=2`` or more lets a large table be classified in two processes (parallel.py); the default
     starts none.
     """
-    distinct, codes = _classify_pairs(df, taxonomy, workers, parallel.classify)
+
+    def now(
+        taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, workers: int
+    ) -> Callable[[], tuple[list[Classification], Any]]:
+        answer = parallel.classify(taxonomy, titles, abstracts, workers)
+        return lambda: answer
+
+    distinct, codes = _classify_pairs(df, taxonomy, workers, now)()
     return ResultTable(tuple(distinct), codes)
 
 
@@ -89,16 +96,26 @@ def classify_cells(df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1) ->
     """``classify_table(df, taxonomy, workers=workers)``'s ``cells()`` and ``codes``, the cells made where the
     titles are classified: in the :func:`parallel.persistent` workers when they are open, which format each
     result they hand out again only once, and the results never cross the pipe."""
-    return _classify_pairs(df, taxonomy, workers, parallel.classify_cells)
+    return start_classify_cells(df, taxonomy, workers=workers)()
+
+
+def start_classify_cells(
+    df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1
+) -> Callable[[], tuple[list[batch.Cells], np.ndarray]]:
+    """:func:`classify_cells`, begun: with the :func:`parallel.persistent` workers open, they are given the titles
+    now, and the call returned waits for them. A caller can so hand them the next table before it takes the last
+    one's cells, and they need not wait for it between tables."""
+    return _classify_pairs(df, taxonomy, workers, parallel.start_cells)
 
 
 def _classify_pairs(
     df: pd.DataFrame,
     taxonomy: Taxonomy,
     workers: int,
-    classify_distinct: Callable[[Taxonomy, list[str], list[str] | None, int], tuple[list[_T], Any]],
-) -> tuple[list[_T], np.ndarray]:
-    """``classify_distinct`` of each distinct (title, abstract) pair of ``df``, and the number of each row's."""
+    start: Callable[[Taxonomy, list[str], list[str] | None, int], Callable[[], tuple[list[_T], Any]]],
+) -> Callable[[], tuple[list[_T], np.ndarray]]:
+    """``start`` of each distinct (title, abstract) pair of ``df``; the call returned gives its distinct results and
+    the number of each row's."""
     import numpy as np
     import pandas as pd
 
@@ -113,7 +130,7 @@ def _classify_pairs(
                 title_codes.astype(np.int64) * width + abstract_codes, use_na_sentinel=False
             )
             numbers = pairs.tolist()
-            distinct, result_of_pair = classify_distinct(
+            finish = start(
                 taxonomy,
                 [title_values[p // width] for p in numbers],
                 [abstract_values[p % width] for p in numbers],
@@ -121,8 +138,14 @@ def _classify_pairs(
             )
         else:
             pair_codes = title_codes
-            distinct, result_of_pair = classify_distinct(taxonomy, title_values, None, workers)
-    return distinct, np.asarray(result_of_pair, dtype=np.int64)[pair_codes]
+            finish = start(taxonomy, title_values, None, workers)
+
+    def done() -> tuple[list[_T], np.ndarray]:
+        with batch.no_collection():
+            distinct, result_of_pair = finish()
+        return distinct, np.asarray(result_of_pair, dtype=np.int64)[pair_codes]
+
+    return done
 
 
 def _factorize(texts: pd.Series) -> tuple[np.ndarray, list[str]]:

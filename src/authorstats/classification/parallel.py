@@ -85,16 +85,18 @@ def classify(
     return first + second, np.concatenate([codes, more_codes + len(first)])
 
 
-def classify_cells(
+def start_cells(
     taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, workers: int
-) -> tuple[list[batch.Cells], Codes]:
-    """:func:`classify` with each distinct result as its cells (batch.cells): made in the :func:`persistent`
-    workers when they are open, so that the results themselves never cross the pipe."""
+) -> Callable[[], tuple[list[batch.Cells], Codes]]:
+    """:func:`classify` with each distinct result as its cells (batch.cells), begun: the :func:`persistent` workers,
+    when they are open, are given the titles now and make the cells (so the results never cross the pipe), and the
+    call returned waits for them; otherwise the work is done here and now."""
     pool = _persistent.get(id(taxonomy))
     if pool is not None and workers >= 2:
-        return pool.classify_cells(titles, abstracts)
+        return pool.start_cells(titles, abstracts)
     distinct, codes = classify(taxonomy, titles, abstracts, workers)
-    return batch.index(taxonomy).cells(distinct), codes
+    answer = batch.index(taxonomy).cells(distinct), codes
+    return lambda: answer
 
 
 def _second_half(taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, send: Connection) -> None:
@@ -134,20 +136,25 @@ class _Pool:
     def classify(self, titles: list[str], abstracts: list[str] | None) -> tuple[list[Classification], Codes]:
         if len(titles) < PARALLEL_FROM // 10:  # a few titles: quicker here than sent away and back
             return numbered(batch.index(self.taxonomy).classify(titles, abstracts))
-        distinct, codes = self._share(titles, abstracts, False)
+        distinct, codes = self._share(titles, abstracts, False)()
         with batch.no_collection():
             return list(map(Classification._make, distinct)), codes
 
-    def classify_cells(self, titles: list[str], abstracts: list[str] | None) -> tuple[list[batch.Cells], Codes]:
+    def start_cells(
+        self, titles: list[str], abstracts: list[str] | None
+    ) -> Callable[[], tuple[list[batch.Cells], Codes]]:
         if len(titles) < PARALLEL_FROM // 10:
             index = batch.index(self.taxonomy)
             distinct, codes = numbered(index.classify(titles, abstracts))
-            return index.cells(distinct), codes
+            answer = index.cells(distinct), codes
+            return lambda: answer
         return self._share(titles, abstracts, True)
 
-    def _share(self, titles: list[str], abstracts: list[str] | None, cells: bool) -> tuple[list[Any], Codes]:
-        """Each distinct result of the titles (as a plain tuple, or as its cells) and the number of each title's,
-        from the workers classifying an equal part each."""
+    def _share(
+        self, titles: list[str], abstracts: list[str] | None, cells: bool
+    ) -> Callable[[], tuple[list[Any], Codes]]:
+        """The titles handed to the workers, an equal part each; the call returned waits for each distinct result
+        (as a plain tuple, or as its cells) and the number of each title's."""
         if self.executor is None:
             self.executor = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -162,15 +169,19 @@ class _Pool:
             )
             for at in range(0, len(titles), step)
         ]
-        import numpy as np
 
-        distinct: list[tuple[Any, ...]] = []
-        codes: list[Codes] = []
-        for part in parts:
-            results, numbers = part.result()
-            codes.append(numbers + len(distinct))
-            distinct += results
-        return distinct, np.concatenate(codes)
+        def collect() -> tuple[list[Any], Codes]:
+            import numpy as np
+
+            distinct: list[tuple[Any, ...]] = []
+            codes: list[Codes] = []
+            for part in parts:
+                results, numbers = part.result()
+                codes.append(numbers + len(distinct))
+                distinct += results
+            return distinct, np.concatenate(codes)
+
+        return collect
 
     def close(self, cancel: bool) -> None:
         if self.executor is None:

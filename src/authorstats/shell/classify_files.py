@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
+    from authorstats.classification.batch import Cells
     from authorstats.config.taxonomy import Taxonomy
 
     # A chunk's classification as csv_writer's ``added`` columns: their names (engine.COLUMNS), the distinct
@@ -158,45 +159,32 @@ def _parquet_chunks(path: Path, rows: int) -> Iterator[Chunk]:
 def classified(chunks: Iterable[Chunk], taxonomy: Taxonomy, workers: int) -> Iterator[tuple[Chunk, Added]]:
     """Each chunk with its classification as csv_writer's ``added`` columns: (names, distinct rows, codes).
 
-    With ``workers`` of 2 or more, worker processes started once classify every chunk's titles, and the next
-    chunk is read and handed to them before the last one is given to the caller to write: reading, classifying
-    and writing overlap. The results are the same as one chunk after the other in one process.
+    With ``workers`` of 2 or more, worker processes started once classify every chunk's titles, and each chunk is
+    handed to them as soon as it is read, before the last one's cells are taken and given to the caller to write:
+    reading, classifying and writing overlap, and the workers find the next chunk waiting when they finish one.
+    The results are the same as one chunk after the other in one process.
     """
-    from concurrent.futures import Future, ThreadPoolExecutor
-
     from authorstats.classification import engine, parallel
-
-    def classify(frame: pd.DataFrame) -> Added:
-        rows, codes = engine.classify_cells(frame, taxonomy, workers=workers)
-        return engine.COLUMNS, rows, codes
 
     if workers < 2:
         for chunk in chunks:
-            yield chunk, classify(chunk.frame)
+            rows, codes = engine.classify_cells(chunk.frame, taxonomy, workers=workers)
+            yield chunk, (engine.COLUMNS, rows, codes)
         return
-    # one thread waits for the workers (and turns their results into cells) while this one reads and writes
     import os
 
     from authorstats.shell import processes
 
-    # the workers are ended before the thread is waited for: on an error or Ctrl-C that thread may be waiting for
-    # them, and their ending is what frees it
-    with (
-        ThreadPoolExecutor(1, thread_name_prefix="classify") as waiting,
-        parallel.persistent(taxonomy, workers, processes.start_worker, (os.getpid(),)),
-    ):
-        last: tuple[Chunk, Future[Added]] | None = None
-        try:
-            for chunk in chunks:
-                started = waiting.submit(classify, chunk.frame)
-                if last is not None:
-                    yield last[0], last[1].result()
-                last = (chunk, started)
+    # on an error or Ctrl-C the block ends the workers at once, and with them the chunks they were given
+    with parallel.persistent(taxonomy, workers, processes.start_worker, (os.getpid(),)):
+        last: tuple[Chunk, Callable[[], tuple[list[Cells], np.ndarray]]] | None = None
+        for chunk in chunks:
+            started = engine.start_classify_cells(chunk.frame, taxonomy, workers=workers)
             if last is not None:
-                yield last[0], last[1].result()
-        finally:  # a bad row further on, an error or Ctrl-C: the chunk being classified is not wanted
-            if last is not None:
-                last[1].cancel()
+                yield last[0], (engine.COLUMNS, *last[1]())
+            last = (chunk, started)
+        if last is not None:
+            yield last[0], (engine.COLUMNS, *last[1]())
 
 
 def write(output: Path | None, parts: Iterable[tuple[Chunk, Added]]) -> None:
