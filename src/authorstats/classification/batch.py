@@ -12,19 +12,10 @@ import functools
 import gc
 import itertools
 import re
-from collections.abc import Iterable, Iterator
-from typing import TypeAlias
+from collections.abc import Iterator
 
-from authorstats.classification.spec import (
-    ABSTRACT,
-    HINTED,
-    NOTHING,
-    Classification,
-    confidence,
-    format_topics,
-    normalise,
-    words,
-)
+from authorstats.classification.cells import CellMemo
+from authorstats.classification.spec import ABSTRACT, HINTED, NOTHING, Classification, confidence, normalise, words
 from authorstats.config.taxonomy import Taxonomy, literal_prefix
 from authorstats.errors import BadInputError
 
@@ -45,7 +36,6 @@ _MEMO = 50_000  # bound on each memo of results: about 1 kB per title over the t
 # so it can hold every key of a million titles (230,000: 0.6 s of CPU less there than with _MEMO, 60 MB more)
 _KEY_MEMO = 250_000
 
-Cells: TypeAlias = tuple[str, float, str, str, float]  # a result as engine.COLUMNS writes it
 _Match = tuple[int, float, str]  # (topic index, value or weight, matched text)
 _Event = int | _Match  # a marker kind (_COLON, ...) or a match
 _Start = tuple[
@@ -140,29 +130,7 @@ class _Index:
             {},
         )  # [weighted] key -> its matches
         self.scored: dict[tuple[_Match, ...], Classification] = {}  # matches -> result
-        # id of a result -> the result (held, so that its id stays its own) and its cells
-        self.cell_memo: dict[int, tuple[Classification, Cells]] = {}
-        self.topic_texts: dict[tuple[tuple[str, float], ...], str] = {}  # topics -> as format_topics writes them
-
-    def cells(self, results: Iterable[Classification]) -> list[Cells]:
-        """:func:`cells` of each result, once per result object: the memos hand the same objects out again."""
-        memo = self.cell_memo
-        texts = self.topic_texts
-        out: list[Cells] = []
-        for result in results:
-            found = memo.get(id(result))
-            if found is None:
-                topics = texts.get(result.topics)  # scores are never -0.0 or NaN, so equal ones are written alike
-                if topics is None:
-                    topics = format_topics(result.topics)
-                    if len(texts) < _MEMO:
-                        texts[result.topics] = topics
-                cell = (result.topic, result.score, ";".join(result.evidence), topics, result.confidence)
-                found = (result, cell)
-                if len(memo) < _KEY_MEMO:
-                    memo[id(result)] = found
-            out.append(found[1])
-        return out
+        self.cells = CellMemo(_KEY_MEMO, _MEMO).cells  # the cells of each result handed out (cells.py)
 
     def entry(self, token: str) -> _Entry:
         """(terms that can start at this word, longest first; ids of the word regexes it matches; marker kind)."""
@@ -411,12 +379,6 @@ def _batches(order: list[int], texts: list[str]) -> list[list[int]]:
         batches.append(order[start:stop])
         start = stop
     return batches
-
-
-def cells(results: Iterable[Classification]) -> list[Cells]:
-    """The COLUMNS cells of each result: topic, score, evidence joined by ';', topics as format_topics writes them,
-    confidence."""
-    return [(r.topic, r.score, ";".join(r.evidence), format_topics(r.topics), r.confidence) for r in results]
 
 
 @contextlib.contextmanager

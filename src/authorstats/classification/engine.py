@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from authorstats.classification import batch, parallel
+from authorstats.classification import cells as result_cells
 from authorstats.classification.spec import NOTHING, Classification, format_topics, normalise, words
 from authorstats.config.taxonomy import Taxonomy
 
@@ -48,7 +49,7 @@ class ResultTable:
     def cells(self) -> list[tuple[str, float, str, str, float]]:
         """The COLUMNS cells of each distinct result, as classify_frame writes them."""
         with batch.no_collection():  # results from the second process are new objects: a collection pass doubled this
-            return batch.cells(self.results)
+            return result_cells.cells(self.results)
 
 
 def classify(title: str, abstract: str = "", *, taxonomy: Taxonomy) -> Classification:
@@ -92,7 +93,9 @@ def classify_table(df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1) ->
     return ResultTable(tuple(distinct), codes)
 
 
-def classify_cells(df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1) -> tuple[list[batch.Cells], np.ndarray]:
+def classify_cells(
+    df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1
+) -> tuple[list[result_cells.Cells], np.ndarray]:
     """``classify_table(df, taxonomy, workers=workers)``'s ``cells()`` and ``codes``, the cells made where the
     titles are classified: in the :func:`parallel.persistent` workers when they are open, which format each
     result they hand out again only once, and the results never cross the pipe."""
@@ -101,7 +104,7 @@ def classify_cells(df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1) ->
 
 def start_classify_cells(
     df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1
-) -> Callable[[], tuple[list[batch.Cells], np.ndarray]]:
+) -> Callable[[], tuple[list[result_cells.Cells], np.ndarray]]:
     """:func:`classify_cells`, begun: with the :func:`parallel.persistent` workers open, they are given the titles
     now, and the call returned waits for them. A caller can so hand them the next table before it takes the last
     one's cells, and they need not wait for it between tables."""

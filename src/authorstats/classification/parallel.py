@@ -27,6 +27,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from authorstats.classification import batch
+from authorstats.classification.cells import Cells
 from authorstats.classification.spec import Classification
 from authorstats.config.taxonomy import Taxonomy
 
@@ -87,8 +88,8 @@ def classify(
 
 def start_cells(
     taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, workers: int
-) -> Callable[[], tuple[list[batch.Cells], Codes]]:
-    """:func:`classify` with each distinct result as its cells (batch.cells), begun: the :func:`persistent` workers,
+) -> Callable[[], tuple[list[Cells], Codes]]:
+    """:func:`classify` with each distinct result as its cells (cells.py), begun: the :func:`persistent` workers,
     when they are open, are given the titles now and make the cells (so the results never cross the pipe), and the
     call returned waits for them; otherwise the work is done here and now."""
     pool = _persistent.get(id(taxonomy))
@@ -140,9 +141,7 @@ class _Pool:
         with batch.no_collection():
             return list(map(Classification._make, distinct)), codes
 
-    def start_cells(
-        self, titles: list[str], abstracts: list[str] | None
-    ) -> Callable[[], tuple[list[batch.Cells], Codes]]:
+    def start_cells(self, titles: list[str], abstracts: list[str] | None) -> Callable[[], tuple[list[Cells], Codes]]:
         if len(titles) < PARALLEL_FROM // 10:
             index = batch.index(self.taxonomy)
             distinct, codes = numbered(index.classify(titles, abstracts))
