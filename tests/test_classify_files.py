@@ -15,6 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from authorstats.classification import engine
@@ -206,3 +208,56 @@ def test_a_bad_row_further_on_ends_the_persistent_workers_and_keeps_the_output(t
     assert out.read_text(encoding="utf-8") == "the previous result\n"
     assert parallel._persistent == {} and len(started) == 2
     assert all(process.exitcode is not None for process in started)  # ended, not left running
+
+
+def _chunks_or_error(path: Path, rows: int) -> tuple[list[tuple[list[str], list[list[str]], list[int], str]], str]:
+    """What classify_files reads from a CSV: each chunk's names, cells, index and column types, then the error."""
+    given = []
+    try:
+        for chunk in classify_files._csv_chunks(path, rows):
+            frame = chunk.frame
+            cells = frame.astype(object).where(frame.notna(), None).values.tolist()
+            given.append((list(frame.columns), cells, list(frame.index), str(list(frame.dtypes))))
+    except BadInputError as error:
+        return given, str(error)
+    return given, ""
+
+
+CSV_EDGES = [
+    "title,year\na,1\n   \nb,2\n",  # a line of spaces: pandas skips it
+    "title,year\na\nb,2\n",  # a row of fewer fields
+    "title,year\na,1,x\n",  # a row of more fields
+    'title,year\n",1\n',  # a quote never closed
+    '\ufefftitle,year\r\na,1\r\n\r\n"b\r\nc",2',  # a byte-order mark, CRLF, a blank line, a break in quotes
+    "title,title\na,b\n",  # a repeated name
+    "title,\na,b\n",  # an empty name
+    "year\n2021\n",  # no title column
+    "title,year\n",  # a header and no rows
+    "",  # nothing at all
+]
+
+
+@pytest.mark.parametrize("text", CSV_EDGES)
+@pytest.mark.parametrize("rows", [1, 2, 100])
+def test_pyarrow_reads_a_csv_as_pandas_does_or_leaves_it_to_pandas(tmp_path, monkeypatch, text, rows):
+    path = tmp_path / "titles.csv"
+    path.write_bytes(text.encode("utf-8") + b"\nx,\xff\n" * ("b,2" in text))  # and bytes that are not UTF-8
+    fast = _chunks_or_error(path, rows)
+    monkeypatch.setattr(classify_files, "_arrow_csv_chunks", _no_arrow)  # as without pyarrow
+    assert fast == _chunks_or_error(path, rows)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='ab ,"\n\r\t=', max_size=40), st.integers(1, 3))
+def test_any_csv_text_is_read_as_pandas_reads_it(tmp_path_factory, body, rows):
+    path = tmp_path_factory.mktemp("csv") / "titles.csv"
+    path.write_text("title,year\n" + body, encoding="utf-8", newline="")
+    fast = _chunks_or_error(path, rows)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(classify_files, "_arrow_csv_chunks", _no_arrow)  # as without pyarrow
+        assert fast == _chunks_or_error(path, rows)
+
+
+def _no_arrow(*args):
+    raise classify_files._ArrowCannot

@@ -315,12 +315,12 @@ from authorstats.cli import app
 parallel.PARALLEL_FROM = 10  # the small file's chunks go to the persistent workers
 real = parallel._classify_part
 
-def slow(titles, abstracts):
+def slow(*part):
     with open({marker!r} + f".{{os.getpid()}}", "w") as note:
         note.write(str(os.getpid()))
     os.replace({marker!r} + f".{{os.getpid()}}", {marker!r})
     time.sleep(60)  # a worker busy with its part until SIGTERM ends the run
-    return real(titles, abstracts)
+    return real(*part)
 
 parallel._classify_part = slow
 app(["classify", {titles!r}, "-o", {output!r}])

@@ -62,6 +62,19 @@ def test_text_and_float_columns_are_written_as_to_csv_writes_them(tmp_path):
         assert path.read_bytes() == frame.to_csv(index=False).encode("utf-8")
 
 
+@pytest.mark.parametrize("arrow", [True, False])
+def test_the_arrow_and_the_python_encoders_write_the_same_bytes(monkeypatch, arrow):
+    if not arrow:  # as without pyarrow installed
+        monkeypatch.setattr(csv_writer, "_arrow_encoder", lambda: None)
+    hostile = TRICKY.assign(note=["=1+2", "'-x", "@a,b", "\tx", "''+y", "plain", "-", None])
+    rows = [("=Other", 1.5, 'a "b"'), ("RL", -0.0, "")]
+    added = (["topic", "score2", "evidence"], rows, [0, 1] * 4)
+    expected = neutralise_frame(hostile.assign(topic=["=Other", "RL"] * 4, score2=[1.5, -0.0] * 4))
+    expected = expected.assign(evidence=['a "b"', ""] * 4).to_csv(index=False).encode("utf-8")
+    for frame in (hostile, hostile.astype({"title": "str", "note": "str"})):
+        assert b"".join(csv_writer._csv_chunks(frame, added, rows=3)) == expected
+
+
 def test_rows_are_streamed_in_chunks_that_add_up_to_to_csv():
     chunks = list(csv_writer._csv_chunks(TRICKY, rows=3))
     assert len(chunks) == 1 + 3  # the header, then 8 rows in threes

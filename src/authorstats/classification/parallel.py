@@ -16,26 +16,31 @@ while they work.
 
 from __future__ import annotations
 
-import array
 import contextlib
+import gc
 import multiprocessing
 import signal
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from authorstats.classification import batch
+from authorstats.classification.cells import Cells
 from authorstats.classification.spec import Classification
 from authorstats.config.taxonomy import Taxonomy
 
+if TYPE_CHECKING:
+    import numpy as np
+
 PARALLEL_FROM = 50_000
+Codes: TypeAlias = "np.ndarray[Any, np.dtype[np.int64]]"  # for each title, the number of its result
 
 
 def classify(
     taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, workers: int
-) -> tuple[list[Classification], list[int]]:
+) -> tuple[list[Classification], Codes]:
     """Each distinct result once and the number of each title's result, from one or two processes (or from the
     :func:`persistent` workers open for ``taxonomy``)."""
     pool = _persistent.get(id(taxonomy))
@@ -75,8 +80,24 @@ def classify(
             child.terminate()
     if not done:
         raise answer
+    import numpy as np
+
     second, more_codes = answer
-    return first + second, codes + [len(first) + c for c in more_codes]
+    return first + second, np.concatenate([codes, more_codes + len(first)])
+
+
+def start_cells(
+    taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, workers: int
+) -> Callable[[], tuple[list[Cells], Codes]]:
+    """:func:`classify` with each distinct result as its cells (cells.py), begun: the :func:`persistent` workers,
+    when they are open, are given the titles now and make the cells (so the results never cross the pipe), and the
+    call returned waits for them; otherwise the work is done here and now."""
+    pool = _persistent.get(id(taxonomy))
+    if pool is not None and workers >= 2:
+        return pool.start_cells(titles, abstracts)
+    distinct, codes = classify(taxonomy, titles, abstracts, workers)
+    answer = batch.index(taxonomy).cells(distinct), codes
+    return lambda: answer
 
 
 def _second_half(taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, send: Connection) -> None:
@@ -85,22 +106,22 @@ def _second_half(taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | N
     try:
         with batch.no_collection():
             distinct, codes = numbered(batch.index(taxonomy).classify(titles, abstracts))
-        answer = (True, (distinct, array.array("i", codes)))  # sent as bytes: far quicker than a list of numbers
+        answer = (True, (distinct, codes))  # an array is sent as bytes: far quicker than a list of numbers
     except Exception as error:  # noqa: BLE001  (handed to the parent, which raises it)
         answer = (False, error)
     send.send(answer)
     send.close()
 
 
-def numbered(results: list[Classification]) -> tuple[list[Classification], list[int]]:
-    """Each distinct result once (titles with the same key share one result object), and the number of each."""
-    numbers: dict[int, int] = {}
-    distinct: list[Classification] = []
-    for result in results:
-        if id(result) not in numbers:
-            numbers[id(result)] = len(distinct)
-            distinct.append(result)
-    return distinct, [numbers[id(result)] for result in results]
+def numbered(results: list[Classification]) -> tuple[list[Classification], Codes]:
+    """Each distinct result once, in the order first met (titles with the same key share one result object), and
+    the number of each; the objects are told apart by identity, which numpy factorises far quicker than a dict."""
+    import numpy as np
+    import pandas as pd
+
+    codes, _ = pd.factorize(np.fromiter(map(id, results), dtype=np.int64, count=len(results)))
+    first = np.unique(codes, return_index=True)[1]  # the row where each number is first met
+    return [results[i] for i in first.tolist()], codes.astype(np.int64, copy=False)
 
 
 class _Pool:
@@ -113,9 +134,26 @@ class _Pool:
         self.setup = setup
         self.executor: ProcessPoolExecutor | None = None
 
-    def classify(self, titles: list[str], abstracts: list[str] | None) -> tuple[list[Classification], list[int]]:
+    def classify(self, titles: list[str], abstracts: list[str] | None) -> tuple[list[Classification], Codes]:
         if len(titles) < PARALLEL_FROM // 10:  # a few titles: quicker here than sent away and back
             return numbered(batch.index(self.taxonomy).classify(titles, abstracts))
+        distinct, codes = self._share(titles, abstracts, False)()
+        with batch.no_collection():
+            return list(map(Classification._make, distinct)), codes
+
+    def start_cells(self, titles: list[str], abstracts: list[str] | None) -> Callable[[], tuple[list[Cells], Codes]]:
+        if len(titles) < PARALLEL_FROM // 10:
+            index = batch.index(self.taxonomy)
+            distinct, codes = numbered(index.classify(titles, abstracts))
+            answer = index.cells(distinct), codes
+            return lambda: answer
+        return self._share(titles, abstracts, True)
+
+    def _share(
+        self, titles: list[str], abstracts: list[str] | None, cells: bool
+    ) -> Callable[[], tuple[list[Any], Codes]]:
+        """The titles handed to the workers, an equal part each; the call returned waits for each distinct result
+        (as a plain tuple, or as its cells) and the number of each title's."""
         if self.executor is None:
             self.executor = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -124,21 +162,25 @@ class _Pool:
                 initargs=(self.taxonomy, *self.setup),
             )
         step = -(-len(titles) // self.workers)
-        parts: list[Future[tuple[list[tuple[Any, ...]], array.array[int]]]] = [
+        parts: list[Future[tuple[list[tuple[Any, ...]], Codes]]] = [
             self.executor.submit(
-                _classify_part, titles[at : at + step], None if abstracts is None else abstracts[at : at + step]
+                _classify_part, titles[at : at + step], None if abstracts is None else abstracts[at : at + step], cells
             )
             for at in range(0, len(titles), step)
         ]
-        distinct: list[Classification] = []
-        codes: list[int] = []
-        for part in parts:
-            results, numbers = part.result()
-            offset = len(distinct)
-            with batch.no_collection():
-                distinct += map(Classification._make, results)
-            codes += [offset + n for n in numbers] if offset else numbers.tolist()
-        return distinct, codes
+
+        def collect() -> tuple[list[Any], Codes]:
+            import numpy as np
+
+            distinct: list[tuple[Any, ...]] = []
+            codes: list[Codes] = []
+            for part in parts:
+                results, numbers = part.result()
+                codes.append(numbers + len(distinct))
+                distinct += results
+            return distinct, np.concatenate(codes)
+
+        return collect
 
     def close(self, cancel: bool) -> None:
         if self.executor is None:
@@ -205,11 +247,15 @@ def _start_worker(taxonomy: Taxonomy, setup: Callable[..., object], setup_args: 
     _worker_taxonomy[:] = [taxonomy]
 
 
-def _classify_part(titles: list[str], abstracts: list[str] | None) -> tuple[list[tuple[Any, ...]], array.array[int]]:
+def _classify_part(titles: list[str], abstracts: list[str] | None, cells: bool) -> tuple[list[tuple[Any, ...]], Codes]:
     """Each distinct result as a plain tuple (pickled five times quicker than the named tuple, whose pickling
-    calls Python code for each result; the parent makes them named tuples again), and the number of each title's.
-    """
+    calls Python code for each result; the parent makes them named tuples again) or as its cells, and the number of
+    each title's."""
+    index = batch.index(_worker_taxonomy[0])
     with batch.no_collection():
-        distinct, codes = numbered(batch.index(_worker_taxonomy[0]).classify(titles, abstracts))
-        plain = list(map(tuple, distinct))
-    return plain, array.array("i", codes)  # sent as bytes: far quicker than a list of numbers
+        distinct, codes = numbered(index.classify(titles, abstracts))
+        plain: list[tuple[Any, ...]] = index.cells(distinct) if cells else list(map(tuple, distinct))
+        # what is alive now (mostly the memos, which make no cycles) is left out of later collections: walking it
+        # after each part cost a tenth of a worker's time
+        gc.freeze()
+    return plain, codes  # an array is sent as bytes: far quicker than a list of numbers

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
+    from authorstats.classification.cells import Cells
     from authorstats.config.taxonomy import Taxonomy
 
     # A chunk's classification as csv_writer's ``added`` columns: their names (engine.COLUMNS), the distinct
@@ -115,10 +116,117 @@ def _drop(chunk: Chunk, names: Iterable[str]) -> None:
 
 
 def _csv_chunks(path: Path, rows: int) -> Iterator[Chunk]:
+    """The CSV's chunks as csv_files.read_csv_chunks reads them (pandas' parser), but parsed by pyarrow's where it is
+    installed, at a third of the CPU: a file pyarrow reads otherwise than pandas (a row of fewer fields, a line of
+    spaces, bytes that are not UTF-8, ...) makes it fail, and pandas reads the file from the first row not given
+    yet, with its own rules and errors."""
     from authorstats.shell.csv_files import read_csv_chunks
 
-    for frame in read_csv_chunks(path, WHAT, ["title"], rows):
-        yield Chunk(frame)
+    given = 0
+    try:
+        for frame in _arrow_csv_chunks(path, rows):
+            given += 1
+            yield Chunk(frame)
+    except _ArrowCannot:
+        pass
+    else:
+        return
+    for number, frame in enumerate(read_csv_chunks(path, WHAT, ["title"], rows)):
+        if number >= given:  # the chunks given hold ``rows`` rows each, as pandas' do
+            yield Chunk(frame)
+
+
+class _ArrowCannot(Exception):
+    """pyarrow is missing, or reads the file otherwise than pandas would."""
+
+
+def _arrow_csv_chunks(path: Path, rows: int) -> Iterator[pd.DataFrame]:
+    """Chunks of ``rows`` rows (the last one shorter) as pandas' read_csv_chunks gives them, parsed by pyarrow."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+    except ImportError:
+        raise _ArrowCannot from None
+    if _has_lone_carriage_return(path):
+        raise _ArrowCannot  # pandas reads a lone carriage return in ways of its own
+    try:
+        with pcsv.open_csv(path) as first:  # the column names (pyarrow guesses the types from the first rows)
+            names = first.schema.names
+        if "title" not in names or len(set(names)) < len(names) or "" in names or len(names) < 2:
+            # pandas' own messages, its names for repeated and empty ones, and in one column, its lines of spaces
+            raise _ArrowCannot
+        reader = pcsv.open_csv(
+            path,
+            read_options=pcsv.ReadOptions(use_threads=False),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowException, OSError, ValueError):
+        raise _ArrowCannot from None
+    held: list[pa.RecordBatch] = []
+    count = start = 0
+    last: str | None = None  # the last cell read
+    with reader:
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except (pa.ArrowException, OSError, ValueError):
+                raise _ArrowCannot from None
+            held.append(batch)
+            count += batch.num_rows
+            if batch.num_rows:
+                last = batch.column(batch.num_columns - 1)[batch.num_rows - 1].as_py()
+            while count > rows:  # a chunk is given once a row follows it: the last one is checked first
+                table = pa.Table.from_batches(held)
+                yield _frame(table.slice(0, rows), start)
+                start += rows
+                rest = table.slice(rows)
+                held, count = rest.to_batches(), rest.num_rows
+    if last is not None and _open_quote_at_end(path, last):
+        raise _ArrowCannot  # pyarrow takes a quote never closed for a cell running to the end; pandas refuses it
+    # the rest (a file of a header and no rows is one chunk of no rows)
+    yield _frame(pa.Table.from_batches(held, schema=reader.schema), start)
+
+
+def _has_lone_carriage_return(path: Path) -> bool:
+    """Whether the file has a carriage return that is not followed by a line feed (one of CRLF is fine)."""
+    try:
+        with open(path, "rb") as handle:
+            carried = b""
+            for block in iter(lambda: handle.read(1 << 24), b""):
+                block = carried + block
+                carried = b"\r" if block.endswith(b"\r") else b""  # its line feed may start the next block
+                block = block[: len(block) - len(carried)]
+                if block.count(b"\r") != block.count(b"\r\n"):
+                    return True
+            return carried != b""
+    except OSError:
+        return False  # pandas says what is wrong
+
+
+def _open_quote_at_end(path: Path, last: str) -> bool:
+    """Whether the file may end inside a quoted cell whose text is ``last``: it ends with a quote and that text
+    (its quotes doubled) and no closing quote."""
+    import os
+
+    tail = ('"' + last.replace('"', '""')).encode("utf-8")
+    with open(path, "rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        handle.seek(max(size - len(tail), 0))
+        return handle.read() == tail
+
+
+def _frame(table: pa.Table, start: int) -> pd.DataFrame:
+    """Text columns as pandas' read_csv gives them, numbered on from ``start`` as its chunks are."""
+    import pandas as pd
+
+    frame = table.to_pandas()
+    frame.index = pd.RangeIndex(start, start + len(frame))
+    return frame
 
 
 def _parquet_chunks(path: Path, rows: int) -> Iterator[Chunk]:
@@ -158,45 +266,32 @@ def _parquet_chunks(path: Path, rows: int) -> Iterator[Chunk]:
 def classified(chunks: Iterable[Chunk], taxonomy: Taxonomy, workers: int) -> Iterator[tuple[Chunk, Added]]:
     """Each chunk with its classification as csv_writer's ``added`` columns: (names, distinct rows, codes).
 
-    With ``workers`` of 2 or more, worker processes started once classify every chunk's titles, and the next
-    chunk is read and handed to them before the last one is given to the caller to write: reading, classifying
-    and writing overlap. The results are the same as one chunk after the other in one process.
+    With ``workers`` of 2 or more, worker processes started once classify every chunk's titles, and each chunk is
+    handed to them as soon as it is read, before the last one's cells are taken and given to the caller to write:
+    reading, classifying and writing overlap, and the workers find the next chunk waiting when they finish one.
+    The results are the same as one chunk after the other in one process.
     """
-    from concurrent.futures import Future, ThreadPoolExecutor
-
     from authorstats.classification import engine, parallel
-
-    def classify(frame: pd.DataFrame) -> Added:
-        table = engine.classify_table(frame, taxonomy, workers=workers)
-        return engine.COLUMNS, table.cells(), table.codes
 
     if workers < 2:
         for chunk in chunks:
-            yield chunk, classify(chunk.frame)
+            rows, codes = engine.classify_cells(chunk.frame, taxonomy, workers=workers)
+            yield chunk, (engine.COLUMNS, rows, codes)
         return
-    # one thread waits for the workers (and turns their results into cells) while this one reads and writes
     import os
 
     from authorstats.shell import processes
 
-    # the workers are ended before the thread is waited for: on an error or Ctrl-C that thread may be waiting for
-    # them, and their ending is what frees it
-    with (
-        ThreadPoolExecutor(1, thread_name_prefix="classify") as waiting,
-        parallel.persistent(taxonomy, workers, processes.start_worker, (os.getpid(),)),
-    ):
-        last: tuple[Chunk, Future[Added]] | None = None
-        try:
-            for chunk in chunks:
-                started = waiting.submit(classify, chunk.frame)
-                if last is not None:
-                    yield last[0], last[1].result()
-                last = (chunk, started)
+    # on an error or Ctrl-C the block ends the workers at once, and with them the chunks they were given
+    with parallel.persistent(taxonomy, workers, processes.start_worker, (os.getpid(),)):
+        last: tuple[Chunk, Callable[[], tuple[list[Cells], np.ndarray]]] | None = None
+        for chunk in chunks:
+            started = engine.start_classify_cells(chunk.frame, taxonomy, workers=workers)
             if last is not None:
-                yield last[0], last[1].result()
-        finally:  # a bad row further on, an error or Ctrl-C: the chunk being classified is not wanted
-            if last is not None:
-                last[1].cancel()
+                yield last[0], (engine.COLUMNS, *last[1]())
+            last = (chunk, started)
+        if last is not None:
+            yield last[0], (engine.COLUMNS, *last[1]())
 
 
 def write(output: Path | None, parts: Iterable[tuple[Chunk, Added]]) -> None:

@@ -1,0 +1,48 @@
+"""Results as the cells of classify's five added columns (engine.COLUMNS): topic, score, evidence, topics, confidence.
+
+A million-title table has hundreds of thousands of results, many of them the same objects (the engine's memos hand a
+result out again for each title of the same key), so a :class:`CellMemo` formats each object once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeAlias
+
+from authorstats.classification.spec import Classification, format_topics
+
+Cells: TypeAlias = tuple[str, float, str, str, float]  # a result as engine.COLUMNS writes it
+
+
+def cells(results: Iterable[Classification]) -> list[Cells]:
+    """The COLUMNS cells of each result: topic, score, evidence joined by ';', topics as format_topics writes them,
+    confidence."""
+    return [(r.topic, r.score, ";".join(r.evidence), format_topics(r.topics), r.confidence) for r in results]
+
+
+class CellMemo:
+    """:func:`cells` of results met before: by the result's identity (the result is held, so that its id stays its
+    own), and the topics text by value (scores are never -0.0 or NaN, so equal ones are written alike). Each memo
+    stops growing at its bound."""
+
+    def __init__(self, results: int, topics: int) -> None:
+        self.known: dict[int, tuple[Classification, Cells]] = {}
+        self.topic_texts: dict[tuple[tuple[str, float], ...], str] = {}
+        self.bounds = (results, topics)
+
+    def cells(self, results: Iterable[Classification]) -> list[Cells]:
+        known, texts = self.known, self.topic_texts
+        out: list[Cells] = []
+        for result in results:
+            found = known.get(id(result))
+            if found is None:
+                topics = texts.get(result.topics)
+                if topics is None:
+                    topics = format_topics(result.topics)
+                    if len(texts) < self.bounds[1]:
+                        texts[result.topics] = topics
+                found = (result, (result.topic, result.score, ";".join(result.evidence), topics, result.confidence))
+                if len(known) < self.bounds[0]:
+                    known[id(result)] = found
+            out.append(found[1])
+        return out
