@@ -12,7 +12,25 @@ from typing import Any
 # larger (benchmarks/RESULTS.md, "Figures behind settings in the code").
 PIL_PNG_OPTIONS: dict[str, object] = {"optimize": False, "compress_level": 3}
 
-MIME = {"png": "image/png", "svg": "image/svg+xml"}
+# Pillow's keyword arguments for the lossless WebP copy a large report's index.html embeds of an overview picture:
+# the same pixels as the PNG file in under half its bytes (benchmarks/RESULTS.md, "Figures behind settings").
+PIL_WEBP_OPTIONS: dict[str, object] = {"lossless": True, "quality": 50, "method": 4}
+
+MIME = {"png": "image/png", "svg": "image/svg+xml", "webp": "image/webp"}
+
+
+def lossless_webp(png: bytes) -> bytes | None:
+    """The PNG's pixels as a lossless WebP, when Pillow can write one and it is smaller; else None."""
+    import io
+
+    from PIL import Image, features
+
+    if not features.check("webp"):
+        return None
+    with Image.open(io.BytesIO(png)) as image:
+        out = io.BytesIO()
+        image.save(out, format="webp", **PIL_WEBP_OPTIONS)
+    return out.getvalue() if out.tell() < len(png) else None
 
 
 @dataclass(frozen=True)

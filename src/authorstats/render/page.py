@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 
 from authorstats.identifiers import normalise_doi
 from authorstats.render import html
-from authorstats.render.jobs import Picture, PictureJob
+from authorstats.render.jobs import Picture, PictureJob, lossless_webp
 from authorstats.render.pictures import overview_note, shown_width
 
 if TYPE_CHECKING:
@@ -84,12 +84,18 @@ def has_author_pages(data: ReportData) -> bool:
 def shown_picture(data: ReportData, picture: PictureJob, drawn: bytes) -> Picture:
     """How the page shows one drawn picture: embedded, or (an author beyond the overview's cap) linked to its file.
 
-    A linked picture keeps none of its bytes, so a report of thousands of authors does not hold them all.
+    A linked picture keeps none of its bytes, so a report of thousands of authors does not hold them all. A large
+    report's overview pictures, drawn for up to 40 authors and a network of hundreds, are embedded as lossless
+    WebP (the same pixels as their PNG files in under half the bytes), which keeps its index.html under 5 MB.
     """
     width = shown_width(picture.job, drawn)
     if picture.key and picture.key not in data.overview:
         link = f"../{picture.name}" if has_author_pages(data) else picture.name  # from reports/authors/
         return Picture(b"", picture.fmt, picture.alt, width, link=link)
+    if not picture.key and picture.fmt == "png" and has_author_pages(data):
+        smaller = lossless_webp(drawn)
+        if smaller is not None:
+            return Picture(smaller, "webp", picture.alt, width)
     return Picture(drawn, picture.fmt, picture.alt, width)
 
 
