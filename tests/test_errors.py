@@ -472,3 +472,19 @@ def test_docs_list_every_exit_code():
 
     for code in ExitCode:
         assert f"| {int(code)} | {code.name} |" in doc
+
+
+def test_a_file_already_holding_the_bytes_is_left_as_it_is_and_one_holding_others_is_replaced(tmp_path):
+    """A re-run's unchanged tables are not written, synced and renamed again; a changed one is replaced whole."""
+    space = store.Workspace(tmp_path)
+    path = space.reports / "topic_counts.csv"
+    store.atomic_write_text(path, "Topic,Count\nTotal,2\n")
+    before = path.stat()
+    with store.all_or_nothing(space):
+        store.atomic_write_text(path, "Topic,Count\nTotal,2\n")
+        store.atomic_write_bytes(path, b"Topic,Count\nTotal,2\n")
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".authorstats.tmp")]
+    store.atomic_write_text(path, "Topic,Count\nTotal,3\n")
+    assert path.read_text(encoding="utf-8") == "Topic,Count\nTotal,3\n" and path.stat().st_ino != before.st_ino

@@ -171,11 +171,19 @@ def atomic_write_bytes(path: Path, data: bytes, *, workspace: Workspace | None =
     Without it (a file the user named) a symbolic link is written through: its target is replaced (the
     temporary file beside it) and the link stays.
     """
-    return _atomic_write(path, lambda handle: handle.write(data), workspace=workspace)
+    return _atomic_write(path, lambda handle: handle.write(data), workspace=workspace, data=data)
 
 
-def _atomic_write(path: Path, fill: Callable[[BinaryIO], object], *, workspace: Workspace | None = None) -> Path:
-    """What atomic_write_bytes promises, for content that ``fill`` writes into the open temporary file."""
+def _atomic_write(
+    path: Path,
+    fill: Callable[[BinaryIO], object],
+    *,
+    workspace: Workspace | None = None,
+    data: bytes | None = None,
+) -> Path:
+    """What atomic_write_bytes promises, for content that ``fill`` writes into the open temporary file. ``data``:
+    that content when known, so a file already holding exactly it is left as it is (nothing to write, sync or
+    rename: a re-run's unchanged tables)."""
     path = Path(path)
     batch = _staged.get()
     if workspace is None and batch is not None:
@@ -195,6 +203,8 @@ def _atomic_write(path: Path, fill: Callable[[BinaryIO], object], *, workspace: 
             f"cannot create folder {target.parent}: {_describe(exc)}",
             "Choose a writable location or fix the folder's permissions",
         ) from exc
+    if data is not None and _holds(target, data):
+        return path
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(
@@ -220,6 +230,17 @@ def _atomic_write(path: Path, fill: Callable[[BinaryIO], object], *, workspace: 
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
     return path
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file holding exactly ``data``."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _link_target(path: Path) -> Path:
@@ -279,7 +300,7 @@ def _through_proc(path: Path) -> bool:
 
 def atomic_write_text(path: Path, text: str, *, workspace: Workspace | None = None) -> Path:
     data = text.encode("utf-8")
-    return _atomic_write(path, lambda handle: handle.write(data), workspace=workspace)
+    return _atomic_write(path, lambda handle: handle.write(data), workspace=workspace, data=data)
 
 
 def write_output_text(path: Path, text: str) -> Path:
