@@ -3,14 +3,17 @@ saved atomically (never held in memory whole: a million records make a database 
 
 from __future__ import annotations
 
+import dataclasses
 import errno
+import hashlib
 import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from authorstats.shell import store
 
@@ -26,12 +29,41 @@ def database_path(workspace: store.Workspace) -> Path:
     return workspace.processed / NAME
 
 
-def save_database(workspace: store.Workspace, data: ReportData) -> Path:
-    """Write the report's database beside the CSVs; like every report file it replaces the previous one whole."""
+@dataclass(frozen=True)
+class Saved:
+    """The database a report saved: its file, its fingerprint (for the manifest) and whether the last report's file
+    was kept because it held exactly these tables."""
+
+    path: Path
+    key: str
+    kept: bool = False
+
+
+def save_database(
+    workspace: store.Workspace,
+    data: ReportData,
+    *,
+    last_key: str | None = None,
+    last_digest: str | None = None,
+) -> Saved:
+    """Write the report's database beside the CSVs; like every report file it replaces the previous one whole.
+
+    ``last_key`` and ``last_digest``: the fingerprint of the last report's database and the SHA-256 of the file it
+    wrote (its manifest's). When this report's tables have the same fingerprint and the file is still exactly
+    what was written, it is kept instead of built again (a re-run: nothing to build, nor to import sqlite-utils
+    for). The fingerprint covers every table's columns, keys, full-text columns and rows, and the versions of
+    authorstats, SQLite and sqlite-utils.
+    """
     from authorstats.analysis.database import database_tables
 
     path = database_path(workspace)
     tables = database_tables(data)
+    if last_key is not None and last_digest is not None and path.is_file() and not path.is_symlink():
+        key = database_key(tables)
+        if key == last_key and _file_digest(path) == last_digest:
+            return Saved(path, key, kept=True)
+    sha = _fingerprint()  # a first report's rows are fingerprinted as they are written: one pass over them
+    tables = [_fed(table, sha) for table in tables]
 
     def fill(handle: BinaryIO) -> None:
         # built as a file of its own, then copied into the atomic write's temporary file a megabyte at a time; the
@@ -47,7 +79,67 @@ def save_database(workspace: store.Workspace, data: ReportData) -> Path:
             with built.open("rb") as source:
                 shutil.copyfileobj(source, handle, 1 << 20)
 
-    return store._atomic_write(path, fill, workspace=workspace)
+    written = store._atomic_write(path, fill, workspace=workspace)
+    return Saved(written, str(sha.hexdigest()))
+
+
+def database_key(tables: Sequence[Table]) -> str:
+    """A SHA-256 of exactly what build_database writes for ``tables``, and of the code and libraries that write it."""
+    sha = _fingerprint()
+    for table in tables:
+        for _ in _fed(table, sha).batches():
+            pass
+    return str(sha.hexdigest())
+
+
+def _fed(table: Table, sha: Any) -> Table:
+    """``table`` whose batches, as they are read, add its layout and then its rows to the fingerprint ``sha``."""
+
+    def batches() -> Iterator[list[Any]]:
+        columns = [(name, kind.__name__) for name, kind in table.columns.items()]
+        sha.update(_text(repr((table.name, columns, table.pk, table.foreign_keys, table.fts))))
+        for batch in table.batches():
+            sha.update(_text(repr(batch)))  # repr tells 1, 1.0, "1" and None apart
+            yield batch
+
+    return dataclasses.replace(table, batches=batches)
+
+
+def _text(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _fingerprint() -> Any:
+    """A SHA-256 started with what every database's fingerprint holds: the versions and code that build it."""
+    from importlib import metadata
+
+    sha = hashlib.sha256(b"authorstats database fingerprint 1\n")
+    for package in ("authorstats", "sqlite-utils"):
+        try:
+            sha.update(f"{package} {metadata.version(package)}\n".encode())
+        except metadata.PackageNotFoundError:
+            sha.update(f"{package} missing\n".encode())
+    sha.update(f"sqlite {sqlite3.sqlite_version}\n".encode())
+    for module in (__file__, _analysis_file()):
+        sha.update(Path(module).read_bytes())
+    return sha
+
+
+def _analysis_file() -> str:
+    from authorstats.analysis import database
+
+    return str(database.__file__)
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        sha = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(block)
+        return sha.hexdigest()
+    except OSError:
+        return None
 
 
 def build_database(tables: Sequence[Table], path: Path) -> None:

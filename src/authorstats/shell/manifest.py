@@ -54,8 +54,8 @@ def read(workspace: store.Workspace) -> dict[str, str]:
 
 
 def read_pictures(workspace: store.Workspace) -> dict[str, str]:
-    """The fingerprint (shell/picture_cache.py) of each picture the last report drew, by workspace-relative name;
-    nothing from a manifest without them or a damaged one."""
+    """The fingerprint (shell/picture_cache.py) of each picture the last report drew, and of its database
+    (shell/database.py), by workspace-relative name; nothing from a manifest without them or a damaged one."""
     data = store.read_json(store.contained(workspace, manifest_path(workspace)), default={})
     pictures = data.get("pictures") if isinstance(data, dict) else None
     if not isinstance(pictures, dict):

@@ -301,7 +301,11 @@ def _save(
         write_csv(workspace.processed / "duplicates.csv", data.duplicates()),
         store.atomic_write_text(workspace.reports / "topic_counts.csv", csv_text(data.topic_counts)),
     ]
-    written.append(database.save_database(workspace, data))  # authorstats.db: the same data for SQL and Datasette
+    relative_db = "data/processed/" + database.NAME  # authorstats.db: the same data for SQL and Datasette
+    saved = database.save_database(
+        workspace, data, last_key=painting.keys.get(relative_db), last_digest=painting.files.get(relative_db)
+    )
+    written.append(saved.path)
     reports: dict[str, AuthorReport] = {}
     for item in data.authors:
         key = item.author.key
@@ -346,6 +350,7 @@ def _save(
             None,
             summary_path,
             comparison=data.comparison,
+            picture_keys={relative_db: saved.key},
         )
 
     # The painter's workers draw the pictures side by side; this process writes them in the same order.
@@ -395,7 +400,7 @@ def _save(
         comparison=data.comparison,
         pictures_drawn=drawing.drawn,
         pictures_reused=drawing.reused,
-        picture_keys=drawing.keys(),
+        picture_keys={**drawing.keys(), relative_db: saved.key},
     )
 
 
