@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 # Rows per chunk: bounds the memory of a large classification at a small cost in time (the measurements are in
 # benchmarks/RESULTS.md, "Figures behind settings in the code").
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 PARQUET_SUFFIXES = (".parquet", ".pq")
 WHAT = "input file"
 
