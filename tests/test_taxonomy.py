@@ -138,3 +138,17 @@ def test_taxonomy_text_parses_without_a_file_and_errors_name_its_origin():
         parse_taxonomy("", "team-topics.toml")
     with pytest.raises(BadInputError, match=r"taxonomy file team-topics.toml is not valid TOML"):
         parse_taxonomy("[[topic]\n", "team-topics.toml")
+
+
+def test_the_bundled_taxonomy_passes_every_check_it_skips_when_loaded():
+    """load_taxonomy() trusts the package's own terms not to hang matching; this holds them to the checks."""
+    from authorstats.config.taxonomy import parse_taxonomy
+    from authorstats.shell.config_files import load_taxonomy, read_taxonomy_text
+
+    text, path = read_taxonomy_text()
+    checked = parse_taxonomy(text, path)  # raises on a term that could backtrack or that has too many ways
+    assert checked.topics == load_taxonomy().topics
+    risky = text.replace("'self-supervis\\w*' = 4", "'(a+)+b' = 1\n'self-supervis\\w*' = 4", 1)
+    assert risky != text
+    with pytest.raises(BadInputError, match="could make matching hang"):
+        parse_taxonomy(risky, path)

@@ -151,8 +151,10 @@ def literal_prefix(word: str) -> str:
     return "".join(prefix)
 
 
-def parse_taxonomy(text: str, origin: str | Path = "<text>") -> Taxonomy:
-    """Parse and validate a taxonomy's TOML text; errors name ``origin`` (its file) and the entry."""
+def parse_taxonomy(text: str, origin: str | Path = "<text>", *, bundled: bool = False) -> Taxonomy:
+    """Parse and validate a taxonomy's TOML text; errors name ``origin`` (its file) and the entry. ``bundled``: the
+    package's own taxonomy, whose terms a test holds to the checks against patterns that could make matching hang
+    (``_backtracking``, ``_combinations``): they are not run again on every load (a sixtieth of a second)."""
     path = Path(origin)
     data = parse_toml(text, origin, "taxonomy")
     settings = _settings(path, data.get("settings", {}))
@@ -171,7 +173,7 @@ def parse_taxonomy(text: str, origin: str | Path = "<text>") -> Taxonomy:
     topics: list[Topic] = []
     seen: set[str] = set()
     for number, entry in enumerate(entries, start=1):
-        topic = _topic(path, number, entry)
+        topic = _topic(path, number, entry, bundled)
         if topic.name.casefold() in {r.casefold() for r in RESERVED}:
             raise BadInputError(
                 f"taxonomy {path}, topic #{number}: the name {topic.name!r} is reserved for the tables' sums",
@@ -232,7 +234,7 @@ def _settings(path: Path, raw: object) -> Settings:
     )
 
 
-def _topic(path: Path, number: int, entry: object) -> Topic:
+def _topic(path: Path, number: int, entry: object, bundled: bool = False) -> Topic:
     where = f"taxonomy {path}, topic #{number}"
     if not isinstance(entry, dict):
         raise BadInputError(f"{where} is not a table", "Write each topic as a [[topic]] table")
@@ -259,11 +261,11 @@ def _topic(path: Path, number: int, entry: object) -> Topic:
         )
     if not raw_terms and name != OTHER:
         raise BadInputError(f"{where} has no terms", "Add a [topic.terms] table with at least one 'pattern' = weight")
-    terms = tuple(_term(where, pattern, weight) for pattern, weight in raw_terms.items())
+    terms = tuple(_term(where, pattern, weight, bundled) for pattern, weight in raw_terms.items())
     return Topic(name=name, description=description.strip(), terms=terms, boost=float(boost))
 
 
-def _term(where: str, pattern: str, weight: object) -> Term:
+def _term(where: str, pattern: str, weight: object, bundled: bool = False) -> Term:
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 100:
         raise BadInputError(f"{where}: term {pattern!r} has weight {weight!r}", "Give it a number above 0, e.g. 2")
     words = split_words(pattern.strip().casefold())
@@ -282,6 +284,8 @@ def _term(where: str, pattern: str, weight: object) -> Term:
                 f"{where}: term {pattern!r} can match an empty word",
                 "Make every word of the term match at least one letter",
             )
+        if bundled:
+            continue
         risk = _backtracking(word)
         if risk:
             raise BadInputError(

@@ -51,7 +51,7 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """The taxonomy at ``path`` (the bundled one by default), validated; errors name the file and the entry."""
     from authorstats.config.taxonomy import parse_taxonomy
 
-    return parse_taxonomy(*read_taxonomy_text(path))
+    return parse_taxonomy(*read_taxonomy_text(path), bundled=not path)
 
 
 def read_taxonomy_text(path: Path | None = None) -> tuple[str, Path]:
