@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from authorstats.cli import app
 from authorstats.errors import ExitCode
+from authorstats.shell import store
 
 runner = CliRunner()
 TESTS = Path(__file__).parent
@@ -309,7 +310,7 @@ def _written(before: dict[str, tuple[object, ...]], after: dict[str, tuple[objec
 
 @pytest.mark.slow  # dozens of runs, several of them reports
 @pytest.mark.parametrize("command", ["import", "report", "report --tables-only", "review", "review --apply"])
-def test_a_link_at_any_path_a_command_writes_is_refused_and_nothing_outside_changes(tmp_path, command):
+def test_a_link_at_any_path_a_command_writes_is_refused_and_nothing_outside_changes(tmp_path, command, monkeypatch):
     """Each file the command writes, each folder it writes in, its lock files and the report manifest are, one at a
     time, a link to a copy outside the workspace (what a shared workspace can hold): every run ends with one line and
     exit 5, no traceback, no file of the workspace changed, and nothing outside changed, not even a folder's time.
@@ -320,17 +321,29 @@ def test_a_link_at_any_path_a_command_writes_is_refused_and_nothing_outside_chan
     _prepare(template, tmp_path)
     args = _commands(tmp_path)[command]
 
-    # what the command writes: found by running it once (plus the lock files, which exist only while it runs)
+    # what the command writes: found by running it once (plus the lock files, which exist only while it runs), as
+    # the files it changed and every file it went to write (one already holding the same bytes is left as it is)
     probe = tmp_path / "probe"
     shutil.copytree(template, probe, symlinks=True)
     before = snapshot(probe)
-    result = runner.invoke(app, [*args, "-w", str(probe)])
+    meant: set[str] = set()
+    real_write = store._atomic_write
+
+    def recording(path, *rest, **options):
+        meant.add(Path(path).relative_to(probe).as_posix())
+        return real_write(path, *rest, **options)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store, "_atomic_write", recording)
+        result = runner.invoke(app, [*args, "-w", str(probe)])
     assert result.exit_code == 0, result.output
-    files = _written(before, snapshot(probe))
+    files = _written(before, snapshot(probe)) | meant
     if command.startswith(("import", "report", "review --apply")):
         files |= {"data/.lock", "data/.oslock"}
     if command.startswith("report"):
         files.add("data/processed/report_manifest.json")
+        # and what the report keeps unchanged without writing it (its database, when its tables are the same)
+        files |= set(json.loads((probe / "data/processed/report_manifest.json").read_text(encoding="utf-8"))["files"])
     assert files
     folders = {str(parent) for name in files for parent in Path(name).parents if str(parent) != "."}
 
