@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from authorstats.shell import store
+from authorstats.shell import manifest, store
 
 if TYPE_CHECKING:
     from authorstats.analysis.database import Table
@@ -60,7 +60,7 @@ def save_database(
     tables = database_tables(data)
     if last_key is not None and last_digest is not None and path.is_file() and not path.is_symlink():
         key = database_key(tables)
-        if key == last_key and _file_digest(path) == last_digest:
+        if key == last_key and manifest.file_digest(path) == last_digest:
             return Saved(path, key, kept=True)
     sha = _fingerprint()  # a first report's rows are fingerprinted as they are written: one pass over them
     tables = [_fed(table, sha) for table in tables]
@@ -129,17 +129,6 @@ def _analysis_file() -> str:
     from authorstats.analysis import database
 
     return str(database.__file__)
-
-
-def _file_digest(path: Path) -> str | None:
-    try:
-        sha = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                sha.update(block)
-        return sha.hexdigest()
-    except OSError:
-        return None
 
 
 def build_database(tables: Sequence[Table], path: Path) -> None:

@@ -74,7 +74,7 @@ def _relative(workspace: store.Workspace, path: Path) -> str:
     return Path(path).relative_to(workspace.root).as_posix()
 
 
-def _digest(path: Path) -> str | None:
+def file_digest(path: Path) -> str | None:
     """SHA-256 of the file at ``path``; None when it is missing, a link or not a regular file."""
     try:
         if path.is_symlink() or not path.is_file():
@@ -103,7 +103,7 @@ def replace(
     the pictures it would draw the same.
     """
     now = {_relative(workspace, path): path for path in written}
-    files = {name: _digest(path) for name, path in now.items()}
+    files = {name: file_digest(path) for name, path in now.items()}
     cleanup = Cleanup()
     for name, digest in sorted(previous.items()):
         if name in now:
@@ -111,7 +111,7 @@ def replace(
         path = store.contained(workspace, workspace.root / name)
         if not os.path.lexists(path):
             continue
-        if _digest(path) != digest:
+        if file_digest(path) != digest:
             cleanup.kept.append(path)
             continue
         try:
