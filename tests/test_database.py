@@ -214,7 +214,7 @@ def test_a_rerun_keeps_the_database_when_its_tables_are_the_same_and_builds_it_w
     save = reporting.SaveOptions(tables_only=True)
     reporting.run_report(tmp_path, save=save)
     path = tmp_path / "data" / "processed" / "authorstats.db"
-    first, key = path.stat(), manifest.read_pictures(store.Workspace(tmp_path))["data/processed/authorstats.db"]
+    first, key = path.stat(), manifest.read_fingerprints(store.Workspace(tmp_path))["data/processed/authorstats.db"]
     # the fingerprint taken while writing is the one a separate pass over the same tables gives
     data = reporting.report_data(store.Workspace(tmp_path), reporting.prepare(reporting.ReportRequest()))
     assert database.database_key(database_tables(data)) == key

@@ -31,12 +31,11 @@ def database_path(workspace: store.Workspace) -> Path:
 
 @dataclass(frozen=True)
 class Saved:
-    """The database a report saved: its file, its fingerprint (for the manifest) and whether the last report's file
-    was kept because it held exactly these tables."""
+    """The database a report saved (or kept: the last report's, holding exactly these tables): its file and its
+    fingerprint, for the manifest."""
 
     path: Path
     key: str
-    kept: bool = False
 
 
 def save_database(
@@ -58,12 +57,15 @@ def save_database(
 
     path = database_path(workspace)
     tables = database_tables(data)
+    key = None
     if last_key is not None and last_digest is not None and path.is_file() and not path.is_symlink():
         key = database_key(tables)
         if key == last_key and manifest.file_digest(path) == last_digest:
-            return Saved(path, key, kept=True)
-    sha = _fingerprint()  # a first report's rows are fingerprinted as they are written: one pass over them
-    tables = [_fed(table, sha) for table in tables]
+            return Saved(path, key)
+    fed: Any = None
+    if key is None:  # a first report's rows are fingerprinted as they are written: one pass over them
+        fed = _fingerprint()
+        tables = [_fed(table, fed) for table in tables]
 
     def fill(handle: BinaryIO) -> None:
         # built as a file of its own, then copied into the atomic write's temporary file a megabyte at a time; the
@@ -80,7 +82,7 @@ def save_database(
                 shutil.copyfileobj(source, handle, 1 << 20)
 
     written = store._atomic_write(path, fill, workspace=workspace)
-    return Saved(written, str(sha.hexdigest()))
+    return Saved(written, str(fed.hexdigest()) if key is None else key)
 
 
 def database_key(tables: Sequence[Table]) -> str:
@@ -120,15 +122,11 @@ def _fingerprint() -> Any:
         except metadata.PackageNotFoundError:
             sha.update(f"{package} missing\n".encode())
     sha.update(f"sqlite {sqlite3.sqlite_version}\n".encode())
-    for module in (__file__, _analysis_file()):
+    from authorstats.analysis import database as tables_code
+
+    for module in (__file__, str(tables_code.__file__)):  # the code that makes the rows and writes them
         sha.update(Path(module).read_bytes())
     return sha
-
-
-def _analysis_file() -> str:
-    from authorstats.analysis import database
-
-    return str(database.__file__)
 
 
 def build_database(tables: Sequence[Table], path: Path) -> None:

@@ -53,14 +53,15 @@ def read(workspace: store.Workspace) -> dict[str, str]:
     return listed
 
 
-def read_pictures(workspace: store.Workspace) -> dict[str, str]:
-    """The fingerprint (shell/picture_cache.py) of each picture the last report drew, and of its database
-    (shell/database.py), by workspace-relative name; nothing from a manifest without them or a damaged one."""
+def read_fingerprints(workspace: store.Workspace) -> dict[str, str]:
+    """The fingerprint of each file the last report can reuse, by workspace-relative name: its pictures
+    (shell/picture_cache.py) and its database (shell/database.py); nothing from a manifest without them or a
+    damaged one."""
     data = store.read_json(store.contained(workspace, manifest_path(workspace)), default={})
-    pictures = data.get("pictures") if isinstance(data, dict) else None
-    if not isinstance(pictures, dict):
+    keys = data.get("fingerprints") if isinstance(data, dict) else None
+    if not isinstance(keys, dict):
         return {}
-    return {name: key for name, key in pictures.items() if isinstance(name, str) and isinstance(key, str)}
+    return {name: key for name, key in keys.items() if isinstance(name, str) and isinstance(key, str)}
 
 
 def _allowed(name: str) -> bool:
@@ -92,15 +93,15 @@ def replace(
     workspace: store.Workspace,
     previous: Mapping[str, str],
     written: Iterable[Path],
-    pictures: Mapping[str, str] | None = None,
+    fingerprints: Mapping[str, str] | None = None,
 ) -> Cleanup:
     """After a report's files are in place: remove each file ``previous`` lists that this run did not write and
     that still holds exactly what the earlier report wrote, then record ``written`` as the new manifest.
 
     A file someone changed or replaced since is kept (and named in ``Cleanup.kept``), as is any file that is
-    not in a manifest. A file that cannot be removed stays listed, so a later report tries again. ``pictures``:
-    the fingerprint of each picture written (workspace-relative name -> key), kept for the next report to reuse
-    the pictures it would draw the same.
+    not in a manifest. A file that cannot be removed stays listed, so a later report tries again. ``fingerprints``:
+    the fingerprint of each picture and database written (workspace-relative name -> key), kept for the next
+    report to reuse the files it would make the same.
     """
     now = {_relative(workspace, path): path for path in written}
     files = {name: file_digest(path) for name, path in now.items()}
@@ -128,7 +129,7 @@ def replace(
         {
             "about": "Files `authorstats report` wrote; the next report removes those it does not write again.",
             "files": {name: digest for name, digest in sorted(files.items()) if digest},
-            "pictures": {name: key for name, key in sorted((pictures or {}).items()) if files.get(name)},
+            "fingerprints": {name: key for name, key in sorted((fingerprints or {}).items()) if files.get(name)},
         },
         workspace=workspace,
     )

@@ -57,7 +57,7 @@ class ReportResult:
     warnings: list[str] = field(default_factory=list)  # e.g. an author who lost most works since the last report
     pictures_drawn: list[str] = field(default_factory=list)  # file names under reports/
     pictures_reused: list[str] = field(default_factory=list)  # unchanged since the last report: read back, not drawn
-    picture_keys: dict[str, str] = field(default_factory=dict)  # each picture's fingerprint, for the manifest
+    fingerprints: dict[str, str] = field(default_factory=dict)  # of each picture and the database, for the manifest
 
 
 @dataclass(frozen=True)
@@ -254,13 +254,13 @@ def save_report(
 
     store.require_workspace(workspace)
     previous = manifest.read(workspace)
-    previous_keys = manifest.read_pictures(workspace)
+    previous_keys = manifest.read_fingerprints(workspace)
     # the files replace the previous report together, at the end, or not at all; each is the workspace's own
     with store.all_or_nothing(workspace), contextlib.ExitStack() as stack:
         result = _save(
             workspace, data, options, labels, picture_cache.Painting(stack, painter, previous, previous_keys)
         )
-    cleanup = manifest.replace(workspace, previous, result.files, result.picture_keys)
+    cleanup = manifest.replace(workspace, previous, result.files, result.fingerprints)
     result.removed, result.kept = cleanup.removed, cleanup.kept
     return result
 
@@ -350,7 +350,7 @@ def _save(
             None,
             summary_path,
             comparison=data.comparison,
-            picture_keys={relative_db: saved.key},
+            fingerprints={relative_db: saved.key},
         )
 
     # The painter's workers draw the pictures side by side; this process writes them in the same order.
@@ -400,7 +400,7 @@ def _save(
         comparison=data.comparison,
         pictures_drawn=drawing.drawn,
         pictures_reused=drawing.reused,
-        picture_keys={**drawing.keys(), relative_db: saved.key},
+        fingerprints={**drawing.keys(), relative_db: saved.key},
     )
 
 
