@@ -126,11 +126,9 @@ def author_analyses(
         collaborating = table.groupby("author_key", sort=False).indices
         coauthor_columns = [table[c].tolist() for c in ("coauthor", "papers", "topics", "first_year", "last_year")]
     venues_of = data.venues_by_author()
-    cited: Mapping[Any, Any] = {}
-    impact_records: list[dict[Any, Any]] = []
-    if data.impact is not None and len(data.impact.table):
-        cited = data.impact.table.groupby("author_key", sort=False).indices
-        impact_records = data.impact.table.to_dict("records")
+    from authorstats.analysis.tables import records_by_author
+
+    cited = records_by_author(data.impact.table) if data.impact is not None else {}
     keep = set(only) if only is not None else None
     for item in data.authors:
         key = item.author.key
@@ -161,7 +159,7 @@ def author_analyses(
             else:
                 from authorstats.analysis.impact import ALL_TOPICS
 
-                impact = [_impact_row(impact_records[i], ALL_TOPICS) for i in cited.get(key, [])]
+                impact = [_impact_row(row, ALL_TOPICS) for row in cited.get(key, [])]
         out.append(AuthorAnalyses(key, item.author.name, coauthors, total, note, venues, impact, impact_note))
     return out
 

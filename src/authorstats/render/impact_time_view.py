@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from authorstats.render.charts import _PAD, _TICKS, _extent, _figure, _place, title_height, titled
 from authorstats.render.jobs import Chart, PictureJob
 from authorstats.render.markdown import cell, table
 
 if TYPE_CHECKING:
-    import pandas as pd
     from matplotlib.axes import Axes
 
     from authorstats.analysis.report import ReportData
@@ -58,15 +57,14 @@ def author_views(data: ReportData, only: Sequence[str] | None = None) -> list[Au
     top-10% share per topic, or why there are none."""
     from authorstats.analysis import impact_time as it
     from authorstats.analysis.impact import ALL_TOPICS
+    from authorstats.analysis.tables import records_by_author
 
     over = data.impact_over_time
     if over is None:
         return []
     keep = set(only) if only is not None else None
-    # each table's rows as records, grouped by author once (a filter of the whole table per author was quadratic)
-    by_year = over.by_year[over.by_year["topic"] == ALL_TOPICS]
-    year_records = _records_by_author(by_year)
-    normalised_records = _records_by_author(over.normalised)
+    year_records = records_by_author(over.by_year[over.by_year["topic"] == ALL_TOPICS])
+    normalised_records = records_by_author(over.normalised)
     out = []
     for item in data.authors:
         key = item.author.key
@@ -104,14 +102,6 @@ def author_views(data: ReportData, only: Sequence[str] | None = None) -> list[Au
         )
         out.append(AuthorImpactTime(key, item.author.name, years, years_note, normalised, normalised_note))
     return out
-
-
-def _records_by_author(table: pd.DataFrame) -> dict[str, list[dict[Any, Any]]]:
-    """The table's rows as records (to_dict's), by author_key, each author's in the table's order."""
-    grouped: dict[str, list[dict[Any, Any]]] = {}
-    for record in table.to_dict("records"):
-        grouped.setdefault(str(record["author_key"]), []).append(record)
-    return grouped
 
 
 def markdown_section(views: Sequence[AuthorImpactTime], window: str) -> str:

@@ -48,12 +48,13 @@ def author_views(data: ReportData, only: Sequence[str] | None = None) -> list[Au
     """Per author (those of ``only``, else all): the sentence of their marked topics and the rows of the topics they
     have works in, or why they are not shown."""
     from authorstats.analysis.specialisation import MIN_WORKS, sentence
+    from authorstats.analysis.tables import records_by_author
 
     spec = data.specialisation
     if spec is None:
         return []
     keep = set(only) if only is not None else None
-    groups = spec.table.groupby("author_key", sort=False).indices if len(spec.table) else {}
+    by_author = records_by_author(spec.table)
     out = []
     for item in data.authors:
         key = item.author.key
@@ -63,7 +64,7 @@ def author_views(data: ReportData, only: Sequence[str] | None = None) -> list[Au
             note = f"Not shown: {spec.too_few[key]} works in this window, fewer than the {MIN_WORKS} an interval needs."
             out.append(AuthorSpecialisation(key, item.author.name, "", [], note))
             continue
-        records = [{str(k): v for k, v in r.items()} for r in spec.table.iloc[groups.get(key, [])].to_dict("records")]
+        records = by_author.get(key, [])
         rows = [
             SpecialisationRow(
                 str(r["topic"]),
