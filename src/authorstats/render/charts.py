@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, cast
@@ -22,7 +23,11 @@ from authorstats.render.palette import OTHER_COLOR, text_color, topic_colors  # 
 __all__ = ["OTHER_COLOR", "topic_colors"]
 
 
-_READY: list[bool] = []  # once matplotlib.use("Agg") was called in this process
+@functools.cache  # once a process
+def _drawing_without_a_screen() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
 
 
 def matplotlib_ready() -> None:
@@ -35,9 +40,7 @@ def matplotlib_ready() -> None:
     """
     import matplotlib
 
-    if not _READY:
-        matplotlib.use("Agg")  # no screen: draw to memory only
-        _READY.append(True)
+    _drawing_without_a_screen()  # Agg: draw to memory only
     if matplotlib.rcParams["text.parse_math"]:
         matplotlib.rcParams["text.parse_math"] = False
     if matplotlib.rcParams["svg.fonttype"] != "none":
