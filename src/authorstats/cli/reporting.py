@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from authorstats.cli.app import AuthorOpt, RosterOpt, TaxonomyOpt, WorkspaceOpt, YearsOpt, app
-from authorstats.shell.console import command, print_report, progress_bar
+from authorstats.shell.console import command, print_report, print_unchanged, progress_bar
 
 
 def _parse_size(text: str) -> tuple[int, int]:
@@ -199,6 +199,7 @@ def report(
     authors, index.html holds the overview and each author gets reports/authors/KEY.html.
     """
     from authorstats.shell import report as reporting
+    from authorstats.shell import store, unchanged
 
     width, height = _parse_size(cloud_size)
     request = reporting.ReportRequest(
@@ -227,13 +228,21 @@ def report(
         heatmap=heatmap.value if heatmap else None,
         redraw=redraw,
     )
-    result = reporting.run_report(workspace, request, save, bar=progress_bar)
-    print_report(result, workspace)
-    if open_report and result.index is not None:
+    ws = store.Workspace(workspace)
+    key, last = unchanged.check(ws, request, save, reuse=not redraw)  # before the report reads any input
+    if last is not None:  # nothing changed since the last report: it is left as it is
+        print_unchanged(last, reporting.request_warnings(request), workspace)
+        index = last.index
+    else:
+        result = reporting.run_report(ws, request, save, bar=progress_bar)
+        printed = print_report(result, workspace)
+        unchanged.remember(ws, key, result.manifest, printed.notes, printed.body)
+        index = result.index
+    if open_report and index is not None:
         import webbrowser
 
-        if not webbrowser.open(result.index.resolve().as_uri()):
-            typer.echo(f"Could not open a browser; open {result.index.resolve()} yourself.", err=True)
+        if not webbrowser.open(index.resolve().as_uri()):
+            typer.echo(f"Could not open a browser; open {index.resolve()} yourself.", err=True)
 
 
 class DeckFormat(str, Enum):

@@ -58,6 +58,7 @@ class ReportResult:
     pictures_drawn: list[str] = field(default_factory=list)  # file names under reports/
     pictures_reused: list[str] = field(default_factory=list)  # unchanged since the last report: read back, not drawn
     fingerprints: dict[str, str] = field(default_factory=dict)  # of each picture and the database, for the manifest
+    manifest: str = ""  # SHA-256 of the manifest this report wrote (data/processed/report_manifest.json)
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,6 @@ def run_report(
     """`authorstats report`: read the request's configuration, then, holding the workspace lock, read the
     records, compute the report and save every file of it (the library's ``authorstats.run_report``)."""
     from authorstats.shell import lock
-    from authorstats.shell.config_files import reference_left_out
 
     ws = workspace if isinstance(workspace, store.Workspace) else store.Workspace(Path(workspace))
     prepared = prepare(request)
@@ -198,10 +198,17 @@ def run_report(
         data = report_data(ws, prepared, bar)
         result = save_report(ws, data, dataclasses.replace(save, stopwords=request.stopwords), painter=painter)
     now = {a.author.key: a.provenance.records_in_window for a in data.authors}
-    result.warnings = shrunk(before, now, snapshot=request.snapshot)
-    left_out = reference_left_out(request.reference, bundled_roster=request.roster is None, window=prepared.window)
-    result.warnings += [left_out] if left_out else []
+    result.warnings = shrunk(before, now, snapshot=request.snapshot) + request_warnings(request)
     return result
+
+
+def request_warnings(request: ReportRequest) -> list[str]:
+    """The warnings a request gets whatever its records say: the seminar's tables not compared for another window."""
+    from authorstats.shell.config_files import reference_left_out
+
+    window = request.years if isinstance(request.years, YearWindow) else YearWindow.parse(request.years)
+    left_out = reference_left_out(request.reference, bundled_roster=request.roster is None, window=window)
+    return [left_out] if left_out else []
 
 
 def handed_over(records: list[Publication]) -> Iterator[Publication]:
@@ -262,6 +269,7 @@ def save_report(
         )
     cleanup = manifest.replace(workspace, previous, result.files, result.fingerprints)
     result.removed, result.kept = cleanup.removed, cleanup.kept
+    result.manifest = manifest.file_digest(manifest.manifest_path(workspace)) or ""
     return result
 
 
