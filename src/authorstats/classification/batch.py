@@ -13,11 +13,16 @@ import gc
 import itertools
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from authorstats.classification.cells import CellMemo
-from authorstats.classification.spec import ABSTRACT, HINTED, NOTHING, Classification, confidence, normalise, words
+from authorstats.classification.scoring import Scorer
+from authorstats.classification.spec import ABSTRACT, NOTHING, Classification, normalise, words
 from authorstats.config.taxonomy import Taxonomy, literal_prefix
 from authorstats.errors import BadInputError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # ASCII fast path (bytes.translate is far faster than str.translate): every character that is not a
 # letter or digit separates words; ':' is made a word of its own before.
@@ -36,6 +41,7 @@ _MEMO = 50_000  # bound on each memo of results: about 1 kB per title over the t
 # so it can hold every key of a million titles (230,000: 0.6 s of CPU less there than with _MEMO, 60 MB more)
 _KEY_MEMO = 250_000
 
+Codes: TypeAlias = "np.ndarray[Any, np.dtype[np.int64]]"  # for each title, the number of its result
 _Match = tuple[int, float, str]  # (topic index, value or weight, matched text)
 _Event = int | _Match  # a marker kind (_COLON, ...) or a match
 _Start = tuple[
@@ -81,8 +87,6 @@ class _Index:
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.settings = settings = taxonomy.settings
-        self.topic_names = taxonomy.names
-        self.boosts = [t.boost for t in taxonomy.topics]
         regex_ids: dict[str, int] = {}
         self.regexes: list[re.Pattern[str]] = []
         # (topic index, weight, word ids); word ids index self.regexes
@@ -106,9 +110,7 @@ class _Index:
         self.method = frozenset(settings["method_markers"])
         self.setting = frozenset(settings["setting_markers"])
         self.reset = frozenset(settings["reset_markers"])
-        self.decay = functools.lru_cache(maxsize=None)(lambda rank: settings["decay"] ** rank)
-        # (top score, second score) -> confidence: scores have two decimals, so a few thousand pairs at most
-        self.confidences: dict[tuple[float, float], float] = {}
+        self.scorer = Scorer(taxonomy, _MEMO)
         self._start_afresh()
 
     def _start_afresh(self) -> None:
@@ -307,21 +309,52 @@ class _Index:
         object, so the distinct results can be told apart by identity."""
         results: list[Classification] = [NOTHING] * len(titles)
         texts = titles if abstracts is None else [t + a for t, a in zip(titles, abstracts)]
-        # ASCII texts are cut into words together; those without a '-' need no look at their spelling
-        groups: tuple[list[int], list[int], list[int]] = ([], [], [])  # plain ASCII, ASCII with '-', others
-        for i, text in enumerate(texts):
-            groups[
-                0
-                if text.isascii() and "-" not in text and _SEP not in text
-                else 1
-                if text.isascii() and _SEP not in text
-                else 2
-            ].append(i)
         with no_collection():
-            for group, dashes in zip(groups, (False, True, True)):
+            for group, dashes in zip(_groups(texts), (False, True, True)):
                 for batch in _batches(group, texts):
                     self._classify_batch(batch, titles, abstracts, results, dashes)
         return results
+
+    def numbered(self, titles: list[str], abstracts: list[str] | None = None) -> tuple[list[Classification], Codes]:
+        """Each distinct result once, in the order first met (told apart by identity), and the number of each
+        title's: ``classify``'s results numbered, but each batch's distinct keys looked up once and numbered by
+        numpy, not each title in Python."""
+        import numpy as np
+        import pandas as pd
+
+        if abstracts is not None:
+            results = self.classify(titles, abstracts)
+            found, rows = results, np.arange(len(results), dtype=np.int64)
+        else:
+            found = []  # the result of each batch's distinct keys, batch after batch
+            rows = np.empty(len(titles), dtype=np.int64)  # each title's number in found
+            with no_collection():
+                for group, dashes in zip(_groups(titles), (False, True, True)):
+                    for batch in _batches(group, titles):
+                        keys, distinct = pd.factorize(np.array(self._keys(batch, titles, dashes), dtype=object))
+                        rows[batch] = keys + len(found)
+                        found += map(self._result, distinct.tolist())
+        # the same result object for different keys (or titles) is one result
+        same, _ = pd.factorize(np.fromiter(map(id, found), dtype=np.int64, count=len(found)))
+        codes, firsts = pd.factorize(same[rows])  # numbered in the order first met
+        where = np.unique(same, return_index=True)[1]  # the first of each in found
+        return [found[i] for i in where[firsts].tolist()], codes.astype(np.int64, copy=False)
+
+    def _keys(self, batch: list[int], titles: list[str], dashes: bool) -> list[str]:
+        if self.next_symbol - _FIRST_SYMBOL > _RENEW_AFTER or len(self.chars) > _RENEW_AFTER:
+            self._start_afresh()  # bounds the memory a stream of new words takes
+        return self.keys([titles[i] for i in batch], True, dashes)
+
+    def _result(self, key: str) -> Classification:
+        """The result of a title's key (a title without abstract), remembered while there is room."""
+        known = self.results
+        result = known.get(key)
+        if result is None:
+            room = len(known) < _KEY_MEMO  # then its matches are not needed again: the result is kept
+            result = self._score(self.matches(key, True, not room))
+            if room:
+                known[key] = result
+        return result
 
     def _classify_batch(
         self,
@@ -331,19 +364,10 @@ class _Index:
         results: list[Classification],
         dashes: bool,
     ) -> None:
-        if self.next_symbol - _FIRST_SYMBOL > _RENEW_AFTER or len(self.chars) > _RENEW_AFTER:
-            self._start_afresh()  # bounds the memory a stream of new words takes
-        keys = self.keys([titles[i] for i in batch], True, dashes)
+        keys = self._keys(batch, titles, dashes)
         if abstracts is None:
-            known = self.results
             for i, key in zip(batch, keys):
-                result = known.get(key)
-                if result is None:
-                    room = len(known) < _KEY_MEMO  # then its matches are not needed again: the result is kept
-                    result = self._score(self.matches(key, True, not room))
-                    if room:
-                        known[key] = result
-                results[i] = result
+                results[i] = self._result(key)
             return
         abstract_keys = self.keys([abstracts[i] for i in batch], False, dashes)
         share = self.settings["abstract_weight"]
@@ -361,10 +385,35 @@ class _Index:
         signature = tuple(matches)
         known = self.scored.get(signature)
         if known is None:
-            known = _score_matches(self, matches)
+            known = self.scorer.score(matches)
             if len(self.scored) < _MEMO:
                 self.scored[signature] = known
         return known
+
+
+def _groups(texts: list[str], by_numpy_from: int = 1_000) -> tuple[list[int], list[int], list[int]]:
+    """The numbers of the plain ASCII texts, the ASCII ones with a '-' and the others (not ASCII, or holding _SEP):
+    ASCII texts are cut into words together, and those without a '-' need no look at their spelling. Many texts are
+    sorted by numpy over their code points, a few by Python."""
+    if len(texts) < by_numpy_from:
+        groups: tuple[list[int], list[int], list[int]] = ([], [], [])
+        for i, text in enumerate(texts):
+            ascii = text.isascii() and _SEP not in text
+            groups[0 if ascii and "-" not in text else 1 if ascii else 2].append(i)
+        return groups
+    import numpy as np
+
+    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+
+    def having(where: np.ndarray) -> np.ndarray:  # whether each text has a code point at one of these places
+        found = np.zeros(len(texts), dtype=bool)
+        found[np.searchsorted(ends, np.flatnonzero(where), side="right")] = True
+        return found
+
+    other = having((points > 127) | (points == ord(_SEP)))
+    dash = having(points == ord("-")) & ~other
+    return np.flatnonzero(~(other | dash)).tolist(), np.flatnonzero(dash).tolist(), np.flatnonzero(other).tolist()
 
 
 def _batches(order: list[int], texts: list[str]) -> list[list[int]]:
@@ -398,53 +447,3 @@ def no_collection() -> Iterator[None]:
 def index(taxonomy: Taxonomy) -> _Index:
     """The taxonomy's compiled index (one per taxonomy, kept with what it has learnt)."""
     return _Index(taxonomy)
-
-
-def _score_matches(index: _Index, matches: list[_Match]) -> Classification:
-    """spec.score of one list of (topic index, value, text) matches (in title order, then abstract order)."""
-    per_topic: dict[int, list[_Match]] = {}  # in the order each topic is first matched
-    for match in matches:
-        found = per_topic.get(match[0])
-        if found is None:
-            per_topic[match[0]] = [match]
-        else:
-            found.append(match)
-    settings = index.settings
-    boosts = index.boosts
-    scores = []
-    for seen, (topic_index, found) in enumerate(per_topic.items()):
-        if len(found) == 1:
-            total = found[0][1]
-        else:
-            best: dict[str, float] = {}  # a text counts once per topic, at its best weight
-            for _, value, text in found:
-                key = text.removesuffix(ABSTRACT)
-                if value > best.get(key, 0.0):
-                    best[key] = value
-            values = sorted(best.values(), reverse=True)
-            total = sum(v * index.decay(rank) for rank, v in enumerate(values))
-        # equal scores: the topic named first in the title wins (the title's own claim), then taxonomy order
-        scores.append((-round(total * boosts[topic_index], 2), seen, topic_index))
-    if len(scores) > 1:
-        scores.sort()
-    threshold = settings["threshold"]
-    names = index.topic_names
-    kept = tuple([(names[t], -s) for s, _, t in scores if -s >= threshold])
-    if not kept:
-        return HINTED  # terms matched, none reached the threshold
-    top_index = scores[0][2]
-    top_score = kept[0][1]
-    second = -scores[1][0] if len(scores) > 1 else 0.0
-    found = per_topic[top_index]
-    evidence = (found[0][2],) if len(found) == 1 else tuple(dict.fromkeys(m[2] for m in found))
-    return Classification(names[top_index], top_score, evidence, kept, _confidence(index, top_score, second))
-
-
-def _confidence(index: _Index, top: float, second: float) -> float:
-    """spec.confidence, once per pair of scores."""
-    known = index.confidences.get((top, second))
-    if known is None:
-        known = confidence(top, second, index.settings["strong_score"])
-        if len(index.confidences) < _MEMO:
-            index.confidences[top, second] = known
-    return known

@@ -47,7 +47,7 @@ def classify(
     if pool is not None and workers >= 2:
         return pool.classify(titles, abstracts)
     if workers < 2 or len(titles) < PARALLEL_FROM:
-        return numbered(batch.index(taxonomy).classify(titles, abstracts))
+        return batch.index(taxonomy).numbered(titles, abstracts)
     # fork (Linux) starts at once with everything imported and the inputs in memory; spawn elsewhere
     context: (
         multiprocessing.context.DefaultContext
@@ -69,9 +69,7 @@ def classify(
     child.start()
     send.close()
     try:
-        first, codes = numbered(
-            batch.index(taxonomy).classify(titles[:half], None if abstracts is None else abstracts[:half])
-        )
+        first, codes = batch.index(taxonomy).numbered(titles[:half], None if abstracts is None else abstracts[:half])
         done, answer = receive.recv()
         child.join()
     finally:  # an error or Ctrl-C here: the child's half is not wanted any more
@@ -105,23 +103,12 @@ def _second_half(taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | N
     answer: tuple[bool, object]
     try:
         with batch.no_collection():
-            distinct, codes = numbered(batch.index(taxonomy).classify(titles, abstracts))
+            distinct, codes = batch.index(taxonomy).numbered(titles, abstracts)
         answer = (True, (distinct, codes))  # an array is sent as bytes: far quicker than a list of numbers
     except Exception as error:  # noqa: BLE001  (handed to the parent, which raises it)
         answer = (False, error)
     send.send(answer)
     send.close()
-
-
-def numbered(results: list[Classification]) -> tuple[list[Classification], Codes]:
-    """Each distinct result once, in the order first met (titles with the same key share one result object), and
-    the number of each; the objects are told apart by identity, which numpy factorises far quicker than a dict."""
-    import numpy as np
-    import pandas as pd
-
-    codes, _ = pd.factorize(np.fromiter(map(id, results), dtype=np.int64, count=len(results)))
-    first = np.unique(codes, return_index=True)[1]  # the row where each number is first met
-    return [results[i] for i in first.tolist()], codes.astype(np.int64, copy=False)
 
 
 class _Pool:
@@ -136,7 +123,7 @@ class _Pool:
 
     def classify(self, titles: list[str], abstracts: list[str] | None) -> tuple[list[Classification], Codes]:
         if len(titles) < PARALLEL_FROM // 10:  # a few titles: quicker here than sent away and back
-            return numbered(batch.index(self.taxonomy).classify(titles, abstracts))
+            return batch.index(self.taxonomy).numbered(titles, abstracts)
         distinct, codes = self._share(titles, abstracts, False)()
         with batch.no_collection():
             return list(map(Classification._make, distinct)), codes
@@ -144,7 +131,7 @@ class _Pool:
     def start_cells(self, titles: list[str], abstracts: list[str] | None) -> Callable[[], tuple[list[Cells], Codes]]:
         if len(titles) < PARALLEL_FROM // 10:
             index = batch.index(self.taxonomy)
-            distinct, codes = numbered(index.classify(titles, abstracts))
+            distinct, codes = index.numbered(titles, abstracts)
             answer = index.cells(distinct), codes
             return lambda: answer
         return self._share(titles, abstracts, True)
@@ -253,7 +240,7 @@ def _classify_part(titles: list[str], abstracts: list[str] | None, cells: bool) 
     each title's."""
     index = batch.index(_worker_taxonomy[0])
     with batch.no_collection():
-        distinct, codes = numbered(index.classify(titles, abstracts))
+        distinct, codes = index.numbered(titles, abstracts)
         plain: list[tuple[Any, ...]] = index.cells(distinct) if cells else list(map(tuple, distinct))
         # what is alive now (mostly the memos, which make no cycles) is left out of later collections: walking it
         # after each part cost a tenth of a worker's time
