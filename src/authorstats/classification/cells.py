@@ -22,12 +22,12 @@ def cells(results: Iterable[Classification]) -> list[Cells]:
 
 class CellMemo:
     """:func:`cells` of results met before: by the result's identity (the result is held, so that its id stays its
-    own), and the topics text by value (scores are never -0.0 or NaN, so equal ones are written alike). Each memo
-    stops growing at its bound."""
+    own), and each topic's ``name:score`` text by value (scores are never -0.0 or NaN, so equal ones are written
+    alike). Each memo stops growing at its bound."""
 
     def __init__(self, results: int, topics: int) -> None:
         self.known: dict[int, tuple[Classification, Cells]] = {}
-        self.topic_texts: dict[tuple[tuple[str, float], ...], str] = {}
+        self.topic_texts: dict[tuple[str, float], str] = {}
         self.bounds = (results, topics)
 
     def cells(self, results: Iterable[Classification]) -> list[Cells]:
@@ -36,11 +36,13 @@ class CellMemo:
         for result in results:
             found = known.get(id(result))
             if found is None:
-                topics = texts.get(result.topics)
-                if topics is None:
+                try:
+                    topics = ";".join([texts[pair] for pair in result.topics])
+                except KeyError:
+                    for pair in result.topics:
+                        if pair not in texts and len(texts) < self.bounds[1]:
+                            texts[pair] = format_topics((pair,))
                     topics = format_topics(result.topics)
-                    if len(texts) < self.bounds[1]:
-                        texts[result.topics] = topics
                 found = (result, (result.topic, result.score, ";".join(result.evidence), topics, result.confidence))
                 if len(known) < self.bounds[0]:
                     known[id(result)] = found
