@@ -47,7 +47,7 @@ _Event = int | _Match  # a marker kind (_COLON, ...) or a match
 _Start = tuple[
     int, float, tuple[int, ...]
 ]  # a term that can start at a word: (topic index, weight, ids of its further words)
-_Entry = tuple[tuple[_Start, ...], frozenset[int], int]  # what a word is: see _Index.entry
+_Entry = tuple[tuple[_Start, ...], frozenset[int], int]  # what a word is: see Index.entry
 
 
 def _batch_words(texts: list[str]) -> tuple[list[str], list[str]]:
@@ -71,7 +71,7 @@ def _batch_words(texts: list[str]) -> tuple[list[str], list[str]]:
     return tokens, normalised
 
 
-class _Index:
+class Index:
     """The taxonomy compiled once, and what it has learnt about the words it has met.
 
     A batch of titles is classified with a few string operations over the whole batch rather than a
@@ -132,7 +132,7 @@ class _Index:
             {},
         )  # [weighted] key -> its matches
         self.scored: dict[tuple[_Match, ...], Classification] = {}  # matches -> result
-        self.cells = CellMemo(_KEY_MEMO, _MEMO).cells  # the cells of each result handed out (cells.py)
+        self.memo = CellMemo(_KEY_MEMO, _MEMO)  # the cells (and encoded rows) of each result handed out (cells.py)
 
     def entry(self, token: str) -> _Entry:
         """(terms that can start at this word, longest first; ids of the word regexes it matches; marker kind)."""
@@ -444,6 +444,6 @@ def no_collection() -> Iterator[None]:
 
 
 @functools.lru_cache(maxsize=16)
-def index(taxonomy: Taxonomy) -> _Index:
+def index(taxonomy: Taxonomy) -> Index:
     """The taxonomy's compiled index (one per taxonomy, kept with what it has learnt)."""
-    return _Index(taxonomy)
+    return Index(taxonomy)

@@ -6,12 +6,14 @@ result out again for each title of the same key), so a :class:`CellMemo` formats
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeAlias
 
 from authorstats.classification.spec import Classification, format_topics
 
 Cells: TypeAlias = tuple[str, float, str, str, float]  # a result as engine.COLUMNS writes it
+# A caller's encoding of rows of cells, one text for each (the CSV writer's: shell/csv_writer.py), None if it cannot
+Encode: TypeAlias = Callable[[list[Cells]], "Sequence[str] | None"]
 
 
 def cells(results: Iterable[Classification]) -> list[Cells]:
@@ -28,6 +30,7 @@ class CellMemo:
     def __init__(self, results: int, topics: int) -> None:
         self.known: dict[int, tuple[Classification, Cells]] = {}
         self.topic_texts: dict[tuple[str, float], str] = {}
+        self.encoded: dict[int, tuple[Classification, str]] = {}
         self.bounds = (results, topics)
 
     def cells(self, results: Iterable[Classification]) -> list[Cells]:
@@ -48,3 +51,18 @@ class CellMemo:
                     known[id(result)] = found
             out.append(found[1])
         return out
+
+    def encode(self, results: Sequence[Classification], encode: Encode) -> list[str] | None:
+        """``encode(self.cells(results))``, each result encoded once while the memo has room (a result is met again
+        in later tables); None if ``encode`` cannot encode them."""
+        known = self.encoded
+        new = [r for r in results if id(r) not in known]
+        made = encode(self.cells(new)) if new else []
+        if made is None:
+            return None
+        fresh = {id(r): text for r, text in zip(new, made)}
+        for result, text in zip(new, made):
+            if len(known) >= self.bounds[0]:
+                break
+            known[id(result)] = (result, text)  # the result is held, so that its id stays its own
+        return [fresh[id(r)] if id(r) in fresh else known[id(r)][1] for r in results]

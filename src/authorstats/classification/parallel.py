@@ -27,7 +27,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from authorstats.classification import batch
-from authorstats.classification.cells import Cells
+from authorstats.classification.cells import Encode
 from authorstats.classification.spec import Classification
 from authorstats.config.taxonomy import Taxonomy
 
@@ -85,17 +85,28 @@ def classify(
 
 
 def start_cells(
-    taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, workers: int
-) -> Callable[[], tuple[list[Cells], Codes]]:
+    taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, workers: int, encode: Encode | None = None
+) -> Callable[[], tuple[list[Any], Codes]]:
     """:func:`classify` with each distinct result as its cells (cells.py), begun: the :func:`persistent` workers,
     when they are open, are given the titles now and make the cells (so the results never cross the pipe), and the
-    call returned waits for them; otherwise the work is done here and now."""
+    call returned waits for them; otherwise the work is done here and now. With ``encode``, each result's cells are
+    handed back as the text ``encode`` makes of them (made once per result in a worker), unless it cannot."""
     pool = _persistent.get(id(taxonomy))
     if pool is not None and workers >= 2:
-        return pool.start_cells(titles, abstracts)
+        return pool.start_cells(titles, abstracts, encode)
+    index = batch.index(taxonomy)
     distinct, codes = classify(taxonomy, titles, abstracts, workers)
-    answer = batch.index(taxonomy).cells(distinct), codes
+    answer = _finished(index, distinct, encode), codes
     return lambda: answer
+
+
+def _finished(index: batch.Index, distinct: list[Classification], encode: Encode | None) -> list[Any]:
+    """Each distinct result as its cells, or as the texts ``encode`` makes of them where it can."""
+    if encode is not None:
+        made = index.memo.encode(distinct, encode)
+        if made is not None:
+            return made
+    return index.memo.cells(distinct)
 
 
 def _second_half(taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, send: Connection) -> None:
@@ -128,16 +139,18 @@ class _Pool:
         with batch.no_collection():
             return list(map(Classification._make, distinct)), codes
 
-    def start_cells(self, titles: list[str], abstracts: list[str] | None) -> Callable[[], tuple[list[Cells], Codes]]:
+    def start_cells(
+        self, titles: list[str], abstracts: list[str] | None, encode: Encode | None
+    ) -> Callable[[], tuple[list[Any], Codes]]:
         if len(titles) < PARALLEL_FROM // 10:
             index = batch.index(self.taxonomy)
             distinct, codes = index.numbered(titles, abstracts)
-            answer = index.cells(distinct), codes
+            answer = _finished(index, distinct, encode), codes
             return lambda: answer
-        return self._share(titles, abstracts, True)
+        return self._share(titles, abstracts, True, encode)
 
     def _share(
-        self, titles: list[str], abstracts: list[str] | None, cells: bool
+        self, titles: list[str], abstracts: list[str] | None, cells: bool, encode: Encode | None = None
     ) -> Callable[[], tuple[list[Any], Codes]]:
         """The titles handed to the workers, an equal part each; the call returned waits for each distinct result
         (as a plain tuple, or as its cells) and the number of each title's."""
@@ -151,7 +164,11 @@ class _Pool:
         step = -(-len(titles) // self.workers)
         parts: list[Future[tuple[list[tuple[Any, ...]], Codes]]] = [
             self.executor.submit(
-                _classify_part, titles[at : at + step], None if abstracts is None else abstracts[at : at + step], cells
+                _classify_part,
+                titles[at : at + step],
+                None if abstracts is None else abstracts[at : at + step],
+                cells,
+                encode,
             )
             for at in range(0, len(titles), step)
         ]
@@ -234,14 +251,16 @@ def _start_worker(taxonomy: Taxonomy, setup: Callable[..., object], setup_args: 
     _worker_taxonomy[:] = [taxonomy]
 
 
-def _classify_part(titles: list[str], abstracts: list[str] | None, cells: bool) -> tuple[list[tuple[Any, ...]], Codes]:
+def _classify_part(
+    titles: list[str], abstracts: list[str] | None, cells: bool, encode: Encode | None = None
+) -> tuple[list[Any], Codes]:
     """Each distinct result as a plain tuple (pickled five times quicker than the named tuple, whose pickling
-    calls Python code for each result; the parent makes them named tuples again) or as its cells, and the number of
-    each title's."""
+    calls Python code for each result; the parent makes them named tuples again) or as its cells (or the text
+    ``encode`` makes of them), and the number of each title's."""
     index = batch.index(_worker_taxonomy[0])
     with batch.no_collection():
         distinct, codes = index.numbered(titles, abstracts)
-        plain: list[tuple[Any, ...]] = index.cells(distinct) if cells else list(map(tuple, distinct))
+        plain: list[Any] = _finished(index, distinct, encode) if cells else list(map(tuple, distinct))
         # what is alive now (mostly the memos, which make no cycles) is left out of later collections: walking it
         # after each part cost a tenth of a worker's time
         gc.freeze()
