@@ -15,27 +15,23 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from authorstats.classification.batching import SEP, batch_words, batches, groups
 from authorstats.classification.cells import CellMemo
 from authorstats.classification.scoring import Scorer
-from authorstats.classification.spec import ABSTRACT, NOTHING, Classification, normalise, words
+from authorstats.classification.spec import ABSTRACT, NOTHING, Classification
 from authorstats.config.taxonomy import Taxonomy, literal_prefix
 from authorstats.errors import BadInputError
 
 if TYPE_CHECKING:
     import numpy as np
 
-# ASCII fast path (bytes.translate is far faster than str.translate): every character that is not a
-# letter or digit separates words; ':' is made a word of its own before.
-_ASCII_WORDS_BATCH = bytes(c if (chr(c).isalnum() and c < 128) or chr(c) in ":\x01" else 32 for c in range(256))
 _COLON, _METHOD, _SETTING, _RESET = 1, 2, 3, 4
 # One character per word in a batch's strings of symbols; these three are never a word's symbol.
-_SEP = "\x01"  # ends each title; it is also the word that ends each title in a batch's words
+_SEP = SEP  # ends each title; it is also the word that ends each title in a batch's words
 _QUIET = "\x02"  # a word that neither matches nor marks (it still separates the words of a term)
 _HEAD = "\x03"  # starts the key of a title whose words before its ':' get head_boost
 _FIRST_SYMBOL = 0x100  # symbols are the code points from here on (lone surrogates included)
 _RENEW_AFTER = 300_000  # symbols or words learnt before the tables start afresh (a batch adds at most ~750k)
-_BATCH = 20_000  # titles per batch: big enough to amortise, small enough to bound memory
-_BATCH_CHARS = 1_000_000
 _MEMO = 50_000  # bound on each memo of results: about 1 kB per title over the three memos (shell/classify_files.py)
 # bound on the memo of each title key's result: an entry is a short key and a result most keys share (about 0.3 kB),
 # so it can hold every key of a million titles (230,000: 0.6 s of CPU less there than with _MEMO, 60 MB more)
@@ -48,27 +44,6 @@ _Start = tuple[
     int, float, tuple[int, ...]
 ]  # a term that can start at a word: (topic index, weight, ids of its further words)
 _Entry = tuple[tuple[_Start, ...], frozenset[int], int]  # what a word is: see Index.entry
-
-
-def _batch_words(texts: list[str]) -> tuple[list[str], list[str]]:
-    """``words(normalise(t))`` of every text, each followed by _SEP, and ``normalise(t)`` of every text; ASCII
-    texts in a few string operations over all of them."""
-    if all(t.isascii() and _SEP not in t for t in texts):
-        text = _SEP.join(texts).lower()
-        if " -" in text:
-            text = text.replace(" - ", " : ").replace(" -- ", " : ")
-        normalised = text.split(_SEP)
-        if ":" in text:
-            text = text.replace(":", " : ")
-        tokens = text.encode().translate(_ASCII_WORDS_BATCH).decode().replace(_SEP, f" {_SEP} ").split()
-        tokens.append(_SEP)
-        return tokens, normalised
-    tokens = []
-    normalised = [normalise(text) for text in texts]
-    for text in normalised:
-        tokens += words(text)
-        tokens.append(_SEP)
-    return tokens, normalised
 
 
 class Index:
@@ -225,12 +200,12 @@ class Index:
         self.spans[" ".join(words), hyphenated] = symbol
         return symbol
 
-    def keys(self, texts: list[str], weighted: bool, dashes: bool = True) -> list[str]:
+    def keys(self, texts: list[str], weighted: bool, dashes: bool = True, ascii: bool | None = None) -> list[str]:
         """The key of every text (see the class docstring); ``weighted`` (titles) marks a boosted head.
 
         ``dashes``: some text may write a term with hyphens (its evidence is then written so).
         """
-        tokens, normalised = _batch_words(texts)
+        tokens, normalised = batch_words(texts, ascii, dashes)
         try:
             chars = "".join(map(self.chars.__getitem__, tokens))
         except KeyError:  # words not met before
@@ -310,9 +285,9 @@ class Index:
         results: list[Classification] = [NOTHING] * len(titles)
         texts = titles if abstracts is None else [t + a for t, a in zip(titles, abstracts)]
         with no_collection():
-            for group, dashes in zip(_groups(texts), (False, True, True)):
-                for batch in _batches(group, texts):
-                    self._classify_batch(batch, titles, abstracts, results, dashes)
+            for number, group in enumerate(groups(texts)):  # plain ASCII, ASCII with dashes, others
+                for batch in batches(group, texts):
+                    self._classify_batch(batch, titles, abstracts, results, number > 0, number < 2)
         return results
 
     def numbered(self, titles: list[str], abstracts: list[str] | None = None) -> tuple[list[Classification], Codes]:
@@ -329,9 +304,11 @@ class Index:
             found = []  # the result of each batch's distinct keys, batch after batch
             rows = np.empty(len(titles), dtype=np.int64)  # each title's number in found
             with no_collection():
-                for group, dashes in zip(_groups(titles), (False, True, True)):
-                    for batch in _batches(group, titles):
-                        keys, distinct = pd.factorize(np.array(self._keys(batch, titles, dashes), dtype=object))
+                for number, group in enumerate(groups(titles)):
+                    for batch in batches(group, titles):
+                        keys, distinct = pd.factorize(
+                            np.array(self._keys(batch, titles, number > 0, number < 2), dtype=object)
+                        )
                         rows[batch] = keys + len(found)
                         found += map(self._result, distinct.tolist())
         # the same result object for different keys (or titles) is one result
@@ -340,10 +317,10 @@ class Index:
         where = np.unique(same, return_index=True)[1]  # the first of each in found
         return [found[i] for i in where[firsts].tolist()], codes.astype(np.int64, copy=False)
 
-    def _keys(self, batch: list[int], titles: list[str], dashes: bool) -> list[str]:
+    def _keys(self, batch: list[int], titles: list[str], dashes: bool, ascii: bool) -> list[str]:
         if self.next_symbol - _FIRST_SYMBOL > _RENEW_AFTER or len(self.chars) > _RENEW_AFTER:
             self._start_afresh()  # bounds the memory a stream of new words takes
-        return self.keys([titles[i] for i in batch], True, dashes)
+        return self.keys([titles[i] for i in batch], True, dashes, ascii)
 
     def _result(self, key: str) -> Classification:
         """The result of a title's key (a title without abstract), remembered while there is room."""
@@ -363,13 +340,14 @@ class Index:
         abstracts: list[str] | None,
         results: list[Classification],
         dashes: bool,
+        ascii: bool,
     ) -> None:
-        keys = self._keys(batch, titles, dashes)
+        keys = self._keys(batch, titles, dashes, ascii)
         if abstracts is None:
             for i, key in zip(batch, keys):
                 results[i] = self._result(key)
             return
-        abstract_keys = self.keys([abstracts[i] for i in batch], False, dashes)
+        abstract_keys = self.keys([abstracts[i] for i in batch], False, dashes, ascii)
         share = self.settings["abstract_weight"]
         for i, key, abstract_key in zip(batch, keys, abstract_keys):
             found = self.matches(key, True)
@@ -389,45 +367,6 @@ class Index:
             if len(self.scored) < _MEMO:
                 self.scored[signature] = known
         return known
-
-
-def _groups(texts: list[str], by_numpy_from: int = 1_000) -> tuple[list[int], list[int], list[int]]:
-    """The numbers of the plain ASCII texts, the ASCII ones with a '-' and the others (not ASCII, or holding _SEP):
-    ASCII texts are cut into words together, and those without a '-' need no look at their spelling. Many texts are
-    sorted by numpy over their code points, a few by Python."""
-    if len(texts) < by_numpy_from:
-        groups: tuple[list[int], list[int], list[int]] = ([], [], [])
-        for i, text in enumerate(texts):
-            ascii = text.isascii() and _SEP not in text
-            groups[0 if ascii and "-" not in text else 1 if ascii else 2].append(i)
-        return groups
-    import numpy as np
-
-    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
-
-    def having(where: np.ndarray) -> np.ndarray:  # whether each text has a code point at one of these places
-        found = np.zeros(len(texts), dtype=bool)
-        found[np.searchsorted(ends, np.flatnonzero(where), side="right")] = True
-        return found
-
-    other = having((points > 127) | (points == ord(_SEP)))
-    dash = having(points == ord("-")) & ~other
-    return np.flatnonzero(~(other | dash)).tolist(), np.flatnonzero(dash).tolist(), np.flatnonzero(other).tolist()
-
-
-def _batches(order: list[int], texts: list[str]) -> list[list[int]]:
-    """``order`` cut into batches of at most _BATCH texts and _BATCH_CHARS characters (or one longer text)."""
-    ends = list(itertools.accumulate((len(texts[i]) for i in order), initial=0))  # characters before each text
-    batches: list[list[int]] = []
-    start = 0
-    while start < len(order):
-        # the most texts from start on that keep within _BATCH_CHARS characters, at least one, at most _BATCH
-        stop = bisect.bisect_right(ends, ends[start] + _BATCH_CHARS, start + 1) - 1
-        stop = min(max(stop, start + 1), start + _BATCH)
-        batches.append(order[start:stop])
-        start = stop
-    return batches
 
 
 @contextlib.contextmanager

@@ -56,13 +56,14 @@ class CellMemo:
         """``encode(self.cells(results))``, each result encoded once while the memo has room (a result is met again
         in later tables); None if ``encode`` cannot encode them."""
         known = self.encoded
-        new = [r for r in results if id(r) not in known]
+        ids = list(map(id, results))
+        new = [r for r, i in zip(results, ids) if i not in known]
         made = encode(self.cells(new)) if new else []
         if made is None:
             return None
-        fresh = {id(r): text for r, text in zip(new, made)}
-        for result, text in zip(new, made):
-            if len(known) >= self.bounds[0]:
-                break
-            known[id(result)] = (result, text)  # the result is held, so that its id stays its own
-        return [fresh[id(r)] if id(r) in fresh else known[id(r)][1] for r in results]
+        room = self.bounds[0] - len(known)
+        known.update(zip(map(id, new[:room]), zip(new[:room], made[:room])))  # a result held keeps its id its own
+        if len(new) <= room:
+            return [known[i][1] for i in ids]
+        fresh = dict(zip(map(id, new), made))
+        return [fresh[i] if i in fresh else known[i][1] for i in ids]
