@@ -33,7 +33,8 @@ class CellMemo:
         self.encoded: dict[int, tuple[Classification, str]] = {}
         self.bounds = (results, topics)
 
-    def cells(self, results: Iterable[Classification]) -> list[Cells]:
+    def cells(self, results: Iterable[Classification], remember: bool = True) -> list[Cells]:
+        """:func:`cells` of each result; those formatted anew are remembered if ``remember`` (and there is room)."""
         known, texts = self.known, self.topic_texts
         out: list[Cells] = []
         for result in results:
@@ -47,18 +48,19 @@ class CellMemo:
                             texts[pair] = format_topics((pair,))
                     topics = format_topics(result.topics)
                 found = (result, (result.topic, result.score, ";".join(result.evidence), topics, result.confidence))
-                if len(known) < self.bounds[0]:
+                if remember and len(known) < self.bounds[0]:
                     known[id(result)] = found
             out.append(found[1])
         return out
 
     def encode(self, results: Sequence[Classification], encode: Encode) -> list[str] | None:
         """``encode(self.cells(results))``, each result encoded once while the memo has room (a result is met again
-        in later tables); None if ``encode`` cannot encode them."""
+        in later tables); None if ``encode`` cannot encode them. The cells of a result encoded are not kept: its text
+        is (half the memory)."""
         known = self.encoded
         ids = list(map(id, results))
         new = [r for r, i in zip(results, ids) if i not in known]
-        made = encode(self.cells(new)) if new else []
+        made = encode(self.cells(new, remember=False)) if new else []
         if made is None:
             return None
         room = self.bounds[0] - len(known)
