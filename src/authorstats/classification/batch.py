@@ -13,59 +13,40 @@ import gc
 import itertools
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+from authorstats.classification.batching import SEP, batch_words, batches, groups
 from authorstats.classification.cells import CellMemo
-from authorstats.classification.spec import ABSTRACT, HINTED, NOTHING, Classification, confidence, normalise, words
+from authorstats.classification.scoring import Scorer
+from authorstats.classification.spec import ABSTRACT, NOTHING, Classification
 from authorstats.config.taxonomy import Taxonomy, literal_prefix
 from authorstats.errors import BadInputError
 
-# ASCII fast path (bytes.translate is far faster than str.translate): every character that is not a
-# letter or digit separates words; ':' is made a word of its own before.
-_ASCII_WORDS_BATCH = bytes(c if (chr(c).isalnum() and c < 128) or chr(c) in ":\x01" else 32 for c in range(256))
+if TYPE_CHECKING:
+    import numpy as np
+
 _COLON, _METHOD, _SETTING, _RESET = 1, 2, 3, 4
 # One character per word in a batch's strings of symbols; these three are never a word's symbol.
-_SEP = "\x01"  # ends each title; it is also the word that ends each title in a batch's words
+_SEP = SEP  # ends each title; it is also the word that ends each title in a batch's words
 _QUIET = "\x02"  # a word that neither matches nor marks (it still separates the words of a term)
 _HEAD = "\x03"  # starts the key of a title whose words before its ':' get head_boost
 _FIRST_SYMBOL = 0x100  # symbols are the code points from here on (lone surrogates included)
 _RENEW_AFTER = 300_000  # symbols or words learnt before the tables start afresh (a batch adds at most ~750k)
-_BATCH = 20_000  # titles per batch: big enough to amortise, small enough to bound memory
-_BATCH_CHARS = 1_000_000
 _MEMO = 50_000  # bound on each memo of results: about 1 kB per title over the three memos (shell/classify_files.py)
 # bound on the memo of each title key's result: an entry is a short key and a result most keys share (about 0.3 kB),
 # so it can hold every key of a million titles (230,000: 0.6 s of CPU less there than with _MEMO, 60 MB more)
 _KEY_MEMO = 250_000
 
+Codes: TypeAlias = "np.ndarray[Any, np.dtype[np.int64]]"  # for each title, the number of its result
 _Match = tuple[int, float, str]  # (topic index, value or weight, matched text)
 _Event = int | _Match  # a marker kind (_COLON, ...) or a match
 _Start = tuple[
     int, float, tuple[int, ...]
 ]  # a term that can start at a word: (topic index, weight, ids of its further words)
-_Entry = tuple[tuple[_Start, ...], frozenset[int], int]  # what a word is: see _Index.entry
+_Entry = tuple[tuple[_Start, ...], frozenset[int], int]  # what a word is: see Index.entry
 
 
-def _batch_words(texts: list[str]) -> tuple[list[str], list[str]]:
-    """``words(normalise(t))`` of every text, each followed by _SEP, and ``normalise(t)`` of every text; ASCII
-    texts in a few string operations over all of them."""
-    if all(t.isascii() and _SEP not in t for t in texts):
-        text = _SEP.join(texts).lower()
-        if " -" in text:
-            text = text.replace(" - ", " : ").replace(" -- ", " : ")
-        normalised = text.split(_SEP)
-        if ":" in text:
-            text = text.replace(":", " : ")
-        tokens = text.encode().translate(_ASCII_WORDS_BATCH).decode().replace(_SEP, f" {_SEP} ").split()
-        tokens.append(_SEP)
-        return tokens, normalised
-    tokens = []
-    normalised = [normalise(text) for text in texts]
-    for text in normalised:
-        tokens += words(text)
-        tokens.append(_SEP)
-    return tokens, normalised
-
-
-class _Index:
+class Index:
     """The taxonomy compiled once, and what it has learnt about the words it has met.
 
     A batch of titles is classified with a few string operations over the whole batch rather than a
@@ -81,8 +62,6 @@ class _Index:
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.settings = settings = taxonomy.settings
-        self.topic_names = taxonomy.names
-        self.boosts = [t.boost for t in taxonomy.topics]
         regex_ids: dict[str, int] = {}
         self.regexes: list[re.Pattern[str]] = []
         # (topic index, weight, word ids); word ids index self.regexes
@@ -106,9 +85,7 @@ class _Index:
         self.method = frozenset(settings["method_markers"])
         self.setting = frozenset(settings["setting_markers"])
         self.reset = frozenset(settings["reset_markers"])
-        self.decay = functools.lru_cache(maxsize=None)(lambda rank: settings["decay"] ** rank)
-        # (top score, second score) -> confidence: scores have two decimals, so a few thousand pairs at most
-        self.confidences: dict[tuple[float, float], float] = {}
+        self.scorer = Scorer(taxonomy, _MEMO)
         self._start_afresh()
 
     def _start_afresh(self) -> None:
@@ -130,7 +107,7 @@ class _Index:
             {},
         )  # [weighted] key -> its matches
         self.scored: dict[tuple[_Match, ...], Classification] = {}  # matches -> result
-        self.cells = CellMemo(_KEY_MEMO, _MEMO).cells  # the cells of each result handed out (cells.py)
+        self.memo = CellMemo(_KEY_MEMO, _MEMO)  # the cells (and encoded rows) of each result handed out (cells.py)
 
     def entry(self, token: str) -> _Entry:
         """(terms that can start at this word, longest first; ids of the word regexes it matches; marker kind)."""
@@ -223,12 +200,12 @@ class _Index:
         self.spans[" ".join(words), hyphenated] = symbol
         return symbol
 
-    def keys(self, texts: list[str], weighted: bool, dashes: bool = True) -> list[str]:
+    def keys(self, texts: list[str], weighted: bool, dashes: bool = True, ascii: bool | None = None) -> list[str]:
         """The key of every text (see the class docstring); ``weighted`` (titles) marks a boosted head.
 
         ``dashes``: some text may write a term with hyphens (its evidence is then written so).
         """
-        tokens, normalised = _batch_words(texts)
+        tokens, normalised = batch_words(texts, ascii, dashes)
         try:
             chars = "".join(map(self.chars.__getitem__, tokens))
         except KeyError:  # words not met before
@@ -307,21 +284,54 @@ class _Index:
         object, so the distinct results can be told apart by identity."""
         results: list[Classification] = [NOTHING] * len(titles)
         texts = titles if abstracts is None else [t + a for t, a in zip(titles, abstracts)]
-        # ASCII texts are cut into words together; those without a '-' need no look at their spelling
-        groups: tuple[list[int], list[int], list[int]] = ([], [], [])  # plain ASCII, ASCII with '-', others
-        for i, text in enumerate(texts):
-            groups[
-                0
-                if text.isascii() and "-" not in text and _SEP not in text
-                else 1
-                if text.isascii() and _SEP not in text
-                else 2
-            ].append(i)
         with no_collection():
-            for group, dashes in zip(groups, (False, True, True)):
-                for batch in _batches(group, texts):
-                    self._classify_batch(batch, titles, abstracts, results, dashes)
+            for number, group in enumerate(groups(texts)):  # plain ASCII, ASCII with dashes, others
+                for batch in batches(group, texts):
+                    self._classify_batch(batch, titles, abstracts, results, number > 0, number < 2)
         return results
+
+    def numbered(self, titles: list[str], abstracts: list[str] | None = None) -> tuple[list[Classification], Codes]:
+        """Each distinct result once, in the order first met (told apart by identity), and the number of each
+        title's: ``classify``'s results numbered, but each batch's distinct keys looked up once and numbered by
+        numpy, not each title in Python."""
+        import numpy as np
+        import pandas as pd
+
+        if abstracts is not None:
+            results = self.classify(titles, abstracts)
+            found, rows = results, np.arange(len(results), dtype=np.int64)
+        else:
+            found = []  # the result of each batch's distinct keys, batch after batch
+            rows = np.empty(len(titles), dtype=np.int64)  # each title's number in found
+            with no_collection():
+                for number, group in enumerate(groups(titles)):
+                    for batch in batches(group, titles):
+                        keys, distinct = pd.factorize(
+                            np.array(self._keys(batch, titles, number > 0, number < 2), dtype=object)
+                        )
+                        rows[batch] = keys + len(found)
+                        found += map(self._result, distinct.tolist())
+        # the same result object for different keys (or titles) is one result
+        same, _ = pd.factorize(np.fromiter(map(id, found), dtype=np.int64, count=len(found)))
+        codes, firsts = pd.factorize(same[rows])  # numbered in the order first met
+        where = np.unique(same, return_index=True)[1]  # the first of each in found
+        return [found[i] for i in where[firsts].tolist()], codes.astype(np.int64, copy=False)
+
+    def _keys(self, batch: list[int], titles: list[str], dashes: bool, ascii: bool) -> list[str]:
+        if self.next_symbol - _FIRST_SYMBOL > _RENEW_AFTER or len(self.chars) > _RENEW_AFTER:
+            self._start_afresh()  # bounds the memory a stream of new words takes
+        return self.keys([titles[i] for i in batch], True, dashes, ascii)
+
+    def _result(self, key: str) -> Classification:
+        """The result of a title's key (a title without abstract), remembered while there is room."""
+        known = self.results
+        result = known.get(key)
+        if result is None:
+            room = len(known) < _KEY_MEMO  # then its matches are not needed again: the result is kept
+            result = self._score(self.matches(key, True, not room))
+            if room:
+                known[key] = result
+        return result
 
     def _classify_batch(
         self,
@@ -330,22 +340,14 @@ class _Index:
         abstracts: list[str] | None,
         results: list[Classification],
         dashes: bool,
+        ascii: bool,
     ) -> None:
-        if self.next_symbol - _FIRST_SYMBOL > _RENEW_AFTER or len(self.chars) > _RENEW_AFTER:
-            self._start_afresh()  # bounds the memory a stream of new words takes
-        keys = self.keys([titles[i] for i in batch], True, dashes)
+        keys = self._keys(batch, titles, dashes, ascii)
         if abstracts is None:
-            known = self.results
             for i, key in zip(batch, keys):
-                result = known.get(key)
-                if result is None:
-                    room = len(known) < _KEY_MEMO  # then its matches are not needed again: the result is kept
-                    result = self._score(self.matches(key, True, not room))
-                    if room:
-                        known[key] = result
-                results[i] = result
+                results[i] = self._result(key)
             return
-        abstract_keys = self.keys([abstracts[i] for i in batch], False, dashes)
+        abstract_keys = self.keys([abstracts[i] for i in batch], False, dashes, ascii)
         share = self.settings["abstract_weight"]
         for i, key, abstract_key in zip(batch, keys, abstract_keys):
             found = self.matches(key, True)
@@ -361,24 +363,10 @@ class _Index:
         signature = tuple(matches)
         known = self.scored.get(signature)
         if known is None:
-            known = _score_matches(self, matches)
+            known = self.scorer.score(matches)
             if len(self.scored) < _MEMO:
                 self.scored[signature] = known
         return known
-
-
-def _batches(order: list[int], texts: list[str]) -> list[list[int]]:
-    """``order`` cut into batches of at most _BATCH texts and _BATCH_CHARS characters (or one longer text)."""
-    ends = list(itertools.accumulate((len(texts[i]) for i in order), initial=0))  # characters before each text
-    batches: list[list[int]] = []
-    start = 0
-    while start < len(order):
-        # the most texts from start on that keep within _BATCH_CHARS characters, at least one, at most _BATCH
-        stop = bisect.bisect_right(ends, ends[start] + _BATCH_CHARS, start + 1) - 1
-        stop = min(max(stop, start + 1), start + _BATCH)
-        batches.append(order[start:stop])
-        start = stop
-    return batches
 
 
 @contextlib.contextmanager
@@ -395,56 +383,6 @@ def no_collection() -> Iterator[None]:
 
 
 @functools.lru_cache(maxsize=16)
-def index(taxonomy: Taxonomy) -> _Index:
+def index(taxonomy: Taxonomy) -> Index:
     """The taxonomy's compiled index (one per taxonomy, kept with what it has learnt)."""
-    return _Index(taxonomy)
-
-
-def _score_matches(index: _Index, matches: list[_Match]) -> Classification:
-    """spec.score of one list of (topic index, value, text) matches (in title order, then abstract order)."""
-    per_topic: dict[int, list[_Match]] = {}  # in the order each topic is first matched
-    for match in matches:
-        found = per_topic.get(match[0])
-        if found is None:
-            per_topic[match[0]] = [match]
-        else:
-            found.append(match)
-    settings = index.settings
-    boosts = index.boosts
-    scores = []
-    for seen, (topic_index, found) in enumerate(per_topic.items()):
-        if len(found) == 1:
-            total = found[0][1]
-        else:
-            best: dict[str, float] = {}  # a text counts once per topic, at its best weight
-            for _, value, text in found:
-                key = text.removesuffix(ABSTRACT)
-                if value > best.get(key, 0.0):
-                    best[key] = value
-            values = sorted(best.values(), reverse=True)
-            total = sum(v * index.decay(rank) for rank, v in enumerate(values))
-        # equal scores: the topic named first in the title wins (the title's own claim), then taxonomy order
-        scores.append((-round(total * boosts[topic_index], 2), seen, topic_index))
-    if len(scores) > 1:
-        scores.sort()
-    threshold = settings["threshold"]
-    names = index.topic_names
-    kept = tuple([(names[t], -s) for s, _, t in scores if -s >= threshold])
-    if not kept:
-        return HINTED  # terms matched, none reached the threshold
-    top_index = scores[0][2]
-    top_score = kept[0][1]
-    second = -scores[1][0] if len(scores) > 1 else 0.0
-    found = per_topic[top_index]
-    evidence = (found[0][2],) if len(found) == 1 else tuple(dict.fromkeys(m[2] for m in found))
-    return Classification(names[top_index], top_score, evidence, kept, _confidence(index, top_score, second))
-
-
-def _confidence(index: _Index, top: float, second: float) -> float:
-    """spec.confidence, once per pair of scores."""
-    known = index.confidences.get((top, second))
-    if known is None:
-        known = confidence(top, second, index.settings["strong_score"])
-        if len(index.confidences) < _MEMO:
-            index.confidences[top, second] = known
-    return known
+    return Index(taxonomy)

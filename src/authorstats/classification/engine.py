@@ -94,21 +94,28 @@ def classify_table(df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1) ->
 
 
 def classify_cells(
-    df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1
-) -> tuple[list[result_cells.Cells], np.ndarray]:
+    df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1, encode: result_cells.Encode | None = None
+) -> tuple[list[Any], np.ndarray]:
     """``classify_table(df, taxonomy, workers=workers)``'s ``cells()`` and ``codes``, the cells made where the
     titles are classified: in the :func:`parallel.persistent` workers when they are open, which format each
-    result they hand out again only once, and the results never cross the pipe."""
-    return start_classify_cells(df, taxonomy, workers=workers)()
+    result they hand out again only once, and the results never cross the pipe. With ``encode`` (the CSV writer's),
+    each distinct row is handed back as the text ``encode`` makes of its cells, where it can (cells.CellMemo.encode)."""
+    return start_classify_cells(df, taxonomy, workers=workers, encode=encode)()
 
 
 def start_classify_cells(
-    df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1
-) -> Callable[[], tuple[list[result_cells.Cells], np.ndarray]]:
+    df: pd.DataFrame, taxonomy: Taxonomy, *, workers: int = 1, encode: result_cells.Encode | None = None
+) -> Callable[[], tuple[list[Any], np.ndarray]]:
     """:func:`classify_cells`, begun: with the :func:`parallel.persistent` workers open, they are given the titles
     now, and the call returned waits for them. A caller can so hand them the next table before it takes the last
     one's cells, and they need not wait for it between tables."""
-    return _classify_pairs(df, taxonomy, workers, parallel.start_cells)
+
+    def start(
+        taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, workers: int
+    ) -> Callable[[], tuple[list[Any], Any]]:
+        return parallel.start_cells(taxonomy, titles, abstracts, workers, encode)
+
+    return _classify_pairs(df, taxonomy, workers, start)
 
 
 def _classify_pairs(

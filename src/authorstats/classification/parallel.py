@@ -27,7 +27,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from authorstats.classification import batch
-from authorstats.classification.cells import Cells
+from authorstats.classification.cells import Encode
 from authorstats.classification.spec import Classification
 from authorstats.config.taxonomy import Taxonomy
 
@@ -47,7 +47,7 @@ def classify(
     if pool is not None and workers >= 2:
         return pool.classify(titles, abstracts)
     if workers < 2 or len(titles) < PARALLEL_FROM:
-        return numbered(batch.index(taxonomy).classify(titles, abstracts))
+        return batch.index(taxonomy).numbered(titles, abstracts)
     # fork (Linux) starts at once with everything imported and the inputs in memory; spawn elsewhere
     context: (
         multiprocessing.context.DefaultContext
@@ -69,9 +69,7 @@ def classify(
     child.start()
     send.close()
     try:
-        first, codes = numbered(
-            batch.index(taxonomy).classify(titles[:half], None if abstracts is None else abstracts[:half])
-        )
+        first, codes = batch.index(taxonomy).numbered(titles[:half], None if abstracts is None else abstracts[:half])
         done, answer = receive.recv()
         child.join()
     finally:  # an error or Ctrl-C here: the child's half is not wanted any more
@@ -87,17 +85,28 @@ def classify(
 
 
 def start_cells(
-    taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, workers: int
-) -> Callable[[], tuple[list[Cells], Codes]]:
+    taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, workers: int, encode: Encode | None = None
+) -> Callable[[], tuple[list[Any], Codes]]:
     """:func:`classify` with each distinct result as its cells (cells.py), begun: the :func:`persistent` workers,
     when they are open, are given the titles now and make the cells (so the results never cross the pipe), and the
-    call returned waits for them; otherwise the work is done here and now."""
+    call returned waits for them; otherwise the work is done here and now. With ``encode``, each result's cells are
+    handed back as the text ``encode`` makes of them (made once per result in a worker), unless it cannot."""
     pool = _persistent.get(id(taxonomy))
     if pool is not None and workers >= 2:
-        return pool.start_cells(titles, abstracts)
+        return pool.start_cells(titles, abstracts, encode)
+    index = batch.index(taxonomy)
     distinct, codes = classify(taxonomy, titles, abstracts, workers)
-    answer = batch.index(taxonomy).cells(distinct), codes
+    answer = _finished(index, distinct, encode), codes
     return lambda: answer
+
+
+def _finished(index: batch.Index, distinct: list[Classification], encode: Encode | None) -> list[Any]:
+    """Each distinct result as its cells, or as the texts ``encode`` makes of them where it can."""
+    if encode is not None:
+        made = index.memo.encode(distinct, encode)
+        if made is not None:
+            return made
+    return index.memo.cells(distinct)
 
 
 def _second_half(taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | None, send: Connection) -> None:
@@ -105,23 +114,12 @@ def _second_half(taxonomy: Taxonomy, titles: list[str], abstracts: list[str] | N
     answer: tuple[bool, object]
     try:
         with batch.no_collection():
-            distinct, codes = numbered(batch.index(taxonomy).classify(titles, abstracts))
+            distinct, codes = batch.index(taxonomy).numbered(titles, abstracts)
         answer = (True, (distinct, codes))  # an array is sent as bytes: far quicker than a list of numbers
     except Exception as error:  # noqa: BLE001  (handed to the parent, which raises it)
         answer = (False, error)
     send.send(answer)
     send.close()
-
-
-def numbered(results: list[Classification]) -> tuple[list[Classification], Codes]:
-    """Each distinct result once, in the order first met (titles with the same key share one result object), and
-    the number of each; the objects are told apart by identity, which numpy factorises far quicker than a dict."""
-    import numpy as np
-    import pandas as pd
-
-    codes, _ = pd.factorize(np.fromiter(map(id, results), dtype=np.int64, count=len(results)))
-    first = np.unique(codes, return_index=True)[1]  # the row where each number is first met
-    return [results[i] for i in first.tolist()], codes.astype(np.int64, copy=False)
 
 
 class _Pool:
@@ -136,21 +134,23 @@ class _Pool:
 
     def classify(self, titles: list[str], abstracts: list[str] | None) -> tuple[list[Classification], Codes]:
         if len(titles) < PARALLEL_FROM // 10:  # a few titles: quicker here than sent away and back
-            return numbered(batch.index(self.taxonomy).classify(titles, abstracts))
+            return batch.index(self.taxonomy).numbered(titles, abstracts)
         distinct, codes = self._share(titles, abstracts, False)()
         with batch.no_collection():
             return list(map(Classification._make, distinct)), codes
 
-    def start_cells(self, titles: list[str], abstracts: list[str] | None) -> Callable[[], tuple[list[Cells], Codes]]:
+    def start_cells(
+        self, titles: list[str], abstracts: list[str] | None, encode: Encode | None
+    ) -> Callable[[], tuple[list[Any], Codes]]:
         if len(titles) < PARALLEL_FROM // 10:
             index = batch.index(self.taxonomy)
-            distinct, codes = numbered(index.classify(titles, abstracts))
-            answer = index.cells(distinct), codes
+            distinct, codes = index.numbered(titles, abstracts)
+            answer = _finished(index, distinct, encode), codes
             return lambda: answer
-        return self._share(titles, abstracts, True)
+        return self._share(titles, abstracts, True, encode)
 
     def _share(
-        self, titles: list[str], abstracts: list[str] | None, cells: bool
+        self, titles: list[str], abstracts: list[str] | None, cells: bool, encode: Encode | None = None
     ) -> Callable[[], tuple[list[Any], Codes]]:
         """The titles handed to the workers, an equal part each; the call returned waits for each distinct result
         (as a plain tuple, or as its cells) and the number of each title's."""
@@ -164,7 +164,11 @@ class _Pool:
         step = -(-len(titles) // self.workers)
         parts: list[Future[tuple[list[tuple[Any, ...]], Codes]]] = [
             self.executor.submit(
-                _classify_part, titles[at : at + step], None if abstracts is None else abstracts[at : at + step], cells
+                _classify_part,
+                titles[at : at + step],
+                None if abstracts is None else abstracts[at : at + step],
+                cells,
+                encode,
             )
             for at in range(0, len(titles), step)
         ]
@@ -247,14 +251,16 @@ def _start_worker(taxonomy: Taxonomy, setup: Callable[..., object], setup_args: 
     _worker_taxonomy[:] = [taxonomy]
 
 
-def _classify_part(titles: list[str], abstracts: list[str] | None, cells: bool) -> tuple[list[tuple[Any, ...]], Codes]:
+def _classify_part(
+    titles: list[str], abstracts: list[str] | None, cells: bool, encode: Encode | None = None
+) -> tuple[list[Any], Codes]:
     """Each distinct result as a plain tuple (pickled five times quicker than the named tuple, whose pickling
-    calls Python code for each result; the parent makes them named tuples again) or as its cells, and the number of
-    each title's."""
+    calls Python code for each result; the parent makes them named tuples again) or as its cells (or the text
+    ``encode`` makes of them), and the number of each title's."""
     index = batch.index(_worker_taxonomy[0])
     with batch.no_collection():
-        distinct, codes = numbered(index.classify(titles, abstracts))
-        plain: list[tuple[Any, ...]] = index.cells(distinct) if cells else list(map(tuple, distinct))
+        distinct, codes = index.numbered(titles, abstracts)
+        plain: list[Any] = _finished(index, distinct, encode) if cells else list(map(tuple, distinct))
         # what is alive now (mostly the memos, which make no cycles) is left out of later collections: walking it
         # after each part cost a tenth of a worker's time
         gc.freeze()

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TypeAlias
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeAlias
 
 from authorstats.errors import BadInputError
 
@@ -22,12 +22,13 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from authorstats.classification.cells import Cells
+    from authorstats.classification.cells import Encode
     from authorstats.config.taxonomy import Taxonomy
+    from authorstats.shell.csv_writer import EncodedRows
 
     # A chunk's classification as csv_writer's ``added`` columns: their names (engine.COLUMNS), the distinct
     # rows of cells (ResultTable.cells()) and, for each row of the chunk, the number of its row (ResultTable.codes).
-    Added: TypeAlias = tuple[tuple[str, ...], list[tuple[str, float, str, str, float]], np.ndarray]
+    Added: TypeAlias = tuple[tuple[str, ...], list[tuple[str, float, str, str, float]] | EncodedRows, np.ndarray]
 
 log = logging.getLogger(__name__)
 
@@ -263,8 +264,13 @@ def _parquet_chunks(path: Path, rows: int) -> Iterator[Chunk]:
             yield Chunk(table.to_pandas(), table)
 
 
-def classified(chunks: Iterable[Chunk], taxonomy: Taxonomy, workers: int) -> Iterator[tuple[Chunk, Added]]:
+def classified(
+    chunks: Iterable[Chunk], taxonomy: Taxonomy, workers: int, csv: bool = False
+) -> Iterator[tuple[Chunk, Added]]:
     """Each chunk with its classification as csv_writer's ``added`` columns: (names, distinct rows, codes).
+
+    ``csv``: the chunks go to csv_writer, so the distinct rows of a chunk it writes itself come encoded for it
+    (csv_writer.EncodedRows), each distinct result encoded once where it is made (by the workers, if any).
 
     With ``workers`` of 2 or more, worker processes started once classify every chunk's titles, and each chunk is
     handed to them as soon as it is read, before the last one's cells are taken and given to the caller to write:
@@ -272,11 +278,19 @@ def classified(chunks: Iterable[Chunk], taxonomy: Taxonomy, workers: int) -> Ite
     The results are the same as one chunk after the other in one process.
     """
     from authorstats.classification import engine, parallel
+    from authorstats.shell import csv_writer
+
+    def encoder(chunk: Chunk) -> Encode | None:
+        return csv_writer.encode_rows if csv and csv_writer.encodes(chunk.frame, engine.COLUMNS) else None
+
+    def added(rows: list[Any], codes: np.ndarray) -> Added:
+        if rows and isinstance(rows[0], str):  # encoded (encode_rows), not cells
+            return engine.COLUMNS, csv_writer.EncodedRows(rows), codes
+        return engine.COLUMNS, rows, codes
 
     if workers < 2:
         for chunk in chunks:
-            rows, codes = engine.classify_cells(chunk.frame, taxonomy, workers=workers)
-            yield chunk, (engine.COLUMNS, rows, codes)
+            yield chunk, added(*engine.classify_cells(chunk.frame, taxonomy, workers=workers, encode=encoder(chunk)))
         return
     import os
 
@@ -284,14 +298,14 @@ def classified(chunks: Iterable[Chunk], taxonomy: Taxonomy, workers: int) -> Ite
 
     # on an error or Ctrl-C the block ends the workers at once, and with them the chunks they were given
     with parallel.persistent(taxonomy, workers, processes.start_worker, (os.getpid(),)):
-        last: tuple[Chunk, Callable[[], tuple[list[Cells], np.ndarray]]] | None = None
+        last: tuple[Chunk, Callable[[], tuple[list[Any], np.ndarray]]] | None = None
         for chunk in chunks:
-            started = engine.start_classify_cells(chunk.frame, taxonomy, workers=workers)
+            started = engine.start_classify_cells(chunk.frame, taxonomy, workers=workers, encode=encoder(chunk))
             if last is not None:
-                yield last[0], (engine.COLUMNS, *last[1]())
+                yield last[0], added(*last[1]())
             last = (chunk, started)
         if last is not None:
-            yield last[0], (engine.COLUMNS, *last[1]())
+            yield last[0], added(*last[1]())
 
 
 def write(output: Path | None, parts: Iterable[tuple[Chunk, Added]]) -> None:
@@ -356,5 +370,6 @@ def classify_file(
 ) -> int:
     """Classify the rows of ``source`` into ``output`` (None: CSV on standard output); the number of rows."""
     counted = Counted()
-    write(output, classified(read_chunks(source, replace, rows, counted), taxonomy, workers))
+    csv = output is None or not is_parquet(output)
+    write(output, classified(read_chunks(source, replace, rows, counted), taxonomy, workers, csv))
     return counted.rows

@@ -25,8 +25,34 @@ if TYPE_CHECKING:
 # What neutralise quotes, as a regular expression for Arrow (RE2): a formula's first character, after any quotes
 SPREADSHEET_RISK = "^'*[" + "".join("\\" + c if c in "-]\\^" else c for c in TRIGGERS) + "]"
 
-# Columns after a frame's: their names, their distinct rows of values, and each frame row's number among them.
-Added: TypeAlias = "tuple[Sequence[str], Sequence[tuple[Any, ...]], Any]"
+# Columns after a frame's: their names, their distinct rows of values (or those rows as encode_rows encodes them),
+# and each frame row's number among them.
+Added: TypeAlias = "tuple[Sequence[str], Sequence[tuple[Any, ...]] | EncodedRows, Any]"
+
+
+class EncodedRows(list[str]):
+    """Distinct rows of added cells already encoded (encode_rows): each row's cells, spreadsheet-safe, as _csv_chunks
+    writes them after a frame's own cells, joined by ','."""
+
+
+def encode_rows(rows: Sequence[tuple[Any, ...]]) -> EncodedRows | None:
+    """Each row of added cells as _csv_chunks writes it after a frame's cells; None for cells it leaves to to_csv.
+    The classification's workers call it, so that each distinct result is encoded once, where it is made."""
+    if not rows:
+        return EncodedRows()
+    columns = [_csv_cells([row[number] for row in rows]) for number in range(len(rows[0]))]
+    encoded = [column for column in columns if column is not None]
+    if len(encoded) < len(columns):
+        return None
+    return EncodedRows(map(",".join, zip(*encoded)))
+
+
+def encodes(frame: pd.DataFrame, added_names: Sequence[str]) -> bool:
+    """Whether _csv_chunks writes ``frame`` with columns ``added_names`` after it itself (else to_csv does)."""
+    names = list(frame.columns) + list(added_names)
+    if len(names) < 2 or len(set(names)) < len(names) or not all(type(name) is str for name in names):
+        return False
+    return all(_csv_ready(frame.iloc[:, number]) for number in range(frame.shape[1]))
 
 
 def write_output_csv(path: Path, parts: Iterable[tuple[pd.DataFrame, Added | None]]) -> Path:
@@ -67,6 +93,7 @@ def _with_added(frame: pd.DataFrame, added: Added | None) -> pd.DataFrame:
     import numpy as np
 
     names, rows, codes = added
+    assert not isinstance(rows, EncodedRows), "rows are encoded only for a frame that encodes() accepts"
     frame = frame.copy()
     for number, name in enumerate(names):
         values = [row[number] for row in rows]
@@ -87,16 +114,17 @@ def _csv_chunks(
     column, one column, unnamed or repeated column names) are left to to_csv.
     """
     names = list(frame.columns) + (list(added[0]) if added else [])
-    if len(names) < 2 or len(set(names)) < len(names) or not all(type(name) is str for name in names):
+    if not encodes(frame, list(added[0]) if added else []):
         return None
-    if not all(_csv_ready(frame.iloc[:, number]) for number in range(frame.shape[1])):
-        return None
-    ends = None
-    if added:
+    ends: list[str] | None = None
+    if added and isinstance(added[1], EncodedRows):
+        ends = added[1]
+    elif added:
         distinct = [_csv_cells([row[number] for row in added[1]]) for number in range(len(added[0]))]
         if any(c is None for c in distinct):
             return None
         ends = list(map(",".join, zip(*distinct)))  # the added cells of each distinct row
+    if added:
         codes = added[2].tolist() if hasattr(added[2], "tolist") else list(added[2])
     end = os.linesep  # to_csv's line ending
     arrow = _arrow_encoder()
