@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
 from authorstats.render.jobs import PIL_PNG_OPTIONS
@@ -18,9 +18,12 @@ if TYPE_CHECKING:
     from matplotlib.image import AxesImage
     from matplotlib.ticker import MaxNLocator
 
+from authorstats.render import measure
 from authorstats.render.palette import OTHER_COLOR, text_color, topic_colors  # one colour per topic
 
-__all__ = ["OTHER_COLOR", "topic_colors"]
+__all__ = ["OTHER_COLOR", "topic_colors", "wrapped"]
+
+_extent, wrapped = measure.extent, measure.wrapped  # text sizes, measured once a process
 
 
 @functools.cache  # once a process
@@ -77,18 +80,6 @@ def _renderer(fig: Figure) -> RendererAgg:
     return renderer
 
 
-def _extent(fig: Figure, texts: Iterable[object], size: float, rotation: float = 0.0) -> tuple[float, float]:
-    """The largest width and height, in inches, of ``texts`` drawn at font ``size`` and ``rotation``."""
-    from matplotlib.text import Text
-
-    renderer = _renderer(fig)
-    width = height = 0.0
-    for text in texts:
-        box = Text(0, 0, str(text), fontsize=size, rotation=rotation, figure=fig).get_window_extent(renderer)
-        width, height = max(width, box.width), max(height, box.height)
-    return width / fig.dpi, height / fig.dpi
-
-
 def _place(ax: Axes, left: float, right: float, top: float, bottom: float) -> None:
     """Put the axes ``left``/``right``/``top``/``bottom`` inches in from the figure's edges."""
     fig = _figure(ax)
@@ -132,23 +123,6 @@ def title_height(fig: Figure, title: str, subtitle: str = "", size: float = 14) 
     """Inches above the axes that ``titled`` needs, padding included."""
     sub = _extent(fig, [subtitle], SUBTITLE_SIZE)[1] + 4 / 72 if subtitle else 0.0
     return _extent(fig, [title], size)[1] + sub + 0.1 + _PAD
-
-
-def wrapped(fig: Figure, text: str, size: float, width_in: float) -> str:
-    """``text`` with each of its lines broken between words so that none is wider than ``width_in`` inches at
-    font ``size`` (a word longer than that stays whole, on a line of its own)."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        current = ""
-        for word in line.split(" "):
-            trial = f"{current} {word}" if current else word
-            if current and _extent(fig, [trial], size)[0] > width_in:
-                out.append(current)
-                current = word
-            else:
-                current = trial
-        out.append(current)
-    return "\n".join(out)
 
 
 # For drawings in other modules (render/comparison.py, render/table_picture.py).
