@@ -7,8 +7,6 @@ import io
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
-from authorstats.render.jobs import PIL_PNG_OPTIONS
-
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -165,23 +163,22 @@ def figure_bytes(fig: Figure, fmt: str = "png") -> bytes:
 
 
 def _png(fig: Figure) -> bytes:
-    """The figure as matplotlib's savefig renders it, as a PNG with the metadata savefig writes; without the alpha
-    channel when every pixel is opaque (a chart's white background: the same picture, a quarter less to compress,
-    about a tenth smaller)."""
+    """The figure as matplotlib's savefig renders it, as a PNG with the metadata savefig writes (render.png);
+    without the alpha channel when every pixel is opaque (a chart's white background: the same picture, a quarter
+    less to compress, about a tenth smaller)."""
     import matplotlib
-    from PIL import Image, PngImagePlugin
+    import numpy as np
+
+    from authorstats.render import png
 
     raw = io.BytesIO()
     fig.savefig(raw, format="rgba", dpi=fig.dpi)  # the pixels savefig(format="png") encodes
     renderer = _renderer(fig)
-    image = Image.frombuffer("RGBA", (int(renderer.width), int(renderer.height)), raw.getvalue(), "raw", "RGBA", 0, 1)
-    if image.getchannel("A").getextrema() == (255, 255):
-        image = image.convert("RGB")
-    info = PngImagePlugin.PngInfo()
-    info.add_text("Software", f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/")
-    out = io.BytesIO()
-    image.save(out, format="png", dpi=(fig.dpi, fig.dpi), pnginfo=info, **PIL_PNG_OPTIONS)
-    return out.getvalue()
+    pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8).reshape(int(renderer.height), int(renderer.width), 4)
+    if int(pixels[..., 3].min()) == 255:
+        pixels = pixels[..., :3]
+    software = f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/"
+    return png.encode(pixels, dpi=fig.dpi, text={"Software": software})
 
 
 def close(fig: Figure) -> None:
