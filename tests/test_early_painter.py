@@ -1,7 +1,7 @@
 """A first report starts its painter before the report is computed (its workers warm up meanwhile); a report that
 may reuse pictures, one without pictures, one drawn in this process and one given a painter do not. That the early
 workers draw the same bytes as one process is test_render's test_workers_draw_the_same_files_as_one_process (a
-first report in a fresh workspace)."""
+first report in a fresh workspace). And a picture drawn with the garbage collector paused frees all it leaves."""
 
 from __future__ import annotations
 
@@ -94,3 +94,23 @@ def _table():
     import pandas as pd
 
     return pd.DataFrame({"Topic": ["Total", "Vision", "Robotics"], "Count": [3, 2, 1]})
+
+
+def test_a_picture_drawn_with_the_collector_paused_leaves_no_garbage_and_the_same_bytes():
+    import gc
+
+    from authorstats.render import charts
+    from authorstats.render.jobs import Chart
+
+    job = Chart(charts.draw_topic_bars, (_table(), {}, "Collected", "source"), (4, 3), 50)
+    plain = pictures.draw(job)
+    gc.collect()
+    assert painter.draw_collected(job) == plain
+    assert gc.isenabled()
+    assert gc.collect() == 0  # the picture's objects were freed by the pass after it
+    gc.disable()
+    try:
+        assert painter.draw_collected(job) == plain
+        assert not gc.isenabled()  # a caller's paused collector stays paused
+    finally:
+        gc.enable()
