@@ -50,21 +50,6 @@ def draw(job: Job) -> bytes:
     return encode(job, paint(job))
 
 
-def warm_up() -> None:
-    """Do once, before the first picture, what any picture's drawing does the first time in a process: import the
-    network layout's library, load the font and fill matplotlib's font caches (a worker started early does this
-    while the report is still being computed; the pictures are drawn the same either way)."""
-    import networkx  # noqa: F401  (the co-author network's layout)
-
-    from authorstats.render import charts
-
-    fig, ax = charts.new_figure(2.0, 1.0, 100)
-    ax.set_title("Warm-up 0123456789", fontsize=14, loc="left", fontweight="bold")
-    ax.bar(["a", "b"], [1, 2])
-    ax.legend(["x"], fontsize=10)
-    charts.figure_bytes(fig)
-
-
 def heatmap_scale(matrix: Any) -> str:
     """ "shares" when the authors' paper totals differ by more than 2x (the smaller rows would look washed out
     shaded by count), else "counts"."""

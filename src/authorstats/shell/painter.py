@@ -38,13 +38,9 @@ class Painter:
     dies without leaving it (``kill -9``), the workers end too.
     """
 
-    def __init__(self, workers: int | None = None, clouds: bool = True, *, early: bool = False):
-        """``early``: started before the report is computed (every picture will be drawn); the workers, forked at
-        once with the drawing libraries imported, warm them up (fonts, caches: what the first picture of a process
-        costs) while this process computes the report."""
+    def __init__(self, workers: int | None = None, clouds: bool = True):
         self.workers = processes.cpu_count() if workers is None else workers
         self.clouds = clouds
-        self.early = early
         self._pool: ProcessPoolExecutor | None = None
         self._before: set[multiprocessing.process.BaseProcess] = set()
 
@@ -55,8 +51,8 @@ class Painter:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=_context(),
-                initializer=_start_worker,
-                initargs=(os.getpid(), self.early),
+                initializer=processes.start_worker,
+                initargs=(os.getpid(),),
             )
             self._pool.submit(int)  # starts the workers now (forked: all at once)
         return self
@@ -138,17 +134,6 @@ def _context() -> BaseContext:
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
-
-
-def _start_worker(parent: int, warm: bool) -> None:
-    """A worker's start: its signals and its parent (processes.start_worker); and, for an early painter
-    (``warm``), the drawing libraries warmed up, while the report is still being computed."""
-    processes.start_worker(parent)
-    if warm:
-        from authorstats.render import pictures
-
-        with contextlib.suppress(Exception):  # only a head start: a picture that fails says so when it is drawn
-            pictures.warm_up()
 
 
 def _preload(clouds: bool) -> None:

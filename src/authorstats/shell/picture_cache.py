@@ -154,36 +154,6 @@ def read_reused(workspace: store.Workspace, picture: PictureJob, digest: str) ->
     return data if hashlib.sha256(data).hexdigest() == digest else None
 
 
-@contextlib.contextmanager
-def early_painter(
-    workspace: store.Workspace,
-    painter: Painter | None,
-    *,
-    clouds: bool,
-    workers: int | None,
-    redraw: bool,
-    tables_only: bool,
-) -> Iterator[Painter | None]:
-    """The painter to draw a report's pictures with, started before the report is computed when every picture
-    will be drawn: no last report to reuse any from (or ``redraw``). Its workers then warm up the drawing
-    libraries (what a process's first picture costs) while this process computes the report. Otherwise
-    the caller's ``painter`` (None: one is started once the pictures to draw are known, if any are)."""
-    if painter is not None or tables_only or workers == 1 or not (redraw or not _drew_any(workspace)):
-        yield painter
-        return
-    from authorstats.shell.painter import Painter as Workers
-
-    with Workers(workers, clouds, early=True) as early:
-        yield early
-
-
-def _drew_any(workspace: store.Workspace) -> bool:
-    """Whether the workspace's last report fingerprinted a picture it drew (one that could be reused)."""
-    from authorstats.shell import manifest
-
-    return any(name.startswith("reports/") for name in manifest.read_fingerprints(workspace))
-
-
 @dataclass(frozen=True)
 class Painting:
     """Where a report's pictures come from: the caller's painter, or one started in ``stack`` with as many

@@ -193,11 +193,7 @@ def run_report(
 
     ws = workspace if isinstance(workspace, store.Workspace) else store.Workspace(Path(workspace))
     prepared = prepare(request)
-    # a first report's painter starts here: its workers get ready while the report is computed
-    early = picture_cache.early_painter(
-        ws, painter, clouds=request.clouds, workers=save.workers, redraw=save.redraw, tables_only=save.tables_only
-    )
-    with lock.workspace_lock(ws, "report"), early as painter:
+    with lock.workspace_lock(ws, "report"):
         before = previous_works(ws)
         data = report_data(ws, prepared, bar)
         result = save_report(ws, data, dataclasses.replace(save, stopwords=request.stopwords), painter=painter)
