@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
-
-from authorstats.render.jobs import PIL_PNG_OPTIONS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -18,9 +16,12 @@ if TYPE_CHECKING:
     from matplotlib.image import AxesImage
     from matplotlib.ticker import MaxNLocator
 
+from authorstats.render import measure
 from authorstats.render.palette import OTHER_COLOR, text_color, topic_colors  # one colour per topic
 
-__all__ = ["OTHER_COLOR", "topic_colors"]
+__all__ = ["OTHER_COLOR", "topic_colors", "wrapped"]
+
+_extent, wrapped = measure.extent, measure.wrapped  # text sizes, measured once a process
 
 
 @functools.cache  # once a process
@@ -77,18 +78,6 @@ def _renderer(fig: Figure) -> RendererAgg:
     return renderer
 
 
-def _extent(fig: Figure, texts: Iterable[object], size: float, rotation: float = 0.0) -> tuple[float, float]:
-    """The largest width and height, in inches, of ``texts`` drawn at font ``size`` and ``rotation``."""
-    from matplotlib.text import Text
-
-    renderer = _renderer(fig)
-    width = height = 0.0
-    for text in texts:
-        box = Text(0, 0, str(text), fontsize=size, rotation=rotation, figure=fig).get_window_extent(renderer)
-        width, height = max(width, box.width), max(height, box.height)
-    return width / fig.dpi, height / fig.dpi
-
-
 def _place(ax: Axes, left: float, right: float, top: float, bottom: float) -> None:
     """Put the axes ``left``/``right``/``top``/``bottom`` inches in from the figure's edges."""
     fig = _figure(ax)
@@ -134,23 +123,6 @@ def title_height(fig: Figure, title: str, subtitle: str = "", size: float = 14) 
     return _extent(fig, [title], size)[1] + sub + 0.1 + _PAD
 
 
-def wrapped(fig: Figure, text: str, size: float, width_in: float) -> str:
-    """``text`` with each of its lines broken between words so that none is wider than ``width_in`` inches at
-    font ``size`` (a word longer than that stays whole, on a line of its own)."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        current = ""
-        for word in line.split(" "):
-            trial = f"{current} {word}" if current else word
-            if current and _extent(fig, [trial], size)[0] > width_in:
-                out.append(current)
-                current = word
-            else:
-                current = trial
-        out.append(current)
-    return "\n".join(out)
-
-
 # For drawings in other modules (render/comparison.py, render/table_picture.py).
 figure_of, extent, place = _figure, _extent, _place
 
@@ -191,23 +163,22 @@ def figure_bytes(fig: Figure, fmt: str = "png") -> bytes:
 
 
 def _png(fig: Figure) -> bytes:
-    """The figure as matplotlib's savefig renders it, as a PNG with the metadata savefig writes; without the alpha
-    channel when every pixel is opaque (a chart's white background: the same picture, a quarter less to compress,
-    about a tenth smaller)."""
+    """The figure as matplotlib's savefig renders it, as a PNG with the metadata savefig writes (render.png);
+    without the alpha channel when every pixel is opaque (a chart's white background: the same picture, a quarter
+    less to compress, about a tenth smaller)."""
     import matplotlib
-    from PIL import Image, PngImagePlugin
+    import numpy as np
+
+    from authorstats.render import png
 
     raw = io.BytesIO()
     fig.savefig(raw, format="rgba", dpi=fig.dpi)  # the pixels savefig(format="png") encodes
     renderer = _renderer(fig)
-    image = Image.frombuffer("RGBA", (int(renderer.width), int(renderer.height)), raw.getvalue(), "raw", "RGBA", 0, 1)
-    if image.getchannel("A").getextrema() == (255, 255):
-        image = image.convert("RGB")
-    info = PngImagePlugin.PngInfo()
-    info.add_text("Software", f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/")
-    out = io.BytesIO()
-    image.save(out, format="png", dpi=(fig.dpi, fig.dpi), pnginfo=info, **PIL_PNG_OPTIONS)
-    return out.getvalue()
+    pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8).reshape(int(renderer.height), int(renderer.width), 4)
+    if int(pixels[..., 3].min()) == 255:
+        pixels = pixels[..., :3]
+    software = f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/"
+    return png.encode(pixels, dpi=fig.dpi, text={"Software": software})
 
 
 def close(fig: Figure) -> None:

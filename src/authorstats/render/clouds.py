@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from authorstats.errors import BadInputError
-from authorstats.render.jobs import PIL_PNG_OPTIONS
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -110,14 +109,16 @@ def cloud_png(cloud: WordCloud, caption: str = "", height: int | None = None) ->
     """The cloud as PNG bytes; with a ``caption`` (whose cloud, which years, from what data) the picture grows by
     ``caption_band`` pixels and the caption is written there, so it names its data wherever it is pasted
     (``make_cloud`` is given the height less the band, so the whole picture keeps the asked ``height``)."""
-    import io
+    import numpy as np
+
+    from authorstats.render import png
 
     image = cloud.to_image()
     if caption:
         image = _with_caption(image, caption, height or image.size[1] + caption_band(image.size[1]))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", **PIL_PNG_OPTIONS)
-    return buffer.getvalue()
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGB")
+    return png.encode(np.asarray(image))
 
 
 def _with_caption(image: Image.Image, caption: str, total: int) -> Image.Image:

@@ -1,5 +1,5 @@
 """The values drawing passes around, a leaf of render/: a picture job (what to draw, sent to a worker process),
-a drawn picture (what the page embeds) and the PNG encoder setting every picture uses."""
+a drawn picture (what the page embeds) and the lossless WebP copy of an overview picture."""
 
 from __future__ import annotations
 
@@ -7,10 +7,6 @@ import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-# Pillow's keyword arguments for PNG: zlib level 3 instead of Pillow's 6 encodes faster for files slightly
-# larger (benchmarks/RESULTS.md, "Figures behind settings in the code").
-PIL_PNG_OPTIONS: dict[str, object] = {"optimize": False, "compress_level": 3}
 
 # Pillow's keyword arguments for the lossless WebP copy a large report's index.html embeds of an overview picture:
 # the same pixels as the PNG file in under half its bytes (benchmarks/RESULTS.md, "Figures behind settings").
