@@ -117,14 +117,11 @@ def _csv_chunks(
     if not encodes(frame, list(added[0]) if added else []):
         return None
     ends: list[str] | None = None
-    if added and isinstance(added[1], EncodedRows):
-        ends = added[1]
-    elif added:
-        distinct = [_csv_cells([row[number] for row in added[1]]) for number in range(len(added[0]))]
-        if any(c is None for c in distinct):
-            return None
-        ends = list(map(",".join, zip(*distinct)))  # the added cells of each distinct row
     if added:
+        # the added cells of each distinct row, encoded where they were made or here
+        ends = added[1] if isinstance(added[1], EncodedRows) else encode_rows(added[1])
+        if ends is None:
+            return None
         codes = added[2].tolist() if hasattr(added[2], "tolist") else list(added[2])
     end = os.linesep  # to_csv's line ending
     arrow = _arrow_encoder()
